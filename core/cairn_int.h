@@ -1,0 +1,349 @@
+/*
+** cairn_int.h -- the core's internal shapes, shared by cairnd, the cairn
+** CLI and the unit tests.  Never installed; plugins see only
+** <cairn/plugin.h>.
+*/
+#ifndef CAIRN_INT_H
+#define CAIRN_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <sqlite3.h>
+#include "cairn/plugin.h"
+
+/* <cairn/plugin.h> defines call macros (cairn_sql_prepare ->
+** cairn_host_api->sql_prepare, ...) for plugins.  The core implements
+** functions of the same names behind the host table, so the colliding
+** macros are dropped here; core code never calls through cairn_host_api. */
+#undef cairn_sql_prepare
+#undef cairn_sql_bind_text
+#undef cairn_sql_bind_int
+#undef cairn_sql_bind_real
+#undef cairn_sql_step
+#undef cairn_sql_text
+#undef cairn_sql_int
+#undef cairn_sql_real
+#undef cairn_sql_is_null
+#undef cairn_doc_new
+
+/* ---------------------------------------------------------------- errors */
+
+/* Fill *err (if not NULL) and return code.  The message is truncated to
+** fit; field may be NULL. */
+int cairn_fail(cairn_error *err, int code, const char *field,
+               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ----------------------------------------------------------------- arena */
+
+/* A per-request pool (nginx's ngx_pool_t idea): many allocations, one
+** free.  Cleanups run in reverse order of registration when the arena is
+** reset or freed, for what is not memory (statements, xmlDocs). */
+typedef struct cairn_arena cairn_arena;
+
+cairn_arena *cairn_arena_new(void);                 /* aborts on OOM */
+void *cairn_arena_alloc(cairn_arena *a, size_t n);  /* zeroed; aborts */
+char *cairn_arena_strdup(cairn_arena *a, const char *s); /* NULL -> NULL */
+char *cairn_arena_strndup(cairn_arena *a, const char *s, size_t n);
+char *cairn_arena_printf(cairn_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *cairn_arena_vprintf(cairn_arena *a, const char *fmt, va_list ap);
+void cairn_arena_cleanup(cairn_arena *a, void (*fn)(void *), void *arg);
+void cairn_arena_reset(cairn_arena *a);   /* run cleanups, keep 1st block */
+void cairn_arena_free(cairn_arena *a);    /* run cleanups, free all */
+size_t cairn_arena_used(const cairn_arena *a);
+
+/* ------------------------------------------------------------ XML safety */
+
+/* Parser options used for every document that crosses a boundary: no
+** network, no DTD loading or validation, no entity substitution
+** (XML_PARSE_NOENT is deliberately absent), no XInclude, no HUGE. */
+#define CAIRN_XML_PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
+/* Maximum element depth of a document accepted from outside. */
+#define CAIRN_XML_MAX_DEPTH 64
+/* Maximum size of an XML body accepted from outside: 1 MiB, far above
+** any single clinical record. */
+#define CAIRN_XML_MAX_BYTES (1024 * 1024)
+
+/* Install the entity loader that refuses everything outside `allowed_dir`
+** (NULL: refuse all).  Called once per process. */
+void cairn_xml_init(const char *allowed_dir);
+/* Parse a buffer from outside.  DOCTYPE is refused outright.  NULL with
+** *err (CAIRN_EINVAL, message with line number) on failure. */
+xmlDocPtr cairn_xml_parse(const char *buf, size_t len, cairn_error *err);
+/* Parse a trusted file (config, instruments, schemas) the same way. */
+xmlDocPtr cairn_xml_parse_file(const char *path, cairn_error *err);
+/* Validate against a compiled schema; the first error goes in *err with
+** the element name as field. */
+int cairn_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, cairn_error *err);
+/* Compile an XSD file. */
+xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err);
+
+/* ---------------------------------------------------------------- config */
+
+typedef struct cairn_setting { const char *name, *value; } cairn_setting;
+
+struct cairn_plugin_config {
+  char *path;               /* the .so file */
+  cairn_setting *settings;  /* <setting name=> children */
+  size_t n_settings;
+};
+
+typedef struct cairn_config {
+  char *listen;             /* "unix:/path", "127.0.0.1:9000", or "fd:0" */
+  int workers;              /* 1..64 */
+  char *database;           /* SQLite file */
+  char *schemas_dir;        /* XSDs */
+  char *views_dir;          /* XSLT views */
+  char *clinic_name;        /* shown in every page's frame */
+  char *timezone;           /* for "today", e.g. "Europe/London" */
+  struct cairn_plugin_config *plugins;
+  size_t n_plugins;
+} cairn_config;
+
+/* Parse and validate `path` against schemas_dir/config.xsd.  Relative
+** paths in the file are taken relative to the file's directory. */
+int cairn_config_load(const char *path, const char *schemas_dir,
+                      cairn_config **out, cairn_error *err);
+void cairn_config_free(cairn_config *cfg);
+
+/* -------------------------------------------------------------- registry */
+
+/* A record type as loaded: the plugin's declaration, its compiled schema
+** and projection XPaths. */
+typedef struct cairn_rtype {
+  const cairn_record_type *decl;
+  const struct cairn_loaded *plugin;
+  xmlSchemaPtr schema;
+  xmlXPathCompExprPtr *proj;      /* one per projection */
+  size_t n_proj;
+} cairn_rtype;
+
+typedef struct cairn_loaded {
+  void *dl;                        /* dlopen handle */
+  const cairn_plugin *desc;
+  const struct cairn_plugin_config *cfg;
+  int initialized;
+} cairn_loaded;
+
+typedef struct cairn_route_rt {
+  const cairn_route *decl;
+  const cairn_loaded *plugin;
+  void *code;                      /* pcre2_code_8 * */
+} cairn_route_rt;
+
+typedef struct cairn_registry {
+  cairn_loaded *plugins;   size_t n_plugins;
+  cairn_rtype *types;      size_t n_types;
+  cairn_route_rt *routes;  size_t n_routes;
+  const char *schemas_dir;
+} cairn_registry;
+
+/* Load every plugin of cfg, check its descriptor, compile its schemas,
+** projections and routes, call init.  All or nothing: on failure *err
+** names the file and the reason and nothing stays loaded. */
+int cairn_registry_load(const cairn_config *cfg, const cairn_api *api,
+                        cairn_registry **out, cairn_error *err);
+/* Check one descriptor (exposed for tests): ABI, size, names, lists. */
+int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
+                              cairn_error *err);
+void cairn_registry_free(cairn_registry *reg);
+const cairn_rtype *cairn_registry_type(const cairn_registry *reg,
+                                       const char *name);
+
+/* ---------------------------------------------------------------- router */
+
+/* Limits for every match (pcre2 match and depth limits): a route pattern
+** is small and anchored, so a legitimate match needs very little. */
+#define CAIRN_ROUTE_MATCH_LIMIT 10000
+#define CAIRN_ROUTE_DEPTH_LIMIT 1000
+/* Longest path we route: 2 KiB, well past any URL Cairn makes. */
+#define CAIRN_PATH_MAX 2048
+
+/* Compile a route pattern (anchored at both ends, UTF mode, JIT). */
+int cairn_route_compile(const char *pattern, void **code, cairn_error *err);
+void cairn_route_free(void *code);
+/* Find the route for method+path.  Returns the route index, -1 when no
+** pattern matches (404), -2 when a pattern matches but not the method
+** (405).  Named groups are stored in req->params. */
+int cairn_router_match(const cairn_registry *reg, cairn_req *req,
+                       const char *method, const char *path);
+
+/* ------------------------------------------------------ request decoding */
+
+typedef struct cairn_kv { const char *name, *value; } cairn_kv;
+
+/* Decoding limits (each a named constant, each tested). */
+#define CAIRN_BODY_MAX (1024 * 1024)   /* 1 MiB: a form or one record */
+#define CAIRN_PARAMS_MAX 200           /* query + form fields per request */
+#define CAIRN_PARAM_NAME_MAX 128       /* bytes in a field name */
+#define CAIRN_PARAM_VALUE_MAX 65536    /* bytes in one decoded value */
+#define CAIRN_COOKIES_MAX 32
+
+struct cairn_doc;
+
+struct cairn_req {
+  cairn_arena *arena;
+  const cairn_config *cfg;
+  const cairn_registry *reg;
+  struct cairn_store *store;
+  /* input */
+  const char *method;        /* "GET", "POST", "CLI" */
+  const char *path;          /* decoded, checked */
+  const char *accept;        /* HTTP Accept or "" */
+  const char *content_type;  /* without parameters, lower-case, or "" */
+  const char *remote_addr;
+  const char *body;          /* raw body, NUL-terminated */
+  size_t body_len;
+  cairn_kv *query;  size_t n_query;
+  cairn_kv *form;   size_t n_form;
+  cairn_kv *params; size_t n_params;
+  cairn_kv *cookies; size_t n_cookies;
+  const char *actor;
+  char today[11];
+  int event_depth;
+  /* output */
+  int status;
+  xmlDocPtr view_doc;
+  const char *view;          /* "program/chart" */
+  const char *location;      /* for 303 */
+  int want_xml;              /* client asked for application/xml */
+};
+
+/* Decode percent-encoding of [s, s+n) into the arena.  plus_is_space for
+** form encoding.  CAIRN_EINVAL on a bad escape, a decoded NUL, bad UTF-8
+** or a control character other than TAB/CR/LF (CR/LF refused too when
+** !allow_newlines). */
+int cairn_url_decode(cairn_arena *a, const char *s, size_t n,
+                     int plus_is_space, int allow_newlines, char **out,
+                     cairn_error *err);
+/* Parse "a=1&b=2" into kv pairs, appending at most CAIRN_PARAMS_MAX in
+** total across calls. */
+int cairn_parse_urlencoded(cairn_arena *a, const char *s, size_t n,
+                           cairn_kv **kv, size_t *n_kv, size_t *budget,
+                           cairn_error *err);
+/* Parse a Cookie header. */
+int cairn_parse_cookies(cairn_arena *a, const char *s, cairn_kv **kv,
+                        size_t *n_kv, cairn_error *err);
+/* Check and normalise a request path: decode it, refuse NUL, bad UTF-8,
+** control characters, dot segments, doubled slashes and over-long paths. */
+int cairn_path_check(cairn_arena *a, const char *raw, char **out,
+                     cairn_error *err);
+/* 1 when s is valid UTF-8 (no overlongs, no surrogates). */
+int cairn_utf8_valid(const char *s, size_t n);
+/* Find a kv value by name or NULL. */
+const char *cairn_kv_get(const cairn_kv *kv, size_t n, const char *name);
+
+/* ----------------------------------------------------------------- store */
+
+typedef struct cairn_store cairn_store;
+
+/* SQLite's busy timeout: a writer waits this long for the lock before the
+** request fails with a 503 (never "database is locked" to the client). */
+#define CAIRN_BUSY_TIMEOUT_MS 5000
+/* Events may write records that fire events; stop runaway chains here. */
+#define CAIRN_EVENT_DEPTH_MAX 4
+
+/* Open (creating if needed) the database: WAL, synchronous=FULL, busy
+** timeout, foreign keys on; create the core tables; create or rebuild each
+** record type's projection table; run plugin migrations once each. */
+int cairn_store_open(const char *path, const cairn_registry *reg,
+                     cairn_store **out, cairn_error *err);
+void cairn_store_close(cairn_store *st);
+sqlite3 *cairn_store_db(cairn_store *st);
+
+/* Transactions for multi-record work (import): BEGIN IMMEDIATE / COMMIT /
+** ROLLBACK.  Record writes inside one use savepoints. */
+int cairn_store_begin(cairn_store *st, cairn_error *err);
+int cairn_store_commit(cairn_store *st, cairn_error *err);
+void cairn_store_rollback(cairn_store *st);
+
+/* The record API (behind the host table's record_* entries).  `body` is
+** taken over by the store on success and on failure. */
+int cairn_store_create(cairn_req *req, const char *type, long long patient,
+                       xmlDocPtr body, long long *id, cairn_error *err);
+int cairn_store_revise(cairn_req *req, long long id, int expected_version,
+                       const char *status, xmlDocPtr body,
+                       cairn_error *err);
+int cairn_store_get(cairn_req *req, long long id, const cairn_record **out,
+                    cairn_error *err);
+/* Rebuild every projection table from the newest versions. */
+int cairn_store_reindex(cairn_store *st, cairn_error *err);
+/* Count of record versions (for tests and `cairn stats`). */
+long long cairn_store_count(cairn_store *st, const char *type);
+
+struct cairn_record {
+  long long id, patient;
+  int version;
+  const char *type, *status, *author, *time;
+  xmlDocPtr body;            /* owned by the request arena */
+  const cairn_rtype *rt;
+  cairn_arena *arena;        /* the arena of the request that read it */
+};
+
+/* Read-only statements over projections, for plugins and the CLI. */
+cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
+                              cairn_error *err);
+int cairn_sql_bind_text(cairn_stmt *st, const char *name, const char *v);
+int cairn_sql_bind_int(cairn_stmt *st, const char *name, long long v);
+int cairn_sql_bind_real(cairn_stmt *st, const char *name, double v);
+int cairn_sql_step(cairn_stmt *st);
+const char *cairn_sql_text(cairn_stmt *st, int col);
+long long cairn_sql_int(cairn_stmt *st, int col);
+double cairn_sql_real(cairn_stmt *st, int col);
+int cairn_sql_is_null(cairn_stmt *st, int col);
+
+/* ------------------------------------------------------------- documents */
+
+struct cairn_doc {
+  cairn_req *req;
+  xmlDocPtr xml;             /* freed by an arena cleanup unless taken */
+  xmlNodePtr cur;
+  xmlNsPtr ns;
+};
+cairn_doc *cairn_doc_new(cairn_req *req, const char *ns, const char *root);
+/* A copy of the doc's xmlDoc that the caller owns. */
+xmlDocPtr cairn_doc_take(cairn_doc *doc);
+/* The writer behind the host table's doc_* entries (see plugin.h). */
+void cairn_doc_open_impl(cairn_doc *d, const char *name);
+void cairn_doc_close_impl(cairn_doc *d);
+void cairn_doc_attr_impl(cairn_doc *d, const char *name, const char *value);
+void cairn_doc_text_impl(cairn_doc *d, const char *name, const char *text);
+void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec);
+cairn_doc *cairn_doc_from_xml_impl(cairn_req *req, xmlDocPtr xml);
+
+/* ------------------------------------------------------------------ host */
+
+/* The table handed to plugins (level CAIRN_API_LEVEL). */
+extern const cairn_api cairn_host_table;
+
+/* Where h_xml_load finds schemas (set once at start-up). */
+void cairn_host_set_schemas(const char *dir);
+/* Fill req->today ("YYYY-MM-DD", local time in TZ). */
+void cairn_req_set_today(cairn_req *req);
+
+/* A request for CLI work: arena, store, registry, actor "cli:<user>". */
+cairn_req *cairn_req_new(cairn_arena *a, const cairn_config *cfg,
+                         const cairn_registry *reg, cairn_store *st);
+
+/* ----------------------------------------------------------------- views */
+
+typedef struct cairn_views cairn_views;
+/* Compile every .xsl under dir (recursively, once). */
+int cairn_views_load(const char *dir, cairn_views **out, cairn_error *err);
+void cairn_views_free(cairn_views *v);
+/* 1 when a view of that name was compiled. */
+int cairn_views_has(const cairn_views *v, const char *name);
+/* Render doc with view `name`, passing clinic name and path as params.
+** Output is malloc'd; *len its length. */
+int cairn_views_render(const cairn_views *v, const char *name,
+                       xmlDocPtr doc, const char *const *params,
+                       char **out, int *len, cairn_error *err);
+
+/* ---------------------------------------------------------------- logging */
+void cairn_logf(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif /* CAIRN_INT_H */

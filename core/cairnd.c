@@ -1,0 +1,294 @@
+/*
+** cairnd.c -- the FastCGI server.
+**
+**   cairnd [-c cairn.xml] [-S schemas-dir] [-t]
+**
+** The master validates the config, loads and checks every plugin, compiles
+** every schema, view and route, applies migrations, opens the listening
+** socket (a Unix socket, a loopback TCP port, or the socket handed over on
+** fd 0 by spawn-fcgi or mod_fcgid), then forks N workers.  A worker opens
+** its own SQLite connection after the fork and serves requests one at a
+** time.  The master replaces a worker that dies (with back-off when they
+** die young), and on SIGTERM or SIGINT lets each worker finish the request
+** in hand and exits.  -t checks everything and exits without serving.
+*/
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+#include <libxslt/xslt.h>
+#include "cairn_int.h"
+#include "serve.h"
+
+#ifndef CAIRN_SCHEMAS_DIR
+#define CAIRN_SCHEMAS_DIR "schemas"
+#endif
+
+/* Listen backlog: connections nginx may queue while every worker is busy. */
+#define LISTEN_BACKLOG 128
+/* A worker that dies within this many seconds of its start counts as dying
+** young; respawns then wait, doubling up to BACKOFF_MAX_MS. */
+#define YOUNG_DEATH_S 2
+#define BACKOFF_MAX_MS 5000
+/* How long the master waits for workers to finish in-flight requests on
+** shutdown before it kills them. */
+#define DRAIN_TIMEOUT_S 10
+#define WORKERS_MAX 64
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t child_exited;
+
+static void on_stop(int sig) { (void)sig; stop_requested = 1; }
+static void on_child(int sig) { (void)sig; child_exited = 1; }
+
+typedef struct worker { pid_t pid; time_t started; } worker;
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: cairnd [-c cairn.xml] [-S schemas-dir] [-t]\n"
+          "  -c FILE  configuration (default $CAIRN_CONFIG or ./cairn.xml)\n"
+          "  -S DIR   where config.xsd lives (default %s)\n"
+          "  -t       check the configuration, plugins, schemas and views, then exit\n",
+          CAIRN_SCHEMAS_DIR);
+}
+
+/* Open the listening socket named by cfg->listen.  Returns the fd. */
+static int open_listener(const char *listen, cairn_error *err) {
+  if (strcmp(listen, "fd:0") == 0) return 0;
+  if (strncmp(listen, "unix:", 5) == 0) {
+    const char *path = listen + 5;
+    unlink(path); /* a stale socket from a killed master */
+    int fd = FCGX_OpenSocket(path, LISTEN_BACKLOG);
+    if (fd < 0)
+      return cairn_fail(err, CAIRN_EINVAL, NULL, "cannot listen on %s", listen);
+    /* nginx's workers must be able to connect: owner and group only. */
+    chmod(path, 0660);
+    return fd;
+  }
+  /* host:port.  libfcgi binds to the host part when it is given. */
+  if (!strchr(listen, ':'))
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "listen must be unix:PATH, HOST:PORT or fd:0, not %s", listen);
+  int fd = FCGX_OpenSocket(listen, LISTEN_BACKLOG);
+  if (fd < 0)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "cannot listen on %s", listen);
+  return fd;
+}
+
+/* The worker: own connection, accept loop, drain on SIGTERM. */
+static int worker_main(cairn_serve_ctx *sc, int listen_fd) {
+  struct sigaction sa = {0};
+  sa.sa_handler = on_stop; /* no SA_RESTART: interrupts the accept wait */
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  signal(SIGCHLD, SIG_DFL);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t term, old;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  sigaddset(&term, SIGINT);
+
+  cairn_error err = {0};
+  if (cairn_store_open(sc->cfg->database, sc->reg, &sc->store, &err)) {
+    cairn_logf(CAIRN_LOG_ERROR, "worker: %s", err.message);
+    return 1;
+  }
+  FCGX_Request fr;
+  FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+  cairn_arena *arena = cairn_arena_new();
+  while (!stop_requested) {
+    if (FCGX_Accept_r(&fr) < 0) {
+      if (stop_requested) break;
+      if (errno == EINTR) continue;
+      cairn_logf(CAIRN_LOG_ERROR, "worker: accept failed: %s", strerror(errno));
+      break;
+    }
+    /* A request in hand is finished even if SIGTERM arrives meanwhile. */
+    sigprocmask(SIG_BLOCK, &term, &old);
+    cairn_serve_request(sc, &fr, arena);
+    FCGX_Finish_r(&fr);
+    cairn_arena_reset(arena);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+  }
+  cairn_arena_free(arena);
+  cairn_store_close(sc->store);
+  sc->store = NULL;
+  return 0;
+}
+
+static pid_t spawn(cairn_serve_ctx *sc, int listen_fd) {
+  pid_t pid = fork();
+  if (pid < 0) {
+    cairn_logf(CAIRN_LOG_ERROR, "fork failed: %s", strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    _exit(worker_main(sc, listen_fd));
+  }
+  return pid;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  while (nanosleep(&ts, &ts) && errno == EINTR && !stop_requested) {}
+}
+
+/* The master loop: keep N workers alive until asked to stop. */
+static int master(cairn_serve_ctx *sc, int listen_fd) {
+  int n = sc->cfg->workers;
+  worker w[WORKERS_MAX] = {{0}};
+  long backoff = 0;
+  for (int i = 0; i < n; i++) {
+    w[i].pid = spawn(sc, listen_fd);
+    w[i].started = time(NULL);
+  }
+  cairn_logf(CAIRN_LOG_INFO, "listening on %s with %d workers", sc->cfg->listen, n);
+  /* Signals are blocked except inside sigsuspend(), so none is lost between
+  ** the check of a flag and the wait. */
+  sigset_t block, waitmask;
+  sigemptyset(&block);
+  sigaddset(&block, SIGCHLD);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGINT);
+  sigprocmask(SIG_BLOCK, &block, &waitmask);
+  while (!stop_requested) {
+    if (!child_exited) sigsuspend(&waitmask);
+    if (!child_exited) continue;
+    child_exited = 0;
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      for (int i = 0; i < n; i++) {
+        if (w[i].pid != pid) continue;
+        if (stop_requested) { w[i].pid = 0; break; }
+        if (WIFSIGNALED(status))
+          cairn_logf(CAIRN_LOG_WARN, "worker %d killed by signal %d; replacing it",
+                     (int)pid, WTERMSIG(status));
+        else
+          cairn_logf(CAIRN_LOG_WARN, "worker %d exited with %d; replacing it",
+                     (int)pid, WEXITSTATUS(status));
+        if (time(NULL) - w[i].started < YOUNG_DEATH_S) {
+          backoff = backoff ? backoff * 2 : 100;
+          if (backoff > BACKOFF_MAX_MS) backoff = BACKOFF_MAX_MS;
+          sleep_ms(backoff);
+        } else {
+          backoff = 0;
+        }
+        w[i].pid = stop_requested ? 0 : spawn(sc, listen_fd);
+        w[i].started = time(NULL);
+      }
+    }
+  }
+  /* Drain: each worker finishes its request in hand, then exits. */
+  for (int i = 0; i < n; i++) if (w[i].pid > 0) kill(w[i].pid, SIGTERM);
+  time_t deadline = time(NULL) + DRAIN_TIMEOUT_S;
+  int alive = 1;
+  while (alive) {
+    alive = 0;
+    for (int i = 0; i < n; i++) {
+      if (w[i].pid <= 0) continue;
+      pid_t r = waitpid(w[i].pid, NULL, WNOHANG);
+      if (r == w[i].pid || (r < 0 && errno == ECHILD)) w[i].pid = 0;
+      else alive = 1;
+    }
+    if (alive && time(NULL) > deadline) {
+      for (int i = 0; i < n; i++) if (w[i].pid > 0) kill(w[i].pid, SIGKILL);
+      deadline = time(NULL) + 60;
+    }
+    if (alive) sleep_ms(20);
+  }
+  if (strncmp(sc->cfg->listen, "unix:", 5) == 0) unlink(sc->cfg->listen + 5);
+  cairn_logf(CAIRN_LOG_INFO, "stopped");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const char *config = getenv("CAIRN_CONFIG");
+  const char *schemas = getenv("CAIRN_SCHEMAS");
+  int check_only = 0, opt;
+  if (!config) config = "cairn.xml";
+  if (!schemas) schemas = CAIRN_SCHEMAS_DIR;
+  while ((opt = getopt(argc, argv, "c:S:th")) != -1) {
+    switch (opt) {
+      case 'c': config = optarg; break;
+      case 'S': schemas = optarg; break;
+      case 't': check_only = 1; break;
+      case 'h': usage(); return 0;
+      default: usage(); return 2;
+    }
+  }
+  if (optind != argc) { usage(); return 2; }
+
+  xmlInitParser();
+  cairn_xml_init(NULL);
+  cairn_serve_ctx sc = {0};
+  cairn_error err = {0};
+  cairn_config *cfg = NULL;
+  cairn_registry *reg = NULL;
+  cairn_views *views = NULL;
+  if (cairn_config_load(config, schemas, &cfg, &err)) {
+    fprintf(stderr, "cairnd: %s\n", err.message);
+    return 1;
+  }
+  setenv("TZ", cfg->timezone, 1);
+  tzset();
+  cairn_host_set_schemas(cfg->schemas_dir);
+  sc.cfg = cfg;
+  if (cairn_registry_load(cfg, &cairn_host_table, &reg, &err)) {
+    fprintf(stderr, "cairnd: %s\n", err.message);
+    return 1;
+  }
+  if (cairn_views_load(cfg->views_dir, &views, &err)) {
+    fprintf(stderr, "cairnd: %s\n", err.message);
+    return 1;
+  }
+  sc.reg = reg;
+  sc.views = views;
+  /* Migrations run once, here, in the master; the connection is closed
+  ** before any fork (SQLite connections must not cross fork()). */
+  cairn_store *st = NULL;
+  if (cairn_store_open(cfg->database, sc.reg, &st, &err)) {
+    fprintf(stderr, "cairnd: %s: %s\n", cfg->database, err.message);
+    return 1;
+  }
+  cairn_store_close(st);
+  if (check_only) {
+    printf("cairnd: %s is fine: %zu plugins, %zu record types, %zu routes\n",
+           config, sc.reg->n_plugins, sc.reg->n_types, sc.reg->n_routes);
+    return 0;
+  }
+  if (FCGX_Init()) {
+    fprintf(stderr, "cairnd: FCGX_Init failed\n");
+    return 1;
+  }
+  int fd = open_listener(cfg->listen, &err);
+  if (fd < 0) {
+    fprintf(stderr, "cairnd: %s\n", err.message);
+    return 1;
+  }
+  struct sigaction sa = {0};
+  sa.sa_handler = on_stop;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sa.sa_handler = on_child;
+  sa.sa_flags = SA_NOCLDSTOP;
+  sigaction(SIGCHLD, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  int rc = master(&sc, fd);
+  cairn_views_free(views);
+  cairn_registry_free(reg);
+  cairn_config_free(cfg);
+  xsltCleanupGlobals();
+  xmlCleanupParser();
+  return rc;
+}

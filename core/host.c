@@ -1,0 +1,273 @@
+/*
+** host.c -- the function table handed to plugins (cairn_api in
+** <cairn/plugin.h>) and the request object behind it.  Each entry is a
+** thin, checked door into a core module; the table is const and only ever
+** grows at its end.
+*/
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libxml/xpathInternals.h>
+#include "cairn_int.h"
+
+/* ------------------------------------------------------------ request */
+
+static const char *h_req_method(cairn_req *r) { return r->method; }
+static const char *h_req_path(cairn_req *r) { return r->path; }
+static const char *h_req_param(cairn_req *r, const char *name) {
+  return cairn_kv_get(r->params, r->n_params, name);
+}
+static const char *h_req_query(cairn_req *r, const char *name) {
+  return cairn_kv_get(r->query, r->n_query, name);
+}
+static const char *h_req_form(cairn_req *r, const char *name) {
+  return cairn_kv_get(r->form, r->n_form, name);
+}
+static const char *h_req_content_type(cairn_req *r) {
+  return r->content_type ? r->content_type : "";
+}
+static const char *h_req_actor(cairn_req *r) { return r->actor; }
+static const char *h_req_today(cairn_req *r) { return r->today; }
+static void *h_req_alloc(cairn_req *r, size_t n) {
+  return cairn_arena_alloc(r->arena, n);
+}
+static char *h_req_strdup(cairn_req *r, const char *s) {
+  return cairn_arena_strdup(r->arena, s);
+}
+static char *h_req_printf(cairn_req *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = cairn_arena_vprintf(r->arena, fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+static void free_xml(void *p) { xmlFreeDoc(p); }
+
+/*
+** Parse the request body as a record of `type`: the content type must be
+** application/xml (or text/xml), the parse uses the safe options and the
+** result is validated against the type's schema.
+*/
+static struct _xmlDoc *h_req_body_record(cairn_req *r, const char *type,
+                                         cairn_error *err) {
+  const cairn_rtype *rt = cairn_registry_type(r->reg, type);
+  if (!rt) {
+    cairn_fail(err, CAIRN_EINTERNAL, NULL, "unknown record type %s", type);
+    return NULL;
+  }
+  if (strcmp(h_req_content_type(r), "application/xml") &&
+      strcmp(h_req_content_type(r), "text/xml")) {
+    cairn_fail(err, CAIRN_EINVAL, NULL,
+               "Send the record as application/xml.");
+    return NULL;
+  }
+  xmlDocPtr doc = cairn_xml_parse(r->body ? r->body : "", r->body_len, err);
+  if (!doc) return NULL;
+  cairn_arena_cleanup(r->arena, free_xml, doc);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (!root || !root->ns ||
+      strcmp((const char *)root->ns->href, rt->decl->ns) ||
+      strcmp((const char *)root->name, rt->decl->root)) {
+    cairn_fail(err, CAIRN_EINVAL, root ? (const char *)root->name : NULL,
+               "Expected a <%s> element in namespace %s.", rt->decl->root,
+               rt->decl->ns);
+    return NULL;
+  }
+  if (cairn_xml_validate(rt->schema, doc, err)) return NULL;
+  return doc;
+}
+
+/* ------------------------------------------------------------ documents */
+
+static cairn_doc *h_doc_new(cairn_req *r, const char *ns, const char *root) {
+  return cairn_doc_new(r, ns, root);
+}
+
+/* ------------------------------------------------------------ responses */
+
+static int h_respond_view(cairn_req *r, cairn_doc *doc, const char *view,
+                          int status) {
+  r->view_doc = doc->xml;
+  r->view = cairn_arena_strdup(r->arena, view);
+  r->status = status;
+  r->location = NULL;
+  return status;
+}
+
+/*
+** Redirect only to a local path: one leading '/', not "//" or "/\", no
+** control characters (so nothing can reach the Location header but a path
+** on this host).
+*/
+static int h_respond_redirect(cairn_req *r, const char *path) {
+  if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+    return CAIRN_EINVAL;
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+    if (*p < 0x20 || *p == 0x7F || *p == '\\') return CAIRN_EINVAL;
+  r->location = cairn_arena_strdup(r->arena, path);
+  r->view_doc = NULL;
+  r->status = 303;
+  return 303;
+}
+
+/* ------------------------------------------------------------ records */
+
+static int h_record_create(cairn_req *r, const char *type, long long patient,
+                           cairn_doc *body, long long *id, cairn_error *err) {
+  return cairn_store_create(r, type, patient, cairn_doc_take(body), id, err);
+}
+static int h_record_revise(cairn_req *r, long long id, int expected,
+                           const char *status, cairn_doc *body,
+                           cairn_error *err) {
+  return cairn_store_revise(r, id, expected, status, cairn_doc_take(body),
+                            err);
+}
+static long long h_record_id(const cairn_record *c) { return c->id; }
+static long long h_record_patient(const cairn_record *c) { return c->patient; }
+static int h_record_version(const cairn_record *c) { return c->version; }
+static const char *h_record_type(const cairn_record *c) { return c->type; }
+static const char *h_record_status(const cairn_record *c) { return c->status; }
+
+/* string(xpath) over the body with "r" bound to the type's namespace,
+** copied into the arena of the request that read the record. */
+static const char *h_record_value(const cairn_record *c, const char *xpath) {
+  xmlXPathContextPtr ctx = xmlXPathNewContext(c->body);
+  if (!ctx) abort();
+  if (c->rt) xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
+                                (const xmlChar *)c->rt->decl->ns);
+  ctx->node = xmlDocGetRootElement(c->body);
+  xmlChar *expr = xmlStrdup((const xmlChar *)"string(");
+  expr = xmlStrcat(expr, (const xmlChar *)xpath);
+  expr = xmlStrcat(expr, (const xmlChar *)")");
+  xmlXPathObjectPtr o = xmlXPathEvalExpression(expr, ctx);
+  xmlFree(expr);
+  const char *out = "";
+  if (o && o->type == XPATH_STRING && o->stringval)
+    out = cairn_arena_strdup(c->arena, (const char *)o->stringval);
+  xmlXPathFreeObject(o);
+  xmlXPathFreeContext(ctx);
+  return out;
+}
+
+/* ------------------------------------------------------------ settings */
+
+static const char *h_config_get(const cairn_plugin_config *cfg,
+                                const char *name) {
+  for (size_t i = 0; cfg && i < cfg->n_settings; i++)
+    if (strcmp(cfg->settings[i].name, name) == 0) return cfg->settings[i].value;
+  return NULL;
+}
+
+/* The schemas directory of the running process, set by cairn_host_set_schemas. */
+static char host_schemas_dir[4096];
+
+void cairn_host_set_schemas(const char *dir) {
+  snprintf(host_schemas_dir, sizeof host_schemas_dir, "%s", dir);
+}
+
+static struct _xmlDoc *h_xml_load(const char *path, const char *xsd,
+                                  cairn_error *err) {
+  if (!xsd || strchr(xsd, '/')) {
+    cairn_fail(err, CAIRN_EINVAL, NULL, "xml_load: xsd must be a file name");
+    return NULL;
+  }
+  char full[4200];
+  snprintf(full, sizeof full, "%s/%s", host_schemas_dir, xsd);
+  xmlSchemaPtr schema = cairn_xml_schema_load(full, err);
+  if (!schema) return NULL;
+  xmlDocPtr doc = cairn_xml_parse_file(path, err);
+  if (doc && cairn_xml_validate(schema, doc, err)) {
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    cairn_fail(err, CAIRN_EINVAL, err->field, "%s: %s", path, msg);
+    xmlFreeDoc(doc);
+    doc = NULL;
+  }
+  xmlSchemaFree(schema);
+  return doc;
+}
+
+static void h_log(int level, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  cairn_logf(level, "%s", buf);
+}
+
+const cairn_api cairn_host_table = {
+  .size = sizeof(cairn_api),
+  .api_level = CAIRN_API_LEVEL,
+  .req_method = h_req_method,
+  .req_path = h_req_path,
+  .req_param = h_req_param,
+  .req_query = h_req_query,
+  .req_form = h_req_form,
+  .req_content_type = h_req_content_type,
+  .req_body_record = h_req_body_record,
+  .req_actor = h_req_actor,
+  .req_today = h_req_today,
+  .req_alloc = h_req_alloc,
+  .req_strdup = h_req_strdup,
+  .req_printf = h_req_printf,
+  .doc_from_xml = cairn_doc_from_xml_impl,
+  .doc_new = h_doc_new,
+  .doc_open = cairn_doc_open_impl,
+  .doc_close = cairn_doc_close_impl,
+  .doc_attr = cairn_doc_attr_impl,
+  .doc_text = cairn_doc_text_impl,
+  .doc_record = cairn_doc_record_impl,
+  .respond_view = h_respond_view,
+  .respond_redirect = h_respond_redirect,
+  .record_create = h_record_create,
+  .record_revise = h_record_revise,
+  .record_get = cairn_store_get,
+  .record_id = h_record_id,
+  .record_patient = h_record_patient,
+  .record_version = h_record_version,
+  .record_type_name = h_record_type,
+  .record_status = h_record_status,
+  .record_value = h_record_value,
+  .sql_prepare = cairn_sql_prepare,
+  .sql_bind_text = cairn_sql_bind_text,
+  .sql_bind_int = cairn_sql_bind_int,
+  .sql_bind_real = cairn_sql_bind_real,
+  .sql_step = cairn_sql_step,
+  .sql_text = cairn_sql_text,
+  .sql_int = cairn_sql_int,
+  .sql_real = cairn_sql_real,
+  .sql_is_null = cairn_sql_is_null,
+  .config_get = h_config_get,
+  .xml_load = h_xml_load,
+  .log = h_log,
+};
+
+/* Fill req->today from the local clock in the process's time zone (TZ is
+** set from the clinic's config at start-up). */
+void cairn_req_set_today(cairn_req *req) {
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  strftime(req->today, sizeof req->today, "%Y-%m-%d", &tm);
+}
+
+cairn_req *cairn_req_new(cairn_arena *a, const cairn_config *cfg,
+                         const cairn_registry *reg, cairn_store *st) {
+  cairn_req *r = cairn_arena_alloc(a, sizeof *r);
+  r->arena = a;
+  r->cfg = cfg;
+  r->reg = reg;
+  r->store = st;
+  r->method = "CLI";
+  r->path = "/";
+  r->accept = "";
+  r->content_type = "";
+  r->remote_addr = "";
+  const char *user = getenv("USER");
+  r->actor = cairn_arena_printf(a, "cli:%s", user && *user ? user : "unknown");
+  cairn_req_set_today(r);
+  return r;
+}

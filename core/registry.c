@@ -1,0 +1,311 @@
+/*
+** registry.c -- loading plugins.  Each plugin is dlopen()ed with
+** RTLD_LOCAL (plugins never see core symbols, nor each other's), its one
+** entry symbol called, and its descriptor checked field by field before
+** anything in it is trusted: first the ABI version and the descriptor's
+** size (PostgreSQL's magic block idea), then the API level it needs,
+** names, record types, routes.  Loading is all or nothing: the first
+** refusal unloads everything and names the file and the reason in one line.
+*/
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xpathInternals.h>
+#include "cairn_int.h"
+
+/* A plugin declares at most this many of each: far beyond any real plugin,
+** small enough that a descriptor missing its terminator is caught. */
+#define REG_MAX_TYPES 64
+#define REG_MAX_ROUTES 256
+#define REG_MAX_PROJECTIONS 32
+#define REG_MAX_PLUGINS 32
+
+/* 1 when s matches [a-z][a-z0-9_]{0,max-1}. */
+static int ident_ok(const char *s, size_t max) {
+  if (!s || !(*s >= 'a' && *s <= 'z')) return 0;
+  size_t n = 0;
+  for (; *s; s++, n++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+      return 0;
+  return n <= max;
+}
+
+/*
+** Check a descriptor without calling into it.  Order matters: abi_version
+** and size are read first, and nothing past `size` bytes is read when the
+** size is wrong.
+*/
+int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
+                              cairn_error *err) {
+  if (!d)
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: %s returned NULL", file,
+                      CAIRN_PLUGIN_ENTRY_SYMBOL);
+  if (d->abi_version != CAIRN_ABI_VERSION)
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: built for plugin ABI %u, this cairnd has ABI %u",
+                      file, d->abi_version, CAIRN_ABI_VERSION);
+  if (d->size != sizeof(cairn_plugin))
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: descriptor size %zu, expected %zu "
+                      "(built against another plugin.h)",
+                      file, d->size, sizeof(cairn_plugin));
+  if (d->api_level > CAIRN_API_LEVEL)
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: needs API level %u, this cairnd has %u",
+                      file, d->api_level, CAIRN_API_LEVEL);
+  if (!ident_ok(d->name, 32))
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: plugin name must match [a-z][a-z0-9_]{0,31}",
+                      file);
+  if (!d->version || !*d->version)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: refused: no version", file);
+  if (!d->init)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: refused: no init function",
+                      file);
+  size_t n = 0;
+  for (const cairn_record_type *t = d->record_types; t && t->name; t++, n++) {
+    if (n >= REG_MAX_TYPES)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: more than %d record types (missing terminator?)",
+                        file, REG_MAX_TYPES);
+    size_t plen = strlen(d->name);
+    if (strncmp(t->name, d->name, plen) != 0 || t->name[plen] != ':')
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: record type %s must be named %s:<Type>",
+                        file, t->name, d->name);
+    if (!t->ns || !t->root || !t->xsd || !ident_ok(t->table, 40))
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: record type %s needs ns, root, xsd and a table name",
+                        file, t->name);
+    if (strchr(t->xsd, '/'))
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: record type %s: xsd must be a file name in the schemas directory",
+                        file, t->name);
+    size_t np = 0;
+    for (const cairn_projection *p = t->projections; p && p->column; p++, np++) {
+      if (np >= REG_MAX_PROJECTIONS || !ident_ok(p->column, 31) || !p->xpath ||
+          p->type < CAIRN_COL_TEXT || p->type > CAIRN_COL_REAL)
+        return cairn_fail(err, CAIRN_EINVAL, NULL,
+                          "%s: refused: record type %s has a bad projection",
+                          file, t->name);
+      if (!strcmp(p->column, "record") || !strcmp(p->column, "patient") ||
+          !strcmp(p->column, "version") || !strcmp(p->column, "status"))
+        return cairn_fail(err, CAIRN_EINVAL, NULL,
+                          "%s: refused: record type %s: projection column %s is reserved",
+                          file, t->name, p->column);
+    }
+  }
+  n = 0;
+  for (const cairn_route *r = d->routes; r && r->method; r++, n++) {
+    if (n >= REG_MAX_ROUTES)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: more than %d routes (missing terminator?)",
+                        file, REG_MAX_ROUTES);
+    if (strcmp(r->method, "GET") && strcmp(r->method, "POST"))
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: route %s %s: method must be GET or POST",
+                        file, r->method, r->pattern ? r->pattern : "?");
+    if (!r->pattern || r->pattern[0] != '/' || !r->handler)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: route %s %s needs a pattern starting with '/' and a handler",
+                        file, r->method, r->pattern ? r->pattern : "?");
+    if (r->audience == 0)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: route %s %s declares no audience (deny by default)",
+                        file, r->method, r->pattern);
+    if (r->audience & ~(CAIRN_AUD_PUBLIC | CAIRN_AUD_STAFF | CAIRN_AUD_CAPABILITY))
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: route %s %s has unknown audience bits",
+                        file, r->method, r->pattern);
+  }
+  n = 0;
+  for (const cairn_subscription *s = d->subscriptions; s && s->record_type;
+       s++, n++)
+    if (!s->fn || n >= REG_MAX_TYPES)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: bad event subscription", file);
+  return 0;
+}
+
+static void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) abort();
+  return q;
+}
+
+/* Compile a record type's schema and projection XPaths. */
+static int load_type(cairn_registry *reg, const cairn_loaded *pl,
+                     const cairn_record_type *t, cairn_error *err) {
+  if (cairn_registry_type(reg, t->name))
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: record type %s is declared twice",
+                      pl->cfg->path, t->name);
+  for (size_t i = 0; i < reg->n_types; i++)
+    if (strcmp(reg->types[i].decl->table, t->table) == 0)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: projection table %s is already used by %s",
+                        pl->cfg->path, t->table, reg->types[i].decl->name);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", reg->schemas_dir, t->xsd);
+  cairn_error e2 = {0};
+  xmlSchemaPtr schema = cairn_xml_schema_load(path, &e2);
+  if (!schema)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: refused: record type %s: %s",
+                      pl->cfg->path, t->name, e2.message);
+  reg->types = xrealloc(reg->types, (reg->n_types + 1) * sizeof *reg->types);
+  cairn_rtype *rt = &reg->types[reg->n_types++];
+  memset(rt, 0, sizeof *rt);
+  rt->decl = t;
+  rt->plugin = pl;
+  rt->schema = schema;
+  for (const cairn_projection *p = t->projections; p && p->column; p++)
+    rt->n_proj++;
+  rt->proj = calloc(rt->n_proj + 1, sizeof *rt->proj);
+  if (!rt->proj) abort();
+  /* Compile each XPath with the "r" prefix bound to the type's namespace,
+  ** so a typo is caught at start-up, not at the first write. */
+  xmlXPathContextPtr ctx = xmlXPathNewContext(NULL);
+  if (!ctx) abort();
+  xmlXPathRegisterNs(ctx, (const xmlChar *)"r", (const xmlChar *)t->ns);
+  for (size_t i = 0; i < rt->n_proj; i++) {
+    rt->proj[i] = xmlXPathCtxtCompile(ctx, (const xmlChar *)t->projections[i].xpath);
+    if (!rt->proj[i]) {
+      xmlXPathFreeContext(ctx);
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: record type %s: projection %s: XPath \"%s\" does not compile",
+                        pl->cfg->path, t->name, t->projections[i].column,
+                        t->projections[i].xpath);
+    }
+  }
+  xmlXPathFreeContext(ctx);
+  return 0;
+}
+
+const cairn_rtype *cairn_registry_type(const cairn_registry *reg,
+                                       const char *name) {
+  for (size_t i = 0; i < reg->n_types; i++)
+    if (strcmp(reg->types[i].decl->name, name) == 0) return &reg->types[i];
+  return NULL;
+}
+
+/* Load one plugin file: dlopen, entry, descriptor check. */
+static int load_one(cairn_registry *reg, const struct cairn_plugin_config *pc,
+                    cairn_error *err) {
+  dlerror();
+  void *dl = dlopen(pc->path, RTLD_NOW | RTLD_LOCAL);
+  if (!dl)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: refused: cannot load: %s",
+                      pc->path, dlerror());
+  const cairn_plugin *(*entry)(void);
+  *(void **)&entry = dlsym(dl, CAIRN_PLUGIN_ENTRY_SYMBOL);
+  if (!entry) {
+    dlclose(dl);
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: no entry symbol %s (is it a Cairn plugin?)",
+                      pc->path, CAIRN_PLUGIN_ENTRY_SYMBOL);
+  }
+  const cairn_plugin *d = entry();
+  int rc = cairn_registry_check_desc(d, pc->path, err);
+  if (rc) { dlclose(dl); return rc; }
+  for (size_t i = 0; i < reg->n_plugins; i++)
+    if (strcmp(reg->plugins[i].desc->name, d->name) == 0) {
+      dlclose(dl);
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: a plugin named %s is already loaded",
+                        pc->path, d->name);
+    }
+  reg->plugins = xrealloc(reg->plugins, (reg->n_plugins + 1) * sizeof *reg->plugins);
+  cairn_loaded *pl = &reg->plugins[reg->n_plugins++];
+  memset(pl, 0, sizeof *pl);
+  pl->dl = dl;
+  pl->desc = d;
+  pl->cfg = pc;
+  return 0;
+}
+
+/* Compile every route of every plugin into the one table. */
+static int load_routes(cairn_registry *reg, cairn_error *err) {
+  for (size_t p = 0; p < reg->n_plugins; p++) {
+    const cairn_loaded *pl = &reg->plugins[p];
+    for (const cairn_route *r = pl->desc->routes; r && r->method; r++) {
+      for (size_t i = 0; i < reg->n_routes; i++)
+        if (!strcmp(reg->routes[i].decl->pattern, r->pattern) &&
+            !strcmp(reg->routes[i].decl->method, r->method))
+          return cairn_fail(err, CAIRN_EINVAL, NULL,
+                            "%s: refused: route %s %s is already served by plugin %s",
+                            pl->cfg->path, r->method, r->pattern,
+                            reg->routes[i].plugin->desc->name);
+      void *code;
+      cairn_error e2 = {0};
+      if (cairn_route_compile(r->pattern, &code, &e2))
+        return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: refused: %s",
+                          pl->cfg->path, e2.message);
+      reg->routes = xrealloc(reg->routes, (reg->n_routes + 1) * sizeof *reg->routes);
+      cairn_route_rt *rt = &reg->routes[reg->n_routes++];
+      rt->decl = r;
+      rt->plugin = pl;
+      rt->code = code;
+    }
+  }
+  return 0;
+}
+
+/*
+** Load every plugin of the config, in order (see cairn_int.h).  Plugin init
+** runs last, after every descriptor, schema and route has been accepted, so
+** a refusal never leaves an initialised plugin behind except through its
+** own init failing, in which case earlier plugins are finalised.
+*/
+int cairn_registry_load(const cairn_config *cfg, const cairn_api *api,
+                        cairn_registry **out, cairn_error *err) {
+  cairn_registry *reg = calloc(1, sizeof *reg);
+  if (!reg) abort();
+  reg->schemas_dir = cfg->schemas_dir;
+  int rc = 0;
+  if (cfg->n_plugins > REG_MAX_PLUGINS)
+    rc = cairn_fail(err, CAIRN_EINVAL, NULL, "at most %d plugins", REG_MAX_PLUGINS);
+  for (size_t i = 0; !rc && i < cfg->n_plugins; i++)
+    rc = load_one(reg, &cfg->plugins[i], err);
+  for (size_t p = 0; !rc && p < reg->n_plugins; p++)
+    for (const cairn_record_type *t = reg->plugins[p].desc->record_types;
+         !rc && t && t->name; t++)
+      rc = load_type(reg, &reg->plugins[p], t, err);
+  if (!rc) rc = load_routes(reg, err);
+  for (size_t p = 0; !rc && p < reg->n_plugins; p++) {
+    cairn_loaded *pl = &reg->plugins[p];
+    cairn_error e2 = {0};
+    if (pl->desc->init(api, pl->cfg, &e2)) {
+      rc = cairn_fail(err, CAIRN_EINVAL, e2.field, "%s: refused: init failed: %s",
+                      pl->cfg->path, e2.message[0] ? e2.message : "no reason given");
+      break;
+    }
+    pl->initialized = 1;
+  }
+  if (rc) {
+    cairn_registry_free(reg);
+    return rc;
+  }
+  *out = reg;
+  return 0;
+}
+
+void cairn_registry_free(cairn_registry *reg) {
+  if (!reg) return;
+  for (size_t i = 0; i < reg->n_routes; i++) cairn_route_free(reg->routes[i].code);
+  free(reg->routes);
+  for (size_t i = 0; i < reg->n_types; i++) {
+    for (size_t k = 0; k < reg->types[i].n_proj; k++)
+      xmlXPathFreeCompExpr(reg->types[i].proj[k]);
+    free(reg->types[i].proj);
+    xmlSchemaFree(reg->types[i].schema);
+  }
+  free(reg->types);
+  for (size_t i = reg->n_plugins; i-- > 0;) {
+    if (reg->plugins[i].initialized && reg->plugins[i].desc->fini)
+      reg->plugins[i].desc->fini();
+    dlclose(reg->plugins[i].dl);
+  }
+  free(reg->plugins);
+  free(reg);
+}

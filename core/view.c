@@ -1,0 +1,199 @@
+/*
+** view.c -- XSLT views.  Every stylesheet under the views directory is
+** compiled once, in the master before workers fork, and shared read-only
+** by them.  Transforms run with libxslt's security preferences refusing
+** every write and all network access; files may be read only from the
+** views directory.  Output escaping is the serializer's: views never use
+** disable-output-escaping (the test suite greps for it).
+*/
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/transform.h>
+#include <libxslt/xsltutils.h>
+#include <libxslt/security.h>
+#include <libxslt/variables.h>
+#include "cairn_int.h"
+
+/* How many views one installation may have, and how deep the directory
+** tree may go: generous, and a guard against a symlink loop. */
+#define VIEWS_MAX 512
+#define VIEWS_DEPTH_MAX 4
+
+typedef struct view_entry {
+  char *name;                     /* "program/chart" */
+  xsltStylesheetPtr style;
+} view_entry;
+
+struct cairn_views {
+  char *dir;                      /* realpath of the views directory */
+  view_entry *v;
+  size_t n;
+  xsltSecurityPrefsPtr prefs;
+};
+
+static const char *views_dir_for_check;
+
+/* libxslt security callbacks. */
+static int sec_forbid(xsltSecurityPrefsPtr p, xsltTransformContextPtr c,
+                      const char *v) {
+  (void)p; (void)c; (void)v;
+  return 0;
+}
+static int sec_read_file(xsltSecurityPrefsPtr p, xsltTransformContextPtr c,
+                         const char *value) {
+  (void)p; (void)c;
+  char real[PATH_MAX];
+  const char *path = value;
+  if (strncmp(path, "file://", 7) == 0) path += 7;
+  if (!views_dir_for_check || !realpath(path, real)) return 0;
+  size_t n = strlen(views_dir_for_check);
+  return strncmp(real, views_dir_for_check, n) == 0 && real[n] == '/';
+}
+
+static int load_dir(cairn_views *vs, const char *dir, const char *prefix,
+                    int depth, cairn_error *err) {
+  if (depth > VIEWS_DEPTH_MAX) return 0;
+  DIR *d = opendir(dir);
+  if (!d)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "views: cannot open %s", dir);
+  struct dirent *e;
+  int rc = 0;
+  while (!rc && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat sb;
+    if (stat(path, &sb)) continue;
+    char name[PATH_MAX];
+    snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "/" : "", e->d_name);
+    if (S_ISDIR(sb.st_mode)) {
+      rc = load_dir(vs, path, name, depth + 1, err);
+      continue;
+    }
+    size_t len = strlen(name);
+    if (len < 5 || strcmp(name + len - 4, ".xsl")) continue;
+    if (vs->n == VIEWS_MAX) {
+      rc = cairn_fail(err, CAIRN_ELIMIT, NULL, "views: more than %d views",
+                      VIEWS_MAX);
+      break;
+    }
+    cairn_error e2 = {0};
+    xmlDocPtr sdoc = cairn_xml_parse_file(path, &e2);
+    xsltStylesheetPtr st = sdoc ? xsltParseStylesheetDoc(sdoc) : NULL;
+    if (!st) {
+      if (sdoc) xmlFreeDoc(sdoc);
+      rc = cairn_fail(err, CAIRN_EINVAL, NULL, "view %s does not compile%s%s",
+                      path, e2.message[0] ? ": " : "", e2.message);
+      break;
+    }
+    name[len - 4] = 0;
+    vs->v[vs->n].name = strdup(name);
+    if (!vs->v[vs->n].name) abort();
+    vs->v[vs->n].style = st;
+    vs->n++;
+  }
+  closedir(d);
+  return rc;
+}
+
+/*
+** Compile every .xsl under `dir`.  A view that does not compile stops
+** start-up with its file name.
+*/
+int cairn_views_load(const char *dir, cairn_views **out, cairn_error *err) {
+  char real[PATH_MAX];
+  if (!realpath(dir, real))
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "views: no directory %s", dir);
+  cairn_views *vs = calloc(1, sizeof *vs);
+  if (!vs) abort();
+  vs->dir = strdup(real);
+  vs->v = calloc(VIEWS_MAX, sizeof *vs->v);
+  if (!vs->dir || !vs->v) abort();
+  views_dir_for_check = vs->dir;
+  vs->prefs = xsltNewSecurityPrefs();
+  if (!vs->prefs) abort();
+  xsltSetSecurityPrefs(vs->prefs, XSLT_SECPREF_WRITE_FILE, sec_forbid);
+  xsltSetSecurityPrefs(vs->prefs, XSLT_SECPREF_CREATE_DIRECTORY, sec_forbid);
+  xsltSetSecurityPrefs(vs->prefs, XSLT_SECPREF_READ_NETWORK, sec_forbid);
+  xsltSetSecurityPrefs(vs->prefs, XSLT_SECPREF_WRITE_NETWORK, sec_forbid);
+  xsltSetSecurityPrefs(vs->prefs, XSLT_SECPREF_READ_FILE, sec_read_file);
+  int rc = load_dir(vs, vs->dir, "", 0, err);
+  if (rc) {
+    cairn_views_free(vs);
+    return rc;
+  }
+  *out = vs;
+  return 0;
+}
+
+void cairn_views_free(cairn_views *vs) {
+  if (!vs) return;
+  for (size_t i = 0; i < vs->n; i++) {
+    free(vs->v[i].name);
+    xsltFreeStylesheet(vs->v[i].style);
+  }
+  free(vs->v);
+  if (vs->prefs) xsltFreeSecurityPrefs(vs->prefs);
+  free(vs->dir);
+  free(vs);
+}
+
+int cairn_views_has(const cairn_views *vs, const char *name) {
+  for (size_t i = 0; i < vs->n; i++)
+    if (strcmp(vs->v[i].name, name) == 0) return 1;
+  return 0;
+}
+
+/*
+** Render `doc` with view `name`.  params is a NULL-terminated list of
+** name, value pairs; values are passed as string literals (quoted by
+** libxslt), never evaluated as XPath.  *out is malloc'd (free()).
+*/
+int cairn_views_render(const cairn_views *vs, const char *name,
+                       xmlDocPtr doc, const char *const *params,
+                       char **out, int *len, cairn_error *err) {
+  xsltStylesheetPtr st = NULL;
+  for (size_t i = 0; i < vs->n; i++)
+    if (strcmp(vs->v[i].name, name) == 0) { st = vs->v[i].style; break; }
+  if (!st)
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no view named %s", name);
+  xsltTransformContextPtr ctx = xsltNewTransformContext(st, doc);
+  if (!ctx) abort();
+  xsltSetCtxtSecurityPrefs(vs->prefs, ctx);
+  if (params && xsltQuoteUserParams(ctx, (const char **)params)) {
+    xsltFreeTransformContext(ctx);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s: bad parameters", name);
+  }
+  xmlDocPtr res = xsltApplyStylesheetUser(st, doc, NULL, NULL, NULL, ctx);
+  int failed = !res || ctx->state != XSLT_STATE_OK;
+  xsltFreeTransformContext(ctx);
+  if (failed) {
+    xmlFreeDoc(res);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s failed to render", name);
+  }
+  xmlChar *buf = NULL;
+  int n = 0;
+  if (xsltSaveResultToString(&buf, &n, res, st) || !buf) {
+    xmlFreeDoc(res);
+    if (buf) xmlFree(buf);
+    if (n == 0) {
+      *out = strdup("");
+      *len = 0;
+      return 0;
+    }
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s: serialization failed", name);
+  }
+  xmlFreeDoc(res);
+  *out = malloc((size_t)n + 1);
+  if (!*out) abort();
+  memcpy(*out, buf, (size_t)n);
+  (*out)[n] = 0;
+  *len = n;
+  xmlFree(buf);
+  return 0;
+}

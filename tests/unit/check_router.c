@@ -1,0 +1,106 @@
+/*
+** check_router.c -- the route table: anchoring, named groups, method
+** handling (404 vs 405, HEAD served by GET), compile errors, and the match
+** limits on a pattern built to backtrack.
+*/
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cairn_int.h"
+
+static int h(cairn_req *r) { (void)r; return 200; }
+
+static const cairn_route routes[] = {
+  { "GET", "/patients", CAIRN_AUD_STAFF, h, "list" },
+  { "GET", "/patients/(?<patient>[0-9]{1,18})", CAIRN_AUD_STAFF, h, "chart" },
+  { "POST", "/patients/(?<patient>[0-9]{1,18})/observations", CAIRN_AUD_STAFF, h, "add" },
+  { "GET", "/slow/(?<x>(a+)+)b", CAIRN_AUD_PUBLIC, h, "catastrophic" },
+  { NULL, NULL, 0, NULL, NULL }
+};
+
+static cairn_registry reg;
+static cairn_route_rt rts[4];
+static cairn_arena *A;
+static cairn_req *R;
+
+static void setup(void) {
+  cairn_error e = {0};
+  for (int i = 0; i < 4; i++) {
+    rts[i].decl = &routes[i];
+    ck_assert_int_eq(cairn_route_compile(routes[i].pattern, &rts[i].code, &e), 0);
+  }
+  reg.routes = rts;
+  reg.n_routes = 4;
+  A = cairn_arena_new();
+  R = cairn_arena_alloc(A, sizeof *R);
+  R->arena = A;
+}
+static void teardown(void) {
+  for (int i = 0; i < 4; i++) cairn_route_free(rts[i].code);
+  cairn_arena_free(A);
+}
+
+START_TEST(exact_and_param_routes) {
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/patients"), 0);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/patients/42"), 1);
+  ck_assert_str_eq(cairn_kv_get(R->params, R->n_params, "patient"), "42");
+  ck_assert_int_eq(cairn_router_match(&reg, R, "POST", "/patients/7/observations"), 2);
+  ck_assert_str_eq(cairn_kv_get(R->params, R->n_params, "patient"), "7");
+}
+END_TEST
+
+START_TEST(anchored_at_both_ends) {
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/patients/42/x"), -1);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/x/patients"), -1);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/patients/"), -1);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/Patients"), -1);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/patients/1234567890123456789"), -1);
+}
+END_TEST
+
+START_TEST(method_mismatch_is_405_and_head_is_get) {
+  ck_assert_int_eq(cairn_router_match(&reg, R, "POST", "/patients"), -2);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", "/patients/7/observations"), -2);
+  ck_assert_int_eq(cairn_router_match(&reg, R, "HEAD", "/patients"), 0);
+}
+END_TEST
+
+START_TEST(bad_pattern_is_refused_with_offset) {
+  void *code = NULL;
+  cairn_error e = {0};
+  ck_assert_int_eq(cairn_route_compile("/patients/(?<p>[0-9]", &code, &e), CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "offset"));
+}
+END_TEST
+
+START_TEST(match_limit_stops_backtracking) {
+  /* (a+)+b against a long run of a's without b backtracks exponentially;
+  ** the match limit turns it into a quick no-match. */
+  char path[80] = "/slow/";
+  memset(path + 6, 'a', 60);
+  path[66] = 0;
+  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", path), -1);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("router");
+  TCase *t = tcase_create("match");
+  tcase_add_checked_fixture(t, setup, teardown);
+  tcase_set_timeout(t, 10);
+  tcase_add_test(t, exact_and_param_routes);
+  tcase_add_test(t, anchored_at_both_ends);
+  tcase_add_test(t, method_mismatch_is_405_and_head_is_get);
+  tcase_add_test(t, bad_pattern_is_refused_with_offset);
+  tcase_add_test(t, match_limit_stops_backtracking);
+  suite_add_tcase(s, t);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
