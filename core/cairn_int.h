@@ -202,6 +202,8 @@ struct cairn_req {
   cairn_kv *params; size_t n_params;
   cairn_kv *cookies; size_t n_cookies;
   const char *actor;
+  const char *record_time;   /* NULL: writes are stamped now; set only by
+                             ** a bundle import, to keep versions' times */
   char today[11];
   int event_depth;
   /* output */
@@ -343,6 +345,8 @@ int cairn_views_render(const cairn_views *v, const char *name,
                        char **out, int *len, cairn_error *err);
 
 /* ---------------------------------------------------------------- logging */
+/* Name the program in log lines (default "cairnd"). */
+void cairn_log_set_name(const char *name);
 void cairn_logf(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

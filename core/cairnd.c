@@ -230,7 +230,7 @@ int main(int argc, char **argv) {
   if (optind != argc) { usage(); return 2; }
 
   xmlInitParser();
-  cairn_xml_init(NULL);
+  cairn_xml_init(NULL); /* nothing may be loaded before we know the views */
   cairn_serve_ctx sc = {0};
   cairn_error err = {0};
   cairn_config *cfg = NULL;
@@ -240,6 +240,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cairnd: %s\n", err.message);
     return 1;
   }
+  /* Views import layout.xsl: files under the views directory, and only
+  ** those, may be loaded from now on. */
+  cairn_xml_init(cfg->views_dir);
   setenv("TZ", cfg->timezone, 1);
   tzset();
   cairn_host_set_schemas(cfg->schemas_dir);

@@ -81,9 +81,10 @@ int cairn_config_load(const char *path, const char *schemas_dir,
   int rc = cairn_xml_validate(schema, doc, err);
   xmlSchemaFree(schema);
   if (rc) {
-    char msg[sizeof err->message];
+    char msg[sizeof err->message], field[sizeof err->field];
     snprintf(msg, sizeof msg, "%s", err->message);
-    cairn_fail(err, CAIRN_EINVAL, err->field, "%s: %s", path, msg);
+    snprintf(field, sizeof field, "%s", err->field);
+    cairn_fail(err, CAIRN_EINVAL, field, "%s: %s", path, msg);
     xmlFreeDoc(doc);
     return CAIRN_EINVAL;
   }

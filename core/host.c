@@ -179,9 +179,10 @@ static struct _xmlDoc *h_xml_load(const char *path, const char *xsd,
   if (!schema) return NULL;
   xmlDocPtr doc = cairn_xml_parse_file(path, err);
   if (doc && cairn_xml_validate(schema, doc, err)) {
-    char msg[sizeof err->message];
+    char msg[sizeof err->message], field[sizeof err->field];
     snprintf(msg, sizeof msg, "%s", err->message);
-    cairn_fail(err, CAIRN_EINVAL, err->field, "%s: %s", path, msg);
+    snprintf(field, sizeof field, "%s", err->field);
+    cairn_fail(err, CAIRN_EINVAL, field, "%s: %s", path, msg);
     xmlFreeDoc(doc);
     doc = NULL;
   }
