@@ -172,8 +172,10 @@ typedef struct cairn_plugin {
   void (*fini)(void);        /* may be NULL */
 } cairn_plugin;
 
-/* The entry symbol every plugin exports. */
+/* The entry symbol every plugin exports.  Declared with default visibility
+** so a plugin may build with -fvisibility=hidden and export only this. */
 #define CAIRN_PLUGIN_ENTRY_SYMBOL "cairn_plugin_entry"
+__attribute__((visibility("default")))
 const cairn_plugin *cairn_plugin_entry(void);
 
 /* Log levels for cairn_log(). */

@@ -1,0 +1,473 @@
+/*
+** cli.c -- `cairn`, the admin command line.
+**
+**   cairn [-c cairn.xml] [-S schemas-dir] COMMAND [ARGS]
+**
+** One static table of commands (cgit's cmd.c), each saying what it needs
+** (the registry only, or the store as well) and how to run it.  Every
+** command loads the same config, plugins and database as cairnd does, and
+** writes records only through the record API, as one CLI request whose
+** actor is "cli:$USER".
+**
+** Exit status: 0 done, 1 failed (the reason is on stderr), 2 usage error.
+** Results go to stdout; messages, errors and the progress bar to stderr.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+
+#include "cairn_int.h"
+#include "bundle.h"
+#include "csvimport.h"
+
+#ifndef CAIRN_SCHEMAS_DIR
+#define CAIRN_SCHEMAS_DIR "schemas"
+#endif
+
+#define EXIT_USAGE 2
+/* Width of the synopsis column in the usage text: the commands' summaries
+** then fit 80 columns. */
+#define USAGE_COLUMN 16
+
+/* What a command needs set up before it runs. */
+enum { NEED_REGISTRY = 1, NEED_STORE = 2 };
+
+/* What a command accepts after its name. */
+enum {
+  ARG_FILE = 1,              /* one FILE, required */
+  ARG_FILE_OPTIONAL = 2,     /* one FILE, optional ("-" is stdout) */
+  ARG_MAP = 4,               /* --map MAP.xml, required */
+  ARG_DRY_RUN = 8            /* --dry-run */
+};
+
+/* The arguments of a command, checked before anything is loaded. */
+typedef struct cli_args {
+  const char *file;          /* FILE, or NULL */
+  const char *map;           /* --map */
+  int dry_run;               /* --dry-run */
+} cli_args;
+
+typedef struct cli {
+  const char *config_path;   /* -c, $CAIRN_CONFIG or ./cairn.xml */
+  const char *schemas;       /* -S, $CAIRN_SCHEMAS or CAIRN_SCHEMAS_DIR */
+  cairn_config *cfg;
+  cairn_registry *reg;
+  cairn_store *st;           /* NULL unless the command needs it */
+  cairn_arena *arena;        /* the request's */
+  cairn_req *req;            /* one request for the whole command */
+} cli;
+
+typedef struct command {
+  const char *name;
+  const char *args;          /* for the usage text */
+  const char *summary;       /* one line */
+  unsigned needs;            /* NEED_* */
+  unsigned accepts;          /* ARG_* */
+  int (*run)(cli *c, const cli_args *a);
+} command;
+
+static const command commands[];
+
+/* ------------------------------------------------------------- usage */
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: cairn [-c cairn.xml] [-S schemas-dir] COMMAND [ARGS]\n"
+          "\n"
+          "  -c FILE  configuration (default $CAIRN_CONFIG or ./cairn.xml)\n"
+          "  -S DIR   where config.xsd lives (default $CAIRN_SCHEMAS or %s)\n"
+          "  -h       this text\n"
+          "\n"
+          "commands:\n", CAIRN_SCHEMAS_DIR);
+  for (const command *k = commands; k->name; k++) {
+    char head[64];
+    snprintf(head, sizeof head, "%s%s%s", k->name, *k->args ? " " : "",
+             k->args);
+    if (strlen(head) > USAGE_COLUMN)   /* a long synopsis gets its own line */
+      fprintf(out, "  %s\n  %-*s %s\n", head, USAGE_COLUMN, "", k->summary);
+    else
+      fprintf(out, "  %-*s %s\n", USAGE_COLUMN, head, k->summary);
+  }
+  fprintf(out,
+          "\n"
+          "Exit status: 0 done, 1 failed, 2 usage error.\n");
+}
+
+/* A command called with the wrong arguments. */
+static int command_usage(const command *k) {
+  fprintf(stderr, "usage: cairn [-c cairn.xml] %s%s%s\n", k->name,
+          *k->args ? " " : "", k->args);
+  return EXIT_USAGE;
+}
+
+static const command *find_command(const char *name) {
+  for (const command *k = commands; k->name; k++)
+    if (strcmp(k->name, name) == 0) return k;
+  return NULL;
+}
+
+/* Parse the arguments after the command's name by its ARG_* flags.  0, or
+** EXIT_USAGE after printing the command's usage. */
+static int parse_args(const command *k, int argc, char **argv, cli_args *a) {
+  memset(a, 0, sizeof *a);
+  for (int i = 1; i < argc; i++) {
+    const char *s = argv[i];
+    if ((k->accepts & ARG_MAP) && strcmp(s, "--map") == 0 && i + 1 < argc)
+      a->map = argv[++i];
+    else if ((k->accepts & ARG_MAP) && strncmp(s, "--map=", 6) == 0)
+      a->map = s + 6;
+    else if ((k->accepts & ARG_DRY_RUN) && strcmp(s, "--dry-run") == 0)
+      a->dry_run = 1;
+    else if ((k->accepts & (ARG_FILE | ARG_FILE_OPTIONAL)) && !a->file &&
+             *s && (s[0] != '-' || strcmp(s, "-") == 0))
+      a->file = s;
+    else
+      return command_usage(k);
+  }
+  if ((k->accepts & ARG_FILE) && !a->file) return command_usage(k);
+  if ((k->accepts & ARG_MAP) && (!a->map || !*a->map))
+    return command_usage(k);
+  return 0;
+}
+
+static int fail(const char *what, const cairn_error *err) {
+  fprintf(stderr, "cairn: %s: %s\n", what,
+          err->message[0] ? err->message : "failed");
+  return 1;
+}
+
+/* ---------------------------------------------------- audience names */
+
+/* "clinician,front-desk" for CAIRN_AUD_* bits, into buf. */
+static const char *audience_names(unsigned aud, char *buf, size_t n) {
+  static const struct { unsigned bit; const char *name; } names[] = {
+      {CAIRN_AUD_PUBLIC, "public"},         {CAIRN_AUD_ADMIN, "admin"},
+      {CAIRN_AUD_CLINICIAN, "clinician"},   {CAIRN_AUD_FRONT_DESK, "front-desk"},
+      {CAIRN_AUD_CAPABILITY, "capability"},
+  };
+  size_t used = 0;
+  buf[0] = 0;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (!(aud & names[i].bit) || used >= n) continue;
+    used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "," : "",
+                             names[i].name);
+    aud &= ~names[i].bit;
+  }
+  if (aud && used < n)   /* bits this CLI does not know: show them */
+    snprintf(buf + used, n - used, "%s0x%x", used ? "," : "", aud);
+  if (!buf[0]) snprintf(buf, n, "none");
+  return buf;
+}
+
+/* ---------------------------------------------------------- commands */
+
+static int cmd_init(cli *c, const cli_args *a) {
+  (void)a;
+  printf("database %s is ready: %zu plugin%s, %zu record type%s\n",
+         c->cfg->database, c->reg->n_plugins,
+         c->reg->n_plugins == 1 ? "" : "s", c->reg->n_types,
+         c->reg->n_types == 1 ? "" : "s");
+  return 0;
+}
+
+static int cmd_plugins(cli *c, const cli_args *a) {
+  char aud[128];
+  (void)a;
+  for (size_t p = 0; p < c->reg->n_plugins; p++) {
+    const cairn_loaded *pl = &c->reg->plugins[p];
+    const cairn_plugin *d = pl->desc;
+    printf("%s %s (api level %u)%s%s\n", d->name, d->version, d->api_level,
+           d->description ? ": " : "", d->description ? d->description : "");
+    printf("  file: %s\n", pl->cfg->path);
+    printf("  record types:\n");
+    int any = 0;
+    for (size_t i = 0; i < c->reg->n_types; i++) {
+      const cairn_rtype *t = &c->reg->types[i];
+      if (t->plugin != pl) continue;
+      printf("    %-24s table p_%s, schema %s, %zu projection%s%s\n",
+             t->decl->name, t->decl->table, t->decl->xsd, t->n_proj,
+             t->n_proj == 1 ? "" : "s",
+             t->decl->flags & CAIRN_RT_PATIENT ? ", patient records" : "");
+      any = 1;
+    }
+    if (!any) printf("    (none)\n");
+    printf("  routes:\n");
+    any = 0;
+    for (const cairn_route *r = d->routes; r && r->method; r++) {
+      printf("    %-5s %-44s %s\n", r->method, r->pattern,
+             audience_names(r->audience, aud, sizeof aud));
+      any = 1;
+    }
+    if (!any) printf("    (none)\n");
+  }
+  if (!c->reg->n_plugins) printf("no plugins in %s\n", c->config_path);
+  return 0;
+}
+
+static int cmd_routes(cli *c, const cli_args *a) {
+  char aud[128];
+  (void)a;
+  printf("%-6s %-44s %-28s %s\n", "METHOD", "PATTERN", "AUDIENCE", "PLUGIN");
+  for (size_t i = 0; i < c->reg->n_routes; i++) {
+    const cairn_route_rt *r = &c->reg->routes[i];
+    printf("%-6s %-44s %-28s %s\n", r->decl->method, r->decl->pattern,
+           audience_names(r->decl->audience, aud, sizeof aud),
+           r->plugin->desc->name);
+  }
+  return 0;
+}
+
+static int cmd_stats(cli *c, const cli_args *a) {
+  long long total = 0;
+  (void)a;
+  printf("%-32s %s\n", "TYPE", "VERSIONS");
+  for (size_t i = 0; i < c->reg->n_types; i++) {
+    long long n = cairn_store_count(c->st, c->reg->types[i].decl->name);
+    if (n < 0) {
+      fprintf(stderr, "cairn: stats: counting %s failed\n",
+              c->reg->types[i].decl->name);
+      return 1;
+    }
+    printf("%-32s %lld\n", c->reg->types[i].decl->name, n);
+    total += n;
+  }
+  printf("%-32s %lld\n", "total", total);
+  return 0;
+}
+
+static int cmd_reindex(cli *c, const cli_args *a) {
+  cairn_error err = {0};
+  (void)a;
+  if (cairn_store_reindex(c->st, &err)) return fail("reindex", &err);
+  printf("projections of %zu record type%s rebuilt\n", c->reg->n_types,
+         c->reg->n_types == 1 ? "" : "s");
+  return 0;
+}
+
+static int cmd_export(cli *c, const cli_args *a) {
+  cairn_error err = {0};
+  size_t n = 0;
+  if (!a->file || strcmp(a->file, "-") == 0) {
+    if (cairn_bundle_export(c->req, stdout, &n, &err))
+      return fail("export", &err);
+    if (fflush(stdout) || ferror(stdout)) {
+      fprintf(stderr, "cairn: export: writing stdout: %s\n", strerror(errno));
+      return 1;
+    }
+    fprintf(stderr, "exported %zu record version%s\n", n, n == 1 ? "" : "s");
+    return 0;
+  }
+  /* Write beside the target and rename, so that a failed export never
+  ** leaves a truncated bundle under the name asked for. */
+  const char *path = a->file;
+  char *tmp = cairn_arena_printf(c->arena, "%s.tmp%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "wx");
+  if (!f) {
+    fprintf(stderr, "cairn: export: %s: %s\n", tmp, strerror(errno));
+    return 1;
+  }
+  int rc = cairn_bundle_export(c->req, f, &n, &err);
+  if (!rc && (fflush(f) || ferror(f) || fsync(fileno(f)))) {
+    rc = cairn_fail(&err, CAIRN_EINTERNAL, NULL, "writing %s: %s", tmp,
+                    strerror(errno));
+  }
+  if (fclose(f) && !rc)
+    rc = cairn_fail(&err, CAIRN_EINTERNAL, NULL, "closing %s: %s", tmp,
+                    strerror(errno));
+  if (!rc && rename(tmp, path))
+    rc = cairn_fail(&err, CAIRN_EINTERNAL, NULL, "renaming %s to %s: %s",
+                    tmp, path, strerror(errno));
+  if (rc) {
+    unlink(tmp);
+    return fail("export", &err);
+  }
+  printf("exported %zu record version%s to %s\n", n, n == 1 ? "" : "s",
+         path);
+  return 0;
+}
+
+static int cmd_import(cli *c, const cli_args *a) {
+  cairn_error err = {0};
+  size_t versions = 0, records = 0;
+  if (cairn_bundle_import(c->req, a->file, &versions, &records, &err))
+    return fail("import", &err);
+  printf("imported %zu record version%s (%zu record%s) from %s\n", versions,
+         versions == 1 ? "" : "s", records, records == 1 ? "" : "s",
+         a->file);
+  return 0;
+}
+
+/* Read a whole regular file of at most `max` bytes, NUL-terminated (the
+** NUL not counted in *len).  NULL with *err on failure. */
+static char *read_whole(const char *path, long max, size_t *len,
+                        cairn_error *err) {
+  FILE *f = fopen(path, "rb");
+  struct stat sb;
+  if (!f) {
+    cairn_fail(err, CAIRN_EINVAL, NULL, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+    fclose(f);
+    cairn_fail(err, CAIRN_EINVAL, NULL, "%s: not a regular file", path);
+    return NULL;
+  }
+  if (sb.st_size > max) {
+    fclose(f);
+    cairn_fail(err, CAIRN_ELIMIT, NULL, "%s: %lld bytes is more than the "
+               "%ld accepted", path, (long long)sb.st_size, max);
+    return NULL;
+  }
+  char *buf = malloc((size_t)sb.st_size + 1);
+  if (!buf) abort();
+  size_t got = fread(buf, 1, (size_t)sb.st_size, f);
+  int bad = ferror(f) || got != (size_t)sb.st_size;
+  fclose(f);
+  if (bad) {
+    free(buf);
+    cairn_fail(err, CAIRN_EINVAL, NULL, "%s: short read", path);
+    return NULL;
+  }
+  buf[got] = 0;
+  *len = got;
+  return buf;
+}
+
+static int cmd_import_csv(cli *c, const cli_args *a) {
+  cairn_error err = {0};
+  cairn_csvmap *map = NULL;
+  if (cairn_csvmap_load(a->map, c->cfg->schemas_dir, &map, &err))
+    return fail("import-csv", &err);
+  size_t len;
+  char *buf = read_whole(a->file, CAIRN_CSV_FILE_MAX, &len, &err);
+  if (!buf) {
+    cairn_csvmap_free(map);
+    return fail("import-csv", &err);
+  }
+  cairn_csv_summary sum;
+  memset(&sum, 0, sizeof sum);
+  /* The bar only on a terminal: logs and pipes get the summary alone. */
+  int progress = isatty(STDERR_FILENO);
+  int rc = cairn_csv_import(c->req, map, a->file, buf, len, progress,
+                            a->dry_run, stderr, &sum, &err);
+  free(buf);
+  cairn_csvmap_free(map);
+  if (rc) return fail("import-csv", &err);
+  printf("%s %zu row%s of %s: %zu patient%s, %zu episode%s, %zu "
+         "observation%s (%zu skipped for empty cells)%s\n",
+         a->dry_run ? "checked" : "imported", sum.rows,
+         sum.rows == 1 ? "" : "s", a->file, sum.patients,
+         sum.patients == 1 ? "" : "s", sum.episodes,
+         sum.episodes == 1 ? "" : "s", sum.observations,
+         sum.observations == 1 ? "" : "s", sum.skipped,
+         a->dry_run ? "; nothing stored (--dry-run)" : "");
+  return 0;
+}
+
+static int cmd_help(cli *c, const cli_args *a) {
+  (void)c;
+  (void)a;
+  usage(stdout);
+  return 0;
+}
+
+static const command commands[] = {
+    {"init", "", "create the database or bring it up to date",
+     NEED_REGISTRY | NEED_STORE, 0, cmd_init},
+    {"plugins", "", "each plugin: version, API level, types, routes",
+     NEED_REGISTRY, 0, cmd_plugins},
+    {"routes", "", "every route: method, pattern, audience, plugin",
+     NEED_REGISTRY, 0, cmd_routes},
+    {"import", "FILE", "import a bundle of records, all or nothing",
+     NEED_REGISTRY | NEED_STORE, ARG_FILE, cmd_import},
+    {"export", "[FILE]", "write every version of every record (stdout)",
+     NEED_REGISTRY | NEED_STORE, ARG_FILE_OPTIONAL, cmd_export},
+    {"import-csv", "--map MAP.xml [--dry-run] FILE.csv",
+     "import a spreadsheet through a mapping, all or nothing",
+     NEED_REGISTRY | NEED_STORE, ARG_FILE | ARG_MAP | ARG_DRY_RUN,
+     cmd_import_csv},
+    {"reindex", "", "rebuild the projection tables from the records",
+     NEED_REGISTRY | NEED_STORE, 0, cmd_reindex},
+    {"stats", "", "record versions stored, by type",
+     NEED_REGISTRY | NEED_STORE, 0, cmd_stats},
+    {"help", "", "this text", 0, 0, cmd_help},
+    {NULL, NULL, NULL, 0, 0, NULL},
+};
+
+/* -------------------------------------------------------------- main */
+
+/* Load what the command needs; 0, or 1 after saying why on stderr. */
+static int setup(cli *c, unsigned needs) {
+  cairn_error err = {0};
+  if (!needs) return 0;
+  if (cairn_config_load(c->config_path, c->schemas, &c->cfg, &err))
+    return fail("config", &err);
+  /* "today" follows the clinic's time zone, as in cairnd. */
+  setenv("TZ", c->cfg->timezone, 1);
+  tzset();
+  cairn_host_set_schemas(c->cfg->schemas_dir);
+  if (cairn_registry_load(c->cfg, &cairn_host_table, &c->reg, &err))
+    return fail("plugins", &err);
+  if ((needs & NEED_STORE) &&
+      cairn_store_open(c->cfg->database, c->reg, &c->st, &err))
+    return fail("database", &err);
+  c->arena = cairn_arena_new();
+  c->req = cairn_req_new(c->arena, c->cfg, c->reg, c->st);
+  return 0;
+}
+
+/* Release in the reverse order: the arena first (its cleanups reset the
+** request's statements), then the store, the plugins, the config. */
+static void teardown(cli *c) {
+  if (c->arena) cairn_arena_free(c->arena);
+  if (c->st) cairn_store_close(c->st);
+  if (c->reg) cairn_registry_free(c->reg);
+  if (c->cfg) cairn_config_free(c->cfg);
+}
+
+int main(int argc, char **argv) {
+  cli c;
+  int opt;
+  memset(&c, 0, sizeof c);
+  c.config_path = getenv("CAIRN_CONFIG");
+  c.schemas = getenv("CAIRN_SCHEMAS");
+  if (!c.config_path || !*c.config_path) c.config_path = "cairn.xml";
+  if (!c.schemas || !*c.schemas) c.schemas = CAIRN_SCHEMAS_DIR;
+  /* '+': stop at the command, whose own options are its business. */
+  while ((opt = getopt(argc, argv, "+c:S:h")) != -1) {
+    switch (opt) {
+      case 'c': c.config_path = optarg; break;
+      case 'S': c.schemas = optarg; break;
+      case 'h': usage(stdout); return 0;
+      default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const command *k = find_command(argv[optind]);
+  if (!k) {
+    fprintf(stderr, "cairn: unknown command '%s'\n\n", argv[optind]);
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+
+  cli_args args;
+  int rc = parse_args(k, argc - optind, argv + optind, &args);
+  if (rc) return rc;
+
+  xmlInitParser();
+  cairn_log_set_name("cairn");
+  cairn_xml_init(NULL);
+  rc = setup(&c, k->needs);
+  if (!rc) rc = k->run(&c, &args);
+  teardown(&c);
+  xmlCleanupParser();
+  return rc;
+}
