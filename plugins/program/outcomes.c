@@ -1,0 +1,415 @@
+/*
+** outcomes.c -- the cohort report (GET /outcomes).
+**
+** For each cohort (the episode's cohort label), instrument and timepoint:
+** n, mean and sample standard deviation (n - 1) of the score; and, against
+** each patient's own baseline (the first observation of the same
+** instrument in the same cohort whose timepoint is "baseline"): the mean
+** improvement, how many reached at least 50% (INSTR_BENCHMARK), how many
+** have an undefined improvement because their baseline already was the
+** best score (reported, never counted as 0 or 100%), and how many have no
+** baseline at all.  Improvement is (baseline - now) / (baseline - best)
+** (instruments.h; PROGRAM.md; Dworkin 2008).
+**
+** One pass, in C, over one ordered query: rows come patient by patient in
+** the order of the index p_program_observation(patient, instrument,
+** effective), so SQLite does not sort; one patient's rows are buffered,
+** then folded into per-(cohort, instrument, timepoint) accumulators found
+** through a hash table.  Memory is bounded by the number of accumulators
+** and by one patient's observations, not by the cohort; at 10,000 patients
+** and 1,000,000 observations the cost is the scan.
+*/
+#include "program.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Distinct (cohort, instrument, timepoint) triples in one report: a
+** hundred cohorts of ten instruments at ten timepoints.  Beyond it the
+** timepoint codes are being used as free text, and the report refuses
+** rather than print thousands of rows. */
+#define OUTCOME_BUCKETS_MAX 10000
+
+/* Each observation in a cohort: its episode's cohort; without an episode,
+** the cohort of the patient's episode in force on the observation's date
+** (the latest one started on or before it), else of the patient's first
+** episode.  Observations without a timepoint or a score are not at a
+** timepoint and are left out. */
+static const char SQL_OUTCOME_ROWS[] =
+    "SELECT o.patient, e.cohort, o.instrument, o.timepoint, o.score,"
+    " o.effective"
+    " FROM p_program_observation o"
+    " JOIN p_program_episode e"
+    "   ON e.record = COALESCE(o.episode,"
+    "      (SELECT e2.record FROM p_program_episode e2"
+    "        WHERE e2.patient = o.patient"
+    "          AND e2.status <> 'entered-in-error'"
+    "          AND e2.period_start <= o.effective"
+    "        ORDER BY e2.period_start DESC, e2.record DESC LIMIT 1),"
+    "      (SELECT e3.record FROM p_program_episode e3"
+    "        WHERE e3.patient = o.patient"
+    "          AND e3.status <> 'entered-in-error'"
+    "        ORDER BY e3.period_start, e3.record LIMIT 1))"
+    "  AND e.patient = o.patient"
+    " WHERE o.status <> 'entered-in-error'"
+    "   AND e.status <> 'entered-in-error'"
+    "   AND o.score IS NOT NULL AND o.timepoint IS NOT NULL"
+    "   AND e.cohort IS NOT NULL"
+    " ORDER BY o.patient, o.instrument, o.effective";
+
+typedef struct tp_stats tp_stats;
+
+/* One (cohort, instrument): a table of the report. */
+typedef struct out_group {
+  const char *cohort, *instrument;   /* arena copies */
+  const instr_def *def;              /* NULL: no longer in the file */
+  long patients;                     /* with any row in the group */
+  tp_stats **tps;                    /* its timepoints */
+  size_t n_tps, cap_tps;
+} out_group;
+
+/* One (cohort, instrument, timepoint): a row of the report. */
+struct tp_stats {
+  out_group *group;
+  const char *timepoint;             /* arena copy */
+  unsigned hash;
+  int is_baseline;                   /* timepoint == "baseline" */
+  long n;                            /* scores */
+  double mean, m2;                   /* Welford's running mean and sum of
+                                     ** squared deviations */
+  double day_sum;                    /* days since the patient's baseline
+                                     ** (or first row), to order rows */
+  long imp_n;                        /* improvements defined */
+  double imp_sum;
+  long reached;                      /* improvement >= INSTR_BENCHMARK */
+  long undefined;                    /* baseline == best */
+  long no_baseline;                  /* patient has no baseline */
+};
+
+/* The accumulators: an open-addressing hash of tp_stats by triple, and
+** the list of groups. */
+typedef struct outcome_acc {
+  cairn_req *req;
+  tp_stats **slots;
+  size_t cap, n;                     /* cap a power of two, n <= cap/2 */
+  out_group **groups;
+  size_t n_groups, cap_groups;
+} outcome_acc;
+
+/* One buffered row of the current patient. */
+typedef struct out_row {
+  tp_stats *tp;
+  double score;
+  long days;
+} out_row;
+
+/* The current patient's baseline in one group. */
+typedef struct out_base {
+  out_group *group;
+  int have;
+  double score;
+  long day, first_day;
+} out_base;
+
+/* Grow an arena array of `size`-byte elements to hold at least need. */
+static void *grow(cairn_req *req, void *old, size_t size, size_t n,
+                  size_t *cap, size_t need) {
+  size_t c = *cap ? *cap : 16;
+  void *p;
+  if (need <= *cap) return old;
+  while (c < need) c *= 2;
+  p = cairn_req_alloc(req, size * c);
+  if (n) memcpy(p, old, size * n);
+  *cap = c;
+  return p;
+}
+
+/* FNV-1a over the three strings, with a separator between them. */
+static unsigned triple_hash(const char *a, const char *b, const char *c) {
+  unsigned h = 2166136261u;
+  const char *parts[3] = {a, b, c};
+  int i;
+  for (i = 0; i < 3; i++) {
+    const unsigned char *s = (const unsigned char *)parts[i];
+    for (; *s; s++) h = (h ^ *s) * 16777619u;
+    h = (h ^ 0x1f) * 16777619u;
+  }
+  return h;
+}
+
+static out_group *group_get(outcome_acc *acc, const char *cohort,
+                            const char *instrument) {
+  out_group *g;
+  size_t i;
+  for (i = 0; i < acc->n_groups; i++) {
+    g = acc->groups[i];
+    if (strcmp(g->cohort, cohort) == 0 &&
+        strcmp(g->instrument, instrument) == 0)
+      return g;
+  }
+  g = cairn_req_alloc(acc->req, sizeof *g);
+  g->cohort = cairn_req_strdup(acc->req, cohort);
+  g->instrument = cairn_req_strdup(acc->req, instrument);
+  g->def = instr_find(program_instruments, instrument);
+  acc->groups = grow(acc->req, acc->groups, sizeof *acc->groups,
+                     acc->n_groups, &acc->cap_groups, acc->n_groups + 1);
+  acc->groups[acc->n_groups++] = g;
+  return g;
+}
+
+static void slots_insert(tp_stats **slots, size_t cap, tp_stats *tp) {
+  size_t i = tp->hash & (cap - 1);
+  while (slots[i] != NULL) i = (i + 1) & (cap - 1);
+  slots[i] = tp;
+}
+
+/* The accumulator of a triple, created on first use; NULL when
+** OUTCOME_BUCKETS_MAX would be passed. */
+static tp_stats *tp_get(outcome_acc *acc, const char *cohort,
+                        const char *instrument, const char *timepoint) {
+  unsigned h = triple_hash(cohort, instrument, timepoint);
+  size_t i = h & (acc->cap - 1);
+  tp_stats *tp;
+  out_group *g;
+  for (; (tp = acc->slots[i]) != NULL; i = (i + 1) & (acc->cap - 1)) {
+    if (tp->hash == h && strcmp(tp->timepoint, timepoint) == 0 &&
+        strcmp(tp->group->instrument, instrument) == 0 &&
+        strcmp(tp->group->cohort, cohort) == 0)
+      return tp;
+  }
+  if (acc->n == OUTCOME_BUCKETS_MAX) return NULL;
+  if (2 * (acc->n + 1) > acc->cap) {
+    size_t cap = acc->cap * 2, j;
+    tp_stats **slots = cairn_req_alloc(acc->req, sizeof *slots * cap);
+    for (j = 0; j < acc->cap; j++) {
+      if (acc->slots[j]) slots_insert(slots, cap, acc->slots[j]);
+    }
+    acc->slots = slots;
+    acc->cap = cap;
+  }
+  g = group_get(acc, cohort, instrument);
+  tp = cairn_req_alloc(acc->req, sizeof *tp);
+  tp->group = g;
+  tp->timepoint = cairn_req_strdup(acc->req, timepoint);
+  tp->hash = h;
+  tp->is_baseline = strcmp(timepoint, PROGRAM_BASELINE) == 0;
+  slots_insert(acc->slots, acc->cap, tp);
+  acc->n++;
+  g->tps = grow(acc->req, g->tps, sizeof *g->tps, g->n_tps, &g->cap_tps,
+                g->n_tps + 1);
+  g->tps[g->n_tps++] = tp;
+  return tp;
+}
+
+static out_base *base_of(out_base *b, size_t n, const out_group *g) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    if (b[i].group == g) return &b[i];
+  }
+  return NULL;
+}
+
+/* Fold one patient's rows into the accumulators. */
+static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
+                          out_base **bases, size_t *cap_bases) {
+  size_t nb = 0, i;
+  out_base *b;
+  double imp, delta;
+  for (i = 0; i < n; i++) {
+    const out_row *r = &rows[i];
+    b = base_of(*bases, nb, r->tp->group);
+    if (b == NULL) {
+      *bases = grow(acc->req, *bases, sizeof **bases, nb, cap_bases, nb + 1);
+      b = &(*bases)[nb++];
+      memset(b, 0, sizeof *b);
+      b->group = r->tp->group;
+      b->first_day = r->days;
+    }
+    if (r->days < b->first_day) b->first_day = r->days;
+    if (r->tp->is_baseline && !b->have) {
+      b->have = 1;
+      b->score = r->score;
+      b->day = r->days;
+    }
+  }
+  for (i = 0; i < nb; i++) (*bases)[i].group->patients++;
+  for (i = 0; i < n; i++) {
+    const out_row *r = &rows[i];
+    tp_stats *tp = r->tp;
+    const instr_def *d = tp->group->def;
+    b = base_of(*bases, nb, tp->group);
+    tp->n++;
+    delta = r->score - tp->mean;
+    tp->mean += delta / (double)tp->n;
+    tp->m2 += delta * (r->score - tp->mean);
+    tp->day_sum += (double)(r->days - (b->have ? b->day : b->first_day));
+    if (tp->is_baseline) continue;
+    if (!b->have) {
+      tp->no_baseline++;
+      continue;
+    }
+    if (d == NULL) continue;
+    if (instr_improvement(b->score, r->score, d->best, &imp) ==
+        INSTR_IMPROVEMENT_UNDEFINED) {
+      tp->undefined++;
+      continue;
+    }
+    tp->imp_n++;
+    tp->imp_sum += imp;
+    if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE) tp->reached++;
+  }
+}
+
+static int group_cmp(const void *a, const void *b) {
+  const out_group *x = *(const out_group *const *)a;
+  const out_group *y = *(const out_group *const *)b;
+  int c = strcmp(x->cohort, y->cohort);
+  return c ? c : strcmp(x->instrument, y->instrument);
+}
+
+/* Baseline first, then by mean days since baseline, then by name. */
+static int tp_cmp(const void *a, const void *b) {
+  const tp_stats *x = *(const tp_stats *const *)a;
+  const tp_stats *y = *(const tp_stats *const *)b;
+  double dx, dy;
+  if (x->is_baseline != y->is_baseline) return y->is_baseline - x->is_baseline;
+  dx = x->n ? x->day_sum / (double)x->n : 0;
+  dy = y->n ? y->day_sum / (double)y->n : 0;
+  if (dx < dy) return -1;
+  if (dx > dy) return 1;
+  return strcmp(x->timepoint, y->timepoint);
+}
+
+/* Precision of the report's figures in the XML: four decimals, so that a
+** reader can check them against an independent computation; the view
+** rounds for people. */
+#define FIG 4
+
+static void emit_group(cairn_req *req, cairn_doc *doc, out_group *g) {
+  const instr_def *d = g->def;
+  size_t i;
+  qsort(g->tps, g->n_tps, sizeof *g->tps, tp_cmp);
+  cairn_doc_open(doc, "group");
+  cairn_doc_attr(doc, "cohort", g->cohort);
+  cairn_doc_attr(doc, "instrument", g->instrument);
+  cairn_doc_attr(doc, "patients", program_fmt_int(req, g->patients));
+  if (d != NULL) {
+    cairn_doc_attr(doc, "known", "yes");
+    cairn_doc_attr(doc, "abbreviation", d->abbreviation);
+    cairn_doc_attr(doc, "name", d->name);
+    cairn_doc_attr(doc, "direction", d->direction == INSTR_LOWER_IS_BETTER
+                                         ? "lower-is-better"
+                                         : "higher-is-better");
+    cairn_doc_attr(doc, "best", cairn_req_printf(req, "%.6g", d->best));
+    cairn_doc_text(doc, "source", d->source);
+  } else {
+    cairn_doc_attr(doc, "known", "no");
+  }
+  for (i = 0; i < g->n_tps; i++) {
+    const tp_stats *tp = g->tps[i];
+    cairn_doc_open(doc, "timepoint");
+    cairn_doc_attr(doc, "name", tp->timepoint);
+    if (tp->is_baseline) cairn_doc_attr(doc, "baseline", "yes");
+    cairn_doc_attr(doc, "n", program_fmt_int(req, tp->n));
+    cairn_doc_attr(doc, "mean", program_fmt(req, tp->mean, FIG));
+    if (tp->n >= 2)
+      cairn_doc_attr(doc, "sd", program_fmt(req, sqrt(tp->m2 /
+                                                      (double)(tp->n - 1)),
+                                            FIG));
+    cairn_doc_attr(doc, "mean-day",
+                   program_fmt(req, tp->day_sum / (double)tp->n, 1));
+    if (!tp->is_baseline) {
+      cairn_doc_attr(doc, "improvement-n", program_fmt_int(req, tp->imp_n));
+      if (tp->imp_n > 0) {
+        cairn_doc_attr(doc, "improvement-mean",
+                       program_fmt(req, tp->imp_sum / (double)tp->imp_n,
+                                   FIG));
+        cairn_doc_attr(doc, "reached-share",
+                       program_fmt(req, (double)tp->reached /
+                                            (double)tp->imp_n, FIG));
+      }
+      cairn_doc_attr(doc, "reached", program_fmt_int(req, tp->reached));
+      cairn_doc_attr(doc, "undefined", program_fmt_int(req, tp->undefined));
+      cairn_doc_attr(doc, "no-baseline",
+                     program_fmt_int(req, tp->no_baseline));
+    }
+    cairn_doc_close(doc);
+  }
+  cairn_doc_close(doc);
+}
+
+/*
+** GET /outcomes  ->  view program/outcomes
+**   <outcomes benchmark="0.5" observations="1027">
+**     <group cohort="acupuncture" instrument="headache" patients="205"
+**            known="yes" abbreviation= name= direction= best="0">
+**       <source>Vickers AJ ...</source>
+**       <timepoint name="baseline" baseline="yes" n="205"
+**                  mean="25.1234" sd="14.0123" mean-day="0.0"/>
+**       <timepoint name="month-3" n="170" mean= sd= mean-day="91.2"
+**                  improvement-n="170" improvement-mean="0.3412"
+**                  reached-share="0.4000" reached="68" undefined="0"
+**                  no-baseline="0"/>*
+**     </group>*
+**   </outcomes>
+** sd is absent when n < 2; improvement-mean and reached-share when
+** improvement-n is 0.  improvement-n + undefined + no-baseline = n.
+*/
+int program_page_outcomes(cairn_req *req) {
+  cairn_error err = {0, "", ""};
+  outcome_acc acc;
+  cairn_stmt *st;
+  cairn_doc *doc;
+  out_row *rows = NULL;
+  out_base *bases = NULL;
+  size_t n_rows = 0, cap_rows = 0, cap_bases = 0, i;
+  long long patient = 0, counted = 0;
+  int rc;
+
+  memset(&acc, 0, sizeof acc);
+  acc.req = req;
+  acc.cap = 64;
+  acc.slots = cairn_req_alloc(req, sizeof *acc.slots * acc.cap);
+
+  st = cairn_sql_prepare(req, SQL_OUTCOME_ROWS, &err);
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  while ((rc = cairn_sql_step(st)) == 1) {
+    long long p = cairn_sql_int(st, 0);
+    long days;
+    tp_stats *tp;
+    if (p != patient && n_rows > 0) {
+      patient_flush(&acc, rows, n_rows, &bases, &cap_bases);
+      n_rows = 0;
+    }
+    patient = p;
+    if (!program_date_parse(cairn_sql_text(st, 5), &days)) continue;
+    tp = tp_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2),
+                cairn_sql_text(st, 3));
+    if (tp == NULL) {
+      return program_error_page(
+          req, 500, NULL,
+          cairn_req_printf(req, "The report would have more than %d rows "
+                                "(cohort, instrument, timepoint): use a "
+                                "fixed set of timepoint codes.",
+                           OUTCOME_BUCKETS_MAX));
+    }
+    rows = grow(req, rows, sizeof *rows, n_rows, &cap_rows, n_rows + 1);
+    rows[n_rows].tp = tp;
+    rows[n_rows].score = cairn_sql_real(st, 4);
+    rows[n_rows].days = days;
+    n_rows++;
+    counted++;
+  }
+  if (rc < 0) return CAIRN_EDB;
+  if (n_rows > 0) patient_flush(&acc, rows, n_rows, &bases, &cap_bases);
+
+  doc = cairn_doc_new(req, NULL, "outcomes");
+  cairn_doc_attr(doc, "benchmark", cairn_req_printf(req, "%g",
+                                                    INSTR_BENCHMARK));
+  cairn_doc_attr(doc, "observations", program_fmt_int(req, counted));
+  qsort(acc.groups, acc.n_groups, sizeof *acc.groups, group_cmp);
+  for (i = 0; i < acc.n_groups; i++) emit_group(req, doc, acc.groups[i]);
+  return cairn_respond_view(req, doc, "program/outcomes", 200);
+}

@@ -1,0 +1,598 @@
+/*
+** pages.c -- the program plugin's read-only pages: the dashboard, the
+** patient list, the patient chart and the instrument definitions.
+**
+** Each handler reads projections with constant SQL and named binds, builds
+** a view document (shapes in the comment above each handler) and names
+** the XSLT view that renders it; the same URL returns the document itself
+** for Accept: application/xml.
+*/
+#include "program.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Patients per page of the list (the brief's 25: a screenful). */
+#define PATIENTS_PER_PAGE 25
+/* Highest page number accepted: 100000 pages of 25 is 2.5 million
+** patients, far past one clinic; bounds the OFFSET a request can ask. */
+#define PAGE_MAX 100000
+/* Longest search text, in characters: longer than any name or identifier
+** (program.xsd: 200 and 64). */
+#define QUERY_CHARS_MAX 200
+/* Observations drawn on one chart: ten years of daily scores on one
+** instrument.  More are counted and reported as left out. */
+#define CHART_OBSERVATIONS_MAX 5000
+/* About this many intervals on each chart axis. */
+#define AXIS_INTERVALS 5
+/* When the scores span less than this share of the instrument's range the
+** chart zooms to the data (a headache score of 10-30 on 0-140); otherwise
+** it shows the whole scale. */
+#define ZOOM_BELOW 0.4
+/* Scales this short are always drawn whole: on a 0-10 scale a reader
+** expects to see 0 and 10, and zooming would invent half points. */
+#define ZOOM_MIN_RANGE 20.0
+/* The time axis spans at least a week, so that one or two early
+** observations are not stretched across the whole chart. */
+#define DAYS_MIN 7
+
+static const char *method_name(instr_method m) {
+  switch (m) {
+  case INSTR_VALUE: return "value";
+  case INSTR_MEAN: return "mean";
+  case INSTR_SUM_PERCENT: return "sum-percent";
+  case INSTR_SUM_TIMES: return "sum-times";
+  }
+  return "unknown";
+}
+
+static const char *direction_name(instr_direction d) {
+  return d == INSTR_LOWER_IS_BETTER ? "lower-is-better" : "higher-is-better";
+}
+
+static void attr_if(cairn_doc *doc, const char *name, const char *v) {
+  if (v != NULL && v[0] != '\0') cairn_doc_attr(doc, name, v);
+}
+
+/* "%.6g" of v in the arena: numbers from the instrument file. */
+static const char *num(cairn_req *req, double v) {
+  if (v == 0) v = 0;
+  return cairn_req_printf(req, "%.6g", v);
+}
+
+/* Prepare, or return the failure from the enclosing handler. */
+#define PREPARE(st, sql)                                             \
+  do {                                                               \
+    cairn_error perr_ = {0, "", ""};                                 \
+    (st) = cairn_sql_prepare(req, (sql), &perr_);                    \
+    if ((st) == NULL) return perr_.code ? perr_.code : CAIRN_EDB;    \
+  } while (0)
+/* A failed bind is a bug in this file: the names are constants. */
+#define BIND_OK(call) do { if ((call) != 0) return CAIRN_EINTERNAL; } while (0)
+
+/* ================================================================ home */
+
+static const char SQL_COUNTS[] =
+    "SELECT"
+    " (SELECT count(*) FROM p_program_patient"
+    "   WHERE status <> 'entered-in-error'),"
+    " (SELECT count(*) FROM p_program_episode"
+    "   WHERE status <> 'entered-in-error'),"
+    " (SELECT count(*) FROM p_program_observation"
+    "   WHERE status <> 'entered-in-error')";
+
+static const char SQL_COHORTS[] =
+    "SELECT cohort, count(DISTINCT patient), count(*)"
+    " FROM p_program_episode"
+    " WHERE status <> 'entered-in-error' AND cohort IS NOT NULL"
+    " GROUP BY cohort ORDER BY cohort";
+
+/*
+** GET /  ->  view program/home
+**   <home today="2024-05-01">
+**     <counts patients="400" episodes="400" observations="1027"/>
+**     <cohort name="acupuncture" patients="205" episodes="205"/>*
+**     <instrument id="peg" abbreviation="PEG" name="..."/>*
+**   </home>
+*/
+int program_page_home(cairn_req *req) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "home");
+  cairn_stmt *st;
+  size_t i;
+  int rc;
+
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
+  PREPARE(st, SQL_COUNTS);
+  if (cairn_sql_step(st) != 1) return CAIRN_EDB;
+  cairn_doc_open(doc, "counts");
+  cairn_doc_attr(doc, "patients", program_fmt_int(req, cairn_sql_int(st, 0)));
+  cairn_doc_attr(doc, "episodes", program_fmt_int(req, cairn_sql_int(st, 1)));
+  cairn_doc_attr(doc, "observations",
+                 program_fmt_int(req, cairn_sql_int(st, 2)));
+  cairn_doc_close(doc);
+
+  PREPARE(st, SQL_COHORTS);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    cairn_doc_open(doc, "cohort");
+    cairn_doc_attr(doc, "name", cairn_sql_text(st, 0));
+    cairn_doc_attr(doc, "patients",
+                   program_fmt_int(req, cairn_sql_int(st, 1)));
+    cairn_doc_attr(doc, "episodes",
+                   program_fmt_int(req, cairn_sql_int(st, 2)));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+
+  for (i = 0; i < program_instruments->n; i++) {
+    const instr_def *d = &program_instruments->defs[i];
+    cairn_doc_open(doc, "instrument");
+    cairn_doc_attr(doc, "id", d->id);
+    cairn_doc_attr(doc, "abbreviation", d->abbreviation);
+    cairn_doc_attr(doc, "name", d->name);
+    cairn_doc_close(doc);
+  }
+  return cairn_respond_view(req, doc, "program/home", 200);
+}
+
+/* ======================================================== patient list */
+
+/* The WHERE clause shared by the count and the page: every patient when
+** :q is empty, else a name or identifier containing :q (LIKE pattern
+** :like, with \ escaping the wildcards typed by the person). */
+#define PATIENTS_WHERE                                                  \
+  " WHERE p.status <> 'entered-in-error'"                               \
+  "   AND (:q = '' OR p.name LIKE :like ESCAPE '\\'"                    \
+  "        OR p.identifier LIKE :like ESCAPE '\\')"
+
+static const char SQL_PATIENTS_COUNT[] =
+    "SELECT count(*) FROM p_program_patient p" PATIENTS_WHERE;
+
+/* The page is chosen first (walking the name index), and only its 25
+** rows get the per-patient look-ups; computing those for every patient
+** before sorting costs seconds at 10,000 patients. */
+static const char SQL_PATIENTS_PAGE[] =
+    "SELECT p.record, p.identifier, p.name, p.gender, p.birth_date,"
+    " (SELECT e.cohort FROM p_program_episode e"
+    "   WHERE e.patient = p.record AND e.status <> 'entered-in-error'"
+    "   ORDER BY e.period_start DESC, e.record DESC LIMIT 1),"
+    " (SELECT count(*) FROM p_program_observation o"
+    "   WHERE o.patient = p.record AND o.status <> 'entered-in-error')"
+    " FROM (SELECT p.record, p.identifier, p.name, p.gender, p.birth_date"
+    "       FROM p_program_patient p" PATIENTS_WHERE
+    "       ORDER BY p.name COLLATE NOCASE, p.record"
+    "       LIMIT :limit OFFSET :offset) p"
+    " ORDER BY p.name COLLATE NOCASE, p.record";
+
+/* A LIKE pattern matching text that contains q, with %, _ and \ in q
+** escaped by \. */
+static const char *like_contains(cairn_req *req, const char *q) {
+  size_t n = strlen(q);
+  char *out = cairn_req_alloc(req, 2 * n + 3), *w = out;
+  *w++ = '%';
+  for (; *q; q++) {
+    if (*q == '%' || *q == '_' || *q == '\\') *w++ = '\\';
+    *w++ = *q;
+  }
+  *w++ = '%';
+  *w = '\0';
+  return out;
+}
+
+/* A page number: 1..PAGE_MAX written with digits only.  0 when bad. */
+static long parse_page(const char *s) {
+  long v = 0;
+  size_t i;
+  if (s == NULL || s[0] == '\0' || strlen(s) > 6) return 0;
+  for (i = 0; s[i]; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v >= 1 && v <= PAGE_MAX ? v : 0;
+}
+
+static const char *patients_href(cairn_req *req, const char *q, long page) {
+  if (q[0] == '\0') return cairn_req_printf(req, "/patients?page=%ld", page);
+  return cairn_req_printf(req, "/patients?q=%s&page=%ld",
+                          program_url_encode(req, q), page);
+}
+
+/*
+** GET /patients?q=&page=N  ->  view program/patients
+**   <patients q="" page="1" pages="16" total="400" per-page="25"
+**             first="1" last="25">
+**     <link rel="prev|next" href="/patients?q=...&page=2"/>*
+**     <patient id="12" identifier="100" name="..." gender="female"
+**              birth-date="1953-01-01" cohort="acupuncture"
+**              observations="3" href="/patients/12"/>*
+**   </patients>
+** 400 (error view, field "page" or "q") for a page that is not 1..100000
+** or a search longer than 200 characters.
+*/
+int program_page_patients(cairn_req *req) {
+  const char *q = cairn_req_query(req, "q");
+  const char *page_text = cairn_req_query(req, "page");
+  const char *like;
+  cairn_doc *doc;
+  cairn_stmt *st;
+  long page = 1, pages;
+  long long total, shown = 0;
+  int rc;
+
+  if (q == NULL) q = "";
+  if (program_utf8_chars(q) > QUERY_CHARS_MAX) {
+    return program_error_page(
+        req, 400, "q",
+        cairn_req_printf(req, "The search text is longer than %d "
+                              "characters; search by part of a name or an "
+                              "identifier.", QUERY_CHARS_MAX));
+  }
+  /* Leading and trailing spaces are not part of any name worth finding. */
+  while (*q == ' ') q++;
+  {
+    size_t n = strlen(q);
+    while (n > 0 && q[n - 1] == ' ') n--;
+    q = cairn_req_printf(req, "%.*s", (int)n, q);
+  }
+  /* An empty page= (a form that left it blank) means the first page. */
+  if (page_text != NULL && page_text[0] != '\0') {
+    page = parse_page(page_text);
+    if (page == 0) {
+      return program_error_page(
+          req, 400, "page",
+          cairn_req_printf(req, "The page must be a whole number from 1 to "
+                                "%d.", PAGE_MAX));
+    }
+  }
+  like = like_contains(req, q);
+
+  PREPARE(st, SQL_PATIENTS_COUNT);
+  BIND_OK(cairn_sql_bind_text(st, ":q", q));
+  BIND_OK(cairn_sql_bind_text(st, ":like", like));
+  if (cairn_sql_step(st) != 1) return CAIRN_EDB;
+  total = cairn_sql_int(st, 0);
+  pages = total == 0 ? 1 : (long)((total + PATIENTS_PER_PAGE - 1) /
+                                  PATIENTS_PER_PAGE);
+
+  doc = cairn_doc_new(req, NULL, "patients");
+  cairn_doc_attr(doc, "q", q);
+  cairn_doc_attr(doc, "page", program_fmt_int(req, page));
+  cairn_doc_attr(doc, "pages", program_fmt_int(req, pages));
+  cairn_doc_attr(doc, "total", program_fmt_int(req, total));
+  cairn_doc_attr(doc, "per-page", program_fmt_int(req, PATIENTS_PER_PAGE));
+  if (page > 1) {
+    cairn_doc_open(doc, "link");
+    cairn_doc_attr(doc, "rel", "prev");
+    cairn_doc_attr(doc, "href", patients_href(req, q, page > pages ? pages
+                                                                   : page - 1));
+    cairn_doc_close(doc);
+  }
+  if (page < pages) {
+    cairn_doc_open(doc, "link");
+    cairn_doc_attr(doc, "rel", "next");
+    cairn_doc_attr(doc, "href", patients_href(req, q, page + 1));
+    cairn_doc_close(doc);
+  }
+
+  PREPARE(st, SQL_PATIENTS_PAGE);
+  BIND_OK(cairn_sql_bind_text(st, ":q", q));
+  BIND_OK(cairn_sql_bind_text(st, ":like", like));
+  BIND_OK(cairn_sql_bind_int(st, ":limit", PATIENTS_PER_PAGE));
+  BIND_OK(cairn_sql_bind_int(st, ":offset",
+                             (long long)(page - 1) * PATIENTS_PER_PAGE));
+  while ((rc = cairn_sql_step(st)) == 1) {
+    long long id = cairn_sql_int(st, 0);
+    shown++;
+    cairn_doc_open(doc, "patient");
+    cairn_doc_attr(doc, "id", program_fmt_int(req, id));
+    attr_if(doc, "identifier", cairn_sql_text(st, 1));
+    attr_if(doc, "name", cairn_sql_text(st, 2));
+    attr_if(doc, "gender", cairn_sql_text(st, 3));
+    attr_if(doc, "birth-date", cairn_sql_text(st, 4));
+    attr_if(doc, "cohort", cairn_sql_text(st, 5));
+    cairn_doc_attr(doc, "observations",
+                   program_fmt_int(req, cairn_sql_int(st, 6)));
+    cairn_doc_attr(doc, "href", cairn_req_printf(req, "/patients/%lld", id));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+  if (shown > 0) {
+    long long first = (long long)(page - 1) * PATIENTS_PER_PAGE + 1;
+    cairn_doc_attr(doc, "first", program_fmt_int(req, first));
+    cairn_doc_attr(doc, "last", program_fmt_int(req, first + shown - 1));
+  }
+  return cairn_respond_view(req, doc, "program/patients", 200);
+}
+
+/* ============================================================== chart */
+
+static const char SQL_CHART_EPISODES[] =
+    "SELECT record, status_text, cohort, period_start, period_end,"
+    " primary_instrument FROM p_program_episode"
+    " WHERE patient = :patient AND status <> 'entered-in-error'"
+    " ORDER BY period_start, record";
+
+static const char SQL_CHART_OBSERVATIONS[] =
+    "SELECT record, episode, instrument, effective, timepoint, score"
+    " FROM p_program_observation"
+    " WHERE patient = :patient AND status <> 'entered-in-error'"
+    "   AND score IS NOT NULL"
+    " ORDER BY instrument, effective, record"
+    " LIMIT :limit";
+
+/* One observation on the chart. */
+typedef struct chart_point {
+  long long id, episode;       /* episode 0 when none */
+  const char *instrument;      /* arena copy */
+  const char *effective;       /* arena copy, YYYY-MM-DD */
+  const char *timepoint;       /* arena copy, "" when none */
+  double score;
+  long days;                   /* days since 1970-01-01 */
+} chart_point;
+
+/* Emit one <trajectory> for points [from, to) of one instrument. */
+static void chart_trajectory(cairn_req *req, cairn_doc *doc,
+                             const chart_point *pt, size_t from, size_t to) {
+  const instr_def *d = instr_find(program_instruments, pt[from].instrument);
+  size_t i, base = from;
+  long first = pt[from].days, span;
+  double lo, hi, ilo, ihi, step, ymin, ymax, xstep, xmax, v, imp;
+  int base_labelled = 0, defined = 0;
+  char buf[64];
+
+  for (i = from; i < to; i++) {
+    if (strcmp(pt[i].timepoint, PROGRAM_BASELINE) == 0) {
+      base = i;
+      base_labelled = 1;
+      break;
+    }
+  }
+  span = pt[to - 1].days - first;
+
+  cairn_doc_open(doc, "trajectory");
+  cairn_doc_attr(doc, "instrument", pt[from].instrument);
+  cairn_doc_attr(doc, "first", pt[from].effective);
+  cairn_doc_attr(doc, "last", pt[to - 1].effective);
+  cairn_doc_attr(doc, "span", program_fmt_int(req, span));
+  cairn_doc_attr(doc, "points", program_fmt_int(req, (long long)(to - from)));
+  if (d == NULL) {
+    /* An instrument no longer in the file: list, do not chart. */
+    cairn_doc_attr(doc, "known", "no");
+    for (i = from; i < to; i++) {
+      cairn_doc_open(doc, "point");
+      cairn_doc_attr(doc, "id", program_fmt_int(req, pt[i].id));
+      cairn_doc_attr(doc, "effective", pt[i].effective);
+      cairn_doc_attr(doc, "day", program_fmt_int(req, pt[i].days - first));
+      attr_if(doc, "timepoint", pt[i].timepoint);
+      cairn_doc_attr(doc, "score", num(req, pt[i].score));
+      cairn_doc_close(doc);
+    }
+    cairn_doc_close(doc);
+    return;
+  }
+
+  cairn_doc_attr(doc, "known", "yes");
+  cairn_doc_attr(doc, "name", d->name);
+  cairn_doc_attr(doc, "abbreviation", d->abbreviation);
+  cairn_doc_attr(doc, "direction", direction_name(d->direction));
+  ilo = fmin(d->best, d->worst);
+  ihi = fmax(d->best, d->worst);
+  cairn_doc_attr(doc, "min", num(req, ilo));
+  cairn_doc_attr(doc, "max", num(req, ihi));
+  cairn_doc_attr(doc, "best", num(req, d->best));
+  cairn_doc_attr(doc, "worst", num(req, d->worst));
+
+  /* Baseline: the first observation marked "baseline", else the first. */
+  instr_format_score(d, pt[base].score, buf, sizeof buf);
+  cairn_doc_attr(doc, "baseline", cairn_req_strdup(req, buf));
+  cairn_doc_attr(doc, "baseline-from", base_labelled ? "timepoint" : "first");
+  cairn_doc_attr(doc, "baseline-date", pt[base].effective);
+  if (instr_improvement(pt[base].score, pt[base].score, d->best, &imp) ==
+      INSTR_IMPROVEMENT_DEFINED) {
+    defined = 1;
+    cairn_doc_attr(doc, "improvement", "defined");
+    cairn_doc_attr(doc, "target",
+                   num(req, instr_benchmark_target(pt[base].score, d->best)));
+  } else {
+    cairn_doc_attr(doc, "improvement", "undefined");
+  }
+
+  /* The value axis: the whole scale, or zoomed to the data and the best
+  ** score when the data use little of it. */
+  lo = hi = d->best;
+  for (i = from; i < to; i++) {
+    lo = fmin(lo, pt[i].score);
+    hi = fmax(hi, pt[i].score);
+  }
+  if (ihi - ilo <= ZOOM_MIN_RANGE || hi - lo >= ZOOM_BELOW * (ihi - ilo)) {
+    lo = ilo;
+    hi = ihi;
+  }
+  step = program_nice_step(lo, hi, AXIS_INTERVALS);
+  ymin = fmax(ilo, floor(lo / step) * step);
+  ymax = fmin(ihi, ceil(hi / step) * step);
+  if (ymax <= ymin) ymax = fmin(ihi, ymin + step);
+  cairn_doc_attr(doc, "y-min", num(req, ymin));
+  cairn_doc_attr(doc, "y-max", num(req, ymax));
+  for (v = ymin; v <= ymax + step * 1e-9; v += step) {
+    cairn_doc_open(doc, "y-tick");
+    cairn_doc_attr(doc, "value", num(req, v));
+    cairn_doc_close(doc);
+  }
+
+  /* The time axis: days since the first observation. */
+  xmax = span > DAYS_MIN ? (double)span : DAYS_MIN;
+  xstep = program_nice_step(0, xmax, AXIS_INTERVALS);
+  if (xstep < 1) xstep = 1;
+  xmax = ceil(xmax / xstep) * xstep;
+  cairn_doc_attr(doc, "x-max", num(req, xmax));
+  for (v = 0; v <= xmax + 1e-9; v += xstep) {
+    cairn_doc_open(doc, "x-tick");
+    cairn_doc_attr(doc, "day", num(req, v));
+    cairn_doc_close(doc);
+  }
+
+  for (i = from; i < to; i++) {
+    cairn_doc_open(doc, "point");
+    cairn_doc_attr(doc, "id", program_fmt_int(req, pt[i].id));
+    if (pt[i].episode > 0)
+      cairn_doc_attr(doc, "episode", program_fmt_int(req, pt[i].episode));
+    cairn_doc_attr(doc, "effective", pt[i].effective);
+    cairn_doc_attr(doc, "day", program_fmt_int(req, pt[i].days - first));
+    attr_if(doc, "timepoint", pt[i].timepoint);
+    instr_format_score(d, pt[i].score, buf, sizeof buf);
+    cairn_doc_attr(doc, "score", cairn_req_strdup(req, buf));
+    if (i == base) cairn_doc_attr(doc, "baseline", "yes");
+    if (defined && i != base &&
+        instr_improvement(pt[base].score, pt[i].score, d->best, &imp) ==
+            INSTR_IMPROVEMENT_DEFINED) {
+      cairn_doc_attr(doc, "improvement", program_fmt(req, imp, 4));
+      if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE)
+        cairn_doc_attr(doc, "reached", "yes");
+    }
+    cairn_doc_close(doc);
+  }
+  cairn_doc_close(doc);
+}
+
+/*
+** GET /patients/{id}  ->  view program/chart  (404 error view when there
+** is no such patient)
+**   <chart new-observation="/patients/12/observations/new">
+**     <patient id= identifier= name= gender= birth-date= href=/>
+**     <episode id= status= cohort= period-start= period-end=
+**              primary-instrument=/>*
+**     <trajectory instrument="headache" known="yes" name= abbreviation=
+**        direction="lower-is-better" min="0" max="140" best="0"
+**        worst="140" first="2000-03-24" last= span="365" points="3"
+**        baseline="10.75" baseline-from="timepoint|first"
+**        baseline-date= improvement="defined|undefined"
+**        target="5.375" (only when defined: 50% of the way to best)
+**        y-min="0" y-max="20" x-max="400">
+**       <y-tick value="0"/>*  <x-tick day="0"/>*
+**       <point id= episode= effective= day="0" timepoint="baseline"
+**              score="10.75" baseline="yes"
+**              improvement="0.3412" reached="yes"/>*
+**     </trajectory>*
+**   </chart>
+** Scores are formatted with the instrument's decimals; improvement is a
+** fraction (0.5 = 50%), absent on the baseline point and when undefined.
+*/
+int program_page_chart(cairn_req *req) {
+  program_patient p;
+  cairn_error err = {0, "", ""};
+  cairn_doc *doc;
+  cairn_stmt *st;
+  chart_point *pts;
+  size_t n = 0, i, from;
+  int rc;
+
+  rc = program_patient_load(req, &p, &err);
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  if (rc != CAIRN_OK) return rc;
+
+  doc = cairn_doc_new(req, NULL, "chart");
+  cairn_doc_attr(doc, "new-observation",
+                 cairn_req_printf(req, "/patients/%lld/observations/new",
+                                  p.id));
+  program_doc_patient(doc, &p);
+
+  PREPARE(st, SQL_CHART_EPISODES);
+  BIND_OK(cairn_sql_bind_int(st, ":patient", p.id));
+  while ((rc = cairn_sql_step(st)) == 1) {
+    cairn_doc_open(doc, "episode");
+    cairn_doc_attr(doc, "id", program_fmt_int(req, cairn_sql_int(st, 0)));
+    attr_if(doc, "status", cairn_sql_text(st, 1));
+    attr_if(doc, "cohort", cairn_sql_text(st, 2));
+    attr_if(doc, "period-start", cairn_sql_text(st, 3));
+    attr_if(doc, "period-end", cairn_sql_text(st, 4));
+    attr_if(doc, "primary-instrument", cairn_sql_text(st, 5));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+
+  pts = cairn_req_alloc(req, sizeof *pts * CHART_OBSERVATIONS_MAX);
+  PREPARE(st, SQL_CHART_OBSERVATIONS);
+  BIND_OK(cairn_sql_bind_int(st, ":patient", p.id));
+  BIND_OK(cairn_sql_bind_int(st, ":limit", CHART_OBSERVATIONS_MAX + 1));
+  while ((rc = cairn_sql_step(st)) == 1) {
+    chart_point *c;
+    if (n == CHART_OBSERVATIONS_MAX) {
+      cairn_doc_attr(doc, "truncated", "yes");
+      break;
+    }
+    c = &pts[n];
+    c->id = cairn_sql_int(st, 0);
+    c->episode = cairn_sql_is_null(st, 1) ? 0 : cairn_sql_int(st, 1);
+    c->instrument = cairn_req_strdup(req, cairn_sql_text(st, 2));
+    c->effective = cairn_req_strdup(req, cairn_sql_text(st, 3));
+    c->timepoint = cairn_req_strdup(req, cairn_sql_text(st, 4));
+    c->score = cairn_sql_real(st, 5);
+    /* The schema admits only real dates, so this cannot fail; a row that
+    ** somehow does is left off rather than drawn at a wrong place. */
+    if (!program_date_parse(c->effective, &c->days)) continue;
+    n++;
+  }
+  if (rc < 0) return CAIRN_EDB;
+
+  for (from = 0, i = 1; i <= n; i++) {
+    if (i == n || strcmp(pts[i].instrument, pts[from].instrument) != 0) {
+      chart_trajectory(req, doc, pts, from, i);
+      from = i;
+    }
+  }
+  return cairn_respond_view(req, doc, "program/chart", 200);
+}
+
+/* ======================================================== instruments */
+
+/*
+** GET /instruments  ->  view program/instruments
+**   <instruments>
+**     <instrument id="peg" abbreviation="PEG" name="..." method="mean"
+**                 factor= direction="lower-is-better" best="0" worst="10"
+**                 max-missing="0" decimals="1" code="91148-7"
+**                 code-system="http://loinc.org">
+**       <source>Krebs EE ...</source>
+**       <note>...</note>?
+**       <item id="pain" label="..." min="0" max="10" step="1|any"/>*
+**     </instrument>*
+**   </instruments>
+*/
+int program_page_instruments(cairn_req *req) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "instruments");
+  size_t i, j;
+  for (i = 0; i < program_instruments->n; i++) {
+    const instr_def *d = &program_instruments->defs[i];
+    cairn_doc_open(doc, "instrument");
+    cairn_doc_attr(doc, "id", d->id);
+    cairn_doc_attr(doc, "abbreviation", d->abbreviation);
+    cairn_doc_attr(doc, "name", d->name);
+    cairn_doc_attr(doc, "method", method_name(d->method));
+    if (d->method == INSTR_SUM_TIMES)
+      cairn_doc_attr(doc, "factor", num(req, d->factor));
+    cairn_doc_attr(doc, "direction", direction_name(d->direction));
+    cairn_doc_attr(doc, "best", num(req, d->best));
+    cairn_doc_attr(doc, "worst", num(req, d->worst));
+    cairn_doc_attr(doc, "max-missing", program_fmt_int(req, d->max_missing));
+    cairn_doc_attr(doc, "decimals", program_fmt_int(req, d->decimals));
+    attr_if(doc, "code", d->code);
+    attr_if(doc, "code-system", d->code_system);
+    cairn_doc_text(doc, "source", d->source);
+    if (d->note != NULL) cairn_doc_text(doc, "note", d->note);
+    for (j = 0; j < d->n_items; j++) {
+      const instr_item *it = &d->items[j];
+      cairn_doc_open(doc, "item");
+      cairn_doc_attr(doc, "id", it->id);
+      cairn_doc_attr(doc, "label", it->label ? it->label : it->id);
+      cairn_doc_attr(doc, "min", num(req, it->min));
+      cairn_doc_attr(doc, "max", num(req, it->max));
+      cairn_doc_attr(doc, "step", it->step > 0 ? num(req, it->step) : "any");
+      cairn_doc_close(doc);
+    }
+    cairn_doc_close(doc);
+  }
+  return cairn_respond_view(req, doc, "program/instruments", 200);
+}

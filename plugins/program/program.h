@@ -1,0 +1,123 @@
+/*
+** program.h -- what the program plugin's files share (never installed).
+**
+** The plugin: program.c (descriptor, record types, routes, init),
+** observation.c (the Observation check hook, the observation form and its
+** POST), pages.c (home, patient list, chart, instruments), outcomes.c (the
+** cohort report), util.c (helpers), instruments.c (pure scoring) and
+** instruments_load.c (the instrument table from instruments.xml).
+**
+** Every symbol but cairn_plugin_entry() is hidden: the plugin exports
+** exactly one function (DESIGN.md, "Plugin ABI").
+*/
+#ifndef PROGRAM_PROGRAM_H
+#define PROGRAM_PROGRAM_H
+
+#include <cairn/plugin.h>
+
+#pragma GCC visibility push(hidden)
+
+#include "instruments.h"
+
+CAIRN_PLUGIN_EXTERN
+
+/* The namespace of the plugin's record types (schemas/program.xsd). */
+#define PROGRAM_NS "urn:cairn:program"
+
+/* Record type names, as declared in program.c. */
+#define PROGRAM_T_PATIENT     "program:Patient"
+#define PROGRAM_T_EPISODE     "program:EpisodeOfCare"
+#define PROGRAM_T_OBSERVATION "program:Observation"
+
+/* The timepoint improvement is counted from (PROGRAM.md). */
+#define PROGRAM_BASELINE "baseline"
+
+/* The instruments loaded by init from the "instruments" setting; valid
+** from init to fini, read-only (workers fork after init). */
+extern const instr_table *program_instruments;
+
+/* ------------------------------------------------------------ handlers */
+int program_page_home(cairn_req *req);            /* GET / */
+int program_page_patients(cairn_req *req);        /* GET /patients */
+int program_page_chart(cairn_req *req);           /* GET /patients/{id} */
+int program_page_instruments(cairn_req *req);     /* GET /instruments */
+int program_page_outcomes(cairn_req *req);        /* GET /outcomes */
+int program_page_observation_new(cairn_req *req); /* GET .../new */
+int program_post_observation(cairn_req *req);     /* POST .../observations */
+
+/* ---------------------------------------------------------- check hooks */
+/* Observation: instrument known, answers known and in range, enough items
+** answered, effective not after today; sets <score>.  Fields at fault are
+** named as in the form: "instrument", "effective", "answer.<item>". */
+int program_check_observation(cairn_req *req, struct _xmlDoc *body,
+                              cairn_error *err);
+/* EpisodeOfCare: primaryInstrument known, periodEnd not before
+** periodStart. */
+int program_check_episode(cairn_req *req, struct _xmlDoc *body,
+                          cairn_error *err);
+/* Patient: birthDate not after today. */
+int program_check_patient(cairn_req *req, struct _xmlDoc *body,
+                          cairn_error *err);
+
+/* -------------------------------------------------------------- helpers */
+
+/* Fill *err and return code (like the core's cairn_fail). */
+int program_fail(cairn_error *err, int code, const char *field,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Respond with the shared error view (www/views/error.xsl), in the shape
+** the core uses for its own errors:
+** <error status="422"><message>...</message><field>answer.pain</field>?
+** </error>.  field may be NULL.  Returns status. */
+int program_error_page(cairn_req *req, int status, const char *field,
+                       const char *message);
+
+/* Turn a failure from the host (*err) into a response: CAIRN_EINVAL and
+** CAIRN_ELIMIT become `invalid_status` with the message and field,
+** CAIRN_ENOTFOUND 404, CAIRN_ECONFLICT 409; anything else is returned as
+** is for the core to log and answer 500 without internals. */
+int program_fail_page(cairn_req *req, const cairn_error *err,
+                      int invalid_status);
+
+/* A patient as the pages show it (strings in the request arena). */
+typedef struct program_patient {
+  long long id;
+  const char *id_text;          /* "12" */
+  const char *href;             /* "/patients/12", the chart */
+  const char *identifier, *name, *gender, *birth_date;  /* "" when absent */
+} program_patient;
+
+/* Load the patient named by the route's "patient" parameter.  CAIRN_OK,
+** CAIRN_ENOTFOUND (no such patient, or withdrawn: the caller answers 404),
+** or CAIRN_EDB / CAIRN_EINTERNAL with *err. */
+int program_patient_load(cairn_req *req, program_patient *p,
+                         cairn_error *err);
+/* Add <patient id= identifier= name= gender= birth-date= href=/> to doc
+** (attributes with empty values are left out). */
+void program_doc_patient(cairn_doc *doc, const program_patient *p);
+
+/* Parse a calendar date "YYYY-MM-DD" (1900-01-01 .. 2199-12-31, real
+** days only) into days since 1970-01-01.  1 on success, 0 otherwise. */
+int program_date_parse(const char *s, long *days);
+
+/* 1 when s is a timepoint code: [a-z0-9][a-z0-9._-]{0,31} (program.xsd). */
+int program_timepoint_valid(const char *s);
+
+/* Percent-encode s for a URL query value, in the request arena. */
+const char *program_url_encode(cairn_req *req, const char *s);
+
+/* Number of characters (code points) in valid UTF-8 text. */
+size_t program_utf8_chars(const char *s);
+
+/* A double as text with `decimals` decimals, in the request arena. */
+const char *program_fmt(cairn_req *req, double v, int decimals);
+/* A whole number as text, in the request arena. */
+const char *program_fmt_int(cairn_req *req, long long v);
+
+/* Axis ticks: a "nice" step (1, 2 or 5 x 10^k) giving about `target`
+** intervals over [lo, hi]. */
+double program_nice_step(double lo, double hi, int target);
+
+#pragma GCC visibility pop
+
+#endif /* PROGRAM_PROGRAM_H */

@@ -1,0 +1,147 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  layout.xsl - the frame every page of Cairn shares.
+
+  A view imports this file (<xsl:import href="../layout.xsl"/>) and supplies
+  two templates for its view document's root element:
+    mode="title"    the page title (text), shown in the tab and in print
+    mode="content"  what goes inside <main>
+  The frame brings the clinic name, the navigation (the current section is
+  marked aria-current="page"), the stylesheet with its print rules, and a
+  skip link.  Text is escaped by the serializer; nothing here or in any
+  view switches output escaping off.
+
+  Parameters (set by the core's renderer):
+    clinic  the clinic's name from the config
+    path    the request path, to mark the current section
+    csrf    the form token, when the core issues one (forms include it)
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:output method="html" encoding="UTF-8" indent="no"
+              doctype-system="about:legacy-compat"/>
+
+  <xsl:param name="clinic" select="'Cairn'"/>
+  <xsl:param name="path" select="'/'"/>
+  <xsl:param name="csrf" select="''"/>
+
+  <xsl:template match="/">
+    <html lang="en">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>
+          <xsl:apply-templates select="*" mode="title"/>
+          <xsl:text> · </xsl:text>
+          <xsl:value-of select="$clinic"/>
+        </title>
+        <link rel="stylesheet" href="/static/cairn.css"/>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site">
+          <div class="wrap">
+            <a class="brand" href="/">
+              <xsl:value-of select="$clinic"/>
+            </a>
+            <nav class="main" aria-label="Main">
+              <ul>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/'"/>
+                  <xsl:with-param name="label" select="'Overview'"/>
+                  <xsl:with-param name="current" select="$path = '/'"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/patients'"/>
+                  <xsl:with-param name="label" select="'Patients'"/>
+                  <xsl:with-param name="current"
+                                  select="$path = '/patients' or starts-with($path, '/patients/')"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/outcomes'"/>
+                  <xsl:with-param name="label" select="'Outcomes'"/>
+                  <xsl:with-param name="current" select="$path = '/outcomes'"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/instruments'"/>
+                  <xsl:with-param name="label" select="'Instruments'"/>
+                  <xsl:with-param name="current" select="$path = '/instruments'"/>
+                </xsl:call-template>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">
+          <xsl:apply-templates select="*" mode="content"/>
+        </main>
+        <footer class="site">
+          <div class="wrap">
+            <xsl:value-of select="$clinic"/>
+            <xsl:text> · Cairn practice server</xsl:text>
+          </div>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template name="nav-item">
+    <xsl:param name="href"/>
+    <xsl:param name="label"/>
+    <xsl:param name="current" select="false()"/>
+    <li>
+      <a href="{$href}">
+        <xsl:if test="$current">
+          <xsl:attribute name="aria-current">page</xsl:attribute>
+        </xsl:if>
+        <xsl:value-of select="$label"/>
+      </a>
+    </li>
+  </xsl:template>
+
+  <!-- Defaults, so that this file also renders alone. -->
+  <xsl:template match="*" mode="title">Cairn</xsl:template>
+  <xsl:template match="*" mode="content">
+    <h1>Cairn</h1>
+    <p class="muted">This page has no view of its own.</p>
+  </xsl:template>
+
+  <!-- ============================================== shared helpers -->
+
+  <!-- The form token, when the core issued one. -->
+  <xsl:template name="csrf-field">
+    <xsl:if test="$csrf != ''">
+      <input type="hidden" name="csrf" value="{$csrf}"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- An improvement fraction (0.3412) as a percentage ("34%"). -->
+  <xsl:template name="percent">
+    <xsl:param name="fraction"/>
+    <xsl:choose>
+      <xsl:when test="string($fraction) = '' or string(number($fraction)) = 'NaN'">—</xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="format-number($fraction, '0%;−0%')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A number with one decimal, for means and SDs. -->
+  <xsl:template name="one-decimal">
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="string($value) = '' or string(number($value)) = 'NaN'">—</xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="format-number($value, '0.0;−0.0')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- "lower-is-better" as words. -->
+  <xsl:template name="direction">
+    <xsl:param name="direction"/>
+    <xsl:choose>
+      <xsl:when test="$direction = 'higher-is-better'">higher is better</xsl:when>
+      <xsl:otherwise>lower is better</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

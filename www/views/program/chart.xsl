@@ -1,0 +1,424 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  program/chart.xsl - a patient's chart (GET /patients/{id}): episodes, and
+  per instrument an inline SVG trajectory against the baseline and the 50%
+  improvement line, with the observations in a table beneath it.
+
+  View document (plugins/program/pages.c, program_page_chart):
+    <chart new-observation="/patients/12/observations/new" truncated="yes"?>
+      <patient id= identifier= name= gender= birth-date= href=/>
+      <episode id= status= cohort= period-start= period-end=
+               primary-instrument=/>*
+      <trajectory instrument= known="yes|no" name= abbreviation= direction=
+                  min= max= best= worst= first= last= span= points=
+                  baseline= baseline-from="timepoint|first" baseline-date=
+                  improvement="defined|undefined" target=?
+                  y-min= y-max= x-max=>
+        <y-tick value=/>*  <x-tick day=/>*
+        <point id= episode= effective= day= timepoint= score=
+               baseline="yes"? improvement=? reached="yes"?/>*
+      </trajectory>*
+    </chart>
+
+  The chart is drawn in a fixed coordinate space (viewBox) and scales with
+  the page.  It has a title and a description for screen readers; the
+  table beneath carries every value, so nothing is only in the picture.
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:svg="http://www.w3.org/2000/svg"
+                exclude-result-prefixes="svg">
+
+  <xsl:import href="../layout.xsl"/>
+
+  <!-- Chart geometry, in viewBox units: width, height, and the plot area's
+       left, top, width and height.  The right margin holds the labels of
+       the baseline and 50% lines. -->
+  <xsl:variable name="W" select="760"/>
+  <xsl:variable name="H" select="300"/>
+  <xsl:variable name="L" select="56"/>
+  <xsl:variable name="T" select="16"/>
+  <xsl:variable name="PW" select="$W - $L - 140"/>
+  <xsl:variable name="PH" select="$H - $T - 56"/>
+
+  <xsl:template match="chart" mode="title">
+    <xsl:value-of select="patient/@name"/>
+  </xsl:template>
+
+  <xsl:template match="chart" mode="content">
+    <div class="page-head">
+      <div>
+        <p class="muted small"><a href="/patients">Patients</a> /</p>
+        <h1><xsl:value-of select="patient/@name"/></h1>
+        <p class="muted">
+          <xsl:text>Identifier </xsl:text>
+          <xsl:value-of select="patient/@identifier"/>
+          <xsl:if test="patient/@gender">
+            <xsl:text> · </xsl:text>
+            <xsl:value-of select="patient/@gender"/>
+          </xsl:if>
+          <xsl:if test="patient/@birth-date">
+            <xsl:text> · born </xsl:text>
+            <xsl:value-of select="patient/@birth-date"/>
+          </xsl:if>
+        </p>
+      </div>
+      <p class="actions no-print">
+        <a class="button" href="{@new-observation}">Record an observation</a>
+      </p>
+    </div>
+
+    <h2>Episodes of care</h2>
+    <xsl:choose>
+      <xsl:when test="episode">
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Cohort</th>
+                <th scope="col">Status</th>
+                <th scope="col">Started</th>
+                <th scope="col">Ended</th>
+                <th scope="col">Primary measure</th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="episode">
+                <tr>
+                  <th scope="row"><xsl:value-of select="@cohort"/></th>
+                  <td><xsl:value-of select="@status"/></td>
+                  <td><xsl:value-of select="@period-start"/></td>
+                  <td><xsl:value-of select="@period-end"/></td>
+                  <td><xsl:value-of select="@primary-instrument"/></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <p class="muted">No episode of care has been opened.</p>
+      </xsl:otherwise>
+    </xsl:choose>
+
+    <xsl:if test="@truncated = 'yes'">
+      <p class="panel">Only the first observations are shown: this patient
+        has more than one chart can draw.</p>
+    </xsl:if>
+
+    <xsl:choose>
+      <xsl:when test="trajectory">
+        <xsl:apply-templates select="trajectory"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <h2>Outcome measures</h2>
+        <p class="muted">No scored observations yet.
+          <a href="{@new-observation}">Record the baseline</a>.</p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ================================================== one instrument -->
+
+  <xsl:template match="trajectory">
+    <section class="panel" aria-labelledby="h-{@instrument}">
+      <h2 id="h-{@instrument}">
+        <xsl:choose>
+          <xsl:when test="@known = 'yes'"><xsl:value-of select="@abbreviation"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="@instrument"/></xsl:otherwise>
+        </xsl:choose>
+      </h2>
+      <xsl:choose>
+        <xsl:when test="@known = 'yes'">
+          <p class="muted small">
+            <xsl:value-of select="@name"/>
+            <xsl:text> · </xsl:text>
+            <xsl:call-template name="direction">
+              <xsl:with-param name="direction" select="@direction"/>
+            </xsl:call-template>
+            <xsl:text> · best </xsl:text>
+            <xsl:value-of select="@best"/>
+            <xsl:text>, worst </xsl:text>
+            <xsl:value-of select="@worst"/>
+          </p>
+          <xsl:apply-templates select="." mode="svg"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="muted">This instrument is no longer defined in the
+            clinic's instrument file, so it is listed but not charted.</p>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:apply-templates select="." mode="table"/>
+    </section>
+  </xsl:template>
+
+  <!-- The plot: y of a score, x of a day. -->
+  <xsl:template name="y">
+    <xsl:param name="v"/>
+    <xsl:param name="t" select="ancestor-or-self::trajectory"/>
+    <xsl:value-of select="format-number($T + (number($t/@y-max) - $v) div (number($t/@y-max) - number($t/@y-min)) * $PH, '0.#')"/>
+  </xsl:template>
+  <xsl:template name="x">
+    <xsl:param name="day"/>
+    <xsl:param name="t" select="ancestor-or-self::trajectory"/>
+    <xsl:value-of select="format-number($L + $day div number($t/@x-max) * $PW, '0.#')"/>
+  </xsl:template>
+
+  <xsl:template match="trajectory" mode="svg">
+    <xsl:variable name="id" select="concat('chart-', @instrument)"/>
+    <xsl:variable name="t" select="."/>
+    <xsl:variable name="yb">
+      <xsl:call-template name="y"><xsl:with-param name="v" select="number(@baseline)"/></xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="yt">
+      <xsl:if test="@improvement = 'defined'">
+        <xsl:call-template name="y"><xsl:with-param name="v" select="number(@target)"/></xsl:call-template>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:variable name="last" select="point[last()]"/>
+    <figure class="chart">
+      <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
+           viewBox="0 0 {$W} {$H}" aria-labelledby="{$id}-title {$id}-desc">
+        <title id="{$id}-title">
+          <xsl:value-of select="@abbreviation"/>
+          <xsl:text> over time for </xsl:text>
+          <xsl:value-of select="/chart/patient/@name"/>
+        </title>
+        <desc id="{$id}-desc">
+          <xsl:value-of select="@points"/>
+          <xsl:text> observations from </xsl:text>
+          <xsl:value-of select="@first"/>
+          <xsl:text> to </xsl:text>
+          <xsl:value-of select="@last"/>
+          <xsl:text>. Baseline </xsl:text>
+          <xsl:value-of select="@baseline"/>
+          <xsl:text> on </xsl:text>
+          <xsl:value-of select="@baseline-date"/>
+          <xsl:text>. </xsl:text>
+          <xsl:choose>
+            <xsl:when test="@improvement = 'defined'">
+              <xsl:text>50% improvement means reaching </xsl:text>
+              <xsl:value-of select="@target"/>
+              <xsl:text>. </xsl:text>
+            </xsl:when>
+            <xsl:otherwise>The baseline is already the best possible score, so improvement is undefined. </xsl:otherwise>
+          </xsl:choose>
+          <xsl:text>Latest score </xsl:text>
+          <xsl:value-of select="$last/@score"/>
+          <xsl:text> on </xsl:text>
+          <xsl:value-of select="$last/@effective"/>
+          <xsl:if test="$last/@improvement">
+            <xsl:text>, an improvement of </xsl:text>
+            <xsl:call-template name="percent">
+              <xsl:with-param name="fraction" select="$last/@improvement"/>
+            </xsl:call-template>
+          </xsl:if>
+          <xsl:text>. The scale is </xsl:text>
+          <xsl:call-template name="direction">
+            <xsl:with-param name="direction" select="@direction"/>
+          </xsl:call-template>
+          <xsl:text>.</xsl:text>
+        </desc>
+
+        <!-- value grid and labels -->
+        <xsl:for-each select="y-tick">
+          <xsl:variable name="y">
+            <xsl:call-template name="y">
+              <xsl:with-param name="v" select="number(@value)"/>
+              <xsl:with-param name="t" select="$t"/>
+            </xsl:call-template>
+          </xsl:variable>
+          <line class="grid" x1="{$L}" x2="{$L + $PW}" y1="{$y}" y2="{$y}"/>
+          <text class="tick-label" x="{$L - 8}" y="{$y + 4}" text-anchor="end">
+            <xsl:value-of select="@value"/>
+          </text>
+        </xsl:for-each>
+
+        <!-- time ticks and labels -->
+        <xsl:for-each select="x-tick">
+          <xsl:variable name="x">
+            <xsl:call-template name="x">
+              <xsl:with-param name="day" select="number(@day)"/>
+              <xsl:with-param name="t" select="$t"/>
+            </xsl:call-template>
+          </xsl:variable>
+          <line class="axis" x1="{$x}" x2="{$x}" y1="{$T + $PH}" y2="{$T + $PH + 5}"/>
+          <text class="tick-label" x="{$x}" y="{$T + $PH + 19}" text-anchor="middle">
+            <xsl:value-of select="@day"/>
+          </text>
+        </xsl:for-each>
+
+        <!-- axes and their titles -->
+        <line class="axis" x1="{$L}" x2="{$L + $PW}" y1="{$T + $PH}" y2="{$T + $PH}"/>
+        <line class="axis" x1="{$L}" x2="{$L}" y1="{$T}" y2="{$T + $PH}"/>
+        <text class="axis-title" x="{$L + $PW div 2}" y="{$H - 10}" text-anchor="middle">
+          <xsl:text>Days since first observation (</xsl:text>
+          <xsl:value-of select="@first"/>
+          <xsl:text>)</xsl:text>
+        </text>
+        <text class="axis-title" text-anchor="middle"
+              transform="translate(14 {$T + $PH div 2}) rotate(-90)">
+          <xsl:value-of select="@abbreviation"/>
+        </text>
+
+        <!-- baseline and the 50% line; their labels move apart, each on
+             its own side of its line, so they never overlap -->
+        <line class="baseline" x1="{$L}" x2="{$L + $PW}" y1="{$yb}" y2="{$yb}"/>
+        <xsl:variable name="defined" select="@improvement = 'defined'"/>
+        <xsl:variable name="target-below" select="$defined and number($yt) &gt; number($yb)"/>
+        <!-- Without a 50% line the baseline label sits above its line
+             unless that would leave the plot. -->
+        <xsl:variable name="base-above"
+                      select="$target-below or (not($defined) and $yb - $T &gt; 14)"/>
+        <text class="baseline-label" x="{$L + $PW + 8}">
+          <xsl:attribute name="y">
+            <xsl:choose>
+              <xsl:when test="$base-above"><xsl:value-of select="$yb - 4"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="$yb + 13"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+          <xsl:text>Baseline </xsl:text>
+          <xsl:value-of select="@baseline"/>
+        </text>
+        <xsl:if test="$defined">
+          <line class="target" x1="{$L}" x2="{$L + $PW}" y1="{$yt}" y2="{$yt}"/>
+          <!-- Two lines, on the side of the line away from the baseline. -->
+          <xsl:variable name="ty">
+            <xsl:choose>
+              <xsl:when test="$target-below"><xsl:value-of select="$yt + 13"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="$yt - 18"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:variable>
+          <text class="target-label" x="{$L + $PW + 8}" y="{$ty}">
+            <xsl:text>50% improvement</xsl:text>
+            <tspan x="{$L + $PW + 8}" dy="14">
+              <xsl:value-of select="@target"/>
+            </tspan>
+          </text>
+        </xsl:if>
+
+        <!-- the trajectory -->
+        <polyline class="trajectory">
+          <xsl:attribute name="points">
+            <xsl:for-each select="point">
+              <xsl:call-template name="x">
+                <xsl:with-param name="day" select="number(@day)"/>
+                <xsl:with-param name="t" select="$t"/>
+              </xsl:call-template>
+              <xsl:text>,</xsl:text>
+              <xsl:call-template name="y">
+                <xsl:with-param name="v" select="number(@score)"/>
+                <xsl:with-param name="t" select="$t"/>
+              </xsl:call-template>
+              <xsl:if test="position() != last()">
+                <xsl:text> </xsl:text>
+              </xsl:if>
+            </xsl:for-each>
+          </xsl:attribute>
+        </polyline>
+        <xsl:for-each select="point">
+          <circle r="5">
+            <xsl:attribute name="class">
+              <xsl:text>point</xsl:text>
+              <xsl:if test="@baseline = 'yes'"> base</xsl:if>
+            </xsl:attribute>
+            <xsl:attribute name="cx">
+              <xsl:call-template name="x">
+                <xsl:with-param name="day" select="number(@day)"/>
+                <xsl:with-param name="t" select="$t"/>
+              </xsl:call-template>
+            </xsl:attribute>
+            <xsl:attribute name="cy">
+              <xsl:call-template name="y">
+                <xsl:with-param name="v" select="number(@score)"/>
+                <xsl:with-param name="t" select="$t"/>
+              </xsl:call-template>
+            </xsl:attribute>
+            <title>
+              <xsl:value-of select="@effective"/>
+              <xsl:if test="@timepoint">
+                <xsl:text> · </xsl:text>
+                <xsl:value-of select="@timepoint"/>
+              </xsl:if>
+              <xsl:text> · </xsl:text>
+              <xsl:value-of select="@score"/>
+            </title>
+          </circle>
+        </xsl:for-each>
+      </svg>
+      <figcaption>
+        <ul class="legend">
+          <li><span class="key"></span>Score</li>
+          <li>
+            <span class="key base"></span>
+            <xsl:text>Baseline (</xsl:text>
+            <xsl:choose>
+              <xsl:when test="@baseline-from = 'timepoint'">the observation marked baseline</xsl:when>
+              <xsl:otherwise>first observation; none is marked baseline</xsl:otherwise>
+            </xsl:choose>
+            <xsl:text>)</xsl:text>
+          </li>
+          <xsl:choose>
+            <xsl:when test="@improvement = 'defined'">
+              <li><span class="key target"></span>50% improvement from baseline toward the best score</li>
+            </xsl:when>
+            <xsl:otherwise>
+              <li>No 50% line: the baseline is already the best score, so improvement is undefined.</li>
+            </xsl:otherwise>
+          </xsl:choose>
+        </ul>
+      </figcaption>
+    </figure>
+  </xsl:template>
+
+  <xsl:template match="trajectory" mode="table">
+    <div class="table-wrap">
+      <table>
+        <caption class="muted small">
+          <xsl:text>Observations of </xsl:text>
+          <xsl:choose>
+            <xsl:when test="@known = 'yes'"><xsl:value-of select="@abbreviation"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="@instrument"/></xsl:otherwise>
+          </xsl:choose>
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col" class="num">Day</th>
+            <th scope="col">Timepoint</th>
+            <th scope="col" class="num">Score</th>
+            <th scope="col" class="num">Improvement</th>
+            <th scope="col"><span class="visually-hidden">50% reached</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="point">
+            <tr>
+              <th scope="row"><xsl:value-of select="@effective"/></th>
+              <td class="num"><xsl:value-of select="@day"/></td>
+              <td><xsl:value-of select="@timepoint"/></td>
+              <td class="num"><xsl:value-of select="@score"/></td>
+              <td class="num">
+                <xsl:choose>
+                  <xsl:when test="@baseline = 'yes'"><span class="muted">baseline</span></xsl:when>
+                  <xsl:when test="@improvement">
+                    <xsl:call-template name="percent">
+                      <xsl:with-param name="fraction" select="@improvement"/>
+                    </xsl:call-template>
+                  </xsl:when>
+                  <xsl:when test="../@improvement = 'undefined'"><span class="muted">undefined</span></xsl:when>
+                  <xsl:otherwise>—</xsl:otherwise>
+                </xsl:choose>
+              </td>
+              <td>
+                <xsl:if test="@reached = 'yes'">
+                  <span class="badge good">≥ 50%</span>
+                </xsl:if>
+              </td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </div>
+  </xsl:template>
+
+</xsl:stylesheet>
