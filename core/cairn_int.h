@@ -12,22 +12,10 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
 #include <sqlite3.h>
+/* The core implements the host table; the calling macros of plugin.h
+** are for plugins only, and would clash with the core's own names. */
+#define CAIRN_CORE_BUILD 1
 #include "cairn/plugin.h"
-
-/* <cairn/plugin.h> defines call macros (cairn_sql_prepare ->
-** cairn_host_api->sql_prepare, ...) for plugins.  The core implements
-** functions of the same names behind the host table, so the colliding
-** macros are dropped here; core code never calls through cairn_host_api. */
-#undef cairn_sql_prepare
-#undef cairn_sql_bind_text
-#undef cairn_sql_bind_int
-#undef cairn_sql_bind_real
-#undef cairn_sql_step
-#undef cairn_sql_text
-#undef cairn_sql_int
-#undef cairn_sql_real
-#undef cairn_sql_is_null
-#undef cairn_doc_new
 
 /* ---------------------------------------------------------------- errors */
 
@@ -92,6 +80,7 @@ struct cairn_plugin_config {
 };
 
 typedef struct cairn_config {
+  int secure_cookies;       /* 0 only for a loopback demo over plain HTTP */
   char *listen;             /* "unix:/path", "127.0.0.1:9000", or "fd:0" */
   int workers;              /* 1..64 */
   char *database;           /* SQLite file */
@@ -195,6 +184,7 @@ struct cairn_req {
   const char *accept;        /* HTTP Accept or "" */
   const char *content_type;  /* without parameters, lower-case, or "" */
   const char *remote_addr;
+  const char *query_string;  /* raw, as received */
   const char *body;          /* raw body, NUL-terminated */
   size_t body_len;
   cairn_kv *query;  size_t n_query;
@@ -212,6 +202,18 @@ struct cairn_req {
   const char *view;          /* "program/chart" */
   const char *location;      /* for 303 */
   int want_xml;              /* client asked for application/xml */
+  /* access (core/access.c, core/serve.c) */
+  struct cairn_staff *staff; /* the signed-in staff member, or NULL */
+  struct cairn_capability *cap; /* the capability link in use, or NULL */
+  const char *csrf;          /* the form token views put in forms */
+  const char *route;         /* the matched route's pattern, for audit */
+  long long audit_patient;   /* noted by handlers or the route's group */
+  long long audit_record;
+  const char *audit_outcome; /* overrides the status in the audit entry */
+  const char *set_cookie[4]; /* Set-Cookie values to send */
+  int n_set_cookie;
+  int retry_after;           /* seconds, sent with 429 */
+  int no_referrer;           /* capability pages: Referrer-Policy no-referrer */
 };
 
 /* Decode percent-encoding of [s, s+n) into the arena.  plus_is_space for

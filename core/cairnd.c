@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 #include <libxml/parser.h>
 #include <libxslt/xslt.h>
 #include "cairn_int.h"
@@ -229,6 +230,10 @@ int main(int argc, char **argv) {
   }
   if (optind != argc) { usage(); return 2; }
 
+  if (sodium_init() < 0) {
+    fprintf(stderr, "cairnd: libsodium could not be initialised\n");
+    return 1;
+  }
   xmlInitParser();
   cairn_xml_init(NULL); /* nothing may be loaded before we know the views */
   cairn_serve_ctx sc = {0};
@@ -243,6 +248,9 @@ int main(int argc, char **argv) {
   /* Views import layout.xsl: files under the views directory, and only
   ** those, may be loaded from now on. */
   cairn_xml_init(cfg->views_dir);
+  if (!cfg->secure_cookies)
+    cairn_logf(CAIRN_LOG_WARN, "cookies are sent without the Secure flag "
+               "(<plain-http-demo/>): for a loopback demo only");
   setenv("TZ", cfg->timezone, 1);
   tzset();
   cairn_host_set_schemas(cfg->schemas_dir);

@@ -24,6 +24,8 @@
 #include "cairn_int.h"
 #include "bundle.h"
 #include "csvimport.h"
+#include "cli_access.h"
+#include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
 #define CAIRN_SCHEMAS_DIR "schemas"
@@ -42,7 +44,8 @@ enum {
   ARG_FILE = 1,              /* one FILE, required */
   ARG_FILE_OPTIONAL = 2,     /* one FILE, optional ("-" is stdout) */
   ARG_MAP = 4,               /* --map MAP.xml, required */
-  ARG_DRY_RUN = 8            /* --dry-run */
+  ARG_DRY_RUN = 8,           /* --dry-run */
+  ARG_REST = 16              /* everything after the name goes to the command */
 };
 
 /* The arguments of a command, checked before anything is loaded. */
@@ -50,6 +53,8 @@ typedef struct cli_args {
   const char *file;          /* FILE, or NULL */
   const char *map;           /* --map */
   int dry_run;               /* --dry-run */
+  int argc;                  /* ARG_REST: the words after the command */
+  char **argv;
 } cli_args;
 
 typedef struct cli {
@@ -115,6 +120,11 @@ static const command *find_command(const char *name) {
 ** EXIT_USAGE after printing the command's usage. */
 static int parse_args(const command *k, int argc, char **argv, cli_args *a) {
   memset(a, 0, sizeof *a);
+  if (k->accepts & ARG_REST) {
+    a->argc = argc - 1;
+    a->argv = argv + 1;
+    return 0;
+  }
   for (int i = 1; i < argc; i++) {
     const char *s = argv[i];
     if ((k->accepts & ARG_MAP) && strcmp(s, "--map") == 0 && i + 1 < argc)
@@ -376,6 +386,14 @@ static int cmd_help(cli *c, const cli_args *a) {
   return 0;
 }
 
+static int cmd_user(cli *c, const cli_args *a) {
+  return cairn_cli_user(c->st, a->argc, a->argv);
+}
+
+static int cmd_audit(cli *c, const cli_args *a) {
+  return cairn_cli_audit(c->st, a->argc, a->argv);
+}
+
 static const command commands[] = {
     {"init", "", "create the database or bring it up to date",
      NEED_REGISTRY | NEED_STORE, 0, cmd_init},
@@ -395,6 +413,11 @@ static const command commands[] = {
      NEED_REGISTRY | NEED_STORE, 0, cmd_reindex},
     {"stats", "", "record versions stored, by type",
      NEED_REGISTRY | NEED_STORE, 0, cmd_stats},
+    {"user", "add|passwd|disable|enable|list ...",
+     "staff accounts (passwords are read from standard input)",
+     NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_user},
+    {"audit", "verify", "check the audit trail's hash chain",
+     NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_audit},
     {"help", "", "this text", 0, 0, cmd_help},
     {NULL, NULL, NULL, 0, 0, NULL},
 };
@@ -462,6 +485,10 @@ int main(int argc, char **argv) {
   int rc = parse_args(k, argc - optind, argv + optind, &args);
   if (rc) return rc;
 
+  if (sodium_init() < 0) {
+    fprintf(stderr, "cairn: libsodium could not be initialised\n");
+    return 1;
+  }
   xmlInitParser();
   cairn_log_set_name("cairn");
   cairn_xml_init(NULL);

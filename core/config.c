@@ -95,6 +95,7 @@ int cairn_config_load(const char *path, const char *schemas_dir,
   cairn_config *c = calloc(1, sizeof *c);
   if (!c) abort();
   c->workers = 2;
+  c->secure_cookies = 1;
   c->timezone = xstrdup("UTC");
   c->clinic_name = xstrdup("Cairn clinic");
   c->schemas_dir = xstrdup(schemas_dir);
@@ -129,6 +130,9 @@ int cairn_config_load(const char *path, const char *schemas_dir,
         if (is_el(k, "name")) { free(c->clinic_name); c->clinic_name = node_text(k); }
         if (is_el(k, "timezone")) { free(c->timezone); c->timezone = node_text(k); }
       }
+    } else if (is_el(n, "security")) {
+      for (xmlNodePtr k = n->children; k; k = k->next)
+        if (is_el(k, "plain-http-demo")) c->secure_cookies = 0;
     } else if (is_el(n, "plugins")) {
       size_t np = 0;
       for (xmlNodePtr k = n->children; k; k = k->next) np += is_el(k, "plugin");

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <libxml/xpathInternals.h>
 #include "cairn_int.h"
+#include "access.h"
 
 /* ------------------------------------------------------------ request */
 
@@ -199,6 +200,74 @@ static void h_log(int level, const char *fmt, ...) {
   cairn_logf(level, "%s", buf);
 }
 
+/* ------------------------------------------------------------ level 2 */
+
+static const char *h_req_role(cairn_req *r) { return r->staff ? r->staff->role : NULL; }
+static const char *h_req_capability(cairn_req *r) { return r->cap ? r->cap->scope : NULL; }
+
+static int h_capability_issue(cairn_req *r, const char *scope, const char *target,
+                              long long patient, long ttl, int max_uses,
+                              const char **link, long long *id, cairn_error *err) {
+  char token[44];
+  int rc = cairn_capability_issue(r->store, r->actor, scope, target, patient, ttl,
+                                  max_uses, token, id, err);
+  if (rc) return rc;
+  *link = cairn_arena_printf(r->arena, "/c/%s", token);
+  cairn_audit_entry e = {
+    .actor = r->actor, .role = r->staff ? r->staff->role : "", .method = r->method,
+    .route = r->route ? r->route : "", .path = r->path ? r->path : "",
+    .patient = patient, .record = 0,
+    .outcome = cairn_arena_printf(r->arena, "link %lld issued (%s)", *id, scope),
+    .remote = r->remote_addr ? r->remote_addr : "",
+  };
+  cairn_audit_append(r->store, &e, NULL);
+  return 0;
+}
+
+static int h_capability_revoke(cairn_req *r, long long id, cairn_error *err) {
+  int rc = cairn_capability_revoke(r->store, id, err);
+  if (!rc) r->audit_outcome = cairn_arena_printf(r->arena, "link %lld revoked", id);
+  return rc;
+}
+
+static int h_rate_check(cairn_req *r, const char *bucket, int max, int window,
+                        cairn_error *err) {
+  return cairn_rate_check(r->store, bucket, r->remote_addr, max, window, err);
+}
+
+static int h_record_get_for_patient(cairn_req *r, long long patient, long long id,
+                                    const cairn_record **out, cairn_error *err) {
+  const cairn_record *rec = NULL;
+  int rc = cairn_store_get(r, id, &rec, err);
+  if (rc == 0 && rec->patient != patient) {
+    /* A record reached through another patient's URL: a 404 for the
+    ** client, and an audit entry saying what was tried. */
+    r->audit_outcome = cairn_arena_printf(r->arena,
+        "refused: record %lld does not belong to patient %lld", id, patient);
+    r->audit_record = id;
+    return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "There is no such record.");
+  }
+  if (rc == 0) {
+    r->audit_record = id;
+    *out = rec;
+  }
+  return rc;
+}
+
+static void h_audit_note(cairn_req *r, long long patient, long long record) {
+  if (patient > 0) r->audit_patient = patient;
+  if (record > 0) r->audit_record = record;
+}
+
+static void h_doc_text_attr(cairn_doc *d, const char *name, const char *attr,
+                            const char *value, const char *text) {
+  if (!text) return;
+  cairn_doc_open_impl(d, name);
+  cairn_doc_attr_impl(d, attr, value);
+  if (*text) xmlNodeAddContent(d->cur, (const xmlChar *)text);
+  cairn_doc_close_impl(d);
+}
+
 const cairn_api cairn_host_table = {
   .size = sizeof(cairn_api),
   .api_level = CAIRN_API_LEVEL,
@@ -244,6 +313,15 @@ const cairn_api cairn_host_table = {
   .config_get = h_config_get,
   .xml_load = h_xml_load,
   .log = h_log,
+  /* level 2 */
+  .req_role = h_req_role,
+  .req_capability = h_req_capability,
+  .capability_issue = h_capability_issue,
+  .capability_revoke = h_capability_revoke,
+  .rate_check = h_rate_check,
+  .record_get_for_patient = h_record_get_for_patient,
+  .audit_note = h_audit_note,
+  .doc_text_attr = h_doc_text_attr,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <libxml/xpathInternals.h>
 #include "cairn_int.h"
+#include "corepages.h"
 
 /* A plugin declares at most this many of each: far beyond any real plugin,
 ** small enough that a descriptor missing its terminator is caught. */
@@ -263,6 +264,13 @@ int cairn_registry_load(const cairn_config *cfg, const cairn_api *api,
   if (!reg) abort();
   reg->schemas_dir = cfg->schemas_dir;
   int rc = 0;
+  /* The core's own routes come first, as a plugin without a file. */
+  static const struct cairn_plugin_config core_cfg = { (char *)"(built in)", NULL, 0 };
+  reg->plugins = xrealloc(NULL, sizeof *reg->plugins);
+  memset(reg->plugins, 0, sizeof *reg->plugins);
+  reg->plugins[0].desc = cairn_core_plugin();
+  reg->plugins[0].cfg = &core_cfg;
+  reg->n_plugins = 1;
   if (cfg->n_plugins > REG_MAX_PLUGINS)
     rc = cairn_fail(err, CAIRN_EINVAL, NULL, "at most %d plugins", REG_MAX_PLUGINS);
   for (size_t i = 0; !rc && i < cfg->n_plugins; i++)
@@ -304,7 +312,7 @@ void cairn_registry_free(cairn_registry *reg) {
   for (size_t i = reg->n_plugins; i-- > 0;) {
     if (reg->plugins[i].initialized && reg->plugins[i].desc->fini)
       reg->plugins[i].desc->fini();
-    dlclose(reg->plugins[i].dl);
+    if (reg->plugins[i].dl) dlclose(reg->plugins[i].dl);
   }
   free(reg->plugins);
   free(reg);

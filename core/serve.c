@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sodium.h>
 #include "serve.h"
+#include "access.h"
+#include "corepages.h"
 
 /* Headers on every response.  The CSP allows only this origin; inline SVG
 ** needs no exception; inline style attributes are not used by the views. */
@@ -18,7 +21,6 @@
   "Content-Security-Policy: default-src 'self'; img-src 'self' data:; " \
   "frame-ancestors 'none'; form-action 'self'; base-uri 'none'\r\n" \
   "X-Frame-Options: DENY\r\n" \
-  "Referrer-Policy: same-origin\r\n" \
   "Cache-Control: no-store\r\n"
 
 /* decode()'s own refusals that have no CAIRN_E* code: a method we do not
@@ -35,7 +37,10 @@ static const char *reason(int status) {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 401: return "Unauthorized";
     case 409: return "Conflict";
+    case 410: return "Gone";
+    case 429: return "Too Many Requests";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
@@ -95,13 +100,29 @@ static void set_error(cairn_req *req, int status, const char *message,
   req->location = NULL;
 }
 
+/* Headers that depend on the request: cookies, the referrer policy
+** (none at all for capability pages, so a link's page never leaks its
+** address), Retry-After, and the form token for XML clients. */
+static void extra_headers(cairn_req *req, FCGX_Stream *out) {
+  for (int i = 0; i < req->n_set_cookie; i++)
+    FCGX_FPrintF(out, "Set-Cookie: %s\r\n", req->set_cookie[i]);
+  FCGX_FPrintF(out, "Referrer-Policy: %s\r\n",
+               req->cap || req->no_referrer ? "no-referrer" : "same-origin");
+  if (req->retry_after > 0)
+    FCGX_FPrintF(out, "Retry-After: %d\r\n", req->retry_after);
+  if (req->want_xml && req->staff)
+    FCGX_FPrintF(out, "X-CSRF-Token: %s\r\n", req->staff->csrf);
+}
+
 static void write_response(cairn_serve_ctx *sc, cairn_req *req,
                            FCGX_Request *fr) {
   FCGX_Stream *out = fr->out;
   int head = strcmp(req->method, "HEAD") == 0;
   if (req->status == 303 && req->location) {
-    FCGX_FPrintF(out, "Status: 303 See Other\r\nLocation: %s\r\n" SECURITY_HEADERS
-                 "Content-Length: 0\r\n\r\n", req->location);
+    FCGX_FPrintF(out, "Status: 303 See Other\r\nLocation: %s\r\n" SECURITY_HEADERS,
+                 req->location);
+    extra_headers(req, out);
+    FCGX_PutS("Content-Length: 0\r\n\r\n", out);
     return;
   }
   if (!req->view_doc) set_error(req, 500, "The page produced no response.", NULL);
@@ -118,6 +139,9 @@ static void write_response(cairn_serve_ctx *sc, cairn_req *req,
       "clinic", sc->cfg->clinic_name,
       "path", req->path ? req->path : "/",
       "today", req->today,
+      "csrf", req->csrf ? req->csrf : "",
+      "staff-name", req->staff ? req->staff->display_name : "",
+      "staff-role", req->staff ? req->staff->role : "",
       NULL
     };
     cairn_error err = {0};
@@ -138,6 +162,7 @@ static void write_response(cairn_serve_ctx *sc, cairn_req *req,
                "Content-Length: %d\r\n", req->status, reason(req->status), ctype,
                len);
   if (req->status == 405) FCGX_FPrintF(out, "Allow: GET, HEAD, POST\r\n");
+  extra_headers(req, out);
   FCGX_PutS("\r\n", out);
   if (!head && len > 0) FCGX_PutStr(body, len, out);
   if (xbuf) xmlFree(xbuf); else free(body);
@@ -198,6 +223,7 @@ static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   req->path = path;
   size_t budget = CAIRN_PARAMS_MAX;
   const char *qs = param(fr, "QUERY_STRING");
+  req->query_string = qs;
   rc = cairn_parse_urlencoded(req->arena, qs, strlen(qs), &req->query,
                               &req->n_query, &budget, err);
   if (rc) return rc;
@@ -219,15 +245,193 @@ static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   return rc;
 }
 
+/* Percent-encode s for a query value (RFC 3986 unreserved kept). */
+static const char *url_encode(cairn_arena *a, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  char *d = cairn_arena_alloc(a, strlen(s) * 3 + 1), *o = d;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~' || *p == '/')
+      *o++ = (char)*p;
+    else { *o++ = '%'; *o++ = hex[*p >> 4]; *o++ = hex[*p & 15]; }
+  }
+  *o = 0;
+  return d;
+}
+
+/* Who is asking: a staff session, a capability-link session, or nobody.
+** An unknown or expired id is ignored (never adopted).  Sets req->csrf:
+** the session's token, or for visitors without a session a random token
+** in a SameSite=Strict cookie that forms echo back (double submit). */
+static void resolve_identity(cairn_serve_ctx *sc, cairn_req *req) {
+  const char *sid = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_SESSION);
+  if (sid) {
+    cairn_staff *who = cairn_arena_alloc(req->arena, sizeof *who);
+    if (cairn_session_get(sc->store, sid, who) == 0) {
+      req->staff = who;
+      req->actor = cairn_arena_strdup(req->arena, who->username);
+    }
+  }
+  const char *cid = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_CAPABILITY);
+  if (cid) {
+    cairn_capability *cap = cairn_arena_alloc(req->arena, sizeof *cap);
+    if (cairn_capability_session(sc->store, cid, cap) == 0) {
+      req->cap = cap;
+      if (!req->staff)
+        req->actor = cairn_arena_printf(req->arena, "link:%lld", cap->id);
+    }
+  }
+  if (req->staff) {
+    req->csrf = req->staff->csrf;
+    return;
+  }
+  const char *pre = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_PRE);
+  if (pre && strlen(pre) == 43) {
+    req->csrf = pre;
+    return;
+  }
+  char *fresh = cairn_arena_alloc(req->arena, 44);
+  cairn_secret_new(fresh);
+  req->csrf = fresh;
+  cairn_add_cookie(req, cairn_cookie(req, CAIRN_COOKIE_PRE, fresh, -1));
+}
+
+/*
+** CSRF: every POST carries the form token in its body (field "csrf") or,
+** for XML clients, in an X-CSRF-Token header, equal to the session's (or
+** the visitor cookie's).  A token in the query string is refused: it
+** would leak through logs and Referer.  A request that says it comes
+** from another origin (Origin, Sec-Fetch-Site) is refused whatever it
+** carries.
+*/
+static int csrf_check(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
+  if (strcmp(req->method, "POST")) return 0;
+  if (cairn_kv_get(req->query, req->n_query, "csrf"))
+    return cairn_fail(err, CAIRN_EDENIED, "csrf",
+                      "The form token must be sent in the form, not in the address.");
+  const char *site = param(fr, "HTTP_SEC_FETCH_SITE");
+  if (!strcmp(site, "cross-site") || !strcmp(site, "same-site"))
+    return cairn_fail(err, CAIRN_EDENIED, NULL,
+                      "This form was sent from another site and was refused.");
+  const char *origin = param(fr, "HTTP_ORIGIN");
+  if (*origin) {
+    const char *host = param(fr, "HTTP_HOST");
+    const char *scheme = !strcmp(param(fr, "HTTPS"), "on") ? "https://" : "http://";
+    size_t sl = strlen(scheme);
+    if (strncmp(origin, scheme, sl) || strcmp(origin + sl, host))
+      return cairn_fail(err, CAIRN_EDENIED, NULL,
+                        "This form was sent from another site and was refused.");
+  }
+  const char *token = cairn_kv_get(req->form, req->n_form, "csrf");
+  if (!token || !*token) token = param(fr, "HTTP_X_CSRF_TOKEN");
+  const char *expect = req->staff ? req->staff->csrf
+                       : cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_PRE);
+  if (!token || !*token || !expect || strlen(token) != 43 || strlen(expect) != 43 ||
+      sodium_memcmp(token, expect, 43) != 0)
+    return cairn_fail(err, CAIRN_EDENIED, "csrf",
+                      "This form has expired or did not come from this site. "
+                      "Go back, reload the page and send it again.");
+  return 0;
+}
+
+/* 1 when path is target or below it ("/intake/4" covers "/intake/4/x"). */
+static int path_under(const char *path, const char *target) {
+  size_t n = strlen(target);
+  if (strncmp(path, target, n)) return 0;
+  return path[n] == 0 || path[n] == '/' || target[n - 1] == '/';
+}
+
+/*
+** The route's declared audience, enforced here for every route of every
+** plugin (deny by default: a route without one never loaded).  A denial
+** says nothing about the page or its data.
+*/
+static int access_check(cairn_req *req, const cairn_route_rt *route) {
+  unsigned aud = route->decl->audience;
+  if (aud & CAIRN_AUD_PUBLIC) return 0;
+  if (req->staff && (aud & cairn_role_bit(req->staff->role))) return 0;
+  if (req->cap && (aud & CAIRN_AUD_CAPABILITY) && path_under(req->path, req->cap->target))
+    return 0;
+  if (req->staff) {
+    req->audit_outcome = "denied: role";
+    set_error(req, 403, cairn_arena_printf(req->arena,
+              "Your role (%s) does not give access to this page.",
+              cairn_role_label(req->staff->role)), NULL);
+    return 403;
+  }
+  req->audit_outcome = "denied: not signed in";
+  if (strcmp(req->method, "POST") && !req->want_xml && !(aud & CAIRN_AUD_CAPABILITY)) {
+    const char *qs = req->n_query ? cairn_arena_printf(req->arena, "%s?%s", req->path,
+                                                        req->query_string)
+                                  : req->path;
+    req->location = cairn_arena_printf(req->arena, "/sign-in?next=%s",
+                                       url_encode(req->arena, qs));
+    req->status = 303;
+    return 303;
+  }
+  set_error(req, 401, (aud & CAIRN_AUD_CAPABILITY)
+                          ? "This page opens only through the link the clinic sent you."
+                          : "Sign in to open this page.", NULL);
+  return 401;
+}
+
+/* One audit entry for the request, when it touched patient data, used a
+** non-public route, or a handler asked for one (sign-in, links). */
+static void audit_request(cairn_serve_ctx *sc, cairn_req *req,
+                          const cairn_route_rt *route) {
+  if (!sc->store) return;
+  int touches = req->audit_patient > 0 || req->audit_outcome ||
+                (route && !(route->decl->audience & CAIRN_AUD_PUBLIC));
+  if (!touches) return;
+  cairn_audit_entry e = {
+    .actor = req->actor ? req->actor : "public",
+    .role = req->staff ? req->staff->role : req->cap ? "link" : "",
+    .method = req->method,
+    .route = route ? route->decl->pattern : "",
+    .path = req->path ? req->path : "",
+    .patient = req->audit_patient,
+    .record = req->audit_record,
+    .outcome = req->audit_outcome
+                   ? req->audit_outcome
+                   : cairn_arena_printf(req->arena, "%d", req->status),
+    .remote = req->remote_addr ? req->remote_addr : "",
+  };
+  cairn_error err = {0};
+  if (cairn_audit_append(sc->store, &e, &err))
+    cairn_logf(CAIRN_LOG_ERROR, "%s", err.message);
+}
+
+/* Call the route's handler and turn a failure into an error page. */
+static void run_handler(cairn_req *req, const cairn_route_rt *route) {
+  const char *pid = cairn_kv_get(req->params, req->n_params, "patient");
+  if (pid) req->audit_patient = strtoll(pid, NULL, 10);
+  int status = route->decl->handler(req);
+  if (status < 0) {
+    int http = status_for(status);
+    if (http == 500)
+      cairn_logf(CAIRN_LOG_ERROR, "%s %s: handler of plugin %s failed (%d)",
+                 req->method, req->path, route->plugin->desc->name, status);
+    set_error(req, http,
+              http == 500 ? "Something went wrong on our side. It has been logged."
+              : http == 404 ? "There is no such record."
+              : "The request could not be accepted.",
+              NULL);
+  } else if (!req->view_doc && !req->location) {
+    cairn_logf(CAIRN_LOG_ERROR, "%s %s: handler of plugin %s set no response",
+               req->method, req->path, route->plugin->desc->name);
+    set_error(req, 500, "Something went wrong on our side. It has been logged.", NULL);
+  }
+}
+
 void cairn_serve_request(cairn_serve_ctx *sc, FCGX_Request *fr,
                          cairn_arena *arena) {
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   cairn_req *req = cairn_req_new(arena, sc->cfg, sc->reg, sc->store);
-  req->actor = "public"; /* staff sign-in arrives with the sessions module */
+  req->actor = "public";
   req->method = "GET";
   req->path = "/";
   cairn_error err = {0};
+  const cairn_route_rt *route = NULL;
   int rc = decode(req, fr, &err);
   if (rc == DECODE_E405) {
     set_error(req, 405, err.message, NULL);
@@ -236,33 +440,27 @@ void cairn_serve_request(cairn_serve_ctx *sc, FCGX_Request *fr,
   } else if (rc) {
     set_error(req, status_for(rc), err.message, err.field);
   } else {
+    resolve_identity(sc, req);
     int ri = cairn_router_match(sc->reg, req, req->method, req->path);
     if (ri == -1) {
       set_error(req, 404, "There is no page at this address.", NULL);
     } else if (ri == -2) {
       set_error(req, 405, "This address does not answer that method.", NULL);
     } else {
-      const cairn_route_rt *route = &sc->reg->routes[ri];
-      int status = route->decl->handler(req);
-      if (status < 0) {
-        int http = status_for(status);
-        if (http == 500)
-          cairn_logf(CAIRN_LOG_ERROR, "%s %s: handler of plugin %s failed (%d)",
-                     req->method, req->path, route->plugin->desc->name, status);
-        set_error(req, http,
-                  http == 500 ? "Something went wrong on our side. It has been logged."
-                  : http == 404 ? "There is no such record."
-                  : "The request could not be accepted.",
-                  NULL);
-      } else if (!req->view_doc && !req->location) {
-        cairn_logf(CAIRN_LOG_ERROR, "%s %s: handler of plugin %s set no response",
-                   req->method, req->path, route->plugin->desc->name);
-        set_error(req, 500, "Something went wrong on our side. It has been logged.",
-                  NULL);
+      route = &sc->reg->routes[ri];
+      req->route = route->decl->pattern;
+      if (access_check(req, route) != 0) {
+        /* access_check set the denial */
+      } else if (csrf_check(req, fr, &err)) {
+        req->audit_outcome = "refused: form token";
+        set_error(req, 403, err.message, err.field);
+      } else {
+        run_handler(req, route);
       }
     }
   }
   write_response(sc, req, fr);
+  audit_request(sc, req, route);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (getenv("CAIRN_ACCESS_LOG"))
     cairn_logf(CAIRN_LOG_INFO, "%s %s %d %.1fms", req->method, req->path,

@@ -76,8 +76,9 @@
 
 #include "cairn_int.h"
 
-/* Version of the core tables' shape, kept in PRAGMA user_version. */
-#define STORE_SCHEMA_VERSION 1
+/* Version of the core tables' shape, kept in PRAGMA user_version: the
+** number of core_migration() scripts applied. */
+#define STORE_SCHEMA_VERSION 2
 /* Buckets of the statement cache: a power of two near the number of
 ** distinct statements a worker uses (a few dozen). */
 #define STMT_BUCKETS 64
@@ -294,6 +295,90 @@ static const char *const core_schema =
     "  n INTEGER NOT NULL,\n"
     "  applied TEXT NOT NULL,\n"
     "  PRIMARY KEY(plugin, n));\n";
+
+/*
+** Version 2: access.  Not records (DESIGN.md: core tables are not
+** records), and plugins cannot read them (the SQL authorizer).
+**   staff            accounts; pwhash is libsodium's argon2id string.
+**   staff_session    sessions by the BLAKE2b hash of their id (the id
+**                    itself is only in the cookie); csrf is the form token;
+**                    created/seen are Unix seconds for absolute and idle
+**                    expiry.
+**   signin_failure   failed sign-ins per key ("user:NAME", "addr:IP").
+**   capability       links by token hash, scoped, expiring, revocable.
+**   capability_session  the short-lived cookie a link is exchanged for.
+**   rate_event       fixed-window counters for public forms.
+**   audit            append-only, hash-chained: hash = SHA-256 over prev
+**                    and the entry's fields (core/audit.c).
+*/
+static const char *const access_schema =
+    "CREATE TABLE staff(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  username TEXT NOT NULL UNIQUE,\n"
+    "  display_name TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL CHECK(role IN ('admin','clinician','front-desk')),\n"
+    "  pwhash TEXT NOT NULL,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  created TEXT NOT NULL,\n"
+    "  changed TEXT NOT NULL);\n"
+    "CREATE TABLE staff_session(\n"
+    "  id_hash TEXT PRIMARY KEY,\n"
+    "  staff INTEGER NOT NULL REFERENCES staff(id),\n"
+    "  csrf TEXT NOT NULL,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  seen INTEGER NOT NULL);\n"
+    "CREATE INDEX staff_session_staff ON staff_session(staff);\n"
+    "CREATE TABLE signin_failure(\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  failures INTEGER NOT NULL,\n"
+    "  last INTEGER NOT NULL);\n"
+    "CREATE TABLE capability(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  token_hash TEXT NOT NULL UNIQUE,\n"
+    "  scope TEXT NOT NULL,\n"
+    "  target TEXT NOT NULL,\n"
+    "  patient INTEGER,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  created_by TEXT NOT NULL,\n"
+    "  expires INTEGER NOT NULL,\n"
+    "  uses_left INTEGER,\n"
+    "  revoked INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE INDEX capability_scope ON capability(scope);\n"
+    "CREATE TABLE capability_session(\n"
+    "  id_hash TEXT PRIMARY KEY,\n"
+    "  capability INTEGER NOT NULL REFERENCES capability(id),\n"
+    "  expires INTEGER NOT NULL);\n"
+    "CREATE TABLE rate_event(\n"
+    "  bucket TEXT NOT NULL,\n"
+    "  key TEXT NOT NULL,\n"
+    "  window INTEGER NOT NULL,\n"
+    "  count INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(bucket, key));\n"
+    "CREATE TABLE audit(\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  time TEXT NOT NULL,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  method TEXT NOT NULL,\n"
+    "  route TEXT NOT NULL,\n"
+    "  path TEXT NOT NULL,\n"
+    "  patient INTEGER,\n"
+    "  record INTEGER,\n"
+    "  outcome TEXT NOT NULL,\n"
+    "  remote TEXT NOT NULL,\n"
+    "  prev TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL);\n"
+    "CREATE INDEX audit_patient ON audit(patient);\n"
+    "CREATE INDEX audit_actor ON audit(actor);\n"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n";
+
+/* The script that brings the core tables from version i to i + 1. */
+static const char *core_migration(int i) {
+  return i == 0 ? core_schema : i == 1 ? access_schema : NULL;
+}
 
 static const char *coltype_sql(cairn_coltype t) {
   return t == CAIRN_COL_INT ? "INTEGER" : t == CAIRN_COL_REAL ? "REAL"
@@ -705,8 +790,9 @@ static int store_prepare_schema(cairn_store *st, cairn_error *err) {
   if (rc) return rc;
   rc = pragma_text(st, "PRAGMA user_version", v, sizeof v, err);
   uv = strtol(v, NULL, 10);
-  if (rc == 0 && uv == 0) {
-    rc = exec(st, core_schema, err);
+  if (rc == 0 && uv >= 0 && uv < STORE_SCHEMA_VERSION) {
+    for (long m = uv; rc == 0 && m < STORE_SCHEMA_VERSION; m++)
+      rc = exec(st, core_migration((int)m), err);
     if (rc == 0) {
       char set[48];
       snprintf(set, sizeof set, "PRAGMA user_version = %d",

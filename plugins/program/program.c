@@ -73,20 +73,26 @@ static const cairn_record_type record_types[] = {
 /* A patient id in a path: 1-18 digits (fits a signed 64-bit id). */
 #define PATIENT "/patients/(?<patient>[0-9]{1,18})"
 
+/* Who may read clinical detail (charts, outcomes): clinicians, and the
+** administrator who answers for the clinic's data.  Front desk sees the
+** patient list (to find and schedule people) but no measures; only
+** clinicians record observations. */
+#define CLINICAL (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
+
 static const cairn_route routes[] = {
   {"GET", "/", CAIRN_AUD_STAFF, program_page_home,
    "dashboard: counts, cohorts, links"},
   {"GET", "/patients", CAIRN_AUD_STAFF, program_page_patients,
    "patient list: ?q= name or identifier, ?page= (25 a page)"},
-  {"GET", PATIENT, CAIRN_AUD_STAFF, program_page_chart,
+  {"GET", PATIENT, CLINICAL, program_page_chart,
    "patient chart: episodes, observations, trajectory per instrument"},
-  {"GET", PATIENT "/observations/new", CAIRN_AUD_STAFF,
+  {"GET", PATIENT "/observations/new", CAIRN_AUD_CLINICIAN,
    program_page_observation_new,
    "form to record an observation (?instrument= chooses the items)"},
-  {"POST", PATIENT "/observations", CAIRN_AUD_STAFF,
+  {"POST", PATIENT "/observations", CAIRN_AUD_CLINICIAN,
    program_post_observation,
    "record an observation: form-encoded or an Observation as XML"},
-  {"GET", "/outcomes", CAIRN_AUD_STAFF, program_page_outcomes,
+  {"GET", "/outcomes", CLINICAL, program_page_outcomes,
    "cohort report: n, mean, SD, improvement from baseline, >=50%"},
   {"GET", "/instruments", CAIRN_AUD_STAFF, program_page_instruments,
    "the instrument definitions"},

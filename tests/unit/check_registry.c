@@ -36,10 +36,12 @@ START_TEST(good_plugin_loads_with_its_route) {
   cairn_registry *reg = NULL;
   cairn_error e = {0};
   ck_assert_int_eq(load(names, 1, &reg, &e), 0);
-  ck_assert_uint_eq(reg->n_plugins, 1);
-  ck_assert_str_eq(reg->plugins[0].desc->name, "good");
-  ck_assert_uint_eq(reg->n_routes, 1);
-  ck_assert_str_eq(reg->routes[0].decl->pattern, "/test/good/ping");
+  ck_assert_uint_eq(reg->n_plugins, 2); /* the built-in core, then good */
+  ck_assert_str_eq(reg->plugins[0].desc->name, "core");
+  ck_assert_str_eq(reg->plugins[1].desc->name, "good");
+  const cairn_route_rt *last = &reg->routes[reg->n_routes - 1];
+  ck_assert_str_eq(last->decl->pattern, "/test/good/ping");
+  ck_assert_ptr_eq(last->plugin, &reg->plugins[1]);
   cairn_registry_free(reg);
 }
 END_TEST

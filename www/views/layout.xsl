@@ -15,6 +15,7 @@
     clinic  the clinic's name from the config
     path    the request path, to mark the current section
     csrf    the form token, when the core issues one (forms include it)
+    staff-name, staff-role   the signed-in staff member ('' when nobody is)
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
@@ -24,6 +25,8 @@
   <xsl:param name="clinic" select="'Cairn'"/>
   <xsl:param name="path" select="'/'"/>
   <xsl:param name="csrf" select="''"/>
+  <xsl:param name="staff-name" select="''"/>
+  <xsl:param name="staff-role" select="''"/>
 
   <xsl:template match="/">
     <html lang="en">
@@ -43,6 +46,7 @@
             <a class="brand" href="/">
               <xsl:value-of select="$clinic"/>
             </a>
+            <xsl:if test="$staff-role != ''">
             <nav class="main" aria-label="Main">
               <ul>
                 <xsl:call-template name="nav-item">
@@ -66,8 +70,33 @@
                   <xsl:with-param name="label" select="'Instruments'"/>
                   <xsl:with-param name="current" select="$path = '/instruments'"/>
                 </xsl:call-template>
+                <xsl:if test="$staff-role = 'admin'">
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/admin/users'"/>
+                    <xsl:with-param name="label" select="'Staff'"/>
+                    <xsl:with-param name="current" select="$path = '/admin/users'"/>
+                  </xsl:call-template>
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/admin/audit'"/>
+                    <xsl:with-param name="label" select="'Audit'"/>
+                    <xsl:with-param name="current" select="$path = '/admin/audit'"/>
+                  </xsl:call-template>
+                </xsl:if>
               </ul>
             </nav>
+            <form class="signout no-print" method="post" action="/sign-out">
+              <xsl:call-template name="csrf-field"/>
+              <span class="who">
+                <xsl:value-of select="$staff-name"/>
+                <xsl:text> · </xsl:text>
+                <xsl:choose>
+                  <xsl:when test="$staff-role = 'front-desk'">front desk</xsl:when>
+                  <xsl:otherwise><xsl:value-of select="$staff-role"/></xsl:otherwise>
+                </xsl:choose>
+              </span>
+              <button type="submit" class="link">Sign out</button>
+            </form>
+            </xsl:if>
           </div>
         </header>
         <main id="main" class="wrap" tabindex="-1">

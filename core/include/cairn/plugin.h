@@ -40,8 +40,10 @@ extern "C" {
 #define CAIRN_ABI_VERSION 1u
 
 /* API level: the number of the newest additions at the end of cairn_api.
-** Level 1: everything up to and including xml_load. */
-#define CAIRN_API_LEVEL 1u
+** Level 1: everything up to and including log.
+** Level 2: access (role, capability links, rate limits, patient-scoped
+**          reads, audit notes) and doc_text_attr. */
+#define CAIRN_API_LEVEL 2u
 
 /* Status codes.  0 is success; failures are negative. */
 #define CAIRN_OK          0
@@ -303,6 +305,48 @@ struct cairn_api {
                               cairn_error *err);
   void (*log)(int level, const char *fmt, ...)
       __attribute__((format(printf, 2, 3)));
+
+  /* --- level 2: access, capability links, audit ----------------------- */
+  /* The signed-in staff member's role: "admin", "clinician" or
+  ** "front-desk"; NULL for a request without a staff session. */
+  const char *(*req_role)(cairn_req *req);
+  /* The scope of the capability link this request came through (as given
+  ** to capability_issue, e.g. "intake:42"), or NULL. */
+  const char *(*req_capability)(cairn_req *req);
+  /* Issue a capability link: a random 256-bit token of which only a hash
+  ** is stored.  `scope` names the one thing it grants ("referral:17");
+  ** `target` is the local path it opens, and the link then grants routes
+  ** of audience CAIRN_AUD_CAPABILITY under that path only; `patient` the
+  ** patient it concerns (0 for none); it expires after `ttl_seconds`
+  ** (60 s .. 90 days) and allows `max_uses` openings (0: unlimited until
+  ** expiry).  *link gets the path to hand out, "/c/<token>" (request
+  ** arena): it is shown once and cannot be recovered.  *id the link's id
+  ** for revocation.  Audited. */
+  int (*capability_issue)(cairn_req *req, const char *scope,
+                          const char *target, long long patient,
+                          long ttl_seconds, int max_uses, const char **link,
+                          long long *id, cairn_error *err);
+  /* Revoke link `id` now; later openings and its sessions are refused. */
+  int (*capability_revoke)(cairn_req *req, long long id, cairn_error *err);
+  /* A fixed-window rate limit shared by all workers: counts one event for
+  ** (bucket, the client's address) and returns CAIRN_ELIMIT when more than
+  ** `max` fell in the last `window_seconds`.  For public forms. */
+  int (*rate_check)(cairn_req *req, const char *bucket, int max,
+                    int window_seconds, cairn_error *err);
+  /* record_get for a record reached through a patient's URL: a record that
+  ** does not belong to `patient` is CAIRN_ENOTFOUND, and the attempt is
+  ** audited. */
+  int (*record_get_for_patient)(cairn_req *req, long long patient,
+                                long long id, const cairn_record **out,
+                                cairn_error *err);
+  /* Tell the audit trail which patient (and record, 0 for none) this
+  ** request read or wrote.  The core writes one entry per request with the
+  ** actor, route and outcome; routes with a named group "patient" are
+  ** noted automatically. */
+  void (*audit_note)(cairn_req *req, long long patient, long long record);
+  /* Add <name attr="value">text</name> under the current element. */
+  void (*doc_text_attr)(cairn_doc *doc, const char *name, const char *attr,
+                        const char *value, const char *text);
 };
 
 /*
@@ -311,6 +355,7 @@ struct cairn_api {
 ** the plugin declare CAIRN_PLUGIN_EXTERN.  Then cairn_req_query(req, "q")
 ** and friends call through the table.
 */
+#ifndef CAIRN_CORE_BUILD   /* the core itself implements the table */
 #define CAIRN_PLUGIN_INIT1 const cairn_api *cairn_host_api = 0;
 #define CAIRN_PLUGIN_EXTERN extern const cairn_api *cairn_host_api;
 #define CAIRN_PLUGIN_INIT2(api) (cairn_host_api = (api))
@@ -357,6 +402,15 @@ struct cairn_api {
 #define cairn_config_get      cairn_host_api->config_get
 #define cairn_xml_load        cairn_host_api->xml_load
 #define cairn_log             cairn_host_api->log
+#define cairn_req_role        cairn_host_api->req_role
+#define cairn_req_capability  cairn_host_api->req_capability
+#define cairn_capability_issue cairn_host_api->capability_issue
+#define cairn_capability_revoke cairn_host_api->capability_revoke
+#define cairn_rate_check      cairn_host_api->rate_check
+#define cairn_record_get_for_patient cairn_host_api->record_get_for_patient
+#define cairn_audit_note      cairn_host_api->audit_note
+#define cairn_doc_text_attr   cairn_host_api->doc_text_attr
+#endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
 }

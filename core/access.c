@@ -1,0 +1,533 @@
+/*
+** access.c -- staff accounts, passwords, sessions and sign-in throttling;
+** capability links and rate limits.  Passwords are hashed with libsodium's
+** argon2id at its "interactive" limits; session ids and link tokens are
+** 256 random bits from libsodium, kept by the server only as BLAKE2b
+** hashes, so a copy of the database opens no session.
+*/
+#include <ctype.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "access.h"
+
+/* A short list of passwords people choose first (from the public lists
+** of breached passwords); a longer list would be data, this is a floor. */
+static const char *const common_passwords[] = {
+  "1234567890", "12345678910", "0123456789", "1111111111", "0000000000",
+  "123123123123", "password1234", "password123", "passw0rd123",
+  "qwertyuiop", "qwerty12345", "qwertyuiop1", "1q2w3e4r5t", "1qaz2wsx3edc",
+  "iloveyou12", "abcdefghij", "abc1234567", "letmein123", "welcome123",
+  "administrator", "admin12345", "changeme123", "trustno1234",
+  "football123", "baseball123", "sunshine123", "princess123", "dragon1234",
+  "monkey12345", "superman123", "michael123", "charlie123", "computer123",
+  "whatever123", "starwars123", "cairnclinic", "clinic12345", "acupuncture",
+  "acupuncture1", "healthcare1", "patient1234", "doctor12345", "summer2026",
+  "winter2026", "spring2026", "autumn2026", NULL
+};
+
+unsigned cairn_role_bit(const char *role) {
+  if (!role) return 0;
+  if (!strcmp(role, "admin")) return CAIRN_AUD_ADMIN;
+  if (!strcmp(role, "clinician")) return CAIRN_AUD_CLINICIAN;
+  if (!strcmp(role, "front-desk")) return CAIRN_AUD_FRONT_DESK;
+  return 0;
+}
+
+const char *cairn_role_label(const char *role) {
+  if (role && !strcmp(role, "front-desk")) return "front desk";
+  return role ? role : "";
+}
+
+void cairn_secret_new(char out[44]) {
+  unsigned char raw[32];
+  randombytes_buf(raw, sizeof raw);
+  sodium_bin2base64(out, 44, raw, sizeof raw,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(raw, sizeof raw);
+}
+
+void cairn_secret_hash(const char *secret, char out[65]) {
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, (const unsigned char *)secret,
+                     strlen(secret), NULL, 0);
+  sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* 1 when s looks like one of our secrets: 43 URL-safe base64 characters.
+** Anything else is refused before it reaches the database. */
+static int secret_shape_ok(const char *s) {
+  if (!s || strlen(s) != 43) return 0;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_') return 0;
+  return 1;
+}
+
+static void utc_iso(char buf[32]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* --- a few statement helpers over the core tables -------------------- */
+
+static sqlite3_stmt *prep(cairn_store *st, const char *sql) {
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(cairn_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+    cairn_logf(CAIRN_LOG_ERROR, "access: %s: %s", sql,
+               sqlite3_errmsg(cairn_store_db(st)));
+    return NULL;
+  }
+  return s;
+}
+
+/* Run one write statement with text/int binds given as a format: 't'
+** text, 'i' 64-bit int, 'n' NULL. */
+static int run(cairn_store *st, const char *sql, const char *fmt, ...) {
+  sqlite3_stmt *s = prep(st, sql);
+  if (!s) return CAIRN_EDB;
+  va_list ap;
+  va_start(ap, fmt);
+  for (int i = 0; fmt[i]; i++) {
+    if (fmt[i] == 't') sqlite3_bind_text(s, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+    else if (fmt[i] == 'i') sqlite3_bind_int64(s, i + 1, va_arg(ap, long long));
+    else sqlite3_bind_null(s, i + 1);
+  }
+  va_end(ap);
+  int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc == SQLITE_CONSTRAINT) return CAIRN_ECONFLICT;
+  if (rc != SQLITE_DONE) {
+    cairn_logf(CAIRN_LOG_ERROR, "access: %s: %s", sql,
+               sqlite3_errmsg(cairn_store_db(st)));
+    return CAIRN_EDB;
+  }
+  return 0;
+}
+
+/* --- passwords and accounts ------------------------------------------ */
+
+static int username_ok(const char *u) {
+  size_t n = u ? strlen(u) : 0;
+  if (n < 2 || n > 32) return 0;
+  for (; *u; u++)
+    if (!(islower((unsigned char)*u) || isdigit((unsigned char)*u) ||
+          *u == '.' || *u == '_' || *u == '-'))
+      return 0;
+  return 1;
+}
+
+int cairn_password_check(const char *username, const char *pw,
+                         cairn_error *err) {
+  size_t n = pw ? strlen(pw) : 0;
+  if (n < CAIRN_PASSWORD_MIN)
+    return cairn_fail(err, CAIRN_EINVAL, "password",
+                      "The password must have at least %d characters.",
+                      CAIRN_PASSWORD_MIN);
+  if (n > CAIRN_PASSWORD_MAX)
+    return cairn_fail(err, CAIRN_EINVAL, "password",
+                      "The password may have at most %d characters.",
+                      CAIRN_PASSWORD_MAX);
+  if (!cairn_utf8_valid(pw, n))
+    return cairn_fail(err, CAIRN_EINVAL, "password", "The password is not valid text.");
+  if (username && strcasecmp(pw, username) == 0)
+    return cairn_fail(err, CAIRN_EINVAL, "password",
+                      "The password must not be the user name.");
+  for (int i = 0; common_passwords[i]; i++)
+    if (strcasecmp(pw, common_passwords[i]) == 0)
+      return cairn_fail(err, CAIRN_EINVAL, "password",
+                        "That password is on a list of common passwords; choose another.");
+  return 0;
+}
+
+static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES],
+                         cairn_error *err) {
+  if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "Hashing the password ran out of memory.");
+  return 0;
+}
+
+int cairn_staff_add(cairn_store *st, const char *username,
+                    const char *display_name, const char *role,
+                    const char *password, cairn_error *err) {
+  if (!username_ok(username))
+    return cairn_fail(err, CAIRN_EINVAL, "username",
+                      "A user name has 2 to 32 characters: a-z, 0-9, '.', '_' or '-'.");
+  if (!cairn_role_bit(role))
+    return cairn_fail(err, CAIRN_EINVAL, "role",
+                      "The role must be admin, clinician or front-desk.");
+  size_t dn = display_name ? strlen(display_name) : 0;
+  if (dn == 0 || dn > 128 || !cairn_utf8_valid(display_name, dn))
+    return cairn_fail(err, CAIRN_EINVAL, "display_name",
+                      "Give a name of 1 to 128 characters.");
+  for (const char *p = display_name; *p; p++)
+    if ((unsigned char)*p < 0x20)
+      return cairn_fail(err, CAIRN_EINVAL, "display_name",
+                        "The name must be one line of text.");
+  int rc = cairn_password_check(username, password, err);
+  if (rc) return rc;
+  char h[crypto_pwhash_STRBYTES], now[32];
+  if ((rc = hash_password(password, h, err))) return rc;
+  utc_iso(now);
+  rc = run(st, "INSERT INTO staff(username, display_name, role, pwhash, created, changed)"
+               " VALUES(?1, ?2, ?3, ?4, ?5, ?5)", "ttttt",
+           username, display_name, role, h, now);
+  if (rc == CAIRN_ECONFLICT)
+    return cairn_fail(err, CAIRN_ECONFLICT, "username",
+                      "There is already an account named %s.", username);
+  if (rc) return cairn_fail(err, rc, NULL, "The account could not be stored.");
+  return 0;
+}
+
+static long long staff_id(cairn_store *st, const char *username) {
+  sqlite3_stmt *s = prep(st, "SELECT id FROM staff WHERE username = ?1");
+  if (!s) return -1;
+  sqlite3_bind_text(s, 1, username, -1, SQLITE_TRANSIENT);
+  long long id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  return id;
+}
+
+int cairn_staff_passwd(cairn_store *st, const char *username,
+                       const char *password, cairn_error *err) {
+  long long id = staff_id(st, username);
+  if (id <= 0)
+    return cairn_fail(err, CAIRN_ENOTFOUND, "username", "No account named %s.", username);
+  int rc = cairn_password_check(username, password, err);
+  if (rc) return rc;
+  char h[crypto_pwhash_STRBYTES], now[32];
+  if ((rc = hash_password(password, h, err))) return rc;
+  utc_iso(now);
+  rc = run(st, "UPDATE staff SET pwhash = ?1, changed = ?2 WHERE id = ?3", "tti",
+           h, now, id);
+  /* A new password ends every session opened with the old one. */
+  if (!rc) rc = run(st, "DELETE FROM staff_session WHERE staff = ?1", "i", id);
+  return rc ? cairn_fail(err, rc, NULL, "The password could not be stored.") : 0;
+}
+
+int cairn_staff_set_disabled(cairn_store *st, const char *username,
+                             int disabled, cairn_error *err) {
+  long long id = staff_id(st, username);
+  if (id <= 0)
+    return cairn_fail(err, CAIRN_ENOTFOUND, "username", "No account named %s.", username);
+  char now[32];
+  utc_iso(now);
+  int rc = run(st, "UPDATE staff SET disabled = ?1, changed = ?2 WHERE id = ?3",
+               "iti", (long long)(disabled != 0), now, id);
+  if (!rc && disabled)
+    rc = run(st, "DELETE FROM staff_session WHERE staff = ?1", "i", id);
+  return rc ? cairn_fail(err, rc, NULL, "The account could not be changed.") : 0;
+}
+
+/* --- sign-in throttling ---------------------------------------------- */
+
+/* Seconds the key must still wait, 0 when it may try now. */
+static long throttle_wait(cairn_store *st, const char *key, time_t now) {
+  sqlite3_stmt *s = prep(st, "SELECT failures, last FROM signin_failure WHERE key = ?1");
+  if (!s) return 0;
+  sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+  long wait = 0;
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    long long failures = sqlite3_column_int64(s, 0);
+    long long last = sqlite3_column_int64(s, 1);
+    if (now - last < CAIRN_SIGNIN_FORGET_S && failures >= CAIRN_SIGNIN_FREE_FAILURES) {
+      long long over = failures - CAIRN_SIGNIN_FREE_FAILURES;
+      long long delay = over >= 10 ? CAIRN_SIGNIN_DELAY_CAP_S : (1LL << over);
+      if (delay > CAIRN_SIGNIN_DELAY_CAP_S) delay = CAIRN_SIGNIN_DELAY_CAP_S;
+      if (last + delay > now) wait = (long)(last + delay - now);
+    }
+  }
+  sqlite3_finalize(s);
+  return wait;
+}
+
+static void throttle_fail(cairn_store *st, const char *key, time_t now) {
+  run(st,
+      "INSERT INTO signin_failure(key, failures, last) VALUES(?1, 1, ?2)"
+      " ON CONFLICT(key) DO UPDATE SET"
+      "  failures = CASE WHEN ?2 - last >= ?3 THEN 1 ELSE failures + 1 END,"
+      "  last = ?2",
+      "tii", key, (long long)now, (long long)CAIRN_SIGNIN_FORGET_S);
+}
+
+/* --- sessions --------------------------------------------------------- */
+
+int cairn_signin(cairn_store *st, const char *username, const char *password,
+                 const char *remote, char sid_out[44], int *retry_after,
+                 cairn_staff *who, cairn_error *err) {
+  time_t now = time(NULL);
+  char ukey[80], akey[80];
+  snprintf(ukey, sizeof ukey, "user:%.40s", username ? username : "");
+  snprintf(akey, sizeof akey, "addr:%.60s", remote ? remote : "");
+  long w1 = throttle_wait(st, ukey, now), w2 = throttle_wait(st, akey, now);
+  long wait = w1 > w2 ? w1 : w2;
+  if (wait > 0) {
+    *retry_after = (int)wait;
+    return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                      "Too many failed sign-ins. Try again in %ld second%s.",
+                      wait, wait == 1 ? "" : "s");
+  }
+  sqlite3_stmt *s = prep(st,
+      "SELECT id, username, display_name, role, pwhash, disabled FROM staff"
+      " WHERE username = ?1");
+  if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Sign-in is unavailable.");
+  sqlite3_bind_text(s, 1, username ? username : "", -1, SQLITE_TRANSIENT);
+  int found = sqlite3_step(s) == SQLITE_ROW;
+  int ok = 0;
+  if (found) {
+    const char *h = (const char *)sqlite3_column_text(s, 4);
+    ok = !sqlite3_column_int(s, 5) && password &&
+         strlen(password) <= CAIRN_PASSWORD_MAX &&
+         crypto_pwhash_str_verify(h, password, strlen(password)) == 0;
+    if (ok) {
+      who->id = sqlite3_column_int64(s, 0);
+      snprintf(who->username, sizeof who->username, "%s", sqlite3_column_text(s, 1));
+      snprintf(who->display_name, sizeof who->display_name, "%s", sqlite3_column_text(s, 2));
+      snprintf(who->role, sizeof who->role, "%s", sqlite3_column_text(s, 3));
+    }
+  } else if (password) {
+    /* Spend the same time on an unknown name as on a known one, so timing
+    ** does not tell which names exist. */
+    static char dummy[crypto_pwhash_STRBYTES];
+    if (!dummy[0] &&
+        crypto_pwhash_str(dummy, "cairn-dummy-password", 20,
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+      dummy[0] = 0;
+    if (dummy[0] && crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+      cairn_logf(CAIRN_LOG_WARN, "sign-in: the dummy password matched");
+  }
+  sqlite3_finalize(s);
+  if (!ok) {
+    throttle_fail(st, ukey, now);
+    throttle_fail(st, akey, now);
+    return cairn_fail(err, CAIRN_EDENIED, NULL,
+                      "The user name or password is not right.");
+  }
+  run(st, "DELETE FROM signin_failure WHERE key = ?1", "t", ukey);
+  char hash[65];
+  cairn_secret_new(sid_out);
+  cairn_secret_hash(sid_out, hash);
+  cairn_secret_new(who->csrf);
+  int rc = run(st, "INSERT INTO staff_session(id_hash, staff, csrf, created, seen)"
+                   " VALUES(?1, ?2, ?3, ?4, ?4)", "titi",
+               hash, who->id, who->csrf, (long long)now);
+  /* Old sessions past their absolute limit are swept here, at sign-in,
+  ** rather than by a timer. */
+  run(st, "DELETE FROM staff_session WHERE created < ?1", "i",
+      (long long)(now - CAIRN_SESSION_ABSOLUTE_S));
+  return rc ? cairn_fail(err, rc, NULL, "Sign-in is unavailable.") : 0;
+}
+
+int cairn_session_get(cairn_store *st, const char *sid, cairn_staff *who) {
+  if (!secret_shape_ok(sid)) return CAIRN_ENOTFOUND;
+  char hash[65];
+  cairn_secret_hash(sid, hash);
+  time_t now = time(NULL);
+  sqlite3_stmt *s = prep(st,
+      "SELECT s.staff, t.username, t.display_name, t.role, s.csrf, s.created, s.seen"
+      " FROM staff_session s JOIN staff t ON t.id = s.staff"
+      " WHERE s.id_hash = ?1 AND t.disabled = 0");
+  if (!s) return CAIRN_EDB;
+  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
+  int rc = CAIRN_ENOTFOUND;
+  long long seen = 0;
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    long long created = sqlite3_column_int64(s, 5);
+    seen = sqlite3_column_int64(s, 6);
+    if (now - created < CAIRN_SESSION_ABSOLUTE_S && now - seen < CAIRN_SESSION_IDLE_S) {
+      who->id = sqlite3_column_int64(s, 0);
+      snprintf(who->username, sizeof who->username, "%s", sqlite3_column_text(s, 1));
+      snprintf(who->display_name, sizeof who->display_name, "%s", sqlite3_column_text(s, 2));
+      snprintf(who->role, sizeof who->role, "%s", sqlite3_column_text(s, 3));
+      snprintf(who->csrf, sizeof who->csrf, "%s", sqlite3_column_text(s, 4));
+      rc = 0;
+    }
+  }
+  sqlite3_finalize(s);
+  /* Refresh the idle timer at most once a minute: a write per page view
+  ** would serialise every reader on the database's write lock. */
+  if (rc == 0 && now - seen >= 60)
+    run(st, "UPDATE staff_session SET seen = ?1 WHERE id_hash = ?2", "it",
+        (long long)now, hash);
+  return rc;
+}
+
+void cairn_session_end(cairn_store *st, const char *sid) {
+  if (!secret_shape_ok(sid)) return;
+  char hash[65];
+  cairn_secret_hash(sid, hash);
+  run(st, "DELETE FROM staff_session WHERE id_hash = ?1", "t", hash);
+}
+
+/* --- capability links -------------------------------------------------- */
+
+int cairn_capability_issue(cairn_store *st, const char *actor,
+                           const char *scope, const char *target,
+                           long long patient, long ttl, int max_uses,
+                           char token_out[44], long long *id,
+                           cairn_error *err) {
+  if (!scope || !*scope || strlen(scope) >= sizeof ((cairn_capability *)0)->scope)
+    return cairn_fail(err, CAIRN_EINVAL, "scope", "A link needs a scope of 1 to 127 bytes.");
+  if (!target || target[0] != '/' || target[1] == '/' ||
+      strlen(target) >= sizeof ((cairn_capability *)0)->target)
+    return cairn_fail(err, CAIRN_EINVAL, "target", "A link's target must be a local path.");
+  for (const char *p = target; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == '\\' || *p == '?' || *p == '#')
+      return cairn_fail(err, CAIRN_EINVAL, "target",
+                        "A link's target must be a plain path.");
+  if (ttl < CAIRN_CAPABILITY_TTL_MIN_S || ttl > CAIRN_CAPABILITY_TTL_MAX_S)
+    return cairn_fail(err, CAIRN_EINVAL, "ttl",
+                      "A link lasts from %d seconds to %ld days.",
+                      CAIRN_CAPABILITY_TTL_MIN_S, CAIRN_CAPABILITY_TTL_MAX_S / 86400);
+  if (max_uses < 0 || max_uses > 1000)
+    return cairn_fail(err, CAIRN_EINVAL, "max_uses", "A link allows 0 (unlimited) to 1000 uses.");
+  char hash[65];
+  cairn_secret_new(token_out);
+  cairn_secret_hash(token_out, hash);
+  time_t now = time(NULL);
+  sqlite3_stmt *s = prep(st,
+      "INSERT INTO capability(token_hash, scope, target, patient, created,"
+      " created_by, expires, uses_left) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be stored.");
+  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 2, scope, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 3, target, -1, SQLITE_TRANSIENT);
+  if (patient > 0) sqlite3_bind_int64(s, 4, patient);
+  sqlite3_bind_int64(s, 5, now);
+  sqlite3_bind_text(s, 6, actor ? actor : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 7, now + ttl);
+  if (max_uses > 0) sqlite3_bind_int(s, 8, max_uses);
+  int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE)
+    return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be stored.");
+  *id = sqlite3_last_insert_rowid(cairn_store_db(st));
+  return 0;
+}
+
+static int capability_row(cairn_store *st, const char *sql, const char *hash,
+                          cairn_capability *cap, long long *expires,
+                          long long *uses_left, int *revoked) {
+  sqlite3_stmt *s = prep(st, sql);
+  if (!s) return CAIRN_EDB;
+  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
+  int rc = CAIRN_ENOTFOUND;
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    /* The row was found by its hash; compare the stored hash again in
+    ** constant time so no timing difference depends on the token. */
+    const char *stored = (const char *)sqlite3_column_text(s, 6);
+    if (stored && strlen(stored) == 64 && sodium_memcmp(stored, hash, 64) == 0) {
+      cap->id = sqlite3_column_int64(s, 0);
+      snprintf(cap->scope, sizeof cap->scope, "%s", sqlite3_column_text(s, 1));
+      snprintf(cap->target, sizeof cap->target, "%s", sqlite3_column_text(s, 2));
+      cap->patient = sqlite3_column_int64(s, 3);
+      *expires = sqlite3_column_int64(s, 4);
+      *uses_left = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
+      *revoked = sqlite3_column_int(s, 7);
+      rc = 0;
+    }
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+int cairn_capability_open(cairn_store *st, const char *token,
+                          cairn_capability *cap, char sid_out[44],
+                          cairn_error *err) {
+  if (!secret_shape_ok(token))
+    return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "This link is not valid.");
+  char hash[65];
+  cairn_secret_hash(token, hash);
+  long long expires, uses;
+  int revoked;
+  int rc = capability_row(st,
+      "SELECT id, scope, target, patient, expires, uses_left, token_hash, revoked"
+      " FROM capability WHERE token_hash = ?1", hash, cap, &expires, &uses, &revoked);
+  if (rc) return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "This link is not valid.");
+  time_t now = time(NULL);
+  if (revoked)
+    return cairn_fail(err, CAIRN_EDENIED, NULL, "This link was withdrawn by the clinic.");
+  if (now >= expires)
+    return cairn_fail(err, CAIRN_EDENIED, NULL,
+                      "This link has expired. Ask the clinic for a new one.");
+  if (uses == 0)
+    return cairn_fail(err, CAIRN_EDENIED, NULL,
+                      "This link has already been used. Ask the clinic for a new one.");
+  if (uses > 0 &&
+      run(st, "UPDATE capability SET uses_left = uses_left - 1"
+              " WHERE id = ?1 AND uses_left > 0", "i", cap->id))
+    return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be opened.");
+  char shash[65];
+  cairn_secret_new(sid_out);
+  cairn_secret_hash(sid_out, shash);
+  long long sexp = now + CAIRN_CAPABILITY_SESSION_S;
+  if (sexp > expires) sexp = expires;
+  rc = run(st, "INSERT INTO capability_session(id_hash, capability, expires)"
+               " VALUES(?1, ?2, ?3)", "tii", shash, cap->id, sexp);
+  run(st, "DELETE FROM capability_session WHERE expires < ?1", "i", (long long)now);
+  return rc ? cairn_fail(err, rc, NULL, "The link could not be opened.") : 0;
+}
+
+int cairn_capability_session(cairn_store *st, const char *sid,
+                             cairn_capability *cap) {
+  if (!secret_shape_ok(sid)) return CAIRN_ENOTFOUND;
+  char hash[65];
+  cairn_secret_hash(sid, hash);
+  sqlite3_stmt *s = prep(st,
+      "SELECT c.id, c.scope, c.target, c.patient, c.revoked, c.expires, cs.expires"
+      " FROM capability_session cs JOIN capability c ON c.id = cs.capability"
+      " WHERE cs.id_hash = ?1");
+  if (!s) return CAIRN_EDB;
+  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
+  int rc = CAIRN_ENOTFOUND;
+  time_t now = time(NULL);
+  if (sqlite3_step(s) == SQLITE_ROW && !sqlite3_column_int(s, 4) &&
+      sqlite3_column_int64(s, 5) > now && sqlite3_column_int64(s, 6) > now) {
+    cap->id = sqlite3_column_int64(s, 0);
+    snprintf(cap->scope, sizeof cap->scope, "%s", sqlite3_column_text(s, 1));
+    snprintf(cap->target, sizeof cap->target, "%s", sqlite3_column_text(s, 2));
+    cap->patient = sqlite3_column_int64(s, 3);
+    rc = 0;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+int cairn_capability_revoke(cairn_store *st, long long id, cairn_error *err) {
+  int rc = run(st, "UPDATE capability SET revoked = 1 WHERE id = ?1", "i", id);
+  if (!rc && sqlite3_changes(cairn_store_db(st)) == 0)
+    return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "No such link.");
+  if (!rc) rc = run(st, "DELETE FROM capability_session WHERE capability = ?1", "i", id);
+  return rc ? cairn_fail(err, rc, NULL, "The link could not be withdrawn.") : 0;
+}
+
+int cairn_rate_check(cairn_store *st, const char *bucket, const char *key,
+                     int max, int window_s, cairn_error *err) {
+  if (max < 1 || window_s < 1)
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "rate_check: bad limits");
+  long long now = (long long)time(NULL);
+  long long window = now / window_s;
+  int rc = run(st,
+      "INSERT INTO rate_event(bucket, key, window, count) VALUES(?1, ?2, ?3, 1)"
+      " ON CONFLICT(bucket, key) DO UPDATE SET"
+      "  count = CASE WHEN window = ?3 THEN count + 1 ELSE 1 END, window = ?3",
+      "tti", bucket, key ? key : "", window);
+  if (rc) return cairn_fail(err, rc, NULL, "Please try again in a moment.");
+  sqlite3_stmt *s = prep(st, "SELECT count FROM rate_event WHERE bucket = ?1 AND key = ?2");
+  if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Please try again in a moment.");
+  sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 2, key ? key : "", -1, SQLITE_TRANSIENT);
+  long long count = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  if (count > max)
+    return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                      "Too many requests from your address. Please try again later.");
+  return 0;
+}

@@ -1,0 +1,155 @@
+// Headless Chromium (Debian's package, driven by playwright-core) opens
+// /outcomes and a patient chart of the imported trial, checks what a
+// person would see (a table of figures, an SVG trajectory with its lines),
+// that the page loads with no console errors (a CSP violation shows up
+// there), and saves full-page screenshots to tests/artifacts/.  Look at
+// them.
+//
+// CHROMIUM names the browser binary (default /usr/bin/chromium).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { useCairn, patientId, REPO, TRIAL_CSV } from '../lib/harness.mjs';
+import { readCsv } from '../lib/outcomes-from-csv.mjs';
+
+const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const srv = useCairn({ importTrial: true });
+const { rows } = readCsv(TRIAL_CSV);
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+// A page that records console errors, failed requests and page errors.
+async function openPage(url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Chromium asks every site for /favicon.ico on its own; Cairn has
+    // none, and that is not a fault of the page.
+    if (/favicon\.ico$/.test(m.location()?.url ?? '')) return;
+    problems.push(`console: ${m.text()} (${m.location()?.url ?? ''})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  const res = await page.goto(url, { waitUntil: 'load' });
+  return { page, context, res, problems };
+}
+
+async function shoot(page, name) {
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  assert.ok(statSync(file).size > 5000, `${file} has content`);
+  console.log(`screenshot: ${file}`);
+  return file;
+}
+
+test('outcomes page: a visible table with both cohorts and their figures', async () => {
+  const { page, context, res, problems } = await openPage(`${srv.base}/outcomes`);
+  try {
+    assert.equal(res.status(), 200);
+    const table = page.locator('table').first();
+    assert.ok(await table.isVisible(), 'the table is visible');
+    const box = await table.boundingBox();
+    assert.ok(box.width > 200 && box.height > 50, `the table has a real size (${JSON.stringify(box)})`);
+    const text = await page.locator('body').innerText();
+    assert.match(text, /acupuncture/i);
+    assert.match(text, /usual/i);
+    // The acupuncture arm's 12-month n (161, computed in outcomes.test.mjs
+    // from the CSV) is on screen.
+    assert.match(text, /\b161\b/);
+    assert.ok(await page.locator('link[rel=stylesheet]').count() >= 1, 'the stylesheet is linked');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    assert.ok(bg && bg.length > 0);
+    await shoot(page, 'outcomes.png');
+    assert.deepEqual(problems, [], 'no console errors, failed requests or error responses');
+  } finally {
+    await context.close();
+  }
+});
+
+test('patient chart: a visible SVG trajectory with the baseline and 50% lines, and the observations table', async () => {
+  const row = rows.find((r) => r.pk1 && r.pk2 && r.pk5);
+  const id = await patientId(srv, row.id);
+  const { page, context, res, problems } = await openPage(`${srv.base}/patients/${id}`);
+  try {
+    assert.equal(res.status(), 200);
+    const svg = page.locator('svg').first();
+    assert.ok(await svg.isVisible(), 'the SVG is visible');
+    const box = await svg.boundingBox();
+    assert.ok(box.width > 150 && box.height > 80, `the SVG has a real size (${JSON.stringify(box)})`);
+    // Three observations: a path or polyline through them, or three marks.
+    const marks = await svg.locator('circle, rect, polyline, path, line').count();
+    assert.ok(marks >= 3, `the trajectory draws something (${marks} shapes)`);
+    // Reference lines: baseline and 50% of baseline, labelled.
+    const svgText = await svg.textContent();
+    assert.match(svgText ?? '', /baseline/i, 'the baseline line is labelled');
+    assert.match(svgText ?? '', /50\s*%/, 'the 50% line is labelled');
+    assert.ok(await page.locator('table').first().isVisible(), 'the observations table is visible');
+    const text = await page.locator('body').innerText();
+    assert.ok(text.includes(row.id), 'the identifier is shown');
+    await shoot(page, 'chart.png');
+    assert.deepEqual(problems, [], 'no console errors, failed requests or error responses');
+  } finally {
+    await context.close();
+  }
+});
+
+test('observation form: an out-of-range answer comes back next to its field, with what was typed', async () => {
+  const id = await patientId(srv, rows[3].id);
+  const { page, context, res } = await openPage(`${srv.base}/patients/${id}/observations/new?instrument=nrs`);
+  try {
+    assert.equal(res.status(), 200);
+    assert.ok(await page.locator('form').first().isVisible());
+    await shoot(page, 'form.png');
+    // The NRS item field: named "pain" or ending in it (nrs.pain, answer-pain...).
+    const post = page.locator('form[method="post" i]');
+    await post.locator('[name=effective]').fill('2024-05-06');
+    const names = [...new Set(await post.locator('input[name]').evaluateAll((els) => els.map((e) => e.name)))];
+    const cands = names.filter((n) => n === 'pain' || /(^|[.\-_\[:])pain\]?$/.test(n));
+    const name = cands.length === 1 ? cands[0] : cands.find((n) => n.includes('nrs'));
+    assert.ok(name, `an NRS pain field among ${names}`);
+    const input = post.locator(`[name="${name}"]`);
+    // Bypass the browser's own min/max check to see the server's answer.
+    await post.evaluate((f) => f.setAttribute('novalidate', ''));
+    const rowText = (loc) => loc.evaluate((el) => {
+      let p = el.parentElement;
+      for (let i = 0; i < 2 && p.parentElement && p.parentElement.tagName !== 'FORM'; i++) p = p.parentElement;
+      return p.innerText;
+    });
+    const before = await rowText(input);
+    await input.fill('11');
+    const [resp] = await Promise.all([
+      page.waitForNavigation(),
+      post.locator('[type=submit], button').first().click(),
+    ]);
+    assert.equal(resp.status(), 422);
+    const again = page.locator(`form[method="post" i] [name="${name}"]`);
+    assert.equal(await again.inputValue(), '11', 'the typed answer is kept');
+    assert.equal(await page.locator('form[method="post" i] [name=effective]').inputValue(), '2024-05-06', 'the typed date is kept');
+    // A message next to the field: the text of the field's row (its
+    // nearest block ancestors, up to the form) has grown by a message.
+    const after = await rowText(again);
+    const added = after.replace(before, '').trim();
+    assert.ok(after.length > before.length && added.length > 5, `a message appeared next to the field (before: ${before} / after: ${after})`);
+    await shoot(page, 'form-invalid.png');
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,513 @@
+// tests/lib/harness.mjs -- a real cairnd behind a real nginx on loopback,
+// one pair per test file, torn down when the file's tests end.
+//
+// Where the programs come from (first match wins):
+//
+//   CAIRN_BUILD=/path/to/build   a build directory (configure was run
+//                                there): cairnd and cairn at its top or in
+//                                core/, the program plugin at
+//                                plugins/program/.libs/program.so.  Schemas,
+//                                views and data come from the source tree
+//                                (the repository this file is in).
+//   CAIRN_PREFIX=/usr/local      an installed prefix (`make install`):
+//                                bin/ or sbin/ for the programs,
+//                                lib/cairn/plugins/ (or lib/cairn/) for
+//                                program.so, share/cairn/ for schemas,
+//                                views, static and data (the nginx
+//                                template from share/cairn/ if installed,
+//                                else from this source tree).
+//   neither                      the repository's _build/ if it has a
+//                                cairnd, else the repository itself (an
+//                                in-tree build).
+//
+// Single paths can be forced with CAIRND, CAIRN_CLI, CAIRN_PLUGIN_PROGRAM,
+// CAIRN_SCHEMAS, CAIRN_VIEWS, CAIRN_DATA, CAIRN_STATIC; NGINX names the
+// nginx binary (default: nginx on PATH, then /usr/sbin/nginx).
+// CAIRN_KEEP_TMP=1 keeps each test file's temporary directory (config,
+// database, logs) and prints where it is.
+//
+// Usage in a test file:
+//
+//   import { useCairn } from '../lib/harness.mjs';
+//   const srv = useCairn({ importTrial: true });   // before()/after() hooks
+//   before(async () => { await srv.ready; ... });  // a file's own set-up
+//   test('home', async () => { const r = await srv.get('/'); ... });
+//
+// srv.get/post/request speak HTTP to nginx; srv.fcgiAddress is cairnd's
+// own socket for tests/lib/fcgi.mjs; srv.cli(...) runs the `cairn` CLI on
+// the same config and database.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync,
+         chmodSync, statSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const TRIAL_CSV = path.join(REPO, 'data', 'headache-trial-2004.csv');
+export const TRIAL_MAP = path.join(REPO, 'data', 'headache-trial-2004.map.xml');
+
+// How long cairnd + nginx may take to come up: cairnd compiles every
+// schema, view and route and opens the database before it listens; a few
+// seconds on a slow CI machine (or under ASan), never a minute.
+const START_TIMEOUT_MS = 30000;
+// How long a SIGTERM'd process may take to drain before SIGKILL.
+const STOP_TIMEOUT_MS = 10000;
+// One CLI command (an import of the 401-patient trial included).
+const CLI_TIMEOUT_MS = 120000;
+
+function firstExisting(cands) {
+  for (const c of cands) if (c && existsSync(c)) return c;
+  return null;
+}
+
+function which(prog) {
+  for (const d of (process.env.PATH ?? '').split(':')) {
+    const p = path.join(d || '.', prog);
+    try { if (statSync(p).isFile()) return p; } catch { /* not here */ }
+  }
+  return null;
+}
+
+// Find every file the harness needs; throws a message that says what is
+// missing and which variable to set.
+export function locate() {
+  const env = process.env;
+  let root;
+  let kind;
+  if (env.CAIRN_BUILD) { root = path.resolve(env.CAIRN_BUILD); kind = 'build'; }
+  else if (env.CAIRN_PREFIX) { root = path.resolve(env.CAIRN_PREFIX); kind = 'prefix'; }
+  else if (existsSync(path.join(REPO, '_build', 'cairnd')) || existsSync(path.join(REPO, '_build', 'core', 'cairnd'))) {
+    root = path.join(REPO, '_build'); kind = 'build';
+  } else { root = REPO; kind = 'build'; }
+
+  const share = kind === 'prefix' ? path.join(root, 'share', 'cairn') : null;
+  const prog = (name) => (kind === 'prefix'
+    ? [path.join(root, 'bin', name), path.join(root, 'sbin', name)]
+    : [path.join(root, name), path.join(root, 'core', name)]);
+  const loc = {
+    kind,
+    root,
+    cairnd: env.CAIRND || firstExisting(prog('cairnd')),
+    cairn: env.CAIRN_CLI || firstExisting(prog('cairn')),
+    plugin: env.CAIRN_PLUGIN_PROGRAM || firstExisting(kind === 'prefix'
+      ? [path.join(root, 'lib', 'cairn', 'plugins', 'program.so'), path.join(root, 'lib', 'cairn', 'program.so'),
+         ...(() => { try { return readdirSync(path.join(root, 'lib')).map((d) => path.join(root, 'lib', d, 'cairn', 'plugins', 'program.so')); } catch { return []; } })()]
+      : [path.join(root, 'plugins', 'program', '.libs', 'program.so'), path.join(root, 'plugins', 'program', 'program.so')]),
+    schemas: env.CAIRN_SCHEMAS || (share ? firstExisting([path.join(share, 'schemas')]) : path.join(REPO, 'schemas')),
+    views: env.CAIRN_VIEWS || (share ? firstExisting([path.join(share, 'views'), path.join(share, 'www', 'views')]) : path.join(REPO, 'www', 'views')),
+    static: env.CAIRN_STATIC || (share ? firstExisting([path.join(share, 'static'), path.join(share, 'www', 'static')]) : path.join(REPO, 'www', 'static')),
+    data: env.CAIRN_DATA || (share ? firstExisting([path.join(share, 'data')]) : path.join(REPO, 'data')),
+    nginxTemplate: env.CAIRN_NGINX_TEMPLATE || (share
+      ? firstExisting([path.join(share, 'nginx.conf.in'), path.join(share, 'www', 'nginx.conf.in'),
+                       path.join(REPO, 'www', 'nginx.conf.in')])
+      : path.join(REPO, 'www', 'nginx.conf.in')),
+    nginx: env.NGINX || which('nginx') || firstExisting(['/usr/sbin/nginx']),
+  };
+  const missing = Object.entries(loc).filter(([k, v]) => k !== 'kind' && (!v || !existsSync(v)))
+    .map(([k, v]) => `${k}${v ? ` (${v})` : ''}`);
+  if (missing.length) {
+    throw new Error(`tests/lib/harness.mjs: not found: ${missing.join(', ')}. ` +
+      `Build Cairn and set CAIRN_BUILD=<build dir> or CAIRN_PREFIX=<install prefix> ` +
+      `(looked in ${kind} ${root}).`);
+  }
+  return loc;
+}
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Escape text for an XML text node or attribute value.
+export function xmlEscape(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+// The config file cairnd and cairn read (schemas/config.xsd).
+export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments }) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<cairn xmlns="urn:cairn:config">
+  <listen>${xmlEscape(listen)}</listen>
+  <workers>${workers}</workers>
+  <database>${xmlEscape(database)}</database>
+  <schemas>${xmlEscape(schemas)}</schemas>
+  <views>${xmlEscape(views)}</views>
+  <clinic>
+    <name>${xmlEscape(clinicName)}</name>
+    <timezone>${xmlEscape(timezone)}</timezone>
+  </clinic>
+  <plugins>
+    <plugin path="${xmlEscape(plugin)}">
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+    </plugin>
+  </plugins>
+</cairn>
+`;
+}
+
+// Fill www/nginx.conf.in.  Placeholders are @NAME@ (autoconf style);
+// every one the template uses must be known here, so a new placeholder
+// fails loudly instead of reaching nginx.
+export function nginxConf(template, values) {
+  const out = template.replace(/@([A-Z][A-Z0-9_]*)@/g, (m, k) => {
+    if (!(k in values)) throw new Error(`nginx.conf.in: unknown placeholder ${m}`);
+    return values[k];
+  });
+  return out;
+}
+
+// Run a program to completion; never throws for a non-zero exit.
+export function run(cmd, args, { cwd, env, input, timeoutMs = CLI_TIMEOUT_MS } = {}) {
+  const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, input,
+                                   encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
+}
+
+// One HTTP request.  Returns { status, headers, body (string), buffer }.
+// No redirects are followed; no keep-alive (each request on its own
+// connection, so a killed worker cannot poison a pooled socket).
+export function httpRequest(base, method, pathname, { headers = {}, body, timeoutMs = 15000 } = {}) {
+  const url = new URL(pathname, base);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { Connection: 'close', ...headers }, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const buffer = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, body: buffer.toString('utf8'), buffer });
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${pathname}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+// Form-encode an object or an array of pairs (application/x-www-form-urlencoded).
+export function formEncode(fields) {
+  const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
+  return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`.replace(/%20/g, '+')).join('&');
+}
+
+function pidAlive(pid) {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+// The direct children of `pid` (from /proc/<pid>/task/*/children when the
+// kernel has it, else by scanning /proc/*/stat for the parent id).
+export function childPids(pid) {
+  const out = new Set();
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const s = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      if (s) for (const c of s.split(/\s+/)) out.add(Number(c));
+    }
+    return [...out].sort((a, b) => a - b);
+  } catch { /* fall back */ }
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and ')'.
+      const rest = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[1]) === pid) out.add(Number(d));
+    } catch { /* gone */ }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+// A started process with its output captured to a log file in `dir`.
+function startProcess(name, cmd, args, { cwd, dir, env }) {
+  const logPath = path.join(dir, `${name}.log`);
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const sink = (d) => { lines.push(d.toString('utf8')); writeFileSync(logPath, lines.join('')); };
+  child.stdout.on('data', sink);
+  child.stderr.on('data', sink);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.on('error', (e) => { lines.push(`spawn error: ${e.message}\n`); });
+  return { name, child, pid: child.pid, exited, log: () => lines.join(''), logPath, exitedYet: () => child.exitCode !== null || child.signalCode !== null };
+}
+
+async function stopProcess(p, signal = 'SIGTERM') {
+  if (!p || p.exitedYet()) return p ? await p.exited : null;
+  try { p.child.kill(signal); } catch { /* gone */ }
+  let timer;
+  const res = await Promise.race([p.exited,
+    new Promise((r) => { timer = setTimeout(() => r(null), STOP_TIMEOUT_MS); })]);
+  clearTimeout(timer);
+  if (res) return res;
+  try { p.child.kill('SIGKILL'); } catch { /* gone */ }
+  return { ...(await p.exited), forced: true };
+}
+
+const live = new Set();
+process.on('exit', () => {
+  for (const p of live) { try { p.child.kill('SIGKILL'); } catch { /* gone */ } }
+});
+
+// A Cairn test server.  Call start() once, stop() once.
+export class CairnServer {
+  constructor(opts = {}) {
+    this.opts = {
+      workers: 2,
+      listen: 'unix',            // 'unix' or 'tcp' for cairnd's socket
+      importTrial: false,        // import data/headache-trial-2004.csv before start
+      csv: null,                 // or import this CSV (with map)
+      map: TRIAL_MAP,
+      clinicName: 'Cairn test clinic',
+      timezone: 'UTC',
+      ...opts,
+    };
+    this.loc = null;
+    this.dir = null;
+  }
+
+  async start() {
+    const o = this.opts;
+    const loc = this.loc = locate();
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-test-'));
+    // nginx's workers may run as another user: let them reach the socket.
+    chmodSync(this.dir, 0o755);
+    this.socketPath = path.join(this.dir, 'cairnd.sock');
+    if (o.listen === 'tcp') {
+      this.fcgiPort = await freePort();
+      this.fcgiAddress = `127.0.0.1:${this.fcgiPort}`;
+    } else {
+      this.fcgiAddress = `unix:${this.socketPath}`;
+    }
+    this.database = path.join(this.dir, 'clinic.db');
+    this.configPath = path.join(this.dir, 'cairn.xml');
+    writeFileSync(this.configPath, configXml({
+      listen: this.fcgiAddress,
+      workers: o.workers,
+      database: this.database,
+      schemas: loc.schemas,
+      views: loc.views,
+      clinicName: o.clinicName,
+      timezone: o.timezone,
+      plugin: loc.plugin,
+      instruments: path.join(loc.data, 'instruments.xml'),
+    }));
+
+    const init = this.cli(['init']);
+    if (init.code !== 0) throw new Error(`cairn init failed (${init.code}): ${init.stderr}${init.stdout}`);
+    const csv = o.csv ?? (o.importTrial ? path.join(loc.data, 'headache-trial-2004.csv') : null);
+    if (csv) {
+      const map = o.map === TRIAL_MAP ? path.join(loc.data, 'headache-trial-2004.map.xml') : o.map;
+      const imp = this.importCsv(csv, map);
+      if (imp.code !== 0) throw new Error(`cairn import-csv failed (${imp.code}): ${imp.stderr}${imp.stdout}`);
+      this.importResult = imp;
+    }
+
+    this.cairnd = startProcess('cairnd', loc.cairnd, this.cairndArgs(), { cwd: this.dir, dir: this.dir, env: this.env() });
+    live.add(this.cairnd);
+    await this.waitForFcgi();
+
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    const template = readFileSync(loc.nginxTemplate, 'utf8');
+    const fcgiPass = o.listen === 'tcp' ? this.fcgiAddress : `unix:${this.socketPath}`;
+    const conf = nginxConf(template, {
+      LISTEN: `127.0.0.1:${this.port}`,
+      SOCKET: fcgiPass,
+      STATIC: loc.static,
+      PREFIX: this.dir,       // nginx's -p: pid, logs and temp files
+      RUNDIR: this.dir,       // (the template's earlier name for it)
+      // When the tests run as root, nginx's workers must still reach a
+      // socket cairnd made 0660: run them as the user cairnd runs as.
+      USER: os.userInfo().username,
+    });
+    this.nginxConfPath = path.join(this.dir, 'nginx.conf');
+    writeFileSync(this.nginxConfPath, conf);
+    // The template says daemon off, pid, user and error_log itself; add
+    // here only what it leaves out.
+    const globals = [];
+    if (!/^\s*daemon\s/m.test(conf)) globals.push('daemon off;');
+    if (!/^\s*pid\s/m.test(conf)) globals.push(`pid ${path.join(this.dir, 'nginx.pid')};`);
+    if (process.getuid?.() === 0 && !/^\s*user\s/m.test(conf)) globals.push('user root;');
+    this.nginx = startProcess('nginx', loc.nginx,
+      ['-e', path.join(this.dir, 'nginx-error.log'), '-p', this.dir, '-c', this.nginxConfPath,
+       ...(globals.length ? ['-g', globals.join(' ')] : [])],
+      { cwd: this.dir, dir: this.dir });
+    live.add(this.nginx);
+    await this.waitForHttp();
+    return this;
+  }
+
+  // cairnd's command line: the config, and where config.xsd is (the
+  // config names everything else).
+  cairndArgs() {
+    return ['-c', this.configPath, '-S', this.loc.schemas];
+  }
+
+  // The environment of cairnd and the CLI: the same config and schemas
+  // again, for a program that reads them from there.
+  env() {
+    return { CAIRN_CONFIG: this.configPath, CAIRN_SCHEMAS: this.loc.schemas, ...(this.opts.env ?? {}) };
+  }
+
+  // Run the `cairn` CLI against this server's config (and so database).
+  cli(args, opts = {}) {
+    return run(this.loc.cairn, ['-c', this.configPath, ...args],
+               { cwd: this.dir, ...opts, env: { ...this.env(), ...(opts.env ?? {}) } });
+  }
+
+  importCsv(csv, map = path.join(this.loc.data, 'headache-trial-2004.map.xml')) {
+    return this.cli(['import-csv', '--map', map, csv]);
+  }
+
+  // Record counts by type from `cairn stats`.  The parser accepts lines
+  // "program:Observation 1028" or "program:Observation: 1028" or
+  // "program:Observation = 1028"; any other line is ignored.
+  stats() {
+    const r = this.cli(['stats']);
+    if (r.code !== 0) throw new Error(`cairn stats failed (${r.code}): ${r.stderr}`);
+    const counts = {};
+    for (const line of r.stdout.split('\n')) {
+      const m = /^\s*([a-z][a-z0-9_]*:[A-Za-z][A-Za-z0-9]*)\s*[:=]?\s+(\d+)\b/.exec(line);
+      if (m) counts[m[1]] = Number(m[2]);
+    }
+    if (!Object.keys(counts).length) throw new Error(`cairn stats printed no counts: ${r.stdout}`);
+    return counts;
+  }
+
+  // The same counts read from the database file itself (sqlite3 CLI,
+  // read-only), independent of the CLI: record versions per type.
+  dbCounts() {
+    const r = run('sqlite3', ['-readonly', '-json', this.database,
+      "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"]);
+    if (r.code !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+    const tables = JSON.parse(r.stdout || '[]').map((x) => x.name);
+    const counts = {};
+    for (const t of tables.filter((x) => /^p_/.test(x))) {
+      const c = run('sqlite3', ['-readonly', this.database, `SELECT count(*) FROM "${t}"`]);
+      counts[t] = Number(c.stdout.trim());
+    }
+    return counts;
+  }
+
+  async waitForFcgi() {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    const addr = this.opts.listen === 'tcp' ? { host: '127.0.0.1', port: this.fcgiPort } : { path: this.socketPath };
+    while (Date.now() < deadline) {
+      if (this.cairnd.exitedYet()) {
+        throw new Error(`cairnd exited during start-up (${JSON.stringify(await this.cairnd.exited)}):\n${this.cairnd.log()}`);
+      }
+      const ok = await new Promise((resolve) => {
+        const s = net.connect(addr);
+        s.on('connect', () => { s.destroy(); resolve(true); });
+        s.on('error', () => resolve(false));
+      });
+      if (ok) return;
+      await sleep(50);
+    }
+    throw new Error(`cairnd did not listen on ${this.fcgiAddress} within ${START_TIMEOUT_MS} ms:\n${this.cairnd.log()}`);
+  }
+
+  async waitForHttp() {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (this.nginx.exitedYet()) {
+        const errlog = (() => { try { return readFileSync(path.join(this.dir, 'nginx-error.log'), 'utf8'); } catch { return ''; } })();
+        throw new Error(`nginx exited during start-up:\n${this.nginx.log()}\n${errlog}`);
+      }
+      try {
+        const r = await httpRequest(this.base, 'GET', '/', { timeoutMs: 2000 });
+        if (r.status !== 502 && r.status !== 504) return;
+        last = `status ${r.status}`;
+      } catch (e) { last = e.message; }
+      await sleep(50);
+    }
+    throw new Error(`nginx on ${this.base} did not answer within ${START_TIMEOUT_MS} ms (${last})`);
+  }
+
+  // HTTP through nginx.
+  request(method, pathname, opts = {}) { return httpRequest(this.base, method, pathname, opts); }
+  get(pathname, { accept, headers = {} } = {}) {
+    return httpRequest(this.base, 'GET', pathname, { headers: { ...(accept ? { Accept: accept } : {}), ...headers } });
+  }
+  getXml(pathname) { return this.get(pathname, { accept: 'application/xml' }); }
+  postForm(pathname, fields, { headers = {} } = {}) {
+    const body = formEncode(fields);
+    return httpRequest(this.base, 'POST', pathname, { body, headers: {
+      'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), ...headers } });
+  }
+  postXml(pathname, xml, { accept = 'application/xml', contentType = 'application/xml', headers = {} } = {}) {
+    return httpRequest(this.base, 'POST', pathname, { body: xml, headers: {
+      'Content-Type': contentType, Accept: accept, 'Content-Length': Buffer.byteLength(xml), ...headers } });
+  }
+
+  // The worker processes: children of the cairnd master.
+  workerPids() { return childPids(this.cairnd.pid); }
+  masterAlive() { return pidAlive(this.cairnd.pid) && !this.cairnd.exitedYet(); }
+
+  logs() {
+    const read = (f) => { try { return readFileSync(path.join(this.dir, f), 'utf8'); } catch { return ''; } };
+    return { cairnd: this.cairnd?.log() ?? '', nginx: this.nginx?.log() ?? '', nginxError: read('nginx-error.log') };
+  }
+
+  async stop() {
+    const res = {};
+    if (this.nginx) { res.nginx = await stopProcess(this.nginx); live.delete(this.nginx); }
+    if (this.cairnd) { res.cairnd = await stopProcess(this.cairnd); live.delete(this.cairnd); }
+    if (this.dir) {
+      if (process.env.CAIRN_KEEP_TMP) console.log(`kept ${this.dir}`);
+      else rmSync(this.dir, { recursive: true, force: true });
+    }
+    return res;
+  }
+}
+
+// Register before()/after() hooks for one server shared by a test file and
+// return it (started when the tests run).
+export function useCairn(opts = {}) {
+  const srv = new CairnServer(opts);
+  // node 20 runs a file's top-level before() hooks concurrently, so a test
+  // file's own before() must `await srv.ready` before it uses the server.
+  let ready;
+  srv.ready = new Promise((resolve, reject) => { ready = { resolve, reject }; });
+  srv.ready.catch(() => {});
+  before(async () => {
+    try { await srv.start(); ready.resolve(srv); } catch (e) { ready.reject(e); throw e; }
+  }, { timeout: START_TIMEOUT_MS + CLI_TIMEOUT_MS });
+  after(async () => {
+    const res = await srv.stop();
+    // A server that crashed on the way out is a finding, not noise.
+    if (res.cairnd && res.cairnd.forced) console.log('cairnd did not stop on SIGTERM within the timeout');
+  }, { timeout: 2 * STOP_TIMEOUT_MS + 5000 });
+  return srv;
+}
+
+// Patient record id for a trial identifier ("100"), read from the patient
+// list's view XML (see tests/lib/views.mjs patients()).
+export async function patientId(srv, identifier) {
+  const { parseXml } = await import('./xml.mjs');
+  const { patients } = await import('./views.mjs');
+  const r = await srv.getXml(`/patients?q=${encodeURIComponent(identifier)}`);
+  if (r.status !== 200) throw new Error(`GET /patients?q=${identifier}: ${r.status} ${r.body.slice(0, 300)}`);
+  const found = patients(parseXml(r.body)).filter((p) => p.identifier === String(identifier));
+  if (found.length !== 1 || !Number.isInteger(found[0].id)) {
+    throw new Error(`not exactly one patient ${identifier} in /patients?q=${identifier}:\n${r.body.slice(0, 2000)}`);
+  }
+  return found[0].id;
+}
