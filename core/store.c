@@ -1147,6 +1147,7 @@ static int write_store(write_req *w, cairn_error *err) {
   rec->time = cairn_arena_strdup(w->req->arena, now);
   rec->body = w->body;
   rec->rt = w->t->rt;
+  rec->arena = w->req->arena;   /* record_value copies into it */
   return fire_events(w->req, rec, err);
 
 dbf:
@@ -1397,6 +1398,7 @@ int cairn_store_get(cairn_req *req, long long id, const cairn_record **out,
   cairn_arena_cleanup(req->arena, free_doc, rec->body);
   t = find_type(st, rec->type);
   rec->rt = t ? t->rt : NULL;
+  rec->arena = req->arena;      /* record_value copies into it */
   *out = rec;
   return 0;
 }

@@ -133,6 +133,15 @@ int program_page_home(cairn_req *req) {
     cairn_doc_attr(doc, "name", d->name);
     cairn_doc_close(doc);
   }
+  /* The care program's dashboard shows clinical detail (checkpoints,
+  ** flares): not for front desk, who see the schedule instead. */
+  {
+    const char *role = cairn_req_role(req);
+    if (role == NULL || strcmp(role, "front-desk") != 0) {
+      rc = program_dashboard(req, doc);
+      if (rc != CAIRN_OK) return rc;
+    }
+  }
   return cairn_respond_view(req, doc, "program/home", 200);
 }
 
@@ -309,7 +318,7 @@ int program_page_patients(cairn_req *req) {
 
 static const char SQL_CHART_EPISODES[] =
     "SELECT record, status_text, cohort, period_start, period_end,"
-    " primary_instrument FROM p_program_episode"
+    " primary_instrument, phase FROM p_program_episode"
     " WHERE patient = :patient AND status <> 'entered-in-error'"
     " ORDER BY period_start, record";
 
@@ -333,7 +342,8 @@ typedef struct chart_point {
 
 /* Emit one <trajectory> for points [from, to) of one instrument. */
 static void chart_trajectory(cairn_req *req, cairn_doc *doc,
-                             const chart_point *pt, size_t from, size_t to) {
+                             const chart_point *pt, size_t from, size_t to,
+                             const program_mark *marks, size_t n_marks) {
   const instr_def *d = instr_find(program_instruments, pt[from].instrument);
   size_t i, base = from;
   long first = pt[from].days, span;
@@ -388,8 +398,13 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
   cairn_doc_attr(doc, "baseline", cairn_req_strdup(req, buf));
   cairn_doc_attr(doc, "baseline-from", base_labelled ? "timepoint" : "first");
   cairn_doc_attr(doc, "baseline-date", pt[base].effective);
-  if (instr_improvement(pt[base].score, pt[base].score, d->best, &imp) ==
-      INSTR_IMPROVEMENT_DEFINED) {
+  /* PGIC rates change itself: improvement from its first answer means
+  ** nothing, so no baseline or 50% line is drawn for it. */
+  if (strcmp(d->id, "pgic") == 0) {
+    cairn_doc_attr(doc, "change-rating", "yes");
+    cairn_doc_attr(doc, "improvement", "undefined");
+  } else if (instr_improvement(pt[base].score, pt[base].score, d->best,
+                               &imp) == INSTR_IMPROVEMENT_DEFINED) {
     defined = 1;
     cairn_doc_attr(doc, "improvement", "defined");
     cairn_doc_attr(doc, "target",
@@ -421,7 +436,14 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
     cairn_doc_close(doc);
   }
 
-  /* The time axis: days since the first observation. */
+  /* The time axis: days since the first observation, stretched to show
+  ** the program's marks that come after the last one (an open flare runs
+  ** to today). */
+  for (i = 0; i < n_marks; i++) {
+    long end = marks[i].end == -2 ? program_days(cairn_req_today(req))
+               : marks[i].end < 0 ? marks[i].day : marks[i].end;
+    if (marks[i].day >= first && end - first > span) span = end - first;
+  }
   xmax = span > DAYS_MIN ? (double)span : DAYS_MIN;
   xstep = program_nice_step(0, xmax, AXIS_INTERVALS);
   if (xstep < 1) xstep = 1;
@@ -451,6 +473,23 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
       if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE)
         cairn_doc_attr(doc, "reached", "yes");
     }
+    cairn_doc_close(doc);
+  }
+  /* Phase changes and flares on the same time axis, clipped to it; an
+  ** open flare runs to the axis' end. */
+  for (i = 0; i < n_marks; i++) {
+    long a = marks[i].day - first, b;
+    if (a > (long)xmax) continue;
+    b = marks[i].end == -2 ? (long)xmax
+        : marks[i].end < 0 ? a : marks[i].end - first;
+    if (b < 0) continue;
+    if (a < 0) a = 0;
+    if (b > (long)xmax) b = (long)xmax;
+    cairn_doc_open(doc, "mark");
+    cairn_doc_attr(doc, "kind", marks[i].kind);
+    cairn_doc_attr(doc, "day", program_fmt_int(req, a));
+    cairn_doc_attr(doc, "end-day", program_fmt_int(req, b));
+    cairn_doc_attr(doc, "label", marks[i].label);
     cairn_doc_close(doc);
   }
   cairn_doc_close(doc);
@@ -485,7 +524,8 @@ int program_page_chart(cairn_req *req) {
   cairn_doc *doc;
   cairn_stmt *st;
   chart_point *pts;
-  size_t n = 0, i, from;
+  program_mark *marks;
+  size_t n = 0, i, from, nm;
   int rc;
 
   rc = program_patient_load(req, &p, &err);
@@ -509,6 +549,13 @@ int program_page_chart(cairn_req *req) {
     attr_if(doc, "period-start", cairn_sql_text(st, 3));
     attr_if(doc, "period-end", cairn_sql_text(st, 4));
     attr_if(doc, "primary-instrument", cairn_sql_text(st, 5));
+    if (!cairn_sql_is_null(st, 6)) {
+      cairn_doc_attr(doc, "phase", cairn_sql_text(st, 6));
+      cairn_doc_attr(doc, "phase-label", program_phase_label(
+          program_phase_parse(cairn_sql_text(st, 6))));
+      cairn_doc_attr(doc, "href", cairn_req_printf(
+          req, "/patients/%lld/episodes/%lld", p.id, cairn_sql_int(st, 0)));
+    }
     cairn_doc_close(doc);
   }
   if (rc < 0) return CAIRN_EDB;
@@ -537,9 +584,16 @@ int program_page_chart(cairn_req *req) {
   }
   if (rc < 0) return CAIRN_EDB;
 
+  {
+    size_t n_marks = 0;
+    marks = cairn_req_alloc(req, sizeof *marks * PROGRAM_MARKS_MAX);
+    rc = program_marks_load(req, p.id, marks, PROGRAM_MARKS_MAX, &n_marks);
+    if (rc != CAIRN_OK) return rc;
+    nm = n_marks;
+  }
   for (from = 0, i = 1; i <= n; i++) {
     if (i == n || strcmp(pts[i].instrument, pts[from].instrument) != 0) {
-      chart_trajectory(req, doc, pts, from, i);
+      chart_trajectory(req, doc, pts, from, i, marks, nm);
       from = i;
     }
   }

@@ -11,10 +11,15 @@
 ** Settings (config <plugin><setting name=...>):
 **   instruments   path of the instrument definitions (data/instruments.xml),
 **                 validated against schemas/instruments.xsd at start-up.
+**   definition    path of the care program's definition
+**                 (data/program-definition.xml, schemas/program-
+**                 definition.xsd); default: program-definition.xml in the
+**                 directory of the instruments file.
 */
 #include "program.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <libxml/tree.h>
 
 CAIRN_PLUGIN_INIT1
@@ -43,6 +48,8 @@ static const cairn_projection episode_projections[] = {
   {"primary_instrument", "r:primaryInstrument", CAIRN_COL_TEXT},
   {"status_text", "r:status", CAIRN_COL_TEXT},
   {"period_end", "r:periodEnd", CAIRN_COL_TEXT},
+  {"phase", "r:phase", CAIRN_COL_TEXT},
+  {"definition_version", "r:definitionVersion", CAIRN_COL_INT},
   {NULL, NULL, 0}
 };
 
@@ -56,6 +63,53 @@ static const cairn_projection observation_projections[] = {
   {NULL, NULL, 0}
 };
 
+/* Care program (issue 4). */
+static const cairn_projection phase_change_projections[] = {
+  {"episode", "r:episode", CAIRN_COL_INT},
+  {"from_phase", "r:from", CAIRN_COL_TEXT},
+  {"to_phase", "r:to", CAIRN_COL_TEXT},
+  {"change_date", "r:date", CAIRN_COL_TEXT},
+  {"reason", "r:reason", CAIRN_COL_TEXT},
+  {"justification", "r:justification", CAIRN_COL_TEXT},
+  {"note", "r:note", CAIRN_COL_TEXT},
+  {"improvement", "r:improvement", CAIRN_COL_REAL},
+  {"benchmark_met", "r:benchmarkMet", CAIRN_COL_TEXT},
+  {"definition_version", "r:definitionVersion", CAIRN_COL_INT},
+  {NULL, NULL, 0}
+};
+static const cairn_projection encounter_projections[] = {
+  {"episode", "r:episode", CAIRN_COL_INT},
+  {"visit_date", "r:date", CAIRN_COL_TEXT},
+  {"visit_type", "r:type", CAIRN_COL_TEXT},
+  {"state", "r:state", CAIRN_COL_TEXT},
+  {"notes", "r:notes", CAIRN_COL_TEXT},
+  {NULL, NULL, 0}
+};
+static const cairn_projection flare_projections[] = {
+  {"episode", "r:episode", CAIRN_COL_INT},
+  {"start_date", "r:start", CAIRN_COL_TEXT},
+  {"end_date", "r:end", CAIRN_COL_TEXT},
+  {"severity", "r:severity", CAIRN_COL_TEXT},
+  {"trigger_text", "r:trigger", CAIRN_COL_TEXT},
+  {NULL, NULL, 0}
+};
+static const cairn_projection invoice_projections[] = {
+  {"episode", "r:episode", CAIRN_COL_INT},
+  {"phase", "r:phase", CAIRN_COL_TEXT},
+  {"date", "r:date", CAIRN_COL_TEXT},
+  {"amount", "r:amount", CAIRN_COL_REAL},
+  {"currency", "r:currency", CAIRN_COL_TEXT},
+  {"definition_version", "r:definitionVersion", CAIRN_COL_INT},
+  {NULL, NULL, 0}
+};
+static const cairn_projection graduation_projections[] = {
+  {"episode", "r:episode", CAIRN_COL_INT},
+  {"date", "r:date", CAIRN_COL_TEXT},
+  {"days", "r:daysInProgram", CAIRN_COL_INT},
+  {"improvement", "r:improvement", CAIRN_COL_REAL},
+  {NULL, NULL, 0}
+};
+
 static const cairn_record_type record_types[] = {
   {PROGRAM_T_PATIENT, PROGRAM_NS, "Patient", "program.xsd",
    "program_patient", CAIRN_RT_PATIENT, patient_projections,
@@ -65,6 +119,18 @@ static const cairn_record_type record_types[] = {
   {PROGRAM_T_OBSERVATION, PROGRAM_NS, "Observation", "program.xsd",
    "program_observation", 0, observation_projections,
    program_check_observation},
+  {PROGRAM_T_PHASE_CHANGE, PROGRAM_NS, "PhaseChange", "program.xsd",
+   "program_phase_change", 0, phase_change_projections,
+   program_check_phase_change},
+  {PROGRAM_T_ENCOUNTER, PROGRAM_NS, "Encounter", "program.xsd",
+   "program_encounter", 0, encounter_projections, program_check_encounter},
+  {PROGRAM_T_FLARE, PROGRAM_NS, "Flare", "program.xsd", "program_flare", 0,
+   flare_projections, program_check_flare},
+  /* Written only by the PhaseChange subscriber: no check of their own. */
+  {PROGRAM_T_INVOICE, PROGRAM_NS, "Invoice", "program.xsd",
+   "program_invoice", 0, invoice_projections, NULL},
+  {PROGRAM_T_GRADUATION, PROGRAM_NS, "Graduation", "program.xsd",
+   "program_graduation", 0, graduation_projections, NULL},
   {NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL}
 };
 
@@ -78,6 +144,9 @@ static const cairn_record_type record_types[] = {
 ** patient list (to find and schedule people) but no measures; only
 ** clinicians record observations. */
 #define CLINICAL (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
+
+/* An episode of a patient in a path. */
+#define EPISODE PATIENT "/episodes/(?<episode>[0-9]{1,18})"
 
 static const cairn_route routes[] = {
   {"GET", "/", CAIRN_AUD_STAFF, program_page_home,
@@ -96,12 +165,45 @@ static const cairn_route routes[] = {
    "cohort report: n, mean, SD, improvement from baseline, >=50%"},
   {"GET", "/instruments", CAIRN_AUD_STAFF, program_page_instruments,
    "the instrument definitions"},
+
+  /* The care program (issue 4).  Front desk registers patients and
+  ** schedules visits; every clinical decision is a clinician's. */
+  {"GET", "/patients/new", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
+   program_page_patient_new, "form for a new patient"},
+  {"POST", "/patients", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
+   program_post_patient, "create a patient: form or a Patient as XML"},
+  {"GET", PATIENT "/enrol", CAIRN_AUD_CLINICIAN, program_page_enrol,
+   "form to enrol a patient in the care program"},
+  {"POST", PATIENT "/episodes", CAIRN_AUD_CLINICIAN, program_post_episode,
+   "enrol: an EpisodeOfCare in phase enrolled (form or XML)"},
+  {"GET", EPISODE, CLINICAL, program_page_episode,
+   "an episode: its path, visits per phase, flares, taper, next steps"},
+  {"POST", EPISODE "/moves", CAIRN_AUD_CLINICIAN, program_post_move,
+   "move the episode to its next phase or exit (a PhaseChange)"},
+  {"GET", EPISODE "/checkpoint", CLINICAL, program_page_checkpoint,
+   "the checkpoint decision page"},
+  {"POST", EPISODE "/visits", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
+   program_post_visit, "record or schedule a visit (an Encounter)"},
+  {"POST", EPISODE "/flares", CAIRN_AUD_CLINICIAN, program_post_flare,
+   "record a flare"},
+  {"POST", EPISODE "/flares/(?<flare>[0-9]{1,18})/end", CAIRN_AUD_CLINICIAN,
+   program_post_flare_end, "record the end of a flare"},
+  {"GET", EPISODE "/graduation", CLINICAL, program_page_graduation,
+   "the printable graduation summary"},
+  {"GET", "/schedule", CAIRN_AUD_STAFF, program_page_schedule,
+   "the week's visits: ?week=YYYY-MM-DD"},
+  {"GET", "/pricing", CAIRN_AUD_PUBLIC, program_page_pricing,
+   "public: the program's phases and flat fees"},
+  {"GET", "/economics", CLINICAL, program_page_economics,
+   "fees against visits per phase and month, checkpoints, benchmark"},
   {NULL, NULL, 0, NULL, NULL}
 };
 
-/* No events yet; an empty list rather than NULL, so that no loader has
-** to special-case it. */
-static const cairn_subscription subscriptions[] = {{NULL, NULL}};
+/* A move revises its episode, raises the phase's invoice and writes the
+** Graduation record, in the move's own transaction. */
+static const cairn_subscription subscriptions[] = {
+  {PROGRAM_T_PHASE_CHANGE, program_on_phase_change},
+  {NULL, NULL}};
 
 /* -------------------------------------------------------- migrations */
 
@@ -118,10 +220,22 @@ static const char *const migrations[] = {
   " ON p_program_episode(patient, period_start);",
   "CREATE INDEX IF NOT EXISTS p_program_patient_by_name"
   " ON p_program_patient(name COLLATE NOCASE);",
+  "CREATE INDEX IF NOT EXISTS p_program_phase_change_by_episode"
+  " ON p_program_phase_change(episode, change_date);",
+  "CREATE INDEX IF NOT EXISTS p_program_encounter_by_episode"
+  " ON p_program_encounter(episode, visit_date);",
+  "CREATE INDEX IF NOT EXISTS p_program_encounter_by_date"
+  " ON p_program_encounter(visit_date);",
+  "CREATE INDEX IF NOT EXISTS p_program_flare_by_episode"
+  " ON p_program_flare(episode, start_date);",
+  "CREATE INDEX IF NOT EXISTS p_program_observation_by_episode"
+  " ON p_program_observation(episode, instrument, effective);",
   NULL
 };
 
 /* ------------------------------------------------------ init, fini */
+
+static void program_fini(void);
 
 static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
                         cairn_error *err) {
@@ -130,10 +244,10 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
   char msg[256];
   int rc;
 
-  if (api == NULL || api->api_level < 1 || api->size < sizeof(cairn_api)) {
+  if (api == NULL || api->api_level < 2 || api->size < sizeof(cairn_api)) {
     return program_fail(err, CAIRN_EINTERNAL, NULL,
                         "program: the host's API table is older than the "
-                        "plugin needs (level 1)");
+                        "plugin needs (level 2)");
   }
   CAIRN_PLUGIN_INIT2(api);
   path = cairn_config_get(cfg, "instruments");
@@ -156,10 +270,32 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
   program_instruments = instruments_owned;
   cairn_log(CAIRN_LOG_INFO, "program: %zu instruments from %s",
             instruments_owned->n, path);
+
+  /* The program definition: its own setting, else program-definition.xml
+  ** beside instruments.xml (the shipped data directory). */
+  {
+    const char *def = cairn_config_get(cfg, "definition");
+    char buf[4096];
+    if (def == NULL || def[0] == '\0') {
+      const char *slash = strrchr(path, '/');
+      int n = slash ? (int)(slash - path) : 1;
+      snprintf(buf, sizeof buf, "%.*s/program-definition.xml", n,
+               slash ? path : ".");
+      def = buf;
+    }
+    rc = program_defs_load(def, err);
+    if (rc != CAIRN_OK) {
+      program_fini();
+      return rc;
+    }
+    cairn_log(CAIRN_LOG_INFO, "program: definition version %d from %s",
+              program_def_current()->version, def);
+  }
   return CAIRN_OK;
 }
 
 static void program_fini(void) {
+  program_defs_free();
   program_instruments = NULL;
   instr_table_free(instruments_owned);
   instruments_owned = NULL;
@@ -170,7 +306,7 @@ static const cairn_plugin descriptor = {
   .size = sizeof(cairn_plugin),
   .name = "program",
   .version = "0.1.0",
-  .api_level = 1,
+  .api_level = 2,   /* req_role, record_get_for_patient, doc_text_attr */
   .description = "the care program: patients, episodes, scored outcome "
                  "measures, charts and the cohort report",
   .record_types = record_types,

@@ -5,7 +5,9 @@
 ** observation.c (the Observation check hook, the observation form and its
 ** POST), pages.c (home, patient list, chart, instruments), outcomes.c (the
 ** cohort report), util.c (helpers), instruments.c (pure scoring) and
-** instruments_load.c (the instrument table from instruments.xml).
+** instruments_load.c (the instrument table from instruments.xml); the
+** care program of issue 4 in the files careprogram.h lists
+** (docs/care-program.md).
 **
 ** Every symbol but cairn_plugin_entry() is hidden: the plugin exports
 ** exactly one function (DESIGN.md, "Plugin ABI").
@@ -28,6 +30,11 @@ CAIRN_PLUGIN_EXTERN
 #define PROGRAM_T_PATIENT     "program:Patient"
 #define PROGRAM_T_EPISODE     "program:EpisodeOfCare"
 #define PROGRAM_T_OBSERVATION "program:Observation"
+#define PROGRAM_T_PHASE_CHANGE "program:PhaseChange"
+#define PROGRAM_T_ENCOUNTER   "program:Encounter"
+#define PROGRAM_T_FLARE       "program:Flare"
+#define PROGRAM_T_INVOICE     "program:Invoice"
+#define PROGRAM_T_GRADUATION  "program:Graduation"
 
 /* The timepoint improvement is counted from (PROGRAM.md). */
 #define PROGRAM_BASELINE "baseline"
@@ -45,6 +52,22 @@ int program_page_outcomes(cairn_req *req);        /* GET /outcomes */
 int program_page_observation_new(cairn_req *req); /* GET .../new */
 int program_post_observation(cairn_req *req);     /* POST .../observations */
 
+/* The care program (issue 4). */
+int program_page_patient_new(cairn_req *req);     /* GET /patients/new */
+int program_post_patient(cairn_req *req);         /* POST /patients */
+int program_page_enrol(cairn_req *req);           /* GET .../enrol */
+int program_post_episode(cairn_req *req);         /* POST .../episodes */
+int program_page_episode(cairn_req *req);         /* GET .../episodes/{e} */
+int program_post_move(cairn_req *req);            /* POST .../moves */
+int program_page_checkpoint(cairn_req *req);      /* GET .../checkpoint */
+int program_post_visit(cairn_req *req);           /* POST .../visits */
+int program_post_flare(cairn_req *req);           /* POST .../flares */
+int program_post_flare_end(cairn_req *req);       /* POST .../flares/{f}/end */
+int program_page_graduation(cairn_req *req);      /* GET .../graduation */
+int program_page_schedule(cairn_req *req);        /* GET /schedule */
+int program_page_pricing(cairn_req *req);         /* GET /pricing */
+int program_page_economics(cairn_req *req);       /* GET /economics */
+
 /* ---------------------------------------------------------- check hooks */
 /* Observation: instrument known, answers known and in range, enough items
 ** answered, effective not after today; sets <score>.  Fields at fault are
@@ -58,6 +81,23 @@ int program_check_episode(cairn_req *req, struct _xmlDoc *body,
 /* Patient: birthDate not after today. */
 int program_check_patient(cairn_req *req, struct _xmlDoc *body,
                           cairn_error *err);
+
+/* PhaseChange: the move is legal from the episode's current phase, with
+** what it needs (episode.c); sets from, definitionVersion, improvement,
+** benchmarkMet.  Illegal moves are CAIRN_ECONFLICT, missing input
+** CAIRN_EINVAL naming the field. */
+int program_check_phase_change(cairn_req *req, struct _xmlDoc *body,
+                               cairn_error *err);
+/* Encounter: episode exists; a finished visit is not after today. */
+int program_check_encounter(cairn_req *req, struct _xmlDoc *body,
+                            cairn_error *err);
+/* Flare: episode exists; start not after today; end not before start. */
+int program_check_flare(cairn_req *req, struct _xmlDoc *body,
+                        cairn_error *err);
+/* Subscriber of PhaseChange: revises the episode to the new phase, raises
+** the phase's invoice, writes the Graduation record (episode.c). */
+int program_on_phase_change(cairn_req *req, const cairn_record *rec,
+                            cairn_error *err);
 
 /* -------------------------------------------------------------- helpers */
 
@@ -117,6 +157,8 @@ const char *program_fmt_int(cairn_req *req, long long v);
 /* Axis ticks: a "nice" step (1, 2 or 5 x 10^k) giving about `target`
 ** intervals over [lo, hi]. */
 double program_nice_step(double lo, double hi, int target);
+
+#include "careprogram.h"
 
 #pragma GCC visibility pop
 

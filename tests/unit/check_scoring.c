@@ -4,14 +4,24 @@
 ** libxml2): the definitions below are built in C, mirroring
 ** data/instruments.xml, plus ODI and NDI to prove the other methods.
 **
-** Build by hand: gcc -Iplugins/program tests/unit/check_scoring.c
-**   plugins/program/instruments.c $(pkg-config --cflags --libs check) -lm
+** The "shipped-instruments" suite loads data/instruments.xml itself (with
+** instruments_load.c and libxml2) and checks the worked examples against
+** the definitions a clinic runs: PEG 6,7,4 -> 5.7; ODI 16/50 -> 32 and
+** 16/45 -> 35.6 with one section missing, two missing refused; NDI sum x 2;
+** PSFS v1 and v2.0 pointing opposite ways; PGIC's improved end.
+**
+** Build by hand: gcc -Iplugins/program -DCAIRN_TEST_SRCDIR='"."'
+**   tests/unit/check_scoring.c plugins/program/instruments.c
+**   plugins/program/instruments_load.c $(pkg-config --cflags --libs check
+**   libxml-2.0) -lm
 */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "instruments.h"
 
@@ -395,8 +405,132 @@ static Suite *scoring_suite(void) {
   return s;
 }
 
+/* ------------------------------------------------ the shipped file */
+
+/* The definitions of data/instruments.xml itself (parsed with libxml2 and
+** built by instruments_load.c, as the plugin does after validation), so
+** that the worked examples are checked against what a clinic runs, not
+** only against definitions written here. */
+static instr_table *shipped;
+
+static void load_shipped(void) {
+  char path[1024], msg[256];
+  xmlDocPtr doc;
+  snprintf(path, sizeof path, "%s/data/instruments.xml", CAIRN_TEST_SRCDIR);
+  doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+  ck_assert_msg(doc != NULL, "cannot read %s", path);
+  ck_assert_int_eq(instr_table_load(doc, &shipped, msg, sizeof msg), INSTR_OK);
+  xmlFreeDoc(doc);
+}
+
+static void free_shipped(void) {
+  instr_table_free(shipped);
+  shipped = NULL;
+}
+
+/* Score the answers v (NAN: unanswered) with shipped instrument id. */
+static int score_shipped(const char *id, size_t n, const double *v,
+                         double *s) {
+  const instr_def *d = instr_find(shipped, id);
+  instr_answers a;
+  ck_assert_msg(d != NULL, "data/instruments.xml has no %s", id);
+  ck_assert_int_eq((int)d->n_items, (int)n);
+  a = answers(n, v);
+  return instr_score(d, &a, s, NULL);
+}
+
+START_TEST(test_shipped_peg_6_7_4_scores_5_7) {
+  double v[] = {6, 7, 4}, s;
+  ck_assert_int_eq(score_shipped("peg", 3, v, &s), INSTR_OK);
+  ck_assert_double_eq_tol(s, 5.7, 1e-9);
+}
+END_TEST
+
+START_TEST(test_shipped_odi_16_of_50_scores_32) {
+  double v[] = {2, 2, 2, 2, 2, 2, 1, 1, 1, 1}, s;
+  ck_assert_int_eq(score_shipped("odi", 10, v, &s), INSTR_OK);
+  ck_assert_double_eq_tol(s, 32, 1e-9);
+}
+END_TEST
+
+START_TEST(test_shipped_odi_one_missing_16_of_45_scores_35_6) {
+  double v[] = {2, 2, 2, 2, 2, 2, 2, 1, 1, NAN}, s;
+  ck_assert_int_eq(score_shipped("odi", 10, v, &s), INSTR_OK);
+  ck_assert_double_eq_tol(s, 35.6, 1e-9);
+}
+END_TEST
+
+START_TEST(test_shipped_odi_two_missing_refused) {
+  double v[] = {2, 2, 2, 2, 2, 2, 2, 2, NAN, NAN}, s;
+  ck_assert_int_eq(score_shipped("odi", 10, v, &s), INSTR_EMISSING);
+}
+END_TEST
+
+START_TEST(test_shipped_odi_section_above_5_refused) {
+  double v[] = {6, 2, 2, 2, 2, 2, 2, 2, 2, 2}, s;
+  ck_assert_int_eq(score_shipped("odi", 10, v, &s), INSTR_ERANGE);
+}
+END_TEST
+
+START_TEST(test_shipped_ndi_is_sum_times_two) {
+  double v[] = {2, 2, 2, 2, 2, 2, 2, 2, 1, 1}, s;
+  ck_assert_int_eq(score_shipped("ndi", 10, v, &s), INSTR_OK);
+  ck_assert_double_eq_tol(s, 36, 1e-9);
+}
+END_TEST
+
+START_TEST(test_shipped_psfs_versions_point_opposite_ways) {
+  const instr_def *v1, *v2;
+  double a[] = {2, 3, 2, NAN, NAN}, s;
+  ck_assert_int_eq(score_shipped("psfs", 5, a, &s), INSTR_OK);
+  ck_assert_double_eq_tol(s, 2.3, 1e-9);   /* mean of the rated items */
+  v1 = instr_find(shipped, "psfs");
+  v2 = instr_find(shipped, "psfs2");
+  ck_assert_ptr_nonnull(v2);
+  ck_assert_int_eq(v1->direction, INSTR_HIGHER_IS_BETTER);
+  ck_assert_int_eq(v2->direction, INSTR_LOWER_IS_BETTER);
+  ck_assert_double_eq(v1->best, 10);
+  ck_assert_double_eq(v2->best, 0);
+  /* Two activities only is fewer than PSFS's three. */
+  {
+    double b[] = {2, 3, NAN, NAN, NAN};
+    ck_assert_int_eq(score_shipped("psfs", 5, b, &s), INSTR_EMISSING);
+  }
+}
+END_TEST
+
+START_TEST(test_shipped_pgic_is_ordinal_with_the_improved_end_stored) {
+  const instr_def *d;
+  double v[] = {2}, bad[] = {8}, s;
+  ck_assert_int_eq(score_shipped("pgic", 1, v, &s), INSTR_OK);
+  ck_assert_double_eq(s, 2);
+  ck_assert_int_eq(score_shipped("pgic", 1, bad, &s), INSTR_ERANGE);
+  d = instr_find(shipped, "pgic");
+  ck_assert_int_eq(d->direction, INSTR_LOWER_IS_BETTER);   /* 1 = very much improved */
+  ck_assert_double_eq(d->best, 1);
+  ck_assert_double_eq(d->worst, 7);
+}
+END_TEST
+
+static Suite *shipped_suite(void) {
+  Suite *s = suite_create("shipped-instruments");
+  TCase *tc = tcase_create("worked-examples");
+  tcase_add_checked_fixture(tc, load_shipped, free_shipped);
+  tcase_add_test(tc, test_shipped_peg_6_7_4_scores_5_7);
+  tcase_add_test(tc, test_shipped_odi_16_of_50_scores_32);
+  tcase_add_test(tc, test_shipped_odi_one_missing_16_of_45_scores_35_6);
+  tcase_add_test(tc, test_shipped_odi_two_missing_refused);
+  tcase_add_test(tc, test_shipped_odi_section_above_5_refused);
+  tcase_add_test(tc, test_shipped_ndi_is_sum_times_two);
+  tcase_add_test(tc, test_shipped_psfs_versions_point_opposite_ways);
+  tcase_add_test(tc, test_shipped_pgic_is_ordinal_with_the_improved_end_stored);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
 int main(void) {
   SRunner *sr = srunner_create(scoring_suite());
+  srunner_add_suite(sr, shipped_suite());
   int failed;
   srunner_run_all(sr, CK_NORMAL);
   failed = srunner_ntests_failed(sr);

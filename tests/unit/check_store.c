@@ -21,6 +21,7 @@
 #include <libxml/xpath.h>
 
 #include "cairn_int.h"
+#include "access.h"
 
 #ifndef CAIRN_TEST_DATA
 #define CAIRN_TEST_DATA "tests/unit/data"
@@ -591,6 +592,10 @@ START_TEST(versions_increase_and_old_versions_remain) {
   ck_assert_int_eq(cairn_store_get(&req, n, &rec, &err), 0);
   ck_assert_int_eq(rec->version, 3);
   ck_assert_str_eq(rec->status, "entered-in-error");
+  /* A record read by get carries its request's arena, so the host's
+  ** record_value can copy into it (it was left NULL: an abort). */
+  ck_assert_ptr_eq(rec->arena, req.arena);
+  ck_assert_str_eq(cairn_host_table.record_value(rec, "r:subject"), "v3");
   sql = sqlite3_mprintf("SELECT version || '|' || status || '|' || subject"
                         " || '|' || typeof(score) FROM p_test_note"
                         " WHERE record = %lld", n);
@@ -922,6 +927,36 @@ START_TEST(statements_are_cached_and_reset_when_the_request_ends) {
 }
 END_TEST
 
+/* Found by tests/integration/concurrency.test.mjs: under 8 workers the
+** audit entries of chart reads were lost with "database is locked".  The
+** handler's read statement was still stepped when the request's audit
+** entry was appended; upgrading that stale read snapshot to BEGIN
+** IMMEDIATE fails at once with SQLITE_BUSY, without the busy timeout. */
+START_TEST(audit_append_after_a_half_stepped_read_and_another_write) {
+  new_person("Ann");
+  new_person("Bob");
+  cairn_error err = {0};
+  cairn_stmt *s = cairn_sql_prepare(&req, "SELECT record FROM p_test_person"
+                                          " ORDER BY record", &err);
+  ck_assert_ptr_nonnull(s);
+  ck_assert_int_eq(cairn_sql_step(s), 1);   /* a read snapshot is open */
+  sqlite3 *other = NULL;                    /* another worker writes */
+  ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(other, "CREATE TABLE t_other(a);"
+                                       " INSERT INTO t_other VALUES(1)",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(other);
+  cairn_audit_entry e = { .actor = "cli:tester", .role = "clinician",
+                          .method = "GET", .route = "/patients/1",
+                          .path = "/patients/1", .outcome = "200",
+                          .remote = "127.0.0.1", .patient = 1 };
+  ck_assert_msg(cairn_audit_append(st, &e, &err) == 0, "audit: %s", err.message);
+  long long n = 0;
+  ck_assert_int_eq(cairn_audit_verify(st, &n, &err), 0);
+  ck_assert_int_eq(n, 1);
+}
+END_TEST
+
 static Suite *store_suite(void) {
   Suite *s = suite_create("store");
   TCase *o = tcase_create("open"), *w = tcase_create("write"),
@@ -956,6 +991,7 @@ static Suite *store_suite(void) {
   tcase_add_test(q, sql_prepare_refuses_anything_but_one_select);
   tcase_add_test(q, unknown_bind_name_is_refused);
   tcase_add_test(q, statements_are_cached_and_reset_when_the_request_ends);
+  tcase_add_test(q, audit_append_after_a_half_stepped_read_and_another_write);
   return s;
 }
 

@@ -61,6 +61,12 @@
                                   select="$path = '/patients' or starts-with($path, '/patients/')"/>
                 </xsl:call-template>
                 <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/intake'"/>
+                  <xsl:with-param name="label" select="'Intake'"/>
+                  <xsl:with-param name="current"
+                                  select="$path = '/intake' or starts-with($path, '/intake/')"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
                   <xsl:with-param name="href" select="'/outcomes'"/>
                   <xsl:with-param name="label" select="'Outcomes'"/>
                   <xsl:with-param name="current" select="$path = '/outcomes'"/>
@@ -70,6 +76,18 @@
                   <xsl:with-param name="label" select="'Instruments'"/>
                   <xsl:with-param name="current" select="$path = '/instruments'"/>
                 </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/schedule'"/>
+                  <xsl:with-param name="label" select="'Schedule'"/>
+                  <xsl:with-param name="current" select="$path = '/schedule'"/>
+                </xsl:call-template>
+                <xsl:if test="$staff-role != 'front-desk'">
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/economics'"/>
+                    <xsl:with-param name="label" select="'Economics'"/>
+                    <xsl:with-param name="current" select="$path = '/economics'"/>
+                  </xsl:call-template>
+                </xsl:if>
                 <xsl:if test="$staff-role = 'admin'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/admin/users'"/>

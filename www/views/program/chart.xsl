@@ -79,6 +79,7 @@
                 <th scope="col">Started</th>
                 <th scope="col">Ended</th>
                 <th scope="col">Primary measure</th>
+                <th scope="col">Program phase</th>
               </tr>
             </thead>
             <tbody>
@@ -89,6 +90,11 @@
                   <td><xsl:value-of select="@period-start"/></td>
                   <td><xsl:value-of select="@period-end"/></td>
                   <td><xsl:value-of select="@primary-instrument"/></td>
+                  <td>
+                    <xsl:if test="@href">
+                      <a href="{@href}"><xsl:value-of select="@phase-label"/></a>
+                    </xsl:if>
+                  </td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -262,13 +268,14 @@
 
         <!-- baseline and the 50% line; their labels move apart, each on
              its own side of its line, so they never overlap -->
-        <line class="baseline" x1="{$L}" x2="{$L + $PW}" y1="{$yb}" y2="{$yb}"/>
         <xsl:variable name="defined" select="@improvement = 'defined'"/>
         <xsl:variable name="target-below" select="$defined and number($yt) &gt; number($yb)"/>
         <!-- Without a 50% line the baseline label sits above its line
              unless that would leave the plot. -->
         <xsl:variable name="base-above"
                       select="$target-below or (not($defined) and $yb - $T &gt; 14)"/>
+        <xsl:if test="not(@change-rating)">
+        <line class="baseline" x1="{$L}" x2="{$L + $PW}" y1="{$yb}" y2="{$yb}"/>
         <text class="baseline-label" x="{$L + $PW + 8}">
           <xsl:attribute name="y">
             <xsl:choose>
@@ -279,6 +286,7 @@
           <xsl:text>Baseline </xsl:text>
           <xsl:value-of select="@baseline"/>
         </text>
+        </xsl:if>
         <xsl:if test="$defined">
           <line class="target" x1="{$L}" x2="{$L + $PW}" y1="{$yt}" y2="{$yt}"/>
           <!-- Two lines, on the side of the line away from the baseline. -->
@@ -295,6 +303,38 @@
             </tspan>
           </text>
         </xsl:if>
+
+        <!-- flares (shaded spans) and phase changes (dashed lines), on
+             the same time axis; they never move the baseline -->
+        <xsl:for-each select="mark">
+          <xsl:variable name="mx1">
+            <xsl:call-template name="x">
+              <xsl:with-param name="day" select="number(@day)"/>
+              <xsl:with-param name="t" select="$t"/>
+            </xsl:call-template>
+          </xsl:variable>
+          <xsl:variable name="mx2">
+            <xsl:call-template name="x">
+              <xsl:with-param name="day" select="number(@end-day)"/>
+              <xsl:with-param name="t" select="$t"/>
+            </xsl:call-template>
+          </xsl:variable>
+          <xsl:choose>
+            <xsl:when test="@kind = 'flare'">
+              <rect class="flare" x="{$mx1}" y="{$T}" height="{$PH}"
+                    width="{format-number(number($mx2) - number($mx1) + 3, '0.#')}">
+                <title><xsl:value-of select="@label"/></title>
+              </rect>
+              <text class="flare-label" x="{$mx1}" y="{$T + $PH - 4}"><xsl:value-of select="@label"/></text>
+            </xsl:when>
+            <xsl:otherwise>
+              <line class="phase-line" x1="{$mx1}" x2="{$mx1}" y1="{$T}" y2="{$T + $PH}">
+                <title><xsl:value-of select="@label"/></title>
+              </line>
+              <text class="phase-label" x="{$mx1 + 3}" y="{$T + 10 + (position() mod 3) * 11}"><xsl:value-of select="@label"/></text>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
 
         <!-- the trajectory -->
         <polyline class="trajectory">
@@ -348,7 +388,14 @@
       <figcaption>
         <ul class="legend">
           <li><span class="key"></span>Score</li>
+          <xsl:if test="mark[@kind = 'flare']">
+            <li><span class="key flare"></span>Flare (never resets the baseline)</li>
+          </xsl:if>
+          <xsl:if test="mark[@kind = 'phase']">
+            <li><span class="key phase"></span>Program phase change</li>
+          </xsl:if>
           <li>
+            <xsl:if test="@change-rating"><xsl:attribute name="hidden">hidden</xsl:attribute></xsl:if>
             <span class="key base"></span>
             <xsl:text>Baseline (</xsl:text>
             <xsl:choose>
@@ -360,6 +407,9 @@
           <xsl:choose>
             <xsl:when test="@improvement = 'defined'">
               <li><span class="key target"></span>50% improvement from baseline toward the best score</li>
+            </xsl:when>
+            <xsl:when test="@change-rating">
+              <li>A rating of change itself (PGIC): no baseline or 50% line.</li>
             </xsl:when>
             <xsl:otherwise>
               <li>No 50% line: the baseline is already the best score, so improvement is undefined.</li>

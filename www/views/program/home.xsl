@@ -50,6 +50,64 @@
       </div>
     </dl>
 
+    <xsl:for-each select="program">
+      <h2>Care program</h2>
+      <div class="table-wrap">
+        <table id="by-phase">
+          <caption>Episodes by phase</caption>
+          <thead><tr>
+            <xsl:for-each select="phase"><th scope="col" class="num"><xsl:value-of select="@name"/></th></xsl:for-each>
+          </tr></thead>
+          <tbody><tr>
+            <xsl:for-each select="phase"><td class="num"><xsl:value-of select="@episodes"/></td></xsl:for-each>
+          </tr></tbody>
+        </table>
+      </div>
+      <div class="form-grid">
+        <section class="panel">
+          <h3>Checkpoints overdue</h3>
+          <xsl:choose>
+            <xsl:when test="checkpoint[@state = 'overdue']">
+              <ul id="checkpoints-overdue">
+                <xsl:for-each select="checkpoint[@state = 'overdue']">
+                  <li><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/>, overdue since <xsl:value-of select="@overdue"/></li>
+                </xsl:for-each>
+              </ul>
+            </xsl:when>
+            <xsl:otherwise><p class="muted">None.</p></xsl:otherwise>
+          </xsl:choose>
+        </section>
+        <section class="panel">
+          <h3>Checkpoints due this week</h3>
+          <xsl:choose>
+            <xsl:when test="checkpoint[@state = 'due']">
+              <ul id="checkpoints-due">
+                <xsl:for-each select="checkpoint[@state = 'due']">
+                  <li><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/></li>
+                </xsl:for-each>
+              </ul>
+            </xsl:when>
+            <xsl:otherwise><p class="muted">None by <xsl:value-of select="@week-end"/>.</p></xsl:otherwise>
+          </xsl:choose>
+        </section>
+        <section class="panel">
+          <h3>Open flares</h3>
+          <xsl:choose>
+            <xsl:when test="flare">
+              <ul id="open-flares">
+                <xsl:for-each select="flare">
+                  <li><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@severity"/> since <xsl:value-of select="@start"/>
+                    <xsl:if test="@trigger != ''"> · <xsl:value-of select="@trigger"/></xsl:if></li>
+                </xsl:for-each>
+              </ul>
+            </xsl:when>
+            <xsl:otherwise><p class="muted">None.</p></xsl:otherwise>
+          </xsl:choose>
+        </section>
+      </div>
+      <p><a href="/patients/new">New patient</a> · <a href="/schedule">This week's schedule</a> · <a href="/economics">Economics</a> · <a href="/pricing">Public pricing page</a></p>
+    </xsl:for-each>
+
     <h2>Cohorts</h2>
     <xsl:choose>
       <xsl:when test="cohort">

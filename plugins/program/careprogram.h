@@ -1,0 +1,291 @@
+/*
+** careprogram.h -- the care program of PROGRAM.md inside the program
+** plugin (issue 4): its versioned definition (definition.c), the episode
+** as a state machine (episode.c), progress against baseline
+** (progress.c), the taper (taper.c), forms (form.c) and the pages that
+** use them (episode_page.c, checkpoint.c, visits.c, flares.c,
+** graduation.c, pricing.c, economics.c, dashboard.c).
+**
+** Included by program.h only, inside its hidden-visibility block.
+*/
+#ifndef PROGRAM_CAREPROGRAM_H
+#define PROGRAM_CAREPROGRAM_H
+
+/* ------------------------------------------------------------ phases */
+
+/* The states of an episode run as the program.  The order is the
+** program's: each active phase can move only to the next one or exit. */
+typedef enum program_phase {
+  PHASE_NONE = -1,       /* an episode not run as the program (imported) */
+  PHASE_ENROLLED = 0,
+  PHASE_INTRODUCTORY,
+  PHASE_FIRST_MONTH,
+  PHASE_MONTHLY,
+  PHASE_GRADUATED,
+  PHASE_EXITED,
+  PHASE_COUNT
+} program_phase;
+
+/* The three paid phases are 0..2 of a definition's phase table. */
+#define PROGRAM_PAID_PHASES 3
+
+/* "introductory" -> PHASE_INTRODUCTORY; PHASE_NONE for anything else. */
+program_phase program_phase_parse(const char *s);
+/* The code ("first-month") and a name for people ("First-month
+** continuation" when a definition is at hand, else a plain label). */
+const char *program_phase_code(program_phase p);
+const char *program_phase_label(program_phase p);
+/* Index 0..2 of a paid phase in a definition, -1 for the others. */
+int program_phase_paid_index(program_phase p);
+
+/* Exit reasons (program.xsd ExitReason), NULL-terminated, with labels. */
+extern const char *const program_exit_reasons[];
+const char *program_exit_reason_label(const char *code);
+
+/* -------------------------------------------------------- definition */
+
+typedef struct program_phase_def {
+  const char *name;          /* "Introductory phase" */
+  const char *description;   /* for the pricing page */
+  int days;                  /* target duration, days */
+  int sessions;              /* planned needling sessions in the phase */
+  int per_week_min, per_week_max;  /* cadence, visits a week */
+  double fee;                /* flat fee of the phase, in currency */
+} program_phase_def;
+
+typedef struct program_checkpoint_def {
+  double threshold;          /* improvement of the primary measure, 0..1 */
+  int due_day, overdue_day;  /* days from the start of the introductory
+                             ** phase */
+  int justification_below;   /* 1: continuing below threshold needs a
+                             ** written clinical justification */
+} program_checkpoint_def;
+
+typedef struct program_def {
+  int version;
+  char effective[11];        /* YYYY-MM-DD */
+  char currency[4];          /* ISO 4217 */
+  const char *name;
+  program_phase_def phase[PROGRAM_PAID_PHASES];
+  program_checkpoint_def checkpoint[2];  /* 0: after introductory,
+                                         ** 1: after first-month */
+  int taper_start, taper_floor;  /* visits a week */
+  int taper_held_days;       /* window over which gains must hold */
+  int taper_flare_free_days; /* no flare in this many days to step down */
+  double taper_tolerance;    /* a loss of improvement up to this still
+                             ** counts as held */
+  int gains_held_weeks;      /* graduation rule */
+} program_def;
+
+/* Load every version from a file validated against
+** program-definition.xsd (init only).  0, or fills *err. */
+int program_defs_load(const char *path, cairn_error *err);
+void program_defs_free(void);
+/* The version new episodes begin under. */
+const program_def *program_def_current(void);
+/* Version v, or NULL. */
+const program_def *program_def_find(int v);
+/* Add <definition version= effective= currency= name=><phase .../>...
+** <checkpoint .../>... to doc. */
+void program_doc_definition(cairn_req *req, cairn_doc *doc,
+                            const program_def *d);
+
+/* ------------------------------------------------------------ episode */
+
+/* Moves of an episode kept per page; a program has at most 6 moves, the
+** rest room for nothing: more means a broken record. */
+#define PROGRAM_MOVES_MAX 16
+
+typedef struct program_move {
+  long long id;
+  program_phase from, to;
+  const char *date, *reason, *justification, *note;
+  int has_improvement;
+  double improvement;
+  const char *benchmark_met;     /* "yes", "no" or "" */
+} program_move;
+
+/* An episode with what the program pages need (strings in the arena). */
+typedef struct program_episode {
+  long long id, patient;
+  int version;
+  program_phase phase;
+  const program_def *def;        /* NULL for PHASE_NONE */
+  int def_version;
+  const char *status, *cohort, *period_start, *period_end, *primary;
+  const char *phase_start;       /* date the current phase began */
+  const char *intro_start;       /* date the introductory phase began,
+                                 ** "" before */
+  size_t n_moves;
+  program_move moves[PROGRAM_MOVES_MAX];
+  const char *activity[5];       /* PSFS activities a1..a5, "" when none */
+  const char *goal[5];           /* their goals, "" when none */
+} program_episode;
+
+/* Load episode `id`; patient > 0 requires it to belong to that patient.
+** CAIRN_OK, CAIRN_ENOTFOUND, or CAIRN_EDB. */
+int program_episode_load(cairn_req *req, long long patient, long long id,
+                         program_episode *e, cairn_error *err);
+/* Load the episode of the route's "episode" parameter for patient p. */
+int program_episode_of_route(cairn_req *req, const program_patient *p,
+                             program_episode *e, cairn_error *err);
+/* Add <episode id= phase= ... ><move .../>*</episode> to doc. */
+void program_doc_episode(cairn_req *req, cairn_doc *doc,
+                         const program_episode *e);
+/* Days since 1970 of a date known to be valid; -1 when it is not. */
+long program_days(const char *date);
+/* The date `days` after 1970-01-01, in the arena. */
+const char *program_date_of(cairn_req *req, long days);
+
+/* ----------------------------------------------------------- progress */
+
+/* Observations per episode and instrument a computation reads. */
+#define PROGRAM_SERIES_MAX 400
+
+typedef struct program_point {
+  long day;                      /* days since 1970 */
+  const char *date;
+  double score;
+  int is_baseline;
+} program_point;
+
+/* An episode's measures of one instrument, oldest first, and where the
+** improvement is counted from (PROGRAM.md): the observation marked
+** baseline, else the first.  Flares never move it. */
+typedef struct program_series {
+  const instr_def *def;          /* NULL when the instrument is unknown */
+  size_t n;
+  program_point pt[PROGRAM_SERIES_MAX];
+  int base;                      /* index of the baseline, -1 when n == 0 */
+} program_series;
+
+int program_series_load(cairn_req *req, long long episode,
+                        const char *instrument, program_series *s);
+/* Improvement of point i from the baseline.  1 with *out, 0 when
+** undefined (baseline already best, or no baseline). */
+int program_series_improvement(const program_series *s, size_t i,
+                               double *out);
+/* The newest point on or before day `until` (-1: no limit) other than the
+** baseline, or -1. */
+int program_series_latest(const program_series *s, long until);
+
+/* -------------------------------------------------------------- taper */
+
+#define PROGRAM_TAPER_WEEKS_MAX 60   /* over a year of monthly program */
+#define PROGRAM_FLARES_MAX 64        /* flares one episode can show */
+
+typedef struct program_flare {
+  long long id;
+  long start, end;               /* days since 1970; end -1 while open */
+  const char *start_date, *end_date, *severity, *trigger, *response;
+} program_flare;
+
+int program_flares_load(cairn_req *req, long long episode,
+                        program_flare *f, size_t max, size_t *n);
+
+typedef struct program_taper_week {
+  long start;                    /* first day of the week */
+  int recommended;               /* visits a week */
+  int actual;                    /* finished visits that week */
+  const char *why;               /* static text */
+} program_taper_week;
+
+/* Recommended weekly visits for each week of the monthly phase from its
+** start (`from`, days) to `today`, by the rule of the definition:
+** begin at taper_start; at each new week, a severe flare begun in the
+** last flare_free_days steps back one; any flare in that window holds;
+** else gains held over the last held_days (every measure in the window
+** within `tolerance` of the improvement at its start, which must be a
+** gain, and at least one measure in the window) steps down one, to
+** taper_floor.  visits: days of finished visits.  Returns weeks filled. */
+size_t program_taper(const program_def *d, long from, long today,
+                     const program_series *s, const program_flare *f,
+                     size_t n_flares, const long *visits, size_t n_visits,
+                     program_taper_week *out, size_t max);
+
+/* --------------------------------------------------------------- forms */
+
+/* Values and messages of one posted form, echoed into a view as
+** <form id= action=><value name=>..</value>*<error field=>..</error>*
+** </form> so the page shows the message next to the field and keeps
+** what was typed (DESIGN.md). */
+#define PFORM_MAX 24
+typedef struct pform {
+  const char *id;                /* which form of the page */
+  size_t n, n_err;
+  const char *name[PFORM_MAX], *value[PFORM_MAX];
+  const char *err_field[PFORM_MAX], *err_msg[PFORM_MAX];
+} pform;
+
+void pform_init(pform *f, const char *id);
+/* Read the named fields (trimmed; "" when absent), NULL-terminated. */
+void pform_read(cairn_req *req, pform *f, const char *const *names);
+const char *pform_get(const pform *f, const char *name);
+void pform_set(pform *f, const char *name, const char *value);
+void pform_error(pform *f, const char *field, const char *msg);
+/* 1 when the field is a real date (and not after today unless
+** allow_future); else adds an error and returns 0.  Empty is an error
+** when required, else fine. */
+int pform_date(cairn_req *req, pform *f, const char *name, int required,
+               int allow_future);
+/* 1 when the value is one of `allowed` (NULL-terminated) or is empty and
+** not required. */
+int pform_choice(pform *f, const char *name, const char *const *allowed,
+                 int required, const char *msg);
+/* Open <form id= action= submit=> in doc with the values and errors;
+** the caller adds <field>s (pform_field ... cairn_doc_close) and closes
+** the form with cairn_doc_close. */
+void pform_doc_open(cairn_doc *doc, const pform *f, const char *action,
+                    const char *submit);
+/* Open <field name= label= kind=text|date|select|textarea|checkbox
+** required=yes? hint=?>; add pform_option()s for a select, then close
+** it with cairn_doc_close. */
+void pform_field(cairn_doc *doc, const char *name, const char *label,
+                 const char *kind, int required, const char *hint);
+void pform_option(cairn_doc *doc, const char *value, const char *label);
+/* Map a field named by the host (an element name) onto an error of f. */
+void pform_host_error(cairn_req *req, pform *f, const cairn_error *err);
+/* 1 when the request carries XML (application/xml or text/xml). */
+int program_req_is_xml(cairn_req *req);
+/* The request's form content type is right, else a 415 page. */
+int program_unsupported(cairn_req *req);
+
+/* Build a record body <root xmlns=PROGRAM_NS> from (element, text) pairs,
+** skipping empty texts; NULL-terminated list of pairs. */
+cairn_doc *program_body(cairn_req *req, const char *root,
+                        const char *const *pairs);
+
+/* ------------------------------------------------------------- pages */
+
+/* Render the episode page / the checkpoint page with a posted form's
+** values and messages (f may be NULL) and the given status. */
+int program_render_episode(cairn_req *req, const program_patient *p,
+                           const program_episode *e, const pform *f,
+                           int status);
+int program_render_checkpoint(cairn_req *req, const program_patient *p,
+                              const program_episode *e, const pform *f,
+                              int status);
+/* The exit form and the next-move form (episode_page.c). */
+void program_doc_exit_form(cairn_req *req, cairn_doc *doc,
+                           const program_episode *e, const pform *posted);
+void program_doc_next_form(cairn_req *req, cairn_doc *doc,
+                           const program_episode *e, const pform *posted,
+                           int below_benchmark);
+
+/* ---------------------------------------------------------- dashboard */
+
+/* Add the program's part of the home page: <program> with phases,
+** checkpoints due and overdue, open flares. */
+int program_dashboard(cairn_req *req, cairn_doc *doc);
+
+/* Chart marks for one patient (pages.c draws them on each trajectory). */
+typedef struct program_mark {
+  long day, end;                 /* end -1: a point in time; -2: open */
+  const char *kind;              /* "flare" or "phase" */
+  const char *label;
+} program_mark;
+#define PROGRAM_MARKS_MAX 64
+int program_marks_load(cairn_req *req, long long patient, program_mark *m,
+                       size_t max, size_t *n);
+
+#endif /* PROGRAM_CAREPROGRAM_H */

@@ -1,0 +1,226 @@
+/*
+** checkpoint.c -- the decision pages at the end of the introductory phase
+** ("is there a meaningful response?") and at the first-month benchmark
+** ("has the primary measure improved by at least 50% from baseline?"),
+** GET /patients/{p}/episodes/{e}/checkpoint.  The page puts the data in
+** front of the clinician: the trajectory against the baseline and the
+** threshold, the improvement, the latest PGIC, visits delivered against
+** planned, and a recommendation computed by the definition's rule; then
+** the two forms: continue (with a justification where the benchmark is
+** not reached) or exit with a reason.  Exit is a first-class outcome.
+*/
+#include "program.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char SQL_NEEDLING[] =
+    "SELECT count(*) FROM p_program_encounter WHERE episode = :episode"
+    " AND state = 'finished' AND visit_type = 'needling'"
+    " AND visit_date >= :from AND status <> 'entered-in-error'";
+
+static const char SQL_PGIC[] =
+    "SELECT effective, score FROM p_program_observation"
+    " WHERE episode = :episode AND instrument = 'pgic'"
+    " AND status <> 'entered-in-error' ORDER BY effective DESC, record DESC"
+    " LIMIT 1";
+
+static long long count_needling(cairn_req *req, long long episode,
+                                const char *from) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_NEEDLING, &err);
+  if (st == NULL) return 0;
+  cairn_sql_bind_int(st, ":episode", episode);
+  cairn_sql_bind_text(st, ":from", from);
+  return cairn_sql_step(st) == 1 ? cairn_sql_int(st, 0) : 0;
+}
+
+/* The trajectory of the primary measure: <measure ...><point/>*
+** <flare/>*</measure>; returns 1 and *imp when the improvement at the
+** newest measure is defined, 0 when undefined, -1 without a measure after
+** the baseline. */
+static int doc_measure(cairn_req *req, cairn_doc *doc,
+                       const program_episode *e, double threshold,
+                       double *imp) {
+  program_series *s = cairn_req_alloc(req, sizeof *s);
+  program_flare *fl = cairn_req_alloc(req, sizeof *fl * PROGRAM_FLARES_MAX);
+  size_t nf = 0, i;
+  long first, last, xmax;
+  int latest, defined = -1;
+  double lo, hi, base;
+
+  if (program_series_load(req, e->id, e->primary, s) != CAIRN_OK) return -1;
+  program_flares_load(req, e->id, fl, PROGRAM_FLARES_MAX, &nf);
+  cairn_doc_open(doc, "measure");
+  cairn_doc_attr(doc, "instrument", e->primary);
+  if (s->def) {
+    cairn_doc_attr(doc, "abbreviation", s->def->abbreviation);
+    cairn_doc_attr(doc, "name", s->def->name);
+    cairn_doc_attr(doc, "best", program_fmt(req, s->def->best, 1));
+  }
+  if (s->def == NULL || s->base < 0) {
+    cairn_doc_close(doc);
+    return -1;
+  }
+  base = s->pt[s->base].score;
+  first = s->pt[0].day;
+  last = program_days(cairn_req_today(req));
+  xmax = last - first < 14 ? 14 : last - first;
+  lo = fmin(s->def->best, s->def->worst);
+  hi = fmax(s->def->best, s->def->worst);
+  cairn_doc_attr(doc, "baseline", program_fmt(req, base, s->def->decimals));
+  cairn_doc_attr(doc, "baseline-date", s->pt[s->base].date);
+  cairn_doc_attr(doc, "y-min", program_fmt(req, lo, 2));
+  cairn_doc_attr(doc, "y-max", program_fmt(req, hi, 2));
+  cairn_doc_attr(doc, "x-max", program_fmt_int(req, xmax));
+  cairn_doc_attr(doc, "threshold-score",
+                 program_fmt(req, base - threshold * (base - s->def->best),
+                             2));
+  latest = program_series_latest(s, -1);
+  if (latest >= 0) {
+    cairn_doc_attr(doc, "latest", program_fmt(req, s->pt[latest].score,
+                                              s->def->decimals));
+    cairn_doc_attr(doc, "latest-date", s->pt[latest].date);
+    defined = program_series_improvement(s, (size_t)latest, imp);
+    if (defined) cairn_doc_attr(doc, "improvement", program_fmt(req, *imp, 4));
+    else cairn_doc_attr(doc, "improvement-undefined", "yes");
+  }
+  for (i = 0; i < s->n; i++) {
+    double v;
+    cairn_doc_open(doc, "point");
+    cairn_doc_attr(doc, "date", s->pt[i].date);
+    cairn_doc_attr(doc, "day", program_fmt_int(req, s->pt[i].day - first));
+    cairn_doc_attr(doc, "score", program_fmt(req, s->pt[i].score,
+                                             s->def->decimals));
+    if ((int)i == s->base) cairn_doc_attr(doc, "baseline", "yes");
+    else if (program_series_improvement(s, i, &v))
+      cairn_doc_attr(doc, "improvement", program_fmt(req, v, 4));
+    cairn_doc_close(doc);
+  }
+  for (i = 0; i < nf; i++) {
+    long end = fl[i].end < 0 ? last : fl[i].end;
+    cairn_doc_open(doc, "flare");
+    cairn_doc_attr(doc, "start-day", program_fmt_int(req, fl[i].start - first));
+    cairn_doc_attr(doc, "end-day", program_fmt_int(req, end - first));
+    cairn_doc_attr(doc, "severity", fl[i].severity);
+    cairn_doc_attr(doc, "start", fl[i].start_date);
+    cairn_doc_close(doc);
+  }
+  cairn_doc_close(doc);
+  return defined;
+}
+
+int program_render_checkpoint(cairn_req *req, const program_patient *p,
+                              const program_episode *e, const pform *f,
+                              int status) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "checkpoint-page");
+  cairn_error err = {0, "", ""};
+  const program_checkpoint_def *cp;
+  const program_phase_def *ph;
+  cairn_stmt *st;
+  double imp = 0;
+  int k, defined, below;
+  long start;
+  const char *action, *text;
+
+  if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
+    return program_error_page(req, 409, NULL,
+                              cairn_req_printf(req, "This episode is in the "
+                                                    "%s: no checkpoint is "
+                                                    "open.",
+                                               program_phase_label(e->phase)));
+  k = e->phase == PHASE_INTRODUCTORY ? 0 : 1;
+  cp = &e->def->checkpoint[k];
+  ph = &e->def->phase[k];
+  start = program_days(e->intro_start[0] ? e->intro_start : e->period_start);
+  cairn_doc_attr(doc, "kind", program_phase_code(e->phase));
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
+  cairn_doc_attr(doc, "threshold", program_fmt(req, cp->threshold, 2));
+  cairn_doc_attr(doc, "due", program_date_of(req, start + cp->due_day));
+  cairn_doc_attr(doc, "overdue", program_date_of(req, start + cp->overdue_day));
+  if (strcmp(cairn_req_today(req),
+             program_date_of(req, start + cp->overdue_day)) > 0)
+    cairn_doc_attr(doc, "is-overdue", "yes");
+  program_doc_patient(doc, p);
+  program_doc_episode(req, doc, e);
+
+  defined = doc_measure(req, doc, e, cp->threshold, &imp);
+
+  st = cairn_sql_prepare(req, SQL_PGIC, &err);
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  cairn_sql_bind_int(st, ":episode", e->id);
+  if (cairn_sql_step(st) == 1) {
+    double v = cairn_sql_real(st, 1);
+    static const char *const meaning[] = {
+      "", "very much improved", "much improved", "minimally improved",
+      "no change", "minimally worse", "much worse", "very much worse"};
+    int iv = (int)v;
+    cairn_doc_open(doc, "pgic");
+    cairn_doc_attr(doc, "date", cairn_sql_text(st, 0));
+    cairn_doc_attr(doc, "score", program_fmt_int(req, iv));
+    cairn_doc_attr(doc, "meaning", iv >= 1 && iv <= 7 ? meaning[iv] : "");
+    cairn_doc_close(doc);
+  }
+
+  cairn_doc_open(doc, "visits");
+  cairn_doc_attr(doc, "phase-planned", program_fmt_int(req, ph->sessions));
+  cairn_doc_attr(doc, "phase-needling",
+                 program_fmt_int(req, count_needling(req, e->id,
+                                                     e->phase_start)));
+  cairn_doc_attr(doc, "program-planned",
+                 program_fmt_int(req, e->def->phase[0].sessions +
+                                          (k == 1 ? ph->sessions : 0)));
+  cairn_doc_attr(doc, "program-needling",
+                 program_fmt_int(req, count_needling(
+                     req, e->id, e->intro_start[0] ? e->intro_start
+                                                   : e->period_start)));
+  cairn_doc_close(doc);
+
+  if (defined < 0) {
+    action = "record";
+    text = cairn_req_printf(req, "Record a %s measure now: the decision "
+                                 "should rest on a measure taken after the "
+                                 "baseline.", e->primary);
+  } else if (defined == 1 && imp >= cp->threshold - INSTR_SAME_SCORE) {
+    action = "continue";
+    text = cairn_req_printf(
+        req, "Improvement %.0f%% reaches the %.0f%% threshold: continue to "
+             "the %s.", imp * 100, cp->threshold * 100,
+        program_phase_label((program_phase)(e->phase + 1)));
+  } else {
+    action = "exit";
+    text = cairn_req_printf(
+        req, "%s, below the %.0f%% threshold: the recommendation is to exit "
+             "(%s)%s.",
+        defined == 1 ? cairn_req_printf(req, "Improvement %.0f%%", imp * 100)
+                     : "Improvement is undefined (the baseline is already "
+                       "the best score)",
+        cp->threshold * 100,
+        k == 0 ? "no meaningful response" : "benchmark not reached",
+        cp->justification_below
+            ? "; continuing needs a written clinical justification"
+            : "");
+  }
+  below = !(defined == 1 && imp >= cp->threshold - INSTR_SAME_SCORE);
+  cairn_doc_open(doc, "recommendation");
+  cairn_doc_attr(doc, "action", action);
+  cairn_doc_attr(doc, "text", text);
+  cairn_doc_close(doc);
+
+  program_doc_next_form(req, doc, e, f, below && cp->justification_below);
+  program_doc_exit_form(req, doc, e, f);
+  return cairn_respond_view(req, doc, "program/checkpoint", status);
+}
+
+int program_page_checkpoint(cairn_req *req) {
+  program_patient p;
+  program_episode *e = cairn_req_alloc(req, sizeof *e);
+  cairn_error err = {0, "", ""};
+  int rc = program_patient_load(req, &p, &err);
+  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  if (rc != CAIRN_OK) return rc;
+  return program_render_checkpoint(req, &p, e, NULL, 200);
+}

@@ -1,0 +1,245 @@
+/*
+** economics.c -- the report that shows whether the flat-fee model does
+** what it promises (PROGRAM.md, "Pricing and the economics of the
+** model"), GET /economics:
+**   - per phase: episodes that entered it, fees invoiced (one invoice per
+**     phase entered), visits delivered while in it, and the effective
+**     per-visit rate (fees / visits delivered);
+**   - per month: fees invoiced and visits delivered that month;
+**   - per episode: fees against visits;
+**   - the checkpoints: decisions at each, exits, continuations with a
+**     written justification (each shown with its text);
+**   - the share of first-month decisions that reached the 50% benchmark;
+**   - median days from the start of the introductory phase to
+**     graduation.
+** A visit belongs to the phase its episode was in on its day; a visit on
+** the day of an exit or graduation belongs to the phase being left.
+*/
+#include "program.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The phase of an episode on a visit's day, as a SQL expression. */
+#define PHASE_OF_VISIT                                                     \
+  "(SELECT c.to_phase FROM p_program_phase_change c"                       \
+  " WHERE c.episode = v.episode AND c.status <> 'entered-in-error'"        \
+  " AND (c.change_date < v.visit_date OR (c.change_date = v.visit_date"    \
+  " AND c.to_phase IN ('introductory', 'first-month', 'monthly')))"        \
+  " ORDER BY c.change_date DESC, c.record DESC LIMIT 1)"
+
+static const char SQL_FEES_BY_PHASE[] =
+    "SELECT phase, count(DISTINCT episode), sum(amount), min(currency)"
+    " FROM p_program_invoice WHERE status <> 'entered-in-error'"
+    " GROUP BY phase";
+
+static const char SQL_VISITS_BY_PHASE[] =
+    "SELECT " PHASE_OF_VISIT " AS ph, count(*),"
+    " sum(v.visit_type = 'needling') FROM p_program_encounter v"
+    " WHERE v.state = 'finished' AND v.status <> 'entered-in-error'"
+    " GROUP BY ph";
+
+static const char SQL_MONTHS[] =
+    "SELECT m, sum(fees), sum(visits) FROM ("
+    " SELECT substr(date, 1, 7) AS m, amount AS fees, 0 AS visits"
+    " FROM p_program_invoice WHERE status <> 'entered-in-error'"
+    " UNION ALL SELECT substr(visit_date, 1, 7), 0, 1"
+    " FROM p_program_encounter WHERE state = 'finished'"
+    " AND status <> 'entered-in-error')"
+    " GROUP BY m ORDER BY m LIMIT 240";
+
+static const char SQL_EPISODES[] =
+    "SELECT e.record, e.patient, p.name, e.phase,"
+    " (SELECT sum(amount) FROM p_program_invoice i WHERE i.episode = e.record"
+    "  AND i.status <> 'entered-in-error'),"
+    " (SELECT count(*) FROM p_program_encounter v WHERE v.episode = e.record"
+    "  AND v.state = 'finished' AND v.status <> 'entered-in-error')"
+    " FROM p_program_episode e JOIN p_program_patient p"
+    " ON p.record = e.patient"
+    " WHERE e.phase IS NOT NULL AND e.status <> 'entered-in-error'"
+    " ORDER BY p.name, e.record LIMIT 500";
+
+static const char SQL_DECISIONS[] =
+    "SELECT from_phase, to_phase, benchmark_met, count(*),"
+    " sum(justification IS NOT NULL AND justification <> '')"
+    " FROM p_program_phase_change WHERE status <> 'entered-in-error'"
+    " AND from_phase IN ('introductory', 'first-month', 'monthly')"
+    " GROUP BY from_phase, to_phase, benchmark_met"
+    " ORDER BY CASE from_phase WHEN 'introductory' THEN 1"
+    " WHEN 'first-month' THEN 2 ELSE 3 END, to_phase = 'exited',"
+    " benchmark_met DESC";
+
+static const char SQL_JUSTIFIED[] =
+    "SELECT c.patient, c.episode, p.name, c.change_date, c.improvement,"
+    " c.justification FROM p_program_phase_change c"
+    " JOIN p_program_patient p ON p.record = c.patient"
+    " WHERE c.status <> 'entered-in-error' AND c.to_phase = 'monthly'"
+    " AND c.benchmark_met <> 'yes' ORDER BY c.change_date LIMIT 200";
+
+static const char SQL_GRAD_DAYS[] =
+    "SELECT days FROM p_program_graduation WHERE status <> 'entered-in-error'"
+    " ORDER BY days";
+
+static const char *money(cairn_req *req, double v) {
+  return cairn_req_printf(req, "%.2f", v);
+}
+
+#define STEP_OR_FAIL(st)                                                   \
+  do {                                                                     \
+    if ((st) == NULL) return err.code ? err.code : CAIRN_EDB;              \
+  } while (0)
+
+int program_page_economics(cairn_req *req) {
+  static const char *const paid[] = {"introductory", "first-month",
+                                     "monthly"};
+  cairn_error err = {0, "", ""};
+  cairn_doc *doc = cairn_doc_new(req, NULL, "economics");
+  const program_def *cur = program_def_current();
+  cairn_stmt *st;
+  double fees[3] = {0, 0, 0};
+  long long entered[3] = {0, 0, 0}, visits[3] = {0, 0, 0},
+            needling[3] = {0, 0, 0}, outside = 0;
+  long long fm_total = 0, fm_met = 0, n_grad = 0, cap = 64;
+  long long *days;
+  int rc, k;
+
+  cairn_doc_attr(doc, "currency", cur->currency);
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
+
+  st = cairn_sql_prepare(req, SQL_FEES_BY_PHASE, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    for (k = 0; k < 3; k++) {
+      if (strcmp(cairn_sql_text(st, 0), paid[k]) == 0) {
+        entered[k] = cairn_sql_int(st, 1);
+        fees[k] = cairn_sql_real(st, 2);
+      }
+    }
+  }
+  if (rc < 0) return CAIRN_EDB;
+  st = cairn_sql_prepare(req, SQL_VISITS_BY_PHASE, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    int found = 0;
+    for (k = 0; k < 3; k++) {
+      if (strcmp(cairn_sql_text(st, 0), paid[k]) == 0) {
+        visits[k] = cairn_sql_int(st, 1);
+        needling[k] = cairn_sql_int(st, 2);
+        found = 1;
+      }
+    }
+    if (!found) outside += cairn_sql_int(st, 1);
+  }
+  if (rc < 0) return CAIRN_EDB;
+  for (k = 0; k < 3; k++) {
+    cairn_doc_open(doc, "phase");
+    cairn_doc_attr(doc, "id", paid[k]);
+    cairn_doc_attr(doc, "name", program_phase_label((program_phase)(k + 1)));
+    cairn_doc_attr(doc, "entered", program_fmt_int(req, entered[k]));
+    cairn_doc_attr(doc, "fees", money(req, fees[k]));
+    cairn_doc_attr(doc, "visits", program_fmt_int(req, visits[k]));
+    cairn_doc_attr(doc, "needling", program_fmt_int(req, needling[k]));
+    if (visits[k] > 0)
+      cairn_doc_attr(doc, "per-visit", money(req, fees[k] / visits[k]));
+    cairn_doc_close(doc);
+  }
+  if (outside > 0)
+    cairn_doc_attr(doc, "visits-outside-phases", program_fmt_int(req, outside));
+
+  st = cairn_sql_prepare(req, SQL_MONTHS, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    double f = cairn_sql_real(st, 1);
+    long long v = cairn_sql_int(st, 2);
+    cairn_doc_open(doc, "month");
+    cairn_doc_attr(doc, "month", cairn_sql_text(st, 0));
+    cairn_doc_attr(doc, "fees", money(req, f));
+    cairn_doc_attr(doc, "visits", program_fmt_int(req, v));
+    if (v > 0) cairn_doc_attr(doc, "per-visit", money(req, f / v));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+
+  st = cairn_sql_prepare(req, SQL_EPISODES, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    double f = cairn_sql_real(st, 4);
+    long long v = cairn_sql_int(st, 5);
+    cairn_doc_open(doc, "episode");
+    cairn_doc_attr(doc, "href", cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld", cairn_sql_int(st, 1),
+        cairn_sql_int(st, 0)));
+    cairn_doc_attr(doc, "name", cairn_sql_text(st, 2));
+    cairn_doc_attr(doc, "phase", cairn_sql_text(st, 3));
+    cairn_doc_attr(doc, "fees", money(req, f));
+    cairn_doc_attr(doc, "visits", program_fmt_int(req, v));
+    if (v > 0) cairn_doc_attr(doc, "per-visit", money(req, f / v));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+
+  st = cairn_sql_prepare(req, SQL_DECISIONS, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    const char *from = cairn_sql_text(st, 0), *met = cairn_sql_text(st, 2);
+    long long n = cairn_sql_int(st, 3);
+    cairn_doc_open(doc, "decision");
+    cairn_doc_attr(doc, "from", from);
+    cairn_doc_attr(doc, "to", cairn_sql_text(st, 1));
+    if (met[0]) cairn_doc_attr(doc, "threshold-met", met);
+    cairn_doc_attr(doc, "count", program_fmt_int(req, n));
+    cairn_doc_attr(doc, "justified", program_fmt_int(req, cairn_sql_int(st, 4)));
+    cairn_doc_close(doc);
+    if (strcmp(from, "first-month") == 0) {
+      fm_total += n;
+      if (strcmp(met, "yes") == 0) fm_met += n;
+    }
+  }
+  if (rc < 0) return CAIRN_EDB;
+  cairn_doc_open(doc, "benchmark");
+  cairn_doc_attr(doc, "decisions", program_fmt_int(req, fm_total));
+  cairn_doc_attr(doc, "reached", program_fmt_int(req, fm_met));
+  if (fm_total > 0)
+    cairn_doc_attr(doc, "share", program_fmt(req, (double)fm_met / fm_total, 4));
+  cairn_doc_close(doc);
+
+  st = cairn_sql_prepare(req, SQL_JUSTIFIED, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    cairn_doc_open(doc, "justification");
+    cairn_doc_attr(doc, "href", cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld", cairn_sql_int(st, 0),
+        cairn_sql_int(st, 1)));
+    cairn_doc_attr(doc, "name", cairn_sql_text(st, 2));
+    cairn_doc_attr(doc, "date", cairn_sql_text(st, 3));
+    if (!cairn_sql_is_null(st, 4))
+      cairn_doc_attr(doc, "improvement", program_fmt(req, cairn_sql_real(st, 4), 4));
+    cairn_doc_text(doc, "text", cairn_sql_text(st, 5));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+
+  days = cairn_req_alloc(req, sizeof *days * (size_t)cap);
+  st = cairn_sql_prepare(req, SQL_GRAD_DAYS, &err);
+  STEP_OR_FAIL(st);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    if (n_grad == cap) {
+      long long *bigger = cairn_req_alloc(req, sizeof *days * (size_t)cap * 2);
+      memcpy(bigger, days, sizeof *days * (size_t)cap);
+      days = bigger;
+      cap *= 2;
+    }
+    days[n_grad++] = cairn_sql_int(st, 0);
+  }
+  if (rc < 0) return CAIRN_EDB;
+  cairn_doc_open(doc, "graduation");
+  cairn_doc_attr(doc, "count", program_fmt_int(req, n_grad));
+  if (n_grad > 0) {
+    double med = n_grad % 2 ? (double)days[n_grad / 2]
+                            : (days[n_grad / 2 - 1] + days[n_grad / 2]) / 2.0;
+    cairn_doc_attr(doc, "median-days", program_fmt(req, med, 1));
+  }
+  cairn_doc_close(doc);
+  return cairn_respond_view(req, doc, "program/economics", 200);
+}

@@ -1,0 +1,346 @@
+/*
+** enrol.c -- a new patient, and enrolment in the care program: an
+** EpisodeOfCare in phase "enrolled" under the current program definition,
+** with its primary measure (which drives the checkpoints) and the
+** patient's own PSFS activities and goals.  The intake plugin (issue 5)
+** will enrol through the same record; these pages let a clinic run the
+** program without it.
+*/
+#include "program.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+static const char *const GENDERS[] = {"female", "male", "other", "unknown",
+                                      NULL};
+
+static int render_patient_form(cairn_req *req, const pform *f, int status) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "form-page");
+  cairn_doc_attr(doc, "title", "New patient");
+  pform_doc_open(doc, f, "/patients", "Create the patient");
+  pform_field(doc, "identifier", "Identifier (chart number)", "text", 1,
+              "Letters, digits and . _ : / -");
+  cairn_doc_close(doc);
+  pform_field(doc, "name", "Name", "text", 1, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "gender", "Gender", "select", 0, NULL);
+  pform_option(doc, "", "Not recorded");
+  pform_option(doc, "female", "Female");
+  pform_option(doc, "male", "Male");
+  pform_option(doc, "other", "Other");
+  pform_option(doc, "unknown", "Unknown");
+  cairn_doc_close(doc);
+  pform_field(doc, "birthDate", "Birth date", "date", 0, "YYYY-MM-DD");
+  cairn_doc_close(doc);
+  cairn_doc_close(doc);
+  return cairn_respond_view(req, doc, "program/form", status);
+}
+
+int program_page_patient_new(cairn_req *req) {
+  pform f;
+  pform_init(&f, "patient");
+  return render_patient_form(req, &f, 200);
+}
+
+/* An identifier as program.xsd's IdentifierValue. */
+static int identifier_ok(const char *s) {
+  size_t n = strlen(s), i;
+  if (n < 1 || n > 64) return 0;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+             (c >= '0' && c <= '9');
+    if (i > 0) ok = ok || strchr("._:/-", c) != NULL;
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+int program_post_patient(cairn_req *req) {
+  static const char *const fields[] = {"identifier", "name", "gender",
+                                       "birthDate", NULL};
+  cairn_error err = {0, "", ""};
+  pform f;
+  long long id;
+  int rc;
+
+  if (program_req_is_xml(req)) {
+    struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_PATIENT, &err);
+    if (x == NULL) {
+      if (err.code == 0) err.code = CAIRN_EINVAL;
+      return program_fail_page(req, &err, 400);
+    }
+    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0,
+                             cairn_doc_from_xml(req, x), &id, &err);
+    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+    return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
+                                                        id));
+  }
+  if (strcmp(cairn_req_content_type(req),
+             "application/x-www-form-urlencoded") != 0)
+    return program_unsupported(req);
+  pform_init(&f, "patient");
+  pform_read(req, &f, fields);
+  if (!identifier_ok(pform_get(&f, "identifier")))
+    pform_error(&f, "identifier", "Enter the identifier: 1-64 letters, "
+                                  "digits and . _ : / - (not first).");
+  if (pform_get(&f, "name")[0] == '\0')
+    pform_error(&f, "name", "Enter the patient's name.");
+  else if (program_utf8_chars(pform_get(&f, "name")) > 200)
+    pform_error(&f, "name", "At most 200 characters.");
+  pform_choice(&f, "gender", GENDERS, 0, "Choose from the list.");
+  pform_date(req, &f, "birthDate", 0, 0);
+  if (f.n_err) return render_patient_form(req, &f, 422);
+  {
+    xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)"Patient", NULL);
+    xmlNsPtr ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
+    cairn_doc *body;
+    xmlSetNs(r, ns);
+    xmlDocSetRootElement(x, r);
+    xmlNewTextChild(r, ns, (const xmlChar *)"identifier",
+                    (const xmlChar *)pform_get(&f, "identifier"));
+    xmlNewTextChild(r, ns, (const xmlChar *)"name",
+                    (const xmlChar *)pform_get(&f, "name"));
+    if (pform_get(&f, "gender")[0])
+      xmlNewTextChild(r, ns, (const xmlChar *)"gender",
+                      (const xmlChar *)pform_get(&f, "gender"));
+    if (pform_get(&f, "birthDate")[0])
+      xmlNewTextChild(r, ns, (const xmlChar *)"birthDate",
+                      (const xmlChar *)pform_get(&f, "birthDate"));
+    body = cairn_doc_from_xml(req, x);
+    xmlFreeDoc(x);
+    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0, body, &id, &err);
+  }
+  if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
+    pform_host_error(req, &f, &err);
+    return render_patient_form(req, &f, 422);
+  }
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
+                                                      id));
+}
+
+/* --------------------------------------------------------- enrolment */
+
+static const char *const ENROL_FIELDS[] = {
+  "cohort", "periodStart", "primaryInstrument", "a1", "a2", "a3", "a4",
+  "a5", "goal1", "goal2", "goal3", "goal4", "goal5", NULL};
+
+/* An instrument can drive checkpoints when improvement from a baseline
+** means something: every one but an impression of change (PGIC). */
+static int can_be_primary(const instr_def *d) {
+  return d && strcmp(d->id, "pgic") != 0;
+}
+
+static int render_enrol(cairn_req *req, const program_patient *p,
+                        const pform *f, int status) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "form-page");
+  const program_def *d = program_def_current();
+  size_t i;
+  cairn_doc_attr(doc, "title", "Enrol in the care program");
+  cairn_doc_attr(doc, "intro",
+                 cairn_req_printf(req, "The episode begins under program "
+                                       "definition version %d (%s) and keeps "
+                                       "its terms.", d->version, d->name));
+  program_doc_patient(doc, p);
+  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes",
+                                          p->id), "Enrol");
+  pform_field(doc, "cohort", "Cohort (reports group by it)", "text", 1, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "periodStart", "Enrolment date", "date", 1, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "primaryInstrument", "Primary measure (drives the "
+              "checkpoints and the 50% benchmark)", "select", 1, NULL);
+  for (i = 0; i < program_instruments->n; i++) {
+    const instr_def *x = &program_instruments->defs[i];
+    if (can_be_primary(x)) pform_option(doc, x->id, x->name);
+  }
+  cairn_doc_close(doc);
+  for (i = 1; i <= 5; i++) {
+    pform_field(doc, cairn_req_printf(req, "a%zu", i),
+                cairn_req_printf(req, "PSFS activity %zu (in the patient's "
+                                      "words)", i),
+                "text", 0, i == 1 ? "Activities pain took away: 3 to 5" : NULL);
+    cairn_doc_close(doc);
+    pform_field(doc, cairn_req_printf(req, "goal%zu", i),
+                cairn_req_printf(req, "Goal for activity %zu (0-10, PSFS "
+                                      "version 1 scale)", i),
+                "text", 0, NULL);
+    cairn_doc_close(doc);
+  }
+  cairn_doc_close(doc);
+  return cairn_respond_view(req, doc, "program/form", status);
+}
+
+int program_page_enrol(cairn_req *req) {
+  program_patient p;
+  cairn_error err = {0, "", ""};
+  pform f;
+  int rc = program_patient_load(req, &p, &err);
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  if (rc != CAIRN_OK) return rc;
+  pform_init(&f, "enrol");
+  pform_set(&f, "cohort", "program");
+  pform_set(&f, "periodStart", cairn_req_today(req));
+  return render_enrol(req, &p, &f, 200);
+}
+
+/* The XML API: an EpisodeOfCare in phase enrolled; the definition version
+** is the current one unless a known one is named. */
+static int post_episode_xml(cairn_req *req, const program_patient *p) {
+  cairn_error err = {0, "", ""};
+  struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_EPISODE, &err);
+  xmlNodePtr root, c, phase = NULL, ver = NULL;
+  long long id;
+  int rc;
+  if (x == NULL) {
+    if (err.code == 0) err.code = CAIRN_EINVAL;
+    return program_fail_page(req, &err, 400);
+  }
+  root = xmlDocGetRootElement(x);
+  for (c = root->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    if (strcmp((const char *)c->name, "phase") == 0) phase = c;
+    if (strcmp((const char *)c->name, "definitionVersion") == 0) ver = c;
+  }
+  if (phase == NULL) {
+    return program_error_page(req, 422, "phase",
+                              "An episode of the care program starts in "
+                              "phase \"enrolled\": add <phase>enrolled"
+                              "</phase>.");
+  } else {
+    xmlChar *v = xmlNodeGetContent(phase);
+    int ok = v && strcmp((const char *)v, "enrolled") == 0;
+    xmlFree(v);
+    if (!ok)
+      return program_error_page(req, 409, "phase",
+                                "An episode starts in phase \"enrolled\"; "
+                                "later phases are reached by moves "
+                                "(PhaseChange).");
+  }
+  if (ver == NULL) {
+    xmlNodePtr n = xmlNewDocNode(x, root->ns,
+                                 (const xmlChar *)"definitionVersion",
+                                 (const xmlChar *)program_fmt_int(
+                                     req, program_def_current()->version));
+    xmlAddNextSibling(phase, n);
+  } else {
+    xmlChar *v = xmlNodeGetContent(ver);
+    int ok = v && program_def_find(atoi((const char *)v)) != NULL;
+    xmlFree(v);
+    if (!ok)
+      return program_error_page(req, 422, "definitionVersion",
+                                "There is no program definition of that "
+                                "version.");
+  }
+  {
+    xmlChar *v = NULL;
+    for (c = root->children; c; c = c->next)
+      if (c->type == XML_ELEMENT_NODE &&
+          strcmp((const char *)c->name, "primaryInstrument") == 0)
+        v = xmlNodeGetContent(c);
+    rc = v && can_be_primary(instr_find(program_instruments,
+                                        (const char *)v));
+    xmlFree(v);
+    if (!rc)
+      return program_error_page(req, 422, "primaryInstrument",
+                                "Name the primary measure (an instrument "
+                                "that has a baseline to improve from).");
+  }
+  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id,
+                           cairn_doc_from_xml(req, x), &id, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  return cairn_respond_redirect(
+      req, cairn_req_printf(req, "/patients/%lld/episodes/%lld", p->id, id));
+}
+
+int program_post_episode(cairn_req *req) {
+  program_patient p;
+  cairn_error err = {0, "", ""};
+  pform f;
+  long long id;
+  int rc, i, n_act = 0;
+  xmlDocPtr x;
+  xmlNodePtr r;
+  xmlNsPtr ns;
+  const char *cohort;
+
+  rc = program_patient_load(req, &p, &err);
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  if (rc != CAIRN_OK) return rc;
+  if (program_req_is_xml(req)) return post_episode_xml(req, &p);
+  if (strcmp(cairn_req_content_type(req),
+             "application/x-www-form-urlencoded") != 0)
+    return program_unsupported(req);
+
+  pform_init(&f, "enrol");
+  pform_read(req, &f, ENROL_FIELDS);
+  cohort = pform_get(&f, "cohort");
+  if (cohort[0] == '\0') pform_error(&f, "cohort", "Enter a cohort label.");
+  pform_date(req, &f, "periodStart", 1, 0);
+  if (!can_be_primary(instr_find(program_instruments,
+                                 pform_get(&f, "primaryInstrument"))))
+    pform_error(&f, "primaryInstrument", "Choose the primary measure.");
+  for (i = 1; i <= 5; i++) {
+    const char *a = pform_get(&f, cairn_req_printf(req, "a%d", i));
+    const char *gname = cairn_req_printf(req, "goal%d", i);
+    const char *g = pform_get(&f, gname);
+    double v;
+    if (a[0]) n_act++;
+    if (program_utf8_chars(a) > 200)
+      pform_error(&f, cairn_req_printf(req, "a%d", i),
+                  "At most 200 characters.");
+    if (g[0] && (a[0] == '\0' || instr_parse_number(g, &v) != INSTR_OK ||
+                 v < 0 || v > 10 || v * 10 != (double)(long)(v * 10)))
+      pform_error(&f, gname, a[0] ? "A goal is a score from 0 to 10 (one "
+                                    "decimal at most)."
+                                  : "Write the activity before its goal.");
+  }
+  if (n_act > 0 && n_act < 3)
+    pform_error(&f, "a1", "PSFS uses 3 to 5 activities: add more, or leave "
+                          "them all empty.");
+  if (f.n_err) return render_enrol(req, &p, &f, 422);
+
+  x = xmlNewDoc((const xmlChar *)"1.0");
+  r = xmlNewDocNode(x, NULL, (const xmlChar *)"EpisodeOfCare", NULL);
+  ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
+  xmlSetNs(r, ns);
+  xmlDocSetRootElement(x, r);
+  xmlNewTextChild(r, ns, (const xmlChar *)"status", (const xmlChar *)"active");
+  xmlNewTextChild(r, ns, (const xmlChar *)"cohort", (const xmlChar *)cohort);
+  xmlNewTextChild(r, ns, (const xmlChar *)"periodStart",
+                  (const xmlChar *)pform_get(&f, "periodStart"));
+  xmlNewTextChild(r, ns, (const xmlChar *)"primaryInstrument",
+                  (const xmlChar *)pform_get(&f, "primaryInstrument"));
+  xmlNewTextChild(r, ns, (const xmlChar *)"phase", (const xmlChar *)"enrolled");
+  xmlNewTextChild(r, ns, (const xmlChar *)"definitionVersion",
+                  (const xmlChar *)program_fmt_int(
+                      req, program_def_current()->version));
+  for (i = 1; i <= 5; i++) {
+    const char *a = pform_get(&f, cairn_req_printf(req, "a%d", i));
+    const char *g = pform_get(&f, cairn_req_printf(req, "goal%d", i));
+    xmlNodePtr n;
+    if (a[0] == '\0') continue;
+    n = xmlNewTextChild(r, ns, (const xmlChar *)"activity", (const xmlChar *)a);
+    xmlSetProp(n, (const xmlChar *)"item",
+               (const xmlChar *)cairn_req_printf(req, "a%d", i));
+    if (g[0]) xmlSetProp(n, (const xmlChar *)"goal", (const xmlChar *)g);
+  }
+  {
+    cairn_doc *body = cairn_doc_from_xml(req, x);
+    xmlFreeDoc(x);
+    rc = cairn_record_create(req, PROGRAM_T_EPISODE, p.id, body, &id, &err);
+  }
+  if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
+    pform_host_error(req, &f, &err);
+    return render_enrol(req, &p, &f, 422);
+  }
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  return cairn_respond_redirect(
+      req, cairn_req_printf(req, "/patients/%lld/episodes/%lld", p.id, id));
+}

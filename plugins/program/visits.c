@@ -1,0 +1,323 @@
+/*
+** visits.c -- what happens between checkpoints: visits (program:Encounter)
+** and flares (program:Flare).  Their check hooks (every write path), the
+** POSTs that record them (form or XML), the end of a flare (a new
+** version), and the week view of the schedule (GET /schedule?week=).
+** A delivered ("finished") visit cannot be after today; a scheduled
+** ("planned") one may be.  A flare cannot start or end after today, or
+** end before it starts.
+*/
+#include "program.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+/* Visits one week view lists: a busy clinic's week, with room. */
+#define WEEK_VISITS_MAX 500
+
+static const char SQL_EPISODE_EXISTS[] =
+    "SELECT phase FROM p_program_episode WHERE record = :id"
+    " AND status <> 'entered-in-error'";
+
+/* The value of the record element `name` (first child), arena. */
+static const char *elem(cairn_req *req, xmlDocPtr body, const char *name) {
+  xmlNode *c;
+  for (c = xmlDocGetRootElement(body)->children; c; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE &&
+        strcmp((const char *)c->name, name) == 0) {
+      xmlChar *v = xmlNodeGetContent(c);
+      const char *s = cairn_req_strdup(req, v ? (const char *)v : "");
+      xmlFree(v);
+      return s;
+    }
+  }
+  return "";
+}
+
+/* The episode named in a body exists and is run as the program. */
+static int episode_ok(cairn_req *req, const char *id, cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_EPISODE_EXISTS, err);
+  int rc;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, ":id", strtoll(id, NULL, 10));
+  rc = cairn_sql_step(st);
+  if (rc < 0) return program_fail(err, CAIRN_EDB, NULL, "episode query");
+  if (rc == 0)
+    return program_fail(err, CAIRN_EINVAL, "episode",
+                        "There is no episode %s.", id);
+  return CAIRN_OK;
+}
+
+int program_check_encounter(cairn_req *req, struct _xmlDoc *body,
+                            cairn_error *err) {
+  const char *today = cairn_req_today(req);
+  int rc = episode_ok(req, elem(req, body, "episode"), err);
+  if (rc != CAIRN_OK) return rc;
+  if (strcmp(elem(req, body, "state"), "finished") == 0 && today &&
+      strcmp(elem(req, body, "date"), today) > 0)
+    return program_fail(err, CAIRN_EINVAL, "date",
+                        "A delivered visit cannot be after today (%s); "
+                        "schedule it instead.", today);
+  return CAIRN_OK;
+}
+
+int program_check_flare(cairn_req *req, struct _xmlDoc *body,
+                        cairn_error *err) {
+  const char *today = cairn_req_today(req);
+  const char *start = elem(req, body, "start"), *end = elem(req, body, "end");
+  int rc = episode_ok(req, elem(req, body, "episode"), err);
+  if (rc != CAIRN_OK) return rc;
+  if (today && strcmp(start, today) > 0)
+    return program_fail(err, CAIRN_EINVAL, "start",
+                        "A flare cannot start after today (%s).", today);
+  if (end[0] && strcmp(end, start) < 0)
+    return program_fail(err, CAIRN_EINVAL, "end",
+                        "The flare cannot end (%s) before it starts (%s).",
+                        end, start);
+  if (end[0] && today && strcmp(end, today) > 0)
+    return program_fail(err, CAIRN_EINVAL, "end",
+                        "The end cannot be after today (%s).", today);
+  return CAIRN_OK;
+}
+
+static const char *const VISIT_FIELDS[] = {"date", "type", "state", "notes",
+                                           NULL};
+static const char *const VISIT_TYPES[] = {"needling", "herbal-review",
+                                          "exercise", "other", NULL};
+static const char *const VISIT_STATES[] = {"planned", "finished",
+                                           "cancelled", NULL};
+
+/* Shared by the visit and flare POSTs: load patient and episode, take an
+** XML record of `type` for this episode, or hand back the form. */
+static int post_common(cairn_req *req, const char *type, program_patient *p,
+                       program_episode *e, int *done) {
+  cairn_error err = {0, "", ""};
+  int rc = program_patient_load(req, p, &err);
+  *done = 1;
+  if (rc == CAIRN_OK) rc = program_episode_of_route(req, p, e, &err);
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  if (rc != CAIRN_OK) return rc;
+  if (e->phase == PHASE_NONE)
+    return program_error_page(req, 409, "episode",
+                              "This episode is not run as the care program.");
+  if (program_req_is_xml(req)) {
+    struct _xmlDoc *x = cairn_req_body_record(req, type, &err);
+    long long id;
+    if (x == NULL) {
+      if (err.code == 0) err.code = CAIRN_EINVAL;
+      return program_fail_page(req, &err, 400);
+    }
+    if (strtoll(elem(req, x, "episode"), NULL, 10) != e->id)
+      return program_error_page(req, 422, "episode",
+                                "The episode in the body is not the episode "
+                                "of the URL.");
+    rc = cairn_record_create(req, type, p->id, cairn_doc_from_xml(req, x),
+                             &id, &err);
+    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+    return cairn_respond_redirect(req, cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld", p->id, e->id));
+  }
+  if (strcmp(cairn_req_content_type(req),
+             "application/x-www-form-urlencoded") != 0)
+    return program_unsupported(req);
+  *done = 0;
+  return 0;
+}
+
+/* Create `type` from pairs; on refusal re-render the episode page. */
+static int create_or_rerender(cairn_req *req, const char *type,
+                              const char *root, const char *const *pairs,
+                              const program_patient *p,
+                              const program_episode *e, pform *f) {
+  cairn_error err = {0, "", ""};
+  long long id;
+  int rc;
+  if (f->n_err) return program_render_episode(req, p, e, f, 422);
+  rc = cairn_record_create(req, type, p->id, program_body(req, root, pairs),
+                           &id, &err);
+  if (rc == CAIRN_OK)
+    return cairn_respond_redirect(req, cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld", p->id, e->id));
+  if (rc != CAIRN_EINVAL && rc != CAIRN_ELIMIT)
+    return program_fail_page(req, &err, 422);
+  pform_host_error(req, f, &err);
+  return program_render_episode(req, p, e, f, 422);
+}
+
+int program_post_visit(cairn_req *req) {
+  program_patient p;
+  program_episode *e = cairn_req_alloc(req, sizeof *e);
+  pform f;
+  int done, rc = post_common(req, PROGRAM_T_ENCOUNTER, &p, e, &done);
+  if (done) return rc;
+  pform_init(&f, "visit");
+  pform_read(req, &f, VISIT_FIELDS);
+  pform_choice(&f, "type", VISIT_TYPES, 1, "Choose the type of visit.");
+  pform_choice(&f, "state", VISIT_STATES, 1, "Choose delivered, scheduled "
+                                             "or cancelled.");
+  pform_date(req, &f, "date", 1, strcmp(pform_get(&f, "state"),
+                                        "finished") != 0);
+  {
+    const char *pairs[] = {
+      "episode", program_fmt_int(req, e->id), "date", pform_get(&f, "date"),
+      "type", pform_get(&f, "type"), "state", pform_get(&f, "state"),
+      "notes", pform_get(&f, "notes"), NULL, NULL};
+    return create_or_rerender(req, PROGRAM_T_ENCOUNTER, "Encounter", pairs,
+                              &p, e, &f);
+  }
+}
+
+static const char *const FLARE_FIELDS[] = {"start", "end", "severity",
+                                           "trigger", "response", NULL};
+static const char *const SEVERITIES[] = {"mild", "moderate", "severe", NULL};
+
+int program_post_flare(cairn_req *req) {
+  program_patient p;
+  program_episode *e = cairn_req_alloc(req, sizeof *e);
+  pform f;
+  int done, rc = post_common(req, PROGRAM_T_FLARE, &p, e, &done);
+  if (done) return rc;
+  pform_init(&f, "flare");
+  pform_read(req, &f, FLARE_FIELDS);
+  pform_date(req, &f, "start", 1, 0);
+  pform_date(req, &f, "end", 0, 0);
+  pform_choice(&f, "severity", SEVERITIES, 1, "Choose the severity.");
+  if (program_utf8_chars(pform_get(&f, "trigger")) > 200)
+    pform_error(&f, "trigger", "At most 200 characters.");
+  {
+    const char *pairs[] = {
+      "episode", program_fmt_int(req, e->id), "start", pform_get(&f, "start"),
+      "end", pform_get(&f, "end"), "severity", pform_get(&f, "severity"),
+      "trigger", pform_get(&f, "trigger"),
+      "response", pform_get(&f, "response"), NULL, NULL};
+    return create_or_rerender(req, PROGRAM_T_FLARE, "Flare", pairs, &p, e,
+                              &f);
+  }
+}
+
+/* POST .../flares/{f}/end: a new version of the flare with its end. */
+int program_post_flare_end(cairn_req *req) {
+  static const char *const fields[] = {"end", "response", NULL};
+  program_patient p;
+  program_episode *e = cairn_req_alloc(req, sizeof *e);
+  cairn_error err = {0, "", ""};
+  const cairn_record *rec;
+  const char *fid = cairn_req_param(req, "flare");
+  long long id = fid ? strtoll(fid, NULL, 10) : 0;
+  pform f;
+  int rc = program_patient_load(req, &p, &err);
+  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
+  if (rc == CAIRN_OK)
+    rc = cairn_record_get_for_patient(req, p.id, id, &rec, &err);
+  if (rc == CAIRN_OK &&
+      (strcmp(cairn_record_type_name(rec), PROGRAM_T_FLARE) != 0 ||
+       strtoll(cairn_record_value(rec, "r:episode"), NULL, 10) != e->id))
+    rc = program_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  if (rc != CAIRN_OK) return rc;
+  if (strcmp(cairn_req_content_type(req),
+             "application/x-www-form-urlencoded") != 0)
+    return program_unsupported(req);
+  pform_init(&f, cairn_req_printf(req, "flare-end-%lld", id));
+  pform_read(req, &f, fields);
+  if (cairn_record_value(rec, "r:end")[0])
+    return program_error_page(req, 409, "end", "This flare has already "
+                                               "ended.");
+  pform_date(req, &f, "end", 1, 0);
+  if (f.n_err == 0) {
+    const char *resp = pform_get(&f, "response");
+    const char *pairs[] = {
+      "episode", cairn_record_value(rec, "r:episode"),
+      "start", cairn_record_value(rec, "r:start"),
+      "end", pform_get(&f, "end"),
+      "severity", cairn_record_value(rec, "r:severity"),
+      "trigger", cairn_record_value(rec, "r:trigger"),
+      "response", resp[0] ? resp : cairn_record_value(rec, "r:response"),
+      NULL, NULL};
+    rc = cairn_record_revise(req, id, cairn_record_version(rec), NULL,
+                             program_body(req, "Flare", pairs), &err);
+    if (rc == CAIRN_OK)
+      return cairn_respond_redirect(req, cairn_req_printf(
+          req, "/patients/%lld/episodes/%lld", p.id, e->id));
+    if (rc != CAIRN_EINVAL) return program_fail_page(req, &err, 422);
+    pform_host_error(req, &f, &err);
+  }
+  return program_render_episode(req, &p, e, &f, 422);
+}
+
+/* ------------------------------------------------------------ week */
+
+static const char SQL_WEEK[] =
+    "SELECT v.visit_date, v.visit_type, v.state, v.episode, v.patient,"
+    " p.name, p.identifier FROM p_program_encounter v"
+    " JOIN p_program_patient p ON p.record = v.patient"
+    " WHERE v.visit_date >= :from AND v.visit_date < :to"
+    " AND v.status <> 'entered-in-error'"
+    " ORDER BY v.visit_date, p.name, v.record LIMIT 501";
+
+/*
+** GET /schedule?week=YYYY-MM-DD  ->  view program/schedule
+**   <schedule week= prev= next= today=>
+**     <day date= weekday=><visit date= type= state= patient= name=
+**          identifier= href=/>*</day>*7
+**   </schedule>
+** The week runs Monday to Sunday and contains the given date (today when
+** absent).  A date that is not a real date is 400.
+*/
+int program_page_schedule(cairn_req *req) {
+  static const char *const wd[] = {"Monday", "Tuesday", "Wednesday",
+                                   "Thursday", "Friday", "Saturday", "Sunday"};
+  const char *q = cairn_req_query(req, "week");
+  cairn_error err = {0, "", ""};
+  cairn_doc *doc;
+  cairn_stmt *st;
+  long day, monday;
+  int rc, k, n = 0;
+  if (q == NULL || q[0] == '\0') q = cairn_req_today(req);
+  if (!program_date_parse(q, &day))
+    return program_error_page(req, 400, "week", "Give the week as a date, "
+                                                "YYYY-MM-DD.");
+  /* 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays. */
+  monday = day - (((day + 3) % 7) + 7) % 7;
+  doc = cairn_doc_new(req, NULL, "schedule");
+  cairn_doc_attr(doc, "week", program_date_of(req, monday));
+  cairn_doc_attr(doc, "prev", program_date_of(req, monday - 7));
+  cairn_doc_attr(doc, "next", program_date_of(req, monday + 7));
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
+  st = cairn_sql_prepare(req, SQL_WEEK, &err);
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  cairn_sql_bind_text(st, ":from", program_date_of(req, monday));
+  cairn_sql_bind_text(st, ":to", program_date_of(req, monday + 7));
+  rc = cairn_sql_step(st);
+  for (k = 0; k < 7; k++) {
+    const char *date = program_date_of(req, monday + k);
+    cairn_doc_open(doc, "day");
+    cairn_doc_attr(doc, "date", date);
+    cairn_doc_attr(doc, "weekday", wd[k]);
+    while (rc == 1 && strcmp(cairn_sql_text(st, 0), date) == 0) {
+      if (++n > WEEK_VISITS_MAX) {
+        rc = 0;
+        break;
+      }
+      cairn_doc_open(doc, "visit");
+      cairn_doc_attr(doc, "type", cairn_sql_text(st, 1));
+      cairn_doc_attr(doc, "state", cairn_sql_text(st, 2));
+      cairn_doc_attr(doc, "name", cairn_sql_text(st, 5));
+      cairn_doc_attr(doc, "identifier", cairn_sql_text(st, 6));
+      cairn_doc_attr(doc, "href",
+                     cairn_req_printf(req, "/patients/%lld/episodes/%lld",
+                                      cairn_sql_int(st, 4),
+                                      cairn_sql_int(st, 3)));
+      cairn_doc_close(doc);
+      rc = cairn_sql_step(st);
+    }
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+  if (n > WEEK_VISITS_MAX) cairn_doc_attr(doc, "truncated", "yes");
+  return cairn_respond_view(req, doc, "program/schedule", 200);
+}

@@ -1,0 +1,238 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  program/episode.xsl - one episode of the care program
+  (GET /patients/{p}/episodes/{e}; plugins/program/episode_page.c).
+
+  View document:
+    <episode-page today= checkpoint=? graduation=?>
+      <problem>message</problem>*   (a refused move of an ended episode)
+      <patient .../>
+      <episode id= phase= phase-label= period-start= definition-version= ...>
+        <activity item= goal= text=/>*  <move .../>*
+      </episode>
+      <definition ...>...</definition>
+      <phase-visits phase= name= planned= fee= start=? end=? needling=?
+                    delivered=? scheduled=?/>*3
+      <visit id= date= type= state= notes=?/>*
+      <flare id= start= end=? severity= trigger=?><form/>?</flare>*
+      <taper current=?><week start= recommended= actual= why=/>*</taper>?
+      <form id="move|exit|visit|flare" .../>*
+    </episode-page>
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="../layout.xsl"/>
+  <xsl:include href="form-lib.xsl"/>
+
+  <xsl:template match="episode-page" mode="title">
+    <xsl:if test=".//form/error">Not saved: </xsl:if>
+    <xsl:value-of select="patient/@name"/>
+    <xsl:text> · </xsl:text>
+    <xsl:value-of select="episode/@phase-label"/>
+  </xsl:template>
+
+  <xsl:template match="episode-page" mode="content">
+    <xsl:variable name="cur" select="/episode-page/definition/@currency"/>
+    <div class="page-head">
+      <div>
+        <p class="muted small">
+          <a href="/patients">Patients</a>
+          <xsl:text> / </xsl:text>
+          <a href="{patient/@href}"><xsl:value-of select="patient/@name"/></a>
+          <xsl:text> /</xsl:text>
+        </p>
+        <h1>
+          <xsl:value-of select="patient/@name"/>
+          <xsl:text>: </xsl:text>
+          <span class="badge phase-{episode/@phase}"><xsl:value-of select="episode/@phase-label"/></span>
+        </h1>
+        <p class="muted">
+          <xsl:text>Episode </xsl:text><xsl:value-of select="episode/@id"/>
+          <xsl:text> · primary measure </xsl:text><xsl:value-of select="episode/@primary-instrument"/>
+          <xsl:if test="episode/@definition-version">
+            <xsl:text> · program definition version </xsl:text>
+            <xsl:value-of select="episode/@definition-version"/>
+          </xsl:if>
+        </p>
+      </div>
+      <p class="actions no-print">
+        <a class="button" href="{patient/@href}">Chart</a>
+        <xsl:text> </xsl:text>
+        <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        <xsl:if test="@checkpoint">
+          <xsl:text> </xsl:text>
+          <a class="button" href="{@checkpoint}">Checkpoint decision</a>
+        </xsl:if>
+        <xsl:if test="@graduation">
+          <xsl:text> </xsl:text>
+          <a class="button" href="{@graduation}">Graduation summary</a>
+        </xsl:if>
+      </p>
+    </div>
+
+    <xsl:if test="problem">
+      <div class="error-summary" role="alert">
+        <h2>Not done</h2>
+        <ul><xsl:for-each select="problem"><li><xsl:value-of select="."/></li></xsl:for-each></ul>
+      </div>
+    </xsl:if>
+    <h2>Path through the program</h2>
+    <xsl:apply-templates select="episode" mode="path"/>
+
+    <xsl:if test="episode/activity">
+      <h2>The patient's activities (PSFS)</h2>
+      <ul>
+        <xsl:for-each select="episode/activity">
+          <li><xsl:value-of select="@text"/>
+            <xsl:if test="@goal"><span class="muted"> · goal <xsl:value-of select="@goal"/>/10</span></xsl:if>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </xsl:if>
+
+    <xsl:for-each select="form[@id = 'move']">
+      <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
+    </xsl:for-each>
+
+    <xsl:if test="phase-visits">
+      <h2>Visits delivered against planned</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Phase</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col" class="num">Needling plan</th>
+              <th scope="col" class="num">Needling done</th>
+              <th scope="col" class="num">All visits</th>
+              <th scope="col" class="num">Scheduled</th>
+              <th scope="col" class="num">Fee <xsl:value-of select="$cur"/></th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="phase-visits">
+              <tr>
+                <th scope="row"><xsl:value-of select="@name"/></th>
+                <td><xsl:value-of select="@start"/></td>
+                <td><xsl:value-of select="@end"/></td>
+                <td class="num"><xsl:value-of select="@planned"/></td>
+                <td class="num"><xsl:value-of select="@needling"/></td>
+                <td class="num"><xsl:value-of select="@delivered"/></td>
+                <td class="num"><xsl:value-of select="@scheduled"/></td>
+                <td class="num"><xsl:value-of select="@fee"/></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </div>
+    </xsl:if>
+
+    <xsl:if test="taper">
+      <h2>Taper: recommended against actual visits a week</h2>
+      <p>
+        <xsl:text>Recommended now: </xsl:text>
+        <strong><xsl:value-of select="taper/@current"/> a week</strong>
+        <span class="muted"> (from the data: gains held over the last two weeks and no flare in the last seven days steps down; a flare holds, a severe one steps back)</span>
+      </p>
+      <div class="table-wrap">
+        <table class="small">
+          <thead>
+            <tr>
+              <th scope="col">Week from</th>
+              <th scope="col" class="num">Recommended</th>
+              <th scope="col" class="num">Actual</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="taper/week">
+              <tr>
+                <th scope="row"><xsl:value-of select="@start"/></th>
+                <td class="num"><xsl:value-of select="@recommended"/></td>
+                <td class="num">
+                  <xsl:value-of select="@actual"/>
+                  <xsl:if test="number(@actual) &gt; number(@recommended)"><span class="muted"> (more)</span></xsl:if>
+                </td>
+                <td><xsl:value-of select="@why"/></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </div>
+    </xsl:if>
+
+    <h2>Flares</h2>
+    <xsl:choose>
+      <xsl:when test="flare">
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Ended</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Suspected trigger</th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="flare">
+                <tr>
+                  <th scope="row"><xsl:value-of select="@start"/></th>
+                  <td>
+                    <xsl:choose>
+                      <xsl:when test="@end"><xsl:value-of select="@end"/></xsl:when>
+                      <xsl:otherwise>
+                        <span class="badge">open</span>
+                        <xsl:apply-templates select="form" mode="form"/>
+                      </xsl:otherwise>
+                    </xsl:choose>
+                  </td>
+                  <td><xsl:value-of select="@severity"/></td>
+                  <td><xsl:value-of select="@trigger"/></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+        <p class="muted small">Flares are expected; they slow the taper and never reset the baseline or the improvement.</p>
+      </xsl:when>
+      <xsl:otherwise><p class="muted">No flares recorded.</p></xsl:otherwise>
+    </xsl:choose>
+
+    <h2>Visits</h2>
+    <xsl:choose>
+      <xsl:when test="visit">
+        <div class="table-wrap">
+          <table class="small">
+            <thead>
+              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th></tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="visit">
+                <tr>
+                  <th scope="row"><xsl:value-of select="@date"/></th>
+                  <td><xsl:value-of select="@type"/></td>
+                  <td>
+                    <xsl:choose>
+                      <xsl:when test="@state = 'finished'">delivered</xsl:when>
+                      <xsl:when test="@state = 'planned'">scheduled</xsl:when>
+                      <xsl:otherwise><xsl:value-of select="@state"/></xsl:otherwise>
+                    </xsl:choose>
+                  </td>
+                  <td><xsl:value-of select="@notes"/></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+      </xsl:when>
+      <xsl:otherwise><p class="muted">No visits recorded.</p></xsl:otherwise>
+    </xsl:choose>
+
+    <div class="form-grid no-print">
+      <xsl:for-each select="form[@id = 'visit' or @id = 'flare' or @id = 'exit']">
+        <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+</xsl:stylesheet>

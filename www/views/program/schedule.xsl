@@ -1,0 +1,64 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  program/schedule.xsl - the week's visits (GET /schedule?week=;
+  plugins/program/visits.c).
+    <schedule week= prev= next= today= truncated=?>
+      <day date= weekday=><visit type= state= name= identifier= href=/>*</day>*7
+    </schedule>
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="../layout.xsl"/>
+  <xsl:template match="schedule" mode="title">Week of <xsl:value-of select="@week"/></xsl:template>
+  <xsl:template match="schedule" mode="content">
+    <div class="page-head">
+      <div>
+        <h1>Week of <xsl:value-of select="@week"/></h1>
+        <p class="no-print">
+          <a href="/schedule?week={@prev}">Previous week</a>
+          <xsl:text> · </xsl:text>
+          <a href="/schedule">This week</a>
+          <xsl:text> · </xsl:text>
+          <a href="/schedule?week={@next}">Next week</a>
+        </p>
+      </div>
+    </div>
+    <xsl:if test="@truncated"><p class="panel">Only the first visits of this week are shown.</p></xsl:if>
+    <div class="table-wrap">
+      <table>
+        <thead><tr><th scope="col">Day</th><th scope="col">Visits</th></tr></thead>
+        <tbody>
+          <xsl:for-each select="day">
+            <tr>
+              <th scope="row">
+                <xsl:value-of select="@weekday"/><br/>
+                <span class="small muted"><xsl:value-of select="@date"/></span>
+                <xsl:if test="@date = /schedule/@today"> <span class="badge">today</span></xsl:if>
+              </th>
+              <td>
+                <xsl:choose>
+                  <xsl:when test="visit">
+                    <ul class="plain">
+                      <xsl:for-each select="visit">
+                        <li>
+                          <a href="{@href}"><xsl:value-of select="@name"/></a>
+                          <xsl:text> · </xsl:text><xsl:value-of select="@type"/>
+                          <xsl:text> · </xsl:text>
+                          <xsl:choose>
+                            <xsl:when test="@state = 'finished'">delivered</xsl:when>
+                            <xsl:when test="@state = 'planned'">scheduled</xsl:when>
+                            <xsl:otherwise><xsl:value-of select="@state"/></xsl:otherwise>
+                          </xsl:choose>
+                        </li>
+                      </xsl:for-each>
+                    </ul>
+                  </xsl:when>
+                  <xsl:otherwise><span class="muted">none</span></xsl:otherwise>
+                </xsl:choose>
+              </td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </div>
+  </xsl:template>
+</xsl:stylesheet>
