@@ -1,0 +1,251 @@
+/*
+** intake.h -- what the intake plugin's files share (never installed).
+**
+** The plugin (PROGRAM.md, steps 0 and 1): intake.c (descriptor, record
+** types, routes, settings), content.c (the questionnaire's content and
+** the instrument items, loaded at start-up), public.c (the public
+** discovery-call request page and its spam defences), queue.c (the front
+** desk's queue: schedule the call, record its outcome), form.c (the
+** questionnaire, section by section, for staff and through a capability
+** link), review.c (the staff page of an intake: red flags, links,
+** enrolment), util.c (helpers).
+**
+** Every symbol but cairn_plugin_entry() is hidden.
+*/
+#ifndef INTAKE_INTAKE_H
+#define INTAKE_INTAKE_H
+
+#include <stddef.h>
+#include <cairn/plugin.h>
+
+#pragma GCC visibility push(hidden)
+
+CAIRN_PLUGIN_EXTERN
+
+#define INTAKE_NS "urn:cairn:intake"
+#define INTAKE_T_REQUEST "intake:DiscoveryRequest"
+#define INTAKE_T_INTAKE  "intake:Intake"
+#define INTAKE_T_SECTION "intake:Section"
+#define INTAKE_T_TASK    "intake:ReferralTask"
+
+/* The care program's record types (plugins/program, schemas/program.xsd):
+** enrolment writes through them. */
+#define PROGRAM_NS "urn:cairn:program"
+#define PROGRAM_T_PATIENT "program:Patient"
+#define PROGRAM_T_EPISODE "program:EpisodeOfCare"
+#define PROGRAM_T_OBSERVATION "program:Observation"
+#define PROGRAM_T_PHASE_CHANGE "program:PhaseChange"
+
+/* Text limits, in characters.  A name: the longest real names are far
+** below 100.  A line (contact, times, a medicine): 200, the schema's Line.
+** A few lines about the problem or a reason: 2000, the schema's Text (a
+** page of handwriting).  A goal: 120, one sentence. */
+#define INTAKE_NAME_MAX 100
+#define INTAKE_LINE_MAX 200
+#define INTAKE_TEXT_MAX 2000
+#define INTAKE_GOAL_MAX 120
+
+/* Rows the questionnaire offers (the schema's own bounds). */
+#define INTAKE_MEDS_MAX 15
+#define INTAKE_ALLERGIES_MAX 8
+#define INTAKE_GOALS_MIN 3       /* PSFS: 3 to 5 activities (Stratford 1995) */
+#define INTAKE_GOALS_MAX 5
+
+/* -------------------------------------------------------------- content */
+
+/* Bounds of data/intake-content.xml (schemas/intake-content.xsd). */
+#define INTAKE_REGIONS_MAX 32
+#define INTAKE_FLAGS_MAX 32
+#define INTAKE_SOURCES_MAX 16
+#define INTAKE_TERMS_MAX 20
+
+typedef struct intake_region {
+  char *code, *label;          /* "lower-back", "Lower back" */
+  char *measure;               /* suggested function measure, "" for none */
+} intake_region;
+
+typedef struct intake_flag {
+  char *code;                  /* "ce-saddle" */
+  char *question;              /* as the patient reads it */
+  char *concern;               /* what a positive answer may mean */
+  char *sources;               /* space-separated source ids */
+} intake_flag;
+
+typedef struct intake_source { char *id, *citation; } intake_source;
+
+/* Items of an instrument, as data/instruments.xml defines them. */
+#define INTAKE_ITEMS_MAX 32
+typedef struct intake_item {
+  char *id, *label;
+  double min, max, step;       /* step 0: any decimal */
+} intake_item;
+typedef struct intake_instrument {
+  char *id, *abbreviation, *name;
+  intake_item items[INTAKE_ITEMS_MAX];
+  size_t n_items;
+  int max_missing;
+} intake_instrument;
+
+/* The baseline measures the questionnaire can ask, in order: pain (NRS),
+** pain and interference (PEG), the patient's own activities (PSFS), and
+** one region-specific disability index (ODI for the low back, NDI for the
+** neck).  Those not defined in instruments.xml are left out. */
+#define INTAKE_BASELINE_MAX 5
+
+typedef struct intake_content {
+  intake_region regions[INTAKE_REGIONS_MAX];
+  size_t n_regions;
+  intake_flag flags[INTAKE_FLAGS_MAX];
+  size_t n_flags;
+  intake_source sources[INTAKE_SOURCES_MAX];
+  size_t n_sources;
+  char *terms_version;
+  char *terms[INTAKE_TERMS_MAX];
+  size_t n_terms;
+  intake_instrument baseline[INTAKE_BASELINE_MAX];
+  size_t n_baseline;
+  /* The care program's current definition version (the "current"
+  ** attribute of program-definition.xml), or 0 when there is no
+  ** definition: enrolment then opens a plain episode, without phase. */
+  int program_version;
+} intake_content;
+
+/* Loaded by init (content.c); read-only afterwards. */
+extern const intake_content *intake_data;
+
+/* Settings, with their defaults (intake.c). */
+typedef struct intake_settings {
+  int answer_days;             /* a request unanswered this long is flagged */
+  int link_days;               /* a patient's link lasts this long */
+  int link_uses;               /* and opens at most this often */
+  int min_seconds;             /* a public form sent faster is refused */
+  int rate_max;                /* public requests per address ... */
+  int rate_window;             /* ... per this many seconds */
+  const char *cohort;          /* the cohort label of enrolled episodes */
+} intake_settings;
+extern intake_settings intake_cfg;
+
+int intake_content_load(const char *content_path, const char *instr_path,
+                        const char *definition_path, cairn_error *err);
+void intake_content_free(void);
+const intake_instrument *intake_baseline_find(const char *id);
+const intake_flag *intake_flag_find(const char *code);
+
+/* ------------------------------------------------------------- handlers */
+int intake_page_request(cairn_req *req);       /* GET  /request-a-call */
+int intake_post_request(cairn_req *req);       /* POST /request-a-call */
+int intake_page_thanks(cairn_req *req);        /* GET  .../thanks */
+int intake_page_queue(cairn_req *req);         /* GET  /intake */
+int intake_page_request_detail(cairn_req *req);/* GET  /intake/requests/N */
+int intake_post_schedule(cairn_req *req);      /* POST .../schedule */
+int intake_post_outcome(cairn_req *req);       /* POST .../outcome */
+int intake_page_intake(cairn_req *req);        /* GET  /intake/N */
+int intake_post_link(cairn_req *req);          /* POST /intake/N/link */
+int intake_page_form(cairn_req *req);          /* GET  /intake/N/form */
+int intake_post_form(cairn_req *req);          /* POST /intake/N/form */
+int intake_post_clear(cairn_req *req);         /* POST /intake/N/clear */
+int intake_post_enrol(cairn_req *req);         /* POST /intake/N/enrol */
+int intake_post_referral(cairn_req *req);      /* POST /intake/N/referral */
+
+int intake_check_section(cairn_req *req, struct _xmlDoc *body,
+                         cairn_error *err);
+
+/* ------------------------------------------------------------ the secret */
+/* Sign and check the public form's time stamp (public.c). */
+int intake_stamp_init(void);
+
+/* -------------------------------------------------------------- helpers */
+
+int intake_fail(cairn_error *err, int code, const char *field,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The shared error view; returns status. */
+int intake_error_page(cairn_req *req, int status, const char *message);
+/* A host failure as a response (EINVAL/ELIMIT -> 422, ENOTFOUND -> 404,
+** ECONFLICT -> 409, else returned for the core's 500). */
+int intake_fail_page(cairn_req *req, const cairn_error *err);
+
+/* A form being filled: values as typed (name -> value) and messages per
+** field ("" for the whole form).  Bounded: the longest section (15
+** medicines of 4 fields, 8 allergies of 2, pregnancy, two "none" boxes)
+** has 80 fields. */
+#define INTAKE_FORM_VALUES 160
+#define INTAKE_FORM_ERRORS 64
+typedef struct intake_form {
+  const char *name[INTAKE_FORM_VALUES];
+  const char *value[INTAKE_FORM_VALUES];
+  size_t n;
+  const char *err_field[INTAKE_FORM_ERRORS];
+  const char *err_message[INTAKE_FORM_ERRORS];
+  size_t n_errors;
+} intake_form;
+
+void intake_form_set(intake_form *f, const char *name, const char *value);
+/* The value of field name, "" when absent. */
+const char *intake_form_get(const intake_form *f, const char *name);
+void intake_form_error(intake_form *f, const char *field, const char *msg);
+/* Copy the request's posted value of `name` (trimmed; "" when absent). */
+const char *intake_form_take(cairn_req *req, intake_form *f,
+                             const char *name);
+/* Add <value name=>text</value>* and <error field=>message</error>*. */
+void intake_form_doc(cairn_doc *doc, const intake_form *f);
+
+/* Check free text: non-empty when required, at most max characters,
+** valid UTF-8 with no control characters (multiline allows line breaks
+** and tabs).  Adds a message to f for field and returns 0 when bad. */
+int intake_check_text(cairn_req *req, intake_form *f, const char *field,
+                      const char *value, size_t max, int required,
+                      int multiline, const char *what);
+
+/* "YYYY-MM-DD", a real date 1900..2199: days since 1970, 1; else 0. */
+int intake_date_parse(const char *s, long *days);
+/* Days since 1970 as "YYYY-MM-DD" in the arena. */
+const char *intake_date_format(cairn_req *req, long days);
+/* A decimal of at most `decimals` decimals, no sign, no exponent. */
+int intake_number_parse(const char *s, int decimals, double *out);
+
+/* The record id in the route's parameter `name` (1-18 digits), or 0. */
+long long intake_param_id(cairn_req *req, const char *name);
+
+/* Build a record body with libxml2 (text escaped by the serializer):
+** intake_xml_new() makes <root xmlns=ns>; intake_xml_text adds a child
+** <name>text</name> (nothing for NULL or ""); intake_xml_done hands the
+** document to the host as a cairn_doc and frees it. */
+struct _xmlNode;
+struct _xmlDoc *intake_xml_new(const char *ns, const char *root);
+struct _xmlNode *intake_xml_text(struct _xmlNode *parent, const char *name,
+                                 const char *text);
+cairn_doc *intake_xml_done(cairn_req *req, struct _xmlDoc *x);
+
+/* The newest version of the section record `name` of intake `intake`:
+** its id (0 when never saved) and version. */
+int intake_section_find(cairn_req *req, long long intake, const char *name,
+                        long long *id, int *version);
+/* Load an intake record (type checked): CAIRN_ENOTFOUND for another
+** type. */
+int intake_load(cairn_req *req, long long id, const cairn_record **out,
+                cairn_error *err);
+/* 1 when the red-flag section of the intake has a "yes" or "unsure";
+** *screen_version gets the section's version (0 when not saved). */
+int intake_redflags_positive(cairn_req *req, long long intake,
+                             int *screen_version);
+
+/* The Intake record's fields as text ("" when absent), to change some
+** and store the record again (intake_fields_save revises it with the
+** record's version, so a concurrent change is a conflict). */
+typedef struct intake_fields {
+  const char *state, *opened, *request, *link_id, *link_expires, *submitted;
+  const char *cleared_screen, *cleared_by, *cleared_on, *cleared_reason;
+  const char *episode;
+} intake_fields;
+void intake_fields_load(const cairn_record *rec, intake_fields *f);
+int intake_fields_save(cairn_req *req, const cairn_record *rec,
+                       const intake_fields *f, cairn_error *err);
+/* Withdraw the intake's current link, if any (f->link_id cleared). */
+void intake_link_withdraw(cairn_req *req, intake_fields *f);
+
+/* Text of a number. */
+const char *intake_fmt_int(cairn_req *req, long long v);
+
+#pragma GCC visibility pop
+
+#endif /* INTAKE_INTAKE_H */

@@ -1,0 +1,132 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  intake/queue.xsl - the front desk's queue (GET /intake).
+
+  View document (plugins/intake/queue.c):
+    <intake-queue answer-days= role=>
+      <request id= name= received= state="new|scheduled" call=? overdue="yes"?/>*
+      <intake id= state= opened= name= sections= red-flag="yes"?/>*
+      <task id= intake= opened= name=/>*
+      <decided id= name= received= state= decided= intake=?/>*
+    </intake-queue>
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:import href="../layout.xsl"/>
+
+  <xsl:template match="intake-queue" mode="title">Intake</xsl:template>
+
+  <xsl:template match="intake-queue" mode="content">
+    <div class="page-head">
+      <div>
+        <h1>Intake</h1>
+        <p class="muted">Discovery-call requests, open intakes and referrals out.
+          Public request page: <a href="/request-a-call">/request-a-call</a></p>
+      </div>
+    </div>
+
+    <section class="panel" aria-labelledby="h-requests">
+      <h2 id="h-requests">Requests for a discovery call</h2>
+      <xsl:variable name="overdue" select="count(request[@overdue = 'yes'])"/>
+      <xsl:if test="$overdue &gt; 0">
+        <p class="flag-note" role="status">
+          <strong><xsl:value-of select="$overdue"/></strong>
+          <xsl:text> request</xsl:text><xsl:if test="$overdue != 1">s</xsl:if>
+          <xsl:text> not answered within </xsl:text>
+          <xsl:value-of select="@answer-days"/>
+          <xsl:text> days.</xsl:text>
+        </p>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="request">
+          <div class="table-wrap">
+            <table>
+              <caption class="visually-hidden">Open requests, oldest first</caption>
+              <thead><tr><th scope="col">Name</th><th scope="col">Received</th><th scope="col">State</th><th scope="col">Call</th></tr></thead>
+              <tbody>
+                <xsl:for-each select="request">
+                  <tr>
+                    <xsl:if test="@overdue = 'yes'"><xsl:attribute name="class">overdue</xsl:attribute></xsl:if>
+                    <th scope="row"><a href="/intake/requests/{@id}"><xsl:value-of select="@name"/></a></th>
+                    <td>
+                      <xsl:value-of select="@received"/>
+                      <xsl:if test="@overdue = 'yes'"><xsl:text> </xsl:text><span class="badge warn">not answered</span></xsl:if>
+                    </td>
+                    <td><xsl:value-of select="@state"/></td>
+                    <td><xsl:value-of select="translate(@call, 'T', ' ')"/></td>
+                  </tr>
+                </xsl:for-each>
+              </tbody>
+            </table>
+          </div>
+        </xsl:when>
+        <xsl:otherwise><p class="muted">No open requests.</p></xsl:otherwise>
+      </xsl:choose>
+    </section>
+
+    <section class="panel" aria-labelledby="h-intakes">
+      <h2 id="h-intakes">Open intakes</h2>
+      <xsl:choose>
+        <xsl:when test="intake">
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th scope="col">Patient</th><th scope="col">Opened</th><th scope="col">State</th><th scope="col">Sections saved</th></tr></thead>
+              <tbody>
+                <xsl:for-each select="intake">
+                  <tr>
+                    <th scope="row"><a href="/intake/{@id}"><xsl:value-of select="@name"/></a></th>
+                    <td><xsl:value-of select="@opened"/></td>
+                    <td>
+                      <xsl:value-of select="@state"/>
+                      <xsl:if test="@red-flag = 'yes'"><xsl:text> </xsl:text><span class="badge danger">red flag</span></xsl:if>
+                    </td>
+                    <td><xsl:value-of select="@sections"/> of <xsl:value-of select="/intake-queue/@sections-total"/></td>
+                  </tr>
+                </xsl:for-each>
+              </tbody>
+            </table>
+          </div>
+        </xsl:when>
+        <xsl:otherwise><p class="muted">No open intakes.</p></xsl:otherwise>
+      </xsl:choose>
+    </section>
+
+    <xsl:if test="task">
+      <section class="panel" aria-labelledby="h-tasks">
+        <h2 id="h-tasks">Referrals out to arrange</h2>
+        <ul>
+          <xsl:for-each select="task">
+            <li><a href="/intake/{@intake}"><xsl:value-of select="@name"/></a>
+              <xsl:text>: red-flag screen positive, opened </xsl:text><xsl:value-of select="@opened"/></li>
+          </xsl:for-each>
+        </ul>
+      </section>
+    </xsl:if>
+
+    <xsl:if test="decided">
+      <section class="panel" aria-labelledby="h-decided">
+        <h2 id="h-decided">Recently decided</h2>
+        <div class="table-wrap">
+          <table class="small">
+            <thead><tr><th scope="col">Name</th><th scope="col">Received</th><th scope="col">Outcome</th><th scope="col">Decided</th></tr></thead>
+            <tbody>
+              <xsl:for-each select="decided">
+                <tr>
+                  <th scope="row"><a href="/intake/requests/{@id}"><xsl:value-of select="@name"/></a></th>
+                  <td><xsl:value-of select="@received"/></td>
+                  <td>
+                    <xsl:choose>
+                      <xsl:when test="@state = 'good-fit' and @intake"><a href="/intake/{@intake}">good fit: intake</a></xsl:when>
+                      <xsl:when test="@state = 'good-fit'">good fit</xsl:when>
+                      <xsl:otherwise>not a fit</xsl:otherwise>
+                    </xsl:choose>
+                  </td>
+                  <td><xsl:value-of select="@decided"/></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>
