@@ -77,6 +77,16 @@ int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
   gmtime_r(&t, &tm);
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
+  /* The request's own read statements may still be stepped (they are
+  ** reset when its arena is): each holds a read snapshot, and upgrading a
+  ** stale snapshot to BEGIN IMMEDIATE fails at once with SQLITE_BUSY,
+  ** without waiting out the busy timeout.  Release them first, as
+  ** store.c's write_begin does for record writes (found by
+  ** tests/integration/concurrency.test.mjs: chart reads lost their entries
+  ** to "database is locked" under 8 workers). */
+  if (sqlite3_get_autocommit(db))
+    for (sqlite3_stmt *q = sqlite3_next_stmt(db, NULL); q; q = sqlite3_next_stmt(db, q))
+      if (sqlite3_stmt_busy(q)) sqlite3_reset(q);
   sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   sqlite3_stmt *s = NULL;

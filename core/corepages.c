@@ -100,6 +100,9 @@ static int post_signin(cairn_req *req) {
   const char *old = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_SESSION);
   if (old) cairn_session_end(req->store, old);
   req->staff = who;
+  /* The entry names who signed in (the new session's owner), not the
+  ** visitor the request came in as. */
+  req->actor = cairn_arena_strdup(req->arena, who->username);
   req->audit_outcome = "signed in";
   cairn_add_cookie(req, cairn_cookie(req, CAIRN_COOKIE_SESSION, sid, -1));
   req->location = cairn_safe_next(req, cairn_kv_get(req->form, req->n_form, "next"));
@@ -266,6 +269,9 @@ static int get_capability(cairn_req *req) {
   char sid[44];
   cairn_error e = {0};
   req->no_referrer = 1;
+  /* The path holds the token: keep it out of the audit trail and the
+  ** access log (both outlive the link; only the token's hash is kept). */
+  req->path = "/c/(token)";
   int rc = cairn_capability_open(req->store, token, cap, sid, &e);
   if (rc) {
     req->audit_outcome = cairn_arena_printf(req->arena, "link refused: %s", e.message);
@@ -282,7 +288,9 @@ static int get_capability(cairn_req *req) {
   req->audit_outcome = cairn_arena_printf(req->arena, "link %lld opened (%s)", cap->id, cap->scope);
   cairn_add_cookie(req, cairn_cookie(req, CAIRN_COOKIE_CAPABILITY, sid,
                                      CAIRN_CAPABILITY_SESSION_S));
-  req->location = cap->target;
+  /* Issued targets are local paths (cairn_capability_issue); checked
+  ** again so that a bad row can never redirect off-site. */
+  req->location = cairn_safe_next(req, cap->target);
   req->status = 303;
   return 303;
 }

@@ -221,6 +221,11 @@ int cairn_path_check(cairn_arena *a, const char *raw, char **out,
   int rc = cairn_url_decode(a, raw, n, 0, 0, &d, err);
   if (rc) return rc;
   for (const char *p = d; *p; p++) {
+    /* cairn_url_decode lets TAB through (form text may hold one); a path
+    ** may not (found by tests/fuzz/fuzz_path.c: "/a\t" was accepted). */
+    if (*p == '\t')
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "The request contains a control character.");
     if (*p == '\\')
       return cairn_fail(err, CAIRN_EINVAL, NULL,
                         "The path contains a backslash.");

@@ -203,6 +203,25 @@ static int read_body(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   return 0;
 }
 
+/* A %-escape that spells a character needing none (a letter, a digit,
+** '-', '.', '_', '~') or a '/' gives a page a second address that a check
+** on the raw path (a proxy rule, a log filter) reads differently from the
+** router, which sees it decoded: "/%70atients/1", "/patients%2F1".
+** Browsers never send these (RFC 3986 section 2.3), so they are refused. */
+static int path_escapes_check(const char *raw, cairn_error *err) {
+  for (const char *p = raw; (p = strchr(p, '%')) != NULL; p++) {
+    if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]))
+      continue; /* cairn_path_check refuses a bad escape */
+    char hex[3] = { p[1], p[2], 0 };
+    int c = (int)strtol(hex, NULL, 16);
+    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "The address spells a character as %%%s; write it plainly.",
+                        hex);
+  }
+  return 0;
+}
+
 /* Decode everything the request carries; fills *err on the first problem. */
 static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   req->method = cairn_arena_strdup(req->arena, param(fr, "REQUEST_METHOD"));
@@ -218,7 +237,9 @@ static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   size_t plen = strcspn(uri, "?");
   char *raw = cairn_arena_strndup(req->arena, uri, plen);
   char *path;
-  int rc = cairn_path_check(req->arena, raw, &path, err);
+  int rc = path_escapes_check(raw, err);
+  if (rc) return rc;
+  rc = cairn_path_check(req->arena, raw, &path, err);
   if (rc) return rc;
   req->path = path;
   size_t budget = CAIRN_PARAMS_MAX;
@@ -313,6 +334,11 @@ static int csrf_check(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "This form was sent from another site and was refused.");
   const char *origin = param(fr, "HTTP_ORIGIN");
+  /* A page served with Referrer-Policy: no-referrer (capability pages)
+  ** makes browsers send "Origin: null" with its own forms; the browser's
+  ** Sec-Fetch-Site then says whether the form came from this origin
+  ** (every browser that sends null there also sends Fetch Metadata). */
+  if (!strcmp(origin, "null") && !strcmp(site, "same-origin")) origin = "";
   if (*origin) {
     const char *host = param(fr, "HTTP_HOST");
     const char *scheme = !strcmp(param(fr, "HTTPS"), "on") ? "https://" : "http://";

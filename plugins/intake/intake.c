@@ -86,7 +86,7 @@ static const cairn_record_type record_types[] = {
 
 /* --------------------------------------------------------------- routes */
 
-#define ID "(?<id>[0-9]{1,18})"
+#define ID "(?<id>[1-9][0-9]{0,17})"
 /* The front desk answers requests; clinicians and the administrator see
 ** and do everything the front desk does. */
 #define DESK CAIRN_AUD_STAFF

@@ -136,8 +136,9 @@ static const cairn_record_type record_types[] = {
 
 /* ------------------------------------------------------------ routes */
 
-/* A patient id in a path: 1-18 digits (fits a signed 64-bit id). */
-#define PATIENT "/patients/(?<patient>[0-9]{1,18})"
+/* A patient id in a path: 1-18 digits without a leading zero, so each
+** record has exactly one address (fits a signed 64-bit id). */
+#define PATIENT "/patients/(?<patient>[1-9][0-9]{0,17})"
 
 /* Who may read clinical detail (charts, outcomes): clinicians, and the
 ** administrator who answers for the clinic's data.  Front desk sees the
@@ -146,7 +147,7 @@ static const cairn_record_type record_types[] = {
 #define CLINICAL (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
 
 /* An episode of a patient in a path. */
-#define EPISODE PATIENT "/episodes/(?<episode>[0-9]{1,18})"
+#define EPISODE PATIENT "/episodes/(?<episode>[1-9][0-9]{0,17})"
 
 static const cairn_route routes[] = {
   {"GET", "/", CAIRN_AUD_STAFF, program_page_home,
@@ -186,7 +187,7 @@ static const cairn_route routes[] = {
    program_post_visit, "record or schedule a visit (an Encounter)"},
   {"POST", EPISODE "/flares", CAIRN_AUD_CLINICIAN, program_post_flare,
    "record a flare"},
-  {"POST", EPISODE "/flares/(?<flare>[0-9]{1,18})/end", CAIRN_AUD_CLINICIAN,
+  {"POST", EPISODE "/flares/(?<flare>[1-9][0-9]{0,17})/end", CAIRN_AUD_CLINICIAN,
    program_post_flare_end, "record the end of a flare"},
   {"GET", EPISODE "/graduation", CLINICAL, program_page_graduation,
    "the printable graduation summary"},

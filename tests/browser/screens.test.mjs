@@ -3,7 +3,8 @@
 // person would see (a table of figures, an SVG trajectory with its lines),
 // that the page loads with no console errors (a CSP violation shows up
 // there), and saves full-page screenshots to tests/artifacts/.  Look at
-// them.
+// them.  The browser signs in through the sign-in form first, as a
+// clinician (every page here is for staff), and keeps that session.
 //
 // CHROMIUM names the browser binary (default /usr/bin/chromium).
 
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, patientId, REPO, TRIAL_CSV } from '../lib/harness.mjs';
+import { useCairn, patientId, REPO, TRIAL_CSV, STAFF } from '../lib/harness.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
@@ -21,6 +22,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const srv = useCairn({ importTrial: true });
 const { rows } = readCsv(TRIAL_CSV);
 let browser;
+let storageState;   // the signed-in session, shared by every page below
+let web;            // the same role, for patientId() lookups
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -29,13 +32,15 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  await srv.ready;
+  web = await srv.as('clinician');
 });
 
 after(async () => { await browser?.close(); });
 
 // A page that records console errors, failed requests and page errors.
 async function openPage(url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, storageState });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {
@@ -59,6 +64,34 @@ async function shoot(page, name) {
   console.log(`screenshot: ${file}`);
   return file;
 }
+
+test('sign-in: a page asked for without a session goes to the sign-in form, and signing in returns to it', async () => {
+  const a = STAFF.clinician;
+  const { page, context, res, problems } = await openPage(`${srv.base}/outcomes`);
+  try {
+    assert.equal(res.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/sign-in', 'redirected to the sign-in form');
+    await page.locator('[name=username]').fill(a.username);
+    await page.locator('[name=password]').fill(a.password);
+    await shoot(page, 'sign-in.png');
+    const [resp] = await Promise.all([
+      page.waitForNavigation(),
+      page.locator('form[action="/sign-in"] [type=submit], form[action="/sign-in"] button').first().click(),
+    ]);
+    assert.equal(resp.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/outcomes', 'back to the page first asked for');
+    const cookies = await context.cookies();
+    const sid = cookies.find((c) => c.name === 'cairn_sid');
+    assert.ok(sid, `the browser kept the session cookie (${cookies.map((c) => c.name)})`);
+    assert.equal(sid.httpOnly, true, 'HttpOnly');
+    assert.equal(sid.sameSite, 'Strict', 'SameSite=Strict');
+    assert.equal(await page.evaluate(() => document.cookie.includes('cairn_sid')), false, 'scripts cannot read the session');
+    storageState = await context.storageState();
+    assert.deepEqual(problems, [], 'no console errors, failed requests or error responses');
+  } finally {
+    await context.close();
+  }
+});
 
 test('outcomes page: a visible table with both cohorts and their figures', async () => {
   const { page, context, res, problems } = await openPage(`${srv.base}/outcomes`);
@@ -86,7 +119,7 @@ test('outcomes page: a visible table with both cohorts and their figures', async
 
 test('patient chart: a visible SVG trajectory with the baseline and 50% lines, and the observations table', async () => {
   const row = rows.find((r) => r.pk1 && r.pk2 && r.pk5);
-  const id = await patientId(srv, row.id);
+  const id = await patientId(web, row.id);
   const { page, context, res, problems } = await openPage(`${srv.base}/patients/${id}`);
   try {
     assert.equal(res.status(), 200);
@@ -112,14 +145,14 @@ test('patient chart: a visible SVG trajectory with the baseline and 50% lines, a
 });
 
 test('observation form: an out-of-range answer comes back next to its field, with what was typed', async () => {
-  const id = await patientId(srv, rows[3].id);
+  const id = await patientId(web, rows[3].id);
   const { page, context, res } = await openPage(`${srv.base}/patients/${id}/observations/new?instrument=nrs`);
   try {
     assert.equal(res.status(), 200);
     assert.ok(await page.locator('form').first().isVisible());
     await shoot(page, 'form.png');
     // The NRS item field: named "pain" or ending in it (nrs.pain, answer-pain...).
-    const post = page.locator('form[method="post" i]');
+    const post = page.locator('form[method="post" i]:not([action="/sign-out"])');
     await post.locator('[name=effective]').fill('2024-05-06');
     const names = [...new Set(await post.locator('input[name]').evaluateAll((els) => els.map((e) => e.name)))];
     const cands = names.filter((n) => n === 'pain' || /(^|[.\-_\[:])pain\]?$/.test(n));
@@ -140,9 +173,9 @@ test('observation form: an out-of-range answer comes back next to its field, wit
       post.locator('[type=submit], button').first().click(),
     ]);
     assert.equal(resp.status(), 422);
-    const again = page.locator(`form[method="post" i] [name="${name}"]`);
+    const again = page.locator(`form[method="post" i]:not([action="/sign-out"]) [name="${name}"]`);
     assert.equal(await again.inputValue(), '11', 'the typed answer is kept');
-    assert.equal(await page.locator('form[method="post" i] [name=effective]').inputValue(), '2024-05-06', 'the typed date is kept');
+    assert.equal(await page.locator('form[method="post" i]:not([action="/sign-out"]) [name=effective]').inputValue(), '2024-05-06', 'the typed date is kept');
     // A message next to the field: the text of the field's row (its
     // nearest block ancestors, up to the form) has grown by a message.
     const after = await rowText(again);

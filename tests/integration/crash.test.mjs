@@ -33,8 +33,9 @@ async function waitFor(pred, ms, what) {
 }
 
 test('a worker killed with SIGKILL under traffic is replaced and no acknowledged write is lost', async () => {
-  const pid = await patientId(srv, rows[2].id);
-  const f = await itemFieldNames(srv, pid, 'peg', ['pain', 'enjoyment', 'activity']);
+  const web = await srv.as('clinician');
+  const pid = await patientId(web, rows[2].id);
+  const f = await itemFieldNames(web, pid, 'peg', ['pain', 'enjoyment', 'activity']);
   assert.ok(f.pain && f.enjoyment && f.activity, 'PEG form fields found');
   await waitFor(() => srv.workerPids().length === WORKERS, 5000, `${WORKERS} workers`);
   const before = srv.workerPids();
@@ -56,7 +57,7 @@ test('a worker killed with SIGKILL under traffic is replaced and no acknowledged
       try {
         if (write) {
           const date = dateOf(k++);
-          const r = await srv.postForm(`/patients/${pid}/observations`, [
+          const r = await web.postForm(`/patients/${pid}/observations`, [
             ['instrument', 'peg'], ['effective', date], ['timepoint', 'crash-test'],
             [f.pain, String(k % 11)], [f.enjoyment, '5'], [f.activity, '5'],
           ]);
@@ -64,7 +65,7 @@ test('a worker killed with SIGKILL under traffic is replaced and no acknowledged
           results.push({ t, ok: r.status === 303, status: r.status, what: `POST ${date}`, body: r.status === 303 ? undefined : r.body.slice(0, 300) });
         } else {
           const url = c % 4 === 1 ? '/outcomes' : `/patients/${pid}`;
-          const r = await srv.get(url);
+          const r = await web.get(url);
           results.push({ t, ok: r.status === 200, status: r.status, what: `GET ${url}`, body: r.status === 200 ? undefined : r.body.slice(0, 300) });
         }
       } catch (e) {
@@ -104,7 +105,7 @@ test('a worker killed with SIGKILL under traffic is replaced and no acknowledged
   assert.ok(failures.length <= CLIENTS, `at most one failed request per client (${failures.length})`);
 
   // Every acknowledged write is there, exactly once.
-  const r = await srv.getXml(`/patients/${pid}`);
+  const r = await web.getXml(`/patients/${pid}`);
   assert.equal(r.status, 200);
   const stored = observations(parseXml(r.body)).filter((o) => o.timepoint === 'crash-test').map((o) => o.effective);
   const missing = acked.filter((d) => !stored.includes(d));
@@ -115,7 +116,7 @@ test('a worker killed with SIGKILL under traffic is replaced and no acknowledged
   assert.ok(stored.length <= k, 'nothing stored that was not sent');
 
   // And the service is fully up: a burst of sequential requests all succeed.
-  for (let i = 0; i < 20; i++) assert.equal((await srv.get('/')).status, 200);
+  for (let i = 0; i < 20; i++) assert.equal((await web.get('/')).status, 200);
 });
 
 test('SIGTERM drains: the master and its workers exit cleanly', async () => {

@@ -3,7 +3,7 @@
 // nothing, and leave the worker serving.  Request decoding limits are
 // core/cairn_int.h's CAIRN_BODY_MAX and the path checks of request.c.
 
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useCairn, patientId } from '../lib/harness.mjs';
 import * as fcgi from '../lib/fcgi.mjs';
@@ -12,8 +12,15 @@ import { parseXml } from '../lib/xml.mjs';
 const srv = useCairn({ importTrial: true });
 const BODY_MAX = 1024 * 1024;   // CAIRN_BODY_MAX
 
+// The requests come from a signed-in clinician: its session cookie and
+// form token ride along as HTTP_COOKIE and HTTP_X_CSRF_TOKEN, as nginx
+// would pass them, so each bad input reaches the stage it is aimed at.
+let web;
+before(async () => { await srv.ready; web = await srv.as('clinician'); });
+
 function send(opts, more = {}) {
-  return fcgi.request(srv.fcgiAddress, { params: fcgi.cgiParams(opts), stdin: opts.body ?? '', ...more });
+  const headers = { Cookie: web.cookieHeader(), 'X-CSRF-Token': web.csrf, ...(opts.headers ?? {}) };
+  return fcgi.request(srv.fcgiAddress, { params: fcgi.cgiParams({ ...opts, headers }), stdin: opts.body ?? '', ...more });
 }
 
 // The response must be a clean 4xx and nothing may be stored or crash.
@@ -47,12 +54,12 @@ test('params longer than 127 bytes (4-byte lengths) are read correctly', async (
   assert.equal(r.status, 200);
   assert.equal(parseXml(r.text).attr('q'), '9'.repeat(150), 'the long query value arrived whole');
   const all4 = await fcgi.request(srv.fcgiAddress, {
-    params: fcgi.cgiParams({ path: '/', accept: 'application/xml' }), forceLongLengths: true });
+    params: fcgi.cgiParams({ path: '/', accept: 'application/xml', headers: { Cookie: web.cookieHeader() } }), forceLongLengths: true });
   assert.equal(all4.status, 200, 'every length in 4-byte form is accepted too');
 });
 
 test('a body shorter than its CONTENT_LENGTH is 400', async () => {
-  const pid = await patientId(srv, '104');
+  const pid = await patientId(web, '104');
   const body = 'instrument=nrs&effective=2024-01-01&answer.pain=3';
   const r = await refused({ method: 'POST', path: `/patients/${pid}/observations`, body,
     contentType: 'application/x-www-form-urlencoded', contentLength: body.length + 10, accept: 'application/xml' }, 400);
@@ -73,7 +80,7 @@ test('a body over 1 MiB is 413 before it is read', async () => {
 });
 
 test('a body of exactly 1 MiB is read (and then refused as a bad record, not as too large)', async () => {
-  const pid = await patientId(srv, '104');
+  const pid = await patientId(web, '104');
   const body = `<Observation xmlns="urn:cairn:program"><!--${'x'.repeat(BODY_MAX - 80)}--></Observation>`.padEnd(BODY_MAX, ' ');
   assert.equal(Buffer.byteLength(body), BODY_MAX);
   const r = await refused({ method: 'POST', path: `/patients/${pid}/observations`, body,
@@ -91,7 +98,7 @@ test('paths with a NUL, bad UTF-8, dot segments or doubled slashes are 400 or 40
 });
 
 test('a form body with a NUL byte is 400 and stores nothing', async () => {
-  const pid = await patientId(srv, '104');
+  const pid = await patientId(web, '104');
   await refused({ method: 'POST', path: `/patients/${pid}/observations`,
     body: 'instrument=nrs&effective=2024-01-01&answer.pain=3%00', contentType: 'application/x-www-form-urlencoded',
     accept: 'application/xml' }, 400);

@@ -79,7 +79,7 @@ test('the trial imports: 401 patients, 401 episodes, one observation per score c
   assert.equal(db.p_program_episode, rows.length);
   assert.equal(db.p_program_observation, expectedObservations);
   // And the server sees them (cairnd reads the same file).
-  const x = await srv.getXml(`/patients?q=${rows[200].id}`);
+  const x = await (await srv.as('front-desk')).getXml(`/patients?q=${rows[200].id}`);
   assert.equal(x.status, 200);
   assert.ok(patients(parseXml(x.body)).some((p) => p.identifier === rows[200].id));
 });

@@ -3,7 +3,7 @@
 // arithmetic; the import mapping is read only for the cohort labels and
 // timepoint codes, the instrument only for its best score and rounding).
 
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useCairn, TRIAL_CSV, TRIAL_MAP, REPO } from '../lib/harness.mjs';
@@ -14,6 +14,9 @@ import { readCsv, readCsvMap, readInstrument, trialOutcomes } from '../lib/outco
 const TOLERANCE = 1e-6;
 
 const srv = useCairn({ importTrial: true });
+// /outcomes is for clinicians and admins.
+let web;
+before(async () => { await srv.ready; web = await srv.as('clinician'); });
 const { rows } = readCsv(TRIAL_CSV);
 const map = await readCsvMap(TRIAL_MAP);
 const instrument = await readInstrument(path.join(REPO, 'data', 'instruments.xml'), map.primaryInstrument);
@@ -61,7 +64,7 @@ function close(fig, want, what) {
 }
 
 test('/outcomes XML equals the computation from the CSV, cohort by cohort and timepoint by timepoint', async () => {
-  const r = await srv.getXml('/outcomes');
+  const r = await web.getXml('/outcomes');
   assert.equal(r.status, 200, r.body.slice(0, 400));
   assert.match(r.headers['content-type'] ?? '', /^application\/xml\b/);
   const doc = parseXml(r.body);
@@ -102,7 +105,7 @@ test('/outcomes XML equals the computation from the CSV, cohort by cohort and ti
 });
 
 test('/outcomes HTML shows the same figures (n, responders, rounded means)', async () => {
-  const r = await srv.get('/outcomes');
+  const r = await web.get('/outcomes');
   assert.equal(r.status, 200);
   const h = checkHtml(r.body);
   assert.deepEqual(h.errors, []);

@@ -1,9 +1,10 @@
 // Pages of the program plugin through nginx and cairnd, on the imported
 // trial: each answers 200 with a well-formed HTML page, and the same URL
 // with `Accept: application/xml` answers the view XML whose root names the
-// view.  Unknown paths are 404, unknown methods 405.
+// view.  Unknown paths are 404, unknown methods 405.  A signed-in clinician
+// asks (access.test.mjs covers everyone else).
 
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useCairn, patientId } from '../lib/harness.mjs';
 import { checkHtml, htmlText, parseXml } from '../lib/xml.mjs';
@@ -15,6 +16,10 @@ const srv = useCairn({ importTrial: true });
 const { rows } = readCsv(TRIAL_CSV);
 const map = await readCsvMap(TRIAL_MAP);
 const PAGE_SIZE = 25;
+// Every page here is the program's, for staff: a clinician (the role that
+// may open all of them) signed in through the form.
+let web;
+before(async () => { await srv.ready; web = await srv.as('clinician'); });
 
 function assertHtmlPage(r, what) {
   assert.equal(r.status, 200, `${what}: status ${r.status}: ${r.body.slice(0, 500)}`);
@@ -45,7 +50,7 @@ function chartLinks(h) {
 }
 
 test('home page is HTML with the clinic name and links to patients and outcomes', async () => {
-  const r = await srv.get('/');
+  const r = await web.get('/');
   const h = assertHtmlPage(r, 'GET /');
   assert.ok(htmlText(r.body).includes('Cairn test clinic'), 'the clinic name from the config is shown');
   const hrefs = h.elements.filter((e) => e.name === 'a').map((e) => e.attrs.href);
@@ -57,7 +62,7 @@ test('home page is HTML with the clinic name and links to patients and outcomes'
 });
 
 test('home page as XML carries the record counts of the imported trial', async () => {
-  const doc = assertXmlView(await srv.getXml('/'), VIEW_ROOTS.home, 'GET / (xml)');
+  const doc = assertXmlView(await web.getXml('/'), VIEW_ROOTS.home, 'GET / (xml)');
   const counts = doc.child('counts');
   assert.ok(counts, '<counts>');
   const obs = rows.reduce((n, r) => n + ['pk1', 'pk2', 'pk5'].filter((c) => cell(r[c]) !== null).length, 0);
@@ -71,23 +76,23 @@ test('home page as XML carries the record counts of the imported trial', async (
 });
 
 test('patient list shows 25 patients per page and pages through all 401', async () => {
-  const first = await srv.get('/patients');
+  const first = await web.get('/patients');
   const h1 = assertHtmlPage(first, 'GET /patients');
   const ids1 = chartLinks(h1);
   assert.equal(ids1.length, PAGE_SIZE, 'first page links 25 charts');
   const last = Math.ceil(rows.length / PAGE_SIZE);           // 17
-  const r2 = await srv.get('/patients?page=2');
+  const r2 = await web.get('/patients?page=2');
   const ids2 = chartLinks(assertHtmlPage(r2, 'GET /patients?page=2'));
   assert.equal(ids2.length, PAGE_SIZE);
   assert.equal(ids1.filter((x) => ids2.includes(x)).length, 0, 'page 2 shows other patients than page 1');
-  const rl = await srv.get(`/patients?page=${last}`);
+  const rl = await web.get(`/patients?page=${last}`);
   const idsl = chartLinks(assertHtmlPage(rl, `GET /patients?page=${last}`));
   assert.equal(idsl.length, rows.length - (last - 1) * PAGE_SIZE, 'the last page holds the rest');
 
   // All pages together: every patient once.
   const all = new Set();
   for (let p = 1; p <= last; p++) {
-    const doc = assertXmlView(await srv.getXml(`/patients?page=${p}`), VIEW_ROOTS.patients, `page ${p} (xml)`);
+    const doc = assertXmlView(await web.getXml(`/patients?page=${p}`), VIEW_ROOTS.patients, `page ${p} (xml)`);
     for (const pt of patients(doc)) all.add(pt.identifier);
   }
   assert.equal(all.size, rows.length, 'every patient appears on exactly one page');
@@ -95,7 +100,7 @@ test('patient list shows 25 patients per page and pages through all 401', async 
 });
 
 test('patient list as XML: 25 patients on page 1, the total and the page count', async () => {
-  const doc = assertXmlView(await srv.getXml('/patients'), VIEW_ROOTS.patients, 'GET /patients (xml)');
+  const doc = assertXmlView(await web.getXml('/patients'), VIEW_ROOTS.patients, 'GET /patients (xml)');
   assert.equal(Number(val(doc, 'total')), rows.length);
   assert.equal(Number(val(doc, 'pages')), Math.ceil(rows.length / PAGE_SIZE));
   const ps = patients(doc);
@@ -108,24 +113,24 @@ test('patient list as XML: 25 patients on page 1, the total and the page count',
 
 test('search by identifier finds that patient; a search with no match lists none', async () => {
   const target = rows[137].id;
-  const doc = assertXmlView(await srv.getXml(`/patients?q=${target}`), VIEW_ROOTS.patients, 'search (xml)');
+  const doc = assertXmlView(await web.getXml(`/patients?q=${target}`), VIEW_ROOTS.patients, 'search (xml)');
   const ids = patients(doc).map((p) => p.identifier);
   assert.ok(ids.includes(target), `q=${target} finds ${target} (got ${ids})`);
   assert.ok(ids.length < rows.length / 2, 'the search narrows the list');
-  const html = await srv.get(`/patients?q=${target}`);
+  const html = await web.get(`/patients?q=${target}`);
   assertHtmlPage(html, 'search (html)');
   assert.ok(htmlText(html.body).includes(target));
-  const none = assertXmlView(await srv.getXml('/patients?q=no-such-patient-xyz'), VIEW_ROOTS.patients, 'empty search');
+  const none = assertXmlView(await web.getXml('/patients?q=no-such-patient-xyz'), VIEW_ROOTS.patients, 'empty search');
   assert.equal(patients(none).length, 0);
   // The search term is shown back escaped, never as markup.
-  const hostile = await srv.get(`/patients?q=${encodeURIComponent('<script>alert(1)</script>')}`);
+  const hostile = await web.get(`/patients?q=${encodeURIComponent('<script>alert(1)</script>')}`);
   assertHtmlPage(hostile, 'hostile search');
   assert.ok(!hostile.body.includes('<script>alert(1)</script>'), 'the query is escaped');
 });
 
 test('a page number that is not a number is refused or ignored, never a 5xx', async () => {
   for (const q of ['page=abc', 'page=-1', 'page=0', 'page=99999999999999999999']) {
-    const r = await srv.get(`/patients?${q}`);
+    const r = await web.get(`/patients?${q}`);
     assert.ok(r.status < 500, `${q}: ${r.status}`);
     assert.ok(checkHtml(r.body).ok, `${q}: well-formed page`);
   }
@@ -134,14 +139,14 @@ test('a page number that is not a number is refused or ignored, never a 5xx', as
 test('patient chart: observations table with the CSV scores and an SVG trajectory', async () => {
   // A patient with baseline and 12-month scores and a fractional value.
   const row = rows.find((r) => r.pk1 && r.pk5 && r.pk5.includes('.') && r.pk2);
-  const id = await patientId(srv, row.id);
-  const r = await srv.get(`/patients/${id}`);
+  const id = await patientId(web, row.id);
+  const r = await web.get(`/patients/${id}`);
   const h = assertHtmlPage(r, `GET /patients/${id}`);
   assert.ok(h.tags.get('table') >= 1, 'an observations table');
   assert.ok(h.tags.get('svg') >= 1, 'an SVG trajectory');
   assert.ok(htmlText(r.body).includes(row.id), 'the identifier is shown');
 
-  const doc = assertXmlView(await srv.getXml(`/patients/${id}`), VIEW_ROOTS.chart, 'chart (xml)');
+  const doc = assertXmlView(await web.getXml(`/patients/${id}`), VIEW_ROOTS.chart, 'chart (xml)');
   const obs = observations(doc).filter((o) => o.instrument === 'headache');
   const scores = obs.map((o) => o.score).sort((a, b) => a - b);
   const expected = ['pk1', 'pk2', 'pk5'].map((c) => cell(row[c])).filter((x) => x !== null).sort((a, b) => a - b);
@@ -153,36 +158,39 @@ test('patient chart: observations table with the CSV scores and an SVG trajector
 });
 
 test('observation form: a POST form with instrument, date and timepoint', async () => {
-  const id = await patientId(srv, rows[0].id);
-  const r = await srv.get(`/patients/${id}/observations/new`);
+  const id = await patientId(web, rows[0].id);
+  const r = await web.get(`/patients/${id}/observations/new`);
   const h = assertHtmlPage(r, 'observation form');
-  const form = h.elements.find((e) => e.name === 'form' && (e.attrs.method ?? '').toLowerCase() === 'post');
-  assert.ok(form, 'a <form method="post">');
+  // The layout has its own sign-out form; the observation form is the
+  // post form that is not that one.
+  const posts = h.elements.filter((e) => e.name === 'form' && (e.attrs.method ?? '').toLowerCase() === 'post');
+  const form = posts.find((e) => e.attrs.action !== '/sign-out');
+  assert.ok(form, `a <form method="post"> besides sign-out (actions: ${posts.map((e) => e.attrs.action)})`);
   assert.equal(form.attrs.action, `/patients/${id}/observations`);
   const names = h.elements.filter((e) => ['input', 'select', 'textarea'].includes(e.name)).map((e) => e.attrs.name);
   for (const n of ['instrument', 'effective', 'timepoint']) assert.ok(names.includes(n), `field ${n} among ${names}`);
   const options = h.elements.filter((e) => e.name === 'option').map((e) => e.attrs.value);
   for (const ins of ['nrs', 'peg', 'headache']) assert.ok(options.includes(ins), `instrument ${ins} offered`);
-  assertXmlView(await srv.getXml(`/patients/${id}/observations/new`), VIEW_ROOTS.form, 'form (xml)');
+  assertXmlView(await web.getXml(`/patients/${id}/observations/new`), VIEW_ROOTS.form, 'form (xml)');
 });
 
 test('outcomes page: a table per cohort, HTML and XML', async () => {
-  const r = await srv.get('/outcomes');
+  const r = await web.get('/outcomes');
   const h = assertHtmlPage(r, 'GET /outcomes');
   assert.ok(h.tags.get('table') >= 1, 'a table');
   const text = htmlText(r.body);
   for (const label of Object.values(map.cohorts)) assert.ok(text.includes(label), `cohort ${label} shown`);
-  const doc = assertXmlView(await srv.getXml('/outcomes'), VIEW_ROOTS.outcomes, 'outcomes (xml)');
+  const doc = assertXmlView(await web.getXml('/outcomes'), VIEW_ROOTS.outcomes, 'outcomes (xml)');
   const cohorts = new Set(doc.findAll('group').map((g) => val(g, 'cohort')));
   assert.deepEqual([...cohorts].sort(), Object.values(map.cohorts).sort(), 'a group per cohort');
 });
 
 test('instruments page lists NRS, PEG and the headache score with their items', async () => {
-  const r = await srv.get('/instruments');
+  const r = await web.get('/instruments');
   assertHtmlPage(r, 'GET /instruments');
   const text = htmlText(r.body);
   for (const s of ['NRS', 'PEG', 'Headache']) assert.ok(text.includes(s), `${s} shown`);
-  const doc = assertXmlView(await srv.getXml('/instruments'), VIEW_ROOTS.instruments, 'instruments (xml)');
+  const doc = assertXmlView(await web.getXml('/instruments'), VIEW_ROOTS.instruments, 'instruments (xml)');
   const ids = doc.findAll('instrument').map((i) => val(i, 'id')).filter(Boolean);
   for (const id of ['nrs', 'peg', 'headache']) assert.ok(ids.includes(id), `instrument ${id} in ${ids}`);
   const peg = doc.findAll('instrument').find((i) => val(i, 'id') === 'peg');
@@ -190,27 +198,27 @@ test('instruments page lists NRS, PEG and the headache score with their items', 
 });
 
 test('an unknown path is 404 with an error page, in HTML and in XML', async () => {
-  const r = await srv.get('/no/such/page');
+  const r = await web.get('/no/such/page');
   assert.equal(r.status, 404);
   assert.match(r.headers['content-type'] ?? '', /^text\/html\b/);
   assert.deepEqual(checkHtml(r.body).errors, []);
-  const x = await srv.getXml('/no/such/page');
+  const x = await web.getXml('/no/such/page');
   assert.equal(x.status, 404);
   const doc = parseXml(x.body);
   assert.equal(doc.local, 'error');
   assert.equal(val(doc, 'status'), '404');
-  const missing = await srv.get('/patients/987654321');
+  const missing = await web.get('/patients/987654321');
   assert.equal(missing.status, 404, 'a chart of a patient that does not exist');
 });
 
 test('a method the server does not answer is 405; so is a method a route does not take', async () => {
-  const del = await srv.request('DELETE', '/');
+  const del = await web.request('DELETE', '/');
   assert.equal(del.status, 405);
   assert.match(del.headers.allow ?? '', /GET/);
-  const put = await srv.request('PUT', '/patients', { body: 'x', headers: { 'Content-Type': 'text/plain' } });
+  const put = await web.request('PUT', '/patients', { body: 'x', headers: { 'Content-Type': 'text/plain' } });
   assert.equal(put.status, 405);
-  const post = await srv.postForm('/outcomes', { a: '1' });
+  const post = await web.postForm('/outcomes', { a: '1' });
   assert.equal(post.status, 405, 'POST /outcomes');
   // The worker that answered all of that is still serving.
-  assert.equal((await srv.get('/')).status, 200);
+  assert.equal((await web.get('/')).status, 200);
 });

@@ -16,6 +16,7 @@ const { rows } = readCsv(TRIAL_CSV);
 const OBS = 'program:Observation';
 let pid;            // record id of the patient we write to
 let formNames;      // item id -> form field name, per instrument
+let web;            // a signed-in clinician (forms carry its csrf token)
 
 function pegForm({ pain = '6', enjoyment = '7', activity = '4', effective = '2024-01-15', timepoint = 'week-2', instrument = 'peg' } = {}) {
   const f = formNames.peg;
@@ -32,7 +33,7 @@ function obsXml({ instrument = 'peg', effective = '2024-02-01', answers = { pain
 }
 
 async function chartObservations() {
-  const r = await srv.getXml(`/patients/${pid}`);
+  const r = await web.getXml(`/patients/${pid}`);
   assert.equal(r.status, 200);
   return observations(parseXml(r.body));
 }
@@ -47,7 +48,7 @@ async function refusedWithoutTrace(fn) {
   assert.ok(r.status >= 400 && r.status < 500, `expected a 4xx, got ${r.status}: ${r.body.slice(0, 400)}`);
   assert.deepEqual(srv.stats(), counts, 'record counts (cairn stats) unchanged');
   assert.deepEqual(srv.dbCounts(), db, 'projection rows in the database unchanged');
-  const after = await srv.get('/');
+  const after = await web.get('/');
   assert.equal(after.status, 200, 'the next request is served');
   assert.deepEqual(srv.workerPids(), workers, 'no worker died or was replaced');
   return r;
@@ -55,26 +56,27 @@ async function refusedWithoutTrace(fn) {
 
 before(async () => {
   await srv.ready;
-  pid = await patientId(srv, rows[1].id);
-  formNames = { peg: await itemFieldNames(srv, pid, 'peg', ['pain', 'enjoyment', 'activity']) };
+  web = await srv.as('clinician');
+  pid = await patientId(web, rows[1].id);
+  formNames = { peg: await itemFieldNames(web, pid, 'peg', ['pain', 'enjoyment', 'activity']) };
 });
 
 test('a valid form post is stored, answers 303 to the chart, and the chart shows it scored', async () => {
   const before = srv.stats()[OBS];
-  const r = await srv.postForm(`/patients/${pid}/observations`, pegForm());
+  const r = await web.postForm(`/patients/${pid}/observations`, pegForm());
   assert.equal(r.status, 303, r.body.slice(0, 400));
   assert.equal(new URL(r.headers.location, srv.base).pathname, `/patients/${pid}`);
   assert.equal(srv.stats()[OBS], before + 1);
   const obs = (await chartObservations()).filter((o) => o.instrument === 'peg' && o.effective === '2024-01-15');
   assert.equal(obs.length, 1);
   assert.equal(obs[0].score, 5.7, 'PEG 6, 7, 4 scores 5.7');
-  const html = await srv.get(`/patients/${pid}`);
+  const html = await web.get(`/patients/${pid}`);
   assert.ok(htmlText(html.body).includes('5.7'), 'the chart shows the score');
 });
 
 test('a valid Observation posted as XML is stored and the score is computed by the server', async () => {
   const before = srv.stats()[OBS];
-  const r = await srv.postXml(`/patients/${pid}/observations`, obsXml({ extra: '<score>9.9</score>' }));
+  const r = await web.postXml(`/patients/${pid}/observations`, obsXml({ extra: '<score>9.9</score>' }));
   assert.ok([200, 201, 303].includes(r.status), `status ${r.status}: ${r.body.slice(0, 400)}`);
   assert.equal(srv.stats()[OBS], before + 1);
   const o = (await chartObservations()).find((x) => x.instrument === 'peg' && x.effective === '2024-02-01');
@@ -94,7 +96,7 @@ const formCases = [
 for (const c of formCases) {
   test(`form refusal, ${c.name}: 422, the field named, the typed value kept, nothing stored`, async () => {
     const fieldName = typeof c.field === 'function' ? c.field() : c.field;
-    const r = await refusedWithoutTrace(() => srv.postForm(`/patients/${pid}/observations`, c.fields()));
+    const r = await refusedWithoutTrace(() => web.postForm(`/patients/${pid}/observations`, c.fields()));
     assert.equal(r.status, 422);
     assert.match(r.headers['content-type'] ?? '', /^text\/html\b/);
     const h = checkHtml(r.body);
@@ -110,7 +112,7 @@ for (const c of formCases) {
     if (c.field !== 'effective') assert.equal(eff?.attrs.value, '2024-01-15', 'the date typed is kept');
 
     // The same post asking for XML names the field.
-    const x = await srv.postForm(`/patients/${pid}/observations`, c.fields(), { headers: { Accept: 'application/xml' } });
+    const x = await web.postForm(`/patients/${pid}/observations`, c.fields(), { headers: { Accept: 'application/xml' } });
     assert.equal(x.status, 422);
     const doc = parseXml(x.body);
     const fields = errorFields(doc);
@@ -142,7 +144,7 @@ const xmlCases = [
 
 for (const c of xmlCases) {
   test(`XML refusal, ${c.name}: a 4xx naming the problem, nothing stored`, async () => {
-    const r = await refusedWithoutTrace(() => srv.postXml(`/patients/${pid}/observations`, c.body));
+    const r = await refusedWithoutTrace(() => web.postXml(`/patients/${pid}/observations`, c.body));
     assert.match(r.headers['content-type'] ?? '', /^application\/xml\b/, 'the API answers in XML');
     const doc = parseXml(r.body);
     const text = [...errorMessages(doc), ...errorFields(doc)].join(' | ');
@@ -153,21 +155,21 @@ for (const c of xmlCases) {
 }
 
 test('a write to a patient that does not exist is 404 and stores nothing', async () => {
-  const r = await refusedWithoutTrace(() => srv.postForm('/patients/987654321/observations', pegForm()));
+  const r = await refusedWithoutTrace(() => web.postForm('/patients/987654321/observations', pegForm()));
   assert.equal(r.status, 404);
-  const x = await refusedWithoutTrace(() => srv.postXml('/patients/987654321/observations', obsXml()));
+  const x = await refusedWithoutTrace(() => web.postXml('/patients/987654321/observations', obsXml()));
   assert.equal(x.status, 404);
 });
 
 test('a form post with a content type the server does not read is 415', async () => {
-  const r = await refusedWithoutTrace(() => srv.request('POST', `/patients/${pid}/observations`, {
+  const r = await refusedWithoutTrace(() => web.request('POST', `/patients/${pid}/observations`, {
     body: '{"instrument":"peg"}', headers: { 'Content-Type': 'application/json' } }));
   assert.equal(r.status, 415);
 });
 
 test('after every refusal the valid write still works', async () => {
   const before = srv.stats()[OBS];
-  const r = await srv.postForm(`/patients/${pid}/observations`, pegForm({ effective: '2024-03-03', pain: '0', enjoyment: '0', activity: '1' }));
+  const r = await web.postForm(`/patients/${pid}/observations`, pegForm({ effective: '2024-03-03', pain: '0', enjoyment: '0', activity: '1' }));
   assert.equal(r.status, 303);
   assert.equal(srv.stats()[OBS], before + 1);
   const o = (await chartObservations()).find((x) => x.effective === '2024-03-03');

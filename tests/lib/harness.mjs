@@ -23,6 +23,10 @@
 // Single paths can be forced with CAIRND, CAIRN_CLI, CAIRN_PLUGIN_PROGRAM,
 // CAIRN_SCHEMAS, CAIRN_VIEWS, CAIRN_DATA, CAIRN_STATIC; NGINX names the
 // nginx binary (default: nginx on PATH, then /usr/sbin/nginx).
+// CAIRN_FRONT=apache puts Apache httpd with mod_proxy_fcgi in front of
+// cairnd instead of nginx (www/apache.conf.in; APACHE names the binary,
+// default /usr/sbin/apache2, APACHE_MODULES its modules directory,
+// default /usr/lib/apache2/modules).  srv.nginx is then the Apache process.
 // CAIRN_KEEP_TMP=1 keeps each test file's temporary directory (config,
 // database, logs) and prints where it is.
 //
@@ -33,19 +37,38 @@
 //   before(async () => { await srv.ready; ... });  // a file's own set-up
 //   test('home', async () => { const r = await srv.get('/'); ... });
 //
-// srv.get/post/request speak HTTP to nginx; srv.fcgiAddress is cairnd's
-// own socket for tests/lib/fcgi.mjs; srv.cli(...) runs the `cairn` CLI on
-// the same config and database.
+// srv.get/post/request speak HTTP to nginx without any session (a
+// visitor); srv.fcgiAddress is cairnd's own socket for tests/lib/fcgi.mjs;
+// srv.cli(...) runs the `cairn` CLI on the same config and database.
+//
+// Staff (issue 3): every program page needs a signed-in staff member.  The
+// harness creates one account per role before cairnd starts (STAFF below;
+// `cairn user add`, password on standard input) and signs in on request:
+//
+//   const web = await srv.as('clinician');    // a Client, signed in once
+//   const r = await web.get('/patients');     // sends its session cookie
+//   await web.postForm(url, fields);          // adds the csrf field
+//   await web.postXml(url, xml);              // adds X-CSRF-Token
+//
+// A Client is a cookie jar plus the session's form token (read from the
+// sign-in form, then from the X-CSRF-Token header of an XML GET).
+// srv.client() is a fresh visitor with an empty jar; client.signIn(user,
+// password) signs it in and returns the sign-in response.  Pass
+// { csrf: false } to a post to leave the token out (or put your own in).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync,
-         chmodSync, statSync } from 'node:fs';
+         chmodSync, chownSync, statSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
+
+// The web server in front of cairnd: 'nginx' (default) or 'apache'.
+export const FRONT = process.env.CAIRN_FRONT || 'nginx';
+if (!['nginx', 'apache'].includes(FRONT)) throw new Error(`CAIRN_FRONT=${FRONT}: nginx or apache`);
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TRIAL_CSV = path.join(REPO, 'data', 'headache-trial-2004.csv');
@@ -107,6 +130,13 @@ export function locate() {
                        path.join(REPO, 'www', 'nginx.conf.in')])
       : path.join(REPO, 'www', 'nginx.conf.in')),
     nginx: env.NGINX || which('nginx') || firstExisting(['/usr/sbin/nginx']),
+    ...(FRONT === 'apache' ? {
+      apacheTemplate: env.CAIRN_APACHE_TEMPLATE || (share
+        ? firstExisting([path.join(share, 'apache.conf.in'), path.join(REPO, 'www', 'apache.conf.in')])
+        : path.join(REPO, 'www', 'apache.conf.in')),
+      apache: env.APACHE || firstExisting(['/usr/sbin/apache2', '/usr/sbin/httpd']) || which('apache2'),
+      apacheModules: env.APACHE_MODULES || firstExisting(['/usr/lib/apache2/modules', '/usr/lib64/httpd/modules']),
+    } : {}),
   };
   const missing = Object.entries(loc).filter(([k, v]) => k !== 'kind' && (!v || !existsSync(v)))
     .map(([k, v]) => `${k}${v ? ` (${v})` : ''}`);
@@ -115,6 +145,12 @@ export function locate() {
       `Build Cairn and set CAIRN_BUILD=<build dir> or CAIRN_PREFIX=<install prefix> ` +
       `(looked in ${kind} ${root}).`);
   }
+  // The intake plugin, loaded after program when it was built (optional:
+  // CAIRN_PLUGIN_INTAKE forces a path).
+  const pdir = path.dirname(loc.plugin);
+  loc.intakePlugin = env.CAIRN_PLUGIN_INTAKE || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'intake', '.libs', 'intake.so')]
+    : [path.join(pdir, 'intake.so'), path.join(pdir, '..', 'intake', 'intake.so')]);
   return loc;
 }
 
@@ -140,7 +176,8 @@ export function xmlEscape(s) {
 }
 
 // The config file cairnd and cairn read (schemas/config.xsd).
-export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments }) {
+export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
+                            plainHttpDemo = false, intake = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen>${xmlEscape(listen)}</listen>
@@ -152,11 +189,15 @@ export function configXml({ listen, workers, database, schemas, views, clinicNam
     <name>${xmlEscape(clinicName)}</name>
     <timezone>${xmlEscape(timezone)}</timezone>
   </clinic>
-  <plugins>
+${plainHttpDemo ? '  <security><plain-http-demo/></security>\n' : ''}  <plugins>
     <plugin path="${xmlEscape(plugin)}">
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
     </plugin>
-  </plugins>
+${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">
+      <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+` : ''}  </plugins>
 </cairn>
 `;
 }
@@ -181,11 +222,19 @@ export function run(cmd, args, { cwd, env, input, timeoutMs = CLI_TIMEOUT_MS } =
 
 // One HTTP request.  Returns { status, headers, body (string), buffer }.
 // No redirects are followed; no keep-alive (each request on its own
-// connection, so a killed worker cannot poison a pooled socket).
+// connection, so a killed worker cannot poison a pooled socket).  A
+// pathname that begins with '/' is sent exactly as written (no dot
+// segments removed, no escapes added or decoded: WHATWG URL parsing would
+// turn "/a/./b" into "/a/b" and "\\" into "/", hiding what a test means to
+// send); node itself refuses control characters and spaces in it.
 export function httpRequest(base, method, pathname, { headers = {}, body, timeoutMs = 15000 } = {}) {
-  const url = new URL(pathname, base);
+  const b = new URL(base);
+  const url = pathname.startsWith('/') ? null : new URL(pathname, base);
+  const target = url
+    ? { hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}` }
+    : { hostname: b.hostname, port: b.port, path: pathname };
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { Connection: 'close', ...headers }, agent: false }, (res) => {
+    const req = http.request({ ...target, method, headers: { Connection: 'close', ...headers }, agent: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -205,6 +254,143 @@ export function httpRequest(base, method, pathname, { headers = {}, body, timeou
 export function formEncode(fields) {
   const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
   return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`.replace(/%20/g, '+')).join('&');
+}
+
+// The staff accounts every test server has (created before cairnd starts):
+// one per role, each with a password that passes the core's checks.
+export const STAFF = Object.freeze({
+  admin: Object.freeze({ username: 'test-admin', role: 'admin', name: 'Ada Admin', password: 'admin password for tests' }),
+  clinician: Object.freeze({ username: 'test-clinician', role: 'clinician', name: 'Cleo Clinician', password: 'clinician password for tests' }),
+  'front-desk': Object.freeze({ username: 'test-desk', role: 'front-desk', name: 'Frank Desk', password: 'front desk password for tests' }),
+});
+
+// Cookie names of the core (core/access.h).
+export const COOKIE_SESSION = 'cairn_sid';
+export const COOKIE_PRE = 'cairn_pre';
+export const COOKIE_CAPABILITY = 'cairn_cap';
+
+// One Set-Cookie header: { name, value, attrs: { lower-case name: value|true } }.
+export function parseSetCookie(line) {
+  const parts = line.split(';').map((x) => x.trim());
+  const eq = parts[0].indexOf('=');
+  const attrs = {};
+  for (const a of parts.slice(1)) {
+    if (!a) continue;
+    const i = a.indexOf('=');
+    if (i < 0) attrs[a.toLowerCase()] = true;
+    else attrs[a.slice(0, i).trim().toLowerCase()] = a.slice(i + 1).trim();
+  }
+  return { name: parts[0].slice(0, eq).trim(), value: parts[0].slice(eq + 1).trim(), attrs };
+}
+
+// Every Set-Cookie of a response, parsed.
+export function setCookies(res) {
+  const h = res.headers['set-cookie'];
+  return (Array.isArray(h) ? h : h ? [h] : []).map(parseSetCookie);
+}
+
+// The value of the hidden csrf input of an HTML form page, or null.
+export function csrfFromHtml(html) {
+  const m = /<input\b[^>]*\bname="csrf"[^>]*>/.exec(html);
+  if (!m) return null;
+  const v = /\bvalue="([^"]*)"/.exec(m[0]);
+  return v ? v[1] : null;
+}
+
+// A browser-like HTTP client of one nginx: a cookie jar (no Domain, Path
+// or expiry logic beyond Max-Age=0 and empty values deleting a cookie: the
+// core sets Path=/ only) and the session's form token.  Never follows
+// redirects.
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.jar = new Map();
+    this.csrf = null;
+    this.who = null;
+  }
+
+  cookie(name) { return this.jar.get(name); }
+  setCookie(name, value) { if (value === undefined || value === null) this.jar.delete(name); else this.jar.set(name, value); }
+  cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
+
+  absorb(res) {
+    for (const c of setCookies(res)) {
+      if (c.value === '' || c.attrs['max-age'] === '0') this.jar.delete(c.name);
+      else this.jar.set(c.name, c.value);
+    }
+    const t = res.headers['x-csrf-token'];
+    if (t) this.csrf = t;
+    return res;
+  }
+
+  async request(method, pathname, { headers = {}, body, timeoutMs, cookies = true } = {}) {
+    const h = { ...headers };
+    if (cookies && this.jar.size && !Object.keys(h).some((k) => k.toLowerCase() === 'cookie')) h.Cookie = this.cookieHeader();
+    return this.absorb(await httpRequest(this.base, method, pathname, { headers: h, body, timeoutMs }));
+  }
+  get(pathname, { accept, headers = {} } = {}) {
+    return this.request('GET', pathname, { headers: { ...(accept ? { Accept: accept } : {}), ...headers } });
+  }
+  getXml(pathname, { headers = {} } = {}) { return this.get(pathname, { accept: 'application/xml', headers }); }
+  // A form post.  The session's token is added as the last field unless
+  // csrf is false or the fields already carry one; csrf may also be a
+  // string to send instead.
+  postForm(pathname, fields, { headers = {}, csrf = true } = {}) {
+    const pairs = Array.isArray(fields) ? [...fields] : Object.entries(fields);
+    const token = typeof csrf === 'string' ? csrf : csrf ? this.csrf : null;
+    if (token !== null && token !== undefined && !pairs.some(([k]) => k === 'csrf')) pairs.push(['csrf', token]);
+    const body = formEncode(pairs);
+    return this.request('POST', pathname, { body, headers: {
+      'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), ...headers } });
+  }
+  // An XML post; the token goes in the X-CSRF-Token header.
+  postXml(pathname, xml, { accept = 'application/xml', contentType = 'application/xml', headers = {}, csrf = true } = {}) {
+    const token = typeof csrf === 'string' ? csrf : csrf ? this.csrf : null;
+    return this.request('POST', pathname, { body: xml, headers: {
+      'Content-Type': contentType, Accept: accept, 'Content-Length': Buffer.byteLength(xml),
+      ...(token ? { 'X-CSRF-Token': token } : {}), ...headers } });
+  }
+
+  // Read the form token: from the sign-in form (visitors) or from the
+  // X-CSRF-Token header of an XML GET (signed in).
+  async refreshCsrf() {
+    if (this.jar.has(COOKIE_SESSION)) {
+      const r = await this.getXml('/');
+      if (r.headers['x-csrf-token']) return this.csrf;
+    }
+    const f = await this.get('/sign-in');
+    const t = csrfFromHtml(f.body);
+    if (t) this.csrf = t;
+    return this.csrf;
+  }
+
+  // Sign in through the form as a person would: GET /sign-in (a visitor
+  // token in cairn_pre and the form), POST /sign-in.  Returns the POST's
+  // response; on success the jar holds cairn_sid and csrf is the
+  // session's token.  Never throws for a refusal (check the status).
+  async signIn(username, password, { next, headers = {} } = {}) {
+    const form = await this.get(next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in');
+    // Signed in already, the form redirects away: post with the session's
+    // own token (the core checks a signed-in POST against the session's).
+    const token = form.status === 303 && this.jar.has(COOKIE_SESSION) ? this.csrf : csrfFromHtml(form.body);
+    if (!token) throw new Error(`GET /sign-in has no csrf field (${form.status}): ${form.body.slice(0, 500)}`);
+    this.csrf = token;
+    const fields = [['username', username], ['password', password]];
+    if (next !== undefined) fields.push(['next', next]);
+    const r = await this.postForm('/sign-in', fields, { headers });
+    if (r.status === 303 && this.jar.has(COOKIE_SESSION)) {
+      this.who = username;
+      const x = await this.getXml('/');
+      if (!x.headers['x-csrf-token']) throw new Error(`signed in as ${username} but GET / (xml) gave no X-CSRF-Token (${x.status})`);
+    }
+    return r;
+  }
+
+  async signOut() {
+    const r = await this.postForm('/sign-out', []);
+    this.who = null;
+    return r;
+  }
 }
 
 function pidAlive(pid) {
@@ -275,6 +461,8 @@ export class CairnServer {
       map: TRIAL_MAP,
       clinicName: 'Cairn test clinic',
       timezone: 'UTC',
+      staff: true,               // create the STAFF accounts before start
+      plainHttpDemo: false,      // <security><plain-http-demo/>: cookies without Secure
       ...opts,
     };
     this.loc = null;
@@ -306,6 +494,10 @@ export class CairnServer {
       timezone: o.timezone,
       plugin: loc.plugin,
       instruments: path.join(loc.data, 'instruments.xml'),
+      plainHttpDemo: o.plainHttpDemo,
+      intake: loc.intakePlugin
+        ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
+        : null,
     }));
 
     const init = this.cli(['init']);
@@ -317,6 +509,13 @@ export class CairnServer {
       if (imp.code !== 0) throw new Error(`cairn import-csv failed (${imp.code}): ${imp.stderr}${imp.stdout}`);
       this.importResult = imp;
     }
+    this.clients = new Map();
+    if (o.staff) {
+      for (const a of Object.values(STAFF)) {
+        const r = this.addStaff(a.username, a.role, a.name, a.password);
+        if (r.code !== 0) throw new Error(`cairn user add ${a.username} failed (${r.code}): ${r.stderr}${r.stdout}`);
+      }
+    }
 
     this.cairnd = startProcess('cairnd', loc.cairnd, this.cairndArgs(), { cwd: this.dir, dir: this.dir, env: this.env() });
     live.add(this.cairnd);
@@ -324,6 +523,12 @@ export class CairnServer {
 
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
+    if (FRONT === 'apache') {
+      this.nginx = this.startApache();    // the front end, whichever it is
+      live.add(this.nginx);
+      await this.waitForHttp();
+      return this;
+    }
     const template = readFileSync(loc.nginxTemplate, 'utf8');
     const fcgiPass = o.listen === 'tcp' ? this.fcgiAddress : `unix:${this.socketPath}`;
     const conf = nginxConf(template, {
@@ -353,6 +558,39 @@ export class CairnServer {
     return this;
   }
 
+  // Apache httpd with www/apache.conf.in, in the foreground.  Started by
+  // root, Apache serves as another user (it refuses root): www-data, and
+  // cairnd's socket (0660) gets that user's group so its children can
+  // connect.
+  startApache() {
+    const loc = this.loc;
+    if (this.opts.listen === 'tcp') throw new Error('CAIRN_FRONT=apache: the template proxies to a unix socket');
+    let user = os.userInfo().username;
+    let group = run('id', ['-gn']).stdout.trim();
+    if (process.getuid?.() === 0) {
+      const who = ['www-data', 'apache', 'nobody'].find((u) => run('id', ['-u', u]).code === 0);
+      if (!who) throw new Error('CAIRN_FRONT=apache as root needs a user to serve as (www-data)');
+      user = who;
+      group = run('id', ['-gn', who]).stdout.trim();
+      chownSync(this.socketPath, 0, Number(run('id', ['-g', who]).stdout.trim()));
+    }
+    const conf = nginxConf(readFileSync(loc.apacheTemplate, 'utf8'), {
+      LISTEN: `127.0.0.1:${this.port}`,
+      SOCKETPATH: this.socketPath,
+      STATIC: loc.static,
+      PREFIX: this.dir,
+      MODULES: loc.apacheModules,
+      USER: user,
+      GROUP: group,
+    });
+    this.apacheConfPath = path.join(this.dir, 'apache.conf');
+    writeFileSync(this.apacheConfPath, conf);
+    // waitForHttp() shows nginx-error.log when the front end dies.
+    try { symlinkSync('apache-error.log', path.join(this.dir, 'nginx-error.log')); } catch { /* there */ }
+    return startProcess('apache', loc.apache, ['-f', this.apacheConfPath, '-DFOREGROUND'],
+                        { cwd: this.dir, dir: this.dir, env: { APACHE_RUN_DIR: this.dir, APACHE_LOG_DIR: this.dir } });
+  }
+
   // cairnd's command line: the config, and where config.xsd is (the
   // config names everything else).
   cairndArgs() {
@@ -369,6 +607,34 @@ export class CairnServer {
   cli(args, opts = {}) {
     return run(this.loc.cairn, ['-c', this.configPath, ...args],
                { cwd: this.dir, ...opts, env: { ...this.env(), ...(opts.env ?? {}) } });
+  }
+
+  // `cairn user add NAME --role ROLE --name NAME`, the password on stdin.
+  addStaff(username, role, name, password) {
+    return this.cli(['user', 'add', username, '--role', role, '--name', name], { input: `${password}\n` });
+  }
+
+  // A new visitor (empty cookie jar) of this server's nginx.
+  client() { return new Client(this.base); }
+
+  // A client signed in as the STAFF account of `role`, one per role and
+  // server (signed in on first use).  Throws when the sign-in fails.
+  as(role) {
+    if (!this.clients.has(role)) {
+      const a = STAFF[role];
+      if (!a) throw new Error(`no test account for role ${role} (have ${Object.keys(STAFF).join(', ')})`);
+      const p = (async () => {
+        const c = this.client();
+        const r = await c.signIn(a.username, a.password);
+        if (r.status !== 303 || !c.cookie(COOKIE_SESSION)) {
+          throw new Error(`sign-in as ${a.username} failed: ${r.status} ${r.body.slice(0, 500)}`);
+        }
+        return c;
+      })();
+      p.catch(() => this.clients.delete(role));
+      this.clients.set(role, p);
+    }
+    return this.clients.get(role);
   }
 
   importCsv(csv, map = path.join(this.loc.data, 'headache-trial-2004.map.xml')) {

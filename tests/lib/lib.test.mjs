@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import * as fcgi from './fcgi.mjs';
 import { parseXml, checkHtml, XmlError } from './xml.mjs';
 import { parseCsv, mean, sampleSd, improvement, trialOutcomes, cell } from './outcomes-from-csv.mjs';
-import { formEncode, nginxConf, configXml } from './harness.mjs';
+import { formEncode, nginxConf, configXml, parseSetCookie, csrfFromHtml } from './harness.mjs';
+import { parseRoutes, samplePath, assertInert, assertDenied, assertSecurityHeaders, auditEntryHash } from './access.mjs';
 
 test('fcgi: name-value lengths use 1 byte below 128 and 4 bytes with the top bit from 128', () => {
   const b = fcgi.encodeParams([['A', 'x'.repeat(127)], ['B'.repeat(128), 'y']]);
@@ -125,8 +126,48 @@ test('harness helpers: form encoding, config XML escaping, nginx placeholders', 
     clinicName: 'A & B', timezone: 'UTC', plugin: '/p.so', instruments: '/i.xml' });
   const d = parseXml(c);
   assert.equal(d.ns, 'urn:cairn:config');
+  assert.equal(d.child('security'), undefined, 'no <security> unless asked');
+  const demo = parseXml(configXml({ listen: 'unix:/t/s', workers: 1, database: '/d', schemas: '/s', views: '/v',
+    clinicName: 'A', timezone: 'UTC', plugin: '/p.so', instruments: '/i.xml', plainHttpDemo: true }));
+  assert.ok(demo.child('security').child('plain-http-demo'), '<security><plain-http-demo/>');
   assert.equal(d.childText('database'), '/t/<db>');
   assert.equal(d.child('clinic').childText('name'), 'A & B');
   assert.equal(nginxConf('listen @LISTEN@;', { LISTEN: '127.0.0.1:1' }), 'listen 127.0.0.1:1;');
   assert.throws(() => nginxConf('x @NOPE@', {}), /NOPE/);
+});
+
+test('access helpers: cookies, form tokens, the route table, sample paths', () => {
+  const c = parseSetCookie('cairn_sid=abc; Path=/; HttpOnly; Secure; SameSite=Strict');
+  assert.deepEqual(c, { name: 'cairn_sid', value: 'abc', attrs: { path: '/', httponly: true, secure: true, samesite: 'Strict' } });
+  assert.equal(csrfFromHtml('<form><input type="hidden" name="csrf" value="T0k"></form>'), 'T0k');
+  assert.equal(csrfFromHtml('<form></form>'), null);
+  const routes = parseRoutes('METHOD PATTERN AUDIENCE PLUGIN\nGET    /a/(?<patient>[0-9]{1,18}) admin,clinician program\nPOST /b public core\n');
+  assert.deepEqual(routes.map((r) => [r.method, r.audience]), [['GET', ['admin', 'clinician']], ['POST', ['public']]]);
+  assert.throws(() => parseRoutes('METHOD PATTERN AUDIENCE PLUGIN\nGET /a\n'), /cannot read/);
+  assert.throws(() => parseRoutes('something else\n'));
+  assert.equal(samplePath('/a/(?<patient>[0-9]{1,18})/x', { patient: 12 }), '/a/12/x');
+  assert.equal(samplePath('/u/(?<user>[a-z0-9._-]{2,32})/d', {}), '/u/aa/d');
+  assert.throws(() => samplePath('/a/(?<patient>[0-9]{1,18})', { patient: 'x' }), /does not match/);
+  assert.throws(() => samplePath('/a/(?<w>(x|y))', {}), /no sample|regex/);
+});
+
+test('access helpers fail on what they must catch: live markup, a served page, missing headers, a changed audit field', () => {
+  const page = (b) => `<!DOCTYPE html><html><head><title>t</title></head><body>${b}</body></html>`;
+  assertInert(page('&lt;script&gt;alert(1)&lt;/script&gt;'), 'escaped');
+  assert.throws(() => assertInert(page('<script>alert(1)</script>'), 'live'));
+  assert.throws(() => assertInert(page('<p><img src="x" onerror="alert(1)"></p>'), 'live img'));
+  assert.throws(() => assertInert(page('<p x=""><img src=x onerror=alert(1)></p>'), 'raw'));
+  const headers = { 'content-security-policy': "default-src 'self'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff' };
+  assertSecurityHeaders({ headers }, 'ok');
+  assert.throws(() => assertSecurityHeaders({ headers: { ...headers, 'content-security-policy': "default-src *; frame-ancestors 'none'" } }, 'csp'));
+  assert.throws(() => assertSecurityHeaders({ headers: { ...headers, 'x-content-type-options': undefined } }, 'nosniff'));
+  const denied = { status: 303, headers: { ...headers, location: '/sign-in?next=%2Fpatients%2F1' }, body: '' };
+  assertDenied(denied, { method: 'GET', path: '/patients/1', signedIn: false }, 'denied');
+  assert.throws(() => assertDenied({ ...denied, status: 200 }, { method: 'GET', path: '/patients/1', signedIn: false }, 'served'));
+  assert.throws(() => assertDenied({ ...denied, location: undefined, headers: { ...headers, location: '//evil.example/sign-in' } },
+    { method: 'GET', path: '/patients/1', signedIn: false }, 'off-site'));
+  assert.throws(() => assertDenied({ status: 403, headers, body: '<p>Trial patient 100</p>' }, { method: 'GET', signedIn: true }, 'data'));
+  const e = { time: 't', actor: 'a', role: 'r', method: 'GET', route: '/', path: '/', patient: null, record: null, outcome: '200', remote: '1' };
+  assert.match(auditEntryHash('0'.repeat(64), e), /^[0-9a-f]{64}$/);
+  assert.notEqual(auditEntryHash('0'.repeat(64), e), auditEntryHash('0'.repeat(64), { ...e, actor: 'b' }));
 });

@@ -168,6 +168,16 @@ START_TEST(path_refuses_what_means_something_else) {
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_path.c: a TAB, raw or escaped, passed the path
+** check although a path may hold no control character. */
+START_TEST(path_refuses_tab_found_by_fuzzing) {
+  char *o;
+  ck_assert_int_eq(path("/a\t", &o), CAIRN_EINVAL);
+  ck_assert_int_eq(path("/patients/%0912", &o), CAIRN_EINVAL);
+  ck_assert_int_eq(path("/a%09", &o), CAIRN_EINVAL);
+}
+END_TEST
+
 START_TEST(path_length_limit) {
   char *s = malloc(CAIRN_PATH_MAX + 2);
   s[0] = '/';
@@ -204,6 +214,7 @@ static Suite *suite(void) {
   tcase_add_test(t, cookies_limit);
   tcase_add_test(t, path_accepts_plain_paths);
   tcase_add_test(t, path_refuses_what_means_something_else);
+  tcase_add_test(t, path_refuses_tab_found_by_fuzzing);
   tcase_add_test(t, path_length_limit);
   tcase_add_test(t, utf8_validator);
   suite_add_tcase(s, t);

@@ -1,0 +1,276 @@
+// Issue 3, sign-in and sessions: a wrong password and an unknown user get
+// the same answer; repeated failures are slowed per account and per
+// address (429 with Retry-After); a new session id at every sign-in (a
+// planted cairn_sid is never adopted); sign-out ends the session; a
+// disabled account cannot sign in and its sessions end; idle and absolute
+// expiry are enforced by the server; cookies are HttpOnly, SameSite=Strict,
+// Path=/, no Domain, and Secure unless the config says plain-http-demo
+// (both configurations are started here).
+
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { useCairn, sleep, STAFF, COOKIE_SESSION, COOKIE_PRE, setCookies, Client } from '../lib/harness.mjs';
+import * as fcgi from '../lib/fcgi.mjs';
+import { parseXml } from '../lib/xml.mjs';
+import { sqlJson, sqlExec, newToken, assertSecurityHeaders, assertNoPatientData } from '../lib/access.mjs';
+
+const srv = useCairn({ importTrial: true });
+const demo = useCairn({ importTrial: false, plainHttpDemo: true, workers: 1 });
+const PW = 'a password long enough';
+
+before(async () => {
+  await srv.ready;
+  await demo.ready;
+  for (const [u, role] of [['throttle-me', 'clinician'], ['leaver', 'clinician'], ['leaver2', 'front-desk'], ['idle', 'clinician'], ['planted', 'clinician']]) {
+    const r = srv.addStaff(u, role, `Test ${u}`, PW);
+    assert.equal(r.code, 0, r.stderr);
+  }
+});
+
+// A sign-in attempt straight to cairnd with a chosen REMOTE_ADDR (nginx
+// always says 127.0.0.1; the per-address throttle needs others) and a
+// visitor token of our own (double submit: any 43-character token that
+// equals the cairn_pre cookie).
+async function fcgiSignIn(username, password, remote, { accept = 'application/xml' } = {}) {
+  const token = newToken();
+  const body = new URLSearchParams({ username, password, csrf: token }).toString();
+  const r = await fcgi.request(srv.fcgiAddress, {
+    params: fcgi.cgiParams({ method: 'POST', path: '/sign-in', body, contentType: 'application/x-www-form-urlencoded', accept,
+      headers: { Cookie: `${COOKIE_PRE}=${token}` }, extra: { REMOTE_ADDR: remote } }),
+    stdin: body, timeoutMs: 10000 });
+  assert.equal(r.ended, true, `sign-in as ${username} from ${remote} ended`);
+  return r;
+}
+
+const sidOf = (r) => setCookies(r).find((c) => c.name === COOKIE_SESSION && c.value);
+const errorText = (r) => {
+  try { return parseXml(r.text ?? r.body).findAll('error').map((e) => e.text.trim()).join(' '); } catch { return ''; }
+};
+
+test('the right password signs in: 303, a session cookie, and the pages open', async () => {
+  const c = srv.client();
+  const r = await c.signIn(STAFF.clinician.username, STAFF.clinician.password);
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.location, '/');
+  assert.ok(c.cookie(COOKIE_SESSION));
+  assert.equal((await c.get('/patients')).status, 200);
+});
+
+test('a wrong password and an unknown user get the same status and the same message, and no session', async () => {
+  const wrong = await fcgiSignIn(STAFF.clinician.username, 'not the password at all', '10.0.0.1');
+  const unknown = await fcgiSignIn('nobody-here', 'not the password at all', '10.0.0.2');
+  assert.equal(wrong.status, 401);
+  assert.equal(unknown.status, wrong.status);
+  assert.ok(errorText(wrong).length > 5, `a message: ${errorText(wrong)}`);
+  assert.equal(errorText(unknown), errorText(wrong), 'the same message');
+  assert.equal(sidOf(wrong), undefined);
+  assert.equal(sidOf(unknown), undefined);
+  // Through nginx as HTML too: the same page apart from the typed name.
+  const a = srv.client();
+  const b = srv.client();
+  const ra = await a.signIn(STAFF.admin.username, 'wrong password here');
+  const rb = await b.signIn('no-such-user', 'wrong password here');
+  assert.equal(ra.status, 401);
+  assert.equal(rb.status, 401);
+  const strip = (r) => r.body.replace(/value="[^"]*"/g, 'value=""');
+  assert.equal(strip(ra), strip(rb), 'the two pages differ only in the values typed (and the visitor token)');
+  assertNoPatientData(ra.body, 'wrong password page');
+  // An empty or overlong user name is refused without a session too.
+  for (const [u, p] of [['', 'x'], [STAFF.admin.username, ''], ['u'.repeat(65), 'whatever it is'], [STAFF.admin.username, 'p'.repeat(4000)]]) {
+    const r = await fcgiSignIn(u, p, '10.0.0.3');
+    assert.ok(r.status >= 400 && r.status < 500, `${u.length}/${p.length}: ${r.status}`);
+    assert.equal(sidOf(r), undefined);
+  }
+});
+
+test('repeated failures for one account (from many addresses) are slowed: 429 with Retry-After, even for the right password; later it works', async () => {
+  const statuses = [];
+  let throttled = null;
+  for (let i = 0; i < 9 && !throttled; i++) {
+    const r = await fcgiSignIn('throttle-me', `wrong password ${i}`, `10.1.0.${i + 1}`);
+    statuses.push(r.status);
+    if (r.status === 429) throttled = r;
+  }
+  assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401], 'five tries are free');
+  assert.ok(throttled, `a 429 after the free tries (${statuses})`);
+  const ra = Number(throttled.headers['retry-after']);
+  assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 900, `Retry-After ${throttled.headers['retry-after']}`);
+  assert.match(errorText(throttled), /again/i);
+  assertSecurityHeaders(throttled, '429');
+  const right = await fcgiSignIn('throttle-me', PW, '10.1.1.1');
+  assert.equal(right.status, 429, 'the right password waits too (no oracle while throttled)');
+  assert.equal(sidOf(right), undefined);
+  // After the wait, the right password works and clears the account's count.
+  await sleep((Number(right.headers['retry-after'] ?? ra) + 0.5) * 1000);
+  const later = await fcgiSignIn('throttle-me', PW, '10.1.1.2');
+  assert.equal(later.status, 303, `after Retry-After: ${later.status} ${errorText(later)}`);
+  assert.ok(sidOf(later));
+  assert.equal(sqlJson(srv.database, "SELECT count(*) AS n FROM signin_failure WHERE key = 'user:throttle-me'")[0].n, 0);
+});
+
+test('repeated failures from one address (many user names) are slowed: 429 with Retry-After for any account from there', async () => {
+  const statuses = [];
+  for (let i = 0; i < 9 && !statuses.includes(429); i++) {
+    statuses.push((await fcgiSignIn(`guess-${i}`, 'password guess', '10.2.0.9')).status);
+  }
+  assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+  assert.ok(statuses.includes(429), `a 429 (${statuses})`);
+  const other = await fcgiSignIn(STAFF.admin.username, STAFF.admin.password, '10.2.0.9');
+  assert.equal(other.status, 429, 'a real account from that address waits too');
+  assert.ok(Number(other.headers['retry-after']) >= 1);
+  // Another address is not affected.
+  assert.equal((await fcgiSignIn(STAFF.admin.username, STAFF.admin.password, '10.2.0.10')).status, 303);
+});
+
+test('a planted session id is never adopted: sign-in issues a new one, and the planted one opens nothing', async () => {
+  const planted = newToken();
+  const c = srv.client();
+  c.setCookie(COOKIE_SESSION, planted);
+  assert.equal((await c.get('/')).status, 303, 'the planted id is no session');
+  const r = await c.signIn('planted', PW);
+  assert.equal(r.status, 303);
+  const issued = sidOf(r)?.value;
+  assert.ok(issued, 'a session cookie was set');
+  assert.notEqual(issued, planted, 'a new id, not the planted one');
+  assert.equal(issued.length, 43, '256 bits as URL-safe base64');
+  const attacker = srv.client();
+  attacker.setCookie(COOKIE_SESSION, planted);
+  const a = await attacker.get('/patients');
+  assert.equal(a.status, 303, 'the planted id opens nothing after the victim signed in');
+  assertNoPatientData(a.body, 'planted id');
+  // The database keeps only hashes of session ids.
+  const hashes = sqlJson(srv.database, 'SELECT id_hash FROM staff_session').map((x) => x.id_hash);
+  assert.ok(!hashes.includes(issued) && !hashes.includes(planted), 'no raw id stored');
+  assert.ok(hashes.every((h) => /^[0-9a-f]{64}$/.test(h)));
+});
+
+test('signing in again while signed in gives a new id and ends the old session', async () => {
+  const c = srv.client();
+  assert.equal((await c.signIn('planted', PW)).status, 303);
+  const first = c.cookie(COOKIE_SESSION);
+  const r = await c.signIn('planted', PW);
+  assert.equal(r.status, 303);
+  const second = c.cookie(COOKIE_SESSION);
+  assert.notEqual(second, first);
+  const old = srv.client();
+  old.setCookie(COOKIE_SESSION, first);
+  assert.equal((await old.get('/')).status, 303, 'the old id no longer works');
+  assert.equal((await c.get('/')).status, 200, 'the new one does');
+});
+
+test('sign-out ends the session on the server and clears the cookie', async () => {
+  const c = srv.client();
+  assert.equal((await c.signIn(STAFF['front-desk'].username, STAFF['front-desk'].password)).status, 303);
+  const sid = c.cookie(COOKIE_SESSION);
+  const r = await c.signOut();
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.location, '/sign-in');
+  const cleared = setCookies(r).find((k) => k.name === COOKIE_SESSION);
+  assert.ok(cleared && cleared.value === '' && cleared.attrs['max-age'] === '0', `the cookie is cleared (${JSON.stringify(cleared)})`);
+  const replay = srv.client();
+  replay.setCookie(COOKIE_SESSION, sid);
+  assert.equal((await replay.get('/')).status, 303, 'the id replayed after sign-out opens nothing');
+  assert.equal((await replay.getXml('/patients')).status, 401);
+});
+
+test('a disabled account cannot sign in and its open sessions end (admin page and CLI); enabled again, it can', async () => {
+  const admin = await srv.as('admin');
+  const l = srv.client();
+  assert.equal((await l.signIn('leaver', PW)).status, 303);
+  assert.equal((await l.get('/patients')).status, 200);
+  const d = await admin.postForm('/admin/users/leaver/disable', []);
+  assert.equal(d.status, 303, d.body.slice(0, 300));
+  const after = await l.get('/patients');
+  assert.equal(after.status, 303, 'the open session ended');
+  assertNoPatientData(after.body, 'disabled session');
+  const again = await fcgiSignIn('leaver', PW, '10.3.0.1');
+  const wrong = await fcgiSignIn('leaver', 'not it at all', '10.3.0.2');
+  assert.equal(again.status, 401, 'the right password of a disabled account is refused');
+  assert.equal(errorText(again), errorText(wrong), 'with the message of a wrong password (nothing tells it is disabled)');
+  assert.equal(sqlJson(srv.database, "SELECT count(*) AS n FROM staff_session s JOIN staff t ON t.id = s.staff WHERE t.username = 'leaver'")[0].n, 0);
+  // An admin cannot disable itself.
+  const self = await admin.postForm(`/admin/users/${STAFF.admin.username}/disable`, []);
+  assert.equal(self.status, 422);
+  assert.equal((await admin.get('/admin/users')).status, 200, 'still signed in');
+  // The CLI does the same.
+  const l2 = srv.client();
+  assert.equal((await l2.signIn('leaver2', PW)).status, 303);
+  assert.equal(srv.cli(['user', 'disable', 'leaver2']).code, 0);
+  assert.equal((await l2.get('/')).status, 303, 'the CLI ended the session');
+  assert.equal((await fcgiSignIn('leaver2', PW, '10.3.0.3')).status, 401);
+  // Enabled again: a new sign-in works (the old session stays ended).
+  assert.equal((await admin.postForm('/admin/users/leaver/enable', [])).status, 303);
+  assert.equal((await fcgiSignIn('leaver', PW, '10.3.0.4')).status, 303);
+  assert.equal((await l.get('/')).status, 303, 'the session ended by disabling does not come back');
+});
+
+test('a new password ends the sessions opened with the old one', async () => {
+  const c = srv.client();
+  assert.equal((await c.signIn('idle', PW)).status, 303);
+  const r = srv.cli(['user', 'passwd', 'idle'], { input: 'another long password\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await c.get('/')).status, 303);
+  assert.equal((await fcgiSignIn('idle', PW, '10.4.0.1')).status, 401, 'the old password is gone');
+  assert.equal((await fcgiSignIn('idle', 'another long password', '10.4.0.2')).status, 303);
+});
+
+test('idle and absolute expiry are enforced by the server (session rows aged by hand)', async () => {
+  const c = srv.client();
+  assert.equal((await c.signIn('idle', 'another long password')).status, 303);
+  const now = Math.floor(Date.now() / 1000);
+  const staffId = sqlJson(srv.database, "SELECT id FROM staff WHERE username = 'idle'")[0].id;
+  // 31 minutes without a request (the idle limit is 30).
+  sqlExec(srv.database, `UPDATE staff_session SET seen = ${now - 31 * 60} WHERE staff = ${staffId}`);
+  assert.equal((await c.get('/')).status, 303, 'idle for 31 minutes: signed out');
+  // A fresh session, seen a moment ago but created 12 h 1 min ago.
+  const d = srv.client();
+  assert.equal((await d.signIn('idle', 'another long password')).status, 303);
+  assert.equal((await d.get('/')).status, 200);
+  sqlExec(srv.database, `UPDATE staff_session SET created = ${now - 12 * 3600 - 60}, seen = ${now} WHERE staff = ${staffId}`);
+  assert.equal((await d.get('/')).status, 303, 'older than 12 hours: signed out, however active');
+  // Seen 29 minutes ago: still valid (the control case).
+  const e = srv.client();
+  assert.equal((await e.signIn('idle', 'another long password')).status, 303);
+  sqlExec(srv.database, `UPDATE staff_session SET seen = ${now - 29 * 60}, created = ${now - 29 * 60} WHERE staff = ${staffId}`);
+  assert.equal((await e.get('/')).status, 200, '29 minutes idle is still signed in');
+});
+
+// ------------------------------------------------------------- cookies
+
+function checkCookie(c, { secure }, what) {
+  assert.equal(c.attrs.httponly, true, `${what}: HttpOnly`);
+  assert.equal(String(c.attrs.samesite).toLowerCase(), 'strict', `${what}: SameSite=Strict`);
+  assert.equal(c.attrs.path, '/', `${what}: Path=/`);
+  assert.equal(c.attrs.domain, undefined, `${what}: no Domain`);
+  assert.equal(c.attrs.secure === true, secure, `${what}: Secure ${secure ? 'set' : 'not set'}`);
+}
+
+for (const [label, server, secure] of [['default config', srv, true], ['plain-http-demo config', demo, false]]) {
+  test(`cookie flags, ${label}: HttpOnly, SameSite=Strict, Path=/, no Domain, Secure ${secure ? 'on' : 'off'}`, async () => {
+    const c = server.client();
+    const form = await c.get('/sign-in');
+    const pre = setCookies(form).find((k) => k.name === COOKIE_PRE);
+    assert.ok(pre, 'the visitor token cookie');
+    checkCookie(pre, { secure }, 'cairn_pre');
+    const r = await c.signIn(STAFF.clinician.username, STAFF.clinician.password);
+    assert.equal(r.status, 303);
+    const sid = setCookies(r).find((k) => k.name === COOKIE_SESSION);
+    checkCookie(sid, { secure }, 'cairn_sid');
+    assert.equal(sid.attrs['max-age'], undefined, 'a session cookie (no Max-Age): gone when the browser closes');
+    const out = await c.signOut();
+    checkCookie(setCookies(out).find((k) => k.name === COOKIE_SESSION), { secure }, 'cleared cairn_sid');
+  });
+}
+
+test('the plain-http-demo server says so at start-up', () => {
+  const log = demo.logs().cairnd;
+  assert.match(log, /plain|Secure|demo/i, `a warning in cairnd's log:\n${log.slice(0, 1500)}`);
+});
+
+test('the workers lived through all of it', async () => {
+  assert.ok(srv.masterAlive());
+  assert.equal(srv.workerPids().length, 2);
+  const c = await srv.as('clinician');
+  assert.equal((await c.get('/')).status, 200);
+  assert.ok(Client);
+});
