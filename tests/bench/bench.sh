@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# tests/bench/bench.sh -- Cairn's benchmark: `make bench` runs it from a
+# build directory.  It prints figures, never pass or fail.
+#
+# What it measures, each with wrk on loopback (BENCH_SECONDS per page,
+# BENCH_THREADS threads, BENCH_CONNECTIONS connections, --latency), every
+# page served by cairnd (BENCH_WORKERS workers) behind nginx with
+# www/nginx.conf.in:
+#
+#   floor     a bare libfcgi responder (tests/bench/floor.c) with as many
+#             workers, behind the same nginx configuration: the reference
+#   public    GET /pricing (the public page; /sign-in when there is none)
+#   chart     GET /patients/ID: trial patient 100 with 30 observations
+#   outcomes  GET /outcomes over the 400-patient trial cohort
+#   post      POST /patients/ID/observations: a PEG form, validated,
+#             scored and committed (a 303 per request)
+#
+# requests/s, p50 and p99 latency, and each page's requests/s as a ratio
+# to the floor's in the same run; the peak RSS of a worker (VmHWM) and of
+# the whole server (/usr/bin/time -v); the time from starting cairnd to
+# the first answered request through nginx; and the chart and outcomes
+# pages again on a generated clinic of 10,000 more patients and 1,000,000
+# more observations (tests/bench/gen-clinic.mjs, imported with `cairn
+# import`), as a ratio to the small database.
+#
+# The large database takes a few minutes to build: it is kept in
+# <build>/tests/bench/large/ and reused (BENCH_REBUILD_LARGE=1 builds it
+# again; BENCH_LARGE=0 skips it).
+#
+# Environment: BENCH_BUILDDIR, BENCH_SRCDIR (set by make bench),
+# BENCH_SECONDS (5), BENCH_THREADS (2), BENCH_CONNECTIONS (16),
+# BENCH_WORKERS (2), BENCH_LARGE (1), BENCH_REBUILD_LARGE (0),
+# BENCH_KEEP=1 keeps the run directory.
+set -uo pipefail
+
+BLD=${BENCH_BUILDDIR:?BENCH_BUILDDIR: the build tree}
+SRC=${BENCH_SRCDIR:?BENCH_SRCDIR: the source tree}
+SECS=${BENCH_SECONDS:-5}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNECTIONS:-16}
+# Seconds wrk waits for one response before counting it as a timeout.
+WRK_TIMEOUT=30
+WORKERS=${BENCH_WORKERS:-2}
+LARGE=${BENCH_LARGE:-1}
+# Observations on the benchmarked chart (issue 6: "a patient chart with 30
+# observations").
+CHART_OBS=30
+# The trial patient whose chart is measured, and the one the POSTs go to
+# (another, so that the chart does not grow while it is measured).
+CHART_PATIENT=100
+POST_PATIENT=101
+USER=bench-clinician
+PASSWORD='bench password, long enough'
+
+CAIRND=$BLD/cairnd
+CAIRN=$BLD/cairn
+PLUGIN=$BLD/plugins/program/.libs/program.so
+FLOOR=$BLD/tests/bench/floor
+for f in "$CAIRND" "$CAIRN" "$PLUGIN" "$FLOOR"; do
+  [ -x "$f" ] || [ -f "$f" ] || { echo "bench: $f is missing (run make first)" >&2; exit 1; }
+done
+for p in wrk nginx curl sqlite3 node; do
+  command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] || { echo "bench: $p is not installed (scripts/setup-debian)" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+TIMEV=/usr/bin/time
+[ -x "$TIMEV" ] || TIMEV=
+
+RUN=$(mktemp -d /tmp/cairn-bench-XXXXXX)
+chmod 755 "$RUN"
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null
+  done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench: kept $RUN"; else rm -rf "$RUN"; fi
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# write_config DIR: cairn.xml for a server whose files live in DIR.
+write_config() {
+  cat >"$1/cairn.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<cairn xmlns="urn:cairn:config">
+  <listen>unix:$1/cairnd.sock</listen>
+  <workers>$WORKERS</workers>
+  <database>$1/clinic.db</database>
+  <schemas>$SRC/schemas</schemas>
+  <views>$SRC/www/views</views>
+  <clinic><name>Cairn benchmark clinic</name><timezone>UTC</timezone></clinic>
+  <plugins>
+    <plugin path="$PLUGIN">
+      <setting name="instruments" kind="path">$SRC/data/instruments.xml</setting>
+    </plugin>
+  </plugins>
+</cairn>
+XML
+}
+# The CLI finds config.xsd in the source tree (the build need not be
+# installed).
+cli() { local dir=$1; shift; CAIRN_SCHEMAS=$SRC/schemas "$CAIRN" -c "$dir/cairn.xml" "$@"; }
+
+# start_nginx DIR SOCKET PORT: nginx from the template, in DIR.
+start_nginx() {
+  local dir=$1 sock=$2 port=$3
+  mkdir -p "$dir/nginx"
+  sed -e "s#@LISTEN@#127.0.0.1:$port#g" -e "s#@SOCKET@#unix:$sock#g" \
+      -e "s#@STATIC@#$SRC/www/static#g" -e "s#@PREFIX@#$dir/nginx#g" \
+      -e "s#@RUNDIR@#$dir/nginx#g" -e "s#@USER@#$(id -un)#g" \
+      "$SRC/www/nginx.conf.in" >"$dir/nginx/nginx.conf"
+  # Keep the access log out of the measurement, as a tuned server would.
+  sed -i 's#^\(\s*access_log\).*#\1 off;#' "$dir/nginx/nginx.conf"
+  "$NGINX" -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$dir/nginx/nginx.conf" \
+    >"$dir/nginx/stdout.log" 2>&1 &
+  PIDS+=($!)
+}
+
+# wait_http URL: until something other than a gateway error answers.
+wait_http() {
+  local code
+  for _ in $(seq 3000); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
+    case $code in 000|502|503|504) sleep 0.005 ;; *) return 0 ;; esac
+  done
+  echo "bench: $1 never answered" >&2
+  return 1
+}
+
+# start_cairnd DIR PORT: cairnd (under /usr/bin/time -v when there is one)
+# behind an nginx already listening on PORT; sets STARTUP_MS (start to the
+# first answered request) and MASTER (cairnd's pid).
+start_cairnd() {
+  local dir=$1 port=$2 t0 wrapper
+  rm -f "$dir/cairnd.sock"
+  t0=$(now_ms)
+  if [ -n "$TIMEV" ]; then
+    "$TIMEV" -v -o "$dir/cairnd.time" "$CAIRND" -c "$dir/cairn.xml" -S "$SRC/schemas" >"$dir/cairnd.log" 2>&1 &
+  else
+    "$CAIRND" -c "$dir/cairn.xml" -S "$SRC/schemas" >"$dir/cairnd.log" 2>&1 &
+  fi
+  wrapper=$!
+  wait_http "http://127.0.0.1:$port/sign-in" || { tail -n 20 "$dir/cairnd.log" >&2; exit 1; }
+  STARTUP_MS=$(( $(now_ms) - t0 ))
+  if [ -n "$TIMEV" ]; then MASTER=$(pgrep -P "$wrapper" | head -n 1); else MASTER=$wrapper; fi
+  PIDS=("$MASTER" "${PIDS[@]}")
+  CAIRND_WRAPPER=$wrapper
+}
+
+# stop_cairnd DIR: SIGTERM, wait, and read /usr/bin/time -v's figure.
+stop_cairnd() {
+  local dir=$1
+  kill -TERM "$MASTER" 2>/dev/null
+  wait "$CAIRND_WRAPPER" 2>/dev/null
+  SERVER_RSS_KB=$(sed -nE 's/.*Maximum resident set size \(kbytes\): ([0-9]+)/\1/p' "$dir/cairnd.time" 2>/dev/null)
+}
+
+# worker_hwm_kb: the largest VmHWM among cairnd's workers now.
+worker_hwm_kb() {
+  local max=0 w v
+  for w in $(pgrep -P "$MASTER"); do
+    v=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' "/proc/$w/status" 2>/dev/null)
+    [ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v
+  done
+  echo "$max"
+}
+
+# worker_rss_kb: the largest VmRSS among cairnd's workers now.
+worker_rss_kb() {
+  local max=0 w v
+  for w in $(pgrep -P "$MASTER"); do
+    v=$(sed -nE 's/^VmRSS:\s+([0-9]+) kB/\1/p' "/proc/$w/status" 2>/dev/null)
+    [ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v
+  done
+  echo "$max"
+}
+
+# sign_in PORT: sets COOKIE and CSRF for USER.  The sign-in form's token is
+# double-submit: any 43-character value sent as both cookie and field.
+sign_in() {
+  local port=$1 pre hdr sid
+  pre=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | cut -c1-43)
+  hdr=$(curl -s -D - -o /dev/null -b "cairn_pre=$pre" \
+        --data-urlencode "username=$USER" --data-urlencode "password=$PASSWORD" \
+        --data-urlencode "csrf=$pre" --data-urlencode "next=/" \
+        "http://127.0.0.1:$port/sign-in")
+  sid=$(sed -nE 's/^[Ss]et-[Cc]ookie: cairn_sid=([^;]*).*/\1/p' <<<"$hdr" | tr -d '\r' | head -n 1)
+  [ -n "$sid" ] || { echo "bench: sign-in as $USER failed:" >&2; echo "$hdr" >&2; exit 1; }
+  COOKIE="cairn_sid=$sid"
+  CSRF=$(curl -s -D - -o /dev/null -H 'Accept: application/xml' -b "$COOKIE" "http://127.0.0.1:$port/" |
+         sed -nE 's/^[Xx]-[Cc][Ss][Rr][Ff]-[Tt]oken: ([^ ]*).*/\1/p' | tr -d '\r')
+  [ -n "$CSRF" ] || { echo "bench: no X-CSRF-Token after sign-in" >&2; exit 1; }
+}
+
+patient_record() {  # DIR IDENTIFIER
+  sqlite3 "$1/clinic.db" "SELECT record FROM p_program_patient WHERE identifier = '$2' LIMIT 1"
+}
+
+# top_up DIR PORT PATIENT N: POST observations until PATIENT has N.
+top_up() {
+  local dir=$1 port=$2 pid=$3 want=$4 have k code
+  have=$(sqlite3 "$dir/clinic.db" "SELECT count(*) FROM p_program_observation WHERE patient = $pid")
+  for ((k = have; k < want; k++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -b "$COOKIE" \
+      --data-urlencode instrument=peg \
+      --data-urlencode "effective=$(date -u -d "2001-01-01 + $k weeks" +%F)" \
+      --data-urlencode timepoint=bench --data-urlencode "answer.pain=$((k % 11))" \
+      --data-urlencode answer.enjoyment=5 --data-urlencode answer.activity=6 \
+      --data-urlencode "csrf=$CSRF" "http://127.0.0.1:$port/patients/$pid/observations")
+    [ "$code" = 303 ] || { echo "bench: adding an observation to patient $pid: $code" >&2; exit 1; }
+  done
+}
+
+# to_ms "1.23ms" | "456.00us" | "1.02s" -> milliseconds
+to_ms() {
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+# wrkrun NAME URL [LUA]: sets R_RPS R_P50 R_P99 R_ERR for the run.
+declare -A RPS P50 P99 ERR
+wrkrun() {
+  local name=$1 url=$2 lua=${3:-} out
+  # wrk's own 2 s timeout would count a slow page's queued requests as
+  # errors and leave them out of the latencies.
+  local args=(-t "$THREADS" -c "$CONNS" -d "${SECS}s" --latency --timeout "${WRK_TIMEOUT}s")
+  [ -n "$lua" ] && args+=(-s "$lua")
+  if [ "$name" != floor ] && [ -z "$lua" ]; then
+    args+=(-H "Cookie: $COOKIE")
+    # Warm up: the first request after start-up reads the database from
+    # disk and fills the worker's caches.
+    for _ in 1 2 3 4; do curl -s -o /dev/null -b "$COOKIE" "$url"; done
+  fi
+  out=$(wrk "${args[@]}" "$url" 2>&1)
+  echo "$out" >"$RUN/wrk-$name.txt"
+  RPS[$name]=$(sed -nE 's/^Requests\/sec:\s+([0-9.]+).*/\1/p' <<<"$out")
+  P50[$name]=$(to_ms "$(sed -nE 's/^\s+50%\s+(\S+).*/\1/p' <<<"$out")")
+  P99[$name]=$(to_ms "$(sed -nE 's/^\s+99%\s+(\S+).*/\1/p' <<<"$out")")
+  ERR[$name]=$(sed -nE 's/^\s+Non-2xx or 3xx responses: ([0-9]+).*/\1/p' <<<"$out")
+  local sock=$(sed -nE 's/.*Socket errors: (.*)/\1/p' <<<"$out")
+  [ -n "$sock" ] && ERR[$name]="${ERR[$name]:-0} (socket errors: $sock)"
+  [ -n "${RPS[$name]}" ] || { echo "bench: wrk $name gave no figures:" >&2; echo "$out" >&2; }
+}
+
+# seqtime NAME URL: the median time of SEQ_REQUESTS requests one after
+# another (no queueing), in ms.
+SEQ_REQUESTS=7
+declare -A SEQ
+seqtime() {
+  local name=$1 url=$2 t=()
+  for _ in $(seq "$SEQ_REQUESTS"); do
+    t+=("$(curl -s -o /dev/null -w '%{time_total}' -b "$COOKIE" "$url")")
+  done
+  SEQ[$name]=$(printf '%s\n' "${t[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR + 1) / 2)] * 1000 }')
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
+meets() { awk -v a="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (a >= t) : (a < t); print ok ? "met" : "NOT met" }'; }
+
+echo "Cairn benchmark: $(date -u +%FT%TZ) on $(nproc) cores ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -n 1))"
+echo "wrk -t$THREADS -c$CONNS -d${SECS}s --latency; $WORKERS workers behind nginx $("$NGINX" -v 2>&1 | sed 's#.*/##')"
+echo
+
+# ------------------------------------------------------------- the floor
+FL=$RUN/floor
+mkdir -p "$FL"
+FLPORT=$(free_port)
+"$FLOOR" "$FL/floor.sock" "$WORKERS" >"$FL/floor.log" 2>&1 &
+PIDS+=($!)
+FLOOR_PID=$!
+start_nginx "$FL" "$FL/floor.sock" "$FLPORT"
+FL_NGINX=${PIDS[-1]}
+wait_http "http://127.0.0.1:$FLPORT/" || exit 1
+
+# ------------------------------------------------------ the small clinic
+SM=$RUN/small
+mkdir -p "$SM"
+write_config "$SM"
+cli "$SM" init >"$SM/init.log" 2>&1 || { cat "$SM/init.log"; exit 1; }
+cli "$SM" import-csv --map "$SRC/data/headache-trial-2004.map.xml" "$SRC/data/headache-trial-2004.csv" >"$SM/import.log" 2>&1 ||
+  { cat "$SM/import.log"; exit 1; }
+printf '%s\n' "$PASSWORD" | cli "$SM" user add "$USER" --role clinician --name "Bench Clinician" >"$SM/user.log" 2>&1 ||
+  { cat "$SM/user.log"; exit 1; }
+SMPORT=$(free_port)
+start_nginx "$SM" "$SM/cairnd.sock" "$SMPORT"
+start_cairnd "$SM" "$SMPORT"
+STARTUP_SMALL=$STARTUP_MS
+sign_in "$SMPORT"
+CHART=$(patient_record "$SM" "$CHART_PATIENT")
+POSTP=$(patient_record "$SM" "$POST_PATIENT")
+top_up "$SM" "$SMPORT" "$CHART" "$CHART_OBS"
+CHART_N=$(sqlite3 "$SM/clinic.db" "SELECT count(*) FROM p_program_observation WHERE patient = $CHART")
+
+PUBLIC=/pricing
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SMPORT/pricing")
+[ "$code" = 200 ] || PUBLIC=/sign-in
+
+cat >"$RUN/post.lua" <<LUA
+-- One observation per request: a PEG form with its csrf token.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "$COOKIE"
+wrk.body = "instrument=peg&effective=2002-02-02&timepoint=bench-post&answer.pain=6&answer.enjoyment=4&answer.activity=7&csrf=$CSRF"
+LUA
+
+wrkrun floor "http://127.0.0.1:$FLPORT/"
+wrkrun public "http://127.0.0.1:$SMPORT$PUBLIC"
+wrkrun chart "http://127.0.0.1:$SMPORT/patients/$CHART"
+wrkrun outcomes "http://127.0.0.1:$SMPORT/outcomes"
+seqtime chart "http://127.0.0.1:$SMPORT/patients/$CHART"
+seqtime outcomes "http://127.0.0.1:$SMPORT/outcomes"
+wrkrun post "http://127.0.0.1:$SMPORT/patients/$POSTP/observations" "$RUN/post.lua"
+POSTED=$(sqlite3 "$SM/clinic.db" "SELECT count(*) FROM p_program_observation WHERE timepoint = 'bench-post'")
+HWM_SMALL=$(worker_hwm_kb)
+RSSNOW_SMALL=$(worker_rss_kb)
+stop_cairnd "$SM"
+RSS_SMALL=${SERVER_RSS_KB:-}
+
+# ------------------------------------------------------ the large clinic
+if [ "$LARGE" = 1 ]; then
+  LG=$BLD/tests/bench/large
+  mkdir -p "$LG"
+  write_config "$LG"
+  if [ "${BENCH_REBUILD_LARGE:-0}" = 1 ] || [ ! -f "$LG/.complete" ]; then
+    echo "Building the large clinic in ${LG#"$BLD"/} (once; kept for later runs)..."
+    rm -f "$LG/.complete" "$LG"/clinic.db*
+    t0=$(now_ms)
+    cli "$LG" init >"$LG/init.log" 2>&1 || { cat "$LG/init.log"; exit 1; }
+    cli "$LG" import-csv --map "$SRC/data/headache-trial-2004.map.xml" "$SRC/data/headache-trial-2004.csv" >"$LG/import.log" 2>&1 ||
+      { cat "$LG/import.log"; exit 1; }
+    t1=$(now_ms)
+    node "$SRC/tests/bench/gen-clinic.mjs" "$RUN/gen" >"$RUN/gen.log" 2>&1 || { cat "$RUN/gen.log"; exit 1; }
+    t2=$(now_ms)
+    for f in "$RUN"/gen/clinic-*.xml; do
+      cli "$LG" import "$f" >>"$LG/import.log" 2>&1 || { tail -n 5 "$LG/import.log"; exit 1; }
+    done
+    t3=$(now_ms)
+    rm -rf "$RUN/gen"
+    printf '%s\n' "$PASSWORD" | cli "$LG" user add "$USER" --role clinician --name "Bench Clinician" >"$LG/user.log" 2>&1
+    printf 'generated %s s, imported with cairn import in %s s\n' \
+      "$(awk -v a=$((t2 - t1)) 'BEGIN{printf "%.1f", a/1000}')" \
+      "$(awk -v a=$((t3 - t2)) 'BEGIN{printf "%.1f", a/1000}')" >"$LG/.complete"
+  fi
+  # Apply any migration or projection rebuild a newer plugin brings now,
+  # so that the start-up below is an ordinary one.
+  cli "$LG" init >"$LG/init.log" 2>&1 || { cat "$LG/init.log"; exit 1; }
+  LARGE_BUILT=$(cat "$LG/.complete")
+  LARGE_COUNTS=$(sqlite3 "$LG/clinic.db" "SELECT (SELECT count(*) FROM p_program_patient) || ' patients, ' || (SELECT count(*) FROM p_program_observation) || ' observations'")
+  LGPORT=$(free_port)
+  start_nginx "$LG" "$LG/cairnd.sock" "$LGPORT"
+  LG_NGINX=${PIDS[-1]}
+  start_cairnd "$LG" "$LGPORT"
+  STARTUP_LARGE=$STARTUP_MS
+  sign_in "$LGPORT"
+  LCHART=$(patient_record "$LG" "$CHART_PATIENT")
+  top_up "$LG" "$LGPORT" "$LCHART" "$CHART_OBS"
+  wrkrun lchart "http://127.0.0.1:$LGPORT/patients/$LCHART"
+  wrkrun loutcomes "http://127.0.0.1:$LGPORT/outcomes"
+  seqtime lchart "http://127.0.0.1:$LGPORT/patients/$LCHART"
+  seqtime loutcomes "http://127.0.0.1:$LGPORT/outcomes"
+  HWM_LARGE=$(worker_hwm_kb)
+  stop_cairnd "$LG"
+  RSS_LARGE=${SERVER_RSS_KB:-}
+  kill -TERM "$LG_NGINX" 2>/dev/null
+fi
+
+# ---------------------------------------------------------------- report
+F=${RPS[floor]}
+row() {  # NAME LABEL TARGET(fraction or -)
+  local n=$1 label=$2 t=$3 r
+  r=$(ratio "${RPS[$n]:-0}" "$F")
+  printf '%-44s %9s %8s %8s %7s  %s\n' "$label" "${RPS[$n]:-?}" "${P50[$n]:-?}" "${P99[$n]:-?}" \
+    "$(pct "${RPS[$n]:-0}" "$F")" \
+    "$( [ "$t" = - ] && echo "" || echo "target >= $(awk -v t="$t" 'BEGIN{printf "%.0f%%", t*100}'): $(meets "$r" "$t" ">=")")"
+  [ -n "${ERR[$n]:-}" ] && printf '%-44s %s\n' "" "non-2xx/3xx: ${ERR[$n]}"
+  return 0
+}
+echo "Requests through nginx (loopback)           req/s   p50 ms   p99 ms  vs floor"
+row floor "floor: bare libfcgi responder" -
+row public "public page GET $PUBLIC$( [ "$PUBLIC" = /sign-in ] && echo ' (no /pricing yet)')" 0.5
+row chart "chart GET /patients/$CHART ($CHART_N observations)" 0.3
+row outcomes "GET /outcomes (trial cohort, 401 patients)" -
+echo "  one request at a time (median of $SEQ_REQUESTS): chart ${SEQ[chart]} ms, outcomes ${SEQ[outcomes]} ms"
+row post "observation POST (validated, committed, 303)" 0.2
+echo "  (the POST run stored $POSTED observations)"
+echo
+printf 'Worker peak RSS (VmHWM, largest worker): %.1f MiB   target < 32 MiB: %s\n' \
+  "$(awk -v k="$HWM_SMALL" 'BEGIN{print k/1024}')" "$(meets "$HWM_SMALL" 32768 "<")"
+printf '  (the password check at sign-in, Argon2id, takes 64 MiB while it runs; largest worker RSS after the runs: %.1f MiB)\n' \
+  "$(awk -v k="$RSSNOW_SMALL" 'BEGIN{print k/1024}')"
+[ -n "$RSS_SMALL" ] && printf 'Server peak RSS (/usr/bin/time -v, master and workers): %.1f MiB\n' "$(awk -v k="$RSS_SMALL" 'BEGIN{print k/1024}')"
+printf 'Start-up, cairnd started to first answered request: %d ms   target < 300 ms: %s\n' \
+  "$STARTUP_SMALL" "$(meets "$STARTUP_SMALL" 300 "<")"
+if [ "$LARGE" = 1 ]; then
+  echo
+  echo "Large clinic: $LARGE_COUNTS ($LARGE_BUILT)"
+  echo "                                             req/s   p50 ms   p99 ms  p50 vs small  one request (vs small)"
+  for pair in "chart lchart" "outcomes loutcomes"; do
+    set -- $pair
+    printf '%-44s %9s %8s %8s %12sx  %6s ms (%sx)  %s\n' "$( [ "$1" = chart ] && echo "chart GET /patients/$LCHART ($CHART_OBS obs)" || echo "GET /outcomes (all cohorts)")" \
+      "${RPS[$2]:-?}" "${P50[$2]:-?}" "${P99[$2]:-?}" "$(ratio "${P50[$2]:-0}" "${P50[$1]:-0}")" \
+      "${SEQ[$2]:-?}" "$(ratio "${SEQ[$2]:-0}" "${SEQ[$1]:-0}")" \
+      "$( [ "$1" = chart ] && echo "target <= 1.5x: $(awk -v a="$(ratio "${P50[$2]:-0}" "${P50[$1]:-0}")" 'BEGIN{print (a <= 1.5) ? "met" : "NOT met"}')")"
+    [ -n "${ERR[$2]:-}" ] && printf '%-44s %s\n' "" "non-2xx/3xx: ${ERR[$2]}"
+  done
+  printf 'Worker peak RSS on the large clinic: %.1f MiB; server (/usr/bin/time -v): %s MiB; start-up %d ms\n' \
+    "$(awk -v k="$HWM_LARGE" 'BEGIN{print k/1024}')" "$(awk -v k="${RSS_LARGE:-0}" 'BEGIN{printf "%.1f", k/1024}')" "$STARTUP_LARGE"
+fi
