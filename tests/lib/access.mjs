@@ -32,10 +32,16 @@ export function parseRoutes(stdout) {
 export function samplePath(pattern, samples) {
   let out = pattern.replace(/\(\?<([a-z_][a-z0-9_]*)>((?:\\.|\[[^\]]*\]|[^()])*)\)/gi, (m, name, body) => {
     if (samples[name] === undefined) {
-      const g = /^\[([^\]]+)\](?:\{(\d+)(?:,\d*)?\}|\+)$/.exec(body);
-      if (!g) throw new Error(`no sample for (?<${name}>${body}) in ${pattern}`);
-      const first = g[1].startsWith('\\') ? g[1][1] : g[1][0];
-      return first.repeat(Math.max(1, Number(g[2] ?? 1)));
+      // A run of classes, each with an optional count: "[1-9][0-9]{0,17}".
+      if (!/^(?:\[[^\]]+\](?:\{\d+(?:,\d*)?\}|\+)?)+$/.test(body))
+        throw new Error(`no sample for (?<${name}>${body}) in ${pattern}`);
+      let fill = '';
+      for (const g of body.matchAll(/\[([^\]]+)\](?:\{(\d+)(?:,\d*)?\}|(\+))?/g)) {
+        const first = g[1].startsWith('\\') ? g[1][1] : g[1][0];
+        fill += first.repeat(g[2] !== undefined ? Number(g[2]) : 1);
+      }
+      if (!fill) throw new Error(`no sample for (?<${name}>${body}) in ${pattern}`);
+      return fill;
     }
     return String(samples[name]);
   });
