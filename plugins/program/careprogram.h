@@ -90,6 +90,19 @@ const program_def *program_def_find(int v);
 void program_doc_definition(cairn_req *req, cairn_doc *doc,
                             const program_def *d);
 
+/* The phase an episode was in on a visit's day, as a SQL expression over
+** a visit row `v` of p_program_encounter: the newest move dated before
+** the visit, or on its day when the move enters a paid phase (a visit on
+** the day of an exit or graduation belongs to the phase being left).
+** NULL before the first move.  The one rule for the checkpoint page and
+** /economics. */
+#define PROGRAM_PHASE_OF_VISIT                                             \
+  "(SELECT c.to_phase FROM p_program_phase_change c"                       \
+  " WHERE c.episode = v.episode AND c.status <> 'entered-in-error'"        \
+  " AND (c.change_date < v.visit_date OR (c.change_date = v.visit_date"    \
+  " AND c.to_phase IN ('introductory', 'first-month', 'monthly')))"        \
+  " ORDER BY c.change_date DESC, c.record DESC LIMIT 1)"
+
 /* ------------------------------------------------------------ episode */
 
 /* Moves of an episode kept per page; a program has at most 6 moves, the

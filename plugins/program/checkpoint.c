@@ -15,10 +15,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Needling sessions delivered while the episode was in `phase`, by the
+** one rule the episode page and /economics use (PROGRAM_PHASE_OF_VISIT in
+** careprogram.h): a visit belongs to the phase in force on its day. */
 static const char SQL_NEEDLING[] =
-    "SELECT count(*) FROM p_program_encounter WHERE episode = :episode"
-    " AND state = 'finished' AND visit_type = 'needling'"
-    " AND visit_date >= :from AND status <> 'entered-in-error'";
+    "SELECT count(*) FROM p_program_encounter v WHERE v.episode = :episode"
+    " AND v.state = 'finished' AND v.visit_type = 'needling'"
+    " AND v.status <> 'entered-in-error'"
+    " AND " PROGRAM_PHASE_OF_VISIT " IN (:p1, :p2)";
 
 static const char SQL_PGIC[] =
     "SELECT effective, score FROM p_program_observation"
@@ -27,12 +31,13 @@ static const char SQL_PGIC[] =
     " LIMIT 1";
 
 static long long count_needling(cairn_req *req, long long episode,
-                                const char *from) {
+                                const char *p1, const char *p2) {
   cairn_error err = {0, "", ""};
   cairn_stmt *st = cairn_sql_prepare(req, SQL_NEEDLING, &err);
   if (st == NULL) return 0;
   cairn_sql_bind_int(st, ":episode", episode);
-  cairn_sql_bind_text(st, ":from", from);
+  cairn_sql_bind_text(st, ":p1", p1);
+  cairn_sql_bind_text(st, ":p2", p2);
   return cairn_sql_step(st) == 1 ? cairn_sql_int(st, 0) : 0;
 }
 
@@ -111,6 +116,40 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
   return defined;
 }
 
+/* The move form before the checkpoint is due: the next phase with the
+** written clinical justification the early move needs (the check hook
+** refuses it without).  Otherwise as program_doc_next_form. */
+static void doc_early_form(cairn_req *req, cairn_doc *doc,
+                           const program_episode *e, const pform *posted) {
+  program_phase next = (program_phase)(e->phase + 1);
+  pform fresh;
+  const pform *f = &fresh;
+  pform_init(&fresh, "move");
+  if (posted && strcmp(posted->id, "move") == 0) f = posted;
+  pform_set(&fresh, "date", cairn_req_today(req));
+  pform_set(&fresh, "to", program_phase_code(next));
+  pform_set(&fresh, "form", "move");
+  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
+                                               "%lld/moves", e->patient, e->id),
+                 cairn_req_printf(req, "Continue to the %s",
+                                  program_phase_label(next)));
+  cairn_doc_attr(doc, "title", cairn_req_printf(req, "Start the %s early",
+                                                program_phase_label(next)));
+  pform_field(doc, "to", "", "hidden", 0, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "form", "", "hidden", 0, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "date", "Date", "date", 1, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "justification",
+              "Clinical justification (required: the checkpoint is not due "
+              "yet)", "textarea", 1, NULL);
+  cairn_doc_close(doc);
+  pform_field(doc, "note", "Note", "textarea", 0, NULL);
+  cairn_doc_close(doc);
+  cairn_doc_close(doc);
+}
+
 int program_render_checkpoint(cairn_req *req, const program_patient *p,
                               const program_episode *e, const pform *f,
                               int status) {
@@ -125,11 +164,13 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   const char *action, *text;
 
   if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
-    return program_error_page(req, 409, NULL,
-                              cairn_req_printf(req, "This episode is in the "
-                                                    "%s: no checkpoint is "
-                                                    "open.",
-                                               program_phase_label(e->phase)));
+    return program_error_page(
+        req, 404, NULL,
+        cairn_req_printf(req, "No checkpoint is due for this episode: it is "
+                              "in the %s. Checkpoints are taken at the end "
+                              "of the introductory phase and of the "
+                              "first-month continuation.",
+                         program_phase_label(e->phase)));
   k = e->phase == PHASE_INTRODUCTORY ? 0 : 1;
   cp = &e->def->checkpoint[k];
   ph = &e->def->phase[k];
@@ -142,6 +183,11 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   if (strcmp(cairn_req_today(req),
              program_date_of(req, start + cp->overdue_day)) > 0)
     cairn_doc_attr(doc, "is-overdue", "yes");
+  /* Before the due day, moving on needs a justification for the early
+  ** move (program_check_phase_change); the view adds the field. */
+  if (strcmp(cairn_req_today(req),
+             program_date_of(req, start + cp->due_day)) < 0)
+    cairn_doc_attr(doc, "early", "yes");
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);
 
@@ -166,15 +212,16 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   cairn_doc_open(doc, "visits");
   cairn_doc_attr(doc, "phase-planned", program_fmt_int(req, ph->sessions));
   cairn_doc_attr(doc, "phase-needling",
-                 program_fmt_int(req, count_needling(req, e->id,
-                                                     e->phase_start)));
+                 program_fmt_int(req, count_needling(
+                     req, e->id, program_phase_code(e->phase),
+                     program_phase_code(e->phase))));
   cairn_doc_attr(doc, "program-planned",
                  program_fmt_int(req, e->def->phase[0].sessions +
                                           (k == 1 ? ph->sessions : 0)));
   cairn_doc_attr(doc, "program-needling",
                  program_fmt_int(req, count_needling(
-                     req, e->id, e->intro_start[0] ? e->intro_start
-                                                   : e->period_start)));
+                     req, e->id, "introductory",
+                     program_phase_code(e->phase))));
   cairn_doc_close(doc);
 
   if (defined < 0) {
@@ -208,7 +255,11 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   cairn_doc_attr(doc, "text", text);
   cairn_doc_close(doc);
 
-  program_doc_next_form(req, doc, e, f, below && cp->justification_below);
+  if (strcmp(cairn_req_today(req),
+             program_date_of(req, start + cp->due_day)) < 0)
+    doc_early_form(req, doc, e, f);
+  else
+    program_doc_next_form(req, doc, e, f, below && cp->justification_below);
   program_doc_exit_form(req, doc, e, f);
   return cairn_respond_view(req, doc, "program/checkpoint", status);
 }

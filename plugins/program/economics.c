@@ -21,13 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The phase of an episode on a visit's day, as a SQL expression. */
-#define PHASE_OF_VISIT                                                     \
-  "(SELECT c.to_phase FROM p_program_phase_change c"                       \
-  " WHERE c.episode = v.episode AND c.status <> 'entered-in-error'"        \
-  " AND (c.change_date < v.visit_date OR (c.change_date = v.visit_date"    \
-  " AND c.to_phase IN ('introductory', 'first-month', 'monthly')))"        \
-  " ORDER BY c.change_date DESC, c.record DESC LIMIT 1)"
+/* Every table counts the same visits: those delivered while a paid phase
+** was in force (PROGRAM_PHASE_OF_VISIT); the rest are counted once, as
+** visits-outside-phases. */
+#define PHASE_OF_VISIT PROGRAM_PHASE_OF_VISIT
 
 static const char SQL_FEES_BY_PHASE[] =
     "SELECT phase, count(DISTINCT episode), sum(amount), min(currency)"
@@ -44,9 +41,10 @@ static const char SQL_MONTHS[] =
     "SELECT m, sum(fees), sum(visits) FROM ("
     " SELECT substr(date, 1, 7) AS m, amount AS fees, 0 AS visits"
     " FROM p_program_invoice WHERE status <> 'entered-in-error'"
-    " UNION ALL SELECT substr(visit_date, 1, 7), 0, 1"
-    " FROM p_program_encounter WHERE state = 'finished'"
-    " AND status <> 'entered-in-error')"
+    " UNION ALL SELECT substr(v.visit_date, 1, 7), 0, 1"
+    " FROM p_program_encounter v WHERE v.state = 'finished'"
+    " AND v.status <> 'entered-in-error'"
+    " AND " PHASE_OF_VISIT " IN ('introductory', 'first-month', 'monthly'))"
     " GROUP BY m ORDER BY m LIMIT 240";
 
 static const char SQL_EPISODES[] =
@@ -54,7 +52,8 @@ static const char SQL_EPISODES[] =
     " (SELECT sum(amount) FROM p_program_invoice i WHERE i.episode = e.record"
     "  AND i.status <> 'entered-in-error'),"
     " (SELECT count(*) FROM p_program_encounter v WHERE v.episode = e.record"
-    "  AND v.state = 'finished' AND v.status <> 'entered-in-error')"
+    "  AND v.state = 'finished' AND v.status <> 'entered-in-error'"
+    "  AND " PHASE_OF_VISIT " IN ('introductory', 'first-month', 'monthly'))"
     " FROM p_program_episode e JOIN p_program_patient p"
     " ON p.record = e.patient"
     " WHERE e.phase IS NOT NULL AND e.status <> 'entered-in-error'"

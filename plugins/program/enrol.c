@@ -72,6 +72,24 @@ int program_post_patient(cairn_req *req) {
       if (err.code == 0) err.code = CAIRN_EINVAL;
       return program_fail_page(req, &err, 400);
     }
+    {
+      /* The schema requires one identifier, first. */
+      xmlNodePtr c = xmlDocGetRootElement(x)->children;
+      xmlChar *v, *sys;
+      long long taken;
+      while (c != NULL && c->type != XML_ELEMENT_NODE) c = c->next;
+      v = c ? xmlNodeGetContent(c) : NULL;
+      sys = c ? xmlGetProp(c, (const xmlChar *)"system") : NULL;
+      rc = program_identifier_taken(req, (const char *)sys,
+                                    (const char *)v, &taken, &err);
+      const char *msg = cairn_req_printf(
+          req, "Another patient (%lld) already has identifier \"%.64s\".",
+          taken, v ? (const char *)v : "");
+      xmlFree(v);
+      xmlFree(sys);
+      if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+      if (taken > 0) return program_error_page(req, 409, "identifier", msg);
+    }
     rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0,
                              cairn_doc_from_xml(req, x), &id, &err);
     if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
@@ -92,6 +110,16 @@ int program_post_patient(cairn_req *req) {
     pform_error(&f, "name", "At most 200 characters.");
   pform_choice(&f, "gender", GENDERS, 0, "Choose from the list.");
   pform_date(req, &f, "birthDate", 0, 0);
+  if (f.n_err == 0) {
+    long long taken;
+    rc = program_identifier_taken(req, NULL, pform_get(&f, "identifier"),
+                                  &taken, &err);
+    if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+    if (taken > 0)
+      pform_error(&f, "identifier",
+                  cairn_req_printf(req, "Another patient already has this "
+                                        "identifier (patient %lld).", taken));
+  }
   if (f.n_err) return render_patient_form(req, &f, 422);
   {
     xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
@@ -119,6 +147,17 @@ int program_post_patient(cairn_req *req) {
     return render_patient_form(req, &f, 422);
   }
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  /* Front desk may not open the chart (clinician|admin): send them to the
+  ** list, found by the new identifier, instead of to a 403.  The
+  ** identifier passed identifier_ok, so its characters are all legal in a
+  ** query string as they are. */
+  {
+    const char *role = cairn_req_role(req);
+    if (role != NULL && strcmp(role, "front-desk") == 0)
+      return cairn_respond_redirect(
+          req, cairn_req_printf(req, "/patients?q=%s",
+                                pform_get(&f, "identifier")));
+  }
   return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
                                                       id));
 }

@@ -18,6 +18,8 @@
 **     without a baseline of the primary measure; a checkpoint decision
 **     without a measure after the baseline; entering the monthly program
 **     below the 50% benchmark without a written clinical justification;
+**     moving on from a checkpoint before it is due without a written
+**     clinical justification for the early move;
 **     graduating without the checklist.
 ** The subscriber (program_on_phase_change) then, in the same transaction,
 ** revises the EpisodeOfCare to the new phase, raises the flat invoice of a
@@ -199,6 +201,25 @@ int program_check_phase_change(cairn_req *req, struct _xmlDoc *body,
             cp->threshold * 100, JUSTIFICATION_MIN,
             n ? cairn_req_printf(req, "; %zu written", n) : "");
       }
+    }
+    /* Moving on before the checkpoint is due (the target duration of the
+    ** definition, counted from the start of the introductory phase) is
+    ** an exception a colleague must be able to weigh: it needs a written
+    ** clinical justification.  Exit stays possible any day. */
+    if (to != PHASE_EXITED) {
+      const char *from = e->intro_start[0] ? e->intro_start : e->period_start;
+      long due = program_days(from) + cp->due_day;
+      size_t n = program_utf8_chars(just);
+      if (program_days(date) < due && n < JUSTIFICATION_MIN)
+        return program_fail(
+            err, CAIRN_EINVAL, "justification",
+            "The %s checkpoint is not due until %s (%d days from the start "
+            "of the introductory phase); moving on before then needs a "
+            "written clinical justification for the early move (at least "
+            "%d characters%s). Exit is possible at any time.",
+            e->phase == PHASE_INTRODUCTORY ? "introductory" : "first-month",
+            program_date_of(req, due), cp->due_day, JUSTIFICATION_MIN,
+            n ? cairn_req_printf(req, "; %zu written", n) : "");
     }
   }
 

@@ -39,9 +39,9 @@ int program_page_graduation(cairn_req *req) {
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
   if (e->phase != PHASE_GRADUATED)
-    return program_error_page(req, 409, NULL,
-                              "This episode has not graduated: the summary "
-                              "is written at graduation.");
+    return program_error_page(req, 404, NULL,
+                              "This episode has not graduated yet: the "
+                              "summary is written at graduation.");
   doc = cairn_doc_new(req, NULL, "graduation");
   cairn_doc_attr(doc, "today", cairn_req_today(req));
   program_doc_patient(doc, &p);

@@ -291,6 +291,9 @@ static const char SQL_EPISODE_OF_PATIENT[] =
     " WHERE record = :episode AND patient = :patient"
     " AND status <> 'entered-in-error'";
 
+static const char SQL_EPISODE_START[] =
+    "SELECT period_start FROM p_program_episode WHERE record = :episode";
+
 static const char SQL_PATIENT_TIMEPOINTS[] =
     "SELECT DISTINCT timepoint FROM p_program_observation"
     " WHERE patient = :patient AND timepoint IS NOT NULL"
@@ -334,6 +337,43 @@ static int episode_of_patient(cairn_req *req, long long id,
     return CAIRN_EINTERNAL;
   rc = cairn_sql_step(st);
   return rc < 0 ? CAIRN_EDB : rc;
+}
+
+/* Why an observation dated `effective` cannot belong to patient p (and to
+** episode `episode` when > 0): before the patient's birth date or before
+** the episode's start.  *why is NULL when the date is possible (or not a
+** date at all: the check hook refuses that).  CAIRN_OK or a DB error.
+** Here and not in the check hook, which sees the body but not the
+** patient. */
+static int effective_impossible(cairn_req *req, const program_patient *p,
+                                const char *effective, long long episode,
+                                const char **why) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st;
+  long days;
+  int rc;
+  *why = NULL;
+  if (effective == NULL || !program_date_parse(effective, &days))
+    return CAIRN_OK;
+  if (p->birth_date[0] != '\0' && strcmp(effective, p->birth_date) < 0) {
+    *why = cairn_req_printf(req, "The date cannot be before the patient's "
+                                 "birth date (%s).", p->birth_date);
+    return CAIRN_OK;
+  }
+  if (episode <= 0) return CAIRN_OK;
+  st = cairn_sql_prepare(req, SQL_EPISODE_START, &err);
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  if (cairn_sql_bind_int(st, ":episode", episode) != 0)
+    return CAIRN_EINTERNAL;
+  rc = cairn_sql_step(st);
+  if (rc < 0) return CAIRN_EDB;
+  if (rc == 1 && cairn_sql_text(st, 0)[0] != '\0' &&
+      strcmp(effective, cairn_sql_text(st, 0)) < 0) {
+    *why = cairn_req_printf(req, "The date cannot be before the start of "
+                                 "episode %lld (%s).", episode,
+                            cairn_sql_text(st, 0));
+  }
+  return CAIRN_OK;
 }
 
 static void attr_if(cairn_doc *doc, const char *name, const char *v) {
@@ -579,7 +619,9 @@ static int post_form(cairn_req *req, const program_patient *p) {
   instr_fault fault;
   long days;
   size_t i;
-  int rc, answer_errors = 0, instrument_ok;
+  int rc, answer_errors = 0, instrument_ok, effective_ok = 0;
+  long long episode = 0;
+  const char *why;
   double score;
   long long id;
   cairn_doc *body;
@@ -620,6 +662,8 @@ static int post_form(cairn_req *req, const program_patient *p) {
     form_error_add(&fs, "effective",
                    cairn_req_printf(req, "The date cannot be after today "
                                          "(%s).", today));
+  } else {
+    effective_ok = 1;
   }
 
   if (fs.timepoint[0] != '\0' && !program_timepoint_valid(fs.timepoint)) {
@@ -637,6 +681,13 @@ static int post_form(cairn_req *req, const program_patient *p) {
     if (rc < 0) return rc;
     if (rc == 0)
       form_error_add(&fs, "episode", "Choose one of this patient's episodes.");
+    else
+      episode = e;
+  }
+  if (effective_ok) {
+    rc = effective_impossible(req, p, fs.effective, episode, &why);
+    if (rc != CAIRN_OK) return rc;
+    if (why != NULL) form_error_add(&fs, "effective", why);
   }
 
   for (i = 0; i < fs.def->n_items; i++) {
@@ -687,7 +738,8 @@ static int post_xml(cairn_req *req, const program_patient *p) {
   struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_OBSERVATION, &err);
   xmlNode *ep;
   cairn_doc *body;
-  long long id;
+  long long id, episode = 0;
+  const char *why;
   int rc;
 
   if (x == NULL) {
@@ -706,7 +758,13 @@ static int post_xml(cairn_req *req, const program_patient *p) {
           cairn_req_printf(req, "Episode %s is not an episode of patient "
                                 "%lld.", t, p->id));
     }
+    episode = e;
   }
+  rc = effective_impossible(
+      req, p, text_of(req, first_child(xmlDocGetRootElement(x), "effective")),
+      episode, &why);
+  if (rc != CAIRN_OK) return rc;
+  if (why != NULL) return program_error_page(req, 422, "effective", why);
   body = cairn_doc_from_xml(req, x);
   rc = cairn_record_create(req, PROGRAM_T_OBSERVATION, p->id, body, &id,
                            &err);

@@ -11,6 +11,15 @@
 ** baseline at all.  Improvement is (baseline - now) / (baseline - best)
 ** (instruments.h; PROGRAM.md; Dworkin 2008).
 **
+** Observations recorded without a timepoint (the observation form's
+** default) are at no named timepoint, but they are follow-up all the
+** same: each (cohort, instrument) also gets a "latest" row, built from
+** each patient's latest observation dated after their baseline, whatever
+** its timepoint.  Its baseline is the chart's: the first observation
+** marked "baseline", else the patient's first observation in the group.
+** So a program cohort whose observations carry no timepoint reports the
+** improvement the chart shows.  The named-timepoint rows are unchanged.
+**
 ** One pass, in C, over one ordered query: rows come patient by patient in
 ** the order of the index p_program_observation(patient, instrument,
 ** effective), so SQLite does not sort; one patient's rows are buffered,
@@ -35,8 +44,8 @@
 /* Each observation in a cohort: its episode's cohort; without an episode,
 ** the cohort of the patient's episode in force on the observation's date
 ** (the latest one started on or before it), else of the patient's first
-** episode.  Observations without a timepoint or a score are not at a
-** timepoint and are left out. */
+** episode.  Observations without a score are left out; those without a
+** timepoint count only in the group's "latest" row. */
 static const char SQL_OUTCOME_ROWS[] =
     "SELECT o.patient, e.cohort, o.instrument, o.timepoint, o.score,"
     " o.effective"
@@ -55,7 +64,7 @@ static const char SQL_OUTCOME_ROWS[] =
     "  AND e.patient = o.patient"
     " WHERE o.status <> 'entered-in-error'"
     "   AND e.status <> 'entered-in-error'"
-    "   AND o.score IS NOT NULL AND o.timepoint IS NOT NULL"
+    "   AND o.score IS NOT NULL"
     "   AND e.cohort IS NOT NULL"
     " ORDER BY o.patient, o.instrument, o.effective";
 
@@ -68,6 +77,8 @@ typedef struct out_group {
   long patients;                     /* with any row in the group */
   tp_stats **tps;                    /* its timepoints */
   size_t n_tps, cap_tps;
+  tp_stats *latest;                  /* latest after baseline; NULL until
+                                     ** a patient has one */
 } out_group;
 
 /* One (cohort, instrument, timepoint): a row of the report. */
@@ -100,7 +111,8 @@ typedef struct outcome_acc {
 
 /* One buffered row of the current patient. */
 typedef struct out_row {
-  tp_stats *tp;
+  out_group *group;
+  tp_stats *tp;                      /* NULL: no timepoint */
   double score;
   long days;
 } out_row;
@@ -111,6 +123,9 @@ typedef struct out_base {
   int have;
   double score;
   long day, first_day;
+  double first_score;                /* the first row's, for "latest" */
+  long latest;                       /* row index of the latest follow-up
+                                     ** after the baseline, or -1 */
 } out_base;
 
 /* Grow an arena array of `size`-byte elements to hold at least need. */
@@ -211,6 +226,43 @@ static out_base *base_of(out_base *b, size_t n, const out_group *g) {
   return NULL;
 }
 
+/* Count one patient's latest follow-up in its group's "latest" row,
+** against the labelled baseline, else the patient's first observation
+** (as the chart does). */
+static void latest_add(outcome_acc *acc, const out_base *b,
+                       const out_row *rows) {
+  out_group *g = b->group;
+  tp_stats *tp;
+  const out_row *r;
+  double base, imp, delta;
+  long base_day;
+  if (b->latest < 0) return;
+  r = &rows[b->latest];
+  if (g->latest == NULL) {
+    g->latest = cairn_req_alloc(acc->req, sizeof *g->latest);
+    memset(g->latest, 0, sizeof *g->latest);
+    g->latest->group = g;
+    g->latest->timepoint = PROGRAM_LATEST;
+  }
+  tp = g->latest;
+  base = b->have ? b->score : b->first_score;
+  base_day = b->have ? b->day : b->first_day;
+  tp->n++;
+  delta = r->score - tp->mean;
+  tp->mean += delta / (double)tp->n;
+  tp->m2 += delta * (r->score - tp->mean);
+  tp->day_sum += (double)(r->days - base_day);
+  if (g->def == NULL) return;
+  if (instr_improvement(base, r->score, g->def->best, &imp) ==
+      INSTR_IMPROVEMENT_UNDEFINED) {
+    tp->undefined++;
+    return;
+  }
+  tp->imp_n++;
+  tp->imp_sum += imp;
+  if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE) tp->reached++;
+}
+
 /* Fold one patient's rows into the accumulators. */
 static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
                           out_base **bases, size_t *cap_bases) {
@@ -219,26 +271,37 @@ static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
   double imp, delta;
   for (i = 0; i < n; i++) {
     const out_row *r = &rows[i];
-    b = base_of(*bases, nb, r->tp->group);
+    b = base_of(*bases, nb, r->group);
     if (b == NULL) {
       *bases = grow(acc->req, *bases, sizeof **bases, nb, cap_bases, nb + 1);
       b = &(*bases)[nb++];
       memset(b, 0, sizeof *b);
-      b->group = r->tp->group;
+      b->group = r->group;
       b->first_day = r->days;
+      b->first_score = r->score;
+      b->latest = -1;
     }
     if (r->days < b->first_day) b->first_day = r->days;
-    if (r->tp->is_baseline && !b->have) {
+    if (r->tp != NULL && r->tp->is_baseline && !b->have) {
       b->have = 1;
       b->score = r->score;
       b->day = r->days;
     }
   }
   for (i = 0; i < nb; i++) (*bases)[i].group->patients++;
+  /* Rows come by date: the last one after the baseline's day is the
+  ** latest follow-up. */
+  for (i = 0; i < n; i++) {
+    b = base_of(*bases, nb, rows[i].group);
+    if (rows[i].days > (b->have ? b->day : b->first_day)) b->latest = (long)i;
+  }
+  for (i = 0; i < nb; i++) latest_add(acc, &(*bases)[i], rows);
   for (i = 0; i < n; i++) {
     const out_row *r = &rows[i];
     tp_stats *tp = r->tp;
-    const instr_def *d = tp->group->def;
+    const instr_def *d;
+    if (tp == NULL) continue;
+    d = tp->group->def;
     b = base_of(*bases, nb, tp->group);
     tp->n++;
     delta = r->score - tp->mean;
@@ -287,6 +350,9 @@ static int tp_cmp(const void *a, const void *b) {
 ** rounds for people. */
 #define FIG 4
 
+static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
+                     const tp_stats *tp);
+
 static void emit_group(cairn_req *req, cairn_doc *doc, out_group *g) {
   const instr_def *d = g->def;
   size_t i;
@@ -307,9 +373,15 @@ static void emit_group(cairn_req *req, cairn_doc *doc, out_group *g) {
   } else {
     cairn_doc_attr(doc, "known", "no");
   }
-  for (i = 0; i < g->n_tps; i++) {
-    const tp_stats *tp = g->tps[i];
-    cairn_doc_open(doc, "timepoint");
+  for (i = 0; i < g->n_tps; i++) emit_row(req, doc, "timepoint", g->tps[i]);
+  if (g->latest != NULL) emit_row(req, doc, "latest", g->latest);
+  cairn_doc_close(doc);
+}
+
+static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
+                     const tp_stats *tp) {
+  {
+    cairn_doc_open(doc, element);
     cairn_doc_attr(doc, "name", tp->timepoint);
     if (tp->is_baseline) cairn_doc_attr(doc, "baseline", "yes");
     cairn_doc_attr(doc, "n", program_fmt_int(req, tp->n));
@@ -337,7 +409,6 @@ static void emit_group(cairn_req *req, cairn_doc *doc, out_group *g) {
     }
     cairn_doc_close(doc);
   }
-  cairn_doc_close(doc);
 }
 
 /*
@@ -352,10 +423,15 @@ static void emit_group(cairn_req *req, cairn_doc *doc, out_group *g) {
 **                  improvement-n="170" improvement-mean="0.3412"
 **                  reached-share="0.4000" reached="68" undefined="0"
 **                  no-baseline="0"/>*
+**       <latest name="latest" n= mean= sd= mean-day= improvement-n= ...
+**               no-baseline="0"/>?
 **     </group>*
 **   </outcomes>
 ** sd is absent when n < 2; improvement-mean and reached-share when
 ** improvement-n is 0.  improvement-n + undefined + no-baseline = n.
+** latest: each patient's latest observation after their baseline (any
+** timepoint or none), against the labelled baseline else their first
+** observation; absent when no patient has one.
 */
 int program_page_outcomes(cairn_req *req) {
   cairn_error err = {0, "", ""};
@@ -379,15 +455,22 @@ int program_page_outcomes(cairn_req *req) {
     long long p = cairn_sql_int(st, 0);
     long days;
     tp_stats *tp;
+    out_group *g;
     if (p != patient && n_rows > 0) {
       patient_flush(&acc, rows, n_rows, &bases, &cap_bases);
       n_rows = 0;
     }
     patient = p;
     if (!program_date_parse(cairn_sql_text(st, 5), &days)) continue;
-    tp = tp_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2),
-                cairn_sql_text(st, 3));
-    if (tp == NULL) {
+    if (cairn_sql_is_null(st, 3) || cairn_sql_text(st, 3)[0] == '\0') {
+      tp = NULL;
+      g = group_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2));
+    } else {
+      tp = tp_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2),
+                  cairn_sql_text(st, 3));
+      g = tp ? tp->group : NULL;
+    }
+    if (g == NULL) {
       return program_error_page(
           req, 500, NULL,
           cairn_req_printf(req, "The report would have more than %d rows "
@@ -396,6 +479,7 @@ int program_page_outcomes(cairn_req *req) {
                            OUTCOME_BUCKETS_MAX));
     }
     rows = grow(req, rows, sizeof *rows, n_rows, &cap_rows, n_rows + 1);
+    rows[n_rows].group = g;
     rows[n_rows].tp = tp;
     rows[n_rows].score = cairn_sql_real(st, 4);
     rows[n_rows].days = days;

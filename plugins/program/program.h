@@ -38,6 +38,8 @@ CAIRN_PLUGIN_EXTERN
 
 /* The timepoint improvement is counted from (PROGRAM.md). */
 #define PROGRAM_BASELINE "baseline"
+/* The name of the outcomes report's row of latest follow-ups (outcomes.c). */
+#define PROGRAM_LATEST "latest"
 
 /* The instruments loaded by init from the "instruments" setting; valid
 ** from init to fini, read-only (workers fork after init). */
@@ -126,6 +128,14 @@ typedef struct program_patient {
   const char *href;             /* "/patients/12", the chart */
   const char *identifier, *name, *gender, *birth_date;  /* "" when absent */
 } program_patient;
+
+/* Whether a patient (not withdrawn) already has identifier `value` in
+** `system` ("" or NULL: no system attribute): *taken gets its record id,
+** else 0.  Identifiers name one patient within a system, so a new patient
+** must not reuse one.  CAIRN_OK, or a DB error with *err. */
+int program_identifier_taken(cairn_req *req, const char *system,
+                             const char *value, long long *taken,
+                             cairn_error *err);
 
 /* Load the patient named by the route's "patient" parameter.  CAIRN_OK,
 ** CAIRN_ENOTFOUND (no such patient, or withdrawn: the caller answers 404),

@@ -46,6 +46,38 @@ int program_fail_page(cairn_req *req, const cairn_error *err,
   }
 }
 
+/* Patients with an identifier value; the system lives in the body only. */
+static const char SQL_PATIENTS_BY_IDENTIFIER[] =
+    "SELECT record FROM p_program_patient"
+    " WHERE identifier = :identifier AND status <> 'entered-in-error'"
+    " ORDER BY record";
+
+int program_identifier_taken(cairn_req *req, const char *system,
+                             const char *value, long long *taken,
+                             cairn_error *err) {
+  cairn_stmt *st;
+  int rc;
+  *taken = 0;
+  if (value == NULL || value[0] == '\0') return CAIRN_OK;
+  if (system == NULL) system = "";
+  st = cairn_sql_prepare(req, SQL_PATIENTS_BY_IDENTIFIER, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  if (cairn_sql_bind_text(st, ":identifier", value) != 0)
+    return CAIRN_EINTERNAL;
+  while ((rc = cairn_sql_step(st)) == 1) {
+    long long id = cairn_sql_int(st, 0);
+    const cairn_record *rec;
+    cairn_error e2 = {0, "", ""};
+    if (cairn_record_get(req, id, &rec, &e2) != CAIRN_OK) continue;
+    if (strcmp(cairn_record_value(rec, "r:identifier/@system"), system) ==
+        0) {
+      *taken = id;
+      return CAIRN_OK;
+    }
+  }
+  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+}
+
 static const char SQL_PATIENT[] =
     "SELECT identifier, name, gender, birth_date FROM p_program_patient"
     " WHERE record = :id AND status <> 'entered-in-error'";

@@ -18,7 +18,7 @@
 #define WEEK_VISITS_MAX 500
 
 static const char SQL_EPISODE_EXISTS[] =
-    "SELECT phase FROM p_program_episode WHERE record = :id"
+    "SELECT phase, period_start FROM p_program_episode WHERE record = :id"
     " AND status <> 'entered-in-error'";
 
 /* The value of the record element `name` (first child), arena. */
@@ -36,8 +36,10 @@ static const char *elem(cairn_req *req, xmlDocPtr body, const char *name) {
   return "";
 }
 
-/* The episode named in a body exists and is run as the program. */
-static int episode_ok(cairn_req *req, const char *id, cairn_error *err) {
+/* The episode named in a body exists and is run as the program; *start
+** (arena) gets the first day of its period. */
+static int episode_ok(cairn_req *req, const char *id, const char **start,
+                      cairn_error *err) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL_EPISODE_EXISTS, err);
   int rc;
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
@@ -47,14 +49,22 @@ static int episode_ok(cairn_req *req, const char *id, cairn_error *err) {
   if (rc == 0)
     return program_fail(err, CAIRN_EINVAL, "episode",
                         "There is no episode %s.", id);
+  *start = cairn_req_strdup(req, cairn_sql_text(st, 1));
   return CAIRN_OK;
 }
 
 int program_check_encounter(cairn_req *req, struct _xmlDoc *body,
                             cairn_error *err) {
   const char *today = cairn_req_today(req);
-  int rc = episode_ok(req, elem(req, body, "episode"), err);
+  const char *start = "", *date = elem(req, body, "date");
+  int rc = episode_ok(req, elem(req, body, "episode"), &start, err);
   if (rc != CAIRN_OK) return rc;
+  /* A visit before the episode began belongs to no phase of it: counted
+  ** nowhere consistently, so refused. */
+  if (start[0] && strcmp(date, start) < 0)
+    return program_fail(err, CAIRN_EINVAL, "date",
+                        "The visit (%s) cannot be dated before the episode "
+                        "began (%s).", date, start);
   if (strcmp(elem(req, body, "state"), "finished") == 0 && today &&
       strcmp(elem(req, body, "date"), today) > 0)
     return program_fail(err, CAIRN_EINVAL, "date",
@@ -67,7 +77,8 @@ int program_check_flare(cairn_req *req, struct _xmlDoc *body,
                         cairn_error *err) {
   const char *today = cairn_req_today(req);
   const char *start = elem(req, body, "start"), *end = elem(req, body, "end");
-  int rc = episode_ok(req, elem(req, body, "episode"), err);
+  const char *ep_start = "";
+  int rc = episode_ok(req, elem(req, body, "episode"), &ep_start, err);
   if (rc != CAIRN_OK) return rc;
   if (today && strcmp(start, today) > 0)
     return program_fail(err, CAIRN_EINVAL, "start",

@@ -58,8 +58,16 @@
         </xsl:if>
       </p>
       <p class="actions no-print">
-        <a class="button secondary" href="/">Back to the overview</a>
-        <a href="/patients">Find a patient</a>
+        <xsl:choose>
+          <xsl:when test="$staff-role != ''">
+            <a class="button secondary" href="/">Back to the overview</a>
+            <a href="/patients">Find a patient</a>
+          </xsl:when>
+          <xsl:otherwise>
+            <!-- Visitors: the staff pages would only ask them to sign in. -->
+            <a class="button secondary" href="/pricing">Go to the clinic’s pricing page</a>
+          </xsl:otherwise>
+        </xsl:choose>
       </p>
     </div>
   </xsl:template>

@@ -44,6 +44,10 @@
         <header class="site">
           <div class="wrap">
             <a class="brand" href="/">
+              <xsl:if test="$staff-role = ''">
+                <!-- Visitors: / is staff sign-in; the public start is /pricing. -->
+                <xsl:attribute name="href">/pricing</xsl:attribute>
+              </xsl:if>
               <xsl:value-of select="$clinic"/>
             </a>
             <xsl:if test="$staff-role != ''">
@@ -66,11 +70,13 @@
                   <xsl:with-param name="current"
                                   select="$path = '/intake' or starts-with($path, '/intake/')"/>
                 </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/outcomes'"/>
-                  <xsl:with-param name="label" select="'Outcomes'"/>
-                  <xsl:with-param name="current" select="$path = '/outcomes'"/>
-                </xsl:call-template>
+                <xsl:if test="$staff-role != 'front-desk'">
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/outcomes'"/>
+                    <xsl:with-param name="label" select="'Outcomes'"/>
+                    <xsl:with-param name="current" select="$path = '/outcomes'"/>
+                  </xsl:call-template>
+                </xsl:if>
                 <xsl:call-template name="nav-item">
                   <xsl:with-param name="href" select="'/instruments'"/>
                   <xsl:with-param name="label" select="'Instruments'"/>

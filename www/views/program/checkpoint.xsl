@@ -4,7 +4,7 @@
   (GET /patients/{p}/episodes/{e}/checkpoint; plugins/program/checkpoint.c).
 
   View document:
-    <checkpoint-page kind="introductory|first-month" today= threshold="0.50"
+    <checkpoint-page kind="introductory|first-month" today= threshold="0.50" early="yes"? (before the due day)
                      due= overdue= is-overdue="yes"?>
       <patient/> <episode .../>
       <measure instrument= abbreviation= name= best= baseline= baseline-date=
@@ -192,6 +192,9 @@
 
     <h2>Decision</h2>
     <p class="muted">Continue or exit: both are honest outcomes, recorded with the data above.</p>
+    <xsl:if test="@early = 'yes'">
+      <p class="notice">This checkpoint is not due until <xsl:value-of select="@due"/>: moving on before then needs a written clinical justification for the early move. Exit is possible at any time.</p>
+    </xsl:if>
     <div class="form-grid">
       <xsl:for-each select="form">
         <section class="panel"><xsl:apply-templates select="." mode="form"/></section>

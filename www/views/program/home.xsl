@@ -70,7 +70,7 @@
             <xsl:when test="checkpoint[@state = 'overdue']">
               <ul id="checkpoints-overdue">
                 <xsl:for-each select="checkpoint[@state = 'overdue']">
-                  <li><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/>, overdue since <xsl:value-of select="@overdue"/></li>
+                  <li><xsl:call-template name="who"/> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/>, overdue since <xsl:value-of select="@overdue"/></li>
                 </xsl:for-each>
               </ul>
             </xsl:when>
@@ -83,7 +83,7 @@
             <xsl:when test="checkpoint[@state = 'due']">
               <ul id="checkpoints-due">
                 <xsl:for-each select="checkpoint[@state = 'due']">
-                  <li><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/></li>
+                  <li><xsl:call-template name="who"/> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/></li>
                 </xsl:for-each>
               </ul>
             </xsl:when>
@@ -96,7 +96,7 @@
             <xsl:when test="flare">
               <ul id="open-flares">
                 <xsl:for-each select="flare">
-                  <li><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@severity"/> since <xsl:value-of select="@start"/>
+                  <li><xsl:call-template name="who"/> · <xsl:value-of select="@severity"/> since <xsl:value-of select="@start"/>
                     <xsl:if test="@trigger != ''"> · <xsl:value-of select="@trigger"/></xsl:if></li>
                 </xsl:for-each>
               </ul>
@@ -105,7 +105,7 @@
           </xsl:choose>
         </section>
       </div>
-      <p><a href="/patients/new">New patient</a> · <a href="/schedule">This week's schedule</a> · <a href="/economics">Economics</a> · <a href="/pricing">Public pricing page</a></p>
+      <p><a href="/patients/new">New patient</a> · <a href="/schedule">This week's schedule</a> · <xsl:if test="$staff-role != 'front-desk'"><a href="/economics">Economics</a> · </xsl:if><a href="/pricing">Public pricing page</a></p>
     </xsl:for-each>
 
     <h2>Cohorts</h2>
@@ -131,7 +131,9 @@
             </tbody>
           </table>
         </div>
-        <p><a href="/outcomes">See outcomes by cohort and timepoint</a></p>
+        <xsl:if test="$staff-role != 'front-desk'">
+          <p><a href="/outcomes">See outcomes by cohort and timepoint</a></p>
+        </xsl:if>
       </xsl:when>
       <xsl:otherwise>
         <p class="muted">No episodes of care yet. Import a spreadsheet with
@@ -152,6 +154,15 @@
       </xsl:for-each>
     </ul>
     <p><a href="/instruments">How each instrument is scored</a></p>
+  </xsl:template>
+
+  <!-- A patient's name, linked to @href (a chart or checkpoint, open to
+       clinicians and admins) except for front desk, who would get a 403. -->
+  <xsl:template name="who">
+    <xsl:choose>
+      <xsl:when test="$staff-role = 'front-desk'"><xsl:value-of select="@name"/></xsl:when>
+      <xsl:otherwise><a href="{@href}"><xsl:value-of select="@name"/></a></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
 </xsl:stylesheet>

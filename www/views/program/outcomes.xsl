@@ -10,6 +10,7 @@
         <timepoint name= baseline="yes"? n= mean= sd=? mean-day=
                    improvement-n= improvement-mean=? reached-share=?
                    reached= undefined= no-baseline=/>*
+        <latest name="latest" (same attributes)/>?
       </group>*
     </outcomes>
   Figures come with four decimals; this view rounds them for people.
@@ -54,6 +55,10 @@
         the same instrument, in the same cohort, whose timepoint is
         “baseline”.  Patients without one are counted in the scores but not
         in the improvement (column “No baseline”).</li>
+      <li><strong>Latest follow-up</strong>: each patient’s latest observation
+        dated after their baseline, whether or not it was given a timepoint,
+        against the observation marked “baseline”, else the patient’s first
+        observation (as on the chart).</li>
       <li><strong>Undefined</strong>: when a baseline already is the best
         score there is nothing to improve; such patients are reported here,
         never counted as 0% or 100%.</li>
@@ -115,10 +120,17 @@
             </tr>
           </thead>
           <tbody>
-            <xsl:for-each select="timepoint">
+            <xsl:for-each select="timepoint | latest">
               <tr>
                 <th scope="row">
-                  <xsl:value-of select="@name"/>
+                  <xsl:choose>
+                    <xsl:when test="self::latest">
+                      <xsl:text>latest follow-up</xsl:text>
+                    </xsl:when>
+                    <xsl:otherwise>
+                      <xsl:value-of select="@name"/>
+                    </xsl:otherwise>
+                  </xsl:choose>
                   <xsl:if test="not(@baseline) and number(@mean-day) = number(@mean-day)">
                     <span class="muted small">
                       <xsl:text> · day </xsl:text>

@@ -85,7 +85,16 @@
           <xsl:for-each select="patient">
             <tr>
               <th scope="row">
-                <a href="{@href}"><xsl:value-of select="@name"/></a>
+                <xsl:choose>
+                  <!-- The chart is for clinicians and admins; front desk
+                       would only get a 403, so the name is plain text. -->
+                  <xsl:when test="$staff-role = 'front-desk'">
+                    <xsl:value-of select="@name"/>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <a href="{@href}"><xsl:value-of select="@name"/></a>
+                  </xsl:otherwise>
+                </xsl:choose>
               </th>
               <td><xsl:value-of select="@identifier"/></td>
               <td><xsl:value-of select="@gender"/></td>

@@ -18,6 +18,9 @@
       <div>
         <h1><xsl:value-of select="$d/@name"/>: pricing</h1>
         <p class="lead">You pay one flat fee per phase, never per visit. Each phase ends at a decision point, and the program is designed to end.</p>
+        <p class="actions no-print">
+          <a class="button" href="/request-a-call">Request a free 15-minute call</a>
+        </p>
       </div>
     </div>
     <div class="price-grid">
@@ -58,6 +61,7 @@
       <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains; flares are expected and answered, at no extra charge.</li>
       <li>You graduate with a home routine of your own.</li>
     </ul>
+    <p class="no-print"><a href="/request-a-call">Request a free 15-minute call</a> to ask whether the program suits you.</p>
     <p class="small muted">Terms of program definition version <xsl:value-of select="$d/@version"/>, effective <xsl:value-of select="$d/@effective"/>. An enrolled patient keeps the terms they started under.</p>
   </xsl:template>
 </xsl:stylesheet>

@@ -40,7 +40,15 @@
                     <ul class="plain">
                       <xsl:for-each select="visit">
                         <li>
-                          <a href="{@href}"><xsl:value-of select="@name"/></a>
+                          <xsl:choose>
+                            <!-- Front desk may not open charts or episodes. -->
+                            <xsl:when test="$staff-role = 'front-desk'">
+                              <xsl:value-of select="@name"/>
+                            </xsl:when>
+                            <xsl:otherwise>
+                              <a href="{@href}"><xsl:value-of select="@name"/></a>
+                            </xsl:otherwise>
+                          </xsl:choose>
                           <xsl:text> · </xsl:text><xsl:value-of select="@type"/>
                           <xsl:text> · </xsl:text>
                           <xsl:choose>
