@@ -142,6 +142,12 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
 /* Load the episode of the route's "episode" parameter for patient p. */
 int program_episode_of_route(cairn_req *req, const program_patient *p,
                              program_episode *e, cairn_error *err);
+/* The start of every episode page: load the route's patient and episode.
+** 0 when both are found; otherwise what the handler returns as it is
+** (the 404 page for a patient or episode that is not there, or a
+** negative CAIRN_E*). */
+int program_route_episode(cairn_req *req, program_patient *p,
+                          program_episode *e);
 /* Add <episode id= phase= ... ><move .../>*</episode> to doc. */
 void program_doc_episode(cairn_req *req, cairn_doc *doc,
                          const program_episode *e);

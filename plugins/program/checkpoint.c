@@ -267,11 +267,7 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
 int program_page_checkpoint(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
-  cairn_error err = {0, "", ""};
-  int rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
-                                                       err.message);
-  if (rc != CAIRN_OK) return rc;
+  int rc = program_route_episode(req, &p, e);
+  if (rc != 0) return rc;
   return program_render_checkpoint(req, &p, e, NULL, 200);
 }

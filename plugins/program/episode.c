@@ -383,11 +383,8 @@ int program_post_move(cairn_req *req) {
   long long id;
   int rc;
 
-  rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
-                                                       err.message);
-  if (rc != CAIRN_OK) return rc;
+  rc = program_route_episode(req, &p, e);
+  if (rc != 0) return rc;
 
   if (program_req_is_xml(req)) {
     struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_PHASE_CHANGE,

@@ -33,11 +33,8 @@ int program_page_graduation(cairn_req *req) {
   int rc, latest, i;
   double imp;
 
-  rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
-                                                       err.message);
-  if (rc != CAIRN_OK) return rc;
+  rc = program_route_episode(req, &p, e);
+  if (rc != 0) return rc;
   if (e->phase != PHASE_GRADUATED)
     return program_error_page(req, 404, NULL,
                               "This episode has not graduated yet: the "

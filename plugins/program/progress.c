@@ -113,6 +113,16 @@ int program_episode_of_route(cairn_req *req, const program_patient *p,
   return program_episode_load(req, p->id, id, e, err);
 }
 
+int program_route_episode(cairn_req *req, program_patient *p,
+                          program_episode *e) {
+  cairn_error err = {0, "", ""};
+  int rc = program_patient_load(req, p, &err);
+  if (rc == CAIRN_OK) rc = program_episode_of_route(req, p, e, &err);
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  return rc;
+}
+
 void program_doc_episode(cairn_req *req, cairn_doc *doc,
                          const program_episode *e) {
   size_t i;

@@ -105,12 +105,9 @@ static const char *const VISIT_STATES[] = {"planned", "finished",
 static int post_common(cairn_req *req, const char *type, program_patient *p,
                        program_episode *e, int *done) {
   cairn_error err = {0, "", ""};
-  int rc = program_patient_load(req, p, &err);
+  int rc = program_route_episode(req, p, e);
   *done = 1;
-  if (rc == CAIRN_OK) rc = program_episode_of_route(req, p, e, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
-                                                       err.message);
-  if (rc != CAIRN_OK) return rc;
+  if (rc != 0) return rc;
   if (e->phase == PHASE_NONE)
     return program_error_page(req, 409, "episode",
                               "This episode is not run as the care program.");
