@@ -6,9 +6,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useCairn, patientId, run, TRIAL_CSV } from '../lib/harness.mjs';
+import { useCairn, patientId, TRIAL_CSV } from '../lib/harness.mjs';
 import { itemFieldNames } from '../lib/views.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
+import { sqlJson } from '../lib/access.mjs';
 
 const WORKERS = 8;
 const CLIENTS = 50;
@@ -24,11 +25,7 @@ const TIMEPOINT = 'concurrency';
 const srv = useCairn({ importTrial: true, workers: WORKERS });
 const { rows } = readCsv(TRIAL_CSV);
 
-function sql(query) {
-  const r = run('sqlite3', ['-json', srv.database, query]);
-  if (r.code !== 0) throw new Error(`sqlite3 ${query}: ${r.stderr}`);
-  return JSON.parse(r.stdout || '[]');
-}
+const sql = (query) => sqlJson(srv.database, query);
 
 test(`${WORKERS} workers, ${CLIENTS} clients, ${DURATION_MS / 1000} s of writes and reads: no 5xx, no lost write, no "database is locked"`, { timeout: DURATION_MS + 90000 }, async () => {
   const web = await srv.as('clinician');

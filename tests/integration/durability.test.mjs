@@ -7,9 +7,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useCairn, patientId, sleep, run, TRIAL_CSV } from '../lib/harness.mjs';
+import { useCairn, patientId, sleep, TRIAL_CSV } from '../lib/harness.mjs';
 import { itemFieldNames } from '../lib/views.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
+import { sqlJson } from '../lib/access.mjs';
 
 const WORKERS = 4;
 const KILLS = 50;
@@ -29,11 +30,7 @@ const TIMEPOINT = 'durability';
 const srv = useCairn({ importTrial: true, workers: WORKERS });
 const { rows } = readCsv(TRIAL_CSV);
 
-function sql(query) {
-  const r = run('sqlite3', ['-json', srv.database, query]);
-  if (r.code !== 0) throw new Error(`sqlite3 ${query}: ${r.stderr}`);
-  return JSON.parse(r.stdout || '[]');
-}
+const sql = (query) => sqlJson(srv.database, query);
 
 test(`${KILLS} SIGKILLs of workers under writes: integrity_check ok, no acknowledged write lost`, { timeout: 150000 }, async () => {
   const web = await srv.as('clinician');
