@@ -55,10 +55,10 @@ log=$OUT/build.log
 # every core source except the two programs' mains and the CLI's own file.
 build_core() {
   local objs=() f o
-  for f in "$SRC"/core/*.c; do
+  for f in "$SRC"/core/*/*.c; do
     case $(basename "$f") in cairnd.c|cli.c|cli_*.c) continue ;; esac
     o=$OBJ/$(basename "$f" .c).o
-    if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$SRC/core/cairn_int.h" -nt "$o" ]; then
+    if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$SRC/core/lib/cairn_int.h" -nt "$o" ]; then
       "$CC" "${CFLAGS_F[@]}" -fsanitize=fuzzer-no-link "${DEFS[@]}" -c "$f" -o "$o" >>"$log" 2>&1 || return 1
     fi
     objs+=("$o")

@@ -18,7 +18,7 @@ const KILLS = 50;
 const WRITERS = 8;
 const READERS = 2;
 // The master backs off before replacing a worker that dies younger than
-// 2 s (core/cairnd.c YOUNG_DEATH_S): only workers older than this are
+// 2 s (core/server/cairnd.c YOUNG_DEATH_S): only workers older than this are
 // killed, so every kill is answered by an immediate replacement.
 const MIN_AGE_MS = 2200;
 // How long a replacement may take to appear.

@@ -1,7 +1,7 @@
 // Straight to cairnd's FastCGI socket, without nginx (tests/lib/fcgi.mjs):
 // what a web server would never send must still get a clear 4xx, store
 // nothing, and leave the worker serving.  Request decoding limits are
-// core/cairn_int.h's CAIRN_BODY_MAX and the path checks of request.c.
+// core/lib/cairn_int.h's CAIRN_BODY_MAX and the path checks of request.c.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

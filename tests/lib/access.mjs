@@ -67,7 +67,7 @@ export function assertNoPatientData(body, what) {
   for (const re of PATIENT_DATA) assert.doesNotMatch(body, re, `${what}: the body holds patient data (${re})`);
 }
 
-// Headers every response of cairnd carries (core/serve.c SECURITY_HEADERS).
+// Headers every response of cairnd carries (core/server/serve.c SECURITY_HEADERS).
 export function assertSecurityHeaders(r, what) {
   const csp = r.headers['content-security-policy'] ?? '';
   const dirs = Object.fromEntries(csp.split(';').map((d) => d.trim()).filter(Boolean)
@@ -141,7 +141,7 @@ export function newToken() {
   return randomBytes(32).toString('base64url');
 }
 
-// The core's hash of a token (core/access.c cairn_secret_hash: unkeyed
+// The core's hash of a token (core/server/access.c cairn_secret_hash: unkeyed
 // BLAKE2b with a 32-byte digest, as hex).  Node's crypto offers BLAKE2b
 // only with a 64-byte digest (a different function: the digest length is
 // a parameter of BLAKE2b), so Python's hashlib computes it.  null when
@@ -152,7 +152,7 @@ export function blake2b256Hex(token) {
   return r.stdout.trim();
 }
 
-// SHA-256 hex, for recomputing an audit entry's hash the way core/audit.c
+// SHA-256 hex, for recomputing an audit entry's hash the way core/store/audit.c
 // does (a forger who knows the construction).
 export function auditEntryHash(prev, e) {
   const fields = [e.time, e.actor, e.role, e.method, e.route, e.path,

@@ -264,7 +264,7 @@ export const STAFF = Object.freeze({
   'front-desk': Object.freeze({ username: 'test-desk', role: 'front-desk', name: 'Frank Desk', password: 'front desk password for tests' }),
 });
 
-// Cookie names of the core (core/access.h).
+// Cookie names of the core (core/server/access.h).
 export const COOKIE_SESSION = 'cairn_sid';
 export const COOKIE_PRE = 'cairn_pre';
 export const COOKIE_CAPABILITY = 'cairn_cap';

@@ -1,8 +1,8 @@
 /*
-** check_arena.c -- unit tests of core/arena.c (the per-request arena) and
-** core/log.c (cairn_fail, cairn_logf).
+** check_arena.c -- unit tests of core/lib/arena.c (the per-request arena) and
+** core/lib/log.c (cairn_fail, cairn_logf).
 **
-** Needs: core/arena.c core/log.c.
+** Needs: core/lib/arena.c core/lib/log.c.
 */
 #include <check.h>
 #include <signal.h>

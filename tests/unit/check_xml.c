@@ -1,8 +1,8 @@
 /*
-** check_xml.c -- unit tests of core/xml.c: what crosses a boundary as XML
+** check_xml.c -- unit tests of core/lib/xml.c: what crosses a boundary as XML
 ** is parsed safely or refused with a message that names the line.
 **
-** Needs: core/xml.c core/log.c core/arena.c (cairn_fail lives in log.c).
+** Needs: core/lib/xml.c core/lib/log.c core/lib/arena.c (cairn_fail lives in log.c).
 ** CAIRN_TEST_DATA is the directory of tests/unit/data.
 */
 #include <check.h>

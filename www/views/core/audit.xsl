@@ -2,7 +2,7 @@
 <!--
   core/audit.xsl - the audit trail, newest first, 50 to a page (admin only).
 
-  View document (core/corepages.c):
+  View document (core/server/corepages.c):
     <audit actor=? patient=? page= more="yes"?>
       <entry seq= time= actor= role= method= route= path= patient=? record=?
              outcome= remote=/>*

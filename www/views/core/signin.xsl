@@ -2,7 +2,7 @@
 <!--
   core/signin.xsl - the staff sign-in form.
 
-  View document (core/corepages.c):
+  View document (core/server/corepages.c):
     <signin next="/patients/12">
       <username>typed name</username>?   kept after a refusal
       <error>The user name or password is not right.</error>?

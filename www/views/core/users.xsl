@@ -2,7 +2,7 @@
 <!--
   core/users.xsl - staff accounts (admin only).
 
-  View document (core/corepages.c):
+  View document (core/server/corepages.c):
     <users>
       <user username= name= role= role-label= disabled="yes|no" created=/>*
       <error field=><message/></error>?          after a refused add

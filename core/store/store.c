@@ -309,7 +309,7 @@ static const char *const core_schema =
 **   capability_session  the short-lived cookie a link is exchanged for.
 **   rate_event       fixed-window counters for public forms.
 **   audit            append-only, hash-chained: hash = SHA-256 over prev
-**                    and the entry's fields (core/audit.c).
+**                    and the entry's fields (core/store/audit.c).
 */
 static const char *const access_schema =
     "CREATE TABLE staff(\n"

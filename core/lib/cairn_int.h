@@ -202,7 +202,7 @@ struct cairn_req {
   const char *view;          /* "program/chart" */
   const char *location;      /* for 303 */
   int want_xml;              /* client asked for application/xml */
-  /* access (core/access.c, core/serve.c) */
+  /* access (core/server/access.c, core/server/serve.c) */
   struct cairn_staff *staff; /* the signed-in staff member, or NULL */
   struct cairn_capability *cap; /* the capability link in use, or NULL */
   const char *csrf;          /* the form token views put in forms */
