@@ -54,6 +54,16 @@ size_t cairn_arena_used(const cairn_arena *a);
 /* Maximum size of an XML body accepted from outside: 1 MiB, far above
 ** any single clinical record. */
 #define CAIRN_XML_MAX_BYTES (1024 * 1024)
+/* Most attributes one element of an outside document may carry: a record
+** element has a handful; libxml2's duplicate-attribute check costs the
+** square of the count, so 143,364 attributes on one element (1 MB) held a
+** worker for a minute.  Counted before parsing. */
+#define CAIRN_XML_MAX_ATTRIBUTES 64
+/* Most elements in one outside document: the largest record (an intake
+** section of 80 fields) has a few hundred; 20,000 leaves room for any
+** record while bounding the tree libxml2 builds.  Counted before
+** parsing. */
+#define CAIRN_XML_MAX_ELEMENTS 20000
 
 /* Install the entity loader that refuses everything outside `allowed_dir`
 ** (NULL: refuse all).  Called once per process. */
@@ -82,6 +92,8 @@ struct cairn_plugin_config {
 typedef struct cairn_config {
   int secure_cookies;       /* 0 only for a loopback demo over plain HTTP */
   char *listen;             /* "unix:/path", "127.0.0.1:9000", or "fd:0" */
+  char *listen_group;       /* group of the unix socket, or NULL: the
+                            ** process's own */
   int workers;              /* 1..64 */
   char *database;           /* SQLite file */
   char *schemas_dir;        /* XSDs */

@@ -114,6 +114,8 @@ int cairn_config_load(const char *path, const char *schemas_dir,
         free(rel);
       }
       c->listen = v;
+      xmlChar *g = xmlGetProp(n, (const xmlChar *)"group");
+      if (g) { c->listen_group = xstrdup((const char *)g); xmlFree(g); }
     } else if (is_el(n, "workers")) {
       char *v = node_text(n);
       c->workers = atoi(v);
@@ -183,7 +185,7 @@ int cairn_config_load(const char *path, const char *schemas_dir,
 
 void cairn_config_free(cairn_config *c) {
   if (!c) return;
-  free(c->listen); free(c->database); free(c->schemas_dir);
+  free(c->listen); free(c->listen_group); free(c->database); free(c->schemas_dir);
   free(c->views_dir); free(c->clinic_name); free(c->timezone);
   for (size_t i = 0; i < c->n_plugins; i++) {
     free(c->plugins[i].path);

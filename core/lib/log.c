@@ -47,13 +47,18 @@ static void utf8_trim_cut(char *s, size_t size) {
 int cairn_fail(cairn_error *err, int code, const char *field,
                const char *fmt, ...) {
   va_list ap;
+  char f[sizeof err->field], m[sizeof err->message];
   if (err == NULL) return code;
-  err->code = code;
-  snprintf(err->field, sizeof err->field, "%s", field ? field : "");
-  utf8_trim_cut(err->field, sizeof err->field);
+  /* Format into copies first: an argument may be err's own field or
+  ** message (a caller wrapping the error it was given). */
+  snprintf(f, sizeof f, "%s", field ? field : "");
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vsnprintf(m, sizeof m, fmt, ap);
   va_end(ap);
+  err->code = code;
+  memcpy(err->field, f, sizeof f);
+  utf8_trim_cut(err->field, sizeof err->field);
+  memcpy(err->message, m, sizeof m);
   utf8_trim_cut(err->message, sizeof err->message);
   return code;
 }

@@ -13,12 +13,17 @@
 **   deep nesting, huge bodies
 **        -> CAIRN_XML_MAX_DEPTH and CAIRN_XML_MAX_BYTES, checked while
 **           parsing (the parser stops at the first element too deep);
+**   costly markup (many attributes on one element: libxml2's duplicate
+**   check is quadratic; a flood of elements)
+**        -> CAIRN_XML_MAX_ATTRIBUTES and CAIRN_XML_MAX_ELEMENTS, counted by
+**           a linear scan of the bytes before the parser sees them;
 **   error text on stderr, or lost
 **        -> structured error handlers on each parser, validation and
 **           schema context; the first error becomes the cairn_error, with
 **           its line, in words a person can act on.
 ** libxml2's process-wide error handlers are left alone.
 */
+#define _GNU_SOURCE 1   /* memmem */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -281,10 +286,55 @@ static xmlDocPtr parse_buffer(const char *buf, size_t len, const char *name,
 }
 
 /*
+** Count, in one pass over [buf, buf+len), the elements and the most
+** attributes on one start tag, stopping as soon as either passes its
+** bound.  Comments, CDATA sections, processing instructions and end tags
+** are skipped; inside a start tag, every '=' outside a quoted value is an
+** attribute.  Malformed markup only ends the count: the parser reports
+** it.  Returns 0, or CAIRN_ELIMIT with *err.
+*/
+static int markup_census(const char *buf, size_t len, cairn_error *err) {
+  const char *p = buf, *end = buf + len;
+  long elements = 0;
+  while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+    const char *close = NULL;
+    int attrs = 0;
+    p++;
+    if (p < end && (*p == '!' || *p == '?' || *p == '/')) {
+      if (end - p >= 3 && memcmp(p, "!--", 3) == 0)
+        close = memmem(p, (size_t)(end - p), "-->", 3);
+      else if (end - p >= 8 && memcmp(p, "![CDATA[", 8) == 0)
+        close = memmem(p, (size_t)(end - p), "]]>", 3);
+      else
+        close = memchr(p, '>', (size_t)(end - p));
+      if (close == NULL) return 0;
+      p = close;
+      continue;
+    }
+    if (++elements > CAIRN_XML_MAX_ELEMENTS)
+      return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                        "the XML has more than %d elements", CAIRN_XML_MAX_ELEMENTS);
+    for (; p < end && *p != '>'; p++) {
+      if (*p == '"' || *p == '\'') {
+        const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+        if (q == NULL) return 0;
+        p = q;
+      } else if (*p == '=' && ++attrs > CAIRN_XML_MAX_ATTRIBUTES) {
+        return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                          "an element has more than %d attributes",
+                          CAIRN_XML_MAX_ATTRIBUTES);
+      }
+    }
+  }
+  return 0;
+}
+
+/*
 ** Parse a buffer from outside (a request body, a stored record).  The
 ** caller owns the result (xmlFreeDoc).  Refused, with NULL and *err:
-** more than CAIRN_XML_MAX_BYTES or elements deeper than
-** CAIRN_XML_MAX_DEPTH (CAIRN_ELIMIT); a DOCTYPE, anything not well-formed
+** more than CAIRN_XML_MAX_BYTES, more than CAIRN_XML_MAX_ELEMENTS
+** elements, an element with more than CAIRN_XML_MAX_ATTRIBUTES
+** attributes, or elements deeper than CAIRN_XML_MAX_DEPTH (CAIRN_ELIMIT); a DOCTYPE, anything not well-formed
 ** or not UTF-8 as declared, an empty buffer (CAIRN_EINVAL, the message
 ** gives the line of the first error).
 */
@@ -293,6 +343,7 @@ xmlDocPtr cairn_xml_parse(const char *buf, size_t len, cairn_error *err) {
     return cairn_fail(err, CAIRN_ELIMIT, NULL,
                       "the XML is %zu bytes; at most %d are accepted", len,
                       CAIRN_XML_MAX_BYTES), NULL;
+  if (buf != NULL && markup_census(buf, len, err) != 0) return NULL;
   return parse_buffer(buf, len, NULL, err);
 }
 

@@ -14,10 +14,12 @@
 */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,7 +40,10 @@
 /* Listen backlog: connections nginx may queue while every worker is busy. */
 #define LISTEN_BACKLOG 128
 /* A worker that dies within this many seconds of its start counts as dying
-** young; respawns then wait, doubling up to BACKOFF_MAX_MS. */
+** young; that slot's respawn then waits, doubling up to BACKOFF_MAX_MS.
+** The wait is per slot and the master never sleeps in it: a slot whose
+** workers keep dying (a peer sending records that abort libfcgi) never
+** delays the replacement of another slot's worker. */
 #define YOUNG_DEATH_S 2
 #define BACKOFF_MAX_MS 5000
 /* How long the master waits for workers to finish in-flight requests on
@@ -52,7 +57,12 @@ static volatile sig_atomic_t child_exited;
 static void on_stop(int sig) { (void)sig; stop_requested = 1; }
 static void on_child(int sig) { (void)sig; child_exited = 1; }
 
-typedef struct worker { pid_t pid; time_t started; } worker;
+typedef struct worker {
+  pid_t pid;                 /* 0: no process in this slot */
+  time_t started;            /* when the process was forked */
+  long backoff_ms;           /* the slot's current back-off, 0 when none */
+  struct timespec respawn_at; /* when an empty slot is refilled */
+} worker;
 
 static void usage(void) {
   fprintf(stderr,
@@ -63,8 +73,31 @@ static void usage(void) {
           CAIRN_SCHEMAS_DIR);
 }
 
+/* Give the unix socket at `path` mode 0660 and, when `group` is given,
+** that group (the web server's), so that only the owner and that group can
+** connect: a process that can open the socket can send any FastCGI
+** record, and libfcgi trusts those (docs/decisions.md). */
+static int restrict_socket(const char *path, const char *group,
+                           cairn_error *err) {
+  if (group != NULL) {
+    struct group *g = getgrnam(group);
+    if (g == NULL)
+      return cairn_fail(err, CAIRN_EINVAL, "listen",
+                        "listen group=\"%s\": no such group", group);
+    if (chown(path, (uid_t)-1, g->gr_gid) != 0)
+      return cairn_fail(err, CAIRN_EINVAL, "listen",
+                        "cannot give %s to group %s: %s", path, group,
+                        strerror(errno));
+  }
+  if (chmod(path, 0660) != 0)
+    return cairn_fail(err, CAIRN_EINVAL, "listen", "cannot chmod %s: %s",
+                      path, strerror(errno));
+  return 0;
+}
+
 /* Open the listening socket named by cfg->listen.  Returns the fd. */
-static int open_listener(const char *listen, cairn_error *err) {
+static int open_listener(const char *listen, const char *group,
+                         cairn_error *err) {
   if (strcmp(listen, "fd:0") == 0) return 0;
   if (strncmp(listen, "unix:", 5) == 0) {
     const char *path = listen + 5;
@@ -73,7 +106,7 @@ static int open_listener(const char *listen, cairn_error *err) {
     if (fd < 0)
       return cairn_fail(err, CAIRN_EINVAL, NULL, "cannot listen on %s", listen);
     /* nginx's workers must be able to connect: owner and group only. */
-    chmod(path, 0660);
+    if (restrict_socket(path, group, err) != 0) { close(fd); return -1; }
     return fd;
   }
   /* host:port.  libfcgi binds to the host part when it is given. */
@@ -154,17 +187,45 @@ static void sleep_ms(long ms) {
   while (nanosleep(&ts, &ts) && errno == EINTR && !stop_requested) {}
 }
 
-/* The master loop: keep N workers alive until asked to stop. */
-static int master(cairn_serve_ctx *sc, int listen_fd) {
-  int n = sc->cfg->workers;
-  worker w[WORKERS_MAX] = {{0}};
-  long backoff = 0;
-  for (int i = 0; i < n; i++) {
-    w[i].pid = spawn(sc, listen_fd);
-    w[i].started = time(NULL);
+static void now_plus_ms(struct timespec *t, long ms) {
+  clock_gettime(CLOCK_MONOTONIC, t);
+  t->tv_sec += ms / 1000;
+  t->tv_nsec += (ms % 1000) * 1000000L;
+  if (t->tv_nsec >= 1000000000L) { t->tv_sec++; t->tv_nsec -= 1000000000L; }
+}
+
+/* Milliseconds from now until t (0 when it has passed). */
+static long ms_until(const struct timespec *t) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long ms = (long)(t->tv_sec - now.tv_sec) * 1000 +
+            (t->tv_nsec - now.tv_nsec) / 1000000L;
+  return ms > 0 ? ms : 0;
+}
+
+/* A worker of slot `s` has exited: log it and set when the slot is refilled
+** (now, or after the slot's back-off when the worker died young). */
+static void worker_exited(worker *s, pid_t pid, int status) {
+  if (WIFSIGNALED(status))
+    cairn_logf(CAIRN_LOG_WARN, "worker %d killed by signal %d; replacing it",
+               (int)pid, WTERMSIG(status));
+  else
+    cairn_logf(CAIRN_LOG_WARN, "worker %d exited with %d; replacing it",
+               (int)pid, WEXITSTATUS(status));
+  if (time(NULL) - s->started < YOUNG_DEATH_S) {
+    s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : 100;
+    if (s->backoff_ms > BACKOFF_MAX_MS) s->backoff_ms = BACKOFF_MAX_MS;
+  } else {
+    s->backoff_ms = 0;
   }
-  cairn_logf(CAIRN_LOG_INFO, "listening on %s with %d workers", sc->cfg->listen, n);
-  /* Signals are blocked except inside sigsuspend(), so none is lost between
+  s->pid = 0;
+  now_plus_ms(&s->respawn_at, s->backoff_ms);
+}
+
+/* The master loop: keep N workers alive until asked to stop.  Returns with
+** the workers still running (the caller drains them). */
+static void supervise(cairn_serve_ctx *sc, int listen_fd, worker *w, int n) {
+  /* Signals are blocked except inside pselect(), so none is lost between
   ** the check of a flag and the wait. */
   sigset_t block, waitmask;
   sigemptyset(&block);
@@ -173,33 +234,46 @@ static int master(cairn_serve_ctx *sc, int listen_fd) {
   sigaddset(&block, SIGINT);
   sigprocmask(SIG_BLOCK, &block, &waitmask);
   while (!stop_requested) {
-    if (!child_exited) sigsuspend(&waitmask);
+    long wait_ms = -1;             /* -1: until a signal */
+    for (int i = 0; i < n; i++) {
+      if (w[i].pid != 0) continue;
+      long due = ms_until(&w[i].respawn_at);
+      if (due == 0) {
+        w[i].pid = spawn(sc, listen_fd);
+        w[i].started = time(NULL);
+        if (w[i].pid > 0) continue;
+        w[i].pid = 0;              /* fork failed: try again later */
+        now_plus_ms(&w[i].respawn_at, BACKOFF_MAX_MS);
+        due = BACKOFF_MAX_MS;
+      }
+      if (wait_ms < 0 || due < wait_ms) wait_ms = due;
+    }
+    if (!child_exited) {
+      struct timespec ts = { wait_ms / 1000, (wait_ms % 1000) * 1000000L };
+      pselect(0, NULL, NULL, NULL, wait_ms < 0 ? NULL : &ts, &waitmask);
+    }
     if (!child_exited) continue;
     child_exited = 0;
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-      for (int i = 0; i < n; i++) {
-        if (w[i].pid != pid) continue;
-        if (stop_requested) { w[i].pid = 0; break; }
-        if (WIFSIGNALED(status))
-          cairn_logf(CAIRN_LOG_WARN, "worker %d killed by signal %d; replacing it",
-                     (int)pid, WTERMSIG(status));
-        else
-          cairn_logf(CAIRN_LOG_WARN, "worker %d exited with %d; replacing it",
-                     (int)pid, WEXITSTATUS(status));
-        if (time(NULL) - w[i].started < YOUNG_DEATH_S) {
-          backoff = backoff ? backoff * 2 : 100;
-          if (backoff > BACKOFF_MAX_MS) backoff = BACKOFF_MAX_MS;
-          sleep_ms(backoff);
-        } else {
-          backoff = 0;
-        }
-        w[i].pid = stop_requested ? 0 : spawn(sc, listen_fd);
-        w[i].started = time(NULL);
-      }
-    }
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+      for (int i = 0; i < n; i++)
+        if (w[i].pid == pid) worker_exited(&w[i], pid, status);
   }
+}
+
+/* Start N workers, supervise them until SIGTERM or SIGINT, then drain. */
+static int master(cairn_serve_ctx *sc, int listen_fd) {
+  int n = sc->cfg->workers;
+  worker w[WORKERS_MAX];
+  memset(w, 0, sizeof w);
+  for (int i = 0; i < n; i++) {
+    w[i].pid = spawn(sc, listen_fd);
+    w[i].started = time(NULL);
+    if (w[i].pid < 0) w[i].pid = 0;   /* refilled by supervise() */
+  }
+  cairn_logf(CAIRN_LOG_INFO, "listening on %s with %d workers", sc->cfg->listen, n);
+  supervise(sc, listen_fd, w, n);
   /* Drain: each worker finishes its request in hand, then exits. */
   for (int i = 0; i < n; i++) if (w[i].pid > 0) kill(w[i].pid, SIGTERM);
   time_t deadline = time(NULL) + DRAIN_TIMEOUT_S;
@@ -292,7 +366,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cairnd: FCGX_Init failed\n");
     return 1;
   }
-  int fd = open_listener(cfg->listen, &err);
+  int fd = open_listener(cfg->listen, cfg->listen_group, &err);
   if (fd < 0) {
     fprintf(stderr, "cairnd: %s\n", err.message);
     return 1;

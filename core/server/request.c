@@ -140,9 +140,15 @@ int cairn_parse_urlencoded(cairn_arena *a, const char *s, size_t n,
     rc = cairn_url_decode(a, eq == (size_t)-1 ? "" : s + eq + 1, vlen, 1, 1,
                           &value, err);
     if (rc) {
-      cairn_fail(err, rc, name, "The field %.60s: %s", name,
-                 err ? err->message : "invalid");
-      return rc;
+      /* "The field q is not accepted: the request is not valid UTF-8
+      ** text." -- the decoder's reason, its first letter lowered. */
+      char why[sizeof err->message] = "it is not valid";
+      if (err != NULL && err->message[0] != '\0') {
+        snprintf(why, sizeof why, "%s", err->message);
+        if (why[0] >= 'A' && why[0] <= 'Z') why[0] = (char)(why[0] - 'A' + 'a');
+      }
+      return cairn_fail(err, rc, name, "The field %.60s is not accepted: %s",
+                        name, why);
     }
     if (strlen(value) > CAIRN_PARAM_VALUE_MAX)
       return cairn_fail(err, CAIRN_ELIMIT, name,

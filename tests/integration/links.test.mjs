@@ -8,6 +8,8 @@
 // audited; a link's cookie never opens a staff page.
 
 import { test, before } from 'node:test';
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { useCairn, patientId, COOKIE_CAPABILITY, COOKIE_SESSION, setCookies, TRIAL_CSV } from '../lib/harness.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
@@ -167,4 +169,22 @@ test('a stored link target that points off-site is never followed (defence behin
       assert.ok(r.status >= 400 && r.status < 500, String(r.status));
     }
   });
+});
+
+test('the web server\'s access log never holds a link\'s token: a use is logged as /c/[token]', { skip: !HAVE_PYTHON && 'python3 is needed' }, async () => {
+  const { token } = issue({ uses: 2 });
+  assert.equal((await srv.get(`/c/${token}`)).status, 303);
+  assert.equal((await srv.get(`/c/${token}?x=1`)).status, 303);
+  const front = process.env.CAIRN_FRONT === 'apache' ? 'apache' : 'nginx';
+  const logFile = path.join(srv.dir, `${front}-access.log`);
+  // The front end writes its log line after the response; give it a moment.
+  let log = '';
+  for (let i = 0; i < 50 && !log.includes('/c/[token]'); i++) {
+    log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+    if (!log.includes('/c/[token]')) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(log.length > 0, `${logFile} exists and has lines`);
+  assert.ok(!log.includes(token), 'the token is not in the access log');
+  assert.ok(!log.includes(token.slice(0, 20)), 'no part of the token either');
+  assert.ok(log.includes('/c/[token]'), 'the use is logged with the token masked');
 });

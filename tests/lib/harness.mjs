@@ -58,7 +58,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync,
-         chmodSync, chownSync, statSync, symlinkSync } from 'node:fs';
+         chmodSync, statSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -176,11 +176,11 @@ export function xmlEscape(s) {
 }
 
 // The config file cairnd and cairn read (schemas/config.xsd).
-export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
+export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
-  <listen>${xmlEscape(listen)}</listen>
+  <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
   <workers>${workers}</workers>
   <database>${xmlEscape(database)}</database>
   <schemas>${xmlEscape(schemas)}</schemas>
@@ -486,6 +486,7 @@ export class CairnServer {
     this.configPath = path.join(this.dir, 'cairn.xml');
     writeFileSync(this.configPath, configXml({
       listen: this.fcgiAddress,
+      listenGroup: o.listenGroup ?? this.frontGroup(),
       workers: o.workers,
       database: this.database,
       schemas: loc.schemas,
@@ -558,10 +559,18 @@ export class CairnServer {
     return this;
   }
 
+  // The group cairnd's socket is given (<listen group=>): under Apache
+  // started by root, the group of the user Apache serves as; else none.
+  frontGroup() {
+    if (FRONT !== 'apache' || process.getuid?.() !== 0 || this.opts.listen === 'tcp') return null;
+    const who = ['www-data', 'apache', 'nobody'].find((u) => run('id', ['-u', u]).code === 0);
+    return who ? run('id', ['-gn', who]).stdout.trim() : null;
+  }
+
   // Apache httpd with www/apache.conf.in, in the foreground.  Started by
   // root, Apache serves as another user (it refuses root): www-data, and
-  // cairnd's socket (0660) gets that user's group so its children can
-  // connect.
+  // cairnd's socket (0660) has that user's group (frontGroup) so its
+  // children can connect.
   startApache() {
     const loc = this.loc;
     if (this.opts.listen === 'tcp') throw new Error('CAIRN_FRONT=apache: the template proxies to a unix socket');
@@ -572,7 +581,6 @@ export class CairnServer {
       if (!who) throw new Error('CAIRN_FRONT=apache as root needs a user to serve as (www-data)');
       user = who;
       group = run('id', ['-gn', who]).stdout.trim();
-      chownSync(this.socketPath, 0, Number(run('id', ['-g', who]).stdout.trim()));
     }
     const conf = nginxConf(readFileSync(loc.apacheTemplate, 'utf8'), {
       LISTEN: `127.0.0.1:${this.port}`,

@@ -63,6 +63,31 @@ START_TEST(urlencoded_pairs_and_first_value_wins) {
 }
 END_TEST
 
+/* A run found "The field q: The field q: s not valid UTF-8 text.": the
+** message was formatted from its own buffer. */
+START_TEST(bad_field_value_message_names_the_field_once) {
+  cairn_kv *kv = NULL;
+  size_t n = 0, budget = CAIRN_PARAMS_MAX;
+  cairn_error e = {0};
+  const char *s = "q=%FF";
+  ck_assert_int_eq(cairn_parse_urlencoded(A, s, strlen(s), &kv, &n, &budget, &e),
+                   CAIRN_EINVAL);
+  ck_assert_str_eq(e.field, "q");
+  ck_assert_str_eq(e.message,
+                   "The field q is not accepted: the request is not valid UTF-8 text.");
+}
+END_TEST
+
+/* cairn_fail may be handed its own error's message or field. */
+START_TEST(fail_may_quote_its_own_message) {
+  cairn_error e = {0};
+  cairn_fail(&e, CAIRN_EINVAL, "x", "inner %d", 1);
+  cairn_fail(&e, CAIRN_EINVAL, e.field, "outer (%s): %s", e.field, e.message);
+  ck_assert_str_eq(e.message, "outer (x): inner 1");
+  ck_assert_str_eq(e.field, "x");
+}
+END_TEST
+
 START_TEST(urlencoded_limits) {
   cairn_kv *kv = NULL;
   size_t n = 0, budget = CAIRN_PARAMS_MAX;
@@ -208,6 +233,8 @@ static Suite *suite(void) {
   tcase_add_test(t, decode_refuses_nul_bad_escape_and_bad_utf8);
   tcase_add_test(t, decode_allows_newlines_only_when_asked);
   tcase_add_test(t, urlencoded_pairs_and_first_value_wins);
+  tcase_add_test(t, bad_field_value_message_names_the_field_once);
+  tcase_add_test(t, fail_may_quote_its_own_message);
   tcase_add_test(t, urlencoded_limits);
   tcase_add_test(t, budget_is_shared_between_query_and_body);
   tcase_add_test(t, cookies_parse_and_skip_garbage);

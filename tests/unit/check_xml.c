@@ -223,6 +223,64 @@ START_TEST(too_big_is_refused) {
 }
 END_TEST
 
+/* <r a1="v" a2="v" ... an="v"/>, malloc'd. */
+static char *with_attributes(int n) {
+  char *s = malloc((size_t)n * 16 + 16), *p = s;
+  p += sprintf(p, "<r");
+  for (int i = 1; i <= n; i++) p += sprintf(p, " a%d=\"v\"", i);
+  sprintf(p, "/>");
+  return s;
+}
+
+START_TEST(attributes_at_the_limit_are_accepted) {
+  cairn_error err = {0};
+  char *s = with_attributes(CAIRN_XML_MAX_ATTRIBUTES);
+  xmlDocPtr d = cairn_xml_parse(s, strlen(s), &err);
+  ck_assert_msg(d != NULL, "%s", err.message);
+  xmlFreeDoc(d);
+  free(s);
+}
+END_TEST
+
+/* The attack a run found: one element with 10,000 attributes.  Refused by
+** the count before libxml2's quadratic duplicate check runs; '=' inside a
+** quoted value is not an attribute. */
+START_TEST(ten_thousand_attributes_are_refused_before_parsing) {
+  cairn_error err = {0};
+  char *s = with_attributes(10000);
+  xmlDocPtr d = cairn_xml_parse(s, strlen(s), &err);
+  ck_assert_ptr_null(d);
+  ck_assert_int_eq(err.code, CAIRN_ELIMIT);
+  ck_assert_msg(strstr(err.message, "more than 64 attributes") != NULL, "%s",
+                err.message);
+  free(s);
+  const char *quoted = "<r a=\"x=y=z\" b='=='><!-- a=b=c --><c d=\"1\"/></r>";
+  d = cairn_xml_parse(quoted, strlen(quoted), &err);
+  ck_assert_ptr_nonnull(d);
+  xmlFreeDoc(d);
+}
+END_TEST
+
+START_TEST(too_many_elements_are_refused) {
+  cairn_error err = {0};
+  size_t n = CAIRN_XML_MAX_ELEMENTS + 1;
+  char *s = malloc(n * 4 + 16), *p = s;
+  p += sprintf(p, "<r>");
+  for (size_t i = 1; i < n; i++) p += sprintf(p, "<e/>");
+  sprintf(p, "</r>");
+  xmlDocPtr d = cairn_xml_parse(s, strlen(s), &err);
+  ck_assert_ptr_null(d);
+  ck_assert_int_eq(err.code, CAIRN_ELIMIT);
+  ck_assert_msg(strstr(err.message, "elements") != NULL, "%s", err.message);
+  /* One fewer is the limit itself: accepted. */
+  sprintf(s + strlen(s) - strlen("<e/></r>"), "</r>");
+  d = cairn_xml_parse(s, strlen(s), &err);
+  ck_assert_msg(d != NULL, "%s", err.message);
+  xmlFreeDoc(d);
+  free(s);
+}
+END_TEST
+
 START_TEST(bad_utf8_is_refused_with_its_line) {
   cairn_error err;
   xmlDocPtr d = parse("<a>\n<b>ok</b>\n<b>\xff\xfe</b>\n</a>", &err);
@@ -389,6 +447,9 @@ static Suite *xml_suite(void) {
   tcase_add_test(p, too_deep_is_refused);
   tcase_add_test(p, size_at_the_limit_is_accepted);
   tcase_add_test(p, too_big_is_refused);
+  tcase_add_test(p, attributes_at_the_limit_are_accepted);
+  tcase_add_test(p, ten_thousand_attributes_are_refused_before_parsing);
+  tcase_add_test(p, too_many_elements_are_refused);
   tcase_add_test(p, bad_utf8_is_refused_with_its_line);
   tcase_add_test(p, nul_byte_is_refused);
   tcase_add_test(p, mismatched_tag_names_its_line);
