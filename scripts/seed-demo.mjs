@@ -16,6 +16,7 @@
 //   --password-file PATH   CAIRN_SEED_PASSWORD_FILE  the password (both accounts)
 //                          CAIRN_SEED_PASSWORD  the password itself
 //   --desk-password-file PATH                  the front desk's, when it differs
+//                          CAIRN_SEED_DESK_PASSWORD  the front desk's itself
 //   --base YYYY-MM-DD      CAIRN_SEED_BASE      the day every story is placed
 //                          back from (default: the clinic's today, read from
 //                          the server).  Not after the clinic's today: the
@@ -641,6 +642,7 @@ export async function seedDemo({ url, user, password, deskUser, deskPassword, ba
 
 function parseArgs(argv) {
   const o = {
+    deskPassword: process.env.CAIRN_SEED_DESK_PASSWORD,
     url: process.env.CAIRN_SEED_URL, user: process.env.CAIRN_SEED_USER, deskUser: process.env.CAIRN_SEED_DESK_USER,
     password: process.env.CAIRN_SEED_PASSWORD, passwordFile: process.env.CAIRN_SEED_PASSWORD_FILE,
     base: process.env.CAIRN_SEED_BASE, json: false,
@@ -665,7 +667,8 @@ async function main() {
   let o;
   try { o = parseArgs(process.argv.slice(2)); } catch (e) { console.error(`seed-demo: ${e.message}`); process.exit(2); }
   if (o.help) {
-    const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 34)
+    const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+    const text = lines.slice(0, lines.findIndex((l) => !l.startsWith('//')))
       .map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
     console.log(text);
     return;
@@ -679,7 +682,7 @@ async function main() {
   try {
     const res = await seedDemo({
       url: o.url, user: o.user, password, deskUser: o.deskUser,
-      deskPassword: o.deskPasswordFile ? read(o.deskPasswordFile) : undefined,
+      deskPassword: o.deskPasswordFile ? read(o.deskPasswordFile) : o.deskPassword,
       base: o.base, log: o.json ? () => {} : (m) => console.log(`seed-demo: ${m}`),
     });
     if (o.json) { console.log(JSON.stringify(res, null, 2)); return; }
