@@ -28,6 +28,12 @@
 // the program's patients, by name in the intake queue for the others) and
 // is skipped when found, so a second run adds nothing.
 //
+// Growing the seed: a story is data in STORIES (program patients) or CALLS
+// (the public form and the intake); a plugin that lands adds the route it
+// writes through as a method of Chart (or a function like runCall), the
+// steps to the stories that need it, a story of its own for its states, and
+// a check of each in tests/integration/seed.test.mjs.
+//
 // Limits the product sets (and the seed therefore keeps): the intake plugin
 // dates what it writes by the clinic's today (a request's "received", an
 // intake's "opened", a call may not be scheduled in the past), so the three
