@@ -199,7 +199,9 @@ function idsOf(location) {
 
 // The staff side of one program patient: every write for one episode.
 class Chart {
-  constructor(web, story) { this.web = web; this.story = story; }
+  // web: the clinician's session; desk: the front desk's, which books the
+  // scheduled visits (the same session when no front-desk account is given).
+  constructor(web, story, desk = web) { this.web = web; this.story = story; this.desk = desk; }
 
   async create() {
     const s = this.story;
@@ -229,7 +231,8 @@ class Chart {
   }
 
   async visit(date, type, state = 'finished', notes) {
-    await expect303(`${this.story.name}: visit on ${date}`, this.web.postXml(`${this.href}/visits`,
+    const who = state === 'planned' ? this.desk : this.web;
+    await expect303(`${this.story.name}: visit on ${date}`, who.postXml(`${this.href}/visits`,
       record('Encounter', [['episode', this.episode], ['date', date], ['type', type], ['state', state],
                            ['notes', notes]])));
   }
@@ -277,7 +280,7 @@ function sections(total) {
 
 const STORIES = [
   {
-    id: 'SEED-01', name: 'Ruth Okafor', gender: 'female', age: 64, born: '03-14',
+    id: 'SEED-01', phase: 'graduated', name: 'Ruth Okafor', gender: 'female', age: 64, born: '03-14',
     complaint: 'Knee osteoarthritis (right), 6 years', primary: 'peg', state: 'graduated',
     start: 140,
     activities: [{ text: 'Climb the stairs at home without the rail', goal: 8 },
@@ -297,7 +300,7 @@ const STORIES = [
         note: 'All three PSFS goals met and held since week 16. Home routine: corrective work for the quadriceps and hips, Ba Duan Jin daily, step-ups with a backpack. Next: the walking group at the community centre; a maintenance visit monthly as needed.' }],
   },
   {
-    id: 'SEED-02', name: 'Tomasz Nowak', gender: 'male', age: 47, born: '09-02',
+    id: 'SEED-02', phase: 'monthly', name: 'Tomasz Nowak', gender: 'male', age: 47, born: '09-02',
     complaint: 'Chronic low back pain, 3 years, desk job', primary: 'odi', state: 'monthly (continued with a justification)',
     start: 60,
     activities: [{ text: 'Sit through a full working day', goal: 8 },
@@ -313,7 +316,7 @@ const STORIES = [
     planned: [2, 5],
   },
   {
-    id: 'SEED-03', name: 'Aisha Rahman', gender: 'female', age: 36, born: '11-21',
+    id: 'SEED-03', phase: 'exited', name: 'Aisha Rahman', gender: 'female', age: 36, born: '11-21',
     complaint: 'Chronic tension-type headache, 15 days a month', primary: 'nrs', state: 'exited at day 14 (no meaningful response)',
     start: 40,
     activities: [],
@@ -322,7 +325,7 @@ const STORIES = [
               note: 'Headache days and intensity unchanged after four sessions (NRS 7 to 6, 14%). Discussed openly; back to her GP to consider a headache clinic referral.' }],
   },
   {
-    id: 'SEED-04', name: 'Graham Whitlock', gender: 'male', age: 63, born: '05-30',
+    id: 'SEED-04', phase: 'monthly', name: 'Graham Whitlock', gender: 'male', age: 63, born: '05-30',
     complaint: 'Chronic neck pain and stiffness, 8 years', primary: 'ndi', state: 'monthly, open flare',
     start: 75,
     activities: [{ text: 'Reverse the car looking over my shoulder', goal: 8 },
@@ -337,7 +340,7 @@ const STORIES = [
     planned: [1, 3],
   },
   {
-    id: 'SEED-05', name: 'Priya Desai', gender: 'female', age: 41, born: '07-08',
+    id: 'SEED-05', phase: 'first-month', name: 'Priya Desai', gender: 'female', age: 41, born: '07-08',
     complaint: 'Left shoulder pain (rotator cuff tendinopathy), 14 months', primary: 'peg', state: 'first-month checkpoint due today',
     start: 28,
     activities: [{ text: 'Reach the top kitchen shelf', goal: 9 },
@@ -348,7 +351,7 @@ const STORIES = [
     planned: [0],
   },
   {
-    id: 'SEED-06', name: 'Daniel Moreau', gender: 'male', age: 52, born: '01-17',
+    id: 'SEED-06', phase: 'first-month', name: 'Daniel Moreau', gender: 'male', age: 52, born: '01-17',
     complaint: 'Chronic low back pain, worse standing, 5 years', primary: 'nrs', state: 'first-month checkpoint overdue',
     start: 47,
     activities: [{ text: 'Stand at the workbench for an hour', goal: 8 },
@@ -361,7 +364,7 @@ const STORIES = [
     planned: [1],
   },
   {
-    id: 'SEED-07', name: 'Helen Fraser', gender: 'female', age: 69, born: '12-03',
+    id: 'SEED-07', phase: 'introductory', name: 'Helen Fraser', gender: 'female', age: 69, born: '12-03',
     complaint: 'Osteoarthritis of both knees, 10 years', primary: 'nrs', state: 'introductory, day 6',
     start: 6,
     activities: [{ text: 'Walk the dog round the park', goal: 8 },
@@ -371,7 +374,7 @@ const STORIES = [
     planned: [1, 4],
   },
   {
-    id: 'SEED-08', name: 'Marcus Bell', gender: 'male', age: 29, born: '04-25',
+    id: 'SEED-08', phase: 'first-month', name: 'Marcus Bell', gender: 'male', age: 29, born: '04-25',
     complaint: 'Neck pain from desk work, 2 years', primary: 'peg', state: 'first-month, day 20',
     start: 20,
     activities: [{ text: 'Work at the screen all afternoon', goal: 8 },
@@ -382,7 +385,7 @@ const STORIES = [
     planned: [3],
   },
   {
-    id: 'SEED-09', name: 'Sofia Lindqvist', gender: 'female', age: 44, born: '06-19',
+    id: 'SEED-09', phase: 'enrolled', name: 'Sofia Lindqvist', gender: 'female', age: 44, born: '06-19',
     complaint: 'Chronic low back pain after two pregnancies, 4 years', primary: 'peg', state: 'enrolled, first session booked',
     start: -1,      // enrolled two days ago; the introductory phase starts at tomorrow's first session
     enrolledDay: -3,
@@ -393,7 +396,7 @@ const STORIES = [
     planned: [1],
   },
   {
-    id: 'SEED-10', name: 'Kenji Watanabe', gender: 'male', age: 55, born: '02-11',
+    id: 'SEED-10', phase: 'monthly', name: 'Kenji Watanabe', gender: 'male', age: 55, born: '02-11',
     complaint: 'Right shoulder pain and stiffness (frozen shoulder), 18 months', primary: 'nrs', state: 'monthly, tapering to once a week',
     start: 100,
     activities: [{ text: 'Put on a jacket without help', goal: 9 },
@@ -405,7 +408,7 @@ const STORIES = [
     planned: [4],
   },
   {
-    id: 'SEED-11', name: 'Bronwyn Hughes', gender: 'female', age: 60, born: '08-27',
+    id: 'SEED-11', phase: 'exited', name: 'Bronwyn Hughes', gender: 'female', age: 60, born: '08-27',
     complaint: 'Lateral hip pain (greater trochanteric pain syndrome), 2 years', primary: 'nrs', state: 'exited at the benchmark (not reached)',
     start: 50,
     activities: [{ text: 'Lie on my right side', goal: 8 },
@@ -470,13 +473,13 @@ function visitDays(st, until) {
 }
 
 // Run one program story: every write in date order.
-async function runStory(web, st, B) {
+async function runStory(web, desk, st, B) {
   const S = B - st.start;           // day 0
   const at = (n) => dateOf(S + n);
   const lastMove = st.moves?.[st.moves.length - 1];
   const ended = lastMove && (lastMove.to === 'graduated' || lastMove.to === 'exited');
   const until = ended ? lastMove.day + 1 : st.start + 1;   // days 0..until-1 happened
-  const chart = new Chart(web, st);
+  const chart = new Chart(web, st, desk);
   st.birthDate = `${dateOf(B).slice(0, 4) - st.age - (dateOf(B).slice(5) < st.born ? 1 : 0)}-${st.born}`;
   await chart.create();
   const enrolled = st.enrolledDay ?? -1;
@@ -617,11 +620,21 @@ export async function seedDemo({ url, user, password, deskUser, deskPassword, ba
   for (const st of STORIES) {
     const found = await findPatient(web, st.id);
     if (found) {
-      rows.push({ identifier: st.id, name: st.name, state: st.state, page: await episodeHref(web, found.id), added: false });
+      // Found: say so, and whether the story got to its end (a run that
+      // stopped half-way leaves a patient the next run will not finish).
+      const page = await episodeHref(web, found.id);
+      const phase = /<episode\b[^>]*\bphase="([a-z-]+)"/.exec((await web.getXml(page)).body)?.[1];
+      const order = ['enrolled', 'introductory', 'first-month', 'monthly', 'graduated'];
+      const behind = phase === undefined || (order.includes(st.phase) && order.indexOf(phase) >= 0
+        && order.indexOf(phase) < order.indexOf(st.phase)) || (st.phase === 'exited' && phase !== 'exited');
+      const state = phase === st.phase ? st.state
+        : behind ? `${st.state} (INCOMPLETE: the episode is ${phase ?? 'missing'}; delete and run again)`
+          : `${st.state} (moved on since: now ${phase})`;
+      rows.push({ identifier: st.id, name: st.name, state, page, added: false });
       continue;
     }
     log(`seeding ${st.id} ${st.name}: ${st.state}`);
-    const r = await runStory(web, st, B);
+    const r = await runStory(web, desk, st, B);
     rows.push({ identifier: st.id, name: st.name, state: st.state, page: r.href, added: true });
   }
 

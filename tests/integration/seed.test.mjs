@@ -182,6 +182,7 @@ test('a second run adds nothing', async () => {
   const again = JSON.parse(r.stdout);
   assert.equal(again.rows.length, first.rows.length);
   assert.ok(again.rows.every((x) => !x.added), JSON.stringify(again.rows.filter((x) => x.added)));
+  assert.ok(again.rows.every((x) => !/INCOMPLETE|moved on/.test(x.state)), JSON.stringify(again.rows));
   assert.deepEqual(again.rows.map((x) => [x.name, x.page]), first.rows.map((x) => [x.name, x.page]));
   assert.deepEqual(srv.stats(), before);
   assert.equal((await (await srv.as('front-desk')).getXml('/intake')).body, queue);
