@@ -89,6 +89,8 @@ xmlDocPtr cairn_xml_parse_file(const char *path, cairn_error *err);
 /* Validate against a compiled schema; the first error goes in *err with
 ** the element name as field. */
 int cairn_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, cairn_error *err);
+/* How many times cairn_xml_validate has run in this process (for tests). */
+extern unsigned long cairn_xml_validations;
 /* Compile an XSD file. */
 xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err);
 
