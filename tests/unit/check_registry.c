@@ -177,6 +177,20 @@ START_TEST(plugin_command_is_listed_by_help) {
   ck_assert_int_eq(pclose(p), 0);
   ck_assert_msg(listed, "cairn help does not list kit-hello");
   ck_assert_msg(greeted, "cairn kit-hello Bo did not greet");
+  /* the run left one audit entry naming the command */
+  char dbpath[4096];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  snprintf(dbpath, sizeof dbpath, "%s/registry-help.db", tmpdir);
+  ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE"
+                   " route = 'cairn kit-hello' AND outcome = 'ok'", -1, &st,
+                   NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  ck_assert_int_ge(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 END_TEST
 START_TEST(missing_entry_is_refused) { refused("no_entry.so", "no entry symbol"); }
