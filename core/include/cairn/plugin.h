@@ -426,7 +426,8 @@ struct cairn_api {
   const char *(*node_attr)(cairn_doc *doc, cairn_node *node,
                            const char *name);
   /* Editing, for check hooks that set computed elements.  Remove every
-  ** element `xpath` selects; returns how many. */
+  ** element `xpath` selects (never the root); returns how many.  Node
+  ** handles inside a removed element are invalid afterwards. */
   int (*doc_remove)(cairn_doc *doc, cairn_node *ctx, const char *xpath);
   /* Make `node` the builder's current element, so that doc_open, doc_text
   ** and doc_attr add under it; NULL: the root. */
