@@ -433,7 +433,8 @@ struct cairn_api {
   ** and doc_attr add under it; NULL: the root. */
   void (*doc_at)(cairn_doc *doc, cairn_node *node);
   /* Add <name>text</name> (in the root's namespace) as the previous
-  ** sibling of `before`; returns it. */
+  ** sibling of `before` (NULL: as the last child of the builder's current
+  ** element); returns it, or NULL when the document is read-only. */
   cairn_node *(*doc_insert_before)(cairn_doc *doc, cairn_node *before,
                                    const char *name, const char *text);
   /* The body of a stored record, read-only (editing it is refused). */
