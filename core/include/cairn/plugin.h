@@ -35,15 +35,27 @@
 extern "C" {
 #endif
 
-/* ABI version: bumped on any incompatible change to the structs below or to
-** the meaning of an existing table entry.  Must match exactly. */
-#define CAIRN_ABI_VERSION 1u
+/*
+** ABI version: bumped on any incompatible change to the structs below or to
+** the meaning of an existing table entry.  Must match exactly.
+** Version 2: no libxml2 type in the ABI (the check hook, req_body_record
+** and xml_load speak cairn_doc; doc_from_xml is gone); the descriptor may
+** be shorter than the host's (fields it lacks read as zero). */
+#define CAIRN_ABI_VERSION 2u
 
 /* API level: the number of the newest additions at the end of cairn_api.
 ** Level 1: everything up to and including log.
 ** Level 2: access (role, capability links, rate limits, patient-scoped
-**          reads, audit notes) and doc_text_attr. */
-#define CAIRN_API_LEVEL 2u
+**          reads, audit notes) and doc_text_attr.
+** Level 3: the kit -- reading and editing documents, dates, text, one
+**          form model, tokens and hashing, CLI output. */
+#define CAIRN_API_LEVEL 3u
+
+/* 1 when the host table `api` has entry `member` (a plugin that can do
+** without a newer entry tests for it this way; what it cannot do without
+** it names as its api_level instead). */
+#define CAIRN_API_HAS(api, member) \
+  (offsetof(cairn_api, member) + sizeof((api)->member) <= (size_t)(api)->size)
 
 /* Status codes.  0 is success; failures are negative. */
 #define CAIRN_OK          0
@@ -72,7 +84,9 @@ typedef struct cairn_doc cairn_doc;       /* an XML document being built:
 typedef struct cairn_record cairn_record; /* one stored version of a record */
 typedef struct cairn_stmt cairn_stmt;     /* a prepared read-only query */
 typedef struct cairn_plugin_config cairn_plugin_config; /* <plugin> settings */
-struct _xmlDoc;                           /* libxml2's xmlDoc */
+typedef struct cairn_node cairn_node;     /* an element of a cairn_doc */
+typedef struct cairn_form cairn_form;     /* a form being bound (level 3) */
+struct cairn_field;
 
 /* Audiences.  Every route declares who may call it; 0 is refused when the
 ** plugin is loaded (deny by default).  Roles combine with '|'. */
@@ -131,10 +145,11 @@ typedef struct cairn_record_type {
   /* Rules an XSD cannot say (an answer within its instrument's range, a
   ** score recomputed from the answers): called on every write path (form,
   ** XML API, import) after schema validation and before anything is
-  ** stored.  It may change the body (set a computed element); the body is
-  ** validated again afterwards.  Non-zero refuses the write with *err.
-  ** May be NULL. */
-  int (*check)(cairn_req *req, struct _xmlDoc *body, cairn_error *err);
+  ** stored.  It reads the body with the doc_* entries and may change it
+  ** (doc_remove, doc_at, doc_insert_before, doc_text: set a computed
+  ** element); a changed body is validated again afterwards.  Non-zero
+  ** refuses the write with *err.  May be NULL. */
+  int (*check)(cairn_req *req, cairn_doc *body, cairn_error *err);
 } cairn_record_type;
 
 #define CAIRN_RT_PATIENT 0x01u  /* records of this type are patients: their
@@ -151,12 +166,34 @@ typedef struct cairn_subscription {
   cairn_event_fn fn;
 } cairn_subscription;
 
+/* A `cairn` subcommand a plugin owns (imports, data checks, maintenance):
+** `cairn NAME ARGS...` runs it with a CLI request (actor "cli:<user>",
+** the store open, writes through the record API and audited).  argv[0] is
+** the command's name.  Returns 0, or a CAIRN_E* code with *err filled,
+** which the CLI prints and turns into exit status 1 (2 for CAIRN_EINVAL:
+** a usage error).  Write output with cairn_cli_print. */
+typedef int (*cairn_command_fn)(cairn_req *req, int argc, char **argv,
+                                cairn_error *err);
+typedef struct cairn_command {
+  const char *name;          /* [a-z][a-z0-9-]{0,31}; NULL ends the list;
+                             ** may not shadow a core command */
+  const char *usage;         /* "import-csv --map FILE.xml FILE.csv" */
+  const char *summary;       /* one line for `cairn help` */
+  cairn_command_fn run;
+} cairn_command;
+
 typedef struct cairn_api cairn_api;
 
-/* The descriptor.  The first two fields never move. */
+/* The descriptor.  The first three fields never move.  Fields are only
+** ever added at the end: the host reads a descriptor no larger than its
+** own (and at least up to `fini`) and takes the fields an older plugin
+** lacks as zero; a larger one, from a newer header, is refused.  Fill it
+** with designated initializers, starting with CAIRN_PLUGIN_MAGIC. */
 typedef struct cairn_plugin {
   unsigned abi_version;      /* CAIRN_ABI_VERSION */
   size_t size;               /* sizeof(cairn_plugin) */
+  size_t error_size;         /* sizeof(cairn_error): the plugin declares
+                             ** them on its stack, so they must agree */
   const char *name;          /* [a-z][a-z0-9_]{0,31}: "program" */
   const char *version;       /* the plugin's own version: "0.1.0" */
   unsigned api_level;        /* the least CAIRN_API_LEVEL it needs */
@@ -172,7 +209,17 @@ typedef struct cairn_plugin {
   int (*init)(const cairn_api *api, const cairn_plugin_config *cfg,
               cairn_error *err);
   void (*fini)(void);        /* may be NULL */
+  /* --- added with API level 3 ---------------------------------------- */
+  const cairn_command *commands; /* terminated by name == NULL; may be
+                                 ** NULL */
 } cairn_plugin;
+
+/* The descriptor's first fields, for its designated initializer:
+**   static const cairn_plugin descriptor = { CAIRN_PLUGIN_MAGIC,
+**     .name = "hello", ... }; */
+#define CAIRN_PLUGIN_MAGIC \
+  .abi_version = CAIRN_ABI_VERSION, .size = sizeof(cairn_plugin), \
+  .error_size = sizeof(cairn_error)
 
 /* The entry symbol every plugin exports.  Declared with default visibility
 ** so a plugin may build with -fvisibility=hidden and export only this. */
@@ -208,10 +255,10 @@ struct cairn_api {
   const char *(*req_content_type)(cairn_req *req);
   /* Parse the request body as a record of `type` with the core's safe
   ** options and validate it against the type's XSD.  The document belongs
-  ** to the request.  CAIRN_EINVAL with a message naming the line and
-  ** element at fault. */
-  struct _xmlDoc *(*req_body_record)(cairn_req *req, const char *type,
-                                     cairn_error *err);
+  ** to the request (record_create and record_revise accept it).
+  ** CAIRN_EINVAL with a message naming the line and element at fault. */
+  cairn_doc *(*req_body_record)(cairn_req *req, const char *type,
+                                cairn_error *err);
   /* Who is acting: a staff user name, "cli:<user>", or "public". */
   const char *(*req_actor)(cairn_req *req);
   /* Today's date in the clinic as "YYYY-MM-DD". */
@@ -223,9 +270,6 @@ struct cairn_api {
       __attribute__((format(printf, 2, 3)));
 
   /* --- level 1: documents (views and record bodies) -------------------- */
-  /* A record body from a parsed document (for example req_body_record's),
-  ** as a cairn_doc that record_create accepts.  The doc is copied. */
-  cairn_doc *(*doc_from_xml)(cairn_req *req, struct _xmlDoc *xml);
   /* A new document with root element `root` in namespace `ns` (NULL for
   ** none, as for views).  All text is escaped by the serializer. */
   cairn_doc *(*doc_new)(cairn_req *req, const char *ns, const char *root);
@@ -257,12 +301,16 @@ struct cairn_api {
   ** new record of `type` belonging to patient `patient` (0 for a patient
   ** type: the record is its own patient).  Projections and events run in
   ** the same transaction; on any failure nothing is stored.  *id gets the
-  ** new record id. */
+  ** new record id.  The store takes the body over without copying it: on
+  ** success and on failure the document is empty afterwards (reads give
+  ** "", edits are refused).  A body from req_body_record that was not
+  ** edited since is not validated again before the type's check hook. */
   int (*record_create)(cairn_req *req, const char *type, long long patient,
                        cairn_doc *body, long long *id, cairn_error *err);
   /* Store a new version of record `id`.  `expected_version` must be the
   ** newest version (else CAIRN_ECONFLICT); `status` is "active",
-  ** "entered-in-error" or a type-specific status, NULL for "active". */
+  ** "entered-in-error" or a type-specific status, NULL for "active".  The
+  ** body is taken over as by record_create. */
   int (*record_revise)(cairn_req *req, long long id, int expected_version,
                        const char *status, cairn_doc *body, cairn_error *err);
   /* The newest version of record `id`, or CAIRN_ENOTFOUND. */
@@ -298,11 +346,13 @@ struct cairn_api {
   /* A <setting name=...> of this plugin in the config, or NULL. */
   const char *(*config_get)(const cairn_plugin_config *cfg,
                             const char *name);
-  /* Parse an XML file with the core's safe options (no network, no DTD, no
-  ** entities, no XInclude) and validate it against `xsd` (a file name in
-  ** the schemas directory).  The caller owns the result (xmlFreeDoc). */
-  struct _xmlDoc *(*xml_load)(const char *path, const char *xsd,
-                              cairn_error *err);
+  /* Parse an XML data file with the core's safe options (no network, no
+  ** DTD, no entities, no XInclude) and validate it against `xsd` (a file
+  ** name in the schemas directory).  The caller owns the result and frees
+  ** it with doc_free; strings read from it live as long as it does.  For
+  ** init(): clinic data such as definitions and instruments. */
+  cairn_doc *(*xml_load)(const char *path, const char *xsd,
+                         cairn_error *err);
   void (*log)(int level, const char *fmt, ...)
       __attribute__((format(printf, 2, 3)));
 
@@ -347,7 +397,167 @@ struct cairn_api {
   /* Add <name attr="value">text</name> under the current element. */
   void (*doc_text_attr)(cairn_doc *doc, const char *name, const char *attr,
                         const char *value, const char *text);
+
+  /* --- level 3: reading and editing documents ------------------------- */
+  /* Every XPath below is evaluated with the given node as context (NULL:
+  ** the root element), the prefix "r" bound to the root's namespace.
+  ** Strings returned live as long as the document (a request's document:
+  ** the request; xml_load's: until doc_free). */
+  /* The root element. */
+  cairn_node *(*doc_root)(cairn_doc *doc);
+  /* The string value of `xpath` ("" when empty or on no match). */
+  const char *(*doc_value)(cairn_doc *doc, cairn_node *ctx,
+                           const char *xpath);
+  /* The number value of `xpath`: 0 and *out set, or CAIRN_ENOTFOUND when
+  ** it is empty or not a number. */
+  int (*doc_number)(cairn_doc *doc, cairn_node *ctx, const char *xpath,
+                    double *out);
+  /* How many nodes `xpath` selects. */
+  int (*doc_count)(cairn_doc *doc, cairn_node *ctx, const char *xpath);
+  /* The first child element of `parent` (NULL: the root) with local name
+  ** `name` (NULL: any), or NULL; then its next sibling of that name. */
+  cairn_node *(*node_child)(cairn_doc *doc, cairn_node *parent,
+                            const char *name);
+  cairn_node *(*node_next)(cairn_node *node, const char *name);
+  /* The element's local name; its text content ("" when empty); an
+  ** attribute's value, or NULL when absent. */
+  const char *(*node_name)(cairn_node *node);
+  const char *(*node_text)(cairn_doc *doc, cairn_node *node);
+  const char *(*node_attr)(cairn_doc *doc, cairn_node *node,
+                           const char *name);
+  /* Editing, for check hooks that set computed elements.  Remove every
+  ** element `xpath` selects (never the root); returns how many.  Node
+  ** handles inside a removed element are invalid afterwards. */
+  int (*doc_remove)(cairn_doc *doc, cairn_node *ctx, const char *xpath);
+  /* Make `node` the builder's current element, so that doc_open, doc_text
+  ** and doc_attr add under it; NULL: the root. */
+  void (*doc_at)(cairn_doc *doc, cairn_node *node);
+  /* Add <name>text</name> (in the root's namespace) as the previous
+  ** sibling of `before` (NULL: as the last child of the builder's current
+  ** element); returns it, or NULL when the document is read-only. */
+  cairn_node *(*doc_insert_before)(cairn_doc *doc, cairn_node *before,
+                                   const char *name, const char *text);
+  /* The body of a stored record, read-only (editing it is refused). */
+  cairn_doc *(*record_body)(cairn_req *req, const cairn_record *rec);
+  /* Free a document from xml_load (request documents free themselves). */
+  void (*doc_free)(cairn_doc *doc);
+
+  /* --- level 3: dates --------------------------------------------------- */
+  /* Dates are whole days since 1970-01-01 (a long): days between two
+  ** dates is b - a, adding days is addition. */
+  /* Parse "YYYY-MM-DD" (a real date, years 1900..2199) into *days;
+  ** CAIRN_EINVAL otherwise. */
+  int (*date_parse)(const char *s, long *days);
+  /* "YYYY-MM-DD" of a day number, in the request's arena. */
+  const char *(*date_format)(cairn_req *req, long days);
+  /* Today in the clinic's time zone (the config's), as a day number. */
+  long (*date_today)(cairn_req *req);
+  /* The Monday of the ISO week holding `days`; and 1 (Monday) .. 7. */
+  long (*date_week_start)(long days);
+  int (*date_weekday)(long days);
+
+  /* --- level 3: text ---------------------------------------------------- */
+  /* Fill *err (if not NULL) and return `code`.  The message is cut to fit
+  ** at a UTF-8 character boundary; field may be NULL. */
+  int (*fail)(cairn_error *err, int code, const char *field,
+              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+  /* Percent-encode for a URL query value or path segment (RFC 3986:
+  ** everything but ALPHA DIGIT - . _ ~), in the request's arena. */
+  const char *(*url_encode)(cairn_req *req, const char *s);
+  /* 1 when [s, s+n) is valid UTF-8 (no overlongs, no surrogates). */
+  int (*utf8_valid)(const char *s, size_t n);
+  /* Check a person's free text: valid UTF-8, at most `max_chars`
+  ** characters, no control characters (CAIRN_TEXT_MULTILINE allows line
+  ** breaks and tabs).  0, or CAIRN_EINVAL with *err naming `field` and
+  ** saying what is wrong in words about `what` ("The reason"). */
+  int (*text_check)(const char *s, size_t max_chars, unsigned flags,
+                    const char *field, const char *what, cairn_error *err);
+  /* A number for a person: `decimals` places, rounded half away from
+  ** zero, thousands grouped as the clinic's locale groups them
+  ** ("1,680.00"). */
+  const char *(*format_number)(cairn_req *req, double v, int decimals);
+
+  /* --- level 3: forms ---------------------------------------------------- */
+  /* One form model for every plugin: declare the fields, bind what was
+  ** posted (an urlencoded form, or the children of an XML body's root
+  ** element of the same names), get a message per field, and put the form
+  ** in a view with what was typed, for the shared form library
+  ** (www/views/form-lib.xsl) to render.  Values are trimmed. */
+  cairn_form *(*form_new)(cairn_req *req, const char *id,
+                          const struct cairn_field *fields);
+  /* Bind the request and check each declared field: required, kind
+  ** (date, integer, number, choice, email), limits.  Returns the number
+  ** of messages (0: all good). */
+  int (*form_bind)(cairn_form *form);
+  /* A field's value ("" when empty); set a value (a default, or one the
+  ** plugin computed). */
+  const char *(*form_value)(cairn_form *form, const char *name);
+  void (*form_set)(cairn_form *form, const char *name, const char *value);
+  /* Add a message for a field ("" or NULL: the whole form); the number of
+  ** messages so far. */
+  void (*form_error)(cairn_form *form, const char *field, const char *msg);
+  int (*form_errors)(cairn_form *form);
+  /* Put a host error (from record_create, say) on the field it names. */
+  void (*form_host_error)(cairn_form *form, const cairn_error *err);
+  /* Write <form id= action= submit=><value/>*<error/>*<field/>*</form>
+  ** under the current element of `doc`. */
+  void (*form_doc)(cairn_doc *doc, cairn_form *form, const char *action,
+                   const char *submit);
+
+  /* --- level 3: tokens and hashing -------------------------------------- */
+  /* `n` random bytes from the system's CSPRNG. */
+  void (*random_bytes)(void *buf, size_t n);
+  /* A random token of `bytes` bytes (16..64), base64url without padding,
+  ** in the request's arena. */
+  const char *(*random_token)(cairn_req *req, size_t bytes);
+  /* BLAKE2b-256 of [in, in+n), keyed when key is not NULL (16..64
+  ** bytes). */
+  void (*hash)(unsigned char out[32], const void *in, size_t n,
+               const void *key, size_t keylen);
+  /* 1 when the n bytes at a and b are equal, in time independent of
+  ** where they differ. */
+  int (*equal_ct)(const void *a, const void *b, size_t n);
+
+  /* --- level 3: CLI ------------------------------------------------------ */
+  /* Print to the CLI's standard output (a plugin command's report). */
+  void (*cli_print)(cairn_req *req, const char *fmt, ...)
+      __attribute__((format(printf, 2, 3)));
 };
+
+/* A form field (level 3).  Declare a static array ending with name ==
+** NULL, with designated initializers. */
+typedef enum cairn_field_kind {
+  CAIRN_FIELD_TEXT = 1,      /* one line of text, at most max characters */
+  CAIRN_FIELD_TEXTAREA,      /* lines of text, at most max characters */
+  CAIRN_FIELD_DATE,          /* YYYY-MM-DD; not after today unless
+                             ** CAIRN_FIELD_FUTURE */
+  CAIRN_FIELD_INTEGER,       /* a whole number in [min, max] */
+  CAIRN_FIELD_NUMBER,        /* a decimal number in [min, max] */
+  CAIRN_FIELD_SELECT,        /* one of choices */
+  CAIRN_FIELD_CHECKBOX,      /* "yes" or "" */
+  CAIRN_FIELD_EMAIL,         /* an address: local@domain, no CR/LF */
+  CAIRN_FIELD_HIDDEN,        /* carried through the form, not shown */
+  CAIRN_FIELD_RADIO          /* one of choices, shown as radio buttons */
+} cairn_field_kind;
+
+#define CAIRN_FIELD_REQUIRED 0x01u  /* empty is refused */
+#define CAIRN_FIELD_FUTURE   0x02u  /* dates: after today is allowed */
+
+#define CAIRN_TEXT_MULTILINE 0x01u  /* text_check: line breaks, tabs ok */
+
+typedef struct cairn_field {
+  const char *name;          /* the posted name and the XML element name;
+                             ** NULL ends the list */
+  const char *label;         /* for a person */
+  cairn_field_kind kind;
+  unsigned flags;            /* CAIRN_FIELD_* */
+  double min, max;           /* numbers: the range, inclusive (none when
+                             ** min == max); text, textarea, hidden: max
+                             ** characters (0: 200; 4,000 for textarea) */
+  const char *const *choices; /* select, radio: value, label, value,
+                             ** label, ... NULL-terminated */
+  const char *hint;          /* shown under the label, or NULL */
+} cairn_field;
 
 /*
 ** Calling the host.  One source file of the plugin says CAIRN_PLUGIN_INIT1
@@ -367,7 +577,6 @@ struct cairn_api {
 #define cairn_req_form        cairn_host_api->req_form
 #define cairn_req_content_type cairn_host_api->req_content_type
 #define cairn_req_body_record cairn_host_api->req_body_record
-#define cairn_doc_from_xml    cairn_host_api->doc_from_xml
 #define cairn_req_actor       cairn_host_api->req_actor
 #define cairn_req_today       cairn_host_api->req_today
 #define cairn_req_alloc       cairn_host_api->req_alloc
@@ -410,6 +619,44 @@ struct cairn_api {
 #define cairn_record_get_for_patient cairn_host_api->record_get_for_patient
 #define cairn_audit_note      cairn_host_api->audit_note
 #define cairn_doc_text_attr   cairn_host_api->doc_text_attr
+/* level 3 */
+#define cairn_doc_root        cairn_host_api->doc_root
+#define cairn_doc_value       cairn_host_api->doc_value
+#define cairn_doc_number      cairn_host_api->doc_number
+#define cairn_doc_count       cairn_host_api->doc_count
+#define cairn_node_child      cairn_host_api->node_child
+#define cairn_node_next       cairn_host_api->node_next
+#define cairn_node_name       cairn_host_api->node_name
+#define cairn_node_text       cairn_host_api->node_text
+#define cairn_node_attr       cairn_host_api->node_attr
+#define cairn_doc_remove      cairn_host_api->doc_remove
+#define cairn_doc_at          cairn_host_api->doc_at
+#define cairn_doc_insert_before cairn_host_api->doc_insert_before
+#define cairn_record_body     cairn_host_api->record_body
+#define cairn_doc_free        cairn_host_api->doc_free
+#define cairn_date_parse      cairn_host_api->date_parse
+#define cairn_date_format     cairn_host_api->date_format
+#define cairn_date_today      cairn_host_api->date_today
+#define cairn_date_week_start cairn_host_api->date_week_start
+#define cairn_date_weekday    cairn_host_api->date_weekday
+#define cairn_fail            cairn_host_api->fail
+#define cairn_url_encode      cairn_host_api->url_encode
+#define cairn_utf8_valid      cairn_host_api->utf8_valid
+#define cairn_text_check      cairn_host_api->text_check
+#define cairn_format_number   cairn_host_api->format_number
+#define cairn_form_new        cairn_host_api->form_new
+#define cairn_form_bind       cairn_host_api->form_bind
+#define cairn_form_value      cairn_host_api->form_value
+#define cairn_form_set        cairn_host_api->form_set
+#define cairn_form_error      cairn_host_api->form_error
+#define cairn_form_errors     cairn_host_api->form_errors
+#define cairn_form_host_error cairn_host_api->form_host_error
+#define cairn_form_doc        cairn_host_api->form_doc
+#define cairn_random_bytes    cairn_host_api->random_bytes
+#define cairn_random_token    cairn_host_api->random_token
+#define cairn_hash            cairn_host_api->hash
+#define cairn_equal_ct        cairn_host_api->equal_ct
+#define cairn_cli_print       cairn_host_api->cli_print
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
