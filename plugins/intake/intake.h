@@ -7,8 +7,9 @@
 ** discovery-call request page and its spam defences), queue.c (the front
 ** desk's queue: schedule the call, record its outcome), form.c (the
 ** questionnaire, section by section, for staff and through a capability
-** link), review.c (the staff page of an intake: red flags, links,
-** enrolment), util.c (helpers).
+** link), fields.c (the questionnaire's fields), review.c (the staff page
+** of an intake: red flags, links, clearing the screen), enrol.c
+** (enrolment into the care program), util.c (helpers).
 **
 ** Every symbol but cairn_plugin_entry() is hidden.
 */
@@ -147,74 +148,63 @@ int intake_post_clear(cairn_req *req);         /* POST /intake/N/clear */
 int intake_post_enrol(cairn_req *req);         /* POST /intake/N/enrol */
 int intake_post_referral(cairn_req *req);      /* POST /intake/N/referral */
 
-int intake_check_section(cairn_req *req, struct _xmlDoc *body,
-                         cairn_error *err);
+int intake_check_section(cairn_req *req, cairn_doc *body, cairn_error *err);
 
 /* ------------------------------------------------------------ the secret */
-/* Sign and check the public form's time stamp (public.c). */
-int intake_stamp_init(void);
+/* Make the key that signs the public form's time stamp (public.c). */
+void intake_stamp_init(void);
+
+/* ---------------------------------------------------------------- forms */
+
+/* The id of every intake form: its controls are "f-<field>" in the views
+** (www/views/form-lib.xsl). */
+#define INTAKE_FORM_ID "f"
+
+/* The questionnaire's fields, one table per section, declared at init
+** from the content (regions, red flags, baseline items) and freed at fini
+** (fields.c).  NULL for a name that is not a section. */
+int intake_fields_init(cairn_error *err);
+void intake_fields_free(void);
+const cairn_field *intake_section_fields(const char *section);
+/* A section of the questionnaire (sections.c): load a stored section
+** into the form; check the bound form beyond its fields' kinds and limits
+** (the intake's id, for sections that depend on others); build the form
+** into the section's element, the builder's current element of doc. */
+typedef struct intake_section {
+  const char *name;            /* "demographics"; NULL ends the table */
+  void (*load)(cairn_req *req, const cairn_record *rec, cairn_form *f);
+  void (*check)(cairn_req *req, long long intake, cairn_form *f);
+  void (*build)(cairn_req *req, cairn_form *f, cairn_doc *doc);
+} intake_section;
+/* The seven sections, in the order they are asked. */
+extern const intake_section INTAKE_SECTIONS[];
+
+/* 1 for the baseline's region-specific measures: ODI and NDI. */
+int intake_is_function_measure(const char *id);
+
+/* 1 when field `name` of form f has a value; else puts "Enter <what>." on
+** the field and returns 0.  (Kinds and limits are the form model's:
+** cairn_form_bind checks them.) */
+int intake_required(cairn_req *req, cairn_form *f, const char *name,
+                    const char *what);
 
 /* -------------------------------------------------------------- helpers */
 
-int intake_fail(cairn_error *err, int code, const char *field,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The shared error view; returns status. */
 int intake_error_page(cairn_req *req, int status, const char *message);
 /* A host failure as a response (EINVAL/ELIMIT -> 422, ENOTFOUND -> 404,
 ** ECONFLICT -> 409, else returned for the core's 500). */
 int intake_fail_page(cairn_req *req, const cairn_error *err);
 
-/* A form being filled: values as typed (name -> value) and messages per
-** field ("" for the whole form).  Bounded: the longest section (15
-** medicines of 4 fields, 8 allergies of 2, pregnancy, two "none" boxes)
-** has 80 fields. */
-#define INTAKE_FORM_VALUES 160
-#define INTAKE_FORM_ERRORS 64
-typedef struct intake_form {
-  const char *name[INTAKE_FORM_VALUES];
-  const char *value[INTAKE_FORM_VALUES];
-  size_t n;
-  const char *err_field[INTAKE_FORM_ERRORS];
-  const char *err_message[INTAKE_FORM_ERRORS];
-  size_t n_errors;
-} intake_form;
-
-void intake_form_set(intake_form *f, const char *name, const char *value);
-/* The value of field name, "" when absent. */
-const char *intake_form_get(const intake_form *f, const char *name);
-void intake_form_error(intake_form *f, const char *field, const char *msg);
-/* Copy the request's posted value of `name` (trimmed; "" when absent). */
-const char *intake_form_take(cairn_req *req, intake_form *f,
-                             const char *name);
-/* Add <value name=>text</value>* and <error field=>message</error>*. */
-void intake_form_doc(cairn_doc *doc, const intake_form *f);
-
-/* Check free text: non-empty when required, at most max characters,
-** valid UTF-8 with no control characters (multiline allows line breaks
-** and tabs).  Adds a message to f for field and returns 0 when bad. */
-int intake_check_text(cairn_req *req, intake_form *f, const char *field,
-                      const char *value, size_t max, int required,
-                      int multiline, const char *what);
-
-/* "YYYY-MM-DD", a real date 1900..2199: days since 1970, 1; else 0. */
-int intake_date_parse(const char *s, long *days);
-/* Days since 1970 as "YYYY-MM-DD" in the arena. */
-const char *intake_date_format(cairn_req *req, long days);
 /* A decimal of at most `decimals` decimals, no sign, no exponent. */
 int intake_number_parse(const char *s, int decimals, double *out);
 
 /* The record id in the route's parameter `name` (1-18 digits), or 0. */
 long long intake_param_id(cairn_req *req, const char *name);
 
-/* Build a record body with libxml2 (text escaped by the serializer):
-** intake_xml_new() makes <root xmlns=ns>; intake_xml_text adds a child
-** <name>text</name> (nothing for NULL or ""); intake_xml_done hands the
-** document to the host as a cairn_doc and frees it. */
-struct _xmlNode;
-struct _xmlDoc *intake_xml_new(const char *ns, const char *root);
-struct _xmlNode *intake_xml_text(struct _xmlNode *parent, const char *name,
-                                 const char *text);
-cairn_doc *intake_xml_done(cairn_req *req, struct _xmlDoc *x);
+/* Add <name>text</name> under the current element of a record body,
+** nothing when text is NULL or "" (the schema's optional elements). */
+void intake_put(cairn_doc *doc, const char *name, const char *text);
 
 /* The newest version of the section record `name` of intake `intake`:
 ** its id (0 when never saved) and version. */
@@ -228,6 +218,35 @@ int intake_load(cairn_req *req, long long id, const cairn_record **out,
 ** *screen_version gets the section's version (0 when not saved). */
 int intake_redflags_positive(cairn_req *req, long long intake,
                              int *screen_version);
+
+/* The red-flag screen of an intake, for its page and for enrolment
+** (review.c). */
+typedef struct intake_screen {
+  const cairn_record *rec;     /* the redflags section; NULL when not saved */
+  int version;                 /* its version, 0 when not saved */
+  int positive;                /* answers other than "no" */
+  int cleared;                 /* 1 when a clinician cleared this version */
+} intake_screen;
+int intake_screen_load(cairn_req *req, const cairn_record *intake,
+                       intake_screen *s);
+/* The newest version of section `name` of intake `intake`, or NULL when
+** it was never saved. */
+const cairn_record *intake_section_record(cairn_req *req, long long intake,
+                                          const char *name);
+/* 1 when the baseline section `base` holds a measure of instrument `id`. */
+int intake_baseline_holds(cairn_req *req, const cairn_record *base,
+                          const char *id);
+/* Why enrolment cannot happen now: adds <blocker> elements to doc (when
+** not NULL), returns how many. */
+int intake_blockers(cairn_req *req, cairn_doc *doc, const cairn_record *intake,
+                    const intake_screen *s);
+/* The intake of the route's "id" for a staff page: 0, or the response
+** already sent (an error page). */
+int intake_load_page(cairn_req *req, const cairn_record **rec);
+/* The staff page of an intake, with form f (as posted, with its
+** messages) and the link just issued, either may be NULL. */
+int intake_render_review(cairn_req *req, const cairn_record *intake,
+                         cairn_form *f, const char *link, int status);
 
 /* The Intake record's fields as text ("" when absent), to change some
 ** and store the record again (intake_fields_save revises it with the
