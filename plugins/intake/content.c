@@ -64,7 +64,8 @@ static char *must(char *s) {
 static void load_regions(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   cairn_node *n;
   for (n = cairn_node_child(doc, sec, "region");
-       n && c->n_regions < INTAKE_REGIONS_MAX; n = cairn_node_next(n, "region")) {
+       n && c->n_regions < INTAKE_REGIONS_MAX;
+       n = cairn_node_next(n, "region")) {
     intake_region *r = &c->regions[c->n_regions++];
     r->code = attr_dup(doc, n, "code");
     r->measure = attr_dup(doc, n, "measure");
@@ -75,7 +76,8 @@ static void load_regions(cairn_doc *doc, cairn_node *sec, intake_content *c) {
 static void load_redflags(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   cairn_node *n;
   for (n = cairn_node_child(doc, sec, "source");
-       n && c->n_sources < INTAKE_SOURCES_MAX; n = cairn_node_next(n, "source")) {
+       n && c->n_sources < INTAKE_SOURCES_MAX;
+       n = cairn_node_next(n, "source")) {
     c->sources[c->n_sources].id = attr_dup(doc, n, "id");
     c->sources[c->n_sources].citation = text_dup(doc, n);
     c->n_sources++;

@@ -101,7 +101,8 @@ static void content_instrument(cairn_req *req, cairn_doc *doc,
   cairn_doc_attr(doc, "id", in->id);
   cairn_doc_attr(doc, "abbreviation", in->abbreviation);
   cairn_doc_attr(doc, "name", in->name);
-  if (intake_is_function_measure(in->id)) cairn_doc_attr(doc, "function", "yes");
+  if (intake_is_function_measure(in->id))
+    cairn_doc_attr(doc, "function", "yes");
   for (j = 0; j < in->n_items; j++) {
     const char *label = in->items[j].label;
     if (psfs) {
@@ -182,7 +183,8 @@ static int render(cairn_req *req, const cairn_record *intake,
   if (rc != CAIRN_OK) return rc;
   doc_content(req, doc, section, id);
   cairn_doc_attr(doc, "med-rows", intake_fmt_int(req, INTAKE_MEDS_MAX));
-  cairn_doc_attr(doc, "allergy-rows", intake_fmt_int(req, INTAKE_ALLERGIES_MAX));
+  cairn_doc_attr(doc, "allergy-rows",
+                 intake_fmt_int(req, INTAKE_ALLERGIES_MAX));
   cairn_doc_attr(doc, "spare-rows", intake_fmt_int(req, SPARE_ROWS));
   cairn_form_doc(doc, f, action, NULL);
   return cairn_respond_view(req, doc, "intake/form", status);
@@ -196,7 +198,8 @@ static int load_for_form(cairn_req *req, const cairn_record **rec) {
   const char *cap = cairn_req_capability(req);
   int rc;
   if (is_capability(req) &&
-      (cap == NULL || strcmp(cap, cairn_req_printf(req, "intake:%lld", id)) != 0))
+      (cap == NULL ||
+       strcmp(cap, cairn_req_printf(req, "intake:%lld", id)) != 0))
     return intake_error_page(req, 403, "This link does not open this page.");
   rc = intake_load(req, id, rec, &err);
   if (rc != CAIRN_OK) return intake_fail_page(req, &err);
@@ -244,7 +247,8 @@ int intake_page_form(cairn_req *req) {
     return render_done(req, cairn_record_value(rec, "r:state"));
   if ((idx = section_index(section)) < 0)
     return intake_error_page(req, 404, "There is no such section.");
-  if (strcmp(cairn_record_value(rec, "r:state"), "open") != 0 && is_capability(req))
+  if (strcmp(cairn_record_value(rec, "r:state"), "open") != 0 &&
+      is_capability(req))
     return intake_error_page(req, 409, "This questionnaire has already been "
                                        "sent to the clinic. Thank you.");
   f = cairn_form_new(req, INTAKE_FORM_ID, intake_section_fields(section));

@@ -100,47 +100,50 @@ static const cairn_record_type record_types[] = {
 #define DESK CAIRN_AUD_STAFF
 
 static const cairn_route routes[] = {
-  {.method = "GET", .pattern = "/request-a-call", .audience = CAIRN_AUD_PUBLIC,
-   .handler = intake_page_request,
+  {.method = "GET", .pattern = "/request-a-call",
+   .audience = CAIRN_AUD_PUBLIC, .handler = intake_page_request,
    .summary = "public: ask for a free discovery call"},
-  {.method = "POST", .pattern = "/request-a-call", .audience = CAIRN_AUD_PUBLIC,
-   .handler = intake_post_request,
+  {.method = "POST", .pattern = "/request-a-call",
+   .audience = CAIRN_AUD_PUBLIC, .handler = intake_post_request,
    .summary = "public: send the request (honeypot, minimum time, rate limit)"},
-  {.method = "GET", .pattern = "/request-a-call/thanks", .audience = CAIRN_AUD_PUBLIC,
-   .handler = intake_page_thanks,
+  {.method = "GET", .pattern = "/request-a-call/thanks",
+   .audience = CAIRN_AUD_PUBLIC, .handler = intake_page_thanks,
    .summary = "public: thank you and what happens next"},
-  {.method = "GET", .pattern = "/intake", .audience = DESK,
-   .handler = intake_page_queue,
-   .summary = "front desk: requests (unanswered flagged), open intakes, referrals"},
-  {.method = "GET", .pattern = "/intake/requests/" ID, .audience = DESK,
-   .handler = intake_page_request_detail,
+  {.method = "GET", .pattern = "/intake",
+   .audience = DESK, .handler = intake_page_queue,
+   .summary = "front desk: requests (unanswered flagged), open intakes, "
+              "referrals"},
+  {.method = "GET", .pattern = "/intake/requests/" ID,
+   .audience = DESK, .handler = intake_page_request_detail,
    .summary = "one discovery-call request: schedule, outcome"},
-  {.method = "POST", .pattern = "/intake/requests/" ID "/schedule", .audience = DESK,
-   .handler = intake_post_schedule,
+  {.method = "POST", .pattern = "/intake/requests/" ID "/schedule",
+   .audience = DESK, .handler = intake_post_schedule,
    .summary = "schedule the call"},
-  {.method = "POST", .pattern = "/intake/requests/" ID "/outcome", .audience = DESK,
-   .handler = intake_post_outcome,
+  {.method = "POST", .pattern = "/intake/requests/" ID "/outcome",
+   .audience = DESK, .handler = intake_post_outcome,
    .summary = "record the call's outcome: good fit (patient + intake) or not"},
-  {.method = "GET", .pattern = "/intake/" ID, .audience = DESK,
-   .handler = intake_page_intake,
+  {.method = "GET", .pattern = "/intake/" ID,
+   .audience = DESK, .handler = intake_page_intake,
    .summary = "an intake: sections, red flags, link, enrolment"},
-  {.method = "POST", .pattern = "/intake/" ID "/link", .audience = DESK,
-   .handler = intake_post_link,
-   .summary = "issue the patient's intake link (the previous one is withdrawn)"},
-  {.method = "GET", .pattern = "/intake/" ID "/form", .audience = DESK | CAIRN_AUD_CAPABILITY,
-   .handler = intake_page_form,
+  {.method = "POST", .pattern = "/intake/" ID "/link",
+   .audience = DESK, .handler = intake_post_link,
+   .summary = "issue the patient's intake link (the previous one is "
+              "withdrawn)"},
+  {.method = "GET", .pattern = "/intake/" ID "/form",
+   .audience = DESK | CAIRN_AUD_CAPABILITY, .handler = intake_page_form,
    .summary = "the questionnaire, one section a page (?section=)"},
-  {.method = "POST", .pattern = "/intake/" ID "/form", .audience = DESK | CAIRN_AUD_CAPABILITY,
-   .handler = intake_post_form,
+  {.method = "POST", .pattern = "/intake/" ID "/form",
+   .audience = DESK | CAIRN_AUD_CAPABILITY, .handler = intake_post_form,
    .summary = "save one section"},
-  {.method = "POST", .pattern = "/intake/" ID "/clear", .audience = CAIRN_AUD_CLINICIAN,
-   .handler = intake_post_clear,
-   .summary = "clinician: clear a positive red-flag screen with a written reason"},
-  {.method = "POST", .pattern = "/intake/" ID "/referral", .audience = CAIRN_AUD_CLINICIAN,
-   .handler = intake_post_referral,
+  {.method = "POST", .pattern = "/intake/" ID "/clear",
+   .audience = CAIRN_AUD_CLINICIAN, .handler = intake_post_clear,
+   .summary = "clinician: clear a positive red-flag screen with a "
+              "written reason"},
+  {.method = "POST", .pattern = "/intake/" ID "/referral",
+   .audience = CAIRN_AUD_CLINICIAN, .handler = intake_post_referral,
    .summary = "clinician: record the referral out that a red flag asked for"},
-  {.method = "POST", .pattern = "/intake/" ID "/enrol", .audience = CAIRN_AUD_CLINICIAN,
-   .handler = intake_post_enrol,
+  {.method = "POST", .pattern = "/intake/" ID "/enrol",
+   .audience = CAIRN_AUD_CLINICIAN, .handler = intake_post_enrol,
    .summary = "clinician: open the episode of care with its baseline"},
   {.method = NULL}
 };
@@ -188,18 +191,51 @@ static int setting_int(const cairn_plugin_config *cfg, const char *name,
   x = strtol(v, &end, 10);
   if (*end != '\0' || x < lo || x > hi) {
     cairn_fail(err, CAIRN_EINVAL, name,
-                "intake: setting %s must be a whole number from %d to %d",
-                name, lo, hi);
+               "intake: setting %s must be a whole number from %d to %d",
+               name, lo, hi);
     *bad = 1;
   }
   return (int)x;
 }
 
+/* The integer settings and the cohort into intake_cfg.  0, or
+** CAIRN_EINVAL with *err naming the last bad setting. */
+static int read_settings(const cairn_plugin_config *cfg, cairn_error *err) {
+  const char *cohort = cairn_config_get(cfg, "cohort");
+  int bad = 0;
+  /* Bounds: a day at least, a month at most, for flags and links alike;
+  ** the link's days stay under the host's 90-day cap. */
+  intake_cfg.answer_days = setting_int(cfg, "answer-days", 2, 1, 30, err, &bad);
+  intake_cfg.link_days = setting_int(cfg, "link-days", 14, 1, 60, err, &bad);
+  intake_cfg.link_uses = setting_int(cfg, "link-uses", 20, 1, 1000, err, &bad);
+  intake_cfg.min_seconds = setting_int(cfg, "min-seconds", 3, 0, 120, err,
+                                       &bad);
+  intake_cfg.rate_max = setting_int(cfg, "rate-max", 3, 1, 1000, err, &bad);
+  intake_cfg.rate_window = setting_int(cfg, "rate-window", 3600, 1, 86400,
+                                       err, &bad);
+  intake_cfg.cohort = cohort && cohort[0] ? cohort : "program";
+  return bad ? CAIRN_EINVAL : CAIRN_OK;
+}
+
+/* The program definition's path: its own setting, else
+** program-definition.xml beside instruments.xml (where the program plugin
+** looks too), written into buf. */
+static const char *definition_path(const cairn_plugin_config *cfg,
+                                   const char *instruments, char *buf,
+                                   size_t size) {
+  const char *definition = cairn_config_get(cfg, "definition");
+  const char *slash = strrchr(instruments, '/');
+  int n = slash ? (int)(slash - instruments) : 1;
+  if (definition != NULL && definition[0] != '\0') return definition;
+  snprintf(buf, size, "%.*s/program-definition.xml", n,
+           slash ? instruments : ".");
+  return buf;
+}
+
 static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
                        cairn_error *err) {
-  const char *content, *instruments, *cohort, *definition;
+  const char *content, *instruments;
   char defpath[4096];
-  int bad = 0;
   if (api == NULL || api->api_level < INTAKE_API_LEVEL) {
     /* The host's fail() may be the very entry it lacks. */
     if (err) {
@@ -216,35 +252,16 @@ static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
   if (content == NULL || content[0] == '\0' || instruments == NULL ||
       instruments[0] == '\0')
     return cairn_fail(err, CAIRN_EINVAL, "content",
-                       "intake: set <setting name=\"content\" kind=\"path\"> "
-                       "(data/intake-content.xml) and <setting "
-                       "name=\"instruments\" kind=\"path\"> "
-                       "(data/instruments.xml)");
-  /* Bounds: a day at least, a month at most, for flags and links alike;
-  ** the link's days stay under the host's 90-day cap. */
-  intake_cfg.answer_days = setting_int(cfg, "answer-days", 2, 1, 30, err, &bad);
-  intake_cfg.link_days = setting_int(cfg, "link-days", 14, 1, 60, err, &bad);
-  intake_cfg.link_uses = setting_int(cfg, "link-uses", 20, 1, 1000, err, &bad);
-  intake_cfg.min_seconds = setting_int(cfg, "min-seconds", 3, 0, 120, err,
-                                       &bad);
-  intake_cfg.rate_max = setting_int(cfg, "rate-max", 3, 1, 1000, err, &bad);
-  intake_cfg.rate_window = setting_int(cfg, "rate-window", 3600, 1, 86400,
-                                       err, &bad);
-  if (bad) return CAIRN_EINVAL;
-  cohort = cairn_config_get(cfg, "cohort");
-  intake_cfg.cohort = cohort && cohort[0] ? cohort : "program";
+                      "intake: set <setting name=\"content\" kind=\"path\"> "
+                      "(data/intake-content.xml) and <setting "
+                      "name=\"instruments\" kind=\"path\"> "
+                      "(data/instruments.xml)");
+  if (read_settings(cfg, err) != CAIRN_OK) return CAIRN_EINVAL;
   intake_stamp_init();
-  /* The program definition: its own setting, else program-definition.xml
-  ** beside instruments.xml (where the program plugin looks too). */
-  definition = cairn_config_get(cfg, "definition");
-  if (definition == NULL || definition[0] == '\0') {
-    const char *slash = strrchr(instruments, '/');
-    int n = slash ? (int)(slash - instruments) : 1;
-    snprintf(defpath, sizeof defpath, "%.*s/program-definition.xml", n,
-             slash ? instruments : ".");
-    definition = defpath;
-  }
-  if (intake_content_load(content, instruments, definition, err) != CAIRN_OK) {
+  if (intake_content_load(content, instruments,
+                          definition_path(cfg, instruments, defpath,
+                                          sizeof defpath),
+                          err) != CAIRN_OK) {
     if (err && err->code == 0) err->code = CAIRN_EINVAL;
     return err ? err->code : CAIRN_EINVAL;
   }
@@ -252,7 +269,8 @@ static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
     intake_content_free();
     return err && err->code ? err->code : CAIRN_EINTERNAL;
   }
-  if (intake_baseline_find("nrs") == NULL || intake_baseline_find("peg") == NULL)
+  if (intake_baseline_find("nrs") == NULL ||
+      intake_baseline_find("peg") == NULL)
     cairn_log(CAIRN_LOG_WARN, "intake: instruments.xml lacks nrs or peg; "
                               "the baseline asks only what is defined");
   cairn_log(CAIRN_LOG_INFO, "intake: %zu red-flag questions, %zu regions, "

@@ -40,8 +40,9 @@ int intake_screen_load(cairn_req *req, const cairn_record *intake,
   if (rc != CAIRN_OK) return rc;
   s->positive = atoi(cairn_record_value(
       s->rec, "count(r:redflags/r:answer[@value != 'no'])"));
-  s->cleared = s->positive > 0 &&
-               atoi(cairn_record_value(intake, "r:clearedScreen")) == s->version;
+  s->cleared =
+      s->positive > 0 &&
+      atoi(cairn_record_value(intake, "r:clearedScreen")) == s->version;
   return CAIRN_OK;
 }
 
@@ -65,18 +66,18 @@ int intake_blockers(cairn_req *req, cairn_doc *doc, const cairn_record *intake,
     return 1;
   }
   if (strcmp(state, "submitted") != 0) {
-    if (doc) cairn_doc_text(doc, "blocker", "The questionnaire is not complete: "
-                                            "every section must be saved and "
-                                            "consent given.");
+    if (doc)
+      cairn_doc_text(doc, "blocker", "The questionnaire is not complete: "
+                                     "every section must be saved and "
+                                     "consent given.");
     n++;
   }
   if (s->positive > 0 && !s->cleared) {
-    if (doc) cairn_doc_text(doc, "blocker",
-                            cairn_req_printf(req, "The red-flag screen has %d "
-                                                  "positive answer%s: refer the "
-                                                  "patient on, or a clinician "
-                                                  "clears it with a reason.",
-                                             s->positive, s->positive == 1 ? "" : "s"));
+    if (doc)
+      cairn_doc_text(doc, "blocker", cairn_req_printf(
+          req, "The red-flag screen has %d positive answer%s: refer the "
+               "patient on, or a clinician clears it with a reason.",
+          s->positive, s->positive == 1 ? "" : "s"));
     n++;
   }
   return n;

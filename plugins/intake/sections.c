@@ -101,9 +101,9 @@ static void build_pain(cairn_req *req, cairn_form *f, cairn_doc *doc) {
                                    intake_data->regions[i].code)))
       intake_put(doc, "site", intake_data->regions[i].code);
   intake_put(doc, "otherSite", cairn_form_value(f, "otherSite"));
-  cairn_doc_text_attr(doc, "duration", "unit",
-                      cairn_form_value(f, "durationUnit"),
-                      intake_fmt_int(req, atoi(cairn_form_value(f, "duration"))));
+  cairn_doc_text_attr(
+      doc, "duration", "unit", cairn_form_value(f, "durationUnit"),
+      intake_fmt_int(req, atoi(cairn_form_value(f, "duration"))));
 }
 
 /* ------------------------------------------------------------- medicines */
