@@ -56,11 +56,13 @@ static char *attr_dup(cairn_doc *doc, cairn_node *n, const char *name) {
   return out;
 }
 
+/* s, or abort when an allocation failed. */
 static char *must(char *s) {
   if (s == NULL) abort();
   return s;
 }
 
+/* <region code= measure=>label</region>* of <regions>. */
 static void load_regions(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   cairn_node *n;
   for (n = cairn_node_child(doc, sec, "region");
@@ -73,6 +75,8 @@ static void load_regions(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   }
 }
 
+/* <source id=>citation</source>* and <flag code= sources=><question/>
+** <concern/></flag>* of <redflags>. */
 static void load_redflags(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   cairn_node *n;
   for (n = cairn_node_child(doc, sec, "source");
@@ -92,6 +96,7 @@ static void load_redflags(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   }
 }
 
+/* <terms version=><p/>*</terms>. */
 static void load_terms(cairn_doc *doc, cairn_node *sec, intake_content *c) {
   cairn_node *n;
   c->terms_version = attr_dup(doc, sec, "version");
@@ -100,6 +105,7 @@ static void load_terms(cairn_doc *doc, cairn_node *sec, intake_content *c) {
     c->terms[c->n_terms++] = text_dup(doc, n);
 }
 
+/* The three parts of data/intake-content.xml. */
 static void load_content(cairn_doc *doc, intake_content *c) {
   cairn_node *sec;
   if ((sec = cairn_node_child(doc, NULL, "regions")) != NULL)
@@ -116,6 +122,7 @@ static double attr_number(cairn_doc *doc, cairn_node *n, const char *name) {
   return v && v[0] ? strtod(v, NULL) : 0;
 }
 
+/* <item id= min= max= step=?><label/>?</item>* of an instrument. */
 static void load_items(cairn_doc *doc, cairn_node *items,
                        intake_instrument *in) {
   cairn_node *it;
@@ -131,6 +138,7 @@ static void load_items(cairn_doc *doc, cairn_node *items,
   }
 }
 
+/* One <instrument id=> of instruments.xml. */
 static void load_instrument(cairn_doc *doc, cairn_node *n,
                             intake_instrument *in) {
   cairn_node *k;
@@ -145,6 +153,8 @@ static void load_instrument(cairn_doc *doc, cairn_node *n,
   if (in->abbreviation == NULL) in->abbreviation = must(strdup(in->id));
 }
 
+/* The baseline instruments instruments.xml defines, in BASELINE_IDS
+** order. */
 static void load_instruments(cairn_doc *doc, intake_content *c) {
   size_t b;
   for (b = 0; b < INTAKE_BASELINE_MAX; b++) {
@@ -180,6 +190,7 @@ static int load_program_version(const char *definition_path) {
   return v;
 }
 
+/* See intake.h. */
 int intake_content_load(const char *content_path, const char *instr_path,
                         const char *definition_path, cairn_error *err) {
   cairn_doc *doc;
@@ -205,6 +216,7 @@ int intake_content_load(const char *content_path, const char *instr_path,
   return CAIRN_OK;
 }
 
+/* See intake.h. */
 void intake_content_free(void) {
   size_t i, j;
   intake_content *c = owned;
@@ -234,18 +246,11 @@ void intake_content_free(void) {
   intake_data = NULL;
 }
 
+/* See intake.h. */
 const intake_instrument *intake_baseline_find(const char *id) {
   size_t i;
   for (i = 0; intake_data && i < intake_data->n_baseline; i++)
     if (strcmp(intake_data->baseline[i].id, id) == 0)
       return &intake_data->baseline[i];
-  return NULL;
-}
-
-const intake_flag *intake_flag_find(const char *code) {
-  size_t i;
-  for (i = 0; intake_data && i < intake_data->n_flags; i++)
-    if (strcmp(intake_data->flags[i].code, code) == 0)
-      return &intake_data->flags[i];
   return NULL;
 }

@@ -176,6 +176,9 @@ static void check_primary(cairn_req *req, cairn_form *f,
                                    "taken at baseline.");
 }
 
+/* POST /intake/N/enrol: unless blocked, the Patient, the episode, its
+** baseline and first phase; the intake is enrolled and its link
+** withdrawn. */
 int intake_post_enrol(cairn_req *req) {
   const cairn_record *rec, *demo;
   cairn_error err = {0, "", ""};

@@ -121,6 +121,7 @@ static int add(table *t, const cairn_field *f) {
   return CAIRN_OK;
 }
 
+/* pain: a checkbox per body region, another site, the duration. */
 static int build_pain(void) {
   size_t i;
   int rc = CAIRN_OK;
@@ -178,6 +179,8 @@ static int add_allergy(int row) {
   return rc;
 }
 
+/* medicines: the "none" boxes, the medicine and allergy rows,
+** pregnancy. */
 static int build_medicines(void) {
   int row, rc = add(&medicines, &(cairn_field){
       .name = "noMedications",
@@ -198,6 +201,7 @@ static int build_medicines(void) {
   return rc;
 }
 
+/* redflags: no, yes or not sure to each question. */
 static int build_redflags(void) {
   size_t i;
   int rc = CAIRN_OK;
@@ -209,6 +213,7 @@ static int build_redflags(void) {
   return rc;
 }
 
+/* See intake.h. */
 int intake_is_function_measure(const char *id) {
   return strcmp(id, "odi") == 0 || strcmp(id, "ndi") == 0;
 }
@@ -228,6 +233,8 @@ static void build_function_choices(void) {
   function_choices[n] = NULL;
 }
 
+/* baseline: each item of each instrument, and the choice of
+** region-specific measure. */
 static int build_baseline(void) {
   size_t i, j;
   int rc = CAIRN_OK;
@@ -247,6 +254,7 @@ static int build_baseline(void) {
   return rc;
 }
 
+/* See intake.h. */
 int intake_fields_init(cairn_error *err) {
   table *t[] = {&pain, &medicines, &redflags, &baseline};
   size_t i;
@@ -267,6 +275,7 @@ int intake_fields_init(cairn_error *err) {
   return CAIRN_OK;
 }
 
+/* See intake.h. */
 void intake_fields_free(void) {
   table *t[] = {&pain, &medicines, &redflags, &baseline};
   size_t i;
@@ -279,6 +288,7 @@ void intake_fields_free(void) {
   n_owned = 0;
 }
 
+/* See intake.h. */
 const cairn_field *intake_section_fields(const char *section) {
   static const struct {
     const char *name;          /* the section */

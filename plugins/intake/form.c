@@ -162,8 +162,11 @@ static void doc_content(cairn_req *req, cairn_doc *doc, const char *section,
     content_baseline(req, doc, intake);
 }
 
+/* 1 when the request came through a patient's link, not a staff
+** session. */
 static int is_capability(cairn_req *req) { return cairn_req_role(req) == NULL; }
 
+/* The section's page with form f, as stored or as posted. */
 static int render(cairn_req *req, const cairn_record *intake,
                   const char *section, cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "intake-form");
@@ -236,6 +239,7 @@ static int form_stored(cairn_req *req, const cairn_record *rec, int idx,
   return CAIRN_OK;
 }
 
+/* GET /intake/N/form?section=: the section as stored. */
 int intake_page_form(cairn_req *req) {
   const cairn_record *rec;
   const char *section = cairn_req_query(req, "section");
@@ -350,6 +354,8 @@ static int submit(cairn_req *req, const cairn_record *rec) {
       req, "/intake/%lld", cairn_record_id(rec)));
 }
 
+/* POST /intake/N/form: bind, check and store one section; then the next
+** section, or, after the consent, the intake is submitted. */
 int intake_post_form(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};

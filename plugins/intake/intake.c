@@ -232,6 +232,8 @@ static const char *definition_path(const cairn_plugin_config *cfg,
   return buf;
 }
 
+/* Check the host's level, read the settings, make the stamp's key, load
+** the content and declare the questionnaire's fields. */
 static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
                        cairn_error *err) {
   const char *content, *instruments;
@@ -281,6 +283,7 @@ static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
   return CAIRN_OK;
 }
 
+/* Free what init loaded. */
 static void intake_fini(void) {
   intake_fields_free();
   intake_content_free();

@@ -72,19 +72,25 @@ typedef struct intake_flag {
   char *sources;               /* space-separated source ids */
 } intake_flag;
 
-typedef struct intake_source { char *id, *citation; } intake_source;
+typedef struct intake_source {
+  char *id;                    /* "finucane-2020", named by flags' sources */
+  char *citation;              /* the reference as a reader cites it */
+} intake_source;
 
 /* Items of an instrument, as data/instruments.xml defines them. */
 #define INTAKE_ITEMS_MAX 32
 typedef struct intake_item {
-  char *id, *label;
-  double min, max, step;       /* step 0: any decimal */
+  char *id;                    /* "pain", "s1", "a1" */
+  char *label;                 /* the question; its id when it has none */
+  double min, max, step;       /* the answer's range; step 0: any decimal */
 } intake_item;
 typedef struct intake_instrument {
-  char *id, *abbreviation, *name;
-  intake_item items[INTAKE_ITEMS_MAX];
-  size_t n_items;
-  int max_missing;
+  char *id;                    /* "nrs", "peg", "psfs", "odi", "ndi" */
+  char *abbreviation;          /* "ODI"; its id when it has none */
+  char *name;                  /* "Oswestry Disability Index"; or its id */
+  intake_item items[INTAKE_ITEMS_MAX]; /* in the order they are asked */
+  size_t n_items;              /* entries of items */
+  int max_missing;             /* items that may go unanswered */
 } intake_instrument;
 
 /* The baseline measures the questionnaire can ask, in order: pain (NRS),
@@ -94,17 +100,17 @@ typedef struct intake_instrument {
 #define INTAKE_BASELINE_MAX 5
 
 typedef struct intake_content {
-  intake_region regions[INTAKE_REGIONS_MAX];
-  size_t n_regions;
-  intake_flag flags[INTAKE_FLAGS_MAX];
-  size_t n_flags;
-  intake_source sources[INTAKE_SOURCES_MAX];
-  size_t n_sources;
-  char *terms_version;
-  char *terms[INTAKE_TERMS_MAX];
-  size_t n_terms;
-  intake_instrument baseline[INTAKE_BASELINE_MAX];
-  size_t n_baseline;
+  intake_region regions[INTAKE_REGIONS_MAX]; /* the pain section's sites */
+  size_t n_regions;            /* entries of regions */
+  intake_flag flags[INTAKE_FLAGS_MAX]; /* the red-flag questions */
+  size_t n_flags;              /* entries of flags */
+  intake_source sources[INTAKE_SOURCES_MAX]; /* the flags' sources */
+  size_t n_sources;            /* entries of sources */
+  char *terms_version;         /* the terms' version, "2026-1" */
+  char *terms[INTAKE_TERMS_MAX]; /* the terms, a paragraph each */
+  size_t n_terms;              /* entries of terms */
+  intake_instrument baseline[INTAKE_BASELINE_MAX]; /* in BASELINE order */
+  size_t n_baseline;           /* entries of baseline */
   /* The care program's current definition version (the "current"
   ** attribute of program-definition.xml), or 0 when there is no
   ** definition: enrolment then opens a plain episode, without phase. */
@@ -126,11 +132,16 @@ typedef struct intake_settings {
 } intake_settings;
 extern intake_settings intake_cfg;
 
+/* Load the content file, the baseline instruments of instruments.xml and
+** the current version of the program definition (0, with a warning, when
+** definition_path is NULL or unreadable) into intake_data, copied: the
+** documents are freed before it returns.  0, or the host's error. */
 int intake_content_load(const char *content_path, const char *instr_path,
                         const char *definition_path, cairn_error *err);
+/* Free intake_data (fini). */
 void intake_content_free(void);
+/* The baseline instrument `id`, or NULL when instruments.xml lacks it. */
 const intake_instrument *intake_baseline_find(const char *id);
-const intake_flag *intake_flag_find(const char *code);
 
 /* ------------------------------------------------------------- handlers */
 int intake_page_request(cairn_req *req);       /* GET  /request-a-call */
@@ -199,6 +210,9 @@ int intake_fail_page(cairn_req *req, const cairn_error *err);
 /* A decimal of at most `decimals` decimals, no sign, no exponent. */
 int intake_number_parse(const char *s, int decimals, double *out);
 
+/* Text of a number, in the arena. */
+const char *intake_fmt_int(cairn_req *req, long long v);
+
 /* The record id in the route's parameter `name` (1-18 digits), or 0. */
 long long intake_param_id(cairn_req *req, const char *name);
 
@@ -214,10 +228,6 @@ int intake_section_find(cairn_req *req, long long intake, const char *name,
 ** type. */
 int intake_load(cairn_req *req, long long id, const cairn_record **out,
                 cairn_error *err);
-/* 1 when the red-flag section of the intake has a "yes" or "unsure";
-** *screen_version gets the section's version (0 when not saved). */
-int intake_redflags_positive(cairn_req *req, long long intake,
-                             int *screen_version);
 
 /* The red-flag screen of an intake, for its page and for enrolment
 ** (review.c). */
@@ -252,18 +262,23 @@ int intake_render_review(cairn_req *req, const cairn_record *intake,
 ** and store the record again (intake_fields_save revises it with the
 ** record's version, so a concurrent change is a conflict). */
 typedef struct intake_fields {
-  const char *state, *opened, *request, *link_id, *link_expires, *submitted;
-  const char *cleared_screen, *cleared_by, *cleared_on, *cleared_reason;
-  const char *episode;
+  const char *state;           /* "open", "submitted", "enrolled" */
+  const char *opened;          /* date the intake was opened */
+  const char *request;         /* the DiscoveryRequest's id */
+  const char *link_id;         /* the patient's link, "" when none */
+  const char *link_expires;    /* the link's last day */
+  const char *submitted;       /* date the consent was given */
+  const char *cleared_screen;  /* the redflags version a clinician cleared */
+  const char *cleared_by;      /* who cleared it */
+  const char *cleared_on;      /* and when */
+  const char *cleared_reason;  /* and why */
+  const char *episode;         /* the episode enrolment opened */
 } intake_fields;
 void intake_fields_load(const cairn_record *rec, intake_fields *f);
 int intake_fields_save(cairn_req *req, const cairn_record *rec,
                        const intake_fields *f, cairn_error *err);
 /* Withdraw the intake's current link, if any (f->link_id cleared). */
 void intake_link_withdraw(cairn_req *req, intake_fields *f);
-
-/* Text of a number. */
-const char *intake_fmt_int(cairn_req *req, long long v);
 
 #pragma GCC visibility pop
 

@@ -33,6 +33,7 @@
 
 static unsigned char stamp_key[STAMP_KEY_BYTES];
 
+/* See intake.h: a new key each start-up. */
 void intake_stamp_init(void) {
   cairn_random_bytes(stamp_key, sizeof stamp_key);
 }
@@ -87,6 +88,7 @@ static const cairn_field FIELDS[] = {
   {.name = NULL}
 };
 
+/* The public request page with form f, a fresh stamp. */
 static int render(cairn_req *req, cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "request-form");
   cairn_doc_attr(doc, "action", "/request-a-call");
@@ -98,10 +100,13 @@ static int render(cairn_req *req, cairn_form *f, int status) {
   return cairn_respond_view(req, doc, "intake/request-form", status);
 }
 
+/* GET /request-a-call: the empty form. */
 int intake_page_request(cairn_req *req) {
   return render(req, cairn_form_new(req, INTAKE_FORM_ID, FIELDS), 200);
 }
 
+/* GET /request-a-call/thanks: what happens next, nothing of what was
+** sent. */
 int intake_page_thanks(cairn_req *req) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "request-thanks");
   cairn_doc_attr(doc, "answer-days",
@@ -158,6 +163,8 @@ static int store_request(cairn_req *req, cairn_form *f, long long *id,
   return cairn_record_create(req, INTAKE_T_REQUEST, 0, doc, id, err);
 }
 
+/* POST /request-a-call: the honeypot, the stamp, the fields, the rate
+** limit, then the request is stored. */
 int intake_post_request(cairn_req *req) {
   cairn_form *f = cairn_form_new(req, INTAKE_FORM_ID, FIELDS);
   const char *honeypot = cairn_req_form(req, "website"), *problem;

@@ -132,6 +132,8 @@ static int doc_open_requests(cairn_req *req, cairn_doc *doc,
   return rc < 0 ? CAIRN_EDB : CAIRN_OK;
 }
 
+/* GET /intake: open requests (overdue flagged), recent outcomes, open
+** intakes, referrals out to arrange. */
 int intake_page_queue(cairn_req *req) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "intake-queue");
   /* Received on or before this date and still new: overdue. */
@@ -173,6 +175,7 @@ static const cairn_field OUTCOME_FIELDS[] = {
   {.name = NULL}
 };
 
+/* The DiscoveryRequest of the route's id (audited), or CAIRN_ENOTFOUND. */
 static int load_request(cairn_req *req, const cairn_record **rec,
                         cairn_error *err) {
   long long id = intake_param_id(req, "id");
@@ -205,6 +208,7 @@ static int render_request(cairn_req *req, const cairn_record *rec,
   return cairn_respond_view(req, doc, "intake/request", status);
 }
 
+/* GET /intake/requests/N. */
 int intake_page_request_detail(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};
@@ -229,6 +233,7 @@ typedef struct request_change {
   long long intake;          /* good fit: the new intake, else 0 */
 } request_change;
 
+/* The new body of request rec after change c. */
 static cairn_doc *request_body(cairn_req *req, const cairn_record *rec,
                                const request_change *c) {
   cairn_doc *doc = cairn_doc_new(req, INTAKE_NS, "DiscoveryRequest");
@@ -251,6 +256,7 @@ static cairn_doc *request_body(cairn_req *req, const cairn_record *rec,
   return doc;
 }
 
+/* 1 while the request has no outcome. */
 static int is_open(const cairn_record *rec) {
   const char *s = cairn_record_value(rec, "r:state");
   return strcmp(s, "new") == 0 || strcmp(s, "scheduled") == 0;
@@ -286,6 +292,7 @@ static void check_call(cairn_req *req, cairn_form *f) {
     cairn_form_error(f, "call", "The call cannot be scheduled in the past.");
 }
 
+/* POST /intake/requests/N/schedule. */
 int intake_post_schedule(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};
@@ -337,6 +344,8 @@ static void check_outcome(cairn_req *req, cairn_form *f) {
   }
 }
 
+/* POST /intake/requests/N/outcome: a good fit opens the patient and
+** the intake; not a fit records why and where to. */
 int intake_post_outcome(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};

@@ -26,6 +26,7 @@ static const cairn_field CLEAR_FIELDS[] = {
   {.name = NULL}
 };
 
+/* See intake.h. */
 int intake_screen_load(cairn_req *req, const cairn_record *intake,
                        intake_screen *s) {
   cairn_error err = {0, "", ""};
@@ -46,6 +47,7 @@ int intake_screen_load(cairn_req *req, const cairn_record *intake,
   return CAIRN_OK;
 }
 
+/* See intake.h. */
 const cairn_record *intake_section_record(cairn_req *req, long long intake,
                                           const char *name) {
   long long id;
@@ -57,6 +59,7 @@ const cairn_record *intake_section_record(cairn_req *req, long long intake,
   return cairn_record_get(req, id, &rec, &err) == CAIRN_OK ? rec : NULL;
 }
 
+/* See intake.h. */
 int intake_blockers(cairn_req *req, cairn_doc *doc, const cairn_record *intake,
                     const intake_screen *s) {
   int n = 0;
@@ -184,6 +187,7 @@ static int doc_task(cairn_req *req, cairn_doc *doc, long long id) {
   return CAIRN_OK;
 }
 
+/* See intake.h. */
 int intake_render_review(cairn_req *req, const cairn_record *intake,
                          cairn_form *f, const char *link, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "intake");
@@ -222,6 +226,7 @@ int intake_render_review(cairn_req *req, const cairn_record *intake,
   return cairn_respond_view(req, doc, "intake/intake", status);
 }
 
+/* See intake.h. */
 int intake_load_page(cairn_req *req, const cairn_record **rec) {
   cairn_error err = {0, "", ""};
   int rc = intake_load(req, intake_param_id(req, "id"), rec, &err);
@@ -229,6 +234,7 @@ int intake_load_page(cairn_req *req, const cairn_record **rec) {
   return CAIRN_OK;
 }
 
+/* GET /intake/N. */
 int intake_page_intake(cairn_req *req) {
   const cairn_record *rec;
   int rc = intake_load_page(req, &rec);
@@ -236,6 +242,8 @@ int intake_page_intake(cairn_req *req) {
   return intake_render_review(req, rec, NULL, NULL, 200);
 }
 
+/* POST /intake/N/link: withdraw the link, issue a new one, show it
+** once. */
 int intake_post_link(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};
@@ -305,6 +313,7 @@ static int close_task(cairn_req *req, long long intake, const char *state,
                              NULL, task_body(req, t, state, note), err);
 }
 
+/* POST /intake/N/referral: close the open referral task as referred. */
 int intake_post_referral(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};
@@ -330,6 +339,8 @@ int intake_post_referral(cairn_req *req) {
                                                       cairn_record_id(rec)));
 }
 
+/* POST /intake/N/clear: a clinician clears this version of the screen
+** with a reason; the open referral task closes as cleared. */
 int intake_post_clear(cairn_req *req) {
   const cairn_record *rec;
   cairn_error err = {0, "", ""};

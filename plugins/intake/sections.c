@@ -25,6 +25,7 @@ static void from(cairn_form *f, const cairn_record *rec, const char *name,
   cairn_form_set(f, name, cairn_record_value(rec, xpath));
 }
 
+/* 1 when the box `name` is ticked. */
 static int is_yes(cairn_form *f, const char *name) {
   return strcmp(cairn_form_value(f, name), "yes") == 0;
 }

@@ -113,21 +113,6 @@ int intake_load(cairn_req *req, long long id, const cairn_record **out,
   return CAIRN_OK;
 }
 
-int intake_redflags_positive(cairn_req *req, long long intake,
-                             int *screen_version) {
-  long long id;
-  const cairn_record *rec;
-  cairn_error err = {0, "", ""};
-  const char *n;
-  *screen_version = 0;
-  if (intake_section_find(req, intake, "redflags", &id, screen_version) != 0 ||
-      id == 0)
-    return 0;
-  if (cairn_record_get(req, id, &rec, &err) != CAIRN_OK) return 0;
-  n = cairn_record_value(rec, "count(r:redflags/r:answer[@value != 'no'])");
-  return atoi(n) > 0;
-}
-
 int intake_baseline_holds(cairn_req *req, const cairn_record *base,
                           const char *id) {
   return atoi(cairn_record_value(base, cairn_req_printf(
