@@ -28,8 +28,7 @@
 #define ENROL_RECORDS_MAX (INTAKE_BASELINE_MAX + 1)
 
 static const cairn_field ENROL_FIELDS[] = {
-  {.name = "primary", .label = "Primary measure", .kind = CAIRN_FIELD_TEXT,
-   .max = 16},
+  {.name = "primary", .label = "Primary measure", .kind = CAIRN_FIELD_TEXT},
   {.name = NULL}
 };
 

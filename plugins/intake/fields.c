@@ -35,8 +35,6 @@ static const char *const DURATION_UNITS[] = {
 static const char *const ANSWERS[] = {
   "no", "No", "yes", "Yes", "unsure", "Not sure", NULL};
 
-/* A dose as typed: "0.125" and at most 100000 (intake.xsd). */
-#define DOSE_CHARS 16
 /* Longest duration typed: 999 weeks, months or years. */
 #define DURATION_MAX 999
 
@@ -152,8 +150,10 @@ static int add_medicine(int row) {
       .kind = CAIRN_FIELD_TEXT, .max = INTAKE_LINE_MAX});
   if (rc == CAIRN_OK)
     rc = add(&medicines, &(cairn_field){
+        /* Text: sections.c checks it as a dose (above 0, at most 3
+        ** decimals, no sign), in words about doses. */
         .name = own("med.%d.dose", row), .label = "Dose",
-        .kind = CAIRN_FIELD_TEXT, .max = DOSE_CHARS});
+        .kind = CAIRN_FIELD_TEXT});
   if (rc == CAIRN_OK)
     rc = add(&medicines, &(cairn_field){
         .name = own("med.%d.unit", row), .label = "Unit",

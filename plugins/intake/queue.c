@@ -162,7 +162,7 @@ static const char *const FIT_CHOICES[] = {
 };
 static const cairn_field SCHEDULE_FIELDS[] = {
   {.name = "call", .label = "Date and time of the call",
-   .kind = CAIRN_FIELD_TEXT, .max = 16, .hint = "YYYY-MM-DDTHH:MM"},
+   .kind = CAIRN_FIELD_TEXT, .hint = "YYYY-MM-DDTHH:MM"},
   {.name = NULL}
 };
 static const cairn_field OUTCOME_FIELDS[] = {
@@ -332,10 +332,11 @@ static int open_intake(cairn_req *req, const cairn_record *rec,
   return cairn_record_create(req, INTAKE_T_INTAKE, *patient, doc, intake, err);
 }
 
-/* Check the outcome: a choice, and for "not a fit" why and where to. */
+/* Check the outcome: a choice (bind refused any other value), and for
+** "not a fit" why and where to. */
 static void check_outcome(cairn_req *req, cairn_form *f) {
   const char *fit = cairn_form_value(f, "fit");
-  if (strcmp(fit, "good") != 0 && strcmp(fit, "not") != 0) {
+  if (fit[0] == '\0') {
     cairn_form_error(f, "fit", "Choose the outcome of the call.");
   } else if (strcmp(fit, "not") == 0) {
     intake_required(req, f, "reason", "why the program is not a fit");
