@@ -93,9 +93,6 @@ static int render(cairn_req *req, cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "request-form");
   cairn_doc_attr(doc, "action", "/request-a-call");
   cairn_doc_attr(doc, "stamp", stamp_make(req, (long long)time(NULL)));
-  cairn_doc_attr(doc, "name-max", intake_fmt_int(req, INTAKE_NAME_MAX));
-  cairn_doc_attr(doc, "line-max", intake_fmt_int(req, INTAKE_LINE_MAX));
-  cairn_doc_attr(doc, "text-max", intake_fmt_int(req, INTAKE_TEXT_MAX));
   cairn_form_doc(doc, f, "/request-a-call", "Send my request");
   return cairn_respond_view(req, doc, "intake/request-form", status);
 }

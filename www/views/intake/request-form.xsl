@@ -5,7 +5,7 @@
   POST is refused).
 
   View document (plugins/intake/public.c):
-    <request-form action= stamp= name-max= line-max= text-max=>
+    <request-form action= stamp=>
       <form id="f">...</form>?   the form model's values and messages
                                 (www/views/form-lib.xsl)
     </request-form>
@@ -46,26 +46,26 @@
           <xsl:with-param name="name" select="'name'"/>
           <xsl:with-param name="label" select="'Your name'"/>
           <xsl:with-param name="autocomplete" select="'name'"/>
-          <xsl:with-param name="max" select="@name-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'name']/@maxlength)"/>
         </xsl:call-template>
         <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'contact'"/>
           <xsl:with-param name="label" select="'How can we reach you?'"/>
           <xsl:with-param name="hint" select="'A phone number or an email address.'"/>
-          <xsl:with-param name="max" select="@line-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'contact']/@maxlength)"/>
         </xsl:call-template>
         <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'times'"/>
           <xsl:with-param name="label" select="'When suits you for the call? (optional)'"/>
           <xsl:with-param name="hint" select="'For example: weekday mornings, or Tuesday after 5 pm.'"/>
-          <xsl:with-param name="max" select="@line-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'times']/@maxlength)"/>
         </xsl:call-template>
         <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'problem'"/>
           <xsl:with-param name="label" select="'A few lines about your pain'"/>
           <xsl:with-param name="hint" select="'Where it hurts, for how long, and what it stops you doing. Please do not send test results or anything urgent: if you need help now, call your doctor or emergency services.'"/>
           <xsl:with-param name="rows" select="5"/>
-          <xsl:with-param name="max" select="@text-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'problem']/@maxlength)"/>
         </xsl:call-template>
         <xsl:call-template name="form-checkbox"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'consent'"/>
