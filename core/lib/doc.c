@@ -119,9 +119,11 @@ void cairn_doc_attr_impl(cairn_doc *d, const char *name, const char *value) {
 void cairn_doc_text_impl(cairn_doc *d, const char *name, const char *text) {
   assert(name_ok(name));
   if (!text || !name_ok(name) || cairn_doc_editable(d, "doc_text")) return;
-  /* xmlNewTextChild escapes; xmlNewChild would take `text` as markup. */
+  /* xmlNewTextChild escapes; xmlNewChild would take `text` as markup.
+  ** "" makes an element with no child at all, not an empty text node,
+  ** which an XSD element of empty content refuses. */
   if (!xmlNewTextChild(d->cur, d->ns, (const xmlChar *)name,
-                       (const xmlChar *)text))
+                       *text ? (const xmlChar *)text : NULL))
     abort();
 }
 

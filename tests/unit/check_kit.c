@@ -252,6 +252,13 @@ START_TEST(doc_reads_values_numbers_and_counts) {
   ck_assert_int_eq(api->doc_count(d, NULL, "r:item"), 3);
   ck_assert_int_eq(api->doc_count(d, NULL, "r:item[@n > 1]"), 2);
   ck_assert_int_eq(api->doc_count(d, NULL, "r:nothing"), 0);
+  /* "" is an element with no child node (an XSD empty element accepts
+  ** it), not one holding an empty text node. */
+  api->doc_text(d, "flag", "");
+  ck_assert_int_eq(api->doc_count(d, NULL, "r:flag"), 1);
+  ck_assert_int_eq(api->doc_count(d, NULL, "r:flag/node()"), 0);
+  api->doc_text_attr(d, "mark", "n", "1", "");
+  ck_assert_int_eq(api->doc_count(d, NULL, "r:mark/node()"), 0);
 }
 END_TEST
 
