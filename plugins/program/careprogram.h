@@ -105,6 +105,13 @@ void program_doc_definition(cairn_req *req, cairn_doc *doc,
 
 /* ------------------------------------------------------------ episode */
 
+/* PSFS asks for 3 to 5 activities the patient finds hard (Stratford
+** 1995): a1..a5 of an episode. */
+#define PROGRAM_ACTIVITIES_MAX 5
+/* A justification shorter than this says nothing a colleague can weigh
+** ("ok", "continue"); 20 characters is one short sentence. */
+#define PROGRAM_JUSTIFICATION_MIN 20
+
 /* Moves of an episode kept per page; a program has at most 6 moves, the
 ** rest room for nothing: more means a broken record. */
 #define PROGRAM_MOVES_MAX 16
@@ -131,8 +138,10 @@ typedef struct program_episode {
                                  ** "" before */
   size_t n_moves;
   program_move moves[PROGRAM_MOVES_MAX];
-  const char *activity[5];       /* PSFS activities a1..a5, "" when none */
-  const char *goal[5];           /* their goals, "" when none */
+  const char *activity[PROGRAM_ACTIVITIES_MAX]; /* PSFS activities a1..a5,
+                                 ** "" when none */
+  const char *goal[PROGRAM_ACTIVITIES_MAX];     /* their goals, "" when
+                                 ** none */
 } program_episode;
 
 /* Load episode `id`; patient > 0 requires it to belong to that patient.
@@ -269,10 +278,26 @@ int program_req_is_xml(cairn_req *req);
 /* The request's form content type is right, else a 415 page. */
 int program_unsupported(cairn_req *req);
 
+/* The XML API of a record of an episode (a PhaseChange, Encounter or
+** Flare posted to the episode's URL): parse and validate the body as
+** `type`, require its <episode> to be the URL's, store it and answer 303
+** to the episode page, or the error page. */
+int program_post_episode_xml(cairn_req *req, const char *type,
+                             const program_patient *p,
+                             const program_episode *e);
+
 /* Build a record body <root xmlns=PROGRAM_NS> from (element, text) pairs,
 ** skipping empty texts; NULL-terminated list of pairs. */
 cairn_doc *program_body(cairn_req *req, const char *root,
                         const char *const *pairs);
+/* The text of the root's first child element `name` of a record body
+** (the document's, "" when there is none), as it is. */
+const char *program_body_text(cairn_doc *doc, const char *name);
+/* The root's last child element `name`, or NULL: to set an attribute
+** on an element just added with cairn_doc_text_attr (cairn_doc_at). */
+cairn_node *program_last_child(cairn_doc *doc, const char *name);
+/* s without the white space around it, in the arena; NULL -> "". */
+const char *program_trim(cairn_req *req, const char *s);
 
 /* ------------------------------------------------------------- pages */
 

@@ -178,15 +178,15 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   cairn_doc_attr(doc, "kind", program_phase_code(e->phase));
   cairn_doc_attr(doc, "today", cairn_req_today(req));
   cairn_doc_attr(doc, "threshold", program_fmt(req, cp->threshold, 2));
-  cairn_doc_attr(doc, "due", program_date_of(req, start + cp->due_day));
-  cairn_doc_attr(doc, "overdue", program_date_of(req, start + cp->overdue_day));
+  cairn_doc_attr(doc, "due", cairn_date_format(req, start + cp->due_day));
+  cairn_doc_attr(doc, "overdue", cairn_date_format(req, start + cp->overdue_day));
   if (strcmp(cairn_req_today(req),
-             program_date_of(req, start + cp->overdue_day)) > 0)
+             cairn_date_format(req, start + cp->overdue_day)) > 0)
     cairn_doc_attr(doc, "is-overdue", "yes");
   /* Before the due day, moving on needs a justification for the early
   ** move (program_check_phase_change); the view adds the field. */
   if (strcmp(cairn_req_today(req),
-             program_date_of(req, start + cp->due_day)) < 0)
+             cairn_date_format(req, start + cp->due_day)) < 0)
     cairn_doc_attr(doc, "early", "yes");
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);
@@ -256,7 +256,7 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   cairn_doc_close(doc);
 
   if (strcmp(cairn_req_today(req),
-             program_date_of(req, start + cp->due_day)) < 0)
+             cairn_date_format(req, start + cp->due_day)) < 0)
     doc_early_form(req, doc, e, f);
   else
     program_doc_next_form(req, doc, e, f, below && cp->justification_below);

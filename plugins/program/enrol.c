@@ -2,8 +2,8 @@
 ** enrol.c -- a new patient, and enrolment in the care program: an
 ** EpisodeOfCare in phase "enrolled" under the current program definition,
 ** with its primary measure (which drives the checkpoints) and the
-** patient's own PSFS activities and goals.  The intake plugin (issue 5)
-** will enrol through the same record; these pages let a clinic run the
+** patient's own PSFS activities and goals.  The intake plugin enrols
+** through the same record; these pages let a clinic run the
 ** program without it.
 */
 #include "program.h"
@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 static const char *const GENDERS[] = {"female", "male", "other", "unknown",
                                       NULL};
@@ -58,6 +57,35 @@ static int identifier_ok(const char *s) {
   return 1;
 }
 
+/* The XML API: a Patient whose identifier no other patient has. */
+static int post_patient_xml(cairn_req *req) {
+  cairn_error err = {0, "", ""};
+  cairn_doc *body = cairn_req_body_record(req, PROGRAM_T_PATIENT, &err);
+  cairn_node *ident;
+  const char *v, *sys;
+  long long taken, id;
+  int rc;
+  if (body == NULL) {
+    if (err.code == 0) err.code = CAIRN_EINVAL;
+    return program_fail_page(req, &err, 400);
+  }
+  /* The schema requires one identifier, first. */
+  ident = cairn_node_child(body, NULL, NULL);
+  v = ident ? cairn_node_text(body, ident) : "";
+  sys = ident ? cairn_node_attr(body, ident, "system") : NULL;
+  rc = program_identifier_taken(req, sys, v, &taken, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+  if (taken > 0)
+    return program_error_page(
+        req, 409, "identifier",
+        cairn_req_printf(req, "Another patient (%lld) already has "
+                              "identifier \"%.64s\".", taken, v));
+  rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0, body, &id, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
+                                                      id));
+}
+
 int program_post_patient(cairn_req *req) {
   static const char *const fields[] = {"identifier", "name", "gender",
                                        "birthDate", NULL};
@@ -66,36 +94,7 @@ int program_post_patient(cairn_req *req) {
   long long id;
   int rc;
 
-  if (program_req_is_xml(req)) {
-    struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_PATIENT, &err);
-    if (x == NULL) {
-      if (err.code == 0) err.code = CAIRN_EINVAL;
-      return program_fail_page(req, &err, 400);
-    }
-    {
-      /* The schema requires one identifier, first. */
-      xmlNodePtr c = xmlDocGetRootElement(x)->children;
-      xmlChar *v, *sys;
-      long long taken;
-      while (c != NULL && c->type != XML_ELEMENT_NODE) c = c->next;
-      v = c ? xmlNodeGetContent(c) : NULL;
-      sys = c ? xmlGetProp(c, (const xmlChar *)"system") : NULL;
-      rc = program_identifier_taken(req, (const char *)sys,
-                                    (const char *)v, &taken, &err);
-      const char *msg = cairn_req_printf(
-          req, "Another patient (%lld) already has identifier \"%.64s\".",
-          taken, v ? (const char *)v : "");
-      xmlFree(v);
-      xmlFree(sys);
-      if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
-      if (taken > 0) return program_error_page(req, 409, "identifier", msg);
-    }
-    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0,
-                             cairn_doc_from_xml(req, x), &id, &err);
-    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
-    return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
-                                                        id));
-  }
+  if (program_req_is_xml(req)) return post_patient_xml(req);
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
@@ -122,25 +121,14 @@ int program_post_patient(cairn_req *req) {
   }
   if (f.n_err) return render_patient_form(req, &f, 422);
   {
-    xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)"Patient", NULL);
-    xmlNsPtr ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
-    cairn_doc *body;
-    xmlSetNs(r, ns);
-    xmlDocSetRootElement(x, r);
-    xmlNewTextChild(r, ns, (const xmlChar *)"identifier",
-                    (const xmlChar *)pform_get(&f, "identifier"));
-    xmlNewTextChild(r, ns, (const xmlChar *)"name",
-                    (const xmlChar *)pform_get(&f, "name"));
-    if (pform_get(&f, "gender")[0])
-      xmlNewTextChild(r, ns, (const xmlChar *)"gender",
-                      (const xmlChar *)pform_get(&f, "gender"));
-    if (pform_get(&f, "birthDate")[0])
-      xmlNewTextChild(r, ns, (const xmlChar *)"birthDate",
-                      (const xmlChar *)pform_get(&f, "birthDate"));
-    body = cairn_doc_from_xml(req, x);
-    xmlFreeDoc(x);
-    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0, body, &id, &err);
+    const char *pairs[] = {
+      "identifier", pform_get(&f, "identifier"),
+      "name", pform_get(&f, "name"),
+      "gender", pform_get(&f, "gender"),
+      "birthDate", pform_get(&f, "birthDate"),
+      NULL, NULL};
+    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0,
+                             program_body(req, "Patient", pairs), &id, &err);
   }
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
     pform_host_error(req, &f, &err);
@@ -232,69 +220,102 @@ int program_page_enrol(cairn_req *req) {
 ** is the current one unless a known one is named. */
 static int post_episode_xml(cairn_req *req, const program_patient *p) {
   cairn_error err = {0, "", ""};
-  struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_EPISODE, &err);
-  xmlNodePtr root, c, phase = NULL, ver = NULL;
+  cairn_doc *body = cairn_req_body_record(req, PROGRAM_T_EPISODE, &err);
+  cairn_node *phase, *ver;
   long long id;
   int rc;
-  if (x == NULL) {
+  if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
     return program_fail_page(req, &err, 400);
   }
-  root = xmlDocGetRootElement(x);
-  for (c = root->children; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    if (strcmp((const char *)c->name, "phase") == 0) phase = c;
-    if (strcmp((const char *)c->name, "definitionVersion") == 0) ver = c;
-  }
-  if (phase == NULL) {
+  phase = cairn_node_child(body, NULL, "phase");
+  ver = cairn_node_child(body, NULL, "definitionVersion");
+  if (phase == NULL)
     return program_error_page(req, 422, "phase",
                               "An episode of the care program starts in "
                               "phase \"enrolled\": add <phase>enrolled"
                               "</phase>.");
-  } else {
-    xmlChar *v = xmlNodeGetContent(phase);
-    int ok = v && strcmp((const char *)v, "enrolled") == 0;
-    xmlFree(v);
-    if (!ok)
-      return program_error_page(req, 409, "phase",
-                                "An episode starts in phase \"enrolled\"; "
-                                "later phases are reached by moves "
-                                "(PhaseChange).");
-  }
+  if (strcmp(cairn_node_text(body, phase), "enrolled") != 0)
+    return program_error_page(req, 409, "phase",
+                              "An episode starts in phase \"enrolled\"; "
+                              "later phases are reached by moves "
+                              "(PhaseChange).");
+  if (ver != NULL &&
+      program_def_find(atoi(cairn_node_text(body, ver))) == NULL)
+    return program_error_page(req, 422, "definitionVersion",
+                              "There is no program definition of that "
+                              "version.");
+  if (!can_be_primary(instr_find(
+          program_instruments, program_body_text(body, "primaryInstrument"))))
+    return program_error_page(req, 422, "primaryInstrument",
+                              "Name the primary measure (an instrument "
+                              "that has a baseline to improve from).");
   if (ver == NULL) {
-    xmlNodePtr n = xmlNewDocNode(x, root->ns,
-                                 (const xmlChar *)"definitionVersion",
-                                 (const xmlChar *)program_fmt_int(
-                                     req, program_def_current()->version));
-    xmlAddNextSibling(phase, n);
-  } else {
-    xmlChar *v = xmlNodeGetContent(ver);
-    int ok = v && program_def_find(atoi((const char *)v)) != NULL;
-    xmlFree(v);
-    if (!ok)
-      return program_error_page(req, 422, "definitionVersion",
-                                "There is no program definition of that "
-                                "version.");
+    /* definitionVersion follows phase in the schema's sequence. */
+    cairn_node *next = cairn_node_next(phase, NULL);
+    const char *v = program_fmt_int(req, program_def_current()->version);
+    if (next != NULL) {
+      cairn_doc_insert_before(body, next, "definitionVersion", v);
+    } else {
+      cairn_doc_at(body, NULL);
+      cairn_doc_text(body, "definitionVersion", v);
+    }
   }
-  {
-    xmlChar *v = NULL;
-    for (c = root->children; c; c = c->next)
-      if (c->type == XML_ELEMENT_NODE &&
-          strcmp((const char *)c->name, "primaryInstrument") == 0)
-        v = xmlNodeGetContent(c);
-    rc = v && can_be_primary(instr_find(program_instruments,
-                                        (const char *)v));
-    xmlFree(v);
-    if (!rc)
-      return program_error_page(req, 422, "primaryInstrument",
-                                "Name the primary measure (an instrument "
-                                "that has a baseline to improve from).");
-  }
-  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id,
-                           cairn_doc_from_xml(req, x), &id, &err);
+  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id, body, &id, &err);
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/patients/%lld/episodes/%lld", p->id, id));
+}
+
+/* Check the PSFS activities a1..a5 and their goals: each at most 200
+** characters, a goal 0-10 in tenths and only beside its activity, and 3 to
+** 5 activities or none. */
+static void check_activities(cairn_req *req, pform *f) {
+  int i, n_act = 0;
+  for (i = 1; i <= PROGRAM_ACTIVITIES_MAX; i++) {
+    const char *aname = cairn_req_printf(req, "a%d", i);
+    const char *gname = cairn_req_printf(req, "goal%d", i);
+    const char *a = pform_get(f, aname), *g = pform_get(f, gname);
+    double v;
+    if (a[0]) n_act++;
+    if (program_utf8_chars(a) > 200)
+      pform_error(f, aname, "At most 200 characters.");
+    if (g[0] && (a[0] == '\0' || instr_parse_number(g, &v) != INSTR_OK ||
+                 v < 0 || v > 10 || v * 10 != (double)(long)(v * 10)))
+      pform_error(f, gname, a[0] ? "A goal is a score from 0 to 10 (one "
+                                   "decimal at most)."
+                                 : "Write the activity before its goal.");
+  }
+  if (n_act > 0 && n_act < 3)
+    pform_error(f, "a1", "PSFS uses 3 to 5 activities: add more, or leave "
+                         "them all empty.");
+}
+
+/* The EpisodeOfCare of a checked enrolment form, in phase enrolled under
+** the current definition. */
+static cairn_doc *enrol_body(cairn_req *req, const pform *f) {
+  cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, "EpisodeOfCare");
+  int i;
+  cairn_doc_text(doc, "status", "active");
+  cairn_doc_text(doc, "cohort", pform_get(f, "cohort"));
+  cairn_doc_text(doc, "periodStart", pform_get(f, "periodStart"));
+  cairn_doc_text(doc, "primaryInstrument", pform_get(f, "primaryInstrument"));
+  cairn_doc_text(doc, "phase", "enrolled");
+  cairn_doc_text(doc, "definitionVersion",
+                 program_fmt_int(req, program_def_current()->version));
+  for (i = 1; i <= PROGRAM_ACTIVITIES_MAX; i++) {
+    const char *a = pform_get(f, cairn_req_printf(req, "a%d", i));
+    const char *g = pform_get(f, cairn_req_printf(req, "goal%d", i));
+    if (a[0] == '\0') continue;
+    cairn_doc_text_attr(doc, "activity", "item",
+                        cairn_req_printf(req, "a%d", i), a);
+    if (g[0]) {
+      cairn_doc_at(doc, program_last_child(doc, "activity"));
+      cairn_doc_attr(doc, "goal", g);
+      cairn_doc_at(doc, NULL);
+    }
+  }
+  return doc;
 }
 
 int program_post_episode(cairn_req *req) {
@@ -302,11 +323,7 @@ int program_post_episode(cairn_req *req) {
   cairn_error err = {0, "", ""};
   pform f;
   long long id;
-  int rc, i, n_act = 0;
-  xmlDocPtr x;
-  xmlNodePtr r;
-  xmlNsPtr ns;
-  const char *cohort;
+  int rc;
 
   rc = program_patient_load(req, &p, &err);
   if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
@@ -319,62 +336,16 @@ int program_post_episode(cairn_req *req) {
 
   pform_init(&f, "enrol");
   pform_read(req, &f, ENROL_FIELDS);
-  cohort = pform_get(&f, "cohort");
-  if (cohort[0] == '\0') pform_error(&f, "cohort", "Enter a cohort label.");
+  if (pform_get(&f, "cohort")[0] == '\0')
+    pform_error(&f, "cohort", "Enter a cohort label.");
   pform_date(req, &f, "periodStart", 1, 0);
   if (!can_be_primary(instr_find(program_instruments,
                                  pform_get(&f, "primaryInstrument"))))
     pform_error(&f, "primaryInstrument", "Choose the primary measure.");
-  for (i = 1; i <= 5; i++) {
-    const char *a = pform_get(&f, cairn_req_printf(req, "a%d", i));
-    const char *gname = cairn_req_printf(req, "goal%d", i);
-    const char *g = pform_get(&f, gname);
-    double v;
-    if (a[0]) n_act++;
-    if (program_utf8_chars(a) > 200)
-      pform_error(&f, cairn_req_printf(req, "a%d", i),
-                  "At most 200 characters.");
-    if (g[0] && (a[0] == '\0' || instr_parse_number(g, &v) != INSTR_OK ||
-                 v < 0 || v > 10 || v * 10 != (double)(long)(v * 10)))
-      pform_error(&f, gname, a[0] ? "A goal is a score from 0 to 10 (one "
-                                    "decimal at most)."
-                                  : "Write the activity before its goal.");
-  }
-  if (n_act > 0 && n_act < 3)
-    pform_error(&f, "a1", "PSFS uses 3 to 5 activities: add more, or leave "
-                          "them all empty.");
+  check_activities(req, &f);
   if (f.n_err) return render_enrol(req, &p, &f, 422);
-
-  x = xmlNewDoc((const xmlChar *)"1.0");
-  r = xmlNewDocNode(x, NULL, (const xmlChar *)"EpisodeOfCare", NULL);
-  ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
-  xmlSetNs(r, ns);
-  xmlDocSetRootElement(x, r);
-  xmlNewTextChild(r, ns, (const xmlChar *)"status", (const xmlChar *)"active");
-  xmlNewTextChild(r, ns, (const xmlChar *)"cohort", (const xmlChar *)cohort);
-  xmlNewTextChild(r, ns, (const xmlChar *)"periodStart",
-                  (const xmlChar *)pform_get(&f, "periodStart"));
-  xmlNewTextChild(r, ns, (const xmlChar *)"primaryInstrument",
-                  (const xmlChar *)pform_get(&f, "primaryInstrument"));
-  xmlNewTextChild(r, ns, (const xmlChar *)"phase", (const xmlChar *)"enrolled");
-  xmlNewTextChild(r, ns, (const xmlChar *)"definitionVersion",
-                  (const xmlChar *)program_fmt_int(
-                      req, program_def_current()->version));
-  for (i = 1; i <= 5; i++) {
-    const char *a = pform_get(&f, cairn_req_printf(req, "a%d", i));
-    const char *g = pform_get(&f, cairn_req_printf(req, "goal%d", i));
-    xmlNodePtr n;
-    if (a[0] == '\0') continue;
-    n = xmlNewTextChild(r, ns, (const xmlChar *)"activity", (const xmlChar *)a);
-    xmlSetProp(n, (const xmlChar *)"item",
-               (const xmlChar *)cairn_req_printf(req, "a%d", i));
-    if (g[0]) xmlSetProp(n, (const xmlChar *)"goal", (const xmlChar *)g);
-  }
-  {
-    cairn_doc *body = cairn_doc_from_xml(req, x);
-    xmlFreeDoc(x);
-    rc = cairn_record_create(req, PROGRAM_T_EPISODE, p.id, body, &id, &err);
-  }
+  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p.id, enrol_body(req, &f),
+                           &id, &err);
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
     pform_host_error(req, &f, &err);
     return render_enrol(req, &p, &f, 422);

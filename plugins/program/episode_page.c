@@ -279,7 +279,7 @@ static int doc_taper(cairn_req *req, cairn_doc *doc, const program_episode *e,
     cairn_doc_attr(doc, "current", program_fmt_int(req, w[n - 1].recommended));
   for (i = 0; i < n; i++) {
     cairn_doc_open(doc, "week");
-    cairn_doc_attr(doc, "start", program_date_of(req, w[i].start));
+    cairn_doc_attr(doc, "start", cairn_date_format(req, w[i].start));
     cairn_doc_attr(doc, "recommended", program_fmt_int(req, w[i].recommended));
     cairn_doc_attr(doc, "actual", program_fmt_int(req, w[i].actual));
     cairn_doc_attr(doc, "why", w[i].why);

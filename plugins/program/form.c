@@ -8,33 +8,19 @@
 #include "program.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 void pform_init(pform *f, const char *id) {
   memset(f, 0, sizeof *f);
   f->id = id;
 }
 
-/* Trim spaces around a value; NULL -> "". */
-static const char *trimmed(cairn_req *req, const char *v) {
-  const char *e;
-  char *out;
-  if (v == NULL) return "";
-  while (*v == ' ' || *v == '\t') v++;
-  e = v + strlen(v);
-  while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-                   e[-1] == '\r'))
-    e--;
-  out = cairn_req_alloc(req, (size_t)(e - v) + 1);
-  memcpy(out, v, (size_t)(e - v));
-  return out;
-}
 
 void pform_read(cairn_req *req, pform *f, const char *const *names) {
   size_t i;
   for (i = 0; names[i]; i++)
-    pform_set(f, names[i], trimmed(req, cairn_req_form(req, names[i])));
+    pform_set(f, names[i], program_trim(req, cairn_req_form(req, names[i])));
 }
 
 const char *pform_get(const pform *f, const char *name) {
@@ -72,7 +58,7 @@ int pform_date(cairn_req *req, pform *f, const char *name, int required,
     pform_error(f, name, "Enter the date (YYYY-MM-DD).");
     return 0;
   }
-  if (!program_date_parse(v, &days)) {
+  if (cairn_date_parse(v, &days) != 0) {
     pform_error(f, name, "Write a real date as YYYY-MM-DD, for example "
                          "2026-03-31.");
     return 0;
@@ -147,21 +133,59 @@ int program_unsupported(cairn_req *req) {
       "XML (application/xml).");
 }
 
+int program_post_episode_xml(cairn_req *req, const char *type,
+                             const program_patient *p,
+                             const program_episode *e) {
+  cairn_error err = {0, "", ""};
+  cairn_doc *body = cairn_req_body_record(req, type, &err);
+  long long id;
+  int rc;
+  if (body == NULL) {
+    if (err.code == 0) err.code = CAIRN_EINVAL;
+    return program_fail_page(req, &err, 400);
+  }
+  if (strtoll(program_body_text(body, "episode"), NULL, 10) != e->id)
+    return program_error_page(req, 422, "episode",
+                              "The episode in the body is not the episode "
+                              "of the URL.");
+  rc = cairn_record_create(req, type, p->id, body, &id, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  return cairn_respond_redirect(req, cairn_req_printf(
+      req, "/patients/%lld/episodes/%lld", p->id, e->id));
+}
+
 cairn_doc *program_body(cairn_req *req, const char *root,
                         const char *const *pairs) {
-  xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
-  xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)root, NULL);
-  xmlNsPtr ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
-  cairn_doc *doc;
+  cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, root);
   size_t i;
-  xmlSetNs(r, ns);
-  xmlDocSetRootElement(x, r);
   for (i = 0; pairs[i] && pairs[i + 1]; i += 2) {
     if (pairs[i + 1][0] == '\0') continue;
-    xmlNewTextChild(r, ns, (const xmlChar *)pairs[i],
-                    (const xmlChar *)pairs[i + 1]);
+    cairn_doc_text(doc, pairs[i], pairs[i + 1]);
   }
-  doc = cairn_doc_from_xml(req, x);
-  xmlFreeDoc(x);
   return doc;
+}
+
+const char *program_body_text(cairn_doc *doc, const char *name) {
+  cairn_node *n = cairn_node_child(doc, NULL, name);
+  return n != NULL ? cairn_node_text(doc, n) : "";
+}
+
+cairn_node *program_last_child(cairn_doc *doc, const char *name) {
+  cairn_node *n = cairn_node_child(doc, NULL, name), *next;
+  while (n != NULL && (next = cairn_node_next(n, name)) != NULL) n = next;
+  return n;
+}
+
+const char *program_trim(cairn_req *req, const char *v) {
+  const char *e;
+  char *out;
+  if (v == NULL) return "";
+  while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') v++;
+  e = v + strlen(v);
+  while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+                   e[-1] == '\r'))
+    e--;
+  out = cairn_req_alloc(req, (size_t)(e - v) + 1);
+  memcpy(out, v, (size_t)(e - v));
+  return out;
 }

@@ -204,7 +204,7 @@ static long parse_page(const char *s) {
 static const char *patients_href(cairn_req *req, const char *q, long page) {
   if (q[0] == '\0') return cairn_req_printf(req, "/patients?page=%ld", page);
   return cairn_req_printf(req, "/patients?q=%s&page=%ld",
-                          program_url_encode(req, q), page);
+                          cairn_url_encode(req, q), page);
 }
 
 /*
@@ -579,7 +579,7 @@ int program_page_chart(cairn_req *req) {
     c->score = cairn_sql_real(st, 5);
     /* The schema admits only real dates, so this cannot fail; a row that
     ** somehow does is left off rather than drawn at a wrong place. */
-    if (!program_date_parse(c->effective, &c->days)) continue;
+    if (cairn_date_parse(c->effective, &c->days) != 0) continue;
     n++;
   }
   if (rc < 0) return CAIRN_EDB;

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 /* Visits one week view lists: a busy clinic's week, with room. */
 #define WEEK_VISITS_MAX 500
@@ -20,21 +19,6 @@
 static const char SQL_EPISODE_EXISTS[] =
     "SELECT phase, period_start FROM p_program_episode WHERE record = :id"
     " AND status <> 'entered-in-error'";
-
-/* The value of the record element `name` (first child), arena. */
-static const char *elem(cairn_req *req, xmlDocPtr body, const char *name) {
-  xmlNode *c;
-  for (c = xmlDocGetRootElement(body)->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE &&
-        strcmp((const char *)c->name, name) == 0) {
-      xmlChar *v = xmlNodeGetContent(c);
-      const char *s = cairn_req_strdup(req, v ? (const char *)v : "");
-      xmlFree(v);
-      return s;
-    }
-  }
-  return "";
-}
 
 /* The episode named in a body exists and is run as the program; *start
 ** (arena) gets the first day of its period. */
@@ -45,50 +29,50 @@ static int episode_ok(cairn_req *req, const char *id, const char **start,
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, ":id", strtoll(id, NULL, 10));
   rc = cairn_sql_step(st);
-  if (rc < 0) return program_fail(err, CAIRN_EDB, NULL, "episode query");
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "episode query");
   if (rc == 0)
-    return program_fail(err, CAIRN_EINVAL, "episode",
+    return cairn_fail(err, CAIRN_EINVAL, "episode",
                         "There is no episode %s.", id);
   *start = cairn_req_strdup(req, cairn_sql_text(st, 1));
   return CAIRN_OK;
 }
 
-int program_check_encounter(cairn_req *req, struct _xmlDoc *body,
+int program_check_encounter(cairn_req *req, cairn_doc *body,
                             cairn_error *err) {
   const char *today = cairn_req_today(req);
-  const char *start = "", *date = elem(req, body, "date");
-  int rc = episode_ok(req, elem(req, body, "episode"), &start, err);
+  const char *start = "", *date = program_body_text(body, "date");
+  int rc = episode_ok(req, program_body_text(body, "episode"), &start, err);
   if (rc != CAIRN_OK) return rc;
   /* A visit before the episode began belongs to no phase of it: counted
   ** nowhere consistently, so refused. */
   if (start[0] && strcmp(date, start) < 0)
-    return program_fail(err, CAIRN_EINVAL, "date",
+    return cairn_fail(err, CAIRN_EINVAL, "date",
                         "The visit (%s) cannot be dated before the episode "
                         "began (%s).", date, start);
-  if (strcmp(elem(req, body, "state"), "finished") == 0 && today &&
-      strcmp(elem(req, body, "date"), today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "date",
+  if (strcmp(program_body_text(body, "state"), "finished") == 0 && today &&
+      strcmp(program_body_text(body, "date"), today) > 0)
+    return cairn_fail(err, CAIRN_EINVAL, "date",
                         "A delivered visit cannot be after today (%s); "
                         "schedule it instead.", today);
   return CAIRN_OK;
 }
 
-int program_check_flare(cairn_req *req, struct _xmlDoc *body,
+int program_check_flare(cairn_req *req, cairn_doc *body,
                         cairn_error *err) {
   const char *today = cairn_req_today(req);
-  const char *start = elem(req, body, "start"), *end = elem(req, body, "end");
+  const char *start = program_body_text(body, "start"), *end = program_body_text(body, "end");
   const char *ep_start = "";
-  int rc = episode_ok(req, elem(req, body, "episode"), &ep_start, err);
+  int rc = episode_ok(req, program_body_text(body, "episode"), &ep_start, err);
   if (rc != CAIRN_OK) return rc;
   if (today && strcmp(start, today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "start",
+    return cairn_fail(err, CAIRN_EINVAL, "start",
                         "A flare cannot start after today (%s).", today);
   if (end[0] && strcmp(end, start) < 0)
-    return program_fail(err, CAIRN_EINVAL, "end",
+    return cairn_fail(err, CAIRN_EINVAL, "end",
                         "The flare cannot end (%s) before it starts (%s).",
                         end, start);
   if (end[0] && today && strcmp(end, today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "end",
+    return cairn_fail(err, CAIRN_EINVAL, "end",
                         "The end cannot be after today (%s).", today);
   return CAIRN_OK;
 }
@@ -104,30 +88,14 @@ static const char *const VISIT_STATES[] = {"planned", "finished",
 ** XML record of `type` for this episode, or hand back the form. */
 static int post_common(cairn_req *req, const char *type, program_patient *p,
                        program_episode *e, int *done) {
-  cairn_error err = {0, "", ""};
   int rc = program_route_episode(req, p, e);
   *done = 1;
   if (rc != 0) return rc;
   if (e->phase == PHASE_NONE)
     return program_error_page(req, 409, "episode",
                               "This episode is not run as the care program.");
-  if (program_req_is_xml(req)) {
-    struct _xmlDoc *x = cairn_req_body_record(req, type, &err);
-    long long id;
-    if (x == NULL) {
-      if (err.code == 0) err.code = CAIRN_EINVAL;
-      return program_fail_page(req, &err, 400);
-    }
-    if (strtoll(elem(req, x, "episode"), NULL, 10) != e->id)
-      return program_error_page(req, 422, "episode",
-                                "The episode in the body is not the episode "
-                                "of the URL.");
-    rc = cairn_record_create(req, type, p->id, cairn_doc_from_xml(req, x),
-                             &id, &err);
-    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
-    return cairn_respond_redirect(req, cairn_req_printf(
-        req, "/patients/%lld/episodes/%lld", p->id, e->id));
-  }
+  if (program_req_is_xml(req))
+    return program_post_episode_xml(req, type, p, e);
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
@@ -223,7 +191,7 @@ int program_post_flare_end(cairn_req *req) {
   if (rc == CAIRN_OK &&
       (strcmp(cairn_record_type_name(rec), PROGRAM_T_FLARE) != 0 ||
        strtoll(cairn_record_value(rec, "r:episode"), NULL, 10) != e->id))
-    rc = program_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
+    rc = cairn_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
   if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
@@ -286,23 +254,23 @@ int program_page_schedule(cairn_req *req) {
   long day, monday;
   int rc, k, n = 0;
   if (q == NULL || q[0] == '\0') q = cairn_req_today(req);
-  if (!program_date_parse(q, &day))
+  if (cairn_date_parse(q, &day) != 0)
     return program_error_page(req, 400, "week", "Give the week as a date, "
                                                 "YYYY-MM-DD.");
   /* 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays. */
   monday = day - (((day + 3) % 7) + 7) % 7;
   doc = cairn_doc_new(req, NULL, "schedule");
-  cairn_doc_attr(doc, "week", program_date_of(req, monday));
-  cairn_doc_attr(doc, "prev", program_date_of(req, monday - 7));
-  cairn_doc_attr(doc, "next", program_date_of(req, monday + 7));
+  cairn_doc_attr(doc, "week", cairn_date_format(req, monday));
+  cairn_doc_attr(doc, "prev", cairn_date_format(req, monday - 7));
+  cairn_doc_attr(doc, "next", cairn_date_format(req, monday + 7));
   cairn_doc_attr(doc, "today", cairn_req_today(req));
   st = cairn_sql_prepare(req, SQL_WEEK, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
-  cairn_sql_bind_text(st, ":from", program_date_of(req, monday));
-  cairn_sql_bind_text(st, ":to", program_date_of(req, monday + 7));
+  cairn_sql_bind_text(st, ":from", cairn_date_format(req, monday));
+  cairn_sql_bind_text(st, ":to", cairn_date_format(req, monday + 7));
   rc = cairn_sql_step(st);
   for (k = 0; k < 7; k++) {
-    const char *date = program_date_of(req, monday + k);
+    const char *date = cairn_date_format(req, monday + k);
     cairn_doc_open(doc, "day");
     cairn_doc_attr(doc, "date", date);
     cairn_doc_attr(doc, "weekday", wd[k]);
