@@ -313,8 +313,7 @@ static void program_fini(void) {
 }
 
 static const cairn_plugin descriptor = {
-  .abi_version = CAIRN_ABI_VERSION,
-  .size = sizeof(cairn_plugin),
+  CAIRN_PLUGIN_MAGIC,
   .name = "program",
   .version = "0.1.0",
   .api_level = PROGRAM_API_LEVEL,

@@ -74,14 +74,14 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
 
   /* The PSFS activities live in the body only. */
   if (cairn_record_get(req, id, &rec, err) == CAIRN_OK) {
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
       e->activity[i] = cairn_record_value(
           rec, cairn_req_printf(req, "r:activity[@item='a%d']", i + 1));
       e->goal[i] = cairn_record_value(
           rec, cairn_req_printf(req, "r:activity[@item='a%d']/@goal", i + 1));
     }
   } else {
-    for (i = 0; i < 5; i++) e->activity[i] = e->goal[i] = "";
+    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) e->activity[i] = e->goal[i] = "";
   }
   return CAIRN_OK;
 }
@@ -126,7 +126,7 @@ void program_doc_episode(cairn_req *req, cairn_doc *doc,
   }
   cairn_doc_attr(doc, "phase-start", e->phase_start);
   if (e->intro_start[0]) cairn_doc_attr(doc, "intro-start", e->intro_start);
-  for (i = 0; i < 5; i++) {
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
     if (e->activity[i][0] == '\0') continue;
     cairn_doc_open(doc, "activity");
     cairn_doc_attr(doc, "item", cairn_req_printf(req, "a%zu", i + 1));
