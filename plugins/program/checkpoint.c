@@ -119,35 +119,45 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
 /* The move form before the checkpoint is due: the next phase with the
 ** written clinical justification the early move needs (the check hook
 ** refuses it without).  Otherwise as program_doc_next_form. */
+const cairn_field *program_move_form_fields(cairn_req *req,
+                                            const program_episode *e) {
+  const program_checkpoint_def *cp;
+  program_series *s;
+  double imp;
+  long start;
+  int latest, reached;
+  if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
+    return program_move_fields(req, e, 0, 0);
+  cp = &e->def->checkpoint[e->phase == PHASE_INTRODUCTORY ? 0 : 1];
+  start = program_days(e->intro_start[0] ? e->intro_start : e->period_start);
+  if (program_days(cairn_req_today(req)) < start + cp->due_day)
+    return program_move_fields(req, e, 0, 1);
+  s = cairn_req_alloc(req, sizeof *s);
+  reached = 0;
+  if (program_series_load(req, e->id, e->primary, s) == CAIRN_OK &&
+      (latest = program_series_latest(s, -1)) >= 0 &&
+      program_series_improvement(s, (size_t)latest, &imp))
+    reached = imp >= cp->threshold - INSTR_SAME_SCORE;
+  return program_move_fields(req, e, !reached && cp->justification_below, 0);
+}
+
 static void doc_early_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted) {
+                           const program_episode *e,
+                           const program_form *posted) {
   program_phase next = (program_phase)(e->phase + 1);
-  pform fresh;
-  const pform *f = &fresh;
-  pform_init(&fresh, "move");
-  if (posted && strcmp(posted->id, "move") == 0) f = posted;
-  pform_set(&fresh, "date", cairn_req_today(req));
-  pform_set(&fresh, "to", program_phase_code(next));
-  pform_set(&fresh, "form", "move");
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
-                                               "%lld/moves", e->patient, e->id),
-                 cairn_req_printf(req, "Continue to the %s",
-                                  program_phase_label(next)));
-  cairn_doc_attr(doc, "title", cairn_req_printf(req, "Start the %s early",
-                                                program_phase_label(next)));
-  pform_field(doc, "to", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "form", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "date", "Date", "date", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "justification",
-              "Clinical justification (required: the checkpoint is not due "
-              "yet)", "textarea", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "note", "Note", "textarea", 0, NULL);
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+  cairn_form *f = program_form_for(req, posted, "move",
+                                   program_move_fields(req, e, 0, 1));
+  if (f != (posted ? posted->form : NULL)) {
+    cairn_form_set(f, "to", program_phase_code(next));
+    cairn_form_set(f, "form", "move");
+  }
+  program_form_doc(doc, f,
+                   cairn_req_printf(req, "/patients/%lld/episodes/%lld/moves",
+                                    e->patient, e->id),
+                   cairn_req_printf(req, "Continue to the %s",
+                                    program_phase_label(next)),
+                   cairn_req_printf(req, "Start the %s early",
+                                    program_phase_label(next)));
 }
 
 /* <pgic date= score= meaning=/>: the episode's newest impression of
@@ -234,8 +244,8 @@ static int doc_recommendation(cairn_req *req, cairn_doc *doc,
 }
 
 int program_render_checkpoint(cairn_req *req, const program_patient *p,
-                              const program_episode *e, const pform *f,
-                              int status) {
+                              const program_episode *e,
+                              const program_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "checkpoint-page");
   const program_checkpoint_def *cp;
   const char *today = cairn_req_today(req), *due;

@@ -53,15 +53,24 @@ int program_phase_paid_index(program_phase p) {
 const char *const program_exit_reasons[] = {
   "no-meaningful-response", "benchmark-not-reached", "red-flag",
   "patient-choice", "moved", "other", NULL};
-static const char *const exit_reason_labels[] = {
-  "No meaningful response", "Benchmark not reached", "Red flag",
-  "Patient's choice", "Moved away", "Other"};
+
+/* The exit form's choices: a blank first, then each reason's code and
+** label, in program_exit_reasons' order. */
+const char *const program_exit_reason_choices[] = {
+  "", "Choose a reason",
+  "no-meaningful-response", "No meaningful response",
+  "benchmark-not-reached", "Benchmark not reached",
+  "red-flag", "Red flag",
+  "patient-choice", "Patient's choice",
+  "moved", "Moved away",
+  "other", "Other",
+  NULL};
 
 const char *program_exit_reason_label(const char *code) {
   size_t i;
-  for (i = 0; program_exit_reasons[i]; i++)
-    if (code && strcmp(code, program_exit_reasons[i]) == 0)
-      return exit_reason_labels[i];
+  for (i = 2; program_exit_reason_choices[i]; i += 2)
+    if (code && strcmp(code, program_exit_reason_choices[i]) == 0)
+      return program_exit_reason_choices[i + 1];
   return code ? code : "";
 }
 

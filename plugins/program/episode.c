@@ -378,65 +378,73 @@ int program_on_phase_change(cairn_req *req, const cairn_record *rec,
 
 /* ------------------------------------------------------ POST a move */
 
-static const char *const MOVE_FIELDS[] = {
+/* What a move form posts (the exit form and the move forms together). */
+static const char *const MOVE_NAMES[] = {
   "to", "date", "reason", "justification", "note", "goalsMet", "gainsHeld",
   "homeRoutine", "form", NULL};
 
 static int rerender(cairn_req *req, const program_patient *p,
-                    const program_episode *e, const pform *f, int status) {
+                    const program_episode *e, const program_form *f,
+                    int status) {
   if (e->phase == PHASE_INTRODUCTORY || e->phase == PHASE_FIRST_MONTH)
     return program_render_checkpoint(req, p, e, f, status);
   return program_render_episode(req, p, e, f, status);
+}
+
+/* The PhaseChange of a checked move form; checkboxes send "yes" or
+** nothing. */
+static cairn_doc *move_body(cairn_req *req, const program_episode *e,
+                            cairn_form *f) {
+  const char *pairs[] = {
+    "episode", program_fmt_int(req, e->id),
+    "to", cairn_form_value(f, "to"),
+    "date", cairn_form_value(f, "date"),
+    "reason", cairn_form_value(f, "reason"),
+    "justification", cairn_form_value(f, "justification"),
+    "note", cairn_form_value(f, "note"),
+    "goalsMet", cairn_form_value(f, "goalsMet")[0] ? "yes" : "",
+    "gainsHeld", cairn_form_value(f, "gainsHeld")[0] ? "yes" : "",
+    "homeRoutine", cairn_form_value(f, "homeRoutine")[0] ? "yes" : "",
+    NULL, NULL};
+  return program_body(req, "PhaseChange", pairs);
 }
 
 int program_post_move(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   cairn_error err = {0, "", ""};
-  pform f;
+  program_form pf = {.id = "move", .form = NULL, .problem = NULL};
   long long id;
   int rc;
 
   rc = program_route_episode(req, &p, e);
   if (rc != 0) return rc;
-
   if (program_req_is_xml(req))
     return program_post_episode_xml(req, PROGRAM_T_PHASE_CHANGE, &p, e);
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
 
-  pform_init(&f, "move");
-  pform_read(req, &f, MOVE_FIELDS);
-  if (strcmp(pform_get(&f, "form"), "exit") == 0) f.id = "exit";
-  /* Checkboxes send "yes" or nothing. */
-  pform_date(req, &f, "date", 1, 0);
-  if (program_phase_parse(pform_get(&f, "to")) == PHASE_NONE)
-    pform_error(&f, "to", "Choose the phase to move to.");
-  pform_choice(&f, "reason", program_exit_reasons, 0,
-               "Choose a reason from the list.");
-  if (f.n_err == 0) {
-    const char *pairs[] = {
-      "episode", program_fmt_int(req, e->id),
-      "to", pform_get(&f, "to"),
-      "date", pform_get(&f, "date"),
-      "reason", pform_get(&f, "reason"),
-      "justification", pform_get(&f, "justification"),
-      "note", pform_get(&f, "note"),
-      "goalsMet", pform_get(&f, "goalsMet")[0] ? "yes" : "",
-      "gainsHeld", pform_get(&f, "gainsHeld")[0] ? "yes" : "",
-      "homeRoutine", pform_get(&f, "homeRoutine")[0] ? "yes" : "",
-      NULL, NULL};
-    rc = cairn_record_create(req, PROGRAM_T_PHASE_CHANGE, p.id,
-                             program_body(req, "PhaseChange", pairs), &id,
-                             &err);
-    if (rc == CAIRN_OK)
-      return cairn_respond_redirect(req, cairn_req_printf(
-          req, "/patients/%lld/episodes/%lld", p.id, e->id));
-    if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT && rc != CAIRN_ELIMIT)
-      return program_fail_page(req, &err, 422);
-    pform_host_error(req, &f, &err);
-    return rerender(req, &p, e, &f, rc == CAIRN_ECONFLICT ? 409 : 422);
-  }
-  return rerender(req, &p, e, &f, 422);
+  if (strcmp(program_trim(req, cairn_req_form(req, "form")), "exit") == 0)
+    pf.id = "exit";
+  pf.form = cairn_form_new(req, pf.id,
+                           strcmp(pf.id, "exit") == 0
+                               ? program_exit_fields
+                               : program_move_form_fields(req, e));
+  program_form_read(req, pf.form, MOVE_NAMES);
+  program_form_date(req, pf.form, "date", 1, 0);
+  if (program_phase_parse(cairn_form_value(pf.form, "to")) == PHASE_NONE)
+    cairn_form_error(pf.form, "to", "Choose the phase to move to.");
+  program_form_choice(pf.form, "reason", program_exit_reasons, 0,
+                      "Choose a reason from the list.");
+  if (cairn_form_errors(pf.form) > 0) return rerender(req, &p, e, &pf, 422);
+  rc = cairn_record_create(req, PROGRAM_T_PHASE_CHANGE, p.id,
+                           move_body(req, e, pf.form), &id, &err);
+  if (rc == CAIRN_OK)
+    return cairn_respond_redirect(req, cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld", p.id, e->id));
+  if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT && rc != CAIRN_ELIMIT)
+    return program_fail_page(req, &err, 422);
+  program_form_refused(req, &pf, &err);
+  return rerender(req, &p, e, &pf, rc == CAIRN_ECONFLICT ? 409 : 422);
 }

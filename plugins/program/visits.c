@@ -77,8 +77,8 @@ int program_check_flare(cairn_req *req, cairn_doc *body,
   return CAIRN_OK;
 }
 
-static const char *const VISIT_FIELDS[] = {"date", "type", "state", "notes",
-                                           NULL};
+static const char *const VISIT_NAMES[] = {"date", "type", "state", "notes",
+                                          NULL};
 static const char *const VISIT_TYPES[] = {"needling", "herbal-review",
                                           "exercise", "other", NULL};
 static const char *const VISIT_STATES[] = {"planned", "finished",
@@ -107,11 +107,12 @@ static int post_common(cairn_req *req, const char *type, program_patient *p,
 static int create_or_rerender(cairn_req *req, const char *type,
                               const char *root, const char *const *pairs,
                               const program_patient *p,
-                              const program_episode *e, pform *f) {
+                              const program_episode *e, program_form *pf) {
   cairn_error err = {0, "", ""};
   long long id;
   int rc;
-  if (f->n_err) return program_render_episode(req, p, e, f, 422);
+  if (cairn_form_errors(pf->form) > 0)
+    return program_render_episode(req, p, e, pf, 422);
   rc = cairn_record_create(req, type, p->id, program_body(req, root, pairs),
                            &id, &err);
   if (rc == CAIRN_OK)
@@ -119,110 +120,127 @@ static int create_or_rerender(cairn_req *req, const char *type,
         req, "/patients/%lld/episodes/%lld", p->id, e->id));
   if (rc != CAIRN_EINVAL && rc != CAIRN_ELIMIT)
     return program_fail_page(req, &err, 422);
-  pform_host_error(req, f, &err);
-  return program_render_episode(req, p, e, f, 422);
+  program_form_refused(req, pf, &err);
+  return program_render_episode(req, p, e, pf, 422);
 }
 
 int program_post_visit(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
-  pform f;
+  program_form pf = {.id = "visit", .form = NULL, .problem = NULL};
+  cairn_form *f;
   int done, rc = post_common(req, PROGRAM_T_ENCOUNTER, &p, e, &done);
   if (done) return rc;
-  pform_init(&f, "visit");
-  pform_read(req, &f, VISIT_FIELDS);
-  pform_choice(&f, "type", VISIT_TYPES, 1, "Choose the type of visit.");
-  pform_choice(&f, "state", VISIT_STATES, 1, "Choose delivered, scheduled "
-                                             "or cancelled.");
-  pform_date(req, &f, "date", 1, strcmp(pform_get(&f, "state"),
-                                        "finished") != 0);
+  f = pf.form = cairn_form_new(req, pf.id, program_visit_fields);
+  program_form_read(req, f, VISIT_NAMES);
+  program_form_choice(f, "type", VISIT_TYPES, 1, "Choose the type of visit.");
+  program_form_choice(f, "state", VISIT_STATES, 1, "Choose delivered, "
+                                                   "scheduled or cancelled.");
+  program_form_date(req, f, "date", 1,
+                    strcmp(cairn_form_value(f, "state"), "finished") != 0);
   {
     const char *pairs[] = {
-      "episode", program_fmt_int(req, e->id), "date", pform_get(&f, "date"),
-      "type", pform_get(&f, "type"), "state", pform_get(&f, "state"),
-      "notes", pform_get(&f, "notes"), NULL, NULL};
+      "episode", program_fmt_int(req, e->id),
+      "date", cairn_form_value(f, "date"),
+      "type", cairn_form_value(f, "type"),
+      "state", cairn_form_value(f, "state"),
+      "notes", cairn_form_value(f, "notes"), NULL, NULL};
     return create_or_rerender(req, PROGRAM_T_ENCOUNTER, "Encounter", pairs,
-                              &p, e, &f);
+                              &p, e, &pf);
   }
 }
 
-static const char *const FLARE_FIELDS[] = {"start", "end", "severity",
-                                           "trigger", "response", NULL};
+static const char *const FLARE_NAMES[] = {"start", "end", "severity",
+                                          "trigger", "response", NULL};
 static const char *const SEVERITIES[] = {"mild", "moderate", "severe", NULL};
 
 int program_post_flare(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
-  pform f;
+  program_form pf = {.id = "flare", .form = NULL, .problem = NULL};
+  cairn_form *f;
   int done, rc = post_common(req, PROGRAM_T_FLARE, &p, e, &done);
   if (done) return rc;
-  pform_init(&f, "flare");
-  pform_read(req, &f, FLARE_FIELDS);
-  pform_date(req, &f, "start", 1, 0);
-  pform_date(req, &f, "end", 0, 0);
-  pform_choice(&f, "severity", SEVERITIES, 1, "Choose the severity.");
-  if (program_utf8_chars(pform_get(&f, "trigger")) > 200)
-    pform_error(&f, "trigger", "At most 200 characters.");
+  f = pf.form = cairn_form_new(req, pf.id, program_flare_fields);
+  program_form_read(req, f, FLARE_NAMES);
+  program_form_date(req, f, "start", 1, 0);
+  program_form_date(req, f, "end", 0, 0);
+  program_form_choice(f, "severity", SEVERITIES, 1, "Choose the severity.");
+  if (program_utf8_chars(cairn_form_value(f, "trigger")) > 200)
+    cairn_form_error(f, "trigger", "At most 200 characters.");
   {
     const char *pairs[] = {
-      "episode", program_fmt_int(req, e->id), "start", pform_get(&f, "start"),
-      "end", pform_get(&f, "end"), "severity", pform_get(&f, "severity"),
-      "trigger", pform_get(&f, "trigger"),
-      "response", pform_get(&f, "response"), NULL, NULL};
+      "episode", program_fmt_int(req, e->id),
+      "start", cairn_form_value(f, "start"),
+      "end", cairn_form_value(f, "end"),
+      "severity", cairn_form_value(f, "severity"),
+      "trigger", cairn_form_value(f, "trigger"),
+      "response", cairn_form_value(f, "response"), NULL, NULL};
     return create_or_rerender(req, PROGRAM_T_FLARE, "Flare", pairs, &p, e,
-                              &f);
+                              &pf);
   }
+}
+
+/* The flare `id` of the route, of episode e: *rec.  0, or what the
+** handler returns. */
+static int route_flare(cairn_req *req, program_patient *p,
+                       program_episode *e, const cairn_record **rec) {
+  cairn_error err = {0, "", ""};
+  const char *fid = cairn_req_param(req, "flare");
+  long long id = fid ? strtoll(fid, NULL, 10) : 0;
+  int rc = program_patient_load(req, p, &err);
+  if (rc == CAIRN_OK) rc = program_episode_of_route(req, p, e, &err);
+  if (rc == CAIRN_OK)
+    rc = cairn_record_get_for_patient(req, p->id, id, rec, &err);
+  if (rc == CAIRN_OK &&
+      (strcmp(cairn_record_type_name(*rec), PROGRAM_T_FLARE) != 0 ||
+       strtoll(cairn_record_value(*rec, "r:episode"), NULL, 10) != e->id))
+    rc = cairn_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  return rc;
 }
 
 /* POST .../flares/{f}/end: a new version of the flare with its end. */
 int program_post_flare_end(cairn_req *req) {
-  static const char *const fields[] = {"end", "response", NULL};
+  static const char *const names[] = {"end", "response", NULL};
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   cairn_error err = {0, "", ""};
   const cairn_record *rec;
-  const char *fid = cairn_req_param(req, "flare");
-  long long id = fid ? strtoll(fid, NULL, 10) : 0;
-  pform f;
-  int rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
-  if (rc == CAIRN_OK)
-    rc = cairn_record_get_for_patient(req, p.id, id, &rec, &err);
-  if (rc == CAIRN_OK &&
-      (strcmp(cairn_record_type_name(rec), PROGRAM_T_FLARE) != 0 ||
-       strtoll(cairn_record_value(rec, "r:episode"), NULL, 10) != e->id))
-    rc = cairn_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
-                                                       err.message);
+  program_form pf = {.id = NULL, .form = NULL, .problem = NULL};
+  const char *resp;
+  int rc = route_flare(req, &p, e, &rec);
   if (rc != CAIRN_OK) return rc;
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
-  pform_init(&f, cairn_req_printf(req, "flare-end-%lld", id));
-  pform_read(req, &f, fields);
+  pf.id = cairn_req_printf(req, "flare-end-%lld", cairn_record_id(rec));
+  pf.form = cairn_form_new(req, pf.id, program_flare_end_fields);
+  program_form_read(req, pf.form, names);
   if (cairn_record_value(rec, "r:end")[0])
     return program_error_page(req, 409, "end", "This flare has already "
                                                "ended.");
-  pform_date(req, &f, "end", 1, 0);
-  if (f.n_err == 0) {
-    const char *resp = pform_get(&f, "response");
+  if (program_form_date(req, pf.form, "end", 1, 0)) {
+    resp = cairn_form_value(pf.form, "response");
     const char *pairs[] = {
       "episode", cairn_record_value(rec, "r:episode"),
       "start", cairn_record_value(rec, "r:start"),
-      "end", pform_get(&f, "end"),
+      "end", cairn_form_value(pf.form, "end"),
       "severity", cairn_record_value(rec, "r:severity"),
       "trigger", cairn_record_value(rec, "r:trigger"),
       "response", resp[0] ? resp : cairn_record_value(rec, "r:response"),
       NULL, NULL};
-    rc = cairn_record_revise(req, id, cairn_record_version(rec), NULL,
+    rc = cairn_record_revise(req, cairn_record_id(rec),
+                             cairn_record_version(rec), NULL,
                              program_body(req, "Flare", pairs), &err);
     if (rc == CAIRN_OK)
       return cairn_respond_redirect(req, cairn_req_printf(
           req, "/patients/%lld/episodes/%lld", p.id, e->id));
     if (rc != CAIRN_EINVAL) return program_fail_page(req, &err, 422);
-    pform_host_error(req, &f, &err);
+    program_form_refused(req, &pf, &err);
   }
-  return program_render_episode(req, &p, e, &f, 422);
+  return program_render_episode(req, &p, e, &pf, 422);
 }
 
 /* ------------------------------------------------------------ week */
