@@ -269,7 +269,8 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   cairn_doc_attr(doc, "today", today);
   cairn_doc_attr(doc, "threshold", program_fmt(req, cp->threshold, 2));
   cairn_doc_attr(doc, "due", due);
-  cairn_doc_attr(doc, "overdue", cairn_date_format(req, start + cp->overdue_day));
+  cairn_doc_attr(doc, "overdue",
+                 cairn_date_format(req, start + cp->overdue_day));
   if (strcmp(today, cairn_date_format(req, start + cp->overdue_day)) > 0)
     cairn_doc_attr(doc, "is-overdue", "yes");
   /* Before the due day, moving on needs a justification for the early

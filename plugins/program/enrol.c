@@ -338,7 +338,8 @@ static cairn_doc *enrol_body(cairn_req *req, cairn_form *f) {
   cairn_doc_text(doc, "status", "active");
   cairn_doc_text(doc, "cohort", cairn_form_value(f, "cohort"));
   cairn_doc_text(doc, "periodStart", cairn_form_value(f, "periodStart"));
-  cairn_doc_text(doc, "primaryInstrument", cairn_form_value(f, "primaryInstrument"));
+  cairn_doc_text(doc, "primaryInstrument",
+                 cairn_form_value(f, "primaryInstrument"));
   cairn_doc_text(doc, "phase", "enrolled");
   cairn_doc_text(doc, "definitionVersion",
                  program_fmt_int(req, program_def_current()->version));

@@ -353,7 +353,8 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   ** message next to: it goes at the top of the page. */
   if (posted && (e->phase == PHASE_GRADUATED || e->phase == PHASE_EXITED ||
                  e->phase == PHASE_NONE)) {
-    if (posted->problem != NULL) cairn_doc_text(doc, "problem", posted->problem);
+    if (posted->problem != NULL)
+      cairn_doc_text(doc, "problem", posted->problem);
   }
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);

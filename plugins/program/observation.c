@@ -15,38 +15,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Messages a form can show at once: one per item plus the four other
-** fields and one for the whole form. */
-#define FORM_ERRORS_MAX (INSTR_ITEMS_MAX + 5)
 /* Timepoints offered as suggestions on the form: enough for a long
 ** program's schedule, few enough for one datalist. */
 #define TIMEPOINT_SUGGESTIONS_MAX 50
 
 /* ---------------------------------------------------------- the form */
 
-typedef struct form_error {
-  const char *field;           /* form field name, "" for the whole form */
-  const char *message;
-} form_error;
+/* The form's declared fields; the answers are values "answer.<item>" of
+** the instrument shown (its items vary), laid out by the view itself
+** (www/views/program/observation-form.xsl), not by the shared library. */
+static const cairn_field OBSERVATION_FIELDS[] = {
+  {.name = "instrument", .label = "Instrument", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "effective", .label = "Date of the measure",
+   .kind = CAIRN_FIELD_DATE, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "timepoint", .label = "Timepoint", .kind = CAIRN_FIELD_TEXT,
+   .max = 32},
+  {.name = "episode", .label = "Episode of care", .kind = CAIRN_FIELD_SELECT},
+  {.name = NULL}};
 
-/* What the form shows: the patient, the instrument, the values as typed
-** and the messages. */
+/* What the form shows: the patient, the instrument whose items are shown,
+** and the host's form model with the values as typed and the messages. */
 typedef struct form_state {
   const program_patient *patient;
   const instr_def *def;        /* whose items are shown */
-  const char *instrument;      /* as typed (may name no instrument) */
-  const char *effective, *timepoint, *episode;
-  const char *answer[INSTR_ITEMS_MAX];   /* as typed, per item of def */
-  form_error errors[FORM_ERRORS_MAX];
-  size_t n_errors;
+  cairn_form *form;            /* values and messages */
 } form_state;
 
-static void form_error_add(form_state *fs, const char *field,
-                           const char *message) {
-  if (fs->n_errors == FORM_ERRORS_MAX) return;   /* enough to act on */
-  fs->errors[fs->n_errors].field = field;
-  fs->errors[fs->n_errors].message = message;
-  fs->n_errors++;
+/* A value of the form ("" when empty). */
+static const char *value(const form_state *fs, const char *name) {
+  return cairn_form_value(fs->form, name);
 }
 
 static const char SQL_EPISODES[] =
@@ -156,13 +154,6 @@ static void attr_if(cairn_doc *doc, const char *name, const char *v) {
   if (v != NULL && v[0] != '\0') cairn_doc_attr(doc, name, v);
 }
 
-static void doc_field(cairn_doc *doc, const char *name, const char *value) {
-  cairn_doc_open(doc, "field");
-  cairn_doc_attr(doc, "name", name);
-  cairn_doc_attr(doc, "value", value ? value : "");
-  cairn_doc_close(doc);
-}
-
 /* Render the form view (www/views/program/observation-form.xsl). */
 static int render_form(cairn_req *req, form_state *fs, int status) {
   const program_patient *p = fs->patient;
@@ -201,7 +192,7 @@ static int render_form(cairn_req *req, form_state *fs, int status) {
     cairn_doc_attr(doc, "id", id);
     attr_if(doc, "cohort", cairn_sql_text(st, 1));
     attr_if(doc, "period-start", cairn_sql_text(st, 2));
-    if (fs->episode != NULL && strcmp(fs->episode, id) == 0)
+    if (strcmp(value(fs, "episode"), id) == 0)
       cairn_doc_attr(doc, "selected", "yes");
     cairn_doc_close(doc);
   }
@@ -224,10 +215,6 @@ static int render_form(cairn_req *req, form_state *fs, int status) {
   }
   if (rc < 0) return CAIRN_EDB;
 
-  doc_field(doc, "instrument", fs->instrument);
-  doc_field(doc, "effective", fs->effective);
-  doc_field(doc, "timepoint", fs->timepoint);
-  doc_field(doc, "episode", fs->episode);
 
   cairn_doc_open(doc, "scoring");
   cairn_doc_attr(doc, "instrument", d->id);
@@ -253,16 +240,12 @@ static int render_form(cairn_req *req, form_state *fs, int status) {
     cairn_doc_attr(doc, "step",
                    it->step > 0 ? cairn_req_printf(req, "%.6g", it->step)
                                 : "any");
-    cairn_doc_attr(doc, "value", fs->answer[i] ? fs->answer[i] : "");
     cairn_doc_close(doc);
   }
 
-  for (i = 0; i < fs->n_errors; i++) {
-    cairn_doc_open(doc, "error");
-    cairn_doc_attr(doc, "field", fs->errors[i].field);
-    cairn_doc_text(doc, "message", fs->errors[i].message);
-    cairn_doc_close(doc);
-  }
+  cairn_form_doc(doc, fs->form, cairn_req_printf(req, "/patients/%lld/"
+                                                      "observations", p->id),
+                 "Save the observation");
   return cairn_respond_view(req, doc, "program/observation-form", status);
 }
 
@@ -292,6 +275,7 @@ int program_page_observation_new(cairn_req *req) {
 
   memset(&fs, 0, sizeof fs);
   fs.patient = &p;
+  fs.form = cairn_form_new(req, "observation", OBSERVATION_FIELDS);
   if (asked != NULL && asked[0] != '\0') {
     fs.def = instr_find(program_instruments, asked);
     if (fs.def == NULL) {
@@ -304,10 +288,10 @@ int program_page_observation_new(cairn_req *req) {
   } else {
     fs.def = default_instrument(ep_instrument);
   }
-  fs.instrument = fs.def->id;
-  fs.effective = cairn_req_today(req);
-  fs.episode = ep ? program_fmt_int(req, ep) : "";
-  fs.timepoint = "";
+  cairn_form_set(fs.form, "instrument", fs.def->id);
+  cairn_form_set(fs.form, "effective", cairn_req_today(req));
+  cairn_form_set(fs.form, "episode", ep ? program_fmt_int(req, ep) : "");
+  cairn_form_set(fs.form, "timepoint", "");
   /* The first observation of an instrument is usually its baseline. */
   st = cairn_sql_prepare(req, SQL_HAS_INSTRUMENT, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
@@ -316,7 +300,7 @@ int program_page_observation_new(cairn_req *req) {
     return CAIRN_EINTERNAL;
   rc = cairn_sql_step(st);
   if (rc < 0) return CAIRN_EDB;
-  if (rc == 0) fs.timepoint = PROGRAM_BASELINE;
+  if (rc == 0) cairn_form_set(fs.form, "timepoint", PROGRAM_BASELINE);
   return render_form(req, &fs, 200);
 }
 
@@ -342,17 +326,19 @@ static cairn_doc *form_body(cairn_req *req, const form_state *fs,
   cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, "Observation");
   char buf[64];
   size_t i;
-  if (fs->episode[0] != '\0') cairn_doc_text(doc, "episode", fs->episode);
+  if (value(fs, "episode")[0] != '\0')
+    cairn_doc_text(doc, "episode", value(fs, "episode"));
   cairn_doc_text(doc, "instrument", fs->def->id);
-  cairn_doc_text(doc, "effective", fs->effective);
-  if (fs->timepoint[0] != '\0')
-    cairn_doc_text(doc, "timepoint", fs->timepoint);
+  cairn_doc_text(doc, "effective", value(fs, "effective"));
+  if (value(fs, "timepoint")[0] != '\0')
+    cairn_doc_text(doc, "timepoint", value(fs, "timepoint"));
   for (i = 0; i < fs->def->n_items; i++) {
-    if (fs->answer[i] == NULL || fs->answer[i][0] == '\0') continue;
+    const char *typed = value(fs, program_answer_field(
+                                      req, fs->def->items[i].id));
+    if (typed[0] == '\0') continue;
     /* The text as typed: instr_parse_number accepted it, so it is a
     ** plain decimal that program.xsd's Number type accepts too. */
-    cairn_doc_text_attr(doc, "answer", "item", fs->def->items[i].id,
-                        fs->answer[i]);
+    cairn_doc_text_attr(doc, "answer", "item", fs->def->items[i].id, typed);
   }
   instr_format_score(fs->def, score, buf, sizeof buf);
   cairn_doc_text(doc, "score", buf);
@@ -361,7 +347,7 @@ static cairn_doc *form_body(cairn_req *req, const form_state *fs,
 
 /* A posted field without the white space around it (people paste " 6");
 ** "" when absent. */
-static const char *form_value(cairn_req *req, const char *name) {
+static const char *posted_value(cairn_req *req, const char *name) {
   return program_trim(req, cairn_req_form(req, name));
 }
 
@@ -370,13 +356,13 @@ static const char *form_value(cairn_req *req, const char *name) {
 static int effective_valid(cairn_req *req, form_state *fs) {
   const char *today = cairn_req_today(req);
   long days;
-  if (fs->effective[0] == '\0') {
-    form_error_add(fs, "effective", "Enter the date of the measure.");
-  } else if (cairn_date_parse(fs->effective, &days) != 0) {
-    form_error_add(fs, "effective",
+  if (value(fs, "effective")[0] == '\0') {
+    cairn_form_error(fs->form, "effective", "Enter the date of the measure.");
+  } else if (cairn_date_parse(value(fs, "effective"), &days) != 0) {
+    cairn_form_error(fs->form, "effective",
                    "Write the date as YYYY-MM-DD, for example 2024-03-31.");
-  } else if (today && today[0] && strcmp(fs->effective, today) > 0) {
-    form_error_add(fs, "effective",
+  } else if (today && today[0] && strcmp(value(fs, "effective"), today) > 0) {
+    cairn_form_error(fs->form, "effective",
                    cairn_req_printf(req, "The date cannot be after today "
                                          "(%s).", today));
   } else {
@@ -393,14 +379,15 @@ static int check_episode_field(cairn_req *req, form_state *fs,
   long long e;
   int rc;
   *episode = 0;
-  if (fs->episode[0] == '\0') return CAIRN_OK;
-  e = strtoll(fs->episode, &end, 10);
-  rc = (*end == '\0' && e > 0 && strlen(fs->episode) <= 18)
+  if (value(fs, "episode")[0] == '\0') return CAIRN_OK;
+  e = strtoll(value(fs, "episode"), &end, 10);
+  rc = (*end == '\0' && e > 0 && strlen(value(fs, "episode")) <= 18)
            ? episode_of_patient(req, e, fs->patient->id)
            : 0;
   if (rc < 0) return rc;
   if (rc == 0)
-    form_error_add(fs, "episode", "Choose one of this patient's episodes.");
+    cairn_form_error(fs->form, "episode",
+                     "Choose one of this patient's episodes.");
   else
     *episode = e;
   return CAIRN_OK;
@@ -414,15 +401,16 @@ static int read_form_answers(cairn_req *req, form_state *fs,
   int refused = 0;
   for (i = 0; i < fs->def->n_items; i++) {
     const char *field = program_answer_field(req, fs->def->items[i].id);
-    fs->answer[i] = form_value(req, field);
-    if (fs->answer[i][0] == '\0') continue;
-    if (instr_parse_number(fs->answer[i], &answers->value[i]) != INSTR_OK) {
-      form_error_add(fs, field,
+    const char *typed = posted_value(req, field);
+    cairn_form_set(fs->form, field, typed);
+    if (typed[0] == '\0') continue;
+    if (instr_parse_number(typed, &answers->value[i]) != INSTR_OK) {
+      cairn_form_error(fs->form, field,
                      "Enter a number such as 6 or 6.5 (at most 6 decimals).");
       refused++;
     } else if (instr_check_answer(fs->def, i, answers->value[i], &fault) !=
                INSTR_OK) {
-      form_error_add(fs, field, cairn_req_strdup(req, fault.message));
+      cairn_form_error(fs->form, field, cairn_req_strdup(req, fault.message));
       refused++;
     } else {
       answers->given[i] = 1;
@@ -438,36 +426,39 @@ static int read_form(cairn_req *req, form_state *fs, long long *episode) {
   const char *ep_instrument, *why;
   long long ep;
   int rc, effective_ok;
-  fs->instrument = form_value(req, "instrument");
-  fs->effective = form_value(req, "effective");
-  fs->timepoint = form_value(req, "timepoint");
-  fs->episode = form_value(req, "episode");
+  cairn_form_set(fs->form, "instrument", posted_value(req, "instrument"));
+  cairn_form_set(fs->form, "effective", posted_value(req, "effective"));
+  cairn_form_set(fs->form, "timepoint", posted_value(req, "timepoint"));
+  cairn_form_set(fs->form, "episode", posted_value(req, "episode"));
   rc = latest_episode(req, fs->patient->id, &ep, &ep_instrument);
   if (rc != CAIRN_OK) return rc;
   /* A client that sends no episode field at all (not the form, which
   ** always does) gets the patient's newest episode; an empty field means
   ** "no episode". */
   if (cairn_req_form(req, "episode") == NULL && ep > 0)
-    fs->episode = program_fmt_int(req, ep);
-  fs->def = instr_find(program_instruments, fs->instrument);
+    cairn_form_set(fs->form, "episode", program_fmt_int(req, ep));
+  fs->def = instr_find(program_instruments, value(fs, "instrument"));
   if (fs->def == NULL) {
     fs->def = default_instrument(ep_instrument);
-    form_error_add(fs, "instrument",
-                   fs->instrument[0] ? "Choose an instrument from the list."
-                                     : "Choose the instrument.");
+    cairn_form_error(fs->form, "instrument",
+                     value(fs, "instrument")[0]
+                         ? "Choose an instrument from the list."
+                         : "Choose the instrument.");
   }
   effective_ok = effective_valid(req, fs);
-  if (fs->timepoint[0] != '\0' && !program_timepoint_valid(fs->timepoint)) {
-    form_error_add(fs, "timepoint",
-                   "Use a short code in lower case: letters, digits, '.', "
-                   "'_' or '-' (for example baseline, month-3).");
+  if (value(fs, "timepoint")[0] != '\0' &&
+      !program_timepoint_valid(value(fs, "timepoint"))) {
+    cairn_form_error(fs->form, "timepoint",
+                     "Use a short code in lower case: letters, digits, '.', "
+                     "'_' or '-' (for example baseline, month-3).");
   }
   rc = check_episode_field(req, fs, episode);
   if (rc != CAIRN_OK || !effective_ok) return rc;
   /* Only a real date can be before the birth or the episode. */
-  rc = effective_impossible(req, fs->patient, fs->effective, *episode, &why);
+  rc = effective_impossible(req, fs->patient, value(fs, "effective"),
+                            *episode, &why);
   if (rc != CAIRN_OK) return rc;
-  if (why != NULL) form_error_add(fs, "effective", why);
+  if (why != NULL) cairn_form_error(fs->form, "effective", why);
   return CAIRN_OK;
 }
 
@@ -483,7 +474,7 @@ static int store_form(cairn_req *req, form_state *fs, double score) {
                            &id, &err);
   program_observation_scored(NULL);
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
-    form_error_add(fs, form_field_of(err.field),
+    cairn_form_error(fs->form, form_field_of(err.field),
                    cairn_req_strdup(req, err.message));
     return render_form(req, fs, 422);
   }
@@ -502,19 +493,20 @@ static int post_form(cairn_req *req, const program_patient *p) {
   memset(&fs, 0, sizeof fs);
   memset(&answers, 0, sizeof answers);
   fs.patient = p;
+  fs.form = cairn_form_new(req, "observation", OBSERVATION_FIELDS);
   rc = read_form(req, &fs, &episode);
   if (rc != CAIRN_OK) return rc;
-  instrument_ok = strcmp(fs.def->id, fs.instrument) == 0;
+  instrument_ok = strcmp(fs.def->id, value(&fs, "instrument")) == 0;
   if (read_form_answers(req, &fs, &answers) == 0 && instrument_ok &&
       instr_score(fs.def, &answers, &score, &fault) != INSTR_OK) {
-    form_error_add(&fs,
+    cairn_form_error(fs.form,
                    fault.item >= 0
                        ? program_answer_field(req,
                                               fs.def->items[fault.item].id)
                        : "",
                    cairn_req_strdup(req, fault.message));
   }
-  if (fs.n_errors > 0) return render_form(req, &fs, 422);
+  if (cairn_form_errors(fs.form) > 0) return render_form(req, &fs, 422);
   return store_form(req, &fs, score);
 }
 

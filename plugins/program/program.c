@@ -264,8 +264,8 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
   path = cairn_config_get(cfg, "instruments");
   if (path == NULL || path[0] == '\0') {
     return cairn_fail(err, CAIRN_EINVAL, "instruments",
-                        "program: set <setting name=\"instruments\"> to the "
-                        "path of instruments.xml (data/instruments.xml)");
+                      "program: set <setting name=\"instruments\"> to the "
+                      "path of instruments.xml (data/instruments.xml)");
   }
   doc = cairn_xml_load(path, "instruments.xsd", err);
   if (doc == NULL) {
@@ -276,7 +276,7 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
   cairn_doc_free(doc);
   if (rc != INSTR_OK) {
     return cairn_fail(err, CAIRN_EINVAL, "instruments", "%s: %s", path,
-                        msg);
+                      msg);
   }
   program_instruments = instruments_owned;
   cairn_log(CAIRN_LOG_INFO, "program: %zu instruments from %s",

@@ -33,7 +33,7 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "episode query");
   if (rc == 0 || (patient > 0 && cairn_sql_int(st, 0) != patient))
     return cairn_fail(err, CAIRN_ENOTFOUND, "episode",
-                        "There is no episode %lld for this patient.", id);
+                      "There is no episode %lld for this patient.", id);
   e->id = id;
   e->patient = cairn_sql_int(st, 0);
   e->version = (int)cairn_sql_int(st, 1);
@@ -81,7 +81,8 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
           rec, cairn_req_printf(req, "r:activity[@item='a%d']/@goal", i + 1));
     }
   } else {
-    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) e->activity[i] = e->goal[i] = "";
+    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++)
+      e->activity[i] = e->goal[i] = "";
   }
   return CAIRN_OK;
 }
@@ -92,7 +93,7 @@ int program_episode_of_route(cairn_req *req, const program_patient *p,
   long long id = param ? strtoll(param, NULL, 10) : 0;
   if (id <= 0)
     return cairn_fail(err, CAIRN_ENOTFOUND, "episode",
-                        "There is no such episode.");
+                      "There is no such episode.");
   return program_episode_load(req, p->id, id, e, err);
 }
 

@@ -84,12 +84,12 @@ int program_patient_load(cairn_req *req, program_patient *p,
   ** 0 is simply not a record. */
   if (param == NULL) {
     return cairn_fail(err, CAIRN_EINTERNAL, NULL,
-                        "route has no patient parameter");
+                      "route has no patient parameter");
   }
   id = strtoll(param, &end, 10);
   if (*end != '\0' || id <= 0) {
     return cairn_fail(err, CAIRN_ENOTFOUND, NULL,
-                        "There is no patient with id %s.", param);
+                      "There is no patient with id %s.", param);
   }
   st = cairn_sql_prepare(req, SQL_PATIENT, err);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
@@ -100,7 +100,7 @@ int program_patient_load(cairn_req *req, program_patient *p,
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "patient query");
   if (rc == 0) {
     return cairn_fail(err, CAIRN_ENOTFOUND, NULL,
-                        "There is no patient with id %lld.", id);
+                      "There is no patient with id %lld.", id);
   }
   p->id = id;
   p->id_text = program_fmt_int(req, id);

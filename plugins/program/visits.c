@@ -32,7 +32,7 @@ static int episode_ok(cairn_req *req, const char *id, const char **start,
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "episode query");
   if (rc == 0)
     return cairn_fail(err, CAIRN_EINVAL, "episode",
-                        "There is no episode %s.", id);
+                      "There is no episode %s.", id);
   *start = cairn_req_strdup(req, cairn_sql_text(st, 1));
   return CAIRN_OK;
 }
@@ -47,33 +47,34 @@ int program_check_encounter(cairn_req *req, cairn_doc *body,
   ** nowhere consistently, so refused. */
   if (start[0] && strcmp(date, start) < 0)
     return cairn_fail(err, CAIRN_EINVAL, "date",
-                        "The visit (%s) cannot be dated before the episode "
-                        "began (%s).", date, start);
+                      "The visit (%s) cannot be dated before the episode "
+                      "began (%s).", date, start);
   if (strcmp(program_body_text(body, "state"), "finished") == 0 && today &&
       strcmp(program_body_text(body, "date"), today) > 0)
     return cairn_fail(err, CAIRN_EINVAL, "date",
-                        "A delivered visit cannot be after today (%s); "
-                        "schedule it instead.", today);
+                      "A delivered visit cannot be after today (%s); "
+                      "schedule it instead.", today);
   return CAIRN_OK;
 }
 
 int program_check_flare(cairn_req *req, cairn_doc *body,
                         cairn_error *err) {
   const char *today = cairn_req_today(req);
-  const char *start = program_body_text(body, "start"), *end = program_body_text(body, "end");
+  const char *start = program_body_text(body, "start");
+  const char *end = program_body_text(body, "end");
   const char *ep_start = "";
   int rc = episode_ok(req, program_body_text(body, "episode"), &ep_start, err);
   if (rc != CAIRN_OK) return rc;
   if (today && strcmp(start, today) > 0)
     return cairn_fail(err, CAIRN_EINVAL, "start",
-                        "A flare cannot start after today (%s).", today);
+                      "A flare cannot start after today (%s).", today);
   if (end[0] && strcmp(end, start) < 0)
     return cairn_fail(err, CAIRN_EINVAL, "end",
-                        "The flare cannot end (%s) before it starts (%s).",
-                        end, start);
+                      "The flare cannot end (%s) before it starts (%s).",
+                      end, start);
   if (end[0] && today && strcmp(end, today) > 0)
     return cairn_fail(err, CAIRN_EINVAL, "end",
-                        "The end cannot be after today (%s).", today);
+                      "The end cannot be after today (%s).", today);
   return CAIRN_OK;
 }
 
