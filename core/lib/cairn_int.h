@@ -89,6 +89,8 @@ xmlDocPtr cairn_xml_parse_file(const char *path, cairn_error *err);
 /* Validate against a compiled schema; the first error goes in *err with
 ** the element name as field. */
 int cairn_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, cairn_error *err);
+/* How many times cairn_xml_validate has run in this process (for tests). */
+extern unsigned long cairn_xml_validations;
 /* Compile an XSD file. */
 xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err);
 
@@ -135,7 +137,9 @@ typedef struct cairn_rtype {
 
 typedef struct cairn_loaded {
   void *dl;                        /* dlopen handle */
-  const cairn_plugin *desc;
+  const cairn_plugin *desc;        /* the host-sized copy (or the core's) */
+  cairn_plugin *own_desc;          /* that copy, freed with the registry;
+                                   ** NULL for the built-in core */
   const struct cairn_plugin_config *cfg;
   int initialized;
 } cairn_loaded;
@@ -158,9 +162,21 @@ typedef struct cairn_registry {
 ** names the file and the reason and nothing stays loaded. */
 int cairn_registry_load(const cairn_config *cfg, const cairn_api *api,
                         cairn_registry **out, cairn_error *err);
-/* Check one descriptor (exposed for tests): ABI, size, names, lists. */
+/* Check one descriptor (exposed for tests): ABI, size, error size, names,
+** API level, lists, commands. */
 int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
                               cairn_error *err);
+/* Check d and copy it into a zeroed, host-sized, malloc'd descriptor. */
+int cairn_registry_adopt_desc(const cairn_plugin *d, const char *file,
+                              cairn_plugin **out, cairn_error *err);
+/* The core's `cairn` commands (NULL-terminated), which plugins may not
+** shadow; 1 when name is one of them. */
+extern const char *const cairn_core_commands[];
+int cairn_registry_core_command(const char *name);
+/* A plugin's command by name (and its plugin), or NULL. */
+const cairn_command *cairn_registry_command(const cairn_registry *reg,
+                                            const char *name,
+                                            const struct cairn_loaded **plugin);
 void cairn_registry_free(cairn_registry *reg);
 const cairn_rtype *cairn_registry_type(const cairn_registry *reg,
                                        const char *name);
@@ -366,8 +382,8 @@ void cairn_doc_text_attr_impl(cairn_doc *d, const char *name,
                               const char *attr, const char *value,
                               const char *text);
 void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec);
-/* 0 when d may be edited; logs and returns CAIRN_EINVAL for a read-only
-** or taken document. */
+/* 0 when d may be edited (and marks it dirty); logs and returns
+** CAIRN_EINVAL for a read-only or taken document. */
 int cairn_doc_editable(cairn_doc *d, const char *what);
 
 /* Reading and editing (core/lib/doc_read.c; see plugin.h's level 3). */
