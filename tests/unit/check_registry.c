@@ -200,6 +200,18 @@ END_TEST
 START_TEST(missing_file_is_refused) { refused("does_not_exist.so", "cannot load"); }
 END_TEST
 
+/* Two plugins declaring one command: the second is refused, naming the
+** first.  (command.so twice is also refused by name; this loads a copy.) */
+START_TEST(command_declared_by_two_plugins_is_refused) {
+  const char *names[] = { "command.so", "command2.so" };
+  cairn_registry *reg = NULL;
+  cairn_error e = {0};
+  ck_assert_int_eq(load(names, 2, &reg, &e), CAIRN_EINVAL);
+  ck_assert_msg(strstr(e.message, "command kit-hello is already plugin "
+                       "command's") != NULL, "%s", e.message);
+}
+END_TEST
+
 START_TEST(same_plugin_twice_is_refused) {
   const char *names[] = { "good.so", "good.so" };
   cairn_registry *reg = NULL;
@@ -328,6 +340,7 @@ static Suite *suite(void) {
   tcase_add_test(t, plugin_command_runs_through_the_host);
   tcase_add_test(t, plugin_command_is_listed_by_help);
   tcase_add_test(t, command_rules);
+  tcase_add_test(t, command_declared_by_two_plugins_is_refused);
   tcase_add_test(t, missing_entry_is_refused);
   tcase_add_test(t, route_without_audience_is_refused);
   tcase_add_test(t, missing_file_is_refused);

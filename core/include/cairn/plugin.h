@@ -426,13 +426,15 @@ struct cairn_api {
   const char *(*node_attr)(cairn_doc *doc, cairn_node *node,
                            const char *name);
   /* Editing, for check hooks that set computed elements.  Remove every
-  ** element `xpath` selects; returns how many. */
+  ** element `xpath` selects (never the root); returns how many.  Node
+  ** handles inside a removed element are invalid afterwards. */
   int (*doc_remove)(cairn_doc *doc, cairn_node *ctx, const char *xpath);
   /* Make `node` the builder's current element, so that doc_open, doc_text
   ** and doc_attr add under it; NULL: the root. */
   void (*doc_at)(cairn_doc *doc, cairn_node *node);
   /* Add <name>text</name> (in the root's namespace) as the previous
-  ** sibling of `before`; returns it. */
+  ** sibling of `before` (NULL: as the last child of the builder's current
+  ** element); returns it, or NULL when the document is read-only. */
   cairn_node *(*doc_insert_before)(cairn_doc *doc, cairn_node *before,
                                    const char *name, const char *text);
   /* The body of a stored record, read-only (editing it is refused). */
