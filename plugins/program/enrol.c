@@ -290,15 +290,12 @@ static int post_episode_xml(cairn_req *req, const program_patient *p) {
                               "Name the primary measure (an instrument "
                               "that has a baseline to improve from).");
   if (ver == NULL) {
-    /* definitionVersion follows phase in the schema's sequence. */
-    cairn_node *next = cairn_node_next(phase, NULL);
-    const char *v = program_fmt_int(req, program_def_current()->version);
-    if (next != NULL) {
-      cairn_doc_insert_before(body, next, "definitionVersion", v);
-    } else {
-      cairn_doc_at(body, NULL);
-      cairn_doc_text(body, "definitionVersion", v);
-    }
+    /* definitionVersion follows phase in the schema's sequence (before
+    ** nothing: appended to the root). */
+    cairn_doc_at(body, NULL);
+    cairn_doc_insert_before(
+        body, cairn_node_next(phase, NULL), "definitionVersion",
+        program_fmt_int(req, program_def_current()->version));
   }
   rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id, body, &id, &err);
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
