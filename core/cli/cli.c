@@ -25,6 +25,8 @@
 #include "bundle.h"
 #include "csvimport.h"
 #include "cli_access.h"
+#include "../mail/outbox.h"
+#include "../jobs/jobs.h"
 #include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
@@ -394,6 +396,14 @@ static int cmd_audit(cli *c, const cli_args *a) {
   return cairn_cli_audit(c->st, a->argc, a->argv);
 }
 
+static int cmd_outbox(cli *c, const cli_args *a) {
+  return cairn_cli_outbox(c->req, a->argc, a->argv);
+}
+
+static int cmd_jobs(cli *c, const cli_args *a) {
+  return cairn_cli_jobs(c->req, a->argc, a->argv);
+}
+
 static const command commands[] = {
     {"init", "", "create the database or bring it up to date",
      NEED_REGISTRY | NEED_STORE, 0, cmd_init},
@@ -418,6 +428,12 @@ static const command commands[] = {
      NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_user},
     {"audit", "verify", "check the audit trail's hash chain",
      NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_audit},
+    {"outbox", "list|send|retry|test ...",
+     "outgoing mail: list it, send what is due, retry, send a test",
+     NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_outbox},
+    {"jobs", "run [--force] [NAME...]|list",
+     "run the scheduled jobs that are due, once; or list them",
+     NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_jobs},
     {"help", "", "this text", 0, 0, cmd_help},
     {NULL, NULL, NULL, 0, 0, NULL},
 };

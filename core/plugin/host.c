@@ -11,6 +11,7 @@
 #include <libxml/xpathInternals.h>
 #include "cairn_int.h"
 #include "access.h"
+#include "../mail/outbox.h"
 
 /* ------------------------------------------------------------ request */
 
@@ -322,6 +323,9 @@ const cairn_api cairn_host_table = {
   .record_get_for_patient = h_record_get_for_patient,
   .audit_note = h_audit_note,
   .doc_text_attr = h_doc_text_attr,
+  /* level 4: messages, jobs, the public address (core/mail/) */
+  .public_url = cairn_public_url,
+  .message_queue = cairn_message_queue_impl,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

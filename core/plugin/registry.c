@@ -13,6 +13,7 @@
 #include <libxml/xpathInternals.h>
 #include "cairn_int.h"
 #include "corepages.h"
+#include "../jobs/jobs.h"
 
 /* A plugin declares at most this many of each: far beyond any real plugin,
 ** small enough that a descriptor missing its terminator is caught. */
@@ -126,7 +127,7 @@ int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
     if (!s->fn || n >= REG_MAX_TYPES)
       return cairn_fail(err, CAIRN_EINVAL, NULL,
                         "%s: refused: bad event subscription", file);
-  return 0;
+  return cairn_jobs_check_desc(d, file, err);   /* level 4: jobs */
 }
 
 static void *xrealloc(void *p, size_t n) {

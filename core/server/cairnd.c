@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,8 @@
 #include <libxslt/xslt.h>
 #include "cairn_int.h"
 #include "serve.h"
+#include "../mail/outbox.h"
+#include "../jobs/jobs.h"
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -48,9 +51,11 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t child_exited;
+static volatile sig_atomic_t jobs_due;     /* SIGALRM: time to run jobs */
 
 static void on_stop(int sig) { (void)sig; stop_requested = 1; }
 static void on_child(int sig) { (void)sig; child_exited = 1; }
+static void on_alarm(int sig) { (void)sig; jobs_due = 1; }
 
 typedef struct worker { pid_t pid; time_t started; } worker;
 
@@ -171,14 +176,28 @@ static int master(cairn_serve_ctx *sc, int listen_fd) {
   sigaddset(&block, SIGCHLD);
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGALRM);
   sigprocmask(SIG_BLOCK, &block, &waitmask);
+  /* Scheduled work (core/jobs/master.c): every <jobs><interval-seconds>,
+  ** one forked runner at a time, the first one a moment after start. */
+  pid_t jobs_pid = 0;
+  if (sc->cfg->jobs_interval > 0) {
+    struct itimerval it = { { sc->cfg->jobs_interval, 0 }, { 1, 0 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+  }
   while (!stop_requested) {
-    if (!child_exited) sigsuspend(&waitmask);
+    if (!child_exited && !jobs_due) sigsuspend(&waitmask);
+    if (jobs_due) {
+      jobs_due = 0;
+      if (jobs_pid <= 0 && !stop_requested)
+        jobs_pid = cairn_jobs_fork(sc->cfg, sc->reg);
+    }
     if (!child_exited) continue;
     child_exited = 0;
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == jobs_pid) { jobs_pid = 0; continue; }
       for (int i = 0; i < n; i++) {
         if (w[i].pid != pid) continue;
         if (stop_requested) { w[i].pid = 0; break; }
@@ -200,7 +219,12 @@ static int master(cairn_serve_ctx *sc, int listen_fd) {
       }
     }
   }
-  /* Drain: each worker finishes its request in hand, then exits. */
+  /* Drain: each worker finishes its request in hand, then exits.  A job
+  ** runner is stopped too: its claims and lease expire by design. */
+  if (jobs_pid > 0) {
+    kill(jobs_pid, SIGTERM);
+    waitpid(jobs_pid, NULL, 0);
+  }
   for (int i = 0; i < n; i++) if (w[i].pid > 0) kill(w[i].pid, SIGTERM);
   time_t deadline = time(NULL) + DRAIN_TIMEOUT_S;
   int alive = 1;
@@ -275,6 +299,7 @@ int main(int argc, char **argv) {
   }
   sc.reg = reg;
   sc.views = views;
+  cairn_mail_set_views(views);   /* mail is rendered with the same views */
   /* Migrations run once, here, in the master; the connection is closed
   ** before any fork (SQLite connections must not cross fork()). */
   cairn_store *st = NULL;
@@ -304,6 +329,9 @@ int main(int argc, char **argv) {
   sa.sa_handler = on_child;
   sa.sa_flags = SA_NOCLDSTOP;
   sigaction(SIGCHLD, &sa, NULL);
+  sa.sa_handler = on_alarm;
+  sa.sa_flags = 0;
+  sigaction(SIGALRM, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
   int rc = master(&sc, fd);
   cairn_views_free(views);

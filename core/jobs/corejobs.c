@@ -1,0 +1,68 @@
+/*
+** corejobs.c -- the core's own scheduled work, declared by the built-in
+** plugin like any plugin's jobs:
+**
+**   core:send-mail      deliver the outbox (core/mail/deliver.c)
+**   core:expire-links   mark capability links past their expiry or their
+**                       last use as expired, and delete sessions that
+**                       have ended (capability cookies, idle or
+**                       over-age staff sessions)
+**
+** Both are idempotent: running one twice does nothing more.
+*/
+#include <time.h>
+#include "cairn_int.h"
+#include "access.h"
+#include "coresql.h"
+#include "../mail/outbox.h"
+#include "jobs.h"
+
+/* Deliver what is due.  A clinic without <mail> has nothing to send. */
+static int send_mail(cairn_req *req, cairn_error *err) {
+  int sent = 0, failed = 0;
+  if (!req->cfg->mail) return 0;
+  int rc = cairn_outbox_deliver(req->store, req->cfg, &sent, &failed, err);
+  return rc < 0 ? rc : sent + failed;
+}
+
+/* One statement of the clean-up; returns rows changed or CAIRN_EDB. */
+static int sweep(cairn_store *st, const char *sql, long long now,
+                 cairn_error *err) {
+  cairn_q_write_ready(st);
+  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  if (!s) return err ? err->code : CAIRN_EDB;
+  if (sqlite3_bind_parameter_index(s, ":now")) cairn_q_int(s, ":now", now);
+  if (sqlite3_bind_parameter_index(s, ":idle"))
+    cairn_q_int(s, ":idle", now - CAIRN_SESSION_IDLE_S);
+  if (sqlite3_bind_parameter_index(s, ":old"))
+    cairn_q_int(s, ":old", now - CAIRN_SESSION_ABSOLUTE_S);
+  return cairn_q_run(st, s, err);
+}
+
+/* Expire links and end sessions; the count is links newly expired. */
+static int expire_links(cairn_req *req, cairn_error *err) {
+  static const char mark_sql[] =
+      "UPDATE capability SET expired = :now WHERE expired IS NULL"
+      " AND (expires <= :now OR uses_left = 0)";
+  static const char cap_sessions_sql[] =
+      "DELETE FROM capability_session WHERE expires <= :now"
+      " OR capability IN (SELECT id FROM capability"
+      "  WHERE revoked OR expired IS NOT NULL)";
+  static const char staff_sessions_sql[] =
+      "DELETE FROM staff_session WHERE seen < :idle OR created < :old";
+  long long now = (long long)time(NULL);
+  int marked = sweep(req->store, mark_sql, now, err);
+  if (marked < 0) return marked;
+  int rc = sweep(req->store, cap_sessions_sql, now, err);
+  if (rc >= 0) rc = sweep(req->store, staff_sessions_sql, now, err);
+  return rc < 0 ? rc : marked;
+}
+
+const cairn_job cairn_core_jobs[] = {
+  { .name = "send-mail", .interval_seconds = 60, .handler = send_mail,
+    .summary = "deliver the outbox by SMTP, with retries" },
+  { .name = "expire-links", .interval_seconds = 60 * 60,
+    .handler = expire_links,
+    .summary = "mark expired capability links, delete ended sessions" },
+  { .name = NULL }
+};
