@@ -43,9 +43,9 @@ typedef struct arena_block {
   _Alignas(ARENA_ALIGN) unsigned char data[];  /* the memory itself */
 } arena_block;
 
-typedef struct arena_cleanup {
-  struct arena_cleanup *prev;  /* registered before this one */
-  void (*fn)(void *);          /* what to run */
+typedef struct cairn_arena_cleanup_h {
+  struct cairn_arena_cleanup_h *prev;  /* registered before this one */
+  void (*fn)(void *);          /* what to run; NULL once disarmed */
   void *arg;                   /* its argument */
 } arena_cleanup;
 
@@ -175,9 +175,12 @@ char *cairn_arena_printf(cairn_arena *a, const char *fmt, ...) {
 /*
 ** Run fn(arg) when the arena is next reset or freed.  Cleanups run newest
 ** first.  A cleanup may itself register cleanups; they run in the same
-** pass.
+** pass.  Returns a handle, valid until the arena is reset or freed, that
+** cairn_arena_cleanup_disarm() takes to cancel the cleanup (nginx's
+** ngx_pool_cleanup_t: whoever takes the object over disarms its cleanup).
 */
-void cairn_arena_cleanup(cairn_arena *a, void (*fn)(void *), void *arg) {
+cairn_arena_cleanup_h *cairn_arena_cleanup(cairn_arena *a, void (*fn)(void *),
+                                           void *arg) {
   arena_cleanup *c;
   assert(a != NULL && fn != NULL);
   c = cairn_arena_alloc(a, sizeof *c);
@@ -185,6 +188,18 @@ void cairn_arena_cleanup(cairn_arena *a, void (*fn)(void *), void *arg) {
   c->arg = arg;
   c->prev = a->cleanups;
   a->cleanups = c;
+  return c;
+}
+
+/*
+** Cancel a cleanup registered with cairn_arena_cleanup: it will not run.
+** The object it would have released now belongs to the caller.  NULL is a
+** no-op; disarming twice is harmless.
+*/
+void cairn_arena_cleanup_disarm(cairn_arena_cleanup_h *h) {
+  if (h == NULL) return;
+  h->fn = NULL;
+  h->arg = NULL;
 }
 
 /* Run every cleanup, newest first, and forget them. */
@@ -192,7 +207,7 @@ static void run_cleanups(cairn_arena *a) {
   while (a->cleanups != NULL) {
     arena_cleanup *c = a->cleanups;
     a->cleanups = c->prev;
-    c->fn(c->arg);
+    if (c->fn != NULL) c->fn(c->arg);
   }
 }
 

@@ -38,7 +38,11 @@ char *cairn_arena_strndup(cairn_arena *a, const char *s, size_t n);
 char *cairn_arena_printf(cairn_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *cairn_arena_vprintf(cairn_arena *a, const char *fmt, va_list ap);
-void cairn_arena_cleanup(cairn_arena *a, void (*fn)(void *), void *arg);
+/* A registered cleanup, to disarm when its object is taken over. */
+typedef struct cairn_arena_cleanup_h cairn_arena_cleanup_h;
+cairn_arena_cleanup_h *cairn_arena_cleanup(cairn_arena *a, void (*fn)(void *),
+                                           void *arg);
+void cairn_arena_cleanup_disarm(cairn_arena_cleanup_h *h); /* NULL: no-op */
 void cairn_arena_reset(cairn_arena *a);   /* run cleanups, keep 1st block */
 void cairn_arena_free(cairn_arena *a);    /* run cleanups, free all */
 size_t cairn_arena_used(const cairn_arena *a);
@@ -301,6 +305,15 @@ int cairn_store_create(cairn_req *req, const char *type, long long patient,
 int cairn_store_revise(cairn_req *req, long long id, int expected_version,
                        const char *status, xmlDocPtr body,
                        cairn_error *err);
+/* The same, taking a cairn_doc's xmlDoc without copying it (the document
+** is left empty); a body validated against the type and unchanged since
+** is not validated again before the check hook. */
+int cairn_store_create_doc(cairn_req *req, const char *type,
+                           long long patient, struct cairn_doc *body,
+                           long long *id, cairn_error *err);
+int cairn_store_revise_doc(cairn_req *req, long long id, int expected_version,
+                           const char *status, struct cairn_doc *body,
+                           cairn_error *err);
 int cairn_store_get(cairn_req *req, long long id, const cairn_record **out,
                     cairn_error *err);
 /* Rebuild every projection table from the newest versions. */
@@ -332,21 +345,41 @@ int cairn_sql_is_null(cairn_stmt *st, int col);
 /* ------------------------------------------------------------- documents */
 
 struct cairn_doc {
-  cairn_req *req;
-  xmlDocPtr xml;             /* freed by an arena cleanup unless taken */
-  xmlNodePtr cur;
-  xmlNsPtr ns;
+  cairn_req *req;            /* the request it belongs to; NULL for a
+                             ** document from xml_load */
+  cairn_arena *arena;        /* strings read from it live here: the
+                             ** request's arena, or xml_load's own */
+  xmlDocPtr xml;             /* NULL once taken by the store */
+  xmlNodePtr cur;            /* the builder's current element */
+  xmlNsPtr ns;               /* the root's namespace, for new elements */
+  cairn_arena_cleanup_h *owner; /* frees xml with the arena; disarmed by
+                             ** cairn_doc_take; NULL when not owned */
+  const struct cairn_rtype *valid_for; /* validated against this type's
+                             ** schema and unchanged since (see dirty) */
+  unsigned dirty : 1;        /* changed since valid_for was set */
+  unsigned readonly : 1;     /* a stored record's body: editing refused */
 };
 cairn_doc *cairn_doc_new(cairn_req *req, const char *ns, const char *root);
-/* A copy of the doc's xmlDoc that the caller owns. */
+/* A document over xml, owned by req's arena (freed with it). */
+cairn_doc *cairn_doc_adopt(cairn_req *req, xmlDocPtr xml);
+/* A document over xml that someone else owns and frees (the store's
+** body during a check hook, a record's body); nothing is freed with it. */
+cairn_doc *cairn_doc_borrow(cairn_req *req, xmlDocPtr xml, int readonly);
+/* Detach the doc's xmlDoc (no copy): the caller owns it afterwards and the
+** document is left empty.  NULL when it was taken already. */
 xmlDocPtr cairn_doc_take(cairn_doc *doc);
 /* The writer behind the host table's doc_* entries (see plugin.h). */
 void cairn_doc_open_impl(cairn_doc *d, const char *name);
 void cairn_doc_close_impl(cairn_doc *d);
 void cairn_doc_attr_impl(cairn_doc *d, const char *name, const char *value);
 void cairn_doc_text_impl(cairn_doc *d, const char *name, const char *text);
+void cairn_doc_text_attr_impl(cairn_doc *d, const char *name,
+                              const char *attr, const char *value,
+                              const char *text);
 void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec);
-cairn_doc *cairn_doc_from_xml_impl(cairn_req *req, xmlDocPtr xml);
+/* 0 when d may be edited; logs and returns CAIRN_EINVAL for a read-only
+** or taken document. */
+int cairn_doc_editable(cairn_doc *d, const char *what);
 
 /* ------------------------------------------------------------------ host */
 

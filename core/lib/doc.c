@@ -7,6 +7,7 @@
 ** a plugin and aborts in debug builds, and is skipped otherwise.
 */
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cairn_int.h"
 
@@ -24,6 +25,17 @@ static int name_ok(const char *s) {
   return 1;
 }
 
+/* A document struct in `a` over xml, its builder at the root. */
+static cairn_doc *doc_wrap(cairn_arena *a, cairn_req *req, xmlDocPtr xml) {
+  cairn_doc *d = cairn_arena_alloc(a, sizeof *d);
+  d->req = req;
+  d->arena = a;
+  d->xml = xml;
+  d->cur = xmlDocGetRootElement(xml);
+  d->ns = d->cur ? d->cur->ns : NULL;
+  return d;
+}
+
 /*
 ** A new document owned by the request: root element `root` in namespace
 ** `ns` (NULL for none).  The xmlDoc is freed with the request unless taken
@@ -31,32 +43,61 @@ static int name_ok(const char *s) {
 */
 cairn_doc *cairn_doc_new(cairn_req *req, const char *ns, const char *root) {
   assert(name_ok(root));
-  cairn_doc *d = cairn_arena_alloc(req->arena, sizeof *d);
-  d->req = req;
-  d->xml = xmlNewDoc((const xmlChar *)"1.0");
-  if (!d->xml) abort();
-  xmlNodePtr r = xmlNewDocNode(d->xml, NULL, (const xmlChar *)root, NULL);
+  xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
+  if (!x) abort();
+  xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)root, NULL);
   if (!r) abort();
-  xmlDocSetRootElement(d->xml, r);
-  if (ns) {
-    d->ns = xmlNewNs(r, (const xmlChar *)ns, NULL);
-    xmlSetNs(r, d->ns);
-  }
-  d->cur = r;
-  cairn_arena_cleanup(req->arena, free_doc, d->xml);
+  xmlDocSetRootElement(x, r);
+  if (ns) xmlSetNs(r, xmlNewNs(r, (const xmlChar *)ns, NULL));
+  return cairn_doc_adopt(req, x);
+}
+
+/* A document over xml, freed with req's arena unless taken. */
+cairn_doc *cairn_doc_adopt(cairn_req *req, xmlDocPtr xml) {
+  cairn_doc *d = doc_wrap(req->arena, req, xml);
+  d->owner = cairn_arena_cleanup(req->arena, free_doc, xml);
   return d;
 }
 
-/* Detach the xmlDoc from the arena; the caller owns it afterwards. */
+/* A document over xml owned elsewhere: nothing is freed with it. */
+cairn_doc *cairn_doc_borrow(cairn_req *req, xmlDocPtr xml, int readonly) {
+  cairn_doc *d = doc_wrap(req->arena, req, xml);
+  d->readonly = readonly ? 1 : 0;
+  return d;
+}
+
+/*
+** Detach the xmlDoc from the document and from the arena's cleanup: no
+** copy.  The caller owns the result; the document is left empty (reads
+** give "", edits are refused).  A borrowed document cannot be taken (its
+** owner frees it): NULL, as for one taken already.
+*/
 xmlDocPtr cairn_doc_take(cairn_doc *d) {
-  xmlDocPtr x = xmlCopyDoc(d->xml, 1);
-  if (!x) abort();
+  if (d == NULL || d->xml == NULL || d->owner == NULL) return NULL;
+  xmlDocPtr x = d->xml;
+  cairn_arena_cleanup_disarm(d->owner);
+  d->owner = NULL;
+  d->xml = NULL;
+  d->cur = NULL;
+  d->ns = NULL;
   return x;
+}
+
+/* 0 when d may be edited; a read-only or taken document is a plugin's
+** programming error: logged, and the edit is skipped. */
+int cairn_doc_editable(cairn_doc *d, const char *what) {
+  if (d != NULL && d->xml != NULL && d->cur != NULL && !d->readonly) {
+    d->dirty = 1;
+    return 0;
+  }
+  cairn_logf(CAIRN_LOG_ERROR, "%s: the document is %s; nothing changed",
+             what, d && d->readonly ? "read-only" : "empty (already stored)");
+  return CAIRN_EINVAL;
 }
 
 void cairn_doc_open_impl(cairn_doc *d, const char *name) {
   assert(name_ok(name));
-  if (!name_ok(name)) return;
+  if (!name_ok(name) || cairn_doc_editable(d, "doc_open")) return;
   xmlNodePtr n = xmlNewChild(d->cur, d->ns, (const xmlChar *)name, NULL);
   if (!n) abort();
   d->cur = n;
@@ -69,23 +110,35 @@ void cairn_doc_close_impl(cairn_doc *d) {
 
 void cairn_doc_attr_impl(cairn_doc *d, const char *name, const char *value) {
   assert(name_ok(name));
-  if (!value || !name_ok(name)) return;
+  if (!value || !name_ok(name) || cairn_doc_editable(d, "doc_attr")) return;
   xmlSetProp(d->cur, (const xmlChar *)name, (const xmlChar *)value);
 }
 
 void cairn_doc_text_impl(cairn_doc *d, const char *name, const char *text) {
   assert(name_ok(name));
-  if (!text || !name_ok(name)) return;
+  if (!text || !name_ok(name) || cairn_doc_editable(d, "doc_text")) return;
   /* xmlNewTextChild escapes; xmlNewChild would take `text` as markup. */
   if (!xmlNewTextChild(d->cur, d->ns, (const xmlChar *)name,
                        (const xmlChar *)text))
     abort();
 }
 
+/* Add <name attr="value">text</name> under the current element. */
+void cairn_doc_text_attr_impl(cairn_doc *d, const char *name,
+                              const char *attr, const char *value,
+                              const char *text) {
+  if (!text) return;
+  cairn_doc_open_impl(d, name);
+  cairn_doc_attr_impl(d, attr, value);
+  if (*text && d->cur) xmlNodeAddContent(d->cur, (const xmlChar *)text);
+  cairn_doc_close_impl(d);
+}
+
 /* Copy a record's body under the current element, wrapped in <record>
 ** carrying the envelope. */
 void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec) {
   char buf[32];
+  if (cairn_doc_editable(d, "doc_record")) return;
   xmlNodePtr w = xmlNewChild(d->cur, d->ns, (const xmlChar *)"record", NULL);
   if (!w) abort();
   snprintf(buf, sizeof buf, "%lld", rec->id);
@@ -101,16 +154,4 @@ void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec) {
   xmlNodePtr body = xmlDocCopyNode(xmlDocGetRootElement(rec->body), d->xml, 1);
   if (!body) abort();
   xmlAddChild(w, body);
-}
-
-/* A cairn_doc holding a copy of a parsed document (a record body). */
-cairn_doc *cairn_doc_from_xml_impl(cairn_req *req, xmlDocPtr xml) {
-  cairn_doc *d = cairn_arena_alloc(req->arena, sizeof *d);
-  d->req = req;
-  d->xml = xmlCopyDoc(xml, 1);
-  if (!d->xml) abort();
-  d->cur = xmlDocGetRootElement(d->xml);
-  d->ns = d->cur ? d->cur->ns : NULL;
-  cairn_arena_cleanup(req->arena, free_doc, d->xml);
-  return d;
 }

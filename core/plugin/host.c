@@ -45,14 +45,14 @@ static char *h_req_printf(cairn_req *r, const char *fmt, ...) {
   return s;
 }
 
-static void free_xml(void *p) { xmlFreeDoc(p); }
-
 /*
 ** Parse the request body as a record of `type`: the content type must be
 ** application/xml (or text/xml), the parse uses the safe options and the
-** result is validated against the type's schema.
+** result is validated against the type's schema.  The document remembers
+** that validation, so record_create does not repeat it unless the body
+** is changed in between.
 */
-static struct _xmlDoc *h_req_body_record(cairn_req *r, const char *type,
+static cairn_doc *h_req_body_record(cairn_req *r, const char *type,
                                          cairn_error *err) {
   const cairn_rtype *rt = cairn_registry_type(r->reg, type);
   if (!rt) {
@@ -67,7 +67,7 @@ static struct _xmlDoc *h_req_body_record(cairn_req *r, const char *type,
   }
   xmlDocPtr doc = cairn_xml_parse(r->body ? r->body : "", r->body_len, err);
   if (!doc) return NULL;
-  cairn_arena_cleanup(r->arena, free_xml, doc);
+  cairn_doc *d = cairn_doc_adopt(r, doc);
   xmlNodePtr root = xmlDocGetRootElement(doc);
   if (!root || !root->ns ||
       strcmp((const char *)root->ns->href, rt->decl->ns) ||
@@ -78,7 +78,8 @@ static struct _xmlDoc *h_req_body_record(cairn_req *r, const char *type,
     return NULL;
   }
   if (cairn_xml_validate(rt->schema, doc, err)) return NULL;
-  return doc;
+  d->valid_for = rt;
+  return d;
 }
 
 /* ------------------------------------------------------------ documents */
@@ -118,13 +119,12 @@ static int h_respond_redirect(cairn_req *r, const char *path) {
 
 static int h_record_create(cairn_req *r, const char *type, long long patient,
                            cairn_doc *body, long long *id, cairn_error *err) {
-  return cairn_store_create(r, type, patient, cairn_doc_take(body), id, err);
+  return cairn_store_create_doc(r, type, patient, body, id, err);
 }
 static int h_record_revise(cairn_req *r, long long id, int expected,
                            const char *status, cairn_doc *body,
                            cairn_error *err) {
-  return cairn_store_revise(r, id, expected, status, cairn_doc_take(body),
-                            err);
+  return cairn_store_revise_doc(r, id, expected, status, body, err);
 }
 static long long h_record_id(const cairn_record *c) { return c->id; }
 static long long h_record_patient(const cairn_record *c) { return c->patient; }
@@ -169,8 +169,29 @@ void cairn_host_set_schemas(const char *dir) {
   snprintf(host_schemas_dir, sizeof host_schemas_dir, "%s", dir);
 }
 
-static struct _xmlDoc *h_xml_load(const char *path, const char *xsd,
-                                  cairn_error *err) {
+static void free_xml(void *p) { xmlFreeDoc(p); }
+
+/* A document that owns its own arena (xml_load's): strings read from it
+** live there, and doc_free frees the arena, the xmlDoc with it. */
+static cairn_doc *doc_standalone(xmlDocPtr xml) {
+  cairn_arena *a = cairn_arena_new();
+  cairn_doc *d = cairn_arena_alloc(a, sizeof *d);
+  d->arena = a;
+  d->xml = xml;
+  d->cur = xmlDocGetRootElement(xml);
+  d->ns = d->cur ? d->cur->ns : NULL;
+  d->owner = cairn_arena_cleanup(a, free_xml, xml);
+  d->readonly = 1;
+  return d;
+}
+
+/* Free an xml_load document; a request's documents free themselves. */
+static void h_doc_free(cairn_doc *d) {
+  if (d != NULL && d->req == NULL) cairn_arena_free(d->arena);
+}
+
+static cairn_doc *h_xml_load(const char *path, const char *xsd,
+                             cairn_error *err) {
   if (!xsd || strchr(xsd, '/')) {
     cairn_fail(err, CAIRN_EINVAL, NULL, "xml_load: xsd must be a file name");
     return NULL;
@@ -189,7 +210,7 @@ static struct _xmlDoc *h_xml_load(const char *path, const char *xsd,
     doc = NULL;
   }
   xmlSchemaFree(schema);
-  return doc;
+  return doc ? doc_standalone(doc) : NULL;
 }
 
 static void h_log(int level, const char *fmt, ...) {
@@ -260,14 +281,6 @@ static void h_audit_note(cairn_req *r, long long patient, long long record) {
   if (record > 0) r->audit_record = record;
 }
 
-static void h_doc_text_attr(cairn_doc *d, const char *name, const char *attr,
-                            const char *value, const char *text) {
-  if (!text) return;
-  cairn_doc_open_impl(d, name);
-  cairn_doc_attr_impl(d, attr, value);
-  if (*text) xmlNodeAddContent(d->cur, (const xmlChar *)text);
-  cairn_doc_close_impl(d);
-}
 
 const cairn_api cairn_host_table = {
   .size = sizeof(cairn_api),
@@ -284,7 +297,6 @@ const cairn_api cairn_host_table = {
   .req_alloc = h_req_alloc,
   .req_strdup = h_req_strdup,
   .req_printf = h_req_printf,
-  .doc_from_xml = cairn_doc_from_xml_impl,
   .doc_new = h_doc_new,
   .doc_open = cairn_doc_open_impl,
   .doc_close = cairn_doc_close_impl,
@@ -322,7 +334,9 @@ const cairn_api cairn_host_table = {
   .rate_check = h_rate_check,
   .record_get_for_patient = h_record_get_for_patient,
   .audit_note = h_audit_note,
-  .doc_text_attr = h_doc_text_attr,
+  .doc_text_attr = cairn_doc_text_attr_impl,
+  /* level 3 */
+  .doc_free = h_doc_free,
   /* level 4: messages, jobs, the public address (core/mail/) */
   .public_url = cairn_public_url,
   .message_queue = cairn_message_queue_impl,

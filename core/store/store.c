@@ -1047,9 +1047,13 @@ typedef struct write_req {
   int version;               /* the version being written */
   const char *status;
   xmlDocPtr body;
+  const cairn_rtype *valid_for; /* body already validated against this
+                             ** type's schema, unchanged since (or NULL) */
 } write_req;
 
-/* Validate, run the check hook, validate again. */
+/* Validate (unless the body was validated against this type already),
+** run the check hook, and validate again only when the hook changed the
+** body: at most two validations per write. */
 static int write_check(write_req *w, cairn_error *err) {
   const cairn_record_type *d = w->t->rt->decl;
   xmlNodePtr root = xmlDocGetRootElement(w->body);
@@ -1060,11 +1064,14 @@ static int write_check(write_req *w, cairn_error *err) {
     return cairn_fail(err, CAIRN_EINVAL, root ? (const char *)root->name : "",
                       "a %s record must be a <%s> element in namespace %s",
                       d->name, d->root, d->ns);
-  rc = cairn_xml_validate(w->t->rt->schema, w->body, err);
-  if (rc != 0) return rc;
+  if (w->valid_for != w->t->rt) {
+    rc = cairn_xml_validate(w->t->rt->schema, w->body, err);
+    if (rc != 0) return rc;
+  }
   if (d->check != NULL) {
     cairn_error ce = {0};
-    rc = d->check(w->req, w->body, &ce);
+    cairn_doc *hd = cairn_doc_borrow(w->req, w->body, 0);
+    rc = d->check(w->req, hd, &ce);
     if (rc != 0) {
       int code = ce.code ? ce.code : rc < 0 ? rc : CAIRN_EINVAL;
       if (ce.message[0] == '\0')
@@ -1073,8 +1080,10 @@ static int write_check(write_req *w, cairn_error *err) {
       if (err != NULL) { *err = ce; err->code = code; }
       return code;
     }
-    rc = cairn_xml_validate(w->t->rt->schema, w->body, err);
-    if (rc != 0) return rc;
+    if (hd->dirty) {
+      rc = cairn_xml_validate(w->t->rt->schema, w->body, err);
+      if (rc != 0) return rc;
+    }
   }
   return 0;
 }
@@ -1200,8 +1209,9 @@ static int write_precheck(cairn_req *req, const char *status,
 ** CAIRN_ENOTFOUND (no such patient), CAIRN_ELIMIT (body too big, events
 ** too deep), CAIRN_EDB, or whatever a hook or subscriber returned.
 */
-int cairn_store_create(cairn_req *req, const char *type, long long patient,
-                       xmlDocPtr body, long long *id, cairn_error *err) {
+static int store_create(cairn_req *req, const char *type, long long patient,
+                        xmlDocPtr body, const cairn_rtype *valid_for,
+                        long long *id, cairn_error *err) {
   static const char patient_sql[] = "SELECT type FROM record WHERE id = ?1";
   cairn_error local;
   write_req w;
@@ -1216,6 +1226,7 @@ int cairn_store_create(cairn_req *req, const char *type, long long patient,
   w.version = 1;
   w.status = "active";
   w.body = body;
+  w.valid_for = valid_for;
   if (w.t == NULL) {
     xmlFreeDoc(body);
     return cairn_fail(err, CAIRN_EINVAL, "type", "no record type \"%.60s\"",
@@ -1277,9 +1288,9 @@ fail_ended:
 ** Same checks, transaction and ownership of body as cairn_store_create;
 ** CAIRN_ENOTFOUND when there is no record id.
 */
-int cairn_store_revise(cairn_req *req, long long id, int expected_version,
-                       const char *status, xmlDocPtr body,
-                       cairn_error *err) {
+static int store_revise(cairn_req *req, long long id, int expected_version,
+                        const char *status, xmlDocPtr body,
+                        const cairn_rtype *valid_for, cairn_error *err) {
   static const char head_sql[] =
       "SELECT r.type, r.patient, (SELECT max(version) FROM record_version"
       " WHERE record = r.id) FROM record r WHERE r.id = ?1";
@@ -1297,6 +1308,7 @@ int cairn_store_revise(cairn_req *req, long long id, int expected_version,
   w.id = id;
   w.status = status;
   w.body = body;
+  w.valid_for = valid_for;
   if ((rc = write_begin(req->store, &own, err)) != 0) {
     xmlFreeDoc(body);
     return rc;
@@ -1340,6 +1352,35 @@ fail_ended:
   xmlFreeDoc(body);
   if (err->code == 0) err->code = rc;
   return rc;
+}
+
+int cairn_store_create(cairn_req *req, const char *type, long long patient,
+                       xmlDocPtr body, long long *id, cairn_error *err) {
+  return store_create(req, type, patient, body, NULL, id, err);
+}
+
+int cairn_store_revise(cairn_req *req, long long id, int expected_version,
+                       const char *status, xmlDocPtr body,
+                       cairn_error *err) {
+  return store_revise(req, id, expected_version, status, body, NULL, err);
+}
+
+/* The same writes from a request's document: its xmlDoc is detached (no
+** copy) and, when it was validated against the type and not changed
+** since (req_body_record's), not validated again before the hook. */
+int cairn_store_create_doc(cairn_req *req, const char *type,
+                           long long patient, cairn_doc *body, long long *id,
+                           cairn_error *err) {
+  const cairn_rtype *v = body && !body->dirty ? body->valid_for : NULL;
+  return store_create(req, type, patient, cairn_doc_take(body), v, id, err);
+}
+
+int cairn_store_revise_doc(cairn_req *req, long long id, int expected_version,
+                           const char *status, cairn_doc *body,
+                           cairn_error *err) {
+  const cairn_rtype *v = body && !body->dirty ? body->valid_for : NULL;
+  return store_revise(req, id, expected_version, status, cairn_doc_take(body),
+                      v, err);
 }
 
 /* --------------------------------------------------------------- reads */

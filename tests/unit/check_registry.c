@@ -105,8 +105,10 @@ START_TEST(descriptor_rules) {
   static const cairn_record_type xsd_path[] = {
     { "t:Thing", "urn:x", "Thing", "../x.xsd", "t_thing", 0, NULL, NULL },
     { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL } };
-  cairn_plugin d = { CAIRN_ABI_VERSION, sizeof(cairn_plugin), "t", "1", 1, "",
-                     NULL, NULL, NULL, NULL, init_ok, NULL };
+  cairn_plugin d = { .abi_version = CAIRN_ABI_VERSION,
+                     .size = sizeof(cairn_plugin), .name = "t",
+                     .version = "1", .api_level = 1, .description = "",
+                     .init = init_ok };
   ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), 0);
   d.api_level = CAIRN_API_LEVEL + 1;
   ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);

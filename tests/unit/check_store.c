@@ -50,7 +50,8 @@ static xmlNodePtr child(xmlDocPtr d, const char *name) {
 /* Note's check hook: "refuse" is refused; "break" sets an out-of-range
 ** score (the second validation must catch it); otherwise it sets the
 ** computed element <checked>yes</checked>. */
-static int note_check(cairn_req *req, xmlDocPtr body, cairn_error *err) {
+static int note_check(cairn_req *req, cairn_doc *cd, cairn_error *err) {
+  xmlDocPtr body = cd->xml;
   xmlNodePtr subject = child(body, "subject"), n;
   xmlChar *s = xmlNodeGetContent(subject);
   int refuse = xmlStrEqual(s, BAD_CAST "refuse");
@@ -60,6 +61,7 @@ static int note_check(cairn_req *req, xmlDocPtr body, cairn_error *err) {
   check_calls++;
   if (refuse)
     return cairn_fail(err, CAIRN_EINVAL, "subject", "the hook says no");
+  cd->dirty = 1;   /* edited below behind the kit's back: say so */
   if (brk) {
     if ((n = child(body, "score")) != NULL)
       xmlNodeSetContent(n, BAD_CAST "99");
