@@ -124,7 +124,7 @@ int cairn_public_url_check(const char *url, char *out, size_t size,
   /* The base path: "/seg/seg", unreserved characters only. */
   while (*p == '/') {
     p++;
-    while (isalnum((unsigned char)*p) || strchr("-._~", *p)) p++;
+    while (isalnum((unsigned char)*p) || (*p && strchr("-._~", *p))) p++;
     if (*p == '/' && p[-1] == '/')
       return cairn_fail(err, CAIRN_EINVAL, "public-url",
                         "public-url has an empty path segment");
