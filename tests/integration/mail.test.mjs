@@ -1,0 +1,228 @@
+// Messages: a plugin queues an email through the host table, `cairn jobs
+// run` delivers it to a real SMTP server on loopback (tests/lib/smtp-sink.mjs,
+// run as its own process), and the message that arrives is read back:
+// headers, the full link on the public URL, nothing clinical.  Then the
+// failures: a refused address queues nothing, an unreachable relay leaves
+// the message queued with its error on /admin/outbox (and the retry
+// button puts it back in line), a sender killed mid-delivery does not send
+// twice, and two job runners started at once run a job once.
+//
+// Needs the test plugin tests/unit/plugins/jobtest.so (built by `make
+// check`): CAIRN_TEST_PLUGIN_DIR, or the build tree's tests/unit/plugins/.libs.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useCairn, freePort, sleep, REPO } from '../lib/harness.mjs';
+import { readSinkDir } from '../lib/smtp-sink.mjs';
+
+const pluginDir = [process.env.CAIRN_TEST_PLUGIN_DIR,
+  process.env.CAIRN_BUILD && path.join(process.env.CAIRN_BUILD, 'tests', 'unit', 'plugins', '.libs'),
+  path.join(REPO, '_build', 'tests', 'unit', 'plugins', '.libs')]
+  .find((d) => d && existsSync(path.join(d, 'jobtest.so')));
+if (!pluginDir) throw new Error('mail.test.mjs: jobtest.so not found: run make check, or set CAIRN_TEST_PLUGIN_DIR');
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-mail-'));
+const sinkDir = path.join(work, 'sink');
+const sinkPort = await freePort();
+const passwordFile = path.join(work, 'smtp-password');
+writeFileSync(passwordFile, 'not-a-real-password\n');
+const PUBLIC = 'https://clinic.example/riverside';
+
+const srv = useCairn({
+  program: false,
+  publicUrl: PUBLIC,
+  clinicName: 'Riverside Pain Clinic',
+  // timeout 2 s: a hung relay is given up on quickly; stale-claim 4 s: a
+  // killed sender's message is sent again after 4 s, not 15 minutes.
+  mail: { port: sinkPort, user: 'desk', passwordFile, timeout: 2, staleClaim: 4,
+          from: 'desk@clinic.example' },
+  extraPlugins: [{ path: path.join(pluginDir, 'jobtest.so'),
+                   settings: { 'sleep-ms': '1500', log: path.join(work, 'ticks') } }],
+});
+
+let sink;
+before(async () => {
+  sink = spawn(process.execPath, [path.join(REPO, 'tests', 'lib', 'smtp-sink.mjs'),
+    '--dir', sinkDir, '--port', String(sinkPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    sink.stdout.on('data', (d) => { if (/listening/.test(d)) resolve(); });
+    sink.on('exit', (c) => reject(new Error(`smtp-sink exited ${c}`)));
+  });
+  await srv.ready;
+});
+after(() => {
+  sink?.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+const setMode = (m) => writeFileSync(path.join(sinkDir, 'mode'), m);
+
+// Outbox rows from `cairn outbox list`: { id, status, attempts, to, messageId, subject, error }.
+function outbox() {
+  const r = srv.cli(['outbox', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = [];
+  for (const line of r.stdout.split('\n')) {
+    const f = line.split('\t');
+    if (/^\d+$/.test(f[0])) {
+      rows.push({ id: Number(f[0]), status: f[1], attempts: Number(f[2]), to: f[4], messageId: f[5], subject: f[6] });
+    } else if (f[1]?.startsWith('last error: ')) {
+      rows.at(-1).error = f[1].slice('last error: '.length);
+    }
+  }
+  return rows;
+}
+
+async function queueByPlugin(to, name) {
+  const web = await srv.as('admin');
+  return web.postForm('/test/jobtest/mail', { to, name }, { headers: { Accept: 'application/xml' } });
+}
+
+test('a message queued by a plugin arrives with its headers, the full link and nothing clinical', async () => {
+  setMode('ok');
+  const r = await queueByPlugin('zoe@example.org', 'Zoë Pat');
+  assert.equal(r.status, 200, r.body);
+  const row = outbox().find((m) => m.to === 'zoe@example.org');
+  assert.equal(row.status, 'queued');
+  assert.match(row.messageId, /^<[A-Za-z0-9_-]{43}@clinic\.example>$/);
+
+  const run = srv.cli(['jobs', 'run', '--force', 'core:send-mail']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /job core:send-mail ran: 1 done/);
+  assert.equal(outbox().find((m) => m.id === row.id).status, 'sent');
+
+  const got = readSinkDir(sinkDir).filter((m) => m.headers['message-id'] === row.messageId);
+  assert.equal(got.length, 1);
+  const m = got[0];
+  assert.equal(m.from, 'desk@clinic.example');                 // the envelope
+  assert.deepEqual(m.to, ['zoe@example.org']);
+  assert.equal(m.user, 'desk');                                 // AUTH from the config
+  assert.equal(m.headers.from, '"Riverside Pain Clinic" <desk@clinic.example>');
+  assert.match(m.headers.to, /<zoe@example\.org>$/);
+  assert.equal(m.headers.subject, 'Test message from Riverside Pain Clinic');
+  assert.doesNotMatch(m.headers.subject, /Zo/);                 // no patient in a subject
+  assert.match(m.headers.date, /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+  assert.match(m.text, new RegExp(`${PUBLIC}/c/jobtest-link`));  // the full link
+  assert.match(m.html, new RegExp(`href="${PUBLIC}/c/jobtest-link"`));
+  assert.match(m.text, /Riverside Pain Clinic/);                // in the clinic's name
+  assert.doesNotMatch(m.raw, /not-a-real-password/);
+  for (const word of [/pain score/i, /diagnos/i, /red flag/i, /NRS|PEG|ODI/]) assert.doesNotMatch(m.text, word);
+  console.log(`--- the message as it arrived ---\n${m.raw}--- end ---`);
+});
+
+test('an invalid address is refused with the field named, and nothing is queued', async () => {
+  const before = outbox().length;
+  for (const [to, name, field] of [['not-an-address', 'A', 'to'], ['a@b.org\r\nBcc: x@y.org', 'A', 'to'],
+                                   ['a@b.org', 'Eve\nBcc: x@y.org', 'to_name'], ['a@b.org', 'Eve\rX', 'to_name']]) {
+    const r = await queueByPlugin(to, name);
+    assert.equal(r.status, 422, `${JSON.stringify(to)} ${JSON.stringify(name)}: ${r.body}`);
+    assert.match(r.body, new RegExp(`<field>${field}</field>`));
+  }
+  const cli = srv.cli(['outbox', 'test', 'a@b.org\nBcc: x@y.org']);
+  assert.equal(cli.code, 2);
+  assert.match(cli.stderr, /to: An email address cannot contain a line break/);
+  const cli2 = srv.cli(['outbox', 'test', 'a@b.org', 'Eve\r\nBcc: x@y.org']);
+  assert.equal(cli2.code, 2);
+  assert.match(cli2.stderr, /to_name: A name cannot contain a line break/);
+  assert.equal(outbox().length, before);
+});
+
+test('an unreachable relay leaves the message queued with its error on /admin/outbox, and retry sends it', async () => {
+  setMode('refuse');
+  const q = srv.cli(['outbox', 'test', 'refused@example.org']);
+  assert.equal(q.code, 0, q.stderr);
+  const send = srv.cli(['outbox', 'send']);
+  assert.equal(send.code, 0, send.stderr);
+  const row = outbox().find((m) => m.to === 'refused@example.org');
+  assert.equal(row.status, 'queued');
+  assert.equal(row.attempts, 1);
+  assert.match(row.error, /cannot deliver through 127\.0\.0\.1:\d+/);
+
+  const web = await srv.as('admin');
+  const page = await web.get('/admin/outbox');
+  assert.equal(page.status, 200);
+  assert.match(page.body, /cannot deliver through 127\.0\.0\.1/);
+  assert.match(page.body, new RegExp(`action="/admin/outbox/${row.id}/retry"`));
+  // Not due for a minute; the retry button puts it back in line now.
+  setMode('ok');
+  assert.match(srv.cli(['outbox', 'send']).stdout, /sent 0/);
+  const noToken = await web.postForm(`/admin/outbox/${row.id}/retry`, {}, { csrf: false });
+  assert.equal(noToken.status, 403);
+  const retry = await web.postForm(`/admin/outbox/${row.id}/retry`, {});
+  assert.equal(retry.status, 303);
+  assert.equal(retry.headers.location, '/admin/outbox');
+  assert.match(srv.cli(['outbox', 'send']).stdout, /sent 1/);
+  assert.equal(outbox().find((m) => m.id === row.id).status, 'sent');
+  // Staff cannot retry what was sent; only admins see the page.
+  assert.equal((await web.postForm(`/admin/outbox/${row.id}/retry`, {})).status, 409);
+  assert.equal((await (await srv.as('clinician')).get('/admin/outbox')).status, 403);
+});
+
+test('a sender killed mid-delivery does not send twice; after the stale-claim time it resends with the same Message-ID', async () => {
+  setMode('hang');
+  assert.equal(srv.cli(['outbox', 'test', 'hang@example.org']).code, 0);
+  const row = outbox().find((m) => m.to === 'hang@example.org');
+  const copies = () => readSinkDir(sinkDir).filter((m) => m.headers['message-id'] === row.messageId).length;
+  const sender = spawn(srv.loc.cairn, ['-c', srv.configPath, 'outbox', 'send'], { env: { ...process.env, ...srv.env() } });
+  for (let i = 0; i < 100 && copies() === 0; i++) await sleep(50);
+  assert.equal(copies(), 1, 'the relay received the message');
+  sender.kill('SIGKILL');
+  await new Promise((r) => sender.on('exit', r));
+  assert.equal(outbox().find((m) => m.id === row.id).status, 'sending');
+
+  setMode('ok');
+  const again = srv.cli(['outbox', 'send']);
+  assert.match(again.stdout, /sent 0/);
+  assert.equal(copies(), 1, 'no duplicate while the claim is fresh');
+  await sleep(4500);
+  assert.match(srv.cli(['outbox', 'send']).stdout, /sent 1/);
+  assert.equal(copies(), 2, 'sent again once the claim went stale');
+  assert.equal(outbox().find((m) => m.id === row.id).status, 'sent');
+});
+
+test('a relay that takes the message but never confirms leaves it claimed, not queued', async () => {
+  setMode('hang');
+  assert.equal(srv.cli(['outbox', 'test', 'silent@example.org']).code, 0);
+  const send = srv.cli(['outbox', 'send']);         // gives up after the 2 s timeout
+  assert.equal(send.code, 0, send.stderr);
+  const row = outbox().find((m) => m.to === 'silent@example.org');
+  assert.equal(row.status, 'sending');
+  assert.match(row.error, /did not confirm.*may have been delivered/);
+  setMode('ok');
+  assert.match(srv.cli(['outbox', 'send']).stdout, /sent 0/);
+});
+
+test('two `cairn jobs run` at once: one runs the job, the other says it is running elsewhere', async () => {
+  const start = () => new Promise((resolve) => {
+    const p = spawn(srv.loc.cairn, ['-c', srv.configPath, 'jobs', 'run', '--force', 'jobtest:tick'],
+                    { env: { ...process.env, ...srv.env() } });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.on('exit', (code) => resolve({ code, out }));
+  });
+  const a = start();
+  await sleep(400);              // the first holds the lease (its job sleeps 1.5 s)
+  const b = start();
+  const [ra, rb] = await Promise.all([a, b]);
+  assert.equal(ra.code, 0);
+  assert.equal(rb.code, 0);
+  const outs = [ra.out, rb.out];
+  assert.equal(outs.filter((o) => /job jobtest:tick ran: 1 done/.test(o)).length, 1, outs.join('|'));
+  assert.equal(outs.filter((o) => /job jobtest:tick is running elsewhere/.test(o)).length, 1, outs.join('|'));
+  assert.equal(readFileSync(path.join(work, 'ticks'), 'utf8').trim().split('\n').length, 1);
+});
+
+test('/admin/jobs shows each job with its last run, outcome and next run', async () => {
+  const web = await srv.as('admin');
+  const r = await web.get('/admin/jobs');
+  assert.equal(r.status, 200);
+  for (const name of ['core:send-mail', 'core:expire-links', 'jobtest:tick']) assert.match(r.body, new RegExp(name));
+  assert.match(r.body, /done: 1/);
+  const list = srv.cli(['jobs', 'list']);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /jobtest:tick\s+60s\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\s+ok/);
+});
