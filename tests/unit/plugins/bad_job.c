@@ -20,6 +20,7 @@ static const cairn_job jobs[] = {
 static const cairn_plugin descriptor = {
   .abi_version = CAIRN_ABI_VERSION,
   .size = sizeof(cairn_plugin),
+  .error_size = sizeof(cairn_error),
   .name = "bad_job",
   .version = "0.0.1",
   .api_level = 4,

@@ -89,6 +89,7 @@ static int init(const cairn_api *api, const cairn_plugin_config *cfg,
 static const cairn_plugin descriptor = {
   .abi_version = CAIRN_ABI_VERSION,
   .size = sizeof(cairn_plugin),
+  .error_size = sizeof(cairn_error),
   .name = "jobtest",
   .version = "0.0.1",
   .api_level = 4,
