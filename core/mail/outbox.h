@@ -5,6 +5,7 @@
 ** delivery guarantee is argued in docs/decisions.md.
 **
 **   outbox.c    the table: queue, claim, finish, retry, list
+**   together.c  a change and its message in one transaction (host table)
 **   render.c    a mail view (www/views/.../mail/NAME.xsl) -> subject, text, HTML
 **   message.c   the RFC 5322 message: headers, MIME, encoded words
 **   smtp.c      one delivery through libcurl
@@ -68,6 +69,12 @@ int cairn_outbox_queue_view(cairn_req *req, const char *to_address,
 int cairn_message_queue_impl(cairn_req *req, const char *to_address,
                              const char *to_name, const char *view,
                              cairn_doc *model, cairn_error *err);
+
+/* The host table's transaction (plugin.h, level 4; together.c). */
+int cairn_transaction_impl(cairn_req *req,
+                           int (*fn)(cairn_req *req, void *arg,
+                                     cairn_error *err),
+                           void *arg, cairn_error *err);
 
 /* Render a mail view into its parts (arena strings).  *html may be NULL
 ** when the view gives none. */

@@ -422,6 +422,7 @@ const cairn_api cairn_host_table = {
   /* level 4: messages, jobs, the public address (core/mail/) */
   .public_url = cairn_public_url,
   .message_queue = cairn_message_queue_impl,
+  .transaction = cairn_transaction_impl,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

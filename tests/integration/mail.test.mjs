@@ -131,6 +131,16 @@ test('an invalid address is refused with the field named, and nothing is queued'
   assert.equal(outbox().length, before);
 });
 
+test('a message queued in a transaction that fails is not queued', async () => {
+  const before = outbox().length;
+  const web = await srv.as('admin');
+  const r = await web.postForm('/test/jobtest/mail', { to: 'rolled@example.org', name: 'R', rollback: 'yes' },
+                               { headers: { Accept: 'application/xml' } });
+  assert.equal(r.status, 422, r.body);
+  assert.match(r.body, /the step after queueing failed/);
+  assert.equal(outbox().length, before);
+});
+
 test('an unreachable relay leaves the message queued with its error on /admin/outbox, and retry sends it', async () => {
   setMode('refuse');
   const q = srv.cli(['outbox', 'test', 'refused@example.org']);

@@ -562,6 +562,16 @@ struct cairn_api {
   int (*message_queue)(cairn_req *req, const char *to_address,
                        const char *to_name, const char *view,
                        cairn_doc *model, cairn_error *err);
+  /* Run fn(req, arg, err) in one transaction: every write it makes
+  ** (records, capability links, messages) commits together when it
+  ** returns 0, and none of them does when it returns non-zero, which is
+  ** then returned with *err as fn filled it.  For a change and the
+  ** message it causes, made in a handler: issue a link and queue the
+  ** email that carries it, so that neither exists without the other.
+  ** Not nested (CAIRN_EINTERNAL); CAIRN_EDB when the commit fails. */
+  int (*transaction)(cairn_req *req,
+                     int (*fn)(cairn_req *req, void *arg, cairn_error *err),
+                     void *arg, cairn_error *err);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -699,6 +709,7 @@ typedef struct cairn_field {
 /* level 4 */
 #define cairn_public_url      cairn_host_api->public_url
 #define cairn_message_queue   cairn_host_api->message_queue
+#define cairn_transaction     cairn_host_api->transaction
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus

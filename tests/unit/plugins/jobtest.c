@@ -44,16 +44,32 @@ static int tick(cairn_req *req, cairn_error *err) {
   return 1;
 }
 
-/* POST /test/jobtest/mail (to=, name=): queue the core's test message to
-** that address with a link on the public URL; 200 queued, 422 refused. */
+/* Queue the message, then (rollback=yes) refuse, as a handler whose
+** later step fails: the message must go with the rest. */
+static int queue_in_txn(cairn_req *req, void *arg, cairn_error *err) {
+  cairn_doc *model = arg;
+  int rc = cairn_message_queue(req, cairn_req_form(req, "to"),
+                               cairn_req_form(req, "name"), "mail/test",
+                               model, err);
+  const char *rb = cairn_req_form(req, "rollback");
+  if (rc == 0 && rb && strcmp(rb, "yes") == 0) {
+    err->code = CAIRN_ECONFLICT;
+    snprintf(err->field, sizeof err->field, "rollback");
+    snprintf(err->message, sizeof err->message, "the step after queueing failed");
+    return CAIRN_ECONFLICT;
+  }
+  return rc;
+}
+
+/* POST /test/jobtest/mail (to=, name=, rollback=): queue the core's test
+** message to that address with a link on the public URL, inside one
+** transaction; 200 queued, 422 refused. */
 static int mail(cairn_req *req) {
   cairn_error e = {0};
   cairn_doc *model = cairn_doc_new(req, NULL, "test");
   const char *link = cairn_public_url(req, "/c/jobtest-link");
   if (link) cairn_doc_text(model, "link", link);
-  int rc = cairn_message_queue(req, cairn_req_form(req, "to"),
-                               cairn_req_form(req, "name"), "mail/test",
-                               model, &e);
+  int rc = cairn_transaction(req, queue_in_txn, model, &e);
   cairn_doc *doc = cairn_doc_new(req, NULL, rc ? "error" : "queued");
   if (rc) {
     cairn_doc_attr(doc, "status", "422");
