@@ -23,12 +23,12 @@ static int usage(void) {
 }
 
 /* "2026-12-03 13:20 UTC" for a Unix time, or "-" for none. */
-static void when(sqlite3_stmt *s, int col, char *out, size_t size) {
-  if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+static void when(cairn_q *s, int col, char *out, size_t size) {
+  if (cairn_q_isnull(s, col)) {
     snprintf(out, size, "-");
     return;
   }
-  time_t t = (time_t)sqlite3_column_int64(s, col);
+  time_t t = (time_t)cairn_q_colint(s, col);
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
@@ -47,13 +47,13 @@ static int list(cairn_req *req) {
       char full[CAIRN_JOB_NAME_MAX], last[32] = "-", next[32] = "now",
            status[16] = "-", error[200] = "";
       snprintf(full, sizeof full, "%s:%s", d->name, j->name);
-      sqlite3_stmt *s = cairn_q_prepare(req->store, sql, &err);
+      cairn_q *s = cairn_q_prepare(req->store, sql, &err);
       if (!s) {
         fprintf(stderr, "cairn: %s\n", err.message);
         return 1;
       }
       cairn_q_text(s, ":name", full);
-      if (sqlite3_step(s) == SQLITE_ROW) {
+      if (cairn_q_step(s) == 1) {
         when(s, 0, last, sizeof last);
         snprintf(status, sizeof status, "%s", cairn_q_col(s, 1));
         snprintf(error, sizeof error, "%s", cairn_q_col(s, 2));

@@ -29,12 +29,12 @@ static int send_mail(cairn_req *req, cairn_error *err) {
 static int sweep(cairn_store *st, const char *sql, long long now,
                  cairn_error *err) {
   cairn_q_write_ready(st);
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
-  if (sqlite3_bind_parameter_index(s, ":now")) cairn_q_int(s, ":now", now);
-  if (sqlite3_bind_parameter_index(s, ":idle"))
+  if (cairn_q_has(s, ":now")) cairn_q_int(s, ":now", now);
+  if (cairn_q_has(s, ":idle"))
     cairn_q_int(s, ":idle", now - CAIRN_SESSION_IDLE_S);
-  if (sqlite3_bind_parameter_index(s, ":old"))
+  if (cairn_q_has(s, ":old"))
     cairn_q_int(s, ":old", now - CAIRN_SESSION_ABSOLUTE_S);
   return cairn_q_run(st, s, err);
 }

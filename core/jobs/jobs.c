@@ -111,7 +111,7 @@ int cairn_job_lease(cairn_store *st, const char *name, const char *holder,
       "SELECT lease_holder IS NOT NULL AND lease_expires >= :now"
       " FROM job WHERE name = :name";
   cairn_q_write_ready(st);
-  sqlite3_stmt *s = cairn_q_prepare(st, ensure_sql, err);
+  cairn_q *s = cairn_q_prepare(st, ensure_sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_text(s, ":name", name);
   int rc = cairn_q_run(st, s, err);
@@ -131,7 +131,7 @@ int cairn_job_lease(cairn_store *st, const char *name, const char *holder,
   if (!(s = cairn_q_prepare(st, why_sql, err))) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":now", now);
   cairn_q_text(s, ":name", name);
-  int held = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+  int held = cairn_q_step(s) == 1 && (int)cairn_q_colint(s, 0);
   cairn_q_done(s);
   *outcome = held ? CAIRN_JOB_ELSEWHERE : CAIRN_JOB_NOT_DUE;
   return 0;
@@ -147,7 +147,7 @@ static int job_finish(cairn_store *st, const char *name, const char *holder,
       " lease_holder = NULL, lease_expires = NULL"
       " WHERE name = :name AND lease_holder = :holder";
   cairn_q_write_ready(st);
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":end", (long long)time(NULL));
   cairn_q_text(s, ":status", error ? "failed" : "ok");

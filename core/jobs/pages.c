@@ -26,7 +26,7 @@ int cairn_page_jobs(cairn_req *req) {
     const cairn_plugin *pd = req->reg->plugins[p].desc;
     for (const cairn_job *j = cairn_plugin_jobs(pd); j && j->name; j++) {
       const char *full = cairn_arena_printf(req->arena, "%s:%s", pd->name, j->name);
-      sqlite3_stmt *s = cairn_q_prepare(req->store, sql, &err);
+      cairn_q *s = cairn_q_prepare(req->store, sql, &err);
       if (!s) return err.code;
       cairn_q_text(s, ":name", full);
       cairn_doc_open_impl(d, "job");
@@ -34,14 +34,14 @@ int cairn_page_jobs(cairn_req *req) {
       cairn_doc_attr_impl(d, "every", cairn_arena_printf(req->arena, "%u",
                                                          j->interval_seconds));
       cairn_doc_attr_impl(d, "summary", j->summary);
-      if (sqlite3_step(s) == SQLITE_ROW) {
+      if (cairn_q_step(s) == 1) {
         static const char *const cols[] = { "last-start", "last-end",
           "status", NULL, "count", "next" };
         for (int c = 0; c < 6; c++)
-          if (cols[c] && sqlite3_column_type(s, c) != SQLITE_NULL)
+          if (cols[c] && !cairn_q_isnull(s, c))
             cairn_doc_attr_impl(d, cols[c], cairn_q_col(s, c));
-        if (sqlite3_column_int(s, 6)) cairn_doc_attr_impl(d, "running", "yes");
-        if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+        if ((int)cairn_q_colint(s, 6)) cairn_doc_attr_impl(d, "running", "yes");
+        if (!cairn_q_isnull(s, 3))
           cairn_doc_text_impl(d, "error", cairn_q_col(s, 3));
       }
       cairn_q_done(s);

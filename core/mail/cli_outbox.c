@@ -43,13 +43,13 @@ static int list(cairn_req *req, const char *status) {
       " WHERE :status IS NULL OR status = :status"
       " ORDER BY id DESC LIMIT :max";
   cairn_error e = {0};
-  sqlite3_stmt *s = cairn_q_prepare(req->store, sql, &e);
+  cairn_q *s = cairn_q_prepare(req->store, sql, &e);
   if (!s) return say(e.code, &e);
   if (status) cairn_q_text(s, ":status", status);
   cairn_q_int(s, ":max", LIST_MAX);
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    printf("%lld\t%s\t%d\t%s\t%s\t%s\t%s\n", sqlite3_column_int64(s, 0),
-           cairn_q_col(s, 1), sqlite3_column_int(s, 2), cairn_q_col(s, 5),
+  while (cairn_q_step(s) == 1) {
+    printf("%lld\t%s\t%d\t%s\t%s\t%s\t%s\n", cairn_q_colint(s, 0),
+           cairn_q_col(s, 1), (int)cairn_q_colint(s, 2), cairn_q_col(s, 5),
            cairn_q_col(s, 3), cairn_q_col(s, 7), cairn_q_col(s, 4));
     if (*cairn_q_col(s, 6)) printf("\tlast error: %s\n", cairn_q_col(s, 6));
   }

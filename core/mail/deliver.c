@@ -24,14 +24,14 @@ static int due_ids(cairn_store *st, long long now, int stale_claim_s,
       " WHERE (status = 'queued' AND next_attempt <= :now)"
       "  OR (status = 'sending' AND claimed < :stale)"
       " ORDER BY next_attempt, id LIMIT :max";
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":now", now);
   cairn_q_int(s, ":stale", now - stale_claim_s);
   cairn_q_int(s, ":max", max);
   int n = 0;
-  while (n < max && sqlite3_step(s) == SQLITE_ROW)
-    ids[n++] = sqlite3_column_int64(s, 0);
+  while (n < max && cairn_q_step(s) == 1)
+    ids[n++] = cairn_q_colint(s, 0);
   cairn_q_done(s);
   return n;
 }
@@ -42,10 +42,10 @@ static int load(cairn_store *st, cairn_arena *a, long long id,
   static const char sql[] =
       "SELECT message_id, to_address, to_name, subject, text_body,"
       " html_body, attempts FROM outbox WHERE id = :id";
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":id", id);
-  int rc = sqlite3_step(s) == SQLITE_ROW ? 0 : CAIRN_ENOTFOUND;
+  int rc = cairn_q_step(s) == 1 ? 0 : CAIRN_ENOTFOUND;
   if (rc == 0) {
     m->id = id;
     m->message_id = cairn_arena_strdup(a, cairn_q_col(s, 0));
@@ -54,7 +54,7 @@ static int load(cairn_store *st, cairn_arena *a, long long id,
     m->subject = cairn_arena_strdup(a, cairn_q_col(s, 3));
     m->text = cairn_arena_strdup(a, cairn_q_col(s, 4));
     m->html = cairn_arena_strdup(a, cairn_q_col(s, 5));
-    m->attempts = sqlite3_column_int(s, 6);
+    m->attempts = (int)cairn_q_colint(s, 6);
   }
   cairn_q_done(s);
   return rc;

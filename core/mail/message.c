@@ -20,7 +20,12 @@
 ** make 60 characters of base64, plus "=?UTF-8?B?" and "?=". */
 #define WORD_BYTES_MAX 45
 
-typedef struct buf { char *p; size_t n, cap; } buf;
+/* A growing string. */
+typedef struct buf {
+  char *p;                   /* NUL-terminated; malloc'd */
+  size_t n;                  /* bytes used, without the NUL */
+  size_t cap;                /* bytes allocated */
+} buf;
 
 static void put(buf *b, const char *s, size_t n) {
   if (b->n + n + 1 > b->cap) {

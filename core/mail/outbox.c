@@ -151,7 +151,7 @@ int cairn_outbox_queue(cairn_req *req, const char *to_address,
                                        message_host(req));
   long long now = (long long)time(NULL);
   cairn_q_write_ready(req->store);
-  sqlite3_stmt *s = cairn_q_prepare(req->store, sql, err);
+  cairn_q *s = cairn_q_prepare(req->store, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_text(s, ":mid", mid);
   cairn_q_text(s, ":to", to_address);
@@ -163,7 +163,7 @@ int cairn_outbox_queue(cairn_req *req, const char *to_address,
   cairn_q_text(s, ":by", req->actor ? req->actor : "unknown");
   rc = cairn_q_run(req->store, s, err);
   if (rc < 0) return rc;
-  if (id) *id = sqlite3_last_insert_rowid(cairn_store_db(req->store));
+  if (id) *id = cairn_q_last_id(req->store);
   return 0;
 }
 
@@ -183,7 +183,7 @@ int cairn_outbox_claim(cairn_store *st, long long id, long long now,
       " WHERE id = :id AND ((status = 'queued' AND next_attempt <= :now)"
       "  OR (status = 'sending' AND claimed < :stale))";
   cairn_q_write_ready(st);
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":now", now);
   cairn_q_text(s, ":holder", holder);
@@ -221,7 +221,7 @@ int cairn_outbox_finish(cairn_store *st, long long id, const char *holder,
                     : result == CAIRN_SMTP_UNKNOWN ? unknown_sql
                                                    : again_sql;
   cairn_q_write_ready(st);
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":id", id);
   cairn_q_text(s, ":holder", holder);
@@ -253,7 +253,7 @@ int cairn_outbox_retry(cairn_store *st, long long id, cairn_error *err) {
       " AND status IN ('queued', 'failed')";
   static const char exists_sql[] = "SELECT status FROM outbox WHERE id = :id";
   cairn_q_write_ready(st);
-  sqlite3_stmt *s = cairn_q_prepare(st, sql, err);
+  cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":now", (long long)time(NULL));
   cairn_q_int(s, ":id", id);
@@ -263,7 +263,7 @@ int cairn_outbox_retry(cairn_store *st, long long id, cairn_error *err) {
   s = cairn_q_prepare(st, exists_sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_int(s, ":id", id);
-  int found = sqlite3_step(s) == SQLITE_ROW;
+  int found = cairn_q_step(s) == 1;
   char status[16] = "";
   if (found) snprintf(status, sizeof status, "%s", cairn_q_col(s, 0));
   cairn_q_done(s);

@@ -31,13 +31,13 @@ static int section(cairn_req *req, cairn_doc *d, const char *status,
       " strftime('%Y-%m-%d %H:%M', sent, 'unixepoch'),"
       " last_error, message_id"
       " FROM outbox WHERE status = :status ORDER BY id DESC LIMIT :max";
-  sqlite3_stmt *s = cairn_q_prepare(req->store, sql, err);
+  cairn_q *s = cairn_q_prepare(req->store, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
   cairn_q_text(s, ":status", status);
   cairn_q_int(s, ":max", OUTBOX_PAGE_ROWS);
   cairn_doc_open_impl(d, "section");
   cairn_doc_attr_impl(d, "status", status);
-  while (sqlite3_step(s) == SQLITE_ROW) {
+  while (cairn_q_step(s) == 1) {
     cairn_doc_open_impl(d, "message");
     cairn_doc_attr_impl(d, "id", cairn_q_col(s, 0));
     cairn_doc_attr_impl(d, "to", cairn_q_col(s, 1));
@@ -46,10 +46,10 @@ static int section(cairn_req *req, cairn_doc *d, const char *status,
     cairn_doc_attr_impl(d, "attempts", cairn_q_col(s, 4));
     cairn_doc_attr_impl(d, "created", cairn_q_col(s, 5));
     cairn_doc_attr_impl(d, "next", cairn_q_col(s, 6));
-    if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+    if (!cairn_q_isnull(s, 7))
       cairn_doc_attr_impl(d, "sent", cairn_q_col(s, 7));
     cairn_doc_attr_impl(d, "message-id", cairn_q_col(s, 9));
-    if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+    if (!cairn_q_isnull(s, 8))
       cairn_doc_text_impl(d, "error", cairn_q_col(s, 8));
     cairn_doc_close_impl(d);
   }

@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, freePort, sleep, REPO } from '../lib/harness.mjs';
-import { readSinkDir } from '../lib/smtp-sink.mjs';
+import { useCairn, sleep, REPO } from '../lib/harness.mjs';
+import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 
 const pluginDir = [process.env.CAIRN_TEST_PLUGIN_DIR,
   process.env.CAIRN_BUILD && path.join(process.env.CAIRN_BUILD, 'tests', 'unit', 'plugins', '.libs'),
@@ -21,7 +21,9 @@ if (!pluginDir) throw new Error('jobs-master.test.mjs: jobtest.so not found: run
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-master-'));
 const sinkDir = path.join(work, 'sink');
-const sinkPort = await freePort();
+// The sink starts before cairnd's config is written: it names its port.
+const sink = await spawnSink(sinkDir);
+const sinkPort = sink.port;
 const ticks = path.join(work, 'ticks');
 
 const srv = useCairn({
@@ -32,18 +34,11 @@ const srv = useCairn({
   extraPlugins: [{ path: path.join(pluginDir, 'jobtest.so'), settings: { log: ticks } }],
 });
 
-let sink;
 before(async () => {
-  sink = spawn(process.execPath, [path.join(REPO, 'tests', 'lib', 'smtp-sink.mjs'),
-    '--dir', sinkDir, '--port', String(sinkPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    sink.stdout.on('data', (d) => { if (/listening/.test(d)) resolve(); });
-    sink.on('exit', (c) => reject(new Error(`smtp-sink exited ${c}`)));
-  });
   await srv.ready;
 });
 after(() => {
-  sink?.kill('SIGTERM');
+  sink.stop();
   rmSync(work, { recursive: true, force: true });
 });
 

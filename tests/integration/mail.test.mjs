@@ -16,8 +16,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, freePort, sleep, REPO } from '../lib/harness.mjs';
-import { readSinkDir } from '../lib/smtp-sink.mjs';
+import { useCairn, sleep, REPO } from '../lib/harness.mjs';
+import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 
 const pluginDir = [process.env.CAIRN_TEST_PLUGIN_DIR,
   process.env.CAIRN_BUILD && path.join(process.env.CAIRN_BUILD, 'tests', 'unit', 'plugins', '.libs'),
@@ -27,7 +27,9 @@ if (!pluginDir) throw new Error('mail.test.mjs: jobtest.so not found: run make c
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-mail-'));
 const sinkDir = path.join(work, 'sink');
-const sinkPort = await freePort();
+// The sink starts before cairnd's config is written: it names its port.
+const sink = await spawnSink(sinkDir);
+const sinkPort = sink.port;
 const passwordFile = path.join(work, 'smtp-password');
 writeFileSync(passwordFile, 'not-a-real-password\n');
 const PUBLIC = 'https://clinic.example/riverside';
@@ -44,18 +46,11 @@ const srv = useCairn({
                    settings: { 'sleep-ms': '1500', log: path.join(work, 'ticks') } }],
 });
 
-let sink;
 before(async () => {
-  sink = spawn(process.execPath, [path.join(REPO, 'tests', 'lib', 'smtp-sink.mjs'),
-    '--dir', sinkDir, '--port', String(sinkPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    sink.stdout.on('data', (d) => { if (/listening/.test(d)) resolve(); });
-    sink.on('exit', (c) => reject(new Error(`smtp-sink exited ${c}`)));
-  });
   await srv.ready;
 });
 after(() => {
-  sink?.kill('SIGTERM');
+  sink.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -188,7 +183,8 @@ test('a sender killed mid-delivery does not send twice; after the stale-claim ti
   const again = srv.cli(['outbox', 'send']);
   assert.match(again.stdout, /sent 0/);
   assert.equal(copies(), 1, 'no duplicate while the claim is fresh');
-  await sleep(4500);
+  // Claims are whole seconds: "older than 4 s" holds from the 5th second.
+  await sleep(5200);
   assert.match(srv.cli(['outbox', 'send']).stdout, /sent 1/);
   assert.equal(copies(), 2, 'sent again once the claim went stale');
   assert.equal(outbox().find((m) => m.id === row.id).status, 'sent');

@@ -23,6 +23,7 @@
 //   ...; await sink.close();
 
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -259,6 +260,25 @@ export function parseMessage(raw) {
     out.text = decode(top);
   }
   return out;
+}
+
+// Run the sink as its own process (a test's CLI runs block node's event
+// loop, so an in-process sink could not answer them).  It picks a free
+// port itself, so nothing else can take the port between choosing and
+// binding.  Resolves to { port, process, stop() }.
+export function spawnSink(dir, { mode = 'ok' } = {}) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--dir', dir, '--mode', mode],
+                      { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => { try { child.kill('SIGKILL'); } catch { /* gone */ } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), process: child, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (c) => reject(new Error(`smtp-sink exited with ${c} before listening`)));
+  });
 }
 
 // Read every message a sink wrote to `dir`, oldest first.
