@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { useCairn, sleep, REPO } from '../lib/harness.mjs';
 import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
+import { checkHtml } from '../lib/xml.mjs';
 
 const pluginDir = [process.env.CAIRN_TEST_PLUGIN_DIR,
   process.env.CAIRN_BUILD && path.join(process.env.CAIRN_BUILD, 'tests', 'unit', 'plugins', '.libs'),
@@ -231,4 +232,18 @@ test('/admin/jobs shows each job with its last run, outcome and next run', async
   const list = srv.cli(['jobs', 'list']);
   assert.equal(list.code, 0);
   assert.match(list.stdout, /jobtest:tick\s+60s\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\s+ok/);
+});
+
+test('/admin/outbox and /admin/jobs are well-formed pages that escape what they show', async () => {
+  assert.equal(srv.cli(['outbox', 'test', 'tom@example.org', "Tom & Jerry's <clinic>"]).code, 2);
+  assert.equal(srv.cli(['outbox', 'test', 'tom@example.org', "Tom & Jerry's"]).code, 0);
+  const web = await srv.as('admin');
+  for (const page of ['/admin/outbox', '/admin/jobs']) {
+    const r = await web.get(page);
+    assert.equal(r.status, 200);
+    assert.deepEqual(checkHtml(r.body).errors, [], page);
+  }
+  const r = await web.get('/admin/outbox');
+  assert.match(r.body, /Tom &amp; Jerry/);
+  assert.match(r.body, /href="\/admin\/outbox" aria-current="page"|aria-current="page"[^>]*href="\/admin\/outbox"/);
 });
