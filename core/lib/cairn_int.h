@@ -89,6 +89,8 @@ xmlDocPtr cairn_xml_parse_file(const char *path, cairn_error *err);
 /* Validate against a compiled schema; the first error goes in *err with
 ** the element name as field. */
 int cairn_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, cairn_error *err);
+/* How many times cairn_xml_validate has run in this process (for tests). */
+extern unsigned long cairn_xml_validations;
 /* Compile an XSD file. */
 xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err);
 
@@ -410,8 +412,8 @@ void cairn_doc_text_attr_impl(cairn_doc *d, const char *name,
                               const char *attr, const char *value,
                               const char *text);
 void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec);
-/* 0 when d may be edited; logs and returns CAIRN_EINVAL for a read-only
-** or taken document. */
+/* 0 when d may be edited (and marks it dirty); logs and returns
+** CAIRN_EINVAL for a read-only or taken document. */
 int cairn_doc_editable(cairn_doc *d, const char *what);
 
 /* Reading and editing (core/lib/doc_read.c; see plugin.h's level 3). */
