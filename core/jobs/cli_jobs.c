@@ -16,6 +16,7 @@
 #include "coresql.h"
 #include "jobs.h"
 
+/* The usage text on stderr; exit status 2. */
 static int usage(void) {
   fprintf(stderr, "usage: cairn jobs run [--force] [NAME...]\n"
                   "       cairn jobs list\n");
@@ -34,6 +35,8 @@ static void when(cairn_q *s, int col, char *out, size_t size) {
   strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
+/* Print every declared job: interval, last run, outcome, next run, and
+** its last error on a line of its own. */
 static int list(cairn_req *req) {
   static const char sql[] =
       "SELECT last_start, last_status, last_error, next_due FROM job"
@@ -68,6 +71,7 @@ static int list(cairn_req *req) {
   return 0;
 }
 
+/* `cairn jobs ...` (jobs.h); argv[0] is the subcommand. */
 int cairn_cli_jobs(cairn_req *req, int argc, char **argv) {
   if (argc < 1) return usage();
   if (strcmp(argv[0], "list") == 0) return argc == 1 ? list(req) : usage();

@@ -42,6 +42,8 @@ const char *const cairn_jobs_schema =
     "  lease_expires INTEGER);\n"
     "ALTER TABLE capability ADD COLUMN expired INTEGER;\n";
 
+/* The descriptor's jobs, read only when its size says it has the field
+** (jobs.h). */
 const cairn_job *cairn_plugin_jobs(const cairn_plugin *d) {
   if (!d || d->size < offsetof(cairn_plugin, jobs) + sizeof d->jobs)
     return NULL;

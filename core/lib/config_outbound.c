@@ -43,6 +43,7 @@
                                      ** killed sender's mail is not late
                                      ** by much */
 
+/* 1 when n is the config namespace's element `name`. */
 static int is_el(xmlNodePtr n, const char *name) {
   return n->type == XML_ELEMENT_NODE && n->ns &&
          strcmp((const char *)n->ns->href, CONFIG_NS) == 0 &&
@@ -59,6 +60,7 @@ static char *text(xmlNodePtr n) {
   return d;
 }
 
+/* The integer value of n (the schema checked its range). */
 static int number(xmlNodePtr n) {
   char *s = text(n);
   int v = atoi(s);
@@ -139,6 +141,9 @@ int cairn_public_url_check(const char *url, char *out, size_t size,
   return 0;
 }
 
+/* Read <mail> into a new c->mail, with its defaults, and check what the
+** schema cannot: a password file needs a user, the stale-claim time must
+** outlast the SMTP timeout, the from-address and name must be ones. */
 static int read_mail(xmlNodePtr n, const char *base, cairn_config *c,
                      cairn_error *err) {
   cairn_mail_config *m = calloc(1, sizeof *m);
@@ -220,6 +225,7 @@ int cairn_config_outbound(xmlNodePtr n, const char *base, cairn_config *c,
   return 0;
 }
 
+/* Free what cairn_config_outbound read (cairn_config_free calls it). */
 void cairn_config_outbound_free(cairn_config *c) {
   free(c->public_url);
   if (c->mail) {

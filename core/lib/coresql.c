@@ -6,6 +6,7 @@
 #include <assert.h>
 #include "coresql.h"
 
+/* Each function's contract is in coresql.h. */
 cairn_q *cairn_q_prepare(cairn_store *st, const char *sql, cairn_error *err) {
   sqlite3_stmt *s = NULL;
   sqlite3 *db = cairn_store_db(st);
@@ -19,6 +20,7 @@ cairn_q *cairn_q_prepare(cairn_store *st, const char *sql, cairn_error *err) {
   return s;
 }
 
+/* The index of parameter `name`, or 0 (logged: a bug in the caller). */
 static int bind_index(cairn_q *q, const char *name) {
   int i = sqlite3_bind_parameter_index(q, name);
   if (i == 0)

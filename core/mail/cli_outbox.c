@@ -20,6 +20,7 @@
 /* Rows `list` prints at most: the newest are the ones asked about. */
 #define LIST_MAX 100
 
+/* The usage text on stderr; exit status 2. */
 static int usage(void) {
   fprintf(stderr,
           "usage: cairn outbox list [queued|sending|sent|failed]\n"
@@ -29,12 +30,17 @@ static int usage(void) {
   return 2;
 }
 
+/* Report a failure on stderr: 2 for the person's input (CAIRN_EINVAL),
+** 1 for anything else. */
 static int say(int rc, const cairn_error *e) {
   fprintf(stderr, "cairn: outbox: %s%s%s\n", e->field[0] ? e->field : "",
           e->field[0] ? ": " : "", e->message);
   return rc == CAIRN_EINVAL ? 2 : 1;
 }
 
+/* Print the newest LIST_MAX rows (of one status, or all), one per line:
+** id, status, attempts, queued, to, Message-ID, subject; the last error
+** on a line of its own. */
 static int list(cairn_req *req, const char *status) {
   static const char sql[] =
       "SELECT id, status, attempts, to_address, subject,"
@@ -57,6 +63,7 @@ static int list(cairn_req *req, const char *status) {
   return 0;
 }
 
+/* Queue mail/test to `to`, with the sign-in page's full URL in it. */
 static int test_message(cairn_req *req, const char *to, const char *name) {
   cairn_error e = {0};
   cairn_doc *d = cairn_doc_new(req, NULL, "test");
@@ -70,6 +77,7 @@ static int test_message(cairn_req *req, const char *to, const char *name) {
   return 0;
 }
 
+/* `cairn outbox ...` (outbox.h); argv[0] is the subcommand. */
 int cairn_cli_outbox(cairn_req *req, int argc, char **argv) {
   cairn_error e = {0};
   if (argc < 1) return usage();

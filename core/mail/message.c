@@ -27,6 +27,7 @@ typedef struct buf {
   size_t cap;                /* bytes allocated */
 } buf;
 
+/* Append n bytes of s, growing the buffer (aborts when memory is out). */
 static void put(buf *b, const char *s, size_t n) {
   if (b->n + n + 1 > b->cap) {
     b->cap = (b->n + n + 1) * 2;
@@ -39,6 +40,7 @@ static void put(buf *b, const char *s, size_t n) {
 }
 static void puts_(buf *b, const char *s) { put(b, s, strlen(s)); }
 
+/* 1 when s is printable ASCII only: it may stand in a header as is. */
 static int ascii_printable(const char *s) {
   for (; *s; s++)
     if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E) return 0;

@@ -58,6 +58,7 @@ static int section(cairn_req *req, cairn_doc *d, const char *status,
   return 0;
 }
 
+/* The whole page with `status`, and a refusal to show (or NULL). */
 static int outbox_page(cairn_req *req, const cairn_error *shown, int status) {
   cairn_error err = {0};
   cairn_doc *d = cairn_doc_new(req, NULL, "outbox");

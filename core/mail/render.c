@@ -31,6 +31,7 @@ static xmlNodePtr child(xmlNodePtr n, const char *name) {
   return NULL;
 }
 
+/* The text content of n (NULL: ""), in the request's arena. */
 static const char *content(cairn_req *req, xmlNodePtr n) {
   xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
   const char *s = cairn_arena_strdup(req->arena, t ? (const char *)t : "");

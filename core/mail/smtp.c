@@ -33,6 +33,8 @@ typedef struct upload {
   int eof;                   /* the read callback said "no more" */
 } upload;
 
+/* libcurl's read callback: the next piece of the message; 0 at the end,
+** which is noted (then the relay has the whole message). */
 static size_t read_cb(char *out, size_t size, size_t nmemb, void *arg) {
   upload *u = arg;
   size_t room = size * nmemb, left = u->len - u->off;
@@ -59,6 +61,7 @@ static int read_password(const char *path, char *pw, size_t size,
   return 0;
 }
 
+/* libcurl's process-wide set-up, once (the sender is single-threaded). */
 static void global_init(void) {
   static int done;
   if (!done) {

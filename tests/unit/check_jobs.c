@@ -170,6 +170,43 @@ START_TEST(a_job_without_a_handler_is_refused_at_load) {
 }
 END_TEST
 
+START_TEST(expire_links_marks_expired_links_and_ends_their_sessions) {
+  char *r;
+  load("jobtest.so", "no");
+  sqlite3 *db = cairn_store_db(st);
+  long long now = (long long)time(NULL);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO capability(id, token_hash, scope, target, created,"
+           " created_by, expires, uses_left) VALUES"
+           " (1, 'h1', 'test:1', '/x', %lld, 't', %lld, NULL),"  /* expired */
+           " (2, 'h2', 'test:2', '/x', %lld, 't', %lld, 0),"     /* used up */
+           " (3, 'h3', 'test:3', '/x', %lld, 't', %lld, 5);"     /* live */
+           "INSERT INTO capability_session(id_hash, capability, expires) VALUES"
+           " ('s1', 1, %lld), ('s3', 3, %lld);",
+           now - 100, now - 10, now - 100, now + 1000, now - 100, now + 1000,
+           now + 500, now + 500);
+  ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  ck_assert_int_eq(run(1, "core:expire-links", &r), 0);
+  ck_assert_msg(strstr(r, "job core:expire-links ran: 2 done") != NULL, "%s", r);
+  sqlite3_stmt *s;
+  ck_assert_int_eq(sqlite3_prepare_v2(db,
+      "SELECT group_concat(id) FROM (SELECT id FROM capability"
+      " WHERE expired IS NOT NULL ORDER BY id)", -1, &s, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+  ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "1,2");
+  sqlite3_finalize(s);
+  ck_assert_int_eq(sqlite3_prepare_v2(db,
+      "SELECT group_concat(id_hash) FROM capability_session", -1, &s, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+  ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "s3");
+  sqlite3_finalize(s);
+  /* Idempotent: a second run marks nothing more. */
+  ck_assert_int_eq(run(1, "core:expire-links", &r), 0);
+  ck_assert_msg(strstr(r, "ran: 0 done") != NULL, "%s", r);
+}
+END_TEST
+
 static Suite *jobs_suite(void) {
   Suite *s = suite_create("jobs");
   TCase *t = tcase_create("runner");
@@ -179,6 +216,7 @@ static Suite *jobs_suite(void) {
   tcase_add_test(t, a_failing_job_is_recorded_with_its_message);
   tcase_add_test(t, an_unknown_job_name_is_a_usage_error);
   tcase_add_test(t, a_job_without_a_handler_is_refused_at_load);
+  tcase_add_test(t, expire_links_marks_expired_links_and_ends_their_sessions);
   suite_add_tcase(s, t);
   return s;
 }
