@@ -110,6 +110,22 @@ test('a message queued by a plugin arrives with its headers, the full link and n
   console.log(`--- the message as it arrived ---\n${m.raw}--- end ---`);
 });
 
+test('the core\'s link message greets by first name only and keeps the patient out of the subject', async () => {
+  setMode('ok');
+  const web = await srv.as('admin');
+  const r = await web.postForm('/test/jobtest/mail', { to: 'ann@example.org', name: 'Ann Example', 'first-name': 'Ann' },
+                               { headers: { Accept: 'application/xml' } });
+  assert.equal(r.status, 200, r.body);
+  assert.match(srv.cli(['jobs', 'run', '--force', 'core:send-mail']).stdout, /ran: 1 done/);
+  const m = readSinkDir(sinkDir).find((x) => x.to.includes('ann@example.org'));
+  assert.equal(m.headers.subject, 'Your personal link from Riverside Pain Clinic');
+  assert.doesNotMatch(m.headers.subject, /Ann/);
+  assert.match(m.text, /^Hello Ann,\r\n\r\nHere is your personal link to fill in your questionnaire before your first visit:\r\n\r\nhttps:\/\/clinic\.example\/riverside\/c\/jobtest-link\r\n/);
+  assert.match(m.text, /It works until 2026-12-10\./);
+  assert.doesNotMatch(m.text, /Example/);              // the surname stays in the To: header only
+  assert.match(m.html, /<p>Hello Ann,<\/p>/);
+});
+
 test('an invalid address is refused with the field named, and nothing is queued', async () => {
   const before = outbox().length;
   for (const [to, name, field] of [['not-an-address', 'A', 'to'], ['a@b.org\r\nBcc: x@y.org', 'A', 'to'],
