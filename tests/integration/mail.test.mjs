@@ -19,6 +19,14 @@ import path from 'node:path';
 import { useCairn, sleep, REPO } from '../lib/harness.mjs';
 import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 import { checkHtml } from '../lib/xml.mjs';
+import { spawnSync } from 'node:child_process';
+
+// One value from the database, read with the sqlite3 CLI (read-only).
+function sqlOne(db, sql) {
+  const r = spawnSync('sqlite3', ['-readonly', db, sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+  return r.stdout.trim();
+}
 
 const pluginDir = [process.env.CAIRN_TEST_PLUGIN_DIR,
   process.env.CAIRN_BUILD && path.join(process.env.CAIRN_BUILD, 'tests', 'unit', 'plugins', '.libs'),
@@ -151,6 +159,30 @@ test('a message queued in a transaction that fails is not queued', async () => {
   assert.equal(r.status, 422, r.body);
   assert.match(r.body, /the step after queueing failed/);
   assert.equal(outbox().length, before);
+});
+
+test('a link issued and emailed in one transaction: both commit, with the audit entry, or neither does', async () => {
+  setMode('ok');
+  const web = await srv.as('admin');
+  const links = () => Number(sqlOne(srv.database, 'SELECT count(*) FROM capability'));
+  const issued = () => Number(sqlOne(srv.database, "SELECT count(*) FROM audit WHERE outcome LIKE 'link % issued (jobtest:1)'"));
+  const [l0, a0, m0] = [links(), issued(), outbox().length];
+  const bad = await web.postForm('/test/jobtest/mail', { to: 'x@example.org', issue: 'yes', 'first-name': 'X', rollback: 'yes' },
+                                 { headers: { Accept: 'application/xml' } });
+  assert.equal(bad.status, 422, bad.body);
+  assert.deepEqual([links(), issued(), outbox().length], [l0, a0, m0], 'nothing of a rolled-back change is left');
+  const ok = await web.postForm('/test/jobtest/mail', { to: 'linked@example.org', issue: 'yes', 'first-name': 'Lin' },
+                                { headers: { Accept: 'application/xml' } });
+  assert.equal(ok.status, 200, ok.body);
+  assert.deepEqual([links(), issued(), outbox().length], [l0 + 1, a0 + 1, m0 + 1]);
+  assert.match(srv.cli(['jobs', 'run', '--force', 'core:send-mail']).stdout, /ran: 1 done/);
+  const m = readSinkDir(sinkDir).find((x) => x.to.includes('linked@example.org'));
+  const link = /https:\/\/clinic\.example\/riverside\/c\/[A-Za-z0-9_-]{43}/.exec(m.text)?.[0];
+  assert.ok(link, m.text);
+  // The emailed link opens: the path after the public base is a live /c/ link.
+  const open = await srv.client().get(link.slice(PUBLIC.length));
+  assert.equal(open.status, 303);
+  assert.equal(open.headers.location, '/test/jobtest/mail');
 });
 
 test('an unreachable relay leaves the message queued with its error on /admin/outbox, and retry sends it', async () => {

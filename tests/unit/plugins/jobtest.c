@@ -49,6 +49,15 @@ static int tick(cairn_req *req, cairn_error *err) {
 static int queue_in_txn(cairn_req *req, void *arg, cairn_error *err) {
   cairn_doc *model = arg;
   const char *first = cairn_req_form(req, "first-name");
+  const char *issue = cairn_req_form(req, "issue");
+  if (issue && strcmp(issue, "yes") == 0) {   /* a real link, in full */
+    const char *link;
+    long long id;
+    int rc = cairn_capability_issue(req, "jobtest:1", "/test/jobtest/mail", 0,
+                                    3600, 0, &link, &id, err);
+    if (rc) return rc;
+    cairn_doc_text(model, "link", cairn_public_url(req, link));
+  }
   int rc = cairn_message_queue(req, cairn_req_form(req, "to"),
                                cairn_req_form(req, "name"),
                                first ? "mail/link" : "mail/test", model, err);
@@ -76,7 +85,9 @@ static int mail(cairn_req *req) {
     cairn_doc_text(model, "purpose", "fill in your questionnaire before your first visit");
     cairn_doc_text(model, "expires", "2026-12-10");
   }
-  if (link) cairn_doc_text(model, "link", link);
+  const char *issue = cairn_req_form(req, "issue");
+  if (link && !(issue && strcmp(issue, "yes") == 0))
+    cairn_doc_text(model, "link", link);
   int rc = cairn_transaction(req, queue_in_txn, model, &e);
   cairn_doc *doc = cairn_doc_new(req, NULL, rc ? "error" : "queued");
   if (rc) {
