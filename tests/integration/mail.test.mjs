@@ -185,6 +185,23 @@ test('a link issued and emailed in one transaction: both commit, with the audit 
   assert.equal(open.headers.location, '/test/jobtest/mail');
 });
 
+test('with STARTTLS on, a relay that does not offer it gets nothing, not plain text', async () => {
+  setMode('ok');
+  const tlsConfig = path.join(work, 'starttls.xml');
+  writeFileSync(tlsConfig, readFileSync(srv.configPath, 'utf8').replace('<starttls>off</starttls>', '<starttls>on</starttls>'));
+  assert.equal(srv.cli(['outbox', 'test', 'tls@example.org']).code, 0);
+  const r = spawnSync(srv.loc.cairn, ['-c', tlsConfig, 'outbox', 'send'], { encoding: 'utf8', env: { ...process.env, ...srv.env() } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /sent 0/);
+  const row = outbox().find((m) => m.to === 'tls@example.org');
+  assert.equal(row.status, 'queued');
+  assert.match(row.error, /TLS|SSL/i);
+  assert.equal(readSinkDir(sinkDir).filter((m) => m.to.includes('tls@example.org')).length, 0);
+  // With STARTTLS off (this loopback sink), the same message goes.
+  assert.equal(srv.cli(['outbox', 'retry', String(row.id)]).code, 0);
+  assert.match(srv.cli(['outbox', 'send']).stdout, /sent 1/);
+});
+
 test('an unreachable relay leaves the message queued with its error on /admin/outbox, and retry sends it', async () => {
   setMode('refuse');
   const q = srv.cli(['outbox', 'test', 'refused@example.org']);
