@@ -132,6 +132,7 @@ test('the core\'s link message greets by first name only and keeps the patient o
   assert.match(m.text, /It works until 2026-12-10\./);
   assert.doesNotMatch(m.text, /Example/);              // the surname stays in the To: header only
   assert.match(m.html, /<p>Hello Ann,<\/p>/);
+  console.log(`--- the link message as it arrived ---\n${m.raw}--- end ---`);
 });
 
 test('an invalid address is refused with the field named, and nothing is queued', async () => {
