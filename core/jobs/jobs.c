@@ -263,9 +263,11 @@ int cairn_jobs_run(cairn_req *base, int force, char **names, int n_names,
                                 err);
       if (got < 0) return got;
       if (!got) {
+        /* "Not due" is said only of a job asked for by name: a timer
+        ** runs this every minute, and its log should hold what happened. */
         if (why == CAIRN_JOB_ELSEWHERE)
           fprintf(out, "job %s is running elsewhere\n", full);
-        else
+        else if (n_names > 0)
           fprintf(out, "job %s is not due yet\n", full);
         continue;
       }

@@ -101,6 +101,8 @@ START_TEST(a_due_job_runs_once_then_waits_for_its_interval) {
   ck_assert_msg(strstr(r, "job core:send-mail ran") != NULL, "%s", r);
   ck_assert_int_eq(ticks(), 1);
   ck_assert_int_eq(run(0, NULL, &r), 0);
+  ck_assert_msg(strcmp(r, "") == 0, "a run with nothing due says nothing: %s", r);
+  ck_assert_int_eq(run(0, "jobtest:tick", &r), 0);
   ck_assert_msg(strstr(r, "job jobtest:tick is not due yet") != NULL, "%s", r);
   ck_assert_int_eq(ticks(), 1);
   ck_assert_int_eq(run(1, "jobtest:tick", &r), 0);   /* --force, by name */
