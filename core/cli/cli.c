@@ -26,6 +26,8 @@
 #include "csvimport.h"
 #include "cli_access.h"
 #include "access.h"
+#include "../mail/outbox.h"
+#include "../jobs/jobs.h"
 #include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
@@ -422,6 +424,14 @@ static int cmd_audit(cli *c, const cli_args *a) {
   return cairn_cli_audit(c->st, a->argc, a->argv);
 }
 
+static int cmd_outbox(cli *c, const cli_args *a) {
+  return cairn_cli_outbox(c->req, a->argc, a->argv);
+}
+
+static int cmd_jobs(cli *c, const cli_args *a) {
+  return cairn_cli_jobs(c->req, a->argc, a->argv);
+}
+
 static const command commands[] = {
     {.name = "init", .args = "",
      .summary = "create the database or bring it up to date",
@@ -458,6 +468,14 @@ static const command commands[] = {
      .summary = "check the audit trail's hash chain",
      .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
      .run = cmd_audit},
+    {.name = "outbox", .args = "list|send|retry|test ...",
+     .summary = "outgoing mail: list it, send what is due, retry, send a test",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
+     .run = cmd_outbox},
+    {.name = "jobs", .args = "run [--force] [NAME...]|list",
+     .summary = "run the scheduled jobs that are due, once; or list them",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
+     .run = cmd_jobs},
     {.name = "help", .args = "", .summary = "this text, with the plugins'"
      " commands", .run = cmd_help},
     {.name = NULL},

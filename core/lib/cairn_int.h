@@ -127,7 +127,37 @@ typedef struct cairn_config {
   char *timezone;           /* for "today", e.g. "Europe/London" */
   struct cairn_plugin_config *plugins;
   size_t n_plugins;
+  /* --- messages and scheduled work (core/lib/config_outbound.c) --- */
+  char *public_url;          /* "https://clinic.example" or with a base
+                             ** path, never a trailing '/'; NULL: unset */
+  struct cairn_mail_config *mail; /* <mail>, or NULL: nothing is sent */
+  int jobs_interval;         /* seconds between the master's job runs;
+                             ** 0: the master runs none (timer or cron) */
 } cairn_config;
+
+/* <mail>: how the outbox reaches the clinic's SMTP relay. */
+typedef struct cairn_mail_config {
+  char *host;                /* relay host name or address */
+  int port;                  /* 1..65535; default 587 */
+  int starttls;              /* 1: STARTTLS required (default); 0: plain */
+  char *user;                /* AUTH user, or NULL for no AUTH */
+  char *password_file;       /* read at send time, never logged; or NULL */
+  char *from_address;        /* envelope and From: address */
+  char *from_name;           /* From: display name (default: the clinic) */
+  int timeout_s;             /* one delivery's whole SMTP conversation */
+  int stale_claim_s;         /* a row left "sending" this long is retried */
+} cairn_mail_config;
+
+/* Read <public-url>, <mail> or <jobs> (config_outbound.c) into c; 0 for
+** any other element.  CAIRN_EINVAL naming the element for a bad value. */
+int cairn_config_outbound(xmlNodePtr n, const char *base, cairn_config *c,
+                          cairn_error *err);
+void cairn_config_outbound_free(cairn_config *c);
+/* Check a public base URL: http or https, a host, an optional port and
+** base path; no user, query or fragment.  Writes the normalised URL (no
+** trailing '/') to out. */
+int cairn_public_url_check(const char *url, char *out, size_t size,
+                           cairn_error *err);
 
 /* Parse and validate `path` against schemas_dir/config.xsd.  Relative
 ** paths in the file are taken relative to the file's directory. */
@@ -473,6 +503,11 @@ int cairn_views_has(const cairn_views *v, const char *name);
 int cairn_views_render(const cairn_views *v, const char *name,
                        xmlDocPtr doc, const char *const *params,
                        char **out, int *len, cairn_error *err);
+/* Apply view `name` and return the result tree (caller frees), or NULL
+** with *err: for results read by the core, such as a mail's parts. */
+xmlDocPtr cairn_views_apply(const cairn_views *v, const char *name,
+                            xmlDocPtr doc, const char *const *params,
+                            cairn_error *err);
 
 /* ---------------------------------------------------------------- logging */
 /* Name the program in log lines (default "cairnd"). */

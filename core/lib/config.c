@@ -100,7 +100,9 @@ int cairn_config_load(const char *path, const char *schemas_dir,
   c->clinic_name = xstrdup("Cairn clinic");
   c->schemas_dir = xstrdup(schemas_dir);
   xmlNodePtr root = xmlDocGetRootElement(doc);
-  for (xmlNodePtr n = root->children; n; n = n->next) {
+  int orc = 0;
+  for (xmlNodePtr n = root->children; n && !orc; n = n->next) {
+    if ((orc = cairn_config_outbound(n, base, c, err)) != 0) break;
     if (is_el(n, "listen")) {
       char *v = node_text(n);
       if (strncmp(v, "unix:", 5) == 0 && v[5] != '/') {
@@ -169,6 +171,13 @@ int cairn_config_load(const char *path, const char *schemas_dir,
   }
   free(base);
   xmlFreeDoc(doc);
+  if (orc) {
+    char msg[sizeof err->message], field[sizeof err->field];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    snprintf(field, sizeof field, "%s", err->field);
+    cairn_config_free(c);
+    return cairn_fail(err, orc, field, "%s: %s", path, msg);
+  }
   if (!c->database || !c->views_dir || !c->listen) {
     cairn_config_free(c);
     return cairn_fail(err, CAIRN_EINVAL, NULL,
@@ -196,5 +205,6 @@ void cairn_config_free(cairn_config *c) {
     free(c->plugins[i].settings);
   }
   free(c->plugins);
+  cairn_config_outbound_free(c);
   free(c);
 }

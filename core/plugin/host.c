@@ -11,6 +11,7 @@
 #include <libxml/xpathInternals.h>
 #include "cairn_int.h"
 #include "access.h"
+#include "../mail/outbox.h"
 
 /* ------------------------------------------------------------ request */
 
@@ -418,6 +419,10 @@ const cairn_api cairn_host_table = {
   .equal_ct = cairn_equal_ct,
   /* level 3: CLI */
   .cli_print = h_cli_print,
+  /* level 4: messages, jobs, the public address (core/mail/) */
+  .public_url = cairn_public_url,
+  .message_queue = cairn_message_queue_impl,
+  .transaction = cairn_transaction_impl,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

@@ -13,6 +13,7 @@
 #include <libxml/xpathInternals.h>
 #include "cairn_int.h"
 #include "corepages.h"
+#include "../jobs/jobs.h"
 
 /* A plugin declares at most this many of each: far beyond any real plugin,
 ** small enough that a descriptor missing its terminator is caught. */
@@ -32,7 +33,9 @@
 */
 const char *const cairn_core_commands[] = {
   "init", "plugins", "routes", "import", "export", "import-csv", "reindex",
-  "stats", "user", "audit", "help", NULL,
+  "stats", "user", "audit", "help",
+  "outbox", "jobs",   /* messages and scheduled work (core/mail, core/jobs) */
+  NULL,
 };
 
 /* 1 when name is one of cairn_core_commands. */
@@ -202,9 +205,11 @@ int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
       return cairn_fail(err, CAIRN_EINVAL, NULL,
                         "%s: refused: bad event subscription", file);
   /* Fields after fini exist only in a descriptor that long. */
-  if (d->size >= offsetof(cairn_plugin, commands) + sizeof d->commands)
-    return check_commands(d, file, err);
-  return 0;
+  if (d->size >= offsetof(cairn_plugin, commands) + sizeof d->commands) {
+    int rc = check_commands(d, file, err);
+    if (rc) return rc;
+  }
+  return cairn_jobs_check_desc(d, file, err);   /* level 4: jobs */
 }
 
 /*

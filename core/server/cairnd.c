@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@
 #include <libxslt/xslt.h>
 #include "cairn_int.h"
 #include "serve.h"
+#include "../mail/outbox.h"
+#include "../jobs/jobs.h"
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -53,9 +56,11 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t child_exited;
+static volatile sig_atomic_t jobs_due;     /* SIGALRM: time to run jobs */
 
 static void on_stop(int sig) { (void)sig; stop_requested = 1; }
 static void on_child(int sig) { (void)sig; child_exited = 1; }
+static void on_alarm(int sig) { (void)sig; jobs_due = 1; }
 
 typedef struct worker {
   pid_t pid;                 /* 0: no process in this slot */
@@ -222,9 +227,11 @@ static void worker_exited(worker *s, pid_t pid, int status) {
   now_plus_ms(&s->respawn_at, s->backoff_ms);
 }
 
-/* The master loop: keep N workers alive until asked to stop.  Returns with
-** the workers still running (the caller drains them). */
-static void supervise(cairn_serve_ctx *sc, int listen_fd, worker *w, int n) {
+/* The master loop: keep N workers alive until asked to stop, and fork the
+** job runner when it falls due.  Returns with the workers still running
+** (the caller drains them) and *jobs_pid the runner still running, or 0. */
+static void supervise(cairn_serve_ctx *sc, int listen_fd, worker *w, int n,
+                      pid_t *jobs_pid) {
   /* Signals are blocked except inside pselect(), so none is lost between
   ** the check of a flag and the wait. */
   sigset_t block, waitmask;
@@ -232,7 +239,15 @@ static void supervise(cairn_serve_ctx *sc, int listen_fd, worker *w, int n) {
   sigaddset(&block, SIGCHLD);
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGALRM);
   sigprocmask(SIG_BLOCK, &block, &waitmask);
+  /* Scheduled work (core/jobs/master.c): every <jobs><interval-seconds>,
+  ** one forked runner at a time, the first one a moment after start. */
+  *jobs_pid = 0;
+  if (sc->cfg->jobs_interval > 0) {
+    struct itimerval it = { { sc->cfg->jobs_interval, 0 }, { 1, 0 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+  }
   while (!stop_requested) {
     long wait_ms = -1;             /* -1: until a signal */
     for (int i = 0; i < n; i++) {
@@ -248,17 +263,24 @@ static void supervise(cairn_serve_ctx *sc, int listen_fd, worker *w, int n) {
       }
       if (wait_ms < 0 || due < wait_ms) wait_ms = due;
     }
-    if (!child_exited) {
+    if (!child_exited && !jobs_due) {
       struct timespec ts = { wait_ms / 1000, (wait_ms % 1000) * 1000000L };
       pselect(0, NULL, NULL, NULL, wait_ms < 0 ? NULL : &ts, &waitmask);
+    }
+    if (jobs_due) {
+      jobs_due = 0;
+      if (*jobs_pid <= 0 && !stop_requested)
+        *jobs_pid = cairn_jobs_fork(sc->cfg, sc->reg);
     }
     if (!child_exited) continue;
     child_exited = 0;
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == *jobs_pid) { *jobs_pid = 0; continue; }
       for (int i = 0; i < n; i++)
         if (w[i].pid == pid) worker_exited(&w[i], pid, status);
+    }
   }
 }
 
@@ -266,6 +288,7 @@ static void supervise(cairn_serve_ctx *sc, int listen_fd, worker *w, int n) {
 static int master(cairn_serve_ctx *sc, int listen_fd) {
   int n = sc->cfg->workers;
   worker w[WORKERS_MAX];
+  pid_t jobs_pid = 0;
   memset(w, 0, sizeof w);
   for (int i = 0; i < n; i++) {
     w[i].pid = spawn(sc, listen_fd);
@@ -273,8 +296,13 @@ static int master(cairn_serve_ctx *sc, int listen_fd) {
     if (w[i].pid < 0) w[i].pid = 0;   /* refilled by supervise() */
   }
   cairn_logf(CAIRN_LOG_INFO, "listening on %s with %d workers", sc->cfg->listen, n);
-  supervise(sc, listen_fd, w, n);
-  /* Drain: each worker finishes its request in hand, then exits. */
+  supervise(sc, listen_fd, w, n, &jobs_pid);
+  /* Drain: each worker finishes its request in hand, then exits.  A job
+  ** runner is stopped too: its claims and lease expire by design. */
+  if (jobs_pid > 0) {
+    kill(jobs_pid, SIGTERM);
+    waitpid(jobs_pid, NULL, 0);
+  }
   for (int i = 0; i < n; i++) if (w[i].pid > 0) kill(w[i].pid, SIGTERM);
   time_t deadline = time(NULL) + DRAIN_TIMEOUT_S;
   int alive = 1;
@@ -349,6 +377,7 @@ int main(int argc, char **argv) {
   }
   sc.reg = reg;
   sc.views = views;
+  cairn_mail_set_views(views);   /* mail is rendered with the same views */
   /* Migrations run once, here, in the master; the connection is closed
   ** before any fork (SQLite connections must not cross fork()). */
   cairn_store *st = NULL;
@@ -378,6 +407,9 @@ int main(int argc, char **argv) {
   sa.sa_handler = on_child;
   sa.sa_flags = SA_NOCLDSTOP;
   sigaction(SIGCHLD, &sa, NULL);
+  sa.sa_handler = on_alarm;
+  sa.sa_flags = 0;
+  sigaction(SIGALRM, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
   int rc = master(&sc, fd);
   cairn_views_free(views);

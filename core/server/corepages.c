@@ -9,6 +9,8 @@
 #include <string.h>
 #include "access.h"
 #include "corepages.h"
+#include "../mail/outbox.h"
+#include "../jobs/jobs.h"
 
 #define AUDIT_PAGE_SIZE 50
 #define AUDIT_PAGES_MAX 100000
@@ -308,6 +310,13 @@ static const cairn_route core_routes[] = {
   { "GET", "/admin/audit", CAIRN_AUD_ADMIN, get_audit, "search the audit trail" },
   { "GET", "/c/(?<token>[A-Za-z0-9_-]{43})", CAIRN_AUD_PUBLIC, get_capability,
     "open a capability link" },
+  /* messages and scheduled work (core/mail/pages.c, core/jobs/pages.c) */
+  { "GET", "/admin/outbox", CAIRN_AUD_ADMIN, cairn_page_outbox,
+    "outgoing mail: failed, queued, sent" },
+  { "POST", "/admin/outbox/(?<id>[0-9]{1,18})/retry", CAIRN_AUD_ADMIN,
+    cairn_page_outbox_retry, "put a failed message back in line" },
+  { "GET", "/admin/jobs", CAIRN_AUD_ADMIN, cairn_page_jobs,
+    "scheduled jobs: last run, next run, last error" },
   { NULL, NULL, 0, NULL, NULL }
 };
 
@@ -323,9 +332,10 @@ static const cairn_plugin core_desc = {
   .name = "core",
   .version = CAIRN_VERSION,
   .api_level = CAIRN_API_LEVEL,
-  .description = "sign-in, staff accounts, audit trail, capability links",
+  .description = "sign-in, staff accounts, audit trail, capability links, outbox, jobs",
   .routes = core_routes,
   .init = core_init,
+  .jobs = cairn_core_jobs,   /* core/jobs/corejobs.c */
 };
 
 const cairn_plugin *cairn_core_plugin(void) { return &core_desc; }

@@ -78,7 +78,7 @@
 
 /* Version of the core tables' shape, kept in PRAGMA user_version: the
 ** number of core_migration() scripts applied. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 4
 /* Buckets of the statement cache: a power of two near the number of
 ** distinct statements a worker uses (a few dozen). */
 #define STMT_BUCKETS 64
@@ -375,9 +375,15 @@ static const char *const access_schema =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;\n";
 
+/* Versions 3 and 4: the outbox (core/mail/outbox.c) and the job table
+** (core/jobs/jobs.c), described where they are used. */
+extern const char *const cairn_outbox_schema;
+extern const char *const cairn_jobs_schema;
+
 /* The script that brings the core tables from version i to i + 1. */
 static const char *core_migration(int i) {
-  return i == 0 ? core_schema : i == 1 ? access_schema : NULL;
+  return i == 0 ? core_schema : i == 1 ? access_schema
+       : i == 2 ? cairn_outbox_schema : i == 3 ? cairn_jobs_schema : NULL;
 }
 
 static const char *coltype_sql(cairn_coltype t) {

@@ -150,6 +150,48 @@ int cairn_views_has(const cairn_views *vs, const char *name) {
 }
 
 /*
+** Apply view `name` to `doc` and return the result tree (the caller frees
+** it with xmlFreeDoc), for a caller that reads the result rather than
+** sending it: the outbox takes a mail's subject, text and HTML from it.
+** params as for cairn_views_render.  NULL with *err on failure.
+*/
+xmlDocPtr cairn_views_apply(const cairn_views *vs, const char *name,
+                            xmlDocPtr doc, const char *const *params,
+                            cairn_error *err) {
+  xsltStylesheetPtr st = NULL;
+  for (size_t i = 0; i < vs->n; i++)
+    if (strcmp(vs->v[i].name, name) == 0) { st = vs->v[i].style; break; }
+  if (!st) {
+    cairn_fail(err, CAIRN_EINTERNAL, NULL, "no view named %s", name);
+    return NULL;
+  }
+  xsltTransformContextPtr ctx = xsltNewTransformContext(st, doc);
+  if (!ctx) abort();
+  xsltSetCtxtSecurityPrefs(vs->prefs, ctx);
+  if (params && xsltQuoteUserParams(ctx, (const char **)params)) {
+    xsltFreeTransformContext(ctx);
+    cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s: bad parameters", name);
+    return NULL;
+  }
+  xmlDocPtr res = xsltApplyStylesheetUser(st, doc, NULL, NULL, NULL, ctx);
+  int failed = !res || ctx->state != XSLT_STATE_OK;
+  xsltFreeTransformContext(ctx);
+  if (failed) {
+    xmlFreeDoc(res);
+    cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s failed to render", name);
+    return NULL;
+  }
+  return res;
+}
+
+/* The stylesheet of view `name` (it exists: cairn_views_apply said so). */
+static xsltStylesheetPtr view_style(const cairn_views *vs, const char *name) {
+  for (size_t i = 0; i < vs->n; i++)
+    if (strcmp(vs->v[i].name, name) == 0) return vs->v[i].style;
+  return NULL;
+}
+
+/*
 ** Render `doc` with view `name`.  params is a NULL-terminated list of
 ** name, value pairs; values are passed as string literals (quoted by
 ** libxslt), never evaluated as XPath.  *out is malloc'd (free()).
@@ -157,25 +199,9 @@ int cairn_views_has(const cairn_views *vs, const char *name) {
 int cairn_views_render(const cairn_views *vs, const char *name,
                        xmlDocPtr doc, const char *const *params,
                        char **out, int *len, cairn_error *err) {
-  xsltStylesheetPtr st = NULL;
-  for (size_t i = 0; i < vs->n; i++)
-    if (strcmp(vs->v[i].name, name) == 0) { st = vs->v[i].style; break; }
-  if (!st)
-    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no view named %s", name);
-  xsltTransformContextPtr ctx = xsltNewTransformContext(st, doc);
-  if (!ctx) abort();
-  xsltSetCtxtSecurityPrefs(vs->prefs, ctx);
-  if (params && xsltQuoteUserParams(ctx, (const char **)params)) {
-    xsltFreeTransformContext(ctx);
-    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s: bad parameters", name);
-  }
-  xmlDocPtr res = xsltApplyStylesheetUser(st, doc, NULL, NULL, NULL, ctx);
-  int failed = !res || ctx->state != XSLT_STATE_OK;
-  xsltFreeTransformContext(ctx);
-  if (failed) {
-    xmlFreeDoc(res);
-    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s failed to render", name);
-  }
+  xmlDocPtr res = cairn_views_apply(vs, name, doc, params, err);
+  if (!res) return err ? err->code : CAIRN_EINTERNAL;
+  xsltStylesheetPtr st = view_style(vs, name);
   xmlChar *buf = NULL;
   int n = 0;
   if (xsltSaveResultToString(&buf, &n, res, st) || !buf) {

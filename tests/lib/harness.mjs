@@ -98,7 +98,7 @@ function which(prog) {
 
 // Find every file the harness needs; throws a message that says what is
 // missing and which variable to set.
-export function locate() {
+export function locate({ program = true } = {}) {
   const env = process.env;
   let root;
   let kind;
@@ -138,6 +138,9 @@ export function locate() {
       apacheModules: env.APACHE_MODULES || firstExisting(['/usr/lib/apache2/modules', '/usr/lib64/httpd/modules']),
     } : {}),
   };
+  // A server without the program plugin (tests of the core's own services
+  // pass { program: false }) does not need it.
+  if (!program && !loc.plugin) delete loc.plugin;
   const missing = Object.entries(loc).filter(([k, v]) => k !== 'kind' && (!v || !existsSync(v)))
     .map(([k, v]) => `${k}${v ? ` (${v})` : ''}`);
   if (missing.length) {
@@ -147,6 +150,7 @@ export function locate() {
   }
   // The intake plugin, loaded after program when it was built (optional:
   // CAIRN_PLUGIN_INTAKE forces a path).
+  if (!loc.plugin) return loc;
   const pdir = path.dirname(loc.plugin);
   loc.intakePlugin = env.CAIRN_PLUGIN_INTAKE || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'intake', '.libs', 'intake.so')]
@@ -175,9 +179,24 @@ export function xmlEscape(s) {
     .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-// The config file cairnd and cairn read (schemas/config.xsd).
+// The <mail> element for a relay on loopback (tests/lib/smtp-sink.mjs):
+// { host, port, user, passwordFile, timeout, from, fromName, staleClaim }.
+function mailXml(m) {
+  if (!m) return '';
+  const opt = (name, v) => (v === undefined || v === null ? '' : `<${name}>${xmlEscape(v)}</${name}>`);
+  return `  <mail>
+    <smtp>${opt('host', m.host ?? '127.0.0.1')}${opt('port', m.port)}<starttls>${m.starttls ? 'on' : 'off'}</starttls>${opt('user', m.user)}${opt('password-file', m.passwordFile)}${opt('timeout-seconds', m.timeout)}</smtp>
+    ${opt('from-address', m.from ?? 'desk@clinic.example')}${opt('from-name', m.fromName)}${opt('stale-claim-seconds', m.staleClaim)}
+  </mail>
+`;
+}
+
+// The config file cairnd and cairn read (schemas/config.xsd).  Besides the
+// program (and intake) plugin: publicUrl, mail (see mailXml), jobsInterval
+// (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
-                            plainHttpDemo = false, intake = null }) {
+                            plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
+                            jobsInterval = null, extraPlugins = [] }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
@@ -189,11 +208,13 @@ export function configXml({ listen, listenGroup = null, workers, database, schem
     <name>${xmlEscape(clinicName)}</name>
     <timezone>${xmlEscape(timezone)}</timezone>
   </clinic>
-${plainHttpDemo ? '  <security><plain-http-demo/></security>\n' : ''}  <plugins>
-    <plugin path="${xmlEscape(plugin)}">
+${publicUrl ? `  <public-url>${xmlEscape(publicUrl)}</public-url>\n` : ''}${plainHttpDemo ? '  <security><plain-http-demo/></security>\n' : ''}${mailXml(mail)}${jobsInterval ? `  <jobs><interval-seconds>${jobsInterval}</interval-seconds></jobs>\n` : ''}  <plugins>
+${plugin ? `    <plugin path="${xmlEscape(plugin)}">
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
     </plugin>
-${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">
+` : ''}${extraPlugins.map((x) => `    <plugin path="${xmlEscape(x.path)}">
+${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+`).join('')}${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">
       <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
@@ -380,7 +401,10 @@ export class Client {
     const r = await this.postForm('/sign-in', fields, { headers });
     if (r.status === 303 && this.jar.has(COOKIE_SESSION)) {
       this.who = username;
-      const x = await this.getXml('/');
+      let x = await this.getXml('/');
+      // A server without the program plugin has no home page: the sign-in
+      // page (a redirect once signed in) carries the token as well.
+      if (!x.headers['x-csrf-token']) x = await this.getXml('/sign-in');
       if (!x.headers['x-csrf-token']) throw new Error(`signed in as ${username} but GET / (xml) gave no X-CSRF-Token (${x.status})`);
     }
     return r;
@@ -471,7 +495,7 @@ export class CairnServer {
 
   async start() {
     const o = this.opts;
-    const loc = this.loc = locate();
+    const loc = this.loc = locate({ program: o.program !== false });
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'cairn-test-'));
     // nginx's workers may run as another user: let them reach the socket.
     chmodSync(this.dir, 0o755);
@@ -496,6 +520,10 @@ export class CairnServer {
       plugin: loc.plugin,
       instruments: path.join(loc.data, 'instruments.xml'),
       plainHttpDemo: o.plainHttpDemo,
+      publicUrl: o.publicUrl,
+      mail: o.mail,
+      jobsInterval: o.jobsInterval,
+      extraPlugins: o.extraPlugins ?? [],
       intake: loc.intakePlugin
         ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
         : null,

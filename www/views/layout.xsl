@@ -105,6 +105,16 @@
                     <xsl:with-param name="label" select="'Audit'"/>
                     <xsl:with-param name="current" select="$path = '/admin/audit'"/>
                   </xsl:call-template>
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/admin/outbox'"/>
+                    <xsl:with-param name="label" select="'Outbox'"/>
+                    <xsl:with-param name="current" select="$path = '/admin/outbox'"/>
+                  </xsl:call-template>
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/admin/jobs'"/>
+                    <xsl:with-param name="label" select="'Jobs'"/>
+                    <xsl:with-param name="current" select="$path = '/admin/jobs'"/>
+                  </xsl:call-template>
                 </xsl:if>
               </ul>
             </nav>

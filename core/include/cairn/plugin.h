@@ -48,8 +48,10 @@ extern "C" {
 ** Level 2: access (role, capability links, rate limits, patient-scoped
 **          reads, audit notes) and doc_text_attr.
 ** Level 3: the kit -- reading and editing documents, dates, text, one
-**          form model, tokens and hashing, CLI output. */
-#define CAIRN_API_LEVEL 3u
+**          form model, tokens and hashing, CLI output.
+** Level 4: messages, jobs, the public address -- public_url,
+**          message_queue, and the descriptor's `jobs`. */
+#define CAIRN_API_LEVEL 4u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
 ** without a newer entry tests for it this way; what it cannot do without
@@ -182,6 +184,25 @@ typedef struct cairn_command {
   cairn_command_fn run;
 } cairn_command;
 
+/* Scheduled work a plugin owns (level 4): overdue checkpoints, reminders
+** that fall due.  `cairn jobs run` (a systemd timer or cron) and the
+** cairnd master run each job when `interval_seconds` have passed since
+** its last start, one process at a time across the whole installation (a
+** lease in the database).  The handler gets a request like a CLI
+** command's (actor "job:<plugin>:<name>", the store open), finds what is
+** due and does it; it must be idempotent -- a run cut short is simply run
+** again -- and should do at most a bounded batch per run.  Returns the
+** number of items it handled (0 or more), or a negative CAIRN_E* code
+** with *err filled, which staff see on /admin/jobs. */
+typedef int (*cairn_job_fn)(cairn_req *req, cairn_error *err);
+typedef struct cairn_job {
+  const char *name;          /* [a-z][a-z0-9-]{0,31}; NULL ends the list;
+                             ** shown as "<plugin>:<name>" */
+  unsigned interval_seconds; /* 60 .. 2,592,000 (30 days) */
+  cairn_job_fn handler;
+  const char *summary;       /* one line for `cairn jobs list` */
+} cairn_job;
+
 typedef struct cairn_api cairn_api;
 
 /* The descriptor.  The first three fields never move.  Fields are only
@@ -212,6 +233,8 @@ typedef struct cairn_plugin {
   /* --- added with API level 3 ---------------------------------------- */
   const cairn_command *commands; /* terminated by name == NULL; may be
                                  ** NULL */
+  /* --- added with API level 4 ---------------------------------------- */
+  const cairn_job *jobs;     /* terminated by name == NULL; may be NULL */
 } cairn_plugin;
 
 /* The descriptor's first fields, for its designated initializer:
@@ -522,6 +545,40 @@ struct cairn_api {
   /* Print to the CLI's standard output (a plugin command's report). */
   void (*cli_print)(cairn_req *req, const char *fmt, ...)
       __attribute__((format(printf, 2, 3)));
+
+  /* --- level 4: messages, jobs, the public address ---------------------- */
+  /* The full URL of a local path on the clinic's public address (the
+  ** config's <public-url>): "/c/abc" -> "https://clinic.example/c/abc",
+  ** in the request's arena.  NULL when no public address is configured or
+  ** the path is not local (one leading '/', no space or control
+  ** character).  Every link handed to a person is shown and sent in full. */
+  const char *(*public_url)(cairn_req *req, const char *local_path);
+  /* Queue an email to `to_address` (`to_name` may be NULL) whose subject,
+  ** text and HTML come from mail view `view` ("intake/mail/link" is
+  ** www/views/intake/mail/link.xsl, which imports mail/layout.xsl and
+  ** fills its modes subject, text and html) rendered over `model`.  The
+  ** row is written in the current transaction: queued from an event
+  ** subscriber, it commits or rolls back with the record write; queued
+  ** from a handler, it commits at once.  The core delivers it later by
+  ** SMTP, with retries.  A message carries no clinical content beyond a
+  ** patient's first name, and nothing about a patient in its subject.
+  ** CAIRN_EINVAL naming "to" or "to_name" for an address or name that is
+  ** not one (a CR or LF, no '@', ...) and when the clinic has no mail
+  ** settings; CAIRN_EINTERNAL for a view that fails.  Nothing is queued
+  ** on failure. */
+  int (*message_queue)(cairn_req *req, const char *to_address,
+                       const char *to_name, const char *view,
+                       cairn_doc *model, cairn_error *err);
+  /* Run fn(req, arg, err) in one transaction: every write it makes
+  ** (records, capability links, messages) commits together when it
+  ** returns 0, and none of them does when it returns non-zero, which is
+  ** then returned with *err as fn filled it.  For a change and the
+  ** message it causes, made in a handler: issue a link and queue the
+  ** email that carries it, so that neither exists without the other.
+  ** Not nested (CAIRN_EINTERNAL); CAIRN_EDB when the commit fails. */
+  int (*transaction)(cairn_req *req,
+                     int (*fn)(cairn_req *req, void *arg, cairn_error *err),
+                     void *arg, cairn_error *err);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -657,6 +714,10 @@ typedef struct cairn_field {
 #define cairn_hash            cairn_host_api->hash
 #define cairn_equal_ct        cairn_host_api->equal_ct
 #define cairn_cli_print       cairn_host_api->cli_print
+/* level 4 */
+#define cairn_public_url      cairn_host_api->public_url
+#define cairn_message_queue   cairn_host_api->message_queue
+#define cairn_transaction     cairn_host_api->transaction
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
