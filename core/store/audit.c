@@ -81,7 +81,7 @@ int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
   ** reset when its arena is): each holds a read snapshot, and upgrading a
   ** stale snapshot to BEGIN IMMEDIATE fails at once with SQLITE_BUSY,
   ** without waiting out the busy timeout.  Release them first, as
-  ** store.c's write_begin does for record writes (found by
+  ** store_open.c's store_write_begin does for record writes (found by
   ** tests/integration/concurrency.test.mjs: chart reads lost their entries
   ** to "database is locked" under 8 workers). */
   if (sqlite3_get_autocommit(db))

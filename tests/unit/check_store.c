@@ -1,5 +1,5 @@
 /*
-** check_store.c -- unit tests of core/store/store.c: records are validated,
+** check_store.c -- unit tests of core/store/store_*.c: records are validated,
 ** versioned, append-only and projected in one transaction; events run in
 ** that transaction; plugin SQL is read-only.
 **
@@ -7,7 +7,7 @@
 ** type), test:Note (projections, a check hook) and test:Tally (written by
 ** a subscriber of test:Note), all from tests/unit/data/note.xsd.
 **
-** Needs: core/store/store.c core/lib/xml.c core/lib/arena.c core/lib/log.c.
+** Needs: core/store/store_*.c core/lib/xml.c core/lib/arena.c core/lib/log.c.
 ** CAIRN_TEST_DATA is the directory of tests/unit/data.
 */
 #include <check.h>

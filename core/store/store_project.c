@@ -1,0 +1,269 @@
+/*
+** store_project.c -- projection tables: the columns a record type
+** declares, extracted from each record's newest body by XPath in the
+** transaction that writes it; tables created, rebuilt when their
+** declaration changes, and refilled by cairn_store_reindex.
+*/
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "store_int.h"
+
+/* ---------------------------------------------------------- projection */
+
+static void xpath_error(void *data, xmlErrorPtr e) {
+  (void)data;
+  if (e != NULL && e->message != NULL)
+    cairn_logf(CAIRN_LOG_ERROR, "store: projection: %.200s", e->message);
+}
+
+/*
+** Compute t's projections of body and upsert the row of record id.
+** patient 0 is stored as NULL.
+*/
+int store_project(cairn_store *st, const store_type *t, long long id,
+                  long long patient, int version, const char *status,
+                  xmlDocPtr body, cairn_error *err) {
+  const cairn_record_type *d = t->rt->decl;
+  xmlXPathContextPtr x;
+  sqlite3_stmt *s;
+  size_t j;
+  int rc = 0;
+
+  s = store_stmt(st, t->upsert, err);
+  if (s == NULL) return err ? err->code : CAIRN_EDB;
+  x = xmlXPathNewContext(body);
+  if (x == NULL) {
+    store_stmt_done(s);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no XPath context");
+  }
+  x->node = xmlDocGetRootElement(body);
+  x->error = xpath_error;
+  xmlXPathRegisterNs(x, BAD_CAST "r", BAD_CAST d->ns);
+  sqlite3_bind_int64(s, 1, id);
+  if (patient > 0) sqlite3_bind_int64(s, 2, patient);
+  sqlite3_bind_int(s, 3, version);
+  sqlite3_bind_text(s, 4, status, -1, SQLITE_TRANSIENT);
+  for (j = 0; j < t->n_cols && rc == 0; j++) {
+    const cairn_projection *p = &d->projections[j];
+    xmlXPathObjectPtr v = xmlXPathCompiledEval(t->rt->proj[j], x);
+    int col = (int)j + 5;
+    if (v == NULL) {
+      rc = cairn_fail(err, CAIRN_EINTERNAL, p->column,
+                      "record type %s: projection %s (%s) failed", d->name,
+                      p->column, p->xpath);
+      break;
+    }
+    if (p->type == CAIRN_COL_TEXT) {
+      xmlChar *sv = xmlXPathCastToString(v);
+      if (sv != NULL && sv[0] != '\0')
+        sqlite3_bind_text(s, col, (const char *)sv, -1, SQLITE_TRANSIENT);
+      xmlFree(sv);
+    } else {
+      double n = xmlXPathCastToNumber(v);
+      if (isnan(n) || isinf(n)) {
+        /* empty or not a number: NULL */
+      } else if (p->type == CAIRN_COL_REAL) {
+        sqlite3_bind_double(s, col, n);
+      } else if (n != floor(n) || fabs(n) > 9007199254740992.0) {
+        rc = cairn_fail(err, CAIRN_EINVAL, p->column,
+                        "%s must be a whole number, not %g", p->column, n);
+      } else {
+        sqlite3_bind_int64(s, col, (sqlite3_int64)n);
+      }
+    }
+    xmlXPathFreeObject(v);
+  }
+  xmlXPathFreeContext(x);
+  if (rc == 0 && sqlite3_step(s) != SQLITE_DONE)
+    rc = store_db_fail(st, err, t->table);
+  store_stmt_done(s);
+  return rc;
+}
+
+/*
+** Write the projection row of every record of type t from its newest
+** version (used when a table is created or rebuilt, and by reindex).
+*/
+int store_project_all(cairn_store *st, const store_type *t,
+                      cairn_error *err) {
+  static const char sql[] =
+      "SELECT r.id, r.patient, v.version, v.status, v.body"
+      " FROM record r JOIN record_version v ON v.record = r.id"
+      " WHERE r.type = ?1 AND v.version ="
+      " (SELECT max(version) FROM record_version WHERE record = r.id)"
+      " ORDER BY r.id";
+  sqlite3_stmt *s = store_stmt(st, sql, err);
+  int rc = 0, step;
+  if (s == NULL) return err ? err->code : CAIRN_EDB;
+  sqlite3_bind_text(s, 1, t->rt->decl->name, -1, SQLITE_STATIC);
+  while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    long long id = sqlite3_column_int64(s, 0);
+    const char *body = (const char *)sqlite3_column_text(s, 4);
+    cairn_error perr = {0};
+    xmlDocPtr doc = cairn_xml_parse(body, body ? strlen(body) : 0, &perr);
+    if (doc == NULL) {
+      cairn_logf(CAIRN_LOG_ERROR, "store: record %lld: stored body: %s", id,
+                 perr.message);
+      rc = cairn_fail(err, CAIRN_EDB, NULL,
+                      "record %lld has a damaged body; see the server log",
+                      id);
+      break;
+    }
+    rc = store_project(st, t, id, sqlite3_column_int64(s, 1),
+                 sqlite3_column_int(s, 2),
+                 (const char *)sqlite3_column_text(s, 3), doc, err);
+    xmlFreeDoc(doc);
+  }
+  if (rc == 0 && step != SQLITE_DONE) rc = store_db_fail(st, err, "project_all");
+  store_stmt_done(s);
+  return rc;
+}
+
+/* 1 when table t exists with exactly the declared columns, 0 when it
+** differs, -1 when it does not exist; CAIRN_E* (< -1) on error. */
+static int projection_matches(cairn_store *st, const store_type *t,
+                              cairn_error *err) {
+  static const char sql[] =
+      "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid";
+  static const char *const fixed[][2] = {{"record", "INTEGER"},
+                                         {"patient", "INTEGER"},
+                                         {"version", "INTEGER"},
+                                         {"status", "TEXT"}};
+  sqlite3_stmt *s = store_stmt(st, sql, err);
+  size_t i = 0;
+  int same = 1, step;
+  if (s == NULL) return err && err->code < -1 ? err->code : CAIRN_EDB;
+  sqlite3_bind_text(s, 1, t->table, -1, SQLITE_STATIC);
+  while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(s, 0);
+    const char *type = (const char *)sqlite3_column_text(s, 1);
+    const char *want_name, *want_type;
+    if (i < 4) {
+      want_name = fixed[i][0];
+      want_type = fixed[i][1];
+    } else if (i - 4 < t->n_cols) {
+      want_name = t->rt->decl->projections[i - 4].column;
+      want_type = store_coltype_sql(t->rt->decl->projections[i - 4].type);
+    } else {
+      want_name = want_type = NULL;
+    }
+    if (want_name == NULL || name == NULL || type == NULL ||
+        strcmp(name, want_name) != 0 || strcasecmp(type, want_type) != 0)
+      same = 0;
+    i++;
+  }
+  store_stmt_done(s);
+  if (step != SQLITE_DONE) return store_db_fail(st, err, "table_info");
+  if (i == 0) return -1;
+  return same && i == 4 + t->n_cols;
+}
+
+static int projection_create(cairn_store *st, const store_type *t,
+                             cairn_error *err) {
+  sqlite3_str *c = sqlite3_str_new(st->db);
+  char *sql;
+  size_t j;
+  int rc;
+  sqlite3_str_appendf(c, "CREATE TABLE \"%w\"(\n"
+                         "  record INTEGER PRIMARY KEY REFERENCES record(id),\n"
+                         "  patient INTEGER,\n"
+                         "  version INTEGER,\n"
+                         "  status TEXT", t->table);
+  for (j = 0; j < t->n_cols; j++)
+    sqlite3_str_appendf(c, ",\n  \"%w\" %s",
+                        t->rt->decl->projections[j].column,
+                        store_coltype_sql(t->rt->decl->projections[j].type));
+  sqlite3_str_appendf(c, ");\nCREATE INDEX \"%w_patient\" ON \"%w\"(patient);",
+                      t->table, t->table);
+  sql = sqlite3_str_finish(c);
+  if (sql == NULL) {
+    cairn_logf(CAIRN_LOG_ERROR, "store: out of memory");
+    abort();
+  }
+  rc = store_exec(st, sql, err);
+  sqlite3_free(sql);
+  return rc;
+}
+
+/*
+** Make t's projection table match its declaration: create it when
+** missing; when its columns differ, keep the CREATE INDEX text of its
+** other indexes, drop it, create it, fill it from the newest versions and
+** recreate those indexes (an index on a column that is gone is dropped,
+** with a warning in the log).
+*/
+int store_projection_ensure(cairn_store *st, const store_type *t,
+                            cairn_error *err) {
+  static const char idx_sql[] =
+      "SELECT sql FROM sqlite_master WHERE type = 'index'"
+      " AND tbl_name = ?1 AND sql IS NOT NULL AND name <> ?1 || '_patient'";
+  char **saved = NULL;
+  size_t n_saved = 0, i;
+  int m = projection_matches(st, t, err), rc = 0;
+  sqlite3_stmt *s;
+
+  if (m == 1) return 0;
+  if (m < -1) return m;
+  if (m == 0) {
+    char *drop;
+    s = store_stmt(st, idx_sql, err);
+    if (s == NULL) return err ? err->code : CAIRN_EDB;
+    sqlite3_bind_text(s, 1, t->table, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      char **more = realloc(saved, (n_saved + 1) * sizeof *saved);
+      if (more == NULL) abort();
+      saved = more;
+      saved[n_saved] = strdup((const char *)sqlite3_column_text(s, 0));
+      if (saved[n_saved] == NULL) abort();
+      n_saved++;
+    }
+    store_stmt_done(s);
+    cairn_logf(CAIRN_LOG_INFO, "store: %s: columns changed; rebuilding",
+               t->table);
+    drop = sqlite3_mprintf("DROP TABLE \"%w\"", t->table);
+    rc = store_exec(st, drop, err);
+    sqlite3_free(drop);
+  }
+  if (rc == 0) rc = projection_create(st, t, err);
+  if (rc == 0) rc = store_project_all(st, t, err);
+  for (i = 0; i < n_saved; i++) {
+    if (rc == 0 && sqlite3_exec(st->db, saved[i], NULL, NULL, NULL) != 0)
+      cairn_logf(CAIRN_LOG_WARN, "store: %s: index not kept: %s (%s)",
+                 t->table, saved[i], sqlite3_errmsg(st->db));
+    free(saved[i]);
+  }
+  free(saved);
+  return rc;
+}
+/*
+** Rebuild every projection table from the newest version of each record,
+** in one transaction (or savepoint): the result is identical to what the
+** writes produced.  On failure nothing changes.
+*/
+int cairn_store_reindex(cairn_store *st, cairn_error *err) {
+  cairn_error local;
+  size_t i;
+  int own, rc;
+  if (err == NULL) err = &local;
+  memset(err, 0, sizeof *err);
+  if ((rc = store_write_begin(st, &own, err)) != 0) return rc;
+  for (i = 0; rc == 0 && i < st->n_types; i++) {
+    char *del = sqlite3_mprintf("DELETE FROM \"%w\"", st->types[i].table);
+    rc = store_exec(st, del, err);
+    sqlite3_free(del);
+    if (rc == 0) rc = store_project_all(st, &st->types[i], err);
+  }
+  if (rc == 0) return store_write_end(st, own, err);
+  store_write_abort(st, own);
+  return rc;
+}

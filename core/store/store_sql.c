@@ -1,0 +1,289 @@
+/*
+** store_sql.c -- prepared statements: the per-connection cache keyed by
+** SQL text, and the bind-by-name wrapper plugins (and the core) query
+** through.
+**
+**
+** STATEMENTS
+**   Prepared statements are cached per connection, keyed by SQL text.
+**   The store's own are reset right after use.  Those handed to a request
+**   by cairn_sql_prepare are reset and their bindings cleared by an arena
+**   cleanup when the request ends.  Plugin statements are prepared under
+**   an authorizer that allows only SELECT over p_* tables, record and
+*/
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "store_int.h"
+
+/* ---------------------------------------------------- statement cache */
+
+static unsigned sql_hash(const char *s) {
+  unsigned h = 2166136261u;  /* FNV-1a */
+  while (*s) { h ^= (unsigned char)*s++; h *= 16777619u; }
+  return h;
+}
+
+static cairn_stmt *cache_find(cairn_store *st, const char *sql, unsigned h,
+                              int internal) {
+  cairn_stmt *e;
+  for (e = st->buckets[h % STMT_BUCKETS]; e; e = e->next)
+    if (e->hash == h && e->internal == internal && strcmp(e->sql, sql) == 0)
+      return e;
+  return NULL;
+}
+
+/* A new entry for a prepared statement, in the cache when `cache`. */
+static cairn_stmt *stmt_entry(cairn_store *st, sqlite3_stmt *s,
+                              const char *sql, unsigned h, int internal,
+                              int cache) {
+  cairn_stmt *e = calloc(1, sizeof *e);
+  if (e == NULL || (e->sql = strdup(sql)) == NULL) {
+    cairn_logf(CAIRN_LOG_ERROR, "store: out of memory");
+    abort();
+  }
+  e->s = s;
+  e->hash = h;
+  e->internal = internal;
+  if (cache) {
+    e->cached = 1;
+    e->next = st->buckets[h % STMT_BUCKETS];
+    st->buckets[h % STMT_BUCKETS] = e;
+    st->n_cached++;
+  }
+  return e;
+}
+
+/*
+** The store's own cached statement for sql, ready to bind.  The caller
+** resets it with store_stmt_done() as soon as it has read what it needs.
+*/
+sqlite3_stmt *store_stmt(cairn_store *st, const char *sql,
+                         cairn_error *err) {
+  unsigned h = sql_hash(sql);
+  cairn_stmt *e = cache_find(st, sql, h, 1);
+  sqlite3_stmt *s;
+  if (e != NULL) {
+    if (sqlite3_stmt_busy(e->s)) {  /* a bug: re-entered mid-iteration */
+      cairn_logf(CAIRN_LOG_ERROR, "store: statement in use: %.80s", sql);
+      cairn_fail(err, CAIRN_EINTERNAL, NULL, "internal statement re-used");
+      return NULL;
+    }
+    return e->s;
+  }
+  if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+                         NULL) != SQLITE_OK) {
+    cairn_logf(CAIRN_LOG_ERROR, "store: prepare %.80s", sql);
+    store_db_fail(st, err, "prepare");
+    return NULL;
+  }
+  return stmt_entry(st, s, sql, h, 1, 1)->s;
+}
+
+/* Reset one of the store's own statements and clear its bindings. */
+void store_stmt_done(sqlite3_stmt *s) {
+  assert(s != NULL);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+}
+/* ------------------------------------------------ read-only statements */
+
+/* Reset a statement handed to a request when the request ends. */
+static void stmt_release(void *arg) {
+  cairn_stmt *e = arg;
+  assert(e->handed || !e->cached);
+  if (e->cached) {
+    sqlite3_reset(e->s);
+    sqlite3_clear_bindings(e->s);
+    e->handed = 0;
+    e->req = NULL;
+  } else {
+    sqlite3_finalize(e->s);
+    free(e->sql);
+    free(e);
+  }
+}
+
+/* 1 when [s, ...) holds only white space and SQL comments. */
+static int only_comments(const char *s) {
+  while (*s) {
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f') {
+      s++;
+    } else if (s[0] == '-' && s[1] == '-') {
+      while (*s && *s != '\n') s++;
+    } else if (s[0] == '/' && s[1] == '*') {
+      const char *end = strstr(s + 2, "*/");
+      if (end == NULL) return 1;  /* SQLite ends a comment at the end too */
+      s = end + 2;
+    } else {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/*
+** Prepare a read-only statement over projection tables (p_*), record and
+** record_version, for the current request.  The same SQL text gets the
+** same cached statement back, reset and with no bindings -- unless that
+** statement is in the middle of a run (a caller is still stepping through
+** its rows): then a fresh one is prepared, finalized when the request
+** ends, so nested loops over the same query each have their own cursor.
+** Either way it is reset and its bindings cleared when the request's
+** arena is reset.  Refused (NULL, CAIRN_EINTERNAL, logged: it
+** is a bug in the caller) when sql is not exactly one statement, or not
+** read-only, or touches anything else (PRAGMA, ATTACH, transactions,
+** other tables).
+*/
+cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
+                              cairn_error *err) {
+  cairn_store *st;
+  cairn_stmt *e;
+  sqlite3_stmt *s = NULL;
+  const char *tail = NULL;
+  unsigned h;
+  int rc, cache;
+
+  if (req == NULL || (st = req->store) == NULL || req->arena == NULL ||
+      sql == NULL)
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no store or no SQL"),
+           NULL;
+  h = sql_hash(sql);
+  e = cache_find(st, sql, h, 0);
+  if (e != NULL && !sqlite3_stmt_busy(e->s)) {  /* idle: start it afresh */
+    sqlite3_reset(e->s);
+    sqlite3_clear_bindings(e->s);
+    if (e->handed) {         /* its cleanup is registered already */
+      e->req = req;
+      return e;
+    }
+    goto hand;
+  }
+  cache = e == NULL && st->n_cached < STMT_CACHE_MAX;
+  st->restrict_sql = 1;
+  rc = sqlite3_prepare_v3(st->db, sql, -1,
+                          cache ? SQLITE_PREPARE_PERSISTENT : 0, &s, &tail);
+  st->restrict_sql = 0;
+  if (rc != SQLITE_OK) {
+    cairn_logf(CAIRN_LOG_ERROR, "store: refused SQL: %s: %.200s",
+               sqlite3_errmsg(st->db), sql);
+    if ((rc & 0xFF) == SQLITE_AUTH)
+      return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                        "only SELECT over projection tables is allowed"),
+             NULL;
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "bad SQL: %s",
+                      sqlite3_errmsg(st->db)), NULL;
+  }
+  if (s == NULL || !only_comments(tail) || !sqlite3_stmt_readonly(s)) {
+    cairn_logf(CAIRN_LOG_ERROR, "store: refused SQL (%s): %.200s",
+               s == NULL ? "empty" : !only_comments(tail)
+                                         ? "more than one statement"
+                                         : "not read-only", sql);
+    sqlite3_finalize(s);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "only one read-only SELECT is allowed"), NULL;
+  }
+  e = stmt_entry(st, s, sql, h, 0, cache);
+hand:
+  e->handed = 1;
+  e->req = req;
+  cairn_arena_cleanup(req->arena, stmt_release, e);
+  return e;
+}
+
+/* The index of parameter name (":name" or "name"), or 0.  The statement
+** is reset first: binding starts a new run with the new values (SQLite
+** refuses binds on a statement that has run until it is reset). */
+static int bind_index(cairn_stmt *e, const char *name) {
+  char buf[BIND_NAME_MAX + 1];
+  int idx = 0;
+  if (e == NULL || name == NULL) return 0;
+  sqlite3_reset(e->s);
+  if (name[0] == ':') {
+    if (strlen(name) <= BIND_NAME_MAX)
+      idx = sqlite3_bind_parameter_index(e->s, name);
+  } else if (strlen(name) < BIND_NAME_MAX) {
+    snprintf(buf, sizeof buf, ":%s", name);
+    idx = sqlite3_bind_parameter_index(e->s, buf);
+  }
+  if (idx == 0)
+    cairn_logf(CAIRN_LOG_ERROR, "store: no parameter %.64s in: %.200s",
+               name, e->sql);
+  return idx;
+}
+
+static int bind_rc(cairn_stmt *e, int rc) {
+  if (rc == SQLITE_OK) return 0;
+  cairn_logf(CAIRN_LOG_ERROR, "store: bind: %s",
+             sqlite3_errmsg(sqlite3_db_handle(e->s)));
+  return CAIRN_EDB;
+}
+
+/* Bind text v (NULL binds NULL) to parameter :name (the ':' may be
+** left out), restarting the statement.  CAIRN_EINVAL when the statement
+** has no such parameter (Fossil's db_bind rule); CAIRN_EDB otherwise. */
+int cairn_sql_bind_text(cairn_stmt *e, const char *name, const char *v) {
+  int i = bind_index(e, name);
+  if (i == 0) return CAIRN_EINVAL;
+  return bind_rc(e, v ? sqlite3_bind_text(e->s, i, v, -1, SQLITE_TRANSIENT)
+                      : sqlite3_bind_null(e->s, i));
+}
+
+/* As cairn_sql_bind_text, for an integer. */
+int cairn_sql_bind_int(cairn_stmt *e, const char *name, long long v) {
+  int i = bind_index(e, name);
+  if (i == 0) return CAIRN_EINVAL;
+  return bind_rc(e, sqlite3_bind_int64(e->s, i, v));
+}
+
+/* As cairn_sql_bind_text, for a double. */
+int cairn_sql_bind_real(cairn_stmt *e, const char *name, double v) {
+  int i = bind_index(e, name);
+  if (i == 0) return CAIRN_EINVAL;
+  return bind_rc(e, sqlite3_bind_double(e->s, i, v));
+}
+
+/* 1: a row is ready; 0: done (a further step starts again); CAIRN_EDB
+** on failure (logged). */
+int cairn_sql_step(cairn_stmt *e) {
+  int rc;
+  if (e == NULL) return CAIRN_EINTERNAL;
+  rc = sqlite3_step(e->s);
+  if (rc == SQLITE_ROW) return 1;
+  if (rc == SQLITE_DONE) return 0;
+  cairn_logf(CAIRN_LOG_ERROR, "store: step: %s: %.200s",
+             sqlite3_errmsg(sqlite3_db_handle(e->s)), e->sql);
+  return CAIRN_EDB;
+}
+
+/* Column col of the current row as text copied into the request's arena
+** (valid until the request ends); "" for NULL. */
+const char *cairn_sql_text(cairn_stmt *e, int col) {
+  const unsigned char *t;
+  if (e == NULL || e->req == NULL) return "";
+  t = sqlite3_column_text(e->s, col);
+  if (t == NULL) return "";
+  return cairn_arena_strndup(e->req->arena, (const char *)t,
+                             (size_t)sqlite3_column_bytes(e->s, col));
+}
+
+/* Column col of the current row as an integer (0 for NULL). */
+long long cairn_sql_int(cairn_stmt *e, int col) {
+  return e ? sqlite3_column_int64(e->s, col) : 0;
+}
+
+/* Column col of the current row as a double (0.0 for NULL). */
+double cairn_sql_real(cairn_stmt *e, int col) {
+  return e ? sqlite3_column_double(e->s, col) : 0.0;
+}
+
+/* 1 when column col of the current row is NULL. */
+int cairn_sql_is_null(cairn_stmt *e, int col) {
+  return e ? sqlite3_column_type(e->s, col) == SQLITE_NULL : 1;
+}

@@ -1,0 +1,391 @@
+/*
+** store_write.c -- creating and revising records: validate, run the type's
+** check hook, append the version, project it and fire events, all in one
+** transaction (or savepoint).
+*/
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/xmlsave.h>
+
+#include "store_int.h"
+
+static int status_ok(const char *s) {
+  size_t i;
+  if (s == NULL || !(s[0] >= 'a' && s[0] <= 'z')) return 0;
+  for (i = 1; s[i]; i++)
+    if (i >= STATUS_MAX || !((s[i] >= 'a' && s[i] <= 'z') ||
+                             (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+      return 0;
+  return 1;
+}
+/* -------------------------------------------------------------- writes */
+
+/* Serialize body's root element as UTF-8 without XML declaration. */
+static char *serialize(xmlDocPtr body, size_t *len) {
+  xmlBufferPtr b = xmlBufferCreate();
+  xmlSaveCtxtPtr sv;
+  char *out = NULL;
+  if (b == NULL) return NULL;
+  sv = xmlSaveToBuffer(b, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
+  if (sv != NULL) {
+    if (xmlSaveDoc(sv, body) >= 0 && xmlSaveClose(sv) >= 0) {
+      *len = (size_t)xmlBufferLength(b);
+      out = malloc(*len + 1);
+      if (out != NULL) {
+        memcpy(out, xmlBufferContent(b), *len);
+        out[*len] = '\0';
+      }
+    }
+  }
+  xmlBufferFree(b);
+  return out;
+}
+
+/* Run every subscriber of rec's type, from every plugin, in order. */
+static int fire_events(cairn_req *req, const cairn_record *rec,
+                       cairn_error *err) {
+  const cairn_registry *reg = req->store->reg;
+  size_t i;
+  if (reg == NULL) return 0;
+  for (i = 0; i < reg->n_plugins; i++) {
+    const cairn_plugin *p = reg->plugins[i].desc;
+    const cairn_subscription *sub;
+    if (p == NULL || p->subscriptions == NULL) continue;
+    for (sub = p->subscriptions; sub->record_type != NULL; sub++) {
+      cairn_error se = {0};
+      int rc;
+      if (strcmp(sub->record_type, rec->type) != 0 || sub->fn == NULL)
+        continue;
+      if (req->event_depth >= CAIRN_EVENT_DEPTH_MAX)
+        return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                          "events nested deeper than %d writing %s (plugin"
+                          " %s); nothing was stored", CAIRN_EVENT_DEPTH_MAX,
+                          rec->type, p->name);
+      req->event_depth++;
+      rc = sub->fn(req, rec, &se);
+      req->event_depth--;
+      assert(req->event_depth >= 0);
+      if (rc != 0) {
+        int code = se.code ? se.code : rc < 0 ? rc : CAIRN_EINTERNAL;
+        if (se.message[0] == '\0')
+          return cairn_fail(err, code, se.field,
+                            "plugin %s refused this %s", p->name, rec->type);
+        if (err != NULL) *err = se;
+        if (err != NULL) err->code = code;
+        return code;
+      }
+    }
+  }
+  return 0;
+}
+
+/* What a write is about. */
+typedef struct write_req {
+  cairn_req *req;
+  const store_type *t;       /* the record type */
+  long long id;              /* 0: a new record */
+  long long patient;         /* 0: none (or itself, for a patient type) */
+  int version;               /* the version being written */
+  const char *status;
+  xmlDocPtr body;
+} write_req;
+
+/* Validate, run the check hook, validate again. */
+static int write_check(write_req *w, cairn_error *err) {
+  const cairn_record_type *d = w->t->rt->decl;
+  xmlNodePtr root = xmlDocGetRootElement(w->body);
+  int rc;
+  if (root == NULL || root->ns == NULL ||
+      !xmlStrEqual(root->ns->href, BAD_CAST d->ns) ||
+      !xmlStrEqual(root->name, BAD_CAST d->root))
+    return cairn_fail(err, CAIRN_EINVAL, root ? (const char *)root->name : "",
+                      "a %s record must be a <%s> element in namespace %s",
+                      d->name, d->root, d->ns);
+  rc = cairn_xml_validate(w->t->rt->schema, w->body, err);
+  if (rc != 0) return rc;
+  if (d->check != NULL) {
+    cairn_error ce = {0};
+    rc = d->check(w->req, w->body, &ce);
+    if (rc != 0) {
+      int code = ce.code ? ce.code : rc < 0 ? rc : CAIRN_EINVAL;
+      if (ce.message[0] == '\0')
+        return cairn_fail(err, code, ce.field, "this %s was refused",
+                          d->name);
+      if (err != NULL) { *err = ce; err->code = code; }
+      return code;
+    }
+    rc = cairn_xml_validate(w->t->rt->schema, w->body, err);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
+
+/* Insert the envelope (new records) and the version, project, fire
+** events.  Runs inside write_begin/write_end. */
+static int write_store(write_req *w, cairn_error *err) {
+  static const char next_id_sql[] =
+      "SELECT coalesce(max(id), 0) + 1 FROM record";
+  static const char record_sql[] =
+      "INSERT INTO record(id, type, patient, created) VALUES(?1, ?2, ?3, ?4)";
+  static const char version_sql[] =
+      "INSERT INTO record_version(record, version, status, author, time,"
+      " body) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+  cairn_store *st = w->req->store;
+  const cairn_record_type *d = w->t->rt->decl;
+  cairn_record *rec;
+  sqlite3_stmt *s;
+  char now[32], *text;
+  size_t len = 0;
+  int rc;
+
+  assert(w->version >= 1 && (w->id == 0) == (w->version == 1));
+  text = serialize(w->body, &len);
+  if (text == NULL)
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "cannot serialize");
+  if (len > CAIRN_XML_MAX_BYTES) {
+    free(text);
+    return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                      "this %s is %zu bytes; at most %d are accepted",
+                      d->name, len, CAIRN_XML_MAX_BYTES);
+  }
+  if (w->req->record_time) /* a bundle import keeps the original time */
+    snprintf(now, sizeof now, "%s", w->req->record_time);
+  else
+    store_utc_now(now);
+  if (w->id == 0) {
+    if ((s = store_stmt(st, next_id_sql, err)) == NULL) goto db;
+    if (sqlite3_step(s) != SQLITE_ROW) { store_stmt_done(s); goto dbf; }
+    w->id = sqlite3_column_int64(s, 0);
+    store_stmt_done(s);
+    if (d->flags & CAIRN_RT_PATIENT) w->patient = w->id;
+    if ((s = store_stmt(st, record_sql, err)) == NULL) goto db;
+    sqlite3_bind_int64(s, 1, w->id);
+    sqlite3_bind_text(s, 2, d->name, -1, SQLITE_STATIC);
+    if (w->patient > 0) sqlite3_bind_int64(s, 3, w->patient);
+    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    store_stmt_done(s);
+    if (rc != SQLITE_DONE) goto dbf;
+  }
+  if ((s = store_stmt(st, version_sql, err)) == NULL) goto db;
+  sqlite3_bind_int64(s, 1, w->id);
+  sqlite3_bind_int(s, 2, w->version);
+  sqlite3_bind_text(s, 3, w->status, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, w->req->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 6, text, (int)len, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  store_stmt_done(s);
+  free(text);
+  text = NULL;
+  if (rc != SQLITE_DONE) goto dbf;
+
+  rc = store_project(st, w->t, w->id, w->patient, w->version, w->status, w->body,
+               err);
+  if (rc != 0) return rc;
+
+  rec = cairn_arena_alloc(w->req->arena, sizeof *rec);
+  rec->id = w->id;
+  rec->patient = w->patient;
+  rec->version = w->version;
+  rec->type = d->name;
+  rec->status = cairn_arena_strdup(w->req->arena, w->status);
+  rec->author = cairn_arena_strdup(w->req->arena, w->req->actor);
+  rec->time = cairn_arena_strdup(w->req->arena, now);
+  rec->body = w->body;
+  rec->rt = w->t->rt;
+  rec->arena = w->req->arena;   /* record_value copies into it */
+  return fire_events(w->req, rec, err);
+
+dbf:
+  free(text);
+  return store_db_fail(st, err, d->name);
+db:
+  free(text);
+  return err && err->code ? err->code : CAIRN_EDB;
+}
+
+/* Common checks of both write entry points; frees body on failure. */
+static int write_precheck(cairn_req *req, const char *status,
+                          xmlDocPtr body, cairn_error *err) {
+  if (req == NULL || req->store == NULL || req->arena == NULL ||
+      body == NULL) {
+    xmlFreeDoc(body);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "a record write needs a request, a store and a body");
+  }
+  if (req->actor == NULL || req->actor[0] == '\0') {
+    xmlFreeDoc(body);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "a record write needs an actor");
+  }
+  if (!status_ok(status)) {
+    xmlFreeDoc(body);
+    return cairn_fail(err, CAIRN_EINVAL, "status",
+                      "\"%.40s\" is not a record status", status);
+  }
+  return 0;
+}
+
+/*
+** Store body as version 1 of a new record of `type` for patient `patient`
+** (0 for a patient type: the record is its own patient; 0 for another
+** type: a record about no patient).  In order: the body is checked to be
+** the type's root element and validated against its XSD, the type's check
+** hook runs (it may change the body) and the body is validated again; the
+** envelope and version are inserted, projections upserted and
+** subscribers run -- all in one transaction (or savepoint, inside the
+** caller's), so on any failure nothing is stored.  The store takes body
+** over in every case.  *id (may be NULL) gets the new id.
+** Errors: CAIRN_EINVAL (invalid body, bad patient or type, field named),
+** CAIRN_ENOTFOUND (no such patient), CAIRN_ELIMIT (body too big, events
+** too deep), CAIRN_EDB, or whatever a hook or subscriber returned.
+*/
+int cairn_store_create(cairn_req *req, const char *type, long long patient,
+                       xmlDocPtr body, long long *id, cairn_error *err) {
+  static const char patient_sql[] = "SELECT type FROM record WHERE id = ?1";
+  cairn_error local;
+  write_req w;
+  int own, rc;
+
+  if (err == NULL) err = &local;
+  memset(err, 0, sizeof *err);
+  if ((rc = write_precheck(req, "active", body, err)) != 0) return rc;
+  memset(&w, 0, sizeof w);
+  w.req = req;
+  w.t = store_find_type(req->store, type);
+  w.version = 1;
+  w.status = "active";
+  w.body = body;
+  if (w.t == NULL) {
+    xmlFreeDoc(body);
+    return cairn_fail(err, CAIRN_EINVAL, "type", "no record type \"%.60s\"",
+                      type ? type : "");
+  }
+  if ((w.t->rt->decl->flags & CAIRN_RT_PATIENT) ? patient != 0
+                                                 : patient < 0) {
+    xmlFreeDoc(body);
+    return cairn_fail(err, CAIRN_EINVAL, "patient",
+                      "%s: patient %lld is not allowed here",
+                      w.t->rt->decl->name, patient);
+  }
+  w.patient = patient;
+  if ((rc = store_write_begin(req->store, &own, err)) != 0) {
+    xmlFreeDoc(body);
+    return rc;
+  }
+  if (patient > 0) {  /* it must be a patient record */
+    sqlite3_stmt *s = store_stmt(req->store, patient_sql, err);
+    const store_type *pt = NULL;
+    int found = 0;
+    if (s == NULL) { rc = err->code ? err->code : CAIRN_EDB; goto fail; }
+    sqlite3_bind_int64(s, 1, patient);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+      found = 1;
+      pt = store_find_type(req->store, (const char *)sqlite3_column_text(s, 0));
+    }
+    store_stmt_done(s);
+    if (!found) {
+      rc = cairn_fail(err, CAIRN_ENOTFOUND, "patient", "no patient %lld",
+                      patient);
+      goto fail;
+    }
+    if (pt == NULL || !(pt->rt->decl->flags & CAIRN_RT_PATIENT)) {
+      rc = cairn_fail(err, CAIRN_EINVAL, "patient",
+                      "record %lld is not a patient", patient);
+      goto fail;
+    }
+  }
+  if ((rc = write_check(&w, err)) != 0) goto fail;
+  if ((rc = write_store(&w, err)) != 0) goto fail;
+  if ((rc = store_write_end(req->store, own, err)) != 0) goto fail_ended;
+  xmlFreeDoc(body);
+  if (id != NULL) *id = w.id;
+  return 0;
+
+fail:
+  store_write_abort(req->store, own);
+fail_ended:
+  xmlFreeDoc(body);
+  if (err->code == 0) err->code = rc;
+  return rc;
+}
+
+/*
+** Store body as a new version of record id.  expected_version must be its
+** newest version, else CAIRN_ECONFLICT (someone changed it meanwhile).
+** status NULL means "active"; "entered-in-error" withdraws the record.
+** Same checks, transaction and ownership of body as cairn_store_create;
+** CAIRN_ENOTFOUND when there is no record id.
+*/
+int cairn_store_revise(cairn_req *req, long long id, int expected_version,
+                       const char *status, xmlDocPtr body,
+                       cairn_error *err) {
+  static const char head_sql[] =
+      "SELECT r.type, r.patient, (SELECT max(version) FROM record_version"
+      " WHERE record = r.id) FROM record r WHERE r.id = ?1";
+  cairn_error local;
+  write_req w;
+  sqlite3_stmt *s;
+  int own, rc, newest = 0, found = 0;
+
+  if (err == NULL) err = &local;
+  memset(err, 0, sizeof *err);
+  if (status == NULL) status = "active";
+  if ((rc = write_precheck(req, status, body, err)) != 0) return rc;
+  memset(&w, 0, sizeof w);
+  w.req = req;
+  w.id = id;
+  w.status = status;
+  w.body = body;
+  if ((rc = store_write_begin(req->store, &own, err)) != 0) {
+    xmlFreeDoc(body);
+    return rc;
+  }
+  s = store_stmt(req->store, head_sql, err);
+  if (s == NULL) { rc = err->code ? err->code : CAIRN_EDB; goto fail; }
+  sqlite3_bind_int64(s, 1, id);
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    found = 1;
+    w.t = store_find_type(req->store, (const char *)sqlite3_column_text(s, 0));
+    w.patient = sqlite3_column_int64(s, 1);
+    newest = sqlite3_column_int(s, 2);
+  }
+  store_stmt_done(s);
+  if (!found) {
+    rc = cairn_fail(err, CAIRN_ENOTFOUND, NULL, "no record %lld", id);
+    goto fail;
+  }
+  if (w.t == NULL) {
+    rc = cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                    "record %lld is of a type no loaded plugin declares", id);
+    goto fail;
+  }
+  if (newest != expected_version) {
+    rc = cairn_fail(err, CAIRN_ECONFLICT, "version",
+                    "record %lld is at version %d, not %d: it was changed"
+                    " meanwhile; reload it and try again", id, newest,
+                    expected_version);
+    goto fail;
+  }
+  w.version = newest + 1;
+  if ((rc = write_check(&w, err)) != 0) goto fail;
+  if ((rc = write_store(&w, err)) != 0) goto fail;
+  if ((rc = store_write_end(req->store, own, err)) != 0) goto fail_ended;
+  xmlFreeDoc(body);
+  return 0;
+
+fail:
+  store_write_abort(req->store, own);
+fail_ended:
+  xmlFreeDoc(body);
+  if (err->code == 0) err->code = rc;
+  return rc;
+}
