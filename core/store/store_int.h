@@ -59,7 +59,8 @@ struct cairn_store {
 /* store_open.c: log the connection's last error and fill *err without
 ** internals (CAIRN_EDB; "busy" for a lock timeout). */
 int store_db_fail(cairn_store *st, cairn_error *err, const char *what);
-/* Run SQL text that binds nothing (transaction control, DDL). */
+/* Run one statement that binds nothing (transaction control) through the
+** statement cache. */
 int store_exec(cairn_store *st, const char *sql, cairn_error *err);
 /* The first column of a one-row statement (a PRAGMA) as text in out. */
 int store_pragma_text(cairn_store *st, const char *sql, char *out,
@@ -91,5 +92,11 @@ int store_projection_ensure(cairn_store *st, const store_type *t,
 ** by position; reset it with store_stmt_done() once read. */
 sqlite3_stmt *store_stmt(cairn_store *st, const char *sql, cairn_error *err);
 void store_stmt_done(sqlite3_stmt *s);
+/* Run SQL text of one or more statements that bind nothing, uncached:
+** only the schema work of opening the store and of reindexing (DDL built
+** from declarations).  store_script fills *err; store_script_run returns
+** SQLite's code and its message in *msg (sqlite3_free it). */
+int store_script(cairn_store *st, const char *sql, cairn_error *err);
+int store_script_run(cairn_store *st, const char *sql, char **msg);
 
 #endif

@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "store_db.h"
 #include "store_int.h"
 
 /* Log the connection's last error and fill *err without internals. */
@@ -36,13 +37,10 @@ int store_db_fail(cairn_store *st, cairn_error *err, const char *what) {
                     "the database failed; the server log has the details");
 }
 
+/* Run one statement that binds nothing (transaction control) through the
+** statement cache. */
 int store_exec(cairn_store *st, const char *sql, cairn_error *err) {
-  char *msg = NULL;
-  if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
-  cairn_logf(CAIRN_LOG_ERROR, "store: %.60s: %s", sql,
-             msg ? msg : sqlite3_errmsg(st->db));
-  sqlite3_free(msg);
-  return store_db_fail(st, err, "exec");
+  return cairn_db_exec(st, sql, err);
 }
 
 /* UTC now as ISO-8601 with seconds: "2026-11-29T19:48:13Z". */
@@ -93,17 +91,14 @@ static int authorize(void *data, int action, const char *a1, const char *a2,
 
 int store_pragma_text(cairn_store *st, const char *sql, char *out,
                       size_t size, cairn_error *err) {
-  sqlite3_stmt *s;
+  cairn_stmt *s = cairn_db_prepare(st, sql, err);
   int rc;
   out[0] = '\0';
-  if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-    return store_db_fail(st, err, sql);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
-    snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-  return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0
-                                                 : store_db_fail(st, err, sql);
+  if (s == NULL) return err && err->code ? err->code : CAIRN_EDB;
+  rc = cairn_sql_step(s);
+  if (rc == 1) snprintf(out, size, "%s", cairn_db_text(s, 0));
+  cairn_db_done(s);
+  return rc >= 0 ? 0 : store_db_fail(st, err, sql);
 }
 
 /*
@@ -146,7 +141,8 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
     rc = cairn_fail(err, CAIRN_EDB, NULL,
                     "database %s: cannot use WAL mode (got %s)", path, mode);
   if (rc == 0)
-    rc = store_exec(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", err);
+    rc = store_script(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+                      err);
   if (rc == 0) rc = store_pragma_text(st, "PRAGMA foreign_keys", fk, sizeof fk, err);
   if (rc == 0 && strcmp(fk, "1") != 0)
     rc = cairn_fail(err, CAIRN_EDB, NULL,
@@ -220,10 +216,18 @@ int cairn_store_commit(cairn_store *st, cairn_error *err) {
   return rc;
 }
 
+/* See store_db.h. */
+void cairn_store_release_reads(cairn_store *st) {
+  if (!sqlite3_get_autocommit(st->db)) return;
+  for (sqlite3_stmt *s = sqlite3_next_stmt(st->db, NULL); s;
+       s = sqlite3_next_stmt(st->db, s))
+    if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+}
+
 /* Roll back the open transaction, if any. */
 void cairn_store_rollback(cairn_store *st) {
   if (st != NULL && !sqlite3_get_autocommit(st->db))
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    store_exec(st, "ROLLBACK", NULL);
 }
 
 /*
@@ -238,23 +242,19 @@ void cairn_store_rollback(cairn_store *st) {
 */
 int store_write_begin(cairn_store *st, int *own, cairn_error *err) {
   *own = sqlite3_get_autocommit(st->db);
-  if (*own) {
-    for (sqlite3_stmt *s = sqlite3_next_stmt(st->db, NULL); s;
-         s = sqlite3_next_stmt(st->db, s))
-      if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
-  }
+  if (*own) cairn_store_release_reads(st);
   return store_exec(st, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT cairn_write", err);
 }
 
 void store_write_abort(cairn_store *st, int own) {
   if (own) {
     if (!sqlite3_get_autocommit(st->db))
-      sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+      store_exec(st, "ROLLBACK", NULL);
   } else if (!sqlite3_get_autocommit(st->db)) {
     /* Fails only when SQLite already rolled the whole transaction back
     ** (disk full, I/O error); the caller's COMMIT then reports it. */
-    sqlite3_exec(st->db, "ROLLBACK TO cairn_write; RELEASE cairn_write",
-                 NULL, NULL, NULL);
+    if (store_exec(st, "ROLLBACK TO cairn_write", NULL) == 0)
+      store_exec(st, "RELEASE cairn_write", NULL);
   }
 }
 

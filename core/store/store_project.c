@@ -190,7 +190,7 @@ static int projection_create(cairn_store *st, const store_type *t,
     cairn_logf(CAIRN_LOG_ERROR, "store: out of memory");
     abort();
   }
-  rc = store_exec(st, sql, err);
+  rc = store_script(st, sql, err);
   sqlite3_free(sql);
   return rc;
 }
@@ -231,13 +231,13 @@ int store_projection_ensure(cairn_store *st, const store_type *t,
     cairn_logf(CAIRN_LOG_INFO, "store: %s: columns changed; rebuilding",
                t->table);
     drop = sqlite3_mprintf("DROP TABLE \"%w\"", t->table);
-    rc = store_exec(st, drop, err);
+    rc = store_script(st, drop, err);
     sqlite3_free(drop);
   }
   if (rc == 0) rc = projection_create(st, t, err);
   if (rc == 0) rc = store_project_all(st, t, err);
   for (i = 0; i < n_saved; i++) {
-    if (rc == 0 && sqlite3_exec(st->db, saved[i], NULL, NULL, NULL) != 0)
+    if (rc == 0 && store_script_run(st, saved[i], NULL) != 0)
       cairn_logf(CAIRN_LOG_WARN, "store: %s: index not kept: %s (%s)",
                  t->table, saved[i], sqlite3_errmsg(st->db));
     free(saved[i]);
@@ -259,7 +259,7 @@ int cairn_store_reindex(cairn_store *st, cairn_error *err) {
   if ((rc = store_write_begin(st, &own, err)) != 0) return rc;
   for (i = 0; rc == 0 && i < st->n_types; i++) {
     char *del = sqlite3_mprintf("DELETE FROM \"%w\"", st->types[i].table);
-    rc = store_exec(st, del, err);
+    rc = store_script(st, del, err);
     sqlite3_free(del);
     if (rc == 0) rc = store_project_all(st, &st->types[i], err);
   }

@@ -294,7 +294,7 @@ static int migrate(cairn_store *st, cairn_error *err) {
       ran = sqlite3_step(s) == SQLITE_ROW;
       store_stmt_done(s);
       if (ran) continue;
-      if (sqlite3_exec(st->db, p->migrations[n - 1], NULL, NULL, &msg) != 0) {
+      if (store_script_run(st, p->migrations[n - 1], &msg) != 0) {
         rc = cairn_fail(err, CAIRN_EINTERNAL, NULL,
                         "plugin %s: migration %d failed: %s", p->name, n,
                         msg ? msg : sqlite3_errmsg(st->db));
@@ -327,12 +327,12 @@ int store_prepare_schema(cairn_store *st, cairn_error *err) {
   uv = strtol(v, NULL, 10);
   if (rc == 0 && uv >= 0 && uv < STORE_SCHEMA_VERSION) {
     for (long m = uv; rc == 0 && m < STORE_SCHEMA_VERSION; m++)
-      rc = store_exec(st, core_migration((int)m), err);
+      rc = store_script(st, core_migration((int)m), err);
     if (rc == 0) {
       char set[48];
       snprintf(set, sizeof set, "PRAGMA user_version = %d",
                STORE_SCHEMA_VERSION);
-      rc = store_exec(st, set, err);
+      rc = store_script(st, set, err);
     }
   } else if (rc == 0 && uv != STORE_SCHEMA_VERSION) {
     rc = cairn_fail(err, CAIRN_EINTERNAL, NULL,
@@ -344,7 +344,7 @@ int store_prepare_schema(cairn_store *st, cairn_error *err) {
   if (rc == 0) rc = migrate(st, err);
   if (rc == 0) rc = store_exec(st, "COMMIT", err);
   if (rc != 0 && !sqlite3_get_autocommit(st->db))
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    store_exec(st, "ROLLBACK", NULL);
   return rc;
 }
 

@@ -1,15 +1,14 @@
 /*
-** store_sql.c -- prepared statements: the per-connection cache keyed by
-** SQL text, and the bind-by-name wrapper plugins (and the core) query
-** through.
+** store_sql.c -- prepared statements: one cache per connection keyed by
+** SQL text, the core's own statements (store_db.h: trusted, bound by
+** name) and the read-only statements plugins get (cairn_sql_prepare).
 **
-**
-** STATEMENTS
-**   Prepared statements are cached per connection, keyed by SQL text.
-**   The store's own are reset right after use.  Those handed to a request
-**   by cairn_sql_prepare are reset and their bindings cleared by an arena
-**   cleanup when the request ends.  Plugin statements are prepared under
-**   an authorizer that allows only SELECT over p_* tables, record and
+**   The store's statements are reset right after use.  Those handed to a
+**   request by cairn_sql_prepare are reset and their bindings cleared by
+**   an arena cleanup when the request ends.  Plugin statements are
+**   prepared under an authorizer that allows only SELECT over p_* tables,
+**   record and record_version, and must be one read-only statement.
+**   Binding is by name for both (an unknown name is an error).
 */
 #include <assert.h>
 #include <math.h>
@@ -20,7 +19,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "store_db.h"
 #include "store_int.h"
+
+/* sqlite3_prepare calls made by this process (cairn_store_prepare_count). */
+static unsigned long long n_prepares;
 
 /* ---------------------------------------------------- statement cache */
 
@@ -61,29 +64,58 @@ static cairn_stmt *stmt_entry(cairn_store *st, sqlite3_stmt *s,
 }
 
 /*
-** The store's own cached statement for sql, ready to bind.  The caller
-** resets it with store_stmt_done() as soon as it has read what it needs.
+** The store's own cached entry for sql, idle and ready to bind.  NULL
+** (logged, *err filled) when SQLite refuses the text or the statement is
+** being stepped already (a bug: re-entered mid-iteration).
 */
-sqlite3_stmt *store_stmt(cairn_store *st, const char *sql,
-                         cairn_error *err) {
+static cairn_stmt *internal_entry(cairn_store *st, const char *sql,
+                                  cairn_error *err) {
   unsigned h = sql_hash(sql);
   cairn_stmt *e = cache_find(st, sql, h, 1);
   sqlite3_stmt *s;
   if (e != NULL) {
-    if (sqlite3_stmt_busy(e->s)) {  /* a bug: re-entered mid-iteration */
+    if (sqlite3_stmt_busy(e->s)) {
       cairn_logf(CAIRN_LOG_ERROR, "store: statement in use: %.80s", sql);
       cairn_fail(err, CAIRN_EINTERNAL, NULL, "internal statement re-used");
       return NULL;
     }
-    return e->s;
+    return e;
   }
+  n_prepares++;
   if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
                          NULL) != SQLITE_OK) {
     cairn_logf(CAIRN_LOG_ERROR, "store: prepare %.80s", sql);
     store_db_fail(st, err, "prepare");
     return NULL;
   }
-  return stmt_entry(st, s, sql, h, 1, 1)->s;
+  return stmt_entry(st, s, sql, h, 1, 1);
+}
+
+/*
+** The store's own cached statement for sql, ready to bind.  The caller
+** resets it with store_stmt_done() as soon as it has read what it needs.
+*/
+sqlite3_stmt *store_stmt(cairn_store *st, const char *sql,
+                         cairn_error *err) {
+  cairn_stmt *e = internal_entry(st, sql, err);
+  return e ? e->s : NULL;
+}
+
+/* See store_int.h.  Counted as one prepare: SQLite prepares each of
+** its statements in turn. */
+int store_script_run(cairn_store *st, const char *sql, char **msg) {
+  n_prepares++;
+  return sqlite3_exec(st->db, sql, NULL, NULL, msg);
+}
+
+/* See store_int.h. */
+int store_script(cairn_store *st, const char *sql, cairn_error *err) {
+  char *msg = NULL;
+  if (store_script_run(st, sql, &msg) == SQLITE_OK) return 0;
+  cairn_logf(CAIRN_LOG_ERROR, "store: %.60s: %s", sql,
+             msg ? msg : sqlite3_errmsg(st->db));
+  sqlite3_free(msg);
+  return store_db_fail(st, err, "exec");
 }
 
 /* Reset one of the store's own statements and clear its bindings. */
@@ -166,6 +198,7 @@ cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
     goto hand;
   }
   cache = e == NULL && st->n_cached < STMT_CACHE_MAX;
+  n_prepares++;
   st->restrict_sql = 1;
   rc = sqlite3_prepare_v3(st->db, sql, -1,
                           cache ? SQLITE_PREPARE_PERSISTENT : 0, &s, &tail);
@@ -287,3 +320,86 @@ double cairn_sql_real(cairn_stmt *e, int col) {
 int cairn_sql_is_null(cairn_stmt *e, int col) {
   return e ? sqlite3_column_type(e->s, col) == SQLITE_NULL : 1;
 }
+
+/* ------------------------------------------------ the core's statements */
+
+/* See store_db.h. */
+cairn_stmt *cairn_db_prepare(cairn_store *st, const char *sql,
+                             cairn_error *err) {
+  if (st == NULL || sql == NULL) {
+    cairn_fail(err, CAIRN_EINTERNAL, NULL, "no store or no SQL");
+    return NULL;
+  }
+  return internal_entry(st, sql, err);
+}
+
+/* See store_db.h. */
+const char *cairn_db_text(cairn_stmt *e, int col) {
+  const unsigned char *t = e ? sqlite3_column_text(e->s, col) : NULL;
+  return t ? (const char *)t : "";
+}
+
+/* See store_db.h. */
+void cairn_db_done(cairn_stmt *e) {
+  if (e == NULL) return;
+  sqlite3_reset(e->s);
+  sqlite3_clear_bindings(e->s);
+}
+
+/* See store_db.h. */
+int cairn_db_run(cairn_stmt *e, cairn_error *err) {
+  sqlite3 *db;
+  int rc;
+  if (e == NULL)
+    return err && err->code ? err->code
+                            : cairn_fail(err, CAIRN_EDB, NULL,
+                                         "the database failed; the server"
+                                         " log has the details");
+  db = sqlite3_db_handle(e->s);
+  rc = sqlite3_step(e->s);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    cairn_db_done(e);
+    return 0;
+  }
+  rc = sqlite3_extended_errcode(db);
+  cairn_logf(CAIRN_LOG_ERROR, "store: %s (%d): %.200s", sqlite3_errmsg(db),
+             rc, e->sql);
+  cairn_db_done(e);
+  if ((rc & 0xFF) == SQLITE_CONSTRAINT)
+    return cairn_fail(err, CAIRN_ECONFLICT, NULL,
+                      "the database refused this change");
+  if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)
+    return cairn_fail(err, CAIRN_EDB, NULL,
+                      "the database is busy; try again in a moment");
+  return cairn_fail(err, CAIRN_EDB, NULL,
+                    "the database failed; the server log has the details");
+}
+
+/* See store_db.h. */
+int cairn_db_exec(cairn_store *st, const char *sql, cairn_error *err) {
+  return cairn_db_run(cairn_db_prepare(st, sql, err), err);
+}
+
+/* See store_db.h. */
+long long cairn_db_int(cairn_stmt *e, long long dflt) {
+  long long v = dflt;
+  int rc;
+  if (e == NULL) return dflt;
+  rc = cairn_sql_step(e);
+  if (rc == 1) v = sqlite3_column_int64(e->s, 0);
+  cairn_db_done(e);
+  return v;
+}
+
+/* See store_db.h. */
+long long cairn_db_changes(cairn_store *st) {
+  return sqlite3_changes64(st->db);
+}
+
+/* See store_db.h. */
+long long cairn_db_last_id(cairn_store *st) {
+  return sqlite3_last_insert_rowid(st->db);
+}
+
+/* See store_db.h. */
+unsigned long long cairn_store_prepare_count(void) { return n_prepares; }
