@@ -1,10 +1,11 @@
 /*
 ** csvimport.c -- spreadsheet import (`cairn import-csv`): the CSV parser,
 ** date parsing, the column mapping of schemas/csvmap.xsd, and the import
-** of rows as program records through the record API (csvimport.h).
+** of rows through the record API (csvimport.h) as the records the
+** mapping's <records> names: the core knows no plugin's types.
 **
 ** The import never writes SQL: every record goes through
-** cairn_store_create(), so validation, the program plugin's check hook,
+** cairn_store_create(), so validation, the record type's check hook,
 ** projections and events are the same as for a form or the XML API.  All
 ** rows are written inside one transaction, which is rolled back when any
 ** row is invalid.
@@ -16,11 +17,6 @@
 #include <string.h>
 #include "csvimport.h"
 
-/* The records the import writes (program.xsd). */
-#define PROGRAM_NS "urn:cairn:program"
-#define TYPE_PATIENT "program:Patient"
-#define TYPE_EPISODE "program:EpisodeOfCare"
-#define TYPE_OBSERVATION "program:Observation"
 #define CSVMAP_NS "urn:cairn:csvmap"
 
 /* Width of the progress bar in characters: fits an 80-column terminal
@@ -461,6 +457,62 @@ static int map_observation(xmlNodePtr el, cairn_csvmap_obs *o,
   return 0;
 }
 
+/* Fill one record of <records>: type, namespace, root element. */
+static int map_record(xmlNodePtr el, cairn_csvmap_record *r, const char *path,
+                      cairn_error *err) {
+  r->type = map_attr(el, "type");
+  r->ns = map_attr(el, "namespace");
+  r->element = map_attr(el, "element");
+  if (!r->type || !strchr(r->type, ':') || !r->ns || !r->element)
+    return cairn_fail(err, CAIRN_EINVAL, (const char *)el->name,
+                      "%s:%ld: <records><%s> needs type=, namespace= and "
+                      "element=", path, xmlGetLineNo(el),
+                      (const char *)el->name);
+  return 0;
+}
+
+/* Fill the records and the elements they fill from <records>. */
+static int map_records(cairn_csvmap *m, xmlNodePtr el, const char *path,
+                       cairn_error *err) {
+  cairn_csvmap_fills *f = &m->fills;
+  int rc;
+  for (xmlNodePtr n = el->children; n; n = n->next) {
+    if (map_el(n, "patient")) {
+      if ((rc = map_record(n, &m->patient_rec, path, err))) return rc;
+      f->identifier = map_attr(n, "identifier");
+      f->name = map_attr(n, "name");
+      f->gender = map_attr(n, "gender");
+      f->identifier_column = map_attr(n, "identifier-column");
+    } else if (map_el(n, "episode")) {
+      if ((rc = map_record(n, &m->episode_rec, path, err))) return rc;
+      f->status = map_attr(n, "status");
+      f->cohort = map_attr(n, "cohort");
+      f->start = map_attr(n, "start");
+      f->primary_instrument = map_attr(n, "primary-instrument");
+    } else if (map_el(n, "observation")) {
+      if ((rc = map_record(n, &m->obs_rec, path, err))) return rc;
+      f->episode = map_attr(n, "episode");
+      f->instrument = map_attr(n, "instrument");
+      f->effective = map_attr(n, "effective");
+      f->timepoint = map_attr(n, "timepoint");
+      f->answer = map_attr(n, "answer");
+      f->item = map_attr(n, "item");
+    }
+  }
+  const char *const all[] = {
+    f->identifier, f->name, f->gender, f->identifier_column, f->status,
+    f->cohort, f->start, f->primary_instrument, f->episode, f->instrument,
+    f->effective, f->timepoint, f->answer, f->item };
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (!all[i] || !m->patient_rec.type || !m->episode_rec.type ||
+        !m->obs_rec.type)
+      return cairn_fail(err, CAIRN_EINVAL, "records",
+                        "%s:%ld: <records> needs <patient>, <episode> and "
+                        "<observation> with every element they fill named",
+                        path, xmlGetLineNo(el));
+  return 0;
+}
+
 /* Fill m from the document's root.  The schema has already said the
 ** shape is right; the checks here keep a bad document from crashing a
 ** caller that skipped validation. */
@@ -478,8 +530,12 @@ static int map_fill(cairn_csvmap *m, xmlNodePtr root, const char *path,
     nobs += map_el(n, "observation");
   m->obs = calloc(nobs + 1, sizeof *m->obs);
   if (!m->obs) abort();
+  int have_records = 0;
   for (xmlNodePtr n = root->children; n; n = n->next) {
-    if (map_el(n, "patient")) {
+    if (map_el(n, "records")) {
+      if ((rc = map_records(m, n, path, err))) return rc;
+      have_records = 1;
+    } else if (map_el(n, "patient")) {
       m->id_column = map_attr(n, "column");
       m->id_system = map_attr(n, "system");
       m->name_format = map_attr(n, "name");
@@ -503,6 +559,10 @@ static int map_fill(cairn_csvmap *m, xmlNodePtr root, const char *path,
     }
   }
   if (!m->episode_status) m->episode_status = xstrdup("active");
+  if (!have_records)
+    return cairn_fail(err, CAIRN_EINVAL, "records",
+                      "%s: <records> must name the records the rows become",
+                      path);
   if (!m->id_column || !m->id_system || !m->name_format)
     return cairn_fail(err, CAIRN_EINVAL, "patient",
                       "%s: <patient> needs column=, system= and name=", path);
@@ -560,9 +620,27 @@ static void coded_free(cairn_csvmap_coded *c) {
   free(c->values);
 }
 
+static void record_free(cairn_csvmap_record *r) {
+  free(r->type);
+  free(r->ns);
+  free(r->element);
+}
+
+static void fills_free(cairn_csvmap_fills *f) {
+  char *const all[] = {
+    f->identifier, f->name, f->gender, f->identifier_column, f->status,
+    f->cohort, f->start, f->primary_instrument, f->episode, f->instrument,
+    f->effective, f->timepoint, f->answer, f->item };
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]);
+}
+
 void cairn_csvmap_free(cairn_csvmap *m) {
   if (!m) return;
   free(m->path);
+  record_free(&m->patient_rec);
+  record_free(&m->episode_rec);
+  record_free(&m->obs_rec);
+  fills_free(&m->fills);
   free(m->id_column);
   free(m->id_system);
   free(m->name_format);
@@ -771,14 +849,14 @@ static int is_number(const char *s) {
   return *s == 0;
 }
 
-/* A new record body: root element `root` in the program namespace. */
-static xmlDocPtr body_new(const char *root, xmlNsPtr *ns) {
+/* A new record body: the record's root element in its namespace. */
+static xmlDocPtr body_new(const cairn_csvmap_record *rec, xmlNsPtr *ns) {
   xmlDocPtr d = xmlNewDoc((const xmlChar *)"1.0");
   if (!d) abort();
-  xmlNodePtr r = xmlNewDocNode(d, NULL, (const xmlChar *)root, NULL);
+  xmlNodePtr r = xmlNewDocNode(d, NULL, (const xmlChar *)rec->element, NULL);
   if (!r) abort();
   xmlDocSetRootElement(d, r);
-  *ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
+  *ns = xmlNewNs(r, (const xmlChar *)rec->ns, NULL);
   if (!*ns) abort();
   xmlSetNs(r, *ns);
   return d;
@@ -827,7 +905,7 @@ static int store_record(import_ctx *c, size_t line, const char *type,
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
     int stop = row_error(c, line, refused_column(e.field, pairs, dflt),
                          "%s refused: %s%s%s%s",
-                         type + sizeof "program:" - 1, e.message,
+                         strchr(type, ':') + 1, e.message,
                          e.field[0] ? " (" : "", e.field,
                          e.field[0] ? ")" : "");
     return stop ? stop : 1;
@@ -856,15 +934,63 @@ static int stored_cmp(const void *a, const void *b) {
                 ((const stored_id *)b)->identifier);
 }
 
-static const char SQL_STORED_PATIENTS[] =
-    "SELECT identifier, record FROM p_program_patient "
-    "WHERE identifier IS NOT NULL";
+/* The loaded record type the mapping names as rec, checked to have the
+** namespace and root element the mapping says; NULL with *err filled. */
+static const cairn_record_type *record_type(const cairn_req *req,
+                                            const cairn_csvmap_record *rec,
+                                            cairn_error *err) {
+  const cairn_registry *reg = req->reg;
+  for (size_t i = 0; reg && i < reg->n_types; i++) {
+    const cairn_record_type *d = reg->types[i].decl;
+    if (!d || strcmp(d->name, rec->type) != 0) continue;
+    if (strcmp(d->ns, rec->ns) != 0 || strcmp(d->root, rec->element) != 0) {
+      cairn_fail(err, CAIRN_EINVAL, "records",
+                 "the mapping says %s is <%s xmlns=\"%s\">, but its plugin "
+                 "declares <%s xmlns=\"%s\">", rec->type, rec->element,
+                 rec->ns, d->root, d->ns);
+      return NULL;
+    }
+    return d;
+  }
+  cairn_fail(err, CAIRN_EINVAL, "records", "no loaded plugin declares the "
+             "record type %s that the mapping names", rec->type);
+  return NULL;
+}
 
-/* Fill c->stored from p_program_patient (inside the import's transaction). */
+/* Check the mapping's records against the loaded plugins, and build the
+** query of stored patients' identifiers from the patient type's declared
+** table and projection column (names from the declaration, never from the
+** file: the column must be one the type declares).  *sql is
+** sqlite3_free'd by the caller. */
+static int records_check(import_ctx *c, char **sql, cairn_error *err) {
+  const cairn_csvmap *m = c->map;
+  const cairn_record_type *pt = record_type(c->req, &m->patient_rec, err);
+  if (!pt || !record_type(c->req, &m->episode_rec, err) ||
+      !record_type(c->req, &m->obs_rec, err))
+    return CAIRN_EINVAL;
+  for (size_t j = 0; pt->projections && pt->projections[j].column; j++) {
+    const char *col = pt->projections[j].column;
+    if (strcmp(col, m->fills.identifier_column) != 0) continue;
+    *sql = sqlite3_mprintf("SELECT \"%w\", record FROM \"p_%w\""
+                           " WHERE \"%w\" IS NOT NULL", col, pt->table, col);
+    if (!*sql) abort();
+    return 0;
+  }
+  return cairn_fail(err, CAIRN_EINVAL, "records",
+                    "%s declares no projection column %s (the mapping's "
+                    "identifier-column)", pt->name,
+                    m->fills.identifier_column);
+}
+
+/* Fill c->stored from the patient type's projection table (inside the
+** import's transaction). */
 static int stored_load(import_ctx *c, cairn_error *err) {
   size_t cap = 0;
   int rc;
-  cairn_stmt *st = cairn_sql_prepare(c->req, SQL_STORED_PATIENTS, err);
+  char *sql = NULL;
+  if ((rc = records_check(c, &sql, err))) return rc;
+  cairn_stmt *st = cairn_sql_prepare(c->req, sql, err);
+  sqlite3_free(sql);
   if (!st) return err->code ? err->code : CAIRN_EDB;
   while ((rc = cairn_sql_step(st)) == 1) {
     if (c->n_stored == cap) {
@@ -911,7 +1037,7 @@ static long long stored_patient(import_ctx *c, const char *id) {
     xmlNodePtr root = xmlDocGetRootElement(rec->body);
     for (xmlNodePtr k = root ? root->children : NULL; k; k = k->next) {
       if (k->type != XML_ELEMENT_NODE ||
-          strcmp((const char *)k->name, "identifier") != 0)
+          strcmp((const char *)k->name, c->map->fills.identifier) != 0)
         continue;
       xmlChar *sys = xmlGetNoNsProp(k, (const xmlChar *)"system");
       int same = sys && strcmp((const char *)sys, c->map->id_system) == 0;
@@ -922,46 +1048,62 @@ static long long stored_patient(import_ctx *c, const char *id) {
   return 0;
 }
 
-/* One data row: check every mapped cell, then write Patient, EpisodeOfCare
-** and the Observations. */
-static int import_row(import_ctx *c, const cairn_csv_row *row) {
-  const cairn_csvmap *m = c->map;
-  char id[CAIRN_CSV_CELL_MAX + 1], gcell[CAIRN_CSV_CELL_MAX + 1];
-  char ccell[CAIRN_CSV_CELL_MAX + 1], scell[CAIRN_CSV_CELL_MAX + 1];
-  char start[11], list[256];
-  const char *gender = NULL, *cohort = NULL;
-  size_t errors = c->sum.errors;
-  int rc;
-  cairn_error e = {0};
-
+/* Report a problem in column `column` of the row and return from the
+** calling function when the import must stop (too many errors). */
 #define ROW_ERROR(column, ...)                                  \
   do {                                                          \
     if ((rc = row_error(c, row->line, (column), __VA_ARGS__)))  \
       return rc;                                                \
   } while (0)
 
+/* What one row's mapped cells say, once checked. */
+typedef struct row_values {
+  char id[CAIRN_CSV_CELL_MAX + 1];   /* the patient identifier */
+  const char *gender;        /* mapped, or NULL */
+  const char *cohort;        /* mapped */
+  char start[11];            /* the episode's start, YYYY-MM-DD */
+} row_values;
+
+/* Check the patient's cells: identifier (present, once in the file) and
+** gender (empty or mapped). */
+static int check_patient_cells(import_ctx *c, const cairn_csv_row *row,
+                               row_values *rv) {
+  const cairn_csvmap *m = c->map;
+  char gcell[CAIRN_CSV_CELL_MAX + 1], list[256];
   size_t first = 0;
-  if (get_cell(row, m->id_col, id))
+  int rc;
+  if (get_cell(row, m->id_col, rv->id))
     ROW_ERROR(m->id_column, "longer than %d bytes", CAIRN_CSV_CELL_MAX);
-  else if (!*id)
+  else if (!*rv->id)
     ROW_ERROR(m->id_column, "no patient identifier");
-  else if ((first = id_set_add(&c->seen, id, row->line)) != 0)
+  else if ((first = id_set_add(&c->seen, rv->id, row->line)) != 0)
     /* The same patient twice in this file, whether or not the first row
     ** was valid. */
     ROW_ERROR(m->id_column, "patient identifier %s is also on line %zu; "
-              "each patient is one row", id, first);
-  if (m->gender.column) {
-    if (get_cell(row, m->gender.col, gcell)) {
-      ROW_ERROR(m->gender.column, "longer than %d bytes", CAIRN_CSV_CELL_MAX);
-    } else if (*gcell && !(gender = coded_lookup(&m->gender, gcell))) {
-      coded_list(&m->gender, list, sizeof list);
-      ROW_ERROR(m->gender.column, "'%s' is not one of the mapped values (%s)",
-                gcell, list);
-    }
+              "each patient is one row", rv->id, first);
+  if (!m->gender.column) return 0;
+  if (get_cell(row, m->gender.col, gcell)) {
+    ROW_ERROR(m->gender.column, "longer than %d bytes", CAIRN_CSV_CELL_MAX);
+  } else if (*gcell && !(rv->gender = coded_lookup(&m->gender, gcell))) {
+    coded_list(&m->gender, list, sizeof list);
+    ROW_ERROR(m->gender.column, "'%s' is not one of the mapped values (%s)",
+              gcell, list);
   }
+  return 0;
+}
+
+/* Check the episode's cells (cohort mapped, start a date) and every
+** answer cell (empty or a number). */
+static int check_episode_cells(import_ctx *c, const cairn_csv_row *row,
+                               row_values *rv) {
+  const cairn_csvmap *m = c->map;
+  char ccell[CAIRN_CSV_CELL_MAX + 1], scell[CAIRN_CSV_CELL_MAX + 1];
+  char list[256];
+  cairn_error e = {0};
+  int rc;
   if (get_cell(row, m->cohort.col, ccell)) {
     ROW_ERROR(m->cohort.column, "longer than %d bytes", CAIRN_CSV_CELL_MAX);
-  } else if (!(cohort = coded_lookup(&m->cohort, ccell))) {
+  } else if (!(rv->cohort = coded_lookup(&m->cohort, ccell))) {
     coded_list(&m->cohort, list, sizeof list);
     if (*ccell)
       ROW_ERROR(m->cohort.column, "'%s' is not one of the mapped cohorts "
@@ -971,7 +1113,7 @@ static int import_row(import_ctx *c, const cairn_csv_row *row) {
   }
   if (get_cell(row, m->start_col, scell))
     ROW_ERROR(m->start_column, "longer than %d bytes", CAIRN_CSV_CELL_MAX);
-  else if (cairn_date_parse(scell, m->date_format, start, &e))
+  else if (cairn_date_parse(scell, m->date_format, rv->start, &e))
     ROW_ERROR(m->start_column, "%s", e.message);
   for (size_t i = 0; i < m->n_obs; i++)
     for (size_t k = 0; k < m->obs[i].n_answers; k++) {
@@ -983,98 +1125,136 @@ static int import_row(import_ctx *c, const cairn_csv_row *row) {
         ROW_ERROR(a->column, "'%s' is not a number (write digits with a "
                   "point for decimals, as 10.75)", v);
     }
+  return 0;
+}
+
+/* Write the patient record; *pid its id.  0 stored, 1 refused (reported),
+** negative: stop. */
+static int write_patient(import_ctx *c, const cairn_csv_row *row,
+                         const row_values *rv, long long *pid) {
+  const cairn_csvmap *m = c->map;
+  const cairn_csvmap_fills *f = &m->fills;
+  xmlNsPtr ns;
+  char name[512];
+  xmlDocPtr body = body_new(&m->patient_rec, &ns);
+  xmlNodePtr root = xmlDocGetRootElement(body);
+  xmlNodePtr ident = body_text(root, ns, f->identifier, rv->id);
+  xmlSetProp(ident, (const xmlChar *)"system", (const xmlChar *)m->id_system);
+  patient_name(m->name_format, rv->id, name, sizeof name);
+  body_text(root, ns, f->name, name);
+  if (rv->gender) body_text(root, ns, f->gender, rv->gender);
+  const char *const cols[] = {f->gender, m->gender.column, NULL};
+  return store_record(c, row->line, m->patient_rec.type, 0, body, pid, cols,
+                      m->id_column);
+}
+
+/* Write the episode record of patient pid; *eid its id.  As
+** write_patient. */
+static int write_episode(import_ctx *c, const cairn_csv_row *row,
+                         const row_values *rv, long long pid,
+                         long long *eid) {
+  const cairn_csvmap *m = c->map;
+  const cairn_csvmap_fills *f = &m->fills;
+  xmlNsPtr ns;
+  xmlDocPtr body = body_new(&m->episode_rec, &ns);
+  xmlNodePtr root = xmlDocGetRootElement(body);
+  body_text(root, ns, f->status, m->episode_status);
+  body_text(root, ns, f->cohort, rv->cohort);
+  body_text(root, ns, f->start, rv->start);
+  body_text(root, ns, f->primary_instrument, m->primary_instrument);
+  const char *const cols[] = {f->start, m->start_column, NULL};
+  return store_record(c, row->line, m->episode_rec.type, pid, body, eid,
+                      cols, m->cohort.column);
+}
+
+/* Write observation o of the row, if any of its cells is filled.  0 on
+** success, a skip or a reported refusal; nonzero: stop. */
+static int write_observation(import_ctx *c, const cairn_csv_row *row,
+                             const row_values *rv, const cairn_csvmap_obs *o,
+                             long long pid, long long eid) {
+  const cairn_csvmap *m = c->map;
+  const cairn_csvmap_fills *f = &m->fills;
+  char v[CAIRN_CSV_CELL_MAX + 1], effective[11], eidtext[32];
+  size_t filled = 0;
+  cairn_error e = {0};
+  long long oid;
+  xmlNsPtr ns;
+  int rc;
+  for (size_t k = 0; k < o->n_answers; k++) {
+    get_cell(row, o->answers[k].col, v);
+    filled += *v != 0;
+  }
+  if (!filled) {
+    c->sum.skipped++;
+    return 0;
+  }
+  if (cairn_date_add_days(rv->start, o->offset_days, effective, &e)) {
+    ROW_ERROR(m->start_column, "%s", e.message);
+    return 0;
+  }
+  xmlDocPtr body = body_new(&m->obs_rec, &ns);
+  xmlNodePtr root = xmlDocGetRootElement(body);
+  snprintf(eidtext, sizeof eidtext, "%lld", eid);
+  body_text(root, ns, f->episode, eidtext);
+  body_text(root, ns, f->instrument, o->instrument);
+  body_text(root, ns, f->effective, effective);
+  body_text(root, ns, f->timepoint, o->timepoint);
+  for (size_t k = 0; k < o->n_answers; k++) {
+    get_cell(row, o->answers[k].col, v);
+    if (!*v) continue;   /* a partly answered instrument: the check hook
+                         ** applies its missing-item rule */
+    xmlNodePtr a = body_text(root, ns, f->answer, v);
+    xmlSetProp(a, (const xmlChar *)f->item,
+               (const xmlChar *)o->answers[k].item);
+  }
+  rc = cairn_store_create(c->req, m->obs_rec.type, pid, body, &oid, &e);
+  if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
+    ROW_ERROR(obs_column(o, e.field), "%s at %s refused: %s%s%s%s",
+              o->instrument, o->timepoint, e.message,
+              e.field[0] ? " (" : "", e.field, e.field[0] ? ")" : "");
+  } else if (rc) {
+    c->fatal = e;
+    c->fatal_rc = rc;
+    return rc;
+  } else {
+    c->sum.observations++;
+  }
+  return 0;
+}
+
+/* One data row: check every mapped cell, then write the patient, the
+** episode and the observations. */
+static int import_row(import_ctx *c, const cairn_csv_row *row) {
+  const cairn_csvmap *m = c->map;
+  size_t errors = c->sum.errors;
+  row_values rv = {0};
+  long long pid, eid;
+  int rc;
+
+  if ((rc = check_patient_cells(c, row, &rv))) return rc;
+  if ((rc = check_episode_cells(c, row, &rv))) return rc;
   if (c->sum.errors > errors) return 0;
 
   /* A patient stored by an earlier import. */
-  long long existing = stored_patient(c, id);
+  long long existing = stored_patient(c, rv.id);
   if (existing < 0) return (int)existing;
   if (existing > 0) {
     c->already++;
     ROW_ERROR(m->id_column, "patient %s (system %s) is already stored as "
-              "record %lld; a sheet is imported once", id, m->id_system,
+              "record %lld; a sheet is imported once", rv.id, m->id_system,
               existing);
     return 0;
   }
-
-  /* Patient */
-  xmlNsPtr ns;
-  char name[512];
-  long long pid, eid, oid;
-  xmlDocPtr body = body_new("Patient", &ns);
-  xmlNodePtr root = xmlDocGetRootElement(body);
-  xmlNodePtr ident = body_text(root, ns, "identifier", id);
-  xmlSetProp(ident, (const xmlChar *)"system", (const xmlChar *)m->id_system);
-  patient_name(m->name_format, id, name, sizeof name);
-  body_text(root, ns, "name", name);
-  if (gender) body_text(root, ns, "gender", gender);
-  const char *const patient_cols[] = {"gender", m->gender.column, NULL};
-  if ((rc = store_record(c, row->line, TYPE_PATIENT, 0, body, &pid,
-                         patient_cols, m->id_column)))
-    return rc > 0 ? 0 : rc;
+  if ((rc = write_patient(c, row, &rv, &pid))) return rc > 0 ? 0 : rc;
   c->sum.patients++;
-
-  /* EpisodeOfCare */
-  body = body_new("EpisodeOfCare", &ns);
-  root = xmlDocGetRootElement(body);
-  body_text(root, ns, "status", m->episode_status);
-  body_text(root, ns, "cohort", cohort);
-  body_text(root, ns, "periodStart", start);
-  body_text(root, ns, "primaryInstrument", m->primary_instrument);
-  const char *const episode_cols[] = {"periodStart", m->start_column, NULL};
-  if ((rc = store_record(c, row->line, TYPE_EPISODE, pid, body, &eid,
-                         episode_cols, m->cohort.column)))
-    return rc > 0 ? 0 : rc;
+  if ((rc = write_episode(c, row, &rv, pid, &eid))) return rc > 0 ? 0 : rc;
   c->sum.episodes++;
-
-  /* Observations */
-  for (size_t i = 0; i < m->n_obs; i++) {
-    const cairn_csvmap_obs *o = &m->obs[i];
-    char v[CAIRN_CSV_CELL_MAX + 1], effective[11], eidtext[32];
-    size_t filled = 0;
-    for (size_t k = 0; k < o->n_answers; k++) {
-      get_cell(row, o->answers[k].col, v);
-      filled += *v != 0;
-    }
-    if (!filled) {
-      c->sum.skipped++;
-      continue;
-    }
-    if (cairn_date_add_days(start, o->offset_days, effective, &e)) {
-      ROW_ERROR(m->start_column, "%s", e.message);
-      continue;
-    }
-    body = body_new("Observation", &ns);
-    root = xmlDocGetRootElement(body);
-    snprintf(eidtext, sizeof eidtext, "%lld", eid);
-    body_text(root, ns, "episode", eidtext);
-    body_text(root, ns, "instrument", o->instrument);
-    body_text(root, ns, "effective", effective);
-    body_text(root, ns, "timepoint", o->timepoint);
-    for (size_t k = 0; k < o->n_answers; k++) {
-      get_cell(row, o->answers[k].col, v);
-      if (!*v) continue;   /* a partly answered instrument: the check hook
-                           ** applies its missing-item rule */
-      xmlNodePtr a = body_text(root, ns, "answer", v);
-      xmlSetProp(a, (const xmlChar *)"item",
-                 (const xmlChar *)o->answers[k].item);
-    }
-    cairn_error oe = {0};
-    rc = cairn_store_create(c->req, TYPE_OBSERVATION, pid, body, &oid, &oe);
-    if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
-      ROW_ERROR(obs_column(o, oe.field), "%s at %s refused: %s%s%s%s",
-                o->instrument, o->timepoint, oe.message,
-                oe.field[0] ? " (" : "", oe.field, oe.field[0] ? ")" : "");
-    } else if (rc) {
-      c->fatal = oe;
-      c->fatal_rc = rc;
+  for (size_t i = 0; i < m->n_obs; i++)
+    if ((rc = write_observation(c, row, &rv, &m->obs[i], pid, eid)))
       return rc;
-    } else {
-      c->sum.observations++;
-    }
-  }
   return 0;
-#undef ROW_ERROR
 }
+#undef ROW_ERROR
 
 /* Pass 1: count rows, bind the header. */
 static int count_row(void *vc, const cairn_csv_row *row, cairn_error *err) {

@@ -7,7 +7,7 @@
 **
 **   record(id INTEGER PRIMARY KEY, type TEXT, patient INTEGER, created TEXT)
 **       The envelope: one row per record, written once.  type is the
-**       record type ("program:Observation"); patient the id of the patient
+**       record type ("plugin:Name"); patient the id of the patient
 **       record it belongs to (its own id for a patient type, NULL for a
 **       record about no patient); created the UTC time of version 1.
 **       Indexed on type and on patient.
