@@ -1,10 +1,10 @@
 /*
-** check_csv.c -- unit tests of core/store/csvimport.c without a database: the
+** check_csv.c -- unit tests of core/store/csv*.c without a database: the
 ** CSV parser (RFC 4180 and every refusal, with its line), day/month/year
 ** dates and date arithmetic, and the column mapping (schemas/csvmap.xsd,
 ** data/headache-trial-2004.map.xml) with its binding to a header.
 **
-** Needs: core/store/csvimport.c core/lib/xml.c core/lib/log.c core/lib/arena.c, and the
+** Needs: core/store/csv*.c core/lib/xml.c core/lib/log.c core/lib/arena.c, and the
 ** store symbols csvimport.c refers to for the import itself (link
 ** libcairncore.la; no test here opens a store).  CAIRN_TEST_SRCDIR is the
 ** source tree (schemas/ and data/ are read from it); CAIRN_TEST_TMPDIR, in
