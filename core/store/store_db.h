@@ -26,6 +26,11 @@
 ** being stepped (a caller forgot cairn_db_done: a bug). */
 cairn_stmt *cairn_db_prepare(cairn_store *st, const char *sql,
                              cairn_error *err);
+/* Bind len bytes of text at v to :name without copying them: v must stay
+** unchanged until cairn_db_done (a record body, bound once and large).
+** Errors as cairn_sql_bind_text; CAIRN_ELIMIT past INT_MAX bytes. */
+int cairn_db_bind_text_static(cairn_stmt *s, const char *name, const char *v,
+                              size_t len);
 /* Column col of the current row as text, valid until the next step or
 ** cairn_db_done; "" for NULL. */
 const char *cairn_db_text(cairn_stmt *s, int col);

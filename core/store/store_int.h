@@ -88,10 +88,14 @@ int store_project_all(cairn_store *st, const store_type *t, cairn_error *err);
 int store_projection_ensure(cairn_store *st, const store_type *t,
                             cairn_error *err);
 
-/* store_sql.c: the store's own cached statement for sql, ready to bind
-** by position; reset it with store_stmt_done() once read. */
-sqlite3_stmt *store_stmt(cairn_store *st, const char *sql, cairn_error *err);
-void store_stmt_done(sqlite3_stmt *s);
+/* store_sql.c: the store's own use of its statements (store_db.h).
+** store_step steps s once and returns SQLite's code (SQLITE_ROW,
+** SQLITE_DONE, or an error for store_db_fail to report, unlogged);
+** store_run steps a write to its end and cairn_db_done's it: 0, or
+** store_db_fail's CAIRN_EDB naming `what` in the log. */
+int store_step(cairn_stmt *s);
+int store_run(cairn_store *st, cairn_stmt *s, const char *what,
+              cairn_error *err);
 /* Run SQL text of one or more statements that bind nothing, uncached:
 ** only the schema work of opening the store and of reindexing (DDL built
 ** from declarations).  store_script fills *err; store_script_run returns

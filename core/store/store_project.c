@@ -16,6 +16,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "store_db.h"
 #include "store_int.h"
 
 /* ---------------------------------------------------------- projection */
@@ -35,28 +36,29 @@ int store_project(cairn_store *st, const store_type *t, long long id,
                   xmlDocPtr body, cairn_error *err) {
   const cairn_record_type *d = t->rt->decl;
   xmlXPathContextPtr x;
-  sqlite3_stmt *s;
+  cairn_stmt *s;
   size_t j;
   int rc = 0;
 
-  s = store_stmt(st, t->upsert, err);
+  s = cairn_db_prepare(st, t->upsert, err);
   if (s == NULL) return err ? err->code : CAIRN_EDB;
   x = xmlXPathNewContext(body);
   if (x == NULL) {
-    store_stmt_done(s);
+    cairn_db_done(s);
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no XPath context");
   }
   x->node = xmlDocGetRootElement(body);
   x->error = xpath_error;
   xmlXPathRegisterNs(x, BAD_CAST "r", BAD_CAST d->ns);
-  sqlite3_bind_int64(s, 1, id);
-  if (patient > 0) sqlite3_bind_int64(s, 2, patient);
-  sqlite3_bind_int(s, 3, version);
-  sqlite3_bind_text(s, 4, status, -1, SQLITE_TRANSIENT);
+  cairn_sql_bind_int(s, ":record", id);
+  if (patient > 0) cairn_sql_bind_int(s, ":patient", patient);
+  cairn_sql_bind_int(s, ":version", version);
+  cairn_sql_bind_text(s, ":status", status);
   for (j = 0; j < t->n_cols && rc == 0; j++) {
     const cairn_projection *p = &d->projections[j];
     xmlXPathObjectPtr v = xmlXPathCompiledEval(t->rt->proj[j], x);
-    int col = (int)j + 5;
+    char col[BIND_NAME_MAX + 1];
+    snprintf(col, sizeof col, ":c_%s", p->column);   /* see upsert */
     if (v == NULL) {
       rc = cairn_fail(err, CAIRN_EINTERNAL, p->column,
                       "record type %s: projection %s (%s) failed", d->name,
@@ -66,27 +68,26 @@ int store_project(cairn_store *st, const store_type *t, long long id,
     if (p->type == CAIRN_COL_TEXT) {
       xmlChar *sv = xmlXPathCastToString(v);
       if (sv != NULL && sv[0] != '\0')
-        sqlite3_bind_text(s, col, (const char *)sv, -1, SQLITE_TRANSIENT);
+        cairn_sql_bind_text(s, col, (const char *)sv);
       xmlFree(sv);
     } else {
       double n = xmlXPathCastToNumber(v);
       if (isnan(n) || isinf(n)) {
         /* empty or not a number: NULL */
       } else if (p->type == CAIRN_COL_REAL) {
-        sqlite3_bind_double(s, col, n);
+        cairn_sql_bind_real(s, col, n);
       } else if (n != floor(n) || fabs(n) > 9007199254740992.0) {
         rc = cairn_fail(err, CAIRN_EINVAL, p->column,
                         "%s must be a whole number, not %g", p->column, n);
       } else {
-        sqlite3_bind_int64(s, col, (sqlite3_int64)n);
+        cairn_sql_bind_int(s, col, (long long)n);
       }
     }
     xmlXPathFreeObject(v);
   }
   xmlXPathFreeContext(x);
-  if (rc == 0 && sqlite3_step(s) != SQLITE_DONE)
-    rc = store_db_fail(st, err, t->table);
-  store_stmt_done(s);
+  if (rc == 0) return store_run(st, s, t->table, err);
+  cairn_db_done(s);
   return rc;
 }
 
@@ -99,18 +100,18 @@ int store_project_all(cairn_store *st, const store_type *t,
   static const char sql[] =
       "SELECT r.id, r.patient, v.version, v.status, v.body"
       " FROM record r JOIN record_version v ON v.record = r.id"
-      " WHERE r.type = ?1 AND v.version ="
+      " WHERE r.type = :type AND v.version ="
       " (SELECT max(version) FROM record_version WHERE record = r.id)"
       " ORDER BY r.id";
-  sqlite3_stmt *s = store_stmt(st, sql, err);
+  cairn_stmt *s = cairn_db_prepare(st, sql, err);
   int rc = 0, step;
   if (s == NULL) return err ? err->code : CAIRN_EDB;
-  sqlite3_bind_text(s, 1, t->rt->decl->name, -1, SQLITE_STATIC);
-  while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
-    long long id = sqlite3_column_int64(s, 0);
-    const char *body = (const char *)sqlite3_column_text(s, 4);
+  cairn_sql_bind_text(s, ":type", t->rt->decl->name);
+  while (rc == 0 && (step = store_step(s)) == SQLITE_ROW) {
+    long long id = cairn_sql_int(s, 0);
+    const char *body = cairn_db_text(s, 4);
     cairn_error perr = {0};
-    xmlDocPtr doc = cairn_xml_parse(body, body ? strlen(body) : 0, &perr);
+    xmlDocPtr doc = cairn_xml_parse(body, strlen(body), &perr);
     if (doc == NULL) {
       cairn_logf(CAIRN_LOG_ERROR, "store: record %lld: stored body: %s", id,
                  perr.message);
@@ -119,13 +120,12 @@ int store_project_all(cairn_store *st, const store_type *t,
                       id);
       break;
     }
-    rc = store_project(st, t, id, sqlite3_column_int64(s, 1),
-                 sqlite3_column_int(s, 2),
-                 (const char *)sqlite3_column_text(s, 3), doc, err);
+    rc = store_project(st, t, id, cairn_sql_int(s, 1), (int)cairn_sql_int(s, 2),
+                       cairn_db_text(s, 3), doc, err);
     xmlFreeDoc(doc);
   }
   if (rc == 0 && step != SQLITE_DONE) rc = store_db_fail(st, err, "project_all");
-  store_stmt_done(s);
+  cairn_db_done(s);
   return rc;
 }
 
@@ -134,19 +134,19 @@ int store_project_all(cairn_store *st, const store_type *t,
 static int projection_matches(cairn_store *st, const store_type *t,
                               cairn_error *err) {
   static const char sql[] =
-      "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid";
+      "SELECT name, type FROM pragma_table_info(:table) ORDER BY cid";
   static const char *const fixed[][2] = {{"record", "INTEGER"},
                                          {"patient", "INTEGER"},
                                          {"version", "INTEGER"},
                                          {"status", "TEXT"}};
-  sqlite3_stmt *s = store_stmt(st, sql, err);
+  cairn_stmt *s = cairn_db_prepare(st, sql, err);
   size_t i = 0;
   int same = 1, step;
   if (s == NULL) return err && err->code < -1 ? err->code : CAIRN_EDB;
-  sqlite3_bind_text(s, 1, t->table, -1, SQLITE_STATIC);
-  while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-    const char *name = (const char *)sqlite3_column_text(s, 0);
-    const char *type = (const char *)sqlite3_column_text(s, 1);
+  cairn_sql_bind_text(s, ":table", t->table);
+  while ((step = store_step(s)) == SQLITE_ROW) {
+    const char *name = cairn_db_text(s, 0);
+    const char *type = cairn_db_text(s, 1);
     const char *want_name, *want_type;
     if (i < 4) {
       want_name = fixed[i][0];
@@ -157,12 +157,12 @@ static int projection_matches(cairn_store *st, const store_type *t,
     } else {
       want_name = want_type = NULL;
     }
-    if (want_name == NULL || name == NULL || type == NULL ||
-        strcmp(name, want_name) != 0 || strcasecmp(type, want_type) != 0)
+    if (want_name == NULL || strcmp(name, want_name) != 0 ||
+        strcasecmp(type, want_type) != 0)
       same = 0;
     i++;
   }
-  store_stmt_done(s);
+  cairn_db_done(s);
   if (step != SQLITE_DONE) return store_db_fail(st, err, "table_info");
   if (i == 0) return -1;
   return same && i == 4 + t->n_cols;
@@ -206,28 +206,29 @@ int store_projection_ensure(cairn_store *st, const store_type *t,
                             cairn_error *err) {
   static const char idx_sql[] =
       "SELECT sql FROM sqlite_master WHERE type = 'index'"
-      " AND tbl_name = ?1 AND sql IS NOT NULL AND name <> ?1 || '_patient'";
+      " AND tbl_name = :table AND sql IS NOT NULL"
+      " AND name <> :table || '_patient'";
   char **saved = NULL;
   size_t n_saved = 0, i;
   int m = projection_matches(st, t, err), rc = 0;
-  sqlite3_stmt *s;
+  cairn_stmt *s;
 
   if (m == 1) return 0;
   if (m < -1) return m;
   if (m == 0) {
     char *drop;
-    s = store_stmt(st, idx_sql, err);
+    s = cairn_db_prepare(st, idx_sql, err);
     if (s == NULL) return err ? err->code : CAIRN_EDB;
-    sqlite3_bind_text(s, 1, t->table, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    cairn_sql_bind_text(s, ":table", t->table);
+    while (store_step(s) == SQLITE_ROW) {
       char **more = realloc(saved, (n_saved + 1) * sizeof *saved);
       if (more == NULL) abort();
       saved = more;
-      saved[n_saved] = strdup((const char *)sqlite3_column_text(s, 0));
+      saved[n_saved] = strdup(cairn_db_text(s, 0));
       if (saved[n_saved] == NULL) abort();
       n_saved++;
     }
-    store_stmt_done(s);
+    cairn_db_done(s);
     cairn_logf(CAIRN_LOG_INFO, "store: %s: columns changed; rebuilding",
                t->table);
     drop = sqlite3_mprintf("DROP TABLE \"%w\"", t->table);

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "store_db.h"
 #include "store_int.h"
 
 static void free_doc(void *doc) { xmlFreeDoc(doc); }
@@ -27,9 +28,9 @@ int cairn_store_get(cairn_req *req, long long id, const cairn_record **out,
   static const char sql[] =
       "SELECT r.type, r.patient, v.version, v.status, v.author, v.time,"
       " v.body FROM record r JOIN record_version v ON v.record = r.id"
-      " WHERE r.id = ?1 ORDER BY v.version DESC LIMIT 1";
+      " WHERE r.id = :id ORDER BY v.version DESC LIMIT 1";
   cairn_store *st;
-  sqlite3_stmt *s;
+  cairn_stmt *s;
   cairn_record *rec;
   const char *body;
   const store_type *t;
@@ -39,33 +40,30 @@ int cairn_store_get(cairn_req *req, long long id, const cairn_record **out,
   *out = NULL;
   if (req == NULL || (st = req->store) == NULL || req->arena == NULL)
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no store");
-  if ((s = store_stmt(st, sql, err)) == NULL)
+  if ((s = cairn_db_prepare(st, sql, err)) == NULL)
     return err && err->code ? err->code : CAIRN_EDB;
-  sqlite3_bind_int64(s, 1, id);
-  step = sqlite3_step(s);
+  cairn_sql_bind_int(s, ":id", id);
+  step = store_step(s);
   if (step == SQLITE_DONE) {
-    store_stmt_done(s);
+    cairn_db_done(s);
     return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "no record %lld", id);
   }
   if (step != SQLITE_ROW) {
-    store_stmt_done(s);
-    return store_db_fail(st, err, "get");
+    step = store_db_fail(st, err, "get");
+    cairn_db_done(s);
+    return step;
   }
   rec = cairn_arena_alloc(req->arena, sizeof *rec);
   rec->id = id;
-  rec->patient = sqlite3_column_int64(s, 1);
-  rec->version = sqlite3_column_int(s, 2);
-  rec->type = cairn_arena_strdup(req->arena,
-                                 (const char *)sqlite3_column_text(s, 0));
-  rec->status = cairn_arena_strdup(req->arena,
-                                   (const char *)sqlite3_column_text(s, 3));
-  rec->author = cairn_arena_strdup(req->arena,
-                                   (const char *)sqlite3_column_text(s, 4));
-  rec->time = cairn_arena_strdup(req->arena,
-                                 (const char *)sqlite3_column_text(s, 5));
-  body = (const char *)sqlite3_column_text(s, 6);
-  rec->body = cairn_xml_parse(body, body ? strlen(body) : 0, &perr);
-  store_stmt_done(s);
+  rec->patient = cairn_sql_int(s, 1);
+  rec->version = (int)cairn_sql_int(s, 2);
+  rec->type = cairn_arena_strdup(req->arena, cairn_db_text(s, 0));
+  rec->status = cairn_arena_strdup(req->arena, cairn_db_text(s, 3));
+  rec->author = cairn_arena_strdup(req->arena, cairn_db_text(s, 4));
+  rec->time = cairn_arena_strdup(req->arena, cairn_db_text(s, 5));
+  body = cairn_db_text(s, 6);
+  rec->body = cairn_xml_parse(body, strlen(body), &perr);
+  cairn_db_done(s);
   if (rec->body == NULL) {
     cairn_logf(CAIRN_LOG_ERROR, "store: record %lld: stored body: %s", id,
                perr.message);
@@ -87,13 +85,13 @@ long long cairn_store_count(cairn_store *st, const char *type) {
   static const char all_sql[] = "SELECT count(*) FROM record_version";
   static const char type_sql[] =
       "SELECT count(*) FROM record_version v JOIN record r"
-      " ON r.id = v.record WHERE r.type = ?1";
-  sqlite3_stmt *s = store_stmt(st, type ? type_sql : all_sql, NULL);
+      " ON r.id = v.record WHERE r.type = :type";
+  cairn_stmt *s = cairn_db_prepare(st, type ? type_sql : all_sql, NULL);
   long long n = -1;
   if (s == NULL) return -1;
-  if (type) sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
-  if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+  if (type) cairn_sql_bind_text(s, ":type", type);
+  if (store_step(s) == SQLITE_ROW) n = cairn_sql_int(s, 0);
   else store_db_fail(st, NULL, "count");
-  store_stmt_done(s);
+  cairn_db_done(s);
   return n;
 }

@@ -52,6 +52,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "store_db.h"
 #include "store_int.h"
 
 static int ident_ok(const char *s, size_t max) {
@@ -252,8 +253,10 @@ int store_types_build(cairn_store *st, cairn_error *err) {
                         " status", t->table);
     for (j = 0; j < n; j++)
       sqlite3_str_appendf(up, ", \"%w\"", d->projections[j].column);
-    sqlite3_str_appendall(up, ") VALUES(?1, ?2, ?3, ?4");
-    for (j = 0; j < n; j++) sqlite3_str_appendf(up, ", ?%d", (int)j + 5);
+    sqlite3_str_appendall(up, ") VALUES(:record, :patient, :version,"
+                              " :status");
+    for (j = 0; j < n; j++)   /* ident_ok: the name is a plain word */
+      sqlite3_str_appendf(up, ", :c_%s", d->projections[j].column);
     sqlite3_str_appendall(up, ") ON CONFLICT(record) DO UPDATE SET"
                               " patient = excluded.patient,"
                               " version = excluded.version,"
@@ -273,9 +276,10 @@ int store_types_build(cairn_store *st, cairn_error *err) {
 /* Run each plugin's migrations that have not run yet, in order. */
 static int migrate(cairn_store *st, cairn_error *err) {
   static const char done_sql[] =
-      "SELECT 1 FROM cairn_migration WHERE plugin = ?1 AND n = ?2";
+      "SELECT 1 FROM cairn_migration WHERE plugin = :plugin AND n = :n";
   static const char mark_sql[] =
-      "INSERT INTO cairn_migration(plugin, n, applied) VALUES(?1, ?2, ?3)";
+      "INSERT INTO cairn_migration(plugin, n, applied)"
+      " VALUES(:plugin, :n, :applied)";
   size_t i;
   int n;
   char now[32];
@@ -285,14 +289,14 @@ static int migrate(cairn_store *st, cairn_error *err) {
     const cairn_plugin *p = st->reg->plugins[i].desc;
     if (p == NULL || p->migrations == NULL) continue;
     for (n = 1; p->migrations[n - 1] != NULL; n++) {
-      sqlite3_stmt *s = store_stmt(st, done_sql, err);
+      cairn_stmt *s = cairn_db_prepare(st, done_sql, err);
       int ran, rc;
       char *msg = NULL;
       if (s == NULL) return err ? err->code : CAIRN_EDB;
-      sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
-      sqlite3_bind_int(s, 2, n);
-      ran = sqlite3_step(s) == SQLITE_ROW;
-      store_stmt_done(s);
+      cairn_sql_bind_text(s, ":plugin", p->name);
+      cairn_sql_bind_int(s, ":n", n);
+      ran = store_step(s) == SQLITE_ROW;
+      cairn_db_done(s);
       if (ran) continue;
       if (store_script_run(st, p->migrations[n - 1], &msg) != 0) {
         rc = cairn_fail(err, CAIRN_EINTERNAL, NULL,
@@ -301,14 +305,12 @@ static int migrate(cairn_store *st, cairn_error *err) {
         sqlite3_free(msg);
         return rc;
       }
-      s = store_stmt(st, mark_sql, err);
+      s = cairn_db_prepare(st, mark_sql, err);
       if (s == NULL) return err ? err->code : CAIRN_EDB;
-      sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
-      sqlite3_bind_int(s, 2, n);
-      sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-      rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_db_fail(st, err, "migration");
-      store_stmt_done(s);
-      if (rc) return rc;
+      cairn_sql_bind_text(s, ":plugin", p->name);
+      cairn_sql_bind_int(s, ":n", n);
+      cairn_sql_bind_text(s, ":applied", now);
+      if ((rc = store_run(st, s, "migration", err))) return rc;
       cairn_logf(CAIRN_LOG_INFO, "store: plugin %s: migration %d applied",
                  p->name, n);
     }

@@ -11,6 +11,7 @@
 **   Binding is by name for both (an unknown name is an error).
 */
 #include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,16 +92,6 @@ static cairn_stmt *internal_entry(cairn_store *st, const char *sql,
   return stmt_entry(st, s, sql, h, 1, 1);
 }
 
-/*
-** The store's own cached statement for sql, ready to bind.  The caller
-** resets it with store_stmt_done() as soon as it has read what it needs.
-*/
-sqlite3_stmt *store_stmt(cairn_store *st, const char *sql,
-                         cairn_error *err) {
-  cairn_stmt *e = internal_entry(st, sql, err);
-  return e ? e->s : NULL;
-}
-
 /* See store_int.h.  Counted as one prepare: SQLite prepares each of
 ** its statements in turn. */
 int store_script_run(cairn_store *st, const char *sql, char **msg) {
@@ -118,12 +109,23 @@ int store_script(cairn_store *st, const char *sql, cairn_error *err) {
   return store_db_fail(st, err, "exec");
 }
 
-/* Reset one of the store's own statements and clear its bindings. */
-void store_stmt_done(sqlite3_stmt *s) {
-  assert(s != NULL);
-  sqlite3_reset(s);
-  sqlite3_clear_bindings(s);
+/* See store_int.h. */
+int store_step(cairn_stmt *e) {
+  assert(e != NULL);
+  return sqlite3_step(e->s);
 }
+
+/* See store_int.h. */
+int store_run(cairn_store *st, cairn_stmt *e, const char *what,
+              cairn_error *err) {
+  int rc;
+  if (e == NULL) return err && err->code ? err->code : CAIRN_EDB;
+  rc = sqlite3_step(e->s);
+  rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_db_fail(st, err, what);
+  cairn_db_done(e);
+  return rc;
+}
+
 /* ------------------------------------------------ read-only statements */
 
 /* Reset a statement handed to a request when the request ends. */
@@ -331,6 +333,15 @@ cairn_stmt *cairn_db_prepare(cairn_store *st, const char *sql,
     return NULL;
   }
   return internal_entry(st, sql, err);
+}
+
+/* See store_db.h. */
+int cairn_db_bind_text_static(cairn_stmt *e, const char *name, const char *v,
+                              size_t len) {
+  int i = bind_index(e, name);
+  if (i == 0) return CAIRN_EINVAL;
+  if (len > INT_MAX) return CAIRN_ELIMIT;
+  return bind_rc(e, sqlite3_bind_text(e->s, i, v, (int)len, SQLITE_STATIC));
 }
 
 /* See store_db.h. */

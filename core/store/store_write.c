@@ -14,6 +14,7 @@
 
 #include <libxml/xmlsave.h>
 
+#include "store_db.h"
 #include "store_int.h"
 
 static int status_ok(const char *s) {
@@ -127,20 +128,53 @@ static int write_check(write_req *w, cairn_error *err) {
   return 0;
 }
 
-/* Insert the envelope (new records) and the version, project, fire
-** events.  Runs inside write_begin/write_end. */
-static int write_store(write_req *w, cairn_error *err) {
+/* Insert the envelope (a new record: its id chosen here) and the version
+** row holding text (len bytes, the serialized body), stamped now. */
+static int write_rows(write_req *w, const char *now, const char *text,
+                      size_t len, cairn_error *err) {
   static const char next_id_sql[] =
       "SELECT coalesce(max(id), 0) + 1 FROM record";
   static const char record_sql[] =
-      "INSERT INTO record(id, type, patient, created) VALUES(?1, ?2, ?3, ?4)";
+      "INSERT INTO record(id, type, patient, created)"
+      " VALUES(:id, :type, nullif(:patient, 0), :created)";
   static const char version_sql[] =
       "INSERT INTO record_version(record, version, status, author, time,"
-      " body) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+      " body) VALUES(:record, :version, :status, :author, :time, :body)";
   cairn_store *st = w->req->store;
   const cairn_record_type *d = w->t->rt->decl;
+  cairn_stmt *s;
+  int rc;
+
+  if (w->id == 0) {
+    if ((s = cairn_db_prepare(st, next_id_sql, err)) == NULL) return CAIRN_EDB;
+    rc = store_step(s);
+    w->id = cairn_sql_int(s, 0);
+    if (rc != SQLITE_ROW) rc = store_db_fail(st, err, d->name);
+    cairn_db_done(s);
+    if (rc != SQLITE_ROW) return rc;
+    if (d->flags & CAIRN_RT_PATIENT) w->patient = w->id;
+    if ((s = cairn_db_prepare(st, record_sql, err)) == NULL) return CAIRN_EDB;
+    cairn_sql_bind_int(s, ":id", w->id);
+    cairn_sql_bind_text(s, ":type", d->name);
+    cairn_sql_bind_int(s, ":patient", w->patient > 0 ? w->patient : 0);
+    cairn_sql_bind_text(s, ":created", now);
+    if ((rc = store_run(st, s, d->name, err))) return rc;
+  }
+  if ((s = cairn_db_prepare(st, version_sql, err)) == NULL) return CAIRN_EDB;
+  cairn_sql_bind_int(s, ":record", w->id);
+  cairn_sql_bind_int(s, ":version", w->version);
+  cairn_sql_bind_text(s, ":status", w->status);
+  cairn_sql_bind_text(s, ":author", w->req->actor);
+  cairn_sql_bind_text(s, ":time", now);
+  cairn_db_bind_text_static(s, ":body", text, len);   /* no copy */
+  return store_run(st, s, d->name, err);
+}
+
+/* Insert the envelope (new records) and the version, project, fire
+** events.  Runs inside store_write_begin/store_write_end. */
+static int write_store(write_req *w, cairn_error *err) {
+  const cairn_record_type *d = w->t->rt->decl;
   cairn_record *rec;
-  sqlite3_stmt *s;
   char now[32], *text;
   size_t len = 0;
   int rc;
@@ -159,36 +193,12 @@ static int write_store(write_req *w, cairn_error *err) {
     snprintf(now, sizeof now, "%s", w->req->record_time);
   else
     store_utc_now(now);
-  if (w->id == 0) {
-    if ((s = store_stmt(st, next_id_sql, err)) == NULL) goto db;
-    if (sqlite3_step(s) != SQLITE_ROW) { store_stmt_done(s); goto dbf; }
-    w->id = sqlite3_column_int64(s, 0);
-    store_stmt_done(s);
-    if (d->flags & CAIRN_RT_PATIENT) w->patient = w->id;
-    if ((s = store_stmt(st, record_sql, err)) == NULL) goto db;
-    sqlite3_bind_int64(s, 1, w->id);
-    sqlite3_bind_text(s, 2, d->name, -1, SQLITE_STATIC);
-    if (w->patient > 0) sqlite3_bind_int64(s, 3, w->patient);
-    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    store_stmt_done(s);
-    if (rc != SQLITE_DONE) goto dbf;
-  }
-  if ((s = store_stmt(st, version_sql, err)) == NULL) goto db;
-  sqlite3_bind_int64(s, 1, w->id);
-  sqlite3_bind_int(s, 2, w->version);
-  sqlite3_bind_text(s, 3, w->status, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 4, w->req->actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 6, text, (int)len, SQLITE_STATIC);
-  rc = sqlite3_step(s);
-  store_stmt_done(s);
+  rc = write_rows(w, now, text, len, err);
   free(text);
-  text = NULL;
-  if (rc != SQLITE_DONE) goto dbf;
+  if (rc != 0) return err && err->code ? err->code : rc;
 
-  rc = store_project(st, w->t, w->id, w->patient, w->version, w->status, w->body,
-               err);
+  rc = store_project(w->req->store, w->t, w->id, w->patient, w->version,
+                     w->status, w->body, err);
   if (rc != 0) return rc;
 
   rec = cairn_arena_alloc(w->req->arena, sizeof *rec);
@@ -203,13 +213,6 @@ static int write_store(write_req *w, cairn_error *err) {
   rec->rt = w->t->rt;
   rec->arena = w->req->arena;   /* record_value copies into it */
   return fire_events(w->req, rec, err);
-
-dbf:
-  free(text);
-  return store_db_fail(st, err, d->name);
-db:
-  free(text);
-  return err && err->code ? err->code : CAIRN_EDB;
 }
 
 /* Common checks of both write entry points; frees body on failure. */
@@ -250,7 +253,7 @@ static int write_precheck(cairn_req *req, const char *status,
 */
 int cairn_store_create(cairn_req *req, const char *type, long long patient,
                        xmlDocPtr body, long long *id, cairn_error *err) {
-  static const char patient_sql[] = "SELECT type FROM record WHERE id = ?1";
+  static const char patient_sql[] = "SELECT type FROM record WHERE id = :id";
   cairn_error local;
   write_req w;
   int own, rc;
@@ -282,16 +285,16 @@ int cairn_store_create(cairn_req *req, const char *type, long long patient,
     return rc;
   }
   if (patient > 0) {  /* it must be a patient record */
-    sqlite3_stmt *s = store_stmt(req->store, patient_sql, err);
+    cairn_stmt *s = cairn_db_prepare(req->store, patient_sql, err);
     const store_type *pt = NULL;
     int found = 0;
     if (s == NULL) { rc = err->code ? err->code : CAIRN_EDB; goto fail; }
-    sqlite3_bind_int64(s, 1, patient);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    cairn_sql_bind_int(s, ":id", patient);
+    if (store_step(s) == SQLITE_ROW) {
       found = 1;
-      pt = store_find_type(req->store, (const char *)sqlite3_column_text(s, 0));
+      pt = store_find_type(req->store, cairn_db_text(s, 0));
     }
-    store_stmt_done(s);
+    cairn_db_done(s);
     if (!found) {
       rc = cairn_fail(err, CAIRN_ENOTFOUND, "patient", "no patient %lld",
                       patient);
@@ -330,10 +333,10 @@ int cairn_store_revise(cairn_req *req, long long id, int expected_version,
                        cairn_error *err) {
   static const char head_sql[] =
       "SELECT r.type, r.patient, (SELECT max(version) FROM record_version"
-      " WHERE record = r.id) FROM record r WHERE r.id = ?1";
+      " WHERE record = r.id) FROM record r WHERE r.id = :id";
   cairn_error local;
   write_req w;
-  sqlite3_stmt *s;
+  cairn_stmt *s;
   int own, rc, newest = 0, found = 0;
 
   if (err == NULL) err = &local;
@@ -349,16 +352,16 @@ int cairn_store_revise(cairn_req *req, long long id, int expected_version,
     xmlFreeDoc(body);
     return rc;
   }
-  s = store_stmt(req->store, head_sql, err);
+  s = cairn_db_prepare(req->store, head_sql, err);
   if (s == NULL) { rc = err->code ? err->code : CAIRN_EDB; goto fail; }
-  sqlite3_bind_int64(s, 1, id);
-  if (sqlite3_step(s) == SQLITE_ROW) {
+  cairn_sql_bind_int(s, ":id", id);
+  if (store_step(s) == SQLITE_ROW) {
     found = 1;
-    w.t = store_find_type(req->store, (const char *)sqlite3_column_text(s, 0));
-    w.patient = sqlite3_column_int64(s, 1);
-    newest = sqlite3_column_int(s, 2);
+    w.t = store_find_type(req->store, cairn_db_text(s, 0));
+    w.patient = cairn_sql_int(s, 1);
+    newest = (int)cairn_sql_int(s, 2);
   }
-  store_stmt_done(s);
+  cairn_db_done(s);
   if (!found) {
     rc = cairn_fail(err, CAIRN_ENOTFOUND, NULL, "no record %lld", id);
     goto fail;
