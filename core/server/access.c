@@ -80,13 +80,13 @@ static void utc_iso(char buf[32]) {
 
 /* Bind text v to :name of s (a NULL s stays NULL: cairn_db_run reports
 ** the failed prepare). */
-static cairn_stmt *bt(cairn_stmt *s, const char *name, const char *v) {
+static cairn_stmt *bind_text(cairn_stmt *s, const char *name, const char *v) {
   if (s) cairn_sql_bind_text(s, name, v);
   return s;
 }
 
 /* Bind integer v to :name of s. */
-static cairn_stmt *bi(cairn_stmt *s, const char *name, long long v) {
+static cairn_stmt *bind_int(cairn_stmt *s, const char *name, long long v) {
   if (s) cairn_sql_bind_int(s, name, v);
   return s;
 }
@@ -165,8 +165,12 @@ int cairn_staff_add(cairn_store *st, const char *username,
   cairn_stmt *s = prep(st,
       "INSERT INTO staff(username, display_name, role, pwhash, created, changed)"
       " VALUES(:username, :name, :role, :pwhash, :now, :now)");
-  bt(bt(bt(s, ":username", username), ":name", display_name), ":role", role);
-  rc = cairn_db_run(bt(bt(s, ":pwhash", h), ":now", now), NULL);
+  bind_text(s, ":username", username);
+  bind_text(s, ":name", display_name);
+  bind_text(s, ":role", role);
+  bind_text(s, ":pwhash", h);
+  bind_text(s, ":now", now);
+  rc = cairn_db_run(s, NULL);
   if (rc == CAIRN_ECONFLICT)
     return cairn_fail(err, CAIRN_ECONFLICT, "username",
                       "There is already an account named %s.", username);
@@ -177,13 +181,13 @@ int cairn_staff_add(cairn_store *st, const char *username,
 static long long staff_id(cairn_store *st, const char *username) {
   cairn_stmt *s = prep(st, "SELECT id FROM staff WHERE username = :username");
   if (!s) return -1;
-  return cairn_db_int(bt(s, ":username", username), 0);
+  return cairn_db_int(bind_text(s, ":username", username), 0);
 }
 
 /* End every session of staff member id. */
 static int end_sessions(cairn_store *st, long long id) {
   return cairn_db_run(
-      bi(prep(st, "DELETE FROM staff_session WHERE staff = :staff"), ":staff", id),
+      bind_int(prep(st, "DELETE FROM staff_session WHERE staff = :staff"), ":staff", id),
       NULL);
 }
 
@@ -199,7 +203,9 @@ int cairn_staff_passwd(cairn_store *st, const char *username,
   utc_iso(now);
   cairn_stmt *s = prep(st, "UPDATE staff SET pwhash = :pwhash, changed = :now"
                            " WHERE id = :id");
-  rc = cairn_db_run(bi(bt(bt(s, ":pwhash", h), ":now", now), ":id", id), NULL);
+  bind_text(s, ":pwhash", h);
+  bind_text(s, ":now", now);
+  rc = cairn_db_run(bind_int(s, ":id", id), NULL);
   /* A new password ends every session opened with the old one. */
   if (!rc) rc = end_sessions(st, id);
   return rc ? cairn_fail(err, rc, NULL, "The password could not be stored.") : 0;
@@ -214,8 +220,9 @@ int cairn_staff_set_disabled(cairn_store *st, const char *username,
   utc_iso(now);
   cairn_stmt *s = prep(st, "UPDATE staff SET disabled = :disabled,"
                            " changed = :now WHERE id = :id");
-  int rc = cairn_db_run(bi(bt(bi(s, ":disabled", disabled != 0), ":now", now),
-                           ":id", id), NULL);
+  bind_int(s, ":disabled", disabled != 0);
+  bind_text(s, ":now", now);
+  int rc = cairn_db_run(bind_int(s, ":id", id), NULL);
   if (!rc && disabled) rc = end_sessions(st, id);
   return rc ? cairn_fail(err, rc, NULL, "The account could not be changed.") : 0;
 }
@@ -227,7 +234,7 @@ static long throttle_wait(cairn_store *st, const char *key, time_t now) {
   cairn_stmt *s = prep(st, "SELECT failures, last FROM signin_failure WHERE key = :key");
   if (!s) return 0;
   long wait = 0;
-  if (cairn_sql_step(bt(s, ":key", key)) == 1) {
+  if (cairn_sql_step(bind_text(s, ":key", key)) == 1) {
     long long failures = cairn_sql_int(s, 0);
     long long last = cairn_sql_int(s, 1);
     if (now - last < CAIRN_SIGNIN_FORGET_S && failures >= CAIRN_SIGNIN_FREE_FAILURES) {
@@ -247,8 +254,9 @@ static void throttle_fail(cairn_store *st, const char *key, time_t now) {
       " ON CONFLICT(key) DO UPDATE SET"
       "  failures = CASE WHEN :now - last >= :forget THEN 1 ELSE failures + 1 END,"
       "  last = :now");
-  cairn_db_run(bi(bi(bt(s, ":key", key), ":now", (long long)now), ":forget",
-                  CAIRN_SIGNIN_FORGET_S), NULL);
+  bind_text(s, ":key", key);
+  bind_int(s, ":now", (long long)now);
+  cairn_db_run(bind_int(s, ":forget", CAIRN_SIGNIN_FORGET_S), NULL);
 }
 
 /* --- sessions --------------------------------------------------------- */
@@ -272,7 +280,7 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
       "SELECT id, username, display_name, role, pwhash, disabled FROM staff"
       " WHERE username = :username");
   if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Sign-in is unavailable.");
-  int found = cairn_sql_step(bt(s, ":username", username ? username : "")) == 1;
+  int found = cairn_sql_step(bind_text(s, ":username", username ? username : "")) == 1;
   int ok = 0;
   if (found) {
     const char *h = cairn_db_text(s, 4);
@@ -304,7 +312,7 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "The user name or password is not right.");
   }
-  cairn_db_run(bt(prep(st, "DELETE FROM signin_failure WHERE key = :key"), ":key",
+  cairn_db_run(bind_text(prep(st, "DELETE FROM signin_failure WHERE key = :key"), ":key",
                   ukey), NULL);
   char hash[65];
   cairn_secret_new(sid_out);
@@ -312,11 +320,13 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
   cairn_secret_new(who->csrf);
   s = prep(st, "INSERT INTO staff_session(id_hash, staff, csrf, created, seen)"
                " VALUES(:hash, :staff, :csrf, :now, :now)");
-  int rc = cairn_db_run(bi(bt(bi(bt(s, ":hash", hash), ":staff", who->id), ":csrf",
-                              who->csrf), ":now", (long long)now), NULL);
+  bind_text(s, ":hash", hash);
+  bind_int(s, ":staff", who->id);
+  bind_text(s, ":csrf", who->csrf);
+  int rc = cairn_db_run(bind_int(s, ":now", (long long)now), NULL);
   /* Old sessions past their absolute limit are swept here, at sign-in,
   ** rather than by a timer. */
-  cairn_db_run(bi(prep(st, "DELETE FROM staff_session WHERE created < :before"),
+  cairn_db_run(bind_int(prep(st, "DELETE FROM staff_session WHERE created < :before"),
                   ":before", (long long)(now - CAIRN_SESSION_ABSOLUTE_S)), NULL);
   return rc ? cairn_fail(err, rc, NULL, "Sign-in is unavailable.") : 0;
 }
@@ -333,7 +343,7 @@ int cairn_session_get(cairn_store *st, const char *sid, cairn_staff *who) {
   if (!s) return CAIRN_EDB;
   int rc = CAIRN_ENOTFOUND;
   long long seen = 0;
-  if (cairn_sql_step(bt(s, ":hash", hash)) == 1) {
+  if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1) {
     long long created = cairn_sql_int(s, 5);
     seen = cairn_sql_int(s, 6);
     if (now - created < CAIRN_SESSION_ABSOLUTE_S && now - seen < CAIRN_SESSION_IDLE_S) {
@@ -348,10 +358,11 @@ int cairn_session_get(cairn_store *st, const char *sid, cairn_staff *who) {
   cairn_db_done(s);
   /* Refresh the idle timer at most once a minute: a write per page view
   ** would serialise every reader on the database's write lock. */
-  if (rc == 0 && now - seen >= 60)
-    cairn_db_run(bt(bi(prep(st, "UPDATE staff_session SET seen = :now"
-                                " WHERE id_hash = :hash"),
-                       ":now", (long long)now), ":hash", hash), NULL);
+  if (rc == 0 && now - seen >= 60) {
+    s = prep(st, "UPDATE staff_session SET seen = :now WHERE id_hash = :hash");
+    bind_int(s, ":now", (long long)now);
+    cairn_db_run(bind_text(s, ":hash", hash), NULL);
+  }
   return rc;
 }
 
@@ -359,7 +370,7 @@ void cairn_session_end(cairn_store *st, const char *sid) {
   if (!secret_shape_ok(sid)) return;
   char hash[65];
   cairn_secret_hash(sid, hash);
-  cairn_db_run(bt(prep(st, "DELETE FROM staff_session WHERE id_hash = :hash"),
+  cairn_db_run(bind_text(prep(st, "DELETE FROM staff_session WHERE id_hash = :hash"),
                   ":hash", hash), NULL);
 }
 
@@ -393,10 +404,14 @@ int cairn_capability_issue(cairn_store *st, const char *actor,
       "INSERT INTO capability(token_hash, scope, target, patient, created,"
       " created_by, expires, uses_left) VALUES(:hash, :scope, :target,"
       " nullif(:patient, 0), :now, :actor, :expires, nullif(:uses, 0))");
-  bt(bt(bt(s, ":hash", hash), ":scope", scope), ":target", target);
-  bi(bi(bt(s, ":actor", actor ? actor : ""), ":now", (long long)now), ":expires",
-     (long long)now + ttl);
-  bi(bi(s, ":patient", patient > 0 ? patient : 0), ":uses", max_uses > 0 ? max_uses : 0);
+  bind_text(s, ":hash", hash);
+  bind_text(s, ":scope", scope);
+  bind_text(s, ":target", target);
+  bind_int(s, ":patient", patient > 0 ? patient : 0);
+  bind_int(s, ":now", (long long)now);
+  bind_text(s, ":actor", actor ? actor : "");
+  bind_int(s, ":expires", (long long)now + ttl);
+  bind_int(s, ":uses", max_uses > 0 ? max_uses : 0);
   if (cairn_db_run(s, NULL))
     return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be stored.");
   *id = cairn_db_last_id(st);
@@ -409,7 +424,7 @@ static int capability_row(cairn_store *st, const char *sql, const char *hash,
   cairn_stmt *s = prep(st, sql);
   if (!s) return CAIRN_EDB;
   int rc = CAIRN_ENOTFOUND;
-  if (cairn_sql_step(bt(s, ":hash", hash)) == 1) {
+  if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1) {
     /* The row was found by its hash; compare the stored hash again in
     ** constant time so no timing difference depends on the token. */
     const char *stored = cairn_db_text(s, 6);
@@ -451,7 +466,7 @@ int cairn_capability_open(cairn_store *st, const char *token,
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "This link has already been used. Ask the clinic for a new one.");
   if (uses > 0 &&
-      cairn_db_run(bi(prep(st, "UPDATE capability SET uses_left = uses_left - 1"
+      cairn_db_run(bind_int(prep(st, "UPDATE capability SET uses_left = uses_left - 1"
                                " WHERE id = :id AND uses_left > 0"),
                       ":id", cap->id), NULL))
     return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be opened.");
@@ -462,9 +477,10 @@ int cairn_capability_open(cairn_store *st, const char *token,
   if (sexp > expires) sexp = expires;
   cairn_stmt *s = prep(st, "INSERT INTO capability_session(id_hash, capability,"
                            " expires) VALUES(:hash, :capability, :expires)");
-  rc = cairn_db_run(bi(bi(bt(s, ":hash", shash), ":capability", cap->id),
-                       ":expires", sexp), NULL);
-  cairn_db_run(bi(prep(st, "DELETE FROM capability_session WHERE expires < :now"),
+  bind_text(s, ":hash", shash);
+  bind_int(s, ":capability", cap->id);
+  rc = cairn_db_run(bind_int(s, ":expires", sexp), NULL);
+  cairn_db_run(bind_int(prep(st, "DELETE FROM capability_session WHERE expires < :now"),
                   ":now", (long long)now), NULL);
   return rc ? cairn_fail(err, rc, NULL, "The link could not be opened.") : 0;
 }
@@ -481,7 +497,7 @@ int cairn_capability_session(cairn_store *st, const char *sid,
   if (!s) return CAIRN_EDB;
   int rc = CAIRN_ENOTFOUND;
   time_t now = time(NULL);
-  if (cairn_sql_step(bt(s, ":hash", hash)) == 1 && !cairn_sql_int(s, 4) &&
+  if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1 && !cairn_sql_int(s, 4) &&
       cairn_sql_int(s, 5) > now && cairn_sql_int(s, 6) > now) {
     cap->id = cairn_sql_int(s, 0);
     snprintf(cap->scope, sizeof cap->scope, "%s", cairn_db_text(s, 1));
@@ -494,12 +510,12 @@ int cairn_capability_session(cairn_store *st, const char *sid,
 }
 
 int cairn_capability_revoke(cairn_store *st, long long id, cairn_error *err) {
-  int rc = cairn_db_run(bi(prep(st, "UPDATE capability SET revoked = 1 WHERE id = :id"),
+  int rc = cairn_db_run(bind_int(prep(st, "UPDATE capability SET revoked = 1 WHERE id = :id"),
                            ":id", id), NULL);
   if (!rc && cairn_db_changes(st) == 0)
     return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "No such link.");
   if (!rc)
-    rc = cairn_db_run(bi(prep(st, "DELETE FROM capability_session"
+    rc = cairn_db_run(bind_int(prep(st, "DELETE FROM capability_session"
                                   " WHERE capability = :id"), ":id", id), NULL);
   return rc ? cairn_fail(err, rc, NULL, "The link could not be withdrawn.") : 0;
 }
@@ -514,12 +530,14 @@ int cairn_rate_check(cairn_store *st, const char *bucket, const char *key,
       "INSERT INTO rate_event(bucket, key, window, count) VALUES(:bucket, :key, :window, 1)"
       " ON CONFLICT(bucket, key) DO UPDATE SET"
       "  count = CASE WHEN window = :window THEN count + 1 ELSE 1 END, window = :window");
-  int rc = cairn_db_run(bi(bt(bt(s, ":bucket", bucket), ":key", key ? key : ""),
-                           ":window", window), NULL);
+  bind_text(s, ":bucket", bucket);
+  bind_text(s, ":key", key ? key : "");
+  int rc = cairn_db_run(bind_int(s, ":window", window), NULL);
   if (rc) return cairn_fail(err, rc, NULL, "Please try again in a moment.");
   s = prep(st, "SELECT count FROM rate_event WHERE bucket = :bucket AND key = :key");
   if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Please try again in a moment.");
-  long long count = cairn_db_int(bt(bt(s, ":bucket", bucket), ":key", key ? key : ""), 0);
+  bind_text(s, ":bucket", bucket);
+  long long count = cairn_db_int(bind_text(s, ":key", key ? key : ""), 0);
   if (count > max)
     return cairn_fail(err, CAIRN_ELIMIT, NULL,
                       "Too many requests from your address. Please try again later.");

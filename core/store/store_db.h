@@ -4,7 +4,9 @@
 ** audit trail, records), after Fossil's db.c.
 **
 **   cairn_stmt *s = cairn_db_prepare(st, SQL_CONSTANT, &err);
-**   cairn_sql_bind_text(s, ":name", value);   unknown name: CAIRN_EINVAL
+**   cairn_sql_bind_text(s, ":name", value);   unknown name: CAIRN_EINVAL,
+**                                             logged, and the statement
+**                                             refuses to run until done
 **   while (cairn_sql_step(s) == 1) ... cairn_db_text(s, 0) ...
 **   cairn_db_done(s);                         reset, bindings cleared
 **

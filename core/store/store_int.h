@@ -43,6 +43,8 @@ struct cairn_stmt {
   int internal;              /* the store's own: not authorizer-limited */
   int cached;                /* in the cache; else finalized when released */
   int handed;                /* held by a request until its arena resets */
+  int bad_bind;              /* a name it does not have was bound: a core
+                             ** statement then refuses to run */
   struct cairn_stmt *next;   /* bucket chain */
 };
 

@@ -112,6 +112,7 @@ int store_script(cairn_store *st, const char *sql, cairn_error *err) {
 /* See store_int.h. */
 int store_step(cairn_stmt *e) {
   assert(e != NULL);
+  if (e->bad_bind) return SQLITE_MISUSE;   /* logged by the bind */
   return sqlite3_step(e->s);
 }
 
@@ -120,6 +121,12 @@ int store_run(cairn_store *st, cairn_stmt *e, const char *what,
               cairn_error *err) {
   int rc;
   if (e == NULL) return err && err->code ? err->code : CAIRN_EDB;
+  if (e->bad_bind) {
+    cairn_db_done(e);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "%s: a value was bound to a name the statement does"
+                      " not have", what);
+  }
   rc = sqlite3_step(e->s);
   rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_db_fail(st, err, what);
   cairn_db_done(e);
@@ -136,6 +143,7 @@ static void stmt_release(void *arg) {
     sqlite3_reset(e->s);
     sqlite3_clear_bindings(e->s);
     e->handed = 0;
+    e->bad_bind = 0;
     e->req = NULL;
   } else {
     sqlite3_finalize(e->s);
@@ -247,9 +255,11 @@ static int bind_index(cairn_stmt *e, const char *name) {
     snprintf(buf, sizeof buf, ":%s", name);
     idx = sqlite3_bind_parameter_index(e->s, buf);
   }
-  if (idx == 0)
+  if (idx == 0) {
     cairn_logf(CAIRN_LOG_ERROR, "store: no parameter %.64s in: %.200s",
                name, e->sql);
+    e->bad_bind = 1;
+  }
   return idx;
 }
 
@@ -289,6 +299,7 @@ int cairn_sql_bind_real(cairn_stmt *e, const char *name, double v) {
 int cairn_sql_step(cairn_stmt *e) {
   int rc;
   if (e == NULL) return CAIRN_EINTERNAL;
+  if (e->internal && e->bad_bind) return CAIRN_EINTERNAL;  /* logged */
   rc = sqlite3_step(e->s);
   if (rc == SQLITE_ROW) return 1;
   if (rc == SQLITE_DONE) return 0;
@@ -355,6 +366,7 @@ void cairn_db_done(cairn_stmt *e) {
   if (e == NULL) return;
   sqlite3_reset(e->s);
   sqlite3_clear_bindings(e->s);
+  e->bad_bind = 0;
 }
 
 /* See store_db.h. */
@@ -367,6 +379,12 @@ int cairn_db_run(cairn_stmt *e, cairn_error *err) {
                                          "the database failed; the server"
                                          " log has the details");
   db = sqlite3_db_handle(e->s);
+  if (e->bad_bind) {
+    cairn_db_done(e);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "a value was bound to a name the statement does not"
+                      " have; the server log names it");
+  }
   rc = sqlite3_step(e->s);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
     cairn_db_done(e);
