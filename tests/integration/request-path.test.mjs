@@ -11,7 +11,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useCairn, patientId, TRIAL_CSV } from '../lib/harness.mjs';
+import { useCairn, patientId, sleep, TRIAL_CSV } from '../lib/harness.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
 import { sqlExec, auditRows, assertNoPatientData } from '../lib/access.mjs';
 
@@ -25,22 +25,33 @@ before(async () => {
   pid = await patientId(clin, rows[3].id);
 });
 
-// The prepared=N figures of the access-log lines for `GET path 200`.
-function preparedFor(path) {
+// The prepared=N figures of the access-log lines for `GET path 200`.  A
+// worker logs the line after it has sent the answer, so the line may
+// reach us a moment after the response: wait (up to LOG_WAIT_MS) for
+// `count` of them.
+const LOG_WAIT_MS = 5000;
+async function preparedFor(path, count) {
   const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`: GET ${esc} 200 [0-9.]+ms prepared=(\\d+)$`, 'gm');
-  return [...srv.cairnd.log().matchAll(re)].map((m) => Number(m[1]));
+  const end = Date.now() + LOG_WAIT_MS;
+  let found = [];
+  do {
+    found = [...srv.cairnd.log().matchAll(re)].map((m) => Number(m[1]));
+    if (found.length >= count) break;
+    await sleep(50);
+  } while (Date.now() < end);
+  return found;
 }
 
 test('a signed-in chart read prepares statements once, then none: the worker is warm', async () => {
   for (let i = 0; i < 3; i++) assert.equal((await clin.get(`/patients/${pid}`)).status, 200);
   const other = await patientId(clin, rows[4].id);
   assert.equal((await clin.get(`/patients/${other}`)).status, 200);
-  const first = preparedFor(`/patients/${pid}`);
+  const first = await preparedFor(`/patients/${pid}`, 3);
   assert.equal(first.length, 3, `three access-log lines for the chart (log:\n${srv.cairnd.log().slice(-2000)})`);
   assert.ok(first[0] > 0, `the first chart read prepared its queries (${first})`);
   assert.deepEqual(first.slice(1), [0, 0], 'the next two chart reads prepared nothing');
-  assert.deepEqual(preparedFor(`/patients/${other}`), [0], 'another patient\'s chart prepared nothing either');
+  assert.deepEqual(await preparedFor(`/patients/${other}`, 1), [0], 'another patient\'s chart prepared nothing either');
 });
 
 test('when the audit entry cannot be written, a chart read answers 503 with no patient data, and nothing is sent first', async () => {
