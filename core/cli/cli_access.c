@@ -19,6 +19,7 @@
 #include <sodium.h>
 #include "access.h"
 #include "cli_access.h"
+#include "store_db.h"
 
 #define EXIT_USAGE 2
 
@@ -87,19 +88,20 @@ int cairn_cli_user(cairn_store *st, int argc, char **argv) {
   const char *sub = argv[0];
   cairn_error err = {0};
   if (!strcmp(sub, "list") && argc == 1) {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(cairn_store_db(st),
-                           "SELECT username, role, display_name, disabled, changed FROM staff"
-                           " ORDER BY username", -1, &s, NULL) != SQLITE_OK)
+    cairn_stmt *s = cairn_db_prepare(st,
+        "SELECT username, role, display_name, disabled, changed FROM staff"
+        " ORDER BY username", &err);
+    int step;
+    if (s == NULL) {
+      fprintf(stderr, "cairn user list: %s\n", err.message);
       return 1;
+    }
     printf("%-20s %-11s %-9s %s\n", "USER", "ROLE", "STATE", "NAME");
-    while (sqlite3_step(s) == SQLITE_ROW)
-      printf("%-20s %-11s %-9s %s\n", sqlite3_column_text(s, 0),
-             sqlite3_column_text(s, 1),
-             sqlite3_column_int(s, 3) ? "disabled" : "active",
-             sqlite3_column_text(s, 2));
-    sqlite3_finalize(s);
-    return 0;
+    while ((step = cairn_sql_step(s)) == 1)
+      printf("%-20s %-11s %-9s %s\n", cairn_db_text(s, 0), cairn_db_text(s, 1),
+             cairn_sql_int(s, 3) ? "disabled" : "active", cairn_db_text(s, 2));
+    cairn_db_done(s);
+    return step < 0 ? 1 : 0;
   }
   if (argc < 2) return user_usage();
   const char *name = argv[1];

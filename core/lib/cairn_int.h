@@ -295,6 +295,12 @@ struct cairn_req {
   int n_set_cookie;
   int retry_after;           /* seconds, sent with 429 */
   int no_referrer;           /* capability pages: Referrer-Policy no-referrer */
+  /* what the CSRF check reads, decoded with the rest (core/server/serve.c) */
+  const char *origin;        /* HTTP Origin, or "" */
+  const char *fetch_site;    /* Sec-Fetch-Site, or "" */
+  const char *csrf_header;   /* X-CSRF-Token (XML clients), or "" */
+  const char *host;          /* HTTP Host, or "" */
+  int https;                 /* the front end says HTTPS=on */
 };
 
 /* Decode percent-encoding of [s, s+n) into the arena.  plus_is_space for
@@ -499,10 +505,11 @@ void cairn_views_free(cairn_views *v);
 /* 1 when a view of that name was compiled. */
 int cairn_views_has(const cairn_views *v, const char *name);
 /* Render doc with view `name`, passing clinic name and path as params.
-** Output is malloc'd; *len its length. */
+** *out is libxslt's own output buffer, not a copy (xmlFree it); *len its
+** length. */
 int cairn_views_render(const cairn_views *v, const char *name,
                        xmlDocPtr doc, const char *const *params,
-                       char **out, int *len, cairn_error *err);
+                       xmlChar **out, int *len, cairn_error *err);
 /* Apply view `name` and return the result tree (caller frees), or NULL
 ** with *err: for results read by the core, such as a mail's parts. */
 xmlDocPtr cairn_views_apply(const cairn_views *v, const char *name,

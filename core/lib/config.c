@@ -62,6 +62,56 @@ static int is_el(xmlNodePtr n, const char *name) {
          strcmp((const char *)n->name, name) == 0;
 }
 
+/* The <listen> value, a relative "unix:" socket path resolved against
+** base (the config file's directory). */
+static char *listen_load(xmlNodePtr n, const char *base) {
+  char *v = node_text(n);
+  if (strncmp(v, "unix:", 5) == 0 && v[5] != '/') {
+    char *rel = resolve(base, xstrdup(v + 5));
+    size_t len = strlen(rel) + 6;
+    free(v);
+    v = malloc(len);
+    if (!v) abort();
+    snprintf(v, len, "unix:%s", rel);
+    free(rel);
+  }
+  return v;
+}
+
+/* Fill c->plugins from <plugins>: each plugin's path and settings, paths
+** (the plugin's own, and settings of kind "path") resolved against base. */
+static void plugins_load(cairn_config *c, xmlNodePtr n, const char *base) {
+  size_t np = 0;
+  for (xmlNodePtr k = n->children; k; k = k->next) np += is_el(k, "plugin");
+  c->plugins = calloc(np + 1, sizeof *c->plugins);
+  if (!c->plugins) abort();
+  for (xmlNodePtr k = n->children; k; k = k->next) {
+    if (!is_el(k, "plugin")) continue;
+    struct cairn_plugin_config *pc = &c->plugins[c->n_plugins++];
+    xmlChar *pp = xmlGetProp(k, (const xmlChar *)"path");
+    pc->path = resolve(base, xstrdup((const char *)pp));
+    xmlFree(pp);
+    size_t ns = 0;
+    for (xmlNodePtr s = k->children; s; s = s->next) ns += is_el(s, "setting");
+    pc->settings = calloc(ns + 1, sizeof *pc->settings);
+    if (!pc->settings) abort();
+    for (xmlNodePtr s = k->children; s; s = s->next) {
+      if (!is_el(s, "setting")) continue;
+      xmlChar *nm = xmlGetProp(s, (const xmlChar *)"name");
+      cairn_setting *st = &pc->settings[pc->n_settings++];
+      st->name = xstrdup((const char *)nm);
+      /* A setting that names a file is resolved like every path; any
+      ** other value is kept as written. */
+      char *v = node_text(s);
+      xmlChar *kind = xmlGetProp(s, (const xmlChar *)"kind");
+      if (kind && strcmp((const char *)kind, "path") == 0) v = resolve(base, v);
+      xmlFree(kind);
+      st->value = v;
+      xmlFree(nm);
+    }
+  }
+}
+
 /*
 ** Load `path`, validate it against schemas_dir/config.xsd, and fill a new
 ** cairn_config (caller frees with cairn_config_free).  The listen value
@@ -104,18 +154,7 @@ int cairn_config_load(const char *path, const char *schemas_dir,
   for (xmlNodePtr n = root->children; n && !orc; n = n->next) {
     if ((orc = cairn_config_outbound(n, base, c, err)) != 0) break;
     if (is_el(n, "listen")) {
-      char *v = node_text(n);
-      if (strncmp(v, "unix:", 5) == 0 && v[5] != '/') {
-        char *rel = xstrdup(v + 5);
-        rel = resolve(base, rel);
-        size_t len = strlen(rel) + 6;
-        free(v);
-        v = malloc(len);
-        if (!v) abort();
-        snprintf(v, len, "unix:%s", rel);
-        free(rel);
-      }
-      c->listen = v;
+      c->listen = listen_load(n, base);
       xmlChar *g = xmlGetProp(n, (const xmlChar *)"group");
       if (g) { c->listen_group = xstrdup((const char *)g); xmlFree(g); }
     } else if (is_el(n, "workers")) {
@@ -138,35 +177,7 @@ int cairn_config_load(const char *path, const char *schemas_dir,
       for (xmlNodePtr k = n->children; k; k = k->next)
         if (is_el(k, "plain-http-demo")) c->secure_cookies = 0;
     } else if (is_el(n, "plugins")) {
-      size_t np = 0;
-      for (xmlNodePtr k = n->children; k; k = k->next) np += is_el(k, "plugin");
-      c->plugins = calloc(np + 1, sizeof *c->plugins);
-      if (!c->plugins) abort();
-      for (xmlNodePtr k = n->children; k; k = k->next) {
-        if (!is_el(k, "plugin")) continue;
-        struct cairn_plugin_config *pc = &c->plugins[c->n_plugins++];
-        xmlChar *pp = xmlGetProp(k, (const xmlChar *)"path");
-        pc->path = resolve(base, xstrdup((const char *)pp));
-        xmlFree(pp);
-        size_t ns = 0;
-        for (xmlNodePtr s = k->children; s; s = s->next) ns += is_el(s, "setting");
-        pc->settings = calloc(ns + 1, sizeof *pc->settings);
-        if (!pc->settings) abort();
-        for (xmlNodePtr s = k->children; s; s = s->next) {
-          if (!is_el(s, "setting")) continue;
-          xmlChar *nm = xmlGetProp(s, (const xmlChar *)"name");
-          cairn_setting *st = &pc->settings[pc->n_settings++];
-          st->name = xstrdup((const char *)nm);
-          /* A setting that names a file is resolved like every path; any
-          ** other value is kept as written. */
-          char *v = node_text(s);
-          xmlChar *kind = xmlGetProp(s, (const xmlChar *)"kind");
-          if (kind && strcmp((const char *)kind, "path") == 0) v = resolve(base, v);
-          xmlFree(kind);
-          st->value = v;
-          xmlFree(nm);
-        }
-      }
+      plugins_load(c, n, base);
     }
   }
   free(base);

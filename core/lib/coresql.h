@@ -1,18 +1,17 @@
 /*
 ** coresql.h -- the statement wrapper of the outbox and job tables
 ** (Fossil's db.c idea): prepare, bind by name (an unknown name is an
-** error), step, read columns, finalize.  Callers never touch SQLite
-** directly, so that this one file is all that changes when the store's
-** cached bind-by-name statements (store_db.h on the coreint branch) take
-** its place.  Plugins never reach these tables: the SQL authorizer
-** refuses them.
+** error), step, read columns, done.  Thin names over the store's one SQL
+** idiom (core/store/store_db.h): statements are cached, so "done" resets
+** rather than finalizes.  Plugins never reach these tables: the SQL
+** authorizer refuses them.
 */
 #ifndef CAIRN_CORESQL_H
 #define CAIRN_CORESQL_H
 
 #include "cairn_int.h"
 
-typedef struct sqlite3_stmt cairn_q;   /* one prepared statement */
+typedef cairn_stmt cairn_q;            /* one cached statement */
 
 /* A prepared statement on the store's connection; the caller ends it with
 ** cairn_q_done() (or cairn_q_run()).  NULL with *err (CAIRN_EDB) when it

@@ -128,7 +128,7 @@ void cairn_xml_init(const char *allowed_dir) {
 
 /*
 ** Copy a libxml2 message into dst, made readable: namespace braces
-** ("{urn:cairn:program}score" -> "score") go, and the trailing newline
+** ("{urn:example:records}score" -> "score") go, and the trailing newline
 ** and spaces are trimmed.
 */
 static void tidy_message(char *dst, size_t size, const char *msg) {

@@ -6,13 +6,13 @@
 ** hashes, so a copy of the database opens no session.
 */
 #include <ctype.h>
-#include <stdarg.h>
 #include <strings.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "access.h"
+#include "store_db.h"
 
 /* A short list of passwords people choose first (from the public lists
 ** of breached passwords); a longer list would be data, this is a floor. */
@@ -73,40 +73,27 @@ static void utc_iso(char buf[32]) {
   strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* --- a few statement helpers over the core tables -------------------- */
+/* --- statements ------------------------------------------------------- */
 
-static sqlite3_stmt *prep(cairn_store *st, const char *sql) {
-  sqlite3_stmt *s = NULL;
-  if (sqlite3_prepare_v2(cairn_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-    cairn_logf(CAIRN_LOG_ERROR, "access: %s: %s", sql,
-               sqlite3_errmsg(cairn_store_db(st)));
-    return NULL;
-  }
+/* Every query below is a constant bound by name through store_db.h, so a
+** warm worker prepares none of them again. */
+
+/* Bind text v to :name of s (a NULL s stays NULL: cairn_db_run reports
+** the failed prepare). */
+static cairn_stmt *bind_text(cairn_stmt *s, const char *name, const char *v) {
+  if (s) cairn_sql_bind_text(s, name, v);
   return s;
 }
 
-/* Run one write statement with text/int binds given as a format: 't'
-** text, 'i' 64-bit int, 'n' NULL. */
-static int run(cairn_store *st, const char *sql, const char *fmt, ...) {
-  sqlite3_stmt *s = prep(st, sql);
-  if (!s) return CAIRN_EDB;
-  va_list ap;
-  va_start(ap, fmt);
-  for (int i = 0; fmt[i]; i++) {
-    if (fmt[i] == 't') sqlite3_bind_text(s, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
-    else if (fmt[i] == 'i') sqlite3_bind_int64(s, i + 1, va_arg(ap, long long));
-    else sqlite3_bind_null(s, i + 1);
-  }
-  va_end(ap);
-  int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc == SQLITE_CONSTRAINT) return CAIRN_ECONFLICT;
-  if (rc != SQLITE_DONE) {
-    cairn_logf(CAIRN_LOG_ERROR, "access: %s: %s", sql,
-               sqlite3_errmsg(cairn_store_db(st)));
-    return CAIRN_EDB;
-  }
-  return 0;
+/* Bind integer v to :name of s. */
+static cairn_stmt *bind_int(cairn_stmt *s, const char *name, long long v) {
+  if (s) cairn_sql_bind_int(s, name, v);
+  return s;
+}
+
+/* Prepare sql (a constant) over the core tables. */
+static cairn_stmt *prep(cairn_store *st, const char *sql) {
+  return cairn_db_prepare(st, sql, NULL);
 }
 
 /* --- passwords and accounts ------------------------------------------ */
@@ -175,9 +162,15 @@ int cairn_staff_add(cairn_store *st, const char *username,
   char h[crypto_pwhash_STRBYTES], now[32];
   if ((rc = hash_password(password, h, err))) return rc;
   utc_iso(now);
-  rc = run(st, "INSERT INTO staff(username, display_name, role, pwhash, created, changed)"
-               " VALUES(?1, ?2, ?3, ?4, ?5, ?5)", "ttttt",
-           username, display_name, role, h, now);
+  cairn_stmt *s = prep(st,
+      "INSERT INTO staff(username, display_name, role, pwhash, created, changed)"
+      " VALUES(:username, :name, :role, :pwhash, :now, :now)");
+  bind_text(s, ":username", username);
+  bind_text(s, ":name", display_name);
+  bind_text(s, ":role", role);
+  bind_text(s, ":pwhash", h);
+  bind_text(s, ":now", now);
+  rc = cairn_db_run(s, NULL);
   if (rc == CAIRN_ECONFLICT)
     return cairn_fail(err, CAIRN_ECONFLICT, "username",
                       "There is already an account named %s.", username);
@@ -186,12 +179,16 @@ int cairn_staff_add(cairn_store *st, const char *username,
 }
 
 static long long staff_id(cairn_store *st, const char *username) {
-  sqlite3_stmt *s = prep(st, "SELECT id FROM staff WHERE username = ?1");
+  cairn_stmt *s = prep(st, "SELECT id FROM staff WHERE username = :username");
   if (!s) return -1;
-  sqlite3_bind_text(s, 1, username, -1, SQLITE_TRANSIENT);
-  long long id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-  sqlite3_finalize(s);
-  return id;
+  return cairn_db_int(bind_text(s, ":username", username), 0);
+}
+
+/* End every session of staff member id. */
+static int end_sessions(cairn_store *st, long long id) {
+  return cairn_db_run(
+      bind_int(prep(st, "DELETE FROM staff_session WHERE staff = :staff"), ":staff", id),
+      NULL);
 }
 
 int cairn_staff_passwd(cairn_store *st, const char *username,
@@ -204,10 +201,13 @@ int cairn_staff_passwd(cairn_store *st, const char *username,
   char h[crypto_pwhash_STRBYTES], now[32];
   if ((rc = hash_password(password, h, err))) return rc;
   utc_iso(now);
-  rc = run(st, "UPDATE staff SET pwhash = ?1, changed = ?2 WHERE id = ?3", "tti",
-           h, now, id);
+  cairn_stmt *s = prep(st, "UPDATE staff SET pwhash = :pwhash, changed = :now"
+                           " WHERE id = :id");
+  bind_text(s, ":pwhash", h);
+  bind_text(s, ":now", now);
+  rc = cairn_db_run(bind_int(s, ":id", id), NULL);
   /* A new password ends every session opened with the old one. */
-  if (!rc) rc = run(st, "DELETE FROM staff_session WHERE staff = ?1", "i", id);
+  if (!rc) rc = end_sessions(st, id);
   return rc ? cairn_fail(err, rc, NULL, "The password could not be stored.") : 0;
 }
 
@@ -218,10 +218,12 @@ int cairn_staff_set_disabled(cairn_store *st, const char *username,
     return cairn_fail(err, CAIRN_ENOTFOUND, "username", "No account named %s.", username);
   char now[32];
   utc_iso(now);
-  int rc = run(st, "UPDATE staff SET disabled = ?1, changed = ?2 WHERE id = ?3",
-               "iti", (long long)(disabled != 0), now, id);
-  if (!rc && disabled)
-    rc = run(st, "DELETE FROM staff_session WHERE staff = ?1", "i", id);
+  cairn_stmt *s = prep(st, "UPDATE staff SET disabled = :disabled,"
+                           " changed = :now WHERE id = :id");
+  bind_int(s, ":disabled", disabled != 0);
+  bind_text(s, ":now", now);
+  int rc = cairn_db_run(bind_int(s, ":id", id), NULL);
+  if (!rc && disabled) rc = end_sessions(st, id);
   return rc ? cairn_fail(err, rc, NULL, "The account could not be changed.") : 0;
 }
 
@@ -229,13 +231,12 @@ int cairn_staff_set_disabled(cairn_store *st, const char *username,
 
 /* Seconds the key must still wait, 0 when it may try now. */
 static long throttle_wait(cairn_store *st, const char *key, time_t now) {
-  sqlite3_stmt *s = prep(st, "SELECT failures, last FROM signin_failure WHERE key = ?1");
+  cairn_stmt *s = prep(st, "SELECT failures, last FROM signin_failure WHERE key = :key");
   if (!s) return 0;
-  sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
   long wait = 0;
-  if (sqlite3_step(s) == SQLITE_ROW) {
-    long long failures = sqlite3_column_int64(s, 0);
-    long long last = sqlite3_column_int64(s, 1);
+  if (cairn_sql_step(bind_text(s, ":key", key)) == 1) {
+    long long failures = cairn_sql_int(s, 0);
+    long long last = cairn_sql_int(s, 1);
     if (now - last < CAIRN_SIGNIN_FORGET_S && failures >= CAIRN_SIGNIN_FREE_FAILURES) {
       long long over = failures - CAIRN_SIGNIN_FREE_FAILURES;
       long long delay = over >= 10 ? CAIRN_SIGNIN_DELAY_CAP_S : (1LL << over);
@@ -243,17 +244,19 @@ static long throttle_wait(cairn_store *st, const char *key, time_t now) {
       if (last + delay > now) wait = (long)(last + delay - now);
     }
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
   return wait;
 }
 
 static void throttle_fail(cairn_store *st, const char *key, time_t now) {
-  run(st,
-      "INSERT INTO signin_failure(key, failures, last) VALUES(?1, 1, ?2)"
+  cairn_stmt *s = prep(st,
+      "INSERT INTO signin_failure(key, failures, last) VALUES(:key, 1, :now)"
       " ON CONFLICT(key) DO UPDATE SET"
-      "  failures = CASE WHEN ?2 - last >= ?3 THEN 1 ELSE failures + 1 END,"
-      "  last = ?2",
-      "tii", key, (long long)now, (long long)CAIRN_SIGNIN_FORGET_S);
+      "  failures = CASE WHEN :now - last >= :forget THEN 1 ELSE failures + 1 END,"
+      "  last = :now");
+  bind_text(s, ":key", key);
+  bind_int(s, ":now", (long long)now);
+  cairn_db_run(bind_int(s, ":forget", CAIRN_SIGNIN_FORGET_S), NULL);
 }
 
 /* --- sessions --------------------------------------------------------- */
@@ -273,23 +276,22 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
                       "Too many failed sign-ins. Try again in %ld second%s.",
                       wait, wait == 1 ? "" : "s");
   }
-  sqlite3_stmt *s = prep(st,
+  cairn_stmt *s = prep(st,
       "SELECT id, username, display_name, role, pwhash, disabled FROM staff"
-      " WHERE username = ?1");
+      " WHERE username = :username");
   if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Sign-in is unavailable.");
-  sqlite3_bind_text(s, 1, username ? username : "", -1, SQLITE_TRANSIENT);
-  int found = sqlite3_step(s) == SQLITE_ROW;
+  int found = cairn_sql_step(bind_text(s, ":username", username ? username : "")) == 1;
   int ok = 0;
   if (found) {
-    const char *h = (const char *)sqlite3_column_text(s, 4);
-    ok = !sqlite3_column_int(s, 5) && password &&
+    const char *h = cairn_db_text(s, 4);
+    ok = !cairn_sql_int(s, 5) && password &&
          strlen(password) <= CAIRN_PASSWORD_MAX &&
          crypto_pwhash_str_verify(h, password, strlen(password)) == 0;
     if (ok) {
-      who->id = sqlite3_column_int64(s, 0);
-      snprintf(who->username, sizeof who->username, "%s", sqlite3_column_text(s, 1));
-      snprintf(who->display_name, sizeof who->display_name, "%s", sqlite3_column_text(s, 2));
-      snprintf(who->role, sizeof who->role, "%s", sqlite3_column_text(s, 3));
+      who->id = cairn_sql_int(s, 0);
+      snprintf(who->username, sizeof who->username, "%s", cairn_db_text(s, 1));
+      snprintf(who->display_name, sizeof who->display_name, "%s", cairn_db_text(s, 2));
+      snprintf(who->role, sizeof who->role, "%s", cairn_db_text(s, 3));
     }
   } else if (password) {
     /* Spend the same time on an unknown name as on a known one, so timing
@@ -303,25 +305,29 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
     if (dummy[0] && crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
       cairn_logf(CAIRN_LOG_WARN, "sign-in: the dummy password matched");
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
   if (!ok) {
     throttle_fail(st, ukey, now);
     throttle_fail(st, akey, now);
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "The user name or password is not right.");
   }
-  run(st, "DELETE FROM signin_failure WHERE key = ?1", "t", ukey);
+  cairn_db_run(bind_text(prep(st, "DELETE FROM signin_failure WHERE key = :key"), ":key",
+                  ukey), NULL);
   char hash[65];
   cairn_secret_new(sid_out);
   cairn_secret_hash(sid_out, hash);
   cairn_secret_new(who->csrf);
-  int rc = run(st, "INSERT INTO staff_session(id_hash, staff, csrf, created, seen)"
-                   " VALUES(?1, ?2, ?3, ?4, ?4)", "titi",
-               hash, who->id, who->csrf, (long long)now);
+  s = prep(st, "INSERT INTO staff_session(id_hash, staff, csrf, created, seen)"
+               " VALUES(:hash, :staff, :csrf, :now, :now)");
+  bind_text(s, ":hash", hash);
+  bind_int(s, ":staff", who->id);
+  bind_text(s, ":csrf", who->csrf);
+  int rc = cairn_db_run(bind_int(s, ":now", (long long)now), NULL);
   /* Old sessions past their absolute limit are swept here, at sign-in,
   ** rather than by a timer. */
-  run(st, "DELETE FROM staff_session WHERE created < ?1", "i",
-      (long long)(now - CAIRN_SESSION_ABSOLUTE_S));
+  cairn_db_run(bind_int(prep(st, "DELETE FROM staff_session WHERE created < :before"),
+                  ":before", (long long)(now - CAIRN_SESSION_ABSOLUTE_S)), NULL);
   return rc ? cairn_fail(err, rc, NULL, "Sign-in is unavailable.") : 0;
 }
 
@@ -330,32 +336,33 @@ int cairn_session_get(cairn_store *st, const char *sid, cairn_staff *who) {
   char hash[65];
   cairn_secret_hash(sid, hash);
   time_t now = time(NULL);
-  sqlite3_stmt *s = prep(st,
+  cairn_stmt *s = prep(st,
       "SELECT s.staff, t.username, t.display_name, t.role, s.csrf, s.created, s.seen"
       " FROM staff_session s JOIN staff t ON t.id = s.staff"
-      " WHERE s.id_hash = ?1 AND t.disabled = 0");
+      " WHERE s.id_hash = :hash AND t.disabled = 0");
   if (!s) return CAIRN_EDB;
-  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
   int rc = CAIRN_ENOTFOUND;
   long long seen = 0;
-  if (sqlite3_step(s) == SQLITE_ROW) {
-    long long created = sqlite3_column_int64(s, 5);
-    seen = sqlite3_column_int64(s, 6);
+  if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1) {
+    long long created = cairn_sql_int(s, 5);
+    seen = cairn_sql_int(s, 6);
     if (now - created < CAIRN_SESSION_ABSOLUTE_S && now - seen < CAIRN_SESSION_IDLE_S) {
-      who->id = sqlite3_column_int64(s, 0);
-      snprintf(who->username, sizeof who->username, "%s", sqlite3_column_text(s, 1));
-      snprintf(who->display_name, sizeof who->display_name, "%s", sqlite3_column_text(s, 2));
-      snprintf(who->role, sizeof who->role, "%s", sqlite3_column_text(s, 3));
-      snprintf(who->csrf, sizeof who->csrf, "%s", sqlite3_column_text(s, 4));
+      who->id = cairn_sql_int(s, 0);
+      snprintf(who->username, sizeof who->username, "%s", cairn_db_text(s, 1));
+      snprintf(who->display_name, sizeof who->display_name, "%s", cairn_db_text(s, 2));
+      snprintf(who->role, sizeof who->role, "%s", cairn_db_text(s, 3));
+      snprintf(who->csrf, sizeof who->csrf, "%s", cairn_db_text(s, 4));
       rc = 0;
     }
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
   /* Refresh the idle timer at most once a minute: a write per page view
   ** would serialise every reader on the database's write lock. */
-  if (rc == 0 && now - seen >= 60)
-    run(st, "UPDATE staff_session SET seen = ?1 WHERE id_hash = ?2", "it",
-        (long long)now, hash);
+  if (rc == 0 && now - seen >= 60) {
+    s = prep(st, "UPDATE staff_session SET seen = :now WHERE id_hash = :hash");
+    bind_int(s, ":now", (long long)now);
+    cairn_db_run(bind_text(s, ":hash", hash), NULL);
+  }
   return rc;
 }
 
@@ -363,7 +370,8 @@ void cairn_session_end(cairn_store *st, const char *sid) {
   if (!secret_shape_ok(sid)) return;
   char hash[65];
   cairn_secret_hash(sid, hash);
-  run(st, "DELETE FROM staff_session WHERE id_hash = ?1", "t", hash);
+  cairn_db_run(bind_text(prep(st, "DELETE FROM staff_session WHERE id_hash = :hash"),
+                  ":hash", hash), NULL);
 }
 
 /* --- capability links -------------------------------------------------- */
@@ -392,49 +400,46 @@ int cairn_capability_issue(cairn_store *st, const char *actor,
   cairn_secret_new(token_out);
   cairn_secret_hash(token_out, hash);
   time_t now = time(NULL);
-  sqlite3_stmt *s = prep(st,
+  cairn_stmt *s = prep(st,
       "INSERT INTO capability(token_hash, scope, target, patient, created,"
-      " created_by, expires, uses_left) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be stored.");
-  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 2, scope, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 3, target, -1, SQLITE_TRANSIENT);
-  if (patient > 0) sqlite3_bind_int64(s, 4, patient);
-  sqlite3_bind_int64(s, 5, now);
-  sqlite3_bind_text(s, 6, actor ? actor : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(s, 7, now + ttl);
-  if (max_uses > 0) sqlite3_bind_int(s, 8, max_uses);
-  int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE)
+      " created_by, expires, uses_left) VALUES(:hash, :scope, :target,"
+      " nullif(:patient, 0), :now, :actor, :expires, nullif(:uses, 0))");
+  bind_text(s, ":hash", hash);
+  bind_text(s, ":scope", scope);
+  bind_text(s, ":target", target);
+  bind_int(s, ":patient", patient > 0 ? patient : 0);
+  bind_int(s, ":now", (long long)now);
+  bind_text(s, ":actor", actor ? actor : "");
+  bind_int(s, ":expires", (long long)now + ttl);
+  bind_int(s, ":uses", max_uses > 0 ? max_uses : 0);
+  if (cairn_db_run(s, NULL))
     return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be stored.");
-  *id = sqlite3_last_insert_rowid(cairn_store_db(st));
+  *id = cairn_db_last_id(st);
   return 0;
 }
 
 static int capability_row(cairn_store *st, const char *sql, const char *hash,
                           cairn_capability *cap, long long *expires,
                           long long *uses_left, int *revoked) {
-  sqlite3_stmt *s = prep(st, sql);
+  cairn_stmt *s = prep(st, sql);
   if (!s) return CAIRN_EDB;
-  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
   int rc = CAIRN_ENOTFOUND;
-  if (sqlite3_step(s) == SQLITE_ROW) {
+  if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1) {
     /* The row was found by its hash; compare the stored hash again in
     ** constant time so no timing difference depends on the token. */
-    const char *stored = (const char *)sqlite3_column_text(s, 6);
-    if (stored && strlen(stored) == 64 && sodium_memcmp(stored, hash, 64) == 0) {
-      cap->id = sqlite3_column_int64(s, 0);
-      snprintf(cap->scope, sizeof cap->scope, "%s", sqlite3_column_text(s, 1));
-      snprintf(cap->target, sizeof cap->target, "%s", sqlite3_column_text(s, 2));
-      cap->patient = sqlite3_column_int64(s, 3);
-      *expires = sqlite3_column_int64(s, 4);
-      *uses_left = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
-      *revoked = sqlite3_column_int(s, 7);
+    const char *stored = cairn_db_text(s, 6);
+    if (strlen(stored) == 64 && sodium_memcmp(stored, hash, 64) == 0) {
+      cap->id = cairn_sql_int(s, 0);
+      snprintf(cap->scope, sizeof cap->scope, "%s", cairn_db_text(s, 1));
+      snprintf(cap->target, sizeof cap->target, "%s", cairn_db_text(s, 2));
+      cap->patient = cairn_sql_int(s, 3);
+      *expires = cairn_sql_int(s, 4);
+      *uses_left = cairn_sql_is_null(s, 5) ? -1 : cairn_sql_int(s, 5);
+      *revoked = (int)cairn_sql_int(s, 7);
       rc = 0;
     }
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
   return rc;
 }
 
@@ -449,7 +454,7 @@ int cairn_capability_open(cairn_store *st, const char *token,
   int revoked;
   int rc = capability_row(st,
       "SELECT id, scope, target, patient, expires, uses_left, token_hash, revoked"
-      " FROM capability WHERE token_hash = ?1", hash, cap, &expires, &uses, &revoked);
+      " FROM capability WHERE token_hash = :hash", hash, cap, &expires, &uses, &revoked);
   if (rc) return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "This link is not valid.");
   time_t now = time(NULL);
   if (revoked)
@@ -461,17 +466,22 @@ int cairn_capability_open(cairn_store *st, const char *token,
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "This link has already been used. Ask the clinic for a new one.");
   if (uses > 0 &&
-      run(st, "UPDATE capability SET uses_left = uses_left - 1"
-              " WHERE id = ?1 AND uses_left > 0", "i", cap->id))
+      cairn_db_run(bind_int(prep(st, "UPDATE capability SET uses_left = uses_left - 1"
+                               " WHERE id = :id AND uses_left > 0"),
+                      ":id", cap->id), NULL))
     return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be opened.");
   char shash[65];
   cairn_secret_new(sid_out);
   cairn_secret_hash(sid_out, shash);
   long long sexp = now + CAIRN_CAPABILITY_SESSION_S;
   if (sexp > expires) sexp = expires;
-  rc = run(st, "INSERT INTO capability_session(id_hash, capability, expires)"
-               " VALUES(?1, ?2, ?3)", "tii", shash, cap->id, sexp);
-  run(st, "DELETE FROM capability_session WHERE expires < ?1", "i", (long long)now);
+  cairn_stmt *s = prep(st, "INSERT INTO capability_session(id_hash, capability,"
+                           " expires) VALUES(:hash, :capability, :expires)");
+  bind_text(s, ":hash", shash);
+  bind_int(s, ":capability", cap->id);
+  rc = cairn_db_run(bind_int(s, ":expires", sexp), NULL);
+  cairn_db_run(bind_int(prep(st, "DELETE FROM capability_session WHERE expires < :now"),
+                  ":now", (long long)now), NULL);
   return rc ? cairn_fail(err, rc, NULL, "The link could not be opened.") : 0;
 }
 
@@ -480,31 +490,33 @@ int cairn_capability_session(cairn_store *st, const char *sid,
   if (!secret_shape_ok(sid)) return CAIRN_ENOTFOUND;
   char hash[65];
   cairn_secret_hash(sid, hash);
-  sqlite3_stmt *s = prep(st,
+  cairn_stmt *s = prep(st,
       "SELECT c.id, c.scope, c.target, c.patient, c.revoked, c.expires, cs.expires"
       " FROM capability_session cs JOIN capability c ON c.id = cs.capability"
-      " WHERE cs.id_hash = ?1");
+      " WHERE cs.id_hash = :hash");
   if (!s) return CAIRN_EDB;
-  sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
   int rc = CAIRN_ENOTFOUND;
   time_t now = time(NULL);
-  if (sqlite3_step(s) == SQLITE_ROW && !sqlite3_column_int(s, 4) &&
-      sqlite3_column_int64(s, 5) > now && sqlite3_column_int64(s, 6) > now) {
-    cap->id = sqlite3_column_int64(s, 0);
-    snprintf(cap->scope, sizeof cap->scope, "%s", sqlite3_column_text(s, 1));
-    snprintf(cap->target, sizeof cap->target, "%s", sqlite3_column_text(s, 2));
-    cap->patient = sqlite3_column_int64(s, 3);
+  if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1 && !cairn_sql_int(s, 4) &&
+      cairn_sql_int(s, 5) > now && cairn_sql_int(s, 6) > now) {
+    cap->id = cairn_sql_int(s, 0);
+    snprintf(cap->scope, sizeof cap->scope, "%s", cairn_db_text(s, 1));
+    snprintf(cap->target, sizeof cap->target, "%s", cairn_db_text(s, 2));
+    cap->patient = cairn_sql_int(s, 3);
     rc = 0;
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
   return rc;
 }
 
 int cairn_capability_revoke(cairn_store *st, long long id, cairn_error *err) {
-  int rc = run(st, "UPDATE capability SET revoked = 1 WHERE id = ?1", "i", id);
-  if (!rc && sqlite3_changes(cairn_store_db(st)) == 0)
+  int rc = cairn_db_run(bind_int(prep(st, "UPDATE capability SET revoked = 1 WHERE id = :id"),
+                           ":id", id), NULL);
+  if (!rc && cairn_db_changes(st) == 0)
     return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "No such link.");
-  if (!rc) rc = run(st, "DELETE FROM capability_session WHERE capability = ?1", "i", id);
+  if (!rc)
+    rc = cairn_db_run(bind_int(prep(st, "DELETE FROM capability_session"
+                                  " WHERE capability = :id"), ":id", id), NULL);
   return rc ? cairn_fail(err, rc, NULL, "The link could not be withdrawn.") : 0;
 }
 
@@ -514,18 +526,18 @@ int cairn_rate_check(cairn_store *st, const char *bucket, const char *key,
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "rate_check: bad limits");
   long long now = (long long)time(NULL);
   long long window = now / window_s;
-  int rc = run(st,
-      "INSERT INTO rate_event(bucket, key, window, count) VALUES(?1, ?2, ?3, 1)"
+  cairn_stmt *s = prep(st,
+      "INSERT INTO rate_event(bucket, key, window, count) VALUES(:bucket, :key, :window, 1)"
       " ON CONFLICT(bucket, key) DO UPDATE SET"
-      "  count = CASE WHEN window = ?3 THEN count + 1 ELSE 1 END, window = ?3",
-      "tti", bucket, key ? key : "", window);
+      "  count = CASE WHEN window = :window THEN count + 1 ELSE 1 END, window = :window");
+  bind_text(s, ":bucket", bucket);
+  bind_text(s, ":key", key ? key : "");
+  int rc = cairn_db_run(bind_int(s, ":window", window), NULL);
   if (rc) return cairn_fail(err, rc, NULL, "Please try again in a moment.");
-  sqlite3_stmt *s = prep(st, "SELECT count FROM rate_event WHERE bucket = ?1 AND key = ?2");
+  s = prep(st, "SELECT count FROM rate_event WHERE bucket = :bucket AND key = :key");
   if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Please try again in a moment.");
-  sqlite3_bind_text(s, 1, bucket, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 2, key ? key : "", -1, SQLITE_TRANSIENT);
-  long long count = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-  sqlite3_finalize(s);
+  bind_text(s, ":bucket", bucket);
+  long long count = cairn_db_int(bind_text(s, ":key", key ? key : ""), 0);
   if (count > max)
     return cairn_fail(err, CAIRN_ELIMIT, NULL,
                       "Too many requests from your address. Please try again later.");

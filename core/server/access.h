@@ -1,7 +1,7 @@
 /*
 ** access.h -- who may do what: staff accounts and passwords, sessions,
 ** CSRF tokens, sign-in throttling, capability links, rate limits and the
-** audit trail.  The tables are described in store.c (core version 2).
+** audit trail.  The tables are described in core/store/store_schema.c (core version 2).
 ** Secrets (session ids, link tokens) exist only in the client's hands and
 ** in memory for one request; the database keeps their BLAKE2b hashes.
 */

@@ -11,6 +11,7 @@
 #include "corepages.h"
 #include "../mail/outbox.h"
 #include "../jobs/jobs.h"
+#include "store_db.h"
 
 #define AUDIT_PAGE_SIZE 50
 #define AUDIT_PAGES_MAX 100000
@@ -124,23 +125,27 @@ static int post_signout(cairn_req *req) {
 
 /* --- staff accounts ---------------------------------------------------- */
 
+/* The staff list page.  A failed read is a 500 with a log line, never an
+** empty list that looks like a clinic without staff. */
 static int users_page(cairn_req *req, const cairn_error *e, int status) {
   cairn_doc *d = cairn_doc_new(req, NULL, "users");
-  sqlite3_stmt *s = NULL;
-  sqlite3_prepare_v2(cairn_store_db(req->store),
-                     "SELECT username, display_name, role, disabled, created FROM staff"
-                     " ORDER BY disabled, username", -1, &s, NULL);
-  while (s && sqlite3_step(s) == SQLITE_ROW) {
+  cairn_stmt *s = cairn_db_prepare(req->store,
+      "SELECT username, display_name, role, disabled, created FROM staff"
+      " ORDER BY disabled, username", NULL);
+  int step;
+  if (s == NULL) return CAIRN_EDB;
+  while ((step = cairn_sql_step(s)) == 1) {
     cairn_doc_open_impl(d, "user");
-    cairn_doc_attr_impl(d, "username", (const char *)sqlite3_column_text(s, 0));
-    cairn_doc_attr_impl(d, "name", (const char *)sqlite3_column_text(s, 1));
-    cairn_doc_attr_impl(d, "role", (const char *)sqlite3_column_text(s, 2));
-    cairn_doc_attr_impl(d, "role-label", cairn_role_label((const char *)sqlite3_column_text(s, 2)));
-    cairn_doc_attr_impl(d, "disabled", sqlite3_column_int(s, 3) ? "yes" : "no");
-    cairn_doc_attr_impl(d, "created", (const char *)sqlite3_column_text(s, 4));
+    cairn_doc_attr_impl(d, "username", cairn_db_text(s, 0));
+    cairn_doc_attr_impl(d, "name", cairn_db_text(s, 1));
+    cairn_doc_attr_impl(d, "role", cairn_db_text(s, 2));
+    cairn_doc_attr_impl(d, "role-label", cairn_role_label(cairn_db_text(s, 2)));
+    cairn_doc_attr_impl(d, "disabled", cairn_sql_int(s, 3) ? "yes" : "no");
+    cairn_doc_attr_impl(d, "created", cairn_db_text(s, 4));
     cairn_doc_close_impl(d);
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
+  if (step < 0) return CAIRN_EDB;
   if (e && e->code) {
     cairn_doc_open_impl(d, "error");
     cairn_doc_attr_impl(d, "field", e->field);
@@ -229,32 +234,32 @@ static int get_audit(cairn_req *req) {
   cairn_doc_attr_impl(d, "actor", actor);
   cairn_doc_attr_impl(d, "patient", pid ? patient : NULL);
   cairn_doc_attr_impl(d, "page", cairn_arena_printf(req->arena, "%ld", page));
-  sqlite3_stmt *s = NULL;
-  sqlite3_prepare_v2(cairn_store_db(req->store),
+  cairn_stmt *s = cairn_db_prepare(req->store,
       "SELECT seq, time, actor, role, method, route, path, patient, record, outcome, remote"
-      " FROM audit WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR patient = ?2)"
-      " ORDER BY seq DESC LIMIT ?3 OFFSET ?4", -1, &s, NULL);
-  if (s) {
-    if (actor && *actor) sqlite3_bind_text(s, 1, actor, -1, SQLITE_TRANSIENT);
-    if (pid) sqlite3_bind_int64(s, 2, pid);
-    sqlite3_bind_int(s, 3, AUDIT_PAGE_SIZE + 1);
-    sqlite3_bind_int64(s, 4, (page - 1) * AUDIT_PAGE_SIZE);
-  }
-  int n = 0;
+      " FROM audit WHERE (:actor IS NULL OR actor = :actor)"
+      " AND (:patient IS NULL OR patient = :patient)"
+      " ORDER BY seq DESC LIMIT :limit OFFSET :offset", NULL);
+  if (s == NULL) return CAIRN_EDB;  /* logged; a 500, never an empty trail */
+  cairn_sql_bind_text(s, ":actor", actor && *actor ? actor : NULL);
+  if (pid) cairn_sql_bind_int(s, ":patient", pid);
+  cairn_sql_bind_int(s, ":limit", AUDIT_PAGE_SIZE + 1);
+  cairn_sql_bind_int(s, ":offset", (page - 1) * AUDIT_PAGE_SIZE);
+  int n = 0, step;
   static const char *const cols[] = { "seq", "time", "actor", "role", "method", "route",
                                       "path", "patient", "record", "outcome", "remote" };
-  while (s && sqlite3_step(s) == SQLITE_ROW) {
+  while ((step = cairn_sql_step(s)) == 1) {
     if (++n > AUDIT_PAGE_SIZE) {
       cairn_doc_attr_impl(d, "more", "yes");
       break;
     }
     cairn_doc_open_impl(d, "entry");
     for (int i = 0; i < 11; i++)
-      if (sqlite3_column_type(s, i) != SQLITE_NULL)
-        cairn_doc_attr_impl(d, cols[i], (const char *)sqlite3_column_text(s, i));
+      if (!cairn_sql_is_null(s, i))
+        cairn_doc_attr_impl(d, cols[i], cairn_db_text(s, i));
     cairn_doc_close_impl(d);
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
+  if (step < 0) return CAIRN_EDB;
   req->view_doc = d->xml;
   req->view = "core/audit";
   req->status = 200;

@@ -16,6 +16,9 @@
 #define ROUTE_COMPILE_OPTS \
   (PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_NO_UTF_CHECK | \
    PCRE2_NEVER_BACKSLASH_C)
+/* Capture pairs the per-process match data starts with: every route in the
+** tree has fewer than 8 groups, so it is allocated once. */
+#define ROUTE_PAIRS_MIN 8
 
 /*
 ** Compile `pattern` into *code (a pcre2_code *).  The subject is always
@@ -54,6 +57,26 @@ static pcre2_match_context *match_ctx(void) {
   return ctx;
 }
 
+/*
+** The match data for a match against re: one block per process (cairnd's
+** workers are processes, each serving one request at a time), reused for
+** every route tried and every request, and grown only when a route has
+** more groups than any before it.  pcre2_match overwrites it each time.
+*/
+static pcre2_match_data *match_data(const pcre2_code *re) {
+  static pcre2_match_data *md;
+  static uint32_t pairs;
+  uint32_t groups = 0;
+  pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+  if (md == NULL || groups + 1 > pairs) {
+    pcre2_match_data_free(md);
+    pairs = groups + 1 > ROUTE_PAIRS_MIN ? groups + 1 : ROUTE_PAIRS_MIN;
+    md = pcre2_match_data_create(pairs, NULL);
+    if (md == NULL) abort();
+  }
+  return md;
+}
+
 /* Copy the named groups of a successful match into req->params. */
 static void take_params(cairn_req *req, const pcre2_code *re,
                         pcre2_match_data *md, const char *path) {
@@ -88,21 +111,18 @@ int cairn_router_match(const cairn_registry *reg, cairn_req *req,
   const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
   for (size_t i = 0; i < reg->n_routes; i++) {
     const cairn_route_rt *r = &reg->routes[i];
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->code, NULL);
-    if (!md) abort();
+    pcre2_match_data *md = match_data(r->code);
     int rc = pcre2_match(r->code, (PCRE2_SPTR)path, len, 0, 0, md,
                          match_ctx());
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
       cairn_logf(CAIRN_LOG_WARN, "route %s hit a match limit on a %zu-byte path",
                  r->decl->pattern, len);
-    if (rc < 0) { pcre2_match_data_free(md); continue; }
+    if (rc < 0) continue;
     if (strcmp(r->decl->method, m) != 0) {
       path_matched = 1;
-      pcre2_match_data_free(md);
       continue;
     }
     take_params(req, r->code, md, path);
-    pcre2_match_data_free(md);
     return (int)i;
   }
   return path_matched ? -2 : -1;

@@ -13,6 +13,7 @@
 #include "serve.h"
 #include "access.h"
 #include "corepages.h"
+#include "store_db.h"
 
 /* Headers on every response.  The CSP allows only this origin; inline SVG
 ** needs no exception; inline style attributes are not used by the views. */
@@ -27,6 +28,9 @@
 ** answer (405) and a body type we do not read (415). */
 #define DECODE_E405 (-405)
 #define DECODE_E415 (-415)
+/* Retry-After on a 503 for an unwritable audit trail: long enough for a
+** busy lock to clear (CAIRN_BUSY_TIMEOUT_MS is 5 s), short for a person. */
+#define AUDIT_RETRY_AFTER_S 5
 
 static const char *reason(int status) {
   switch (status) {
@@ -114,8 +118,59 @@ static void extra_headers(cairn_req *req, FCGX_Stream *out) {
     FCGX_FPrintF(out, "X-CSRF-Token: %s\r\n", req->staff->csrf);
 }
 
-static void write_response(cairn_serve_ctx *sc, cairn_req *req,
-                           FCGX_Request *fr) {
+/* A response rendered and ready to send. */
+typedef struct response {
+  xmlChar *body;             /* libxml2's or libxslt's own buffer (xmlFree) */
+  const char *text;          /* or a constant body (the last-resort 500) */
+  int len;                   /* bytes of body or text */
+  const char *ctype;         /* Content-Type */
+} response;
+
+static void response_free(response *r) {
+  if (r->body) xmlFree(r->body);
+  *r = (response){0};
+}
+
+/*
+** Render req's view into *r: the view document itself for XML clients,
+** else HTML through the view's XSLT, handed over in libxslt's own buffer
+** (no copy).  A view that fails becomes the error page (500, logged), and
+** an error page that fails becomes plain text.  A 303 renders nothing.
+*/
+static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
+  *r = (response){ .ctype = "text/html; charset=utf-8" };
+  if (req->status == 303 && req->location) return;
+  if (!req->view_doc) set_error(req, 500, "The page produced no response.", NULL);
+  if (req->want_xml) {
+    xmlDocDumpFormatMemoryEnc(req->view_doc, &r->body, &r->len, "UTF-8", 1);
+    r->ctype = "application/xml; charset=utf-8";
+    return;
+  }
+  const char *params[] = {
+    "clinic", sc->cfg->clinic_name,
+    "path", req->path ? req->path : "/",
+    "today", req->today,
+    "csrf", req->csrf ? req->csrf : "",
+    "staff-name", req->staff ? req->staff->display_name : "",
+    "staff-role", req->staff ? req->staff->role : "",
+    NULL
+  };
+  cairn_error err = {0};
+  if (cairn_views_render(sc->views, req->view, req->view_doc, params, &r->body,
+                         &r->len, &err) == 0)
+    return;
+  cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);
+  set_error(req, 500, "Something went wrong on our side. It has been logged.", NULL);
+  if (cairn_views_render(sc->views, "error", req->view_doc, params, &r->body,
+                         &r->len, &err) == 0)
+    return;
+  r->text = "Internal Server Error\n";
+  r->len = (int)strlen(r->text);
+  r->ctype = "text/plain; charset=utf-8";
+}
+
+/* Write the status line, headers and body of a rendered response. */
+static void send_response(cairn_req *req, FCGX_Request *fr, const response *r) {
   FCGX_Stream *out = fr->out;
   int head = strcmp(req->method, "HEAD") == 0;
   if (req->status == 303 && req->location) {
@@ -125,47 +180,14 @@ static void write_response(cairn_serve_ctx *sc, cairn_req *req,
     FCGX_PutS("Content-Length: 0\r\n\r\n", out);
     return;
   }
-  if (!req->view_doc) set_error(req, 500, "The page produced no response.", NULL);
-  char *body = NULL;
-  int len = 0;
-  const char *ctype = "text/html; charset=utf-8";
-  xmlChar *xbuf = NULL;
-  if (req->want_xml) {
-    xmlDocDumpFormatMemoryEnc(req->view_doc, &xbuf, &len, "UTF-8", 1);
-    body = (char *)xbuf;
-    ctype = "application/xml; charset=utf-8";
-  } else {
-    const char *params[] = {
-      "clinic", sc->cfg->clinic_name,
-      "path", req->path ? req->path : "/",
-      "today", req->today,
-      "csrf", req->csrf ? req->csrf : "",
-      "staff-name", req->staff ? req->staff->display_name : "",
-      "staff-role", req->staff ? req->staff->role : "",
-      NULL
-    };
-    cairn_error err = {0};
-    if (cairn_views_render(sc->views, req->view, req->view_doc, params, &body,
-                           &len, &err)) {
-      cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);
-      set_error(req, 500, "Something went wrong on our side. It has been logged.",
-                NULL);
-      if (cairn_views_render(sc->views, "error", req->view_doc, params, &body,
-                             &len, &err)) {
-        body = strdup("Internal Server Error\n");
-        len = (int)strlen(body);
-        ctype = "text/plain; charset=utf-8";
-      }
-    }
-  }
   FCGX_FPrintF(out, "Status: %d %s\r\nContent-Type: %s\r\n" SECURITY_HEADERS
-               "Content-Length: %d\r\n", req->status, reason(req->status), ctype,
-               len);
+               "Content-Length: %d\r\n", req->status, reason(req->status),
+               r->ctype, r->len);
   if (req->status == 405) FCGX_FPrintF(out, "Allow: GET, HEAD, POST\r\n");
   extra_headers(req, out);
   FCGX_PutS("\r\n", out);
-  if (!head && len > 0) FCGX_PutStr(body, len, out);
-  if (xbuf) xmlFree(xbuf); else free(body);
+  if (!head && r->len > 0)
+    FCGX_PutStr(r->body ? (const char *)r->body : r->text, r->len, out);
 }
 
 /*
@@ -232,6 +254,11 @@ static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   req->want_xml = wants_xml(req->accept);
   req->content_type = media_type(req->arena, param(fr, "CONTENT_TYPE"));
   req->remote_addr = param(fr, "REMOTE_ADDR");
+  req->origin = param(fr, "HTTP_ORIGIN");
+  req->fetch_site = param(fr, "HTTP_SEC_FETCH_SITE");
+  req->csrf_header = param(fr, "HTTP_X_CSRF_TOKEN");
+  req->host = param(fr, "HTTP_HOST");
+  req->https = strcmp(param(fr, "HTTPS"), "on") == 0;
   const char *uri = param(fr, "REQUEST_URI");
   if (!*uri) uri = param(fr, "DOCUMENT_URI");
   size_t plen = strcspn(uri, "?");
@@ -322,33 +349,33 @@ static void resolve_identity(cairn_serve_ctx *sc, cairn_req *req) {
 ** the visitor cookie's).  A token in the query string is refused: it
 ** would leak through logs and Referer.  A request that says it comes
 ** from another origin (Origin, Sec-Fetch-Site) is refused whatever it
-** carries.
+** carries.  A function of the decoded request alone.
 */
-static int csrf_check(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
+static int csrf_check(const cairn_req *req, cairn_error *err) {
   if (strcmp(req->method, "POST")) return 0;
   if (cairn_kv_get(req->query, req->n_query, "csrf"))
     return cairn_fail(err, CAIRN_EDENIED, "csrf",
                       "The form token must be sent in the form, not in the address.");
-  const char *site = param(fr, "HTTP_SEC_FETCH_SITE");
+  const char *site = req->fetch_site;
   if (!strcmp(site, "cross-site") || !strcmp(site, "same-site"))
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "This form was sent from another site and was refused.");
-  const char *origin = param(fr, "HTTP_ORIGIN");
+  const char *origin = req->origin;
   /* A page served with Referrer-Policy: no-referrer (capability pages)
   ** makes browsers send "Origin: null" with its own forms; the browser's
   ** Sec-Fetch-Site then says whether the form came from this origin
   ** (every browser that sends null there also sends Fetch Metadata). */
   if (!strcmp(origin, "null") && !strcmp(site, "same-origin")) origin = "";
   if (*origin) {
-    const char *host = param(fr, "HTTP_HOST");
-    const char *scheme = !strcmp(param(fr, "HTTPS"), "on") ? "https://" : "http://";
+    const char *host = req->host;
+    const char *scheme = req->https ? "https://" : "http://";
     size_t sl = strlen(scheme);
     if (strncmp(origin, scheme, sl) || strcmp(origin + sl, host))
       return cairn_fail(err, CAIRN_EDENIED, NULL,
                         "This form was sent from another site and was refused.");
   }
   const char *token = cairn_kv_get(req->form, req->n_form, "csrf");
-  if (!token || !*token) token = param(fr, "HTTP_X_CSRF_TOKEN");
+  if (!token || !*token) token = req->csrf_header;
   const char *expect = req->staff ? req->staff->csrf
                        : cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_PRE);
   if (!token || !*token || !expect || strlen(token) != 43 || strlen(expect) != 43 ||
@@ -401,13 +428,15 @@ static int access_check(cairn_req *req, const cairn_route_rt *route) {
 }
 
 /* One audit entry for the request, when it touched patient data, used a
-** non-public route, or a handler asked for one (sign-in, links). */
-static void audit_request(cairn_serve_ctx *sc, cairn_req *req,
-                          const cairn_route_rt *route) {
-  if (!sc->store) return;
+** non-public route, or a handler asked for one (sign-in, links).  Written
+** and committed before the response is sent.  0 when written or not
+** needed; CAIRN_EDB (logged) when it could not be written. */
+static int audit_request(cairn_serve_ctx *sc, cairn_req *req,
+                         const cairn_route_rt *route) {
+  if (!sc->store) return 0;
   int touches = req->audit_patient > 0 || req->audit_outcome ||
                 (route && !(route->decl->audience & CAIRN_AUD_PUBLIC));
-  if (!touches) return;
+  if (!touches) return 0;
   cairn_audit_entry e = {
     .actor = req->actor ? req->actor : "public",
     .role = req->staff ? req->staff->role : req->cap ? "link" : "",
@@ -422,8 +451,9 @@ static void audit_request(cairn_serve_ctx *sc, cairn_req *req,
     .remote = req->remote_addr ? req->remote_addr : "",
   };
   cairn_error err = {0};
-  if (cairn_audit_append(sc->store, &e, &err))
-    cairn_logf(CAIRN_LOG_ERROR, "%s", err.message);
+  if (cairn_audit_append(sc->store, &e, &err) == 0) return 0;
+  cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);
+  return CAIRN_EDB;
 }
 
 /* Call the route's handler and turn a failure into an error page. */
@@ -448,16 +478,76 @@ static void run_handler(cairn_req *req, const cairn_route_rt *route) {
   }
 }
 
+/*
+** A request as the server starts it, in arena: nobody signed in (actor
+** "public"), GET / until decoded, today in the clinic's time zone.  The
+** CLI's constructor (cairn_req_new) names the Unix user instead.
+*/
+static cairn_req *serve_req_new(cairn_serve_ctx *sc, cairn_arena *arena) {
+  cairn_req *req = cairn_arena_alloc(arena, sizeof *req);
+  *req = (cairn_req){
+    .arena = arena,
+    .cfg = sc->cfg,
+    .reg = sc->reg,
+    .store = sc->store,
+    .method = "GET",
+    .path = "/",
+    .accept = "",
+    .content_type = "",
+    .remote_addr = "",
+    .actor = "public",
+    .origin = "",
+    .fetch_site = "",
+    .csrf_header = "",
+    .host = "",
+  };
+  cairn_req_set_today(req);
+  return req;
+}
+
+/* Route the decoded request, check its access and form token, and run
+** its handler; every refusal becomes the response. */
+static const cairn_route_rt *dispatch(cairn_serve_ctx *sc, cairn_req *req) {
+  cairn_error err = {0};
+  resolve_identity(sc, req);
+  int ri = cairn_router_match(sc->reg, req, req->method, req->path);
+  if (ri == -1) {
+    set_error(req, 404, "There is no page at this address.", NULL);
+    return NULL;
+  }
+  if (ri == -2) {
+    set_error(req, 405, "This address does not answer that method.", NULL);
+    return NULL;
+  }
+  const cairn_route_rt *route = &sc->reg->routes[ri];
+  req->route = route->decl->pattern;
+  if (access_check(req, route) != 0) {
+    /* access_check set the denial */
+  } else if (csrf_check(req, &err)) {
+    req->audit_outcome = "refused: form token";
+    set_error(req, 403, err.message, err.field);
+  } else {
+    run_handler(req, route);
+  }
+  return route;
+}
+
+/*
+** Serve one request: decode, dispatch, render, audit, send -- in that
+** order, so the audit entry is committed before a byte of the answer
+** leaves.  When it cannot be written, a read answers 503 and shows
+** nothing of what it rendered (a POST has already stored its record: its
+** answer stands, and the failure is logged).
+*/
 void cairn_serve_request(cairn_serve_ctx *sc, FCGX_Request *fr,
                          cairn_arena *arena) {
   struct timespec t0, t1;
+  unsigned long long prepared = cairn_store_prepare_count();
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  cairn_req *req = cairn_req_new(arena, sc->cfg, sc->reg, sc->store);
-  req->actor = "public";
-  req->method = "GET";
-  req->path = "/";
+  cairn_req *req = serve_req_new(sc, arena);
   cairn_error err = {0};
   const cairn_route_rt *route = NULL;
+  response r;
   int rc = decode(req, fr, &err);
   if (rc == DECODE_E405) {
     set_error(req, 405, err.message, NULL);
@@ -466,31 +556,23 @@ void cairn_serve_request(cairn_serve_ctx *sc, FCGX_Request *fr,
   } else if (rc) {
     set_error(req, status_for(rc), err.message, err.field);
   } else {
-    resolve_identity(sc, req);
-    int ri = cairn_router_match(sc->reg, req, req->method, req->path);
-    if (ri == -1) {
-      set_error(req, 404, "There is no page at this address.", NULL);
-    } else if (ri == -2) {
-      set_error(req, 405, "This address does not answer that method.", NULL);
-    } else {
-      route = &sc->reg->routes[ri];
-      req->route = route->decl->pattern;
-      if (access_check(req, route) != 0) {
-        /* access_check set the denial */
-      } else if (csrf_check(req, fr, &err)) {
-        req->audit_outcome = "refused: form token";
-        set_error(req, 403, err.message, err.field);
-      } else {
-        run_handler(req, route);
-      }
-    }
+    route = dispatch(sc, req);
   }
-  write_response(sc, req, fr);
-  audit_request(sc, req, route);
+  render_response(sc, req, &r);
+  if (audit_request(sc, req, route) != 0 && strcmp(req->method, "POST") != 0) {
+    response_free(&r);
+    set_error(req, 503, "This page cannot be shown now: the audit trail could "
+              "not be written. Try again in a moment.", NULL);
+    req->retry_after = AUDIT_RETRY_AFTER_S;
+    render_response(sc, req, &r);
+  }
+  send_response(req, fr, &r);
+  response_free(&r);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (getenv("CAIRN_ACCESS_LOG"))
-    cairn_logf(CAIRN_LOG_INFO, "%s %s %d %.1fms", req->method, req->path,
-               req->status,
+    cairn_logf(CAIRN_LOG_INFO, "%s %s %d %.1fms prepared=%llu", req->method,
+               req->path, req->status,
                (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+               cairn_store_prepare_count() - prepared);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "access.h"
+#include "store_db.h"
 
 /* Longest stored value of one field: a path or a user name, never a body. */
 #define AUDIT_FIELD_MAX 512
@@ -58,7 +59,9 @@ static void entry_hash(const char *prev, const char *const f[10],
 */
 int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
                        cairn_error *err) {
-  sqlite3 *db = cairn_store_db(st);
+  static const char *const names[12] = {
+    ":time", ":actor", ":role", ":method", ":route", ":path", ":patient",
+    ":record", ":outcome", ":remote", ":prev", ":hash" };
   char actor[AUDIT_FIELD_MAX], role[64], method[16], route[AUDIT_FIELD_MAX],
       path[AUDIT_FIELD_MAX], outcome[AUDIT_FIELD_MAX], remote[128],
       patient[24] = "", record[24] = "", when[32], prev[65] = AUDIT_GENESIS,
@@ -80,60 +83,61 @@ int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
   /* The request's own read statements may still be stepped (they are
   ** reset when its arena is): each holds a read snapshot, and upgrading a
   ** stale snapshot to BEGIN IMMEDIATE fails at once with SQLITE_BUSY,
-  ** without waiting out the busy timeout.  Release them first, as
-  ** store.c's write_begin does for record writes (found by
+  ** without waiting out the busy timeout.  cairn_store_release_reads
+  ** resets them first, as record writes do (found by
   ** tests/integration/concurrency.test.mjs: chart reads lost their entries
   ** to "database is locked" under 8 workers). */
   /* Inside a caller's transaction (the host table's transaction(): a link
   ** issued and its email queued together), the entry is a savepoint that
   ** commits or rolls back with the change it records; the caller already
   ** holds the write lock, so the chain cannot fork either way. */
-  int own = sqlite3_get_autocommit(db);
-  if (own)
-    for (sqlite3_stmt *q = sqlite3_next_stmt(db, NULL); q; q = sqlite3_next_stmt(db, q))
-      if (sqlite3_stmt_busy(q)) sqlite3_reset(q);
-  if (own) sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-  int rc = sqlite3_exec(db, own ? "BEGIN IMMEDIATE" : "SAVEPOINT cairn_audit",
-                        NULL, NULL, NULL);
-  sqlite3_stmt *s = NULL;
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1",
-                            -1, &s, NULL);
-  if (rc == SQLITE_OK) {
-    if (sqlite3_step(s) == SQLITE_ROW)
-      snprintf(prev, sizeof prev, "%s", sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    s = NULL;
+  int own = !cairn_db_in_transaction(st);
+  if (own) {
+    cairn_store_release_reads(st);
+    cairn_db_exec(st, "PRAGMA synchronous=NORMAL", NULL);
+  }
+  int rc = cairn_db_exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT cairn_audit",
+                         NULL);
+  if (rc == 0) {
+    cairn_stmt *s = cairn_db_prepare(
+        st, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", NULL);
+    if (s == NULL) rc = CAIRN_EDB;
+    else if ((rc = cairn_sql_step(s)) == 1)
+      snprintf(prev, sizeof prev, "%s", cairn_db_text(s, 0));
+    cairn_db_done(s);
+    rc = rc < 0 ? rc : 0;
+  }
+  if (rc == 0) {
     const char *f[10] = { when, actor, role, method, route, path, patient,
                           record, outcome, remote };
-    entry_hash(prev, f, hash);
-    rc = sqlite3_prepare_v2(db,
-        "INSERT INTO audit(time, actor, role, method, route, path, patient,"
-        " record, outcome, remote, prev, hash)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", -1, &s, NULL);
-  }
-  if (rc == SQLITE_OK) {
     const char *vals[12] = { when, actor, role, method, route, path, patient,
                              record, outcome, remote, prev, hash };
-    for (int i = 0; i < 12; i++) {
-      if ((i == 6 || i == 7) && !vals[i][0]) sqlite3_bind_null(s, i + 1);
-      else sqlite3_bind_text(s, i + 1, vals[i], -1, SQLITE_TRANSIENT);
+    entry_hash(prev, f, hash);
+    cairn_stmt *s = cairn_db_prepare(st,
+        "INSERT INTO audit(time, actor, role, method, route, path, patient,"
+        " record, outcome, remote, prev, hash)"
+        " VALUES(:time, :actor, :role, :method, :route, :path, :patient,"
+        " :record, :outcome, :remote, :prev, :hash)", NULL);
+    for (int i = 0; s && i < 12; i++)
+      cairn_sql_bind_text(s, names[i], (i == 6 || i == 7) && !vals[i][0]
+                                           ? NULL : vals[i]);
+    rc = cairn_db_run(s, NULL);
+  }
+  if (rc == 0)
+    rc = cairn_db_exec(st, own ? "COMMIT" : "RELEASE cairn_audit", NULL);
+  if (rc != 0) {
+    cairn_logf(CAIRN_LOG_ERROR, "audit: the entry for %s %s was not written",
+               method, path);
+    if (own)
+      cairn_store_rollback(st);
+    else if (cairn_db_in_transaction(st)) {
+      cairn_db_exec(st, "ROLLBACK TO cairn_audit", NULL);
+      cairn_db_exec(st, "RELEASE cairn_audit", NULL);
     }
-    rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    sqlite3_finalize(s);
   }
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec(db, own ? "COMMIT" : "RELEASE cairn_audit", NULL, NULL, NULL);
-  if (rc != SQLITE_OK) {
-    cairn_logf(CAIRN_LOG_ERROR, "audit: %s", sqlite3_errmsg(db));
-    if (own && !sqlite3_get_autocommit(db))
-      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    else if (!own && !sqlite3_get_autocommit(db))
-      sqlite3_exec(db, "ROLLBACK TO cairn_audit; RELEASE cairn_audit", NULL, NULL, NULL);
-  }
-  if (own) sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-  return rc == SQLITE_OK ? 0
-                         : cairn_fail(err, CAIRN_EDB, NULL, "The audit trail could not be written.");
+  if (own) cairn_db_exec(st, "PRAGMA synchronous=FULL", NULL);
+  return rc == 0 ? 0
+                 : cairn_fail(err, CAIRN_EDB, NULL, "The audit trail could not be written.");
 }
 
 /*
@@ -143,26 +147,21 @@ int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
 ** changed entry breaks that).  The first failure is named.
 */
 int cairn_audit_verify(cairn_store *st, long long *entries, cairn_error *err) {
-  sqlite3_stmt *s = NULL;
-  sqlite3 *db = cairn_store_db(st);
-  if (sqlite3_prepare_v2(db,
+  cairn_stmt *s = cairn_db_prepare(st,
         "SELECT seq, time, actor, role, method, route, path,"
         " coalesce(patient, ''), coalesce(record, ''), outcome, remote, prev, hash"
-        " FROM audit ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
-    return cairn_fail(err, CAIRN_EDB, NULL, "cannot read the audit trail: %s",
-                      sqlite3_errmsg(db));
+        " FROM audit ORDER BY seq", err);
+  if (s == NULL)
+    return cairn_fail(err, CAIRN_EDB, NULL, "cannot read the audit trail");
   char prev[65] = AUDIT_GENESIS, hash[65];
   long long expect = 1, n = 0;
-  int rc = 0;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    long long seq = sqlite3_column_int64(s, 0);
+  int rc = 0, step;
+  while ((step = cairn_sql_step(s)) == 1) {
+    long long seq = cairn_sql_int(s, 0);
     const char *f[10];
-    for (int i = 0; i < 10; i++) {
-      const char *v = (const char *)sqlite3_column_text(s, i + 1);
-      f[i] = v ? v : "";
-    }
-    const char *stored_prev = (const char *)sqlite3_column_text(s, 11);
-    const char *stored_hash = (const char *)sqlite3_column_text(s, 12);
+    for (int i = 0; i < 10; i++) f[i] = cairn_db_text(s, i + 1);
+    const char *stored_prev = cairn_db_text(s, 11);
+    const char *stored_hash = cairn_db_text(s, 12);
     if (seq != expect) {
       rc = cairn_fail(err, CAIRN_EINVAL, NULL,
                       seq > expect
@@ -171,14 +170,14 @@ int cairn_audit_verify(cairn_store *st, long long *entries, cairn_error *err) {
                       expect, expect - 1, seq);
       break;
     }
-    if (!stored_prev || strcmp(stored_prev, prev) != 0) {
+    if (strcmp(stored_prev, prev) != 0) {
       rc = cairn_fail(err, CAIRN_EINVAL, NULL,
                       "audit entry %lld does not follow entry %lld: an entry was inserted or removed",
                       seq, seq - 1);
       break;
     }
     entry_hash(prev, f, hash);
-    if (!stored_hash || strcmp(stored_hash, hash) != 0) {
+    if (strcmp(stored_hash, hash) != 0) {
       rc = cairn_fail(err, CAIRN_EINVAL, NULL,
                       "audit entry %lld was changed after it was written", seq);
       break;
@@ -187,7 +186,9 @@ int cairn_audit_verify(cairn_store *st, long long *entries, cairn_error *err) {
     expect++;
     n++;
   }
-  sqlite3_finalize(s);
+  cairn_db_done(s);
+  if (rc == 0 && step < 0)
+    rc = cairn_fail(err, CAIRN_EDB, NULL, "cannot read the audit trail");
   *entries = n;
   return rc;
 }

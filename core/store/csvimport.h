@@ -1,7 +1,8 @@
 /*
 ** csvimport.h -- spreadsheet import: an RFC 4180 CSV parser, day/month/year
 ** date parsing, the column mapping (schemas/csvmap.xsd), and the import
-** that turns each row into program records through the record API.
+** that turns each row into the records the mapping names (a plugin's
+** types) through the record API.
 **
 ** Three layers, each testable alone (tests/unit/check_csv.c):
 **   cairn_csv_parse()     pure: bytes in, rows out through a callback; no
@@ -134,8 +135,38 @@ typedef struct cairn_csvmap_coded {
   size_t n_values;
 } cairn_csvmap_coded;
 
+/* A record the import writes, as the mapping's <records> names it: the
+** type a plugin declares, and what the import checks it declares. */
+typedef struct cairn_csvmap_record {
+  char *type;                /* "plugin:Patient", as declared */
+  char *ns;                  /* its namespace, as declared */
+  char *element;             /* its root element, "Patient" */
+} cairn_csvmap_record;
+
+/* The child elements the import fills in each record (<records>). */
+typedef struct cairn_csvmap_fills {
+  char *identifier;          /* patient: identifier text, @system */
+  char *name;                /* patient: the name built from name_format */
+  char *gender;              /* patient: the mapped gender */
+  char *identifier_column;   /* the patient type's projection column of
+                             ** the identifier (earlier imports' patients) */
+  char *status;              /* episode: episode_status */
+  char *cohort;              /* episode: the mapped cohort */
+  char *start;               /* episode: the start date, YYYY-MM-DD */
+  char *primary_instrument;  /* episode: primary_instrument */
+  char *episode;             /* observation: the episode's record id */
+  char *instrument;          /* observation: its instrument */
+  char *effective;           /* observation: its date, YYYY-MM-DD */
+  char *timepoint;           /* observation: its timepoint */
+  char *answer;              /* observation: one per answered column */
+  char *item;                /* observation: answer's item attribute */
+} cairn_csvmap_fills;
+
 typedef struct cairn_csvmap {
   char *path;                /* the mapping file, for messages */
+  /* the records written */
+  cairn_csvmap_record patient_rec, episode_rec, obs_rec;
+  cairn_csvmap_fills fills;
   /* patient */
   char *id_column;           /* the patient identifier */
   int id_col;

@@ -194,32 +194,24 @@ static xsltStylesheetPtr view_style(const cairn_views *vs, const char *name) {
 /*
 ** Render `doc` with view `name`.  params is a NULL-terminated list of
 ** name, value pairs; values are passed as string literals (quoted by
-** libxslt), never evaluated as XPath.  *out is malloc'd (free()).
+** libxslt), never evaluated as XPath.  *out is libxslt's output buffer
+** itself, handed over without a copy (xmlFree() it).
 */
 int cairn_views_render(const cairn_views *vs, const char *name,
                        xmlDocPtr doc, const char *const *params,
-                       char **out, int *len, cairn_error *err) {
+                       xmlChar **out, int *len, cairn_error *err) {
   xmlDocPtr res = cairn_views_apply(vs, name, doc, params, err);
   if (!res) return err ? err->code : CAIRN_EINTERNAL;
   xsltStylesheetPtr st = view_style(vs, name);
   xmlChar *buf = NULL;
   int n = 0;
-  if (xsltSaveResultToString(&buf, &n, res, st) || !buf) {
-    xmlFreeDoc(res);
+  int rc = xsltSaveResultToString(&buf, &n, res, st);
+  xmlFreeDoc(res);
+  if (rc != 0 || (buf == NULL && n != 0)) {
     if (buf) xmlFree(buf);
-    if (n == 0) {
-      *out = strdup("");
-      *len = 0;
-      return 0;
-    }
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "view %s: serialization failed", name);
   }
-  xmlFreeDoc(res);
-  *out = malloc((size_t)n + 1);
-  if (!*out) abort();
-  memcpy(*out, buf, (size_t)n);
-  (*out)[n] = 0;
+  *out = buf;   /* NULL when the view produced nothing: an empty page */
   *len = n;
-  xmlFree(buf);
   return 0;
 }

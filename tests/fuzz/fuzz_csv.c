@@ -1,6 +1,6 @@
 /*
 ** fuzz_csv.c -- libFuzzer target for the CSV import parser,
-** cairn_csv_parse() (core/store/csvimport.h), and the date parser it feeds:
+** cairn_csv_parse() (core/store/csv_parse.c), and the date parser it feeds:
 ** every record handed to the callback has the header's field count, and
 ** every field is NUL-free valid UTF-8; a refusal names a line.
 */

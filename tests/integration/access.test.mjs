@@ -1,4 +1,4 @@
-// Issue 3, access: every route `cairn routes` lists, walked without a
+// Access: every route `cairn routes` lists, walked without a
 // session and with the weakest role (front desk), is denied with no
 // patient data in the body and nothing stored; paths that mean the same to
 // a router but not to a naive check, NULs and CR/LF, bad CONTENT_LENGTH on

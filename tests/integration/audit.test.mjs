@@ -1,4 +1,4 @@
-// Issue 3, the audit trail: reads and writes of patient data are logged
+// The audit trail: reads and writes of patient data are logged
 // with the actor from the session (never from the request), the route,
 // the patient and the outcome; denials and sign-ins too.  The database
 // refuses UPDATE and DELETE on it.  `cairn audit verify` says "intact" on

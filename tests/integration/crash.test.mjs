@@ -1,6 +1,7 @@
 // kill -9 of a cairnd worker under traffic: the master replaces it, the
 // service answers again after a short gap, and every write that was
-// acknowledged (303) is in the database afterwards.
+// acknowledged (303) is in the database afterwards.  Then SIGTERM with a
+// request in flight: it is answered in full before cairnd exits.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,10 @@ import { useCairn, patientId, sleep, TRIAL_CSV } from '../lib/harness.mjs';
 import { parseXml } from '../lib/xml.mjs';
 import { observations, itemFieldNames } from '../lib/views.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
+import { formEncode, STAFF, COOKIE_PRE, COOKIE_SESSION } from '../lib/harness.mjs';
+import { newToken } from '../lib/access.mjs';
+import { FCGI, cgiParams, encodeBeginRequest, encodeStream, encodeParams, encodeRecord,
+         exchange, parseCgiResponse } from '../lib/fcgi.mjs';
 
 const WORKERS = 2;
 // Traffic: this many concurrent clients, each looping until told to stop;
@@ -119,12 +124,37 @@ test('a worker killed with SIGKILL under traffic is replaced and no acknowledged
   for (let i = 0; i < 20; i++) assert.equal((await web.get('/')).status, 200);
 });
 
-test('SIGTERM drains: the master and its workers exit cleanly', async () => {
+test('SIGTERM drains: a sign-in whose body is still arriving completes with its full answer, then the master and its workers exit', async () => {
   const workers = srv.workerPids();
   assert.equal(workers.length, WORKERS);
-  const res = await srv.cairnd.child.kill('SIGTERM') && await srv.cairnd.exited;
-  assert.ok(res, 'cairnd exited');
-  assert.equal(res.code, 0, `exit status ${JSON.stringify(res)}`);
+  // A sign-in sent straight to cairnd's socket, its body held back: the
+  // first bytes now, the rest 1.5 s later.  SIGTERM arrives while the
+  // worker is reading it.
+  const token = newToken();
+  const body = formEncode({ csrf: token, username: STAFF.clinician.username, password: STAFF.clinician.password });
+  const params = cgiParams({ method: 'POST', path: '/sign-in', body,
+                             contentType: 'application/x-www-form-urlencoded',
+                             headers: { Cookie: `${COOKIE_PRE}=${token}`, Host: '127.0.0.1' } });
+  const head = Buffer.concat([encodeBeginRequest(1), encodeStream(FCGI.PARAMS, 1, encodeParams(params)),
+                              encodeRecord(FCGI.STDIN, 1, Buffer.from(body.slice(0, 10)))]);
+  const tail = Buffer.concat([encodeRecord(FCGI.STDIN, 1, Buffer.from(body.slice(10))), encodeRecord(FCGI.STDIN, 1)]);
+  const answer = exchange(srv.fcgiAddress, [head, tail], { pauseMs: 1500, timeoutMs: 15000 });
+  await sleep(400);
+  srv.cairnd.child.kill('SIGTERM');
+  await sleep(400);
+  assert.equal(srv.cairnd.exitedYet(), false, 'cairnd waits for the request in flight');
+
+  const r = await answer;
+  assert.ok(r.ended, `the request ended with END_REQUEST (closed ${r.closed}, timed out ${r.timedOut})`);
+  const stdout = Buffer.concat(r.records.filter((x) => x.type === FCGI.STDOUT).map((x) => x.content));
+  const res = parseCgiResponse(stdout);
+  assert.equal(res.status, 303, `the sign-in was answered in full: ${stdout.toString('utf8').slice(0, 300)}`);
+  assert.equal(res.headers.location, '/');
+  assert.match(res.headers['set-cookie'] ?? '', new RegExp(`${COOKIE_SESSION}=[A-Za-z0-9_-]{43};`), 'a session was opened');
+  assert.equal(res.headers['content-length'], '0');
+
+  const exit = await srv.cairnd.exited;
+  assert.equal(exit.code, 0, `exit status ${JSON.stringify(exit)}`);
   for (const w of workers) {
     let alive = true;
     try { process.kill(w, 0); } catch { alive = false; }

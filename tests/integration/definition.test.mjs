@@ -1,5 +1,5 @@
 // The program definition is versioned and an episode keeps the version it
-// began under (issue 4): with two versions in the file (current = 2, new
+// began under: with two versions in the file (current = 2, new
 // fees and a stricter introductory threshold), an episode enrolled under
 // version 1 is billed and judged by version 1, one enrolled now by
 // version 2; /pricing shows version 2 only; an unknown version is refused.

@@ -2,8 +2,10 @@
 // refused, naming its line, and stores nothing; the real file gives one
 // patient per data row (counted here from the CSV, not taken on trust),
 // one episode each and one observation per non-empty score cell; a second
-// import of the same file is refused and stores nothing.  The tests run in
-// order on one database.
+// import of the same file is refused and stores nothing; a mapping whose
+// <records> name a type, namespace or projection the loaded plugins do not
+// declare is refused before any row.  The tests run in order on one
+// database.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +63,33 @@ test('a copy with a bad date on line 57 is refused, naming line 57, and stores n
     assert.deepEqual(otherLines, [], 'no other line is blamed');
     assert.deepEqual(srv.stats(), before, 'nothing stored');
     assert.equal(count(srv.stats(), P), 0);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a mapping whose <records> disagree with the loaded plugins is refused before any row, and stores nothing', async () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cairn-map-'));
+  try {
+    const mapText = readFileSync(TRIAL_MAP, 'utf8');
+    const cases = [
+      ['a type no plugin declares', mapText.replace('type="program:Observation"', 'type="program:Nothing"'),
+        /no loaded plugin declares the record type program:Nothing/],
+      ['another namespace than the type\'s', mapText.replace(/(<episode type="program:EpisodeOfCare" namespace=")[^"]+"/, '$1urn:example:other"'),
+        /program:EpisodeOfCare is <EpisodeOfCare xmlns="urn:example:other">, but its plugin declares/],
+      ['an identifier column the patient type does not project', mapText.replace('identifier-column="identifier"', 'identifier-column="nickname"'),
+        /declares no projection column nickname/],
+    ];
+    for (const [what, text, message] of cases) {
+      assert.notEqual(text, mapText, `${what}: the copy differs`);
+      const file = path.join(tmp, 'map.xml');
+      writeFileSync(file, text);
+      const before = srv.stats();
+      const r = srv.importCsv(TRIAL_CSV, file);
+      assert.notEqual(r.code, 0, `${what}: the import fails`);
+      assert.match(r.stderr + r.stdout, message, `${what}: ${(r.stderr + r.stdout).slice(0, 400)}`);
+      assert.deepEqual(srv.stats(), before, `${what}: nothing stored`);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-// The care program end to end over HTTP (issue 4): three scripted
+// The care program end to end over HTTP: three scripted
 // journeys through the pages (forms, as a clinician would) and through the
 // XML API, every refusal the state machine owes (illegal moves, missing
 // reason, missing justification, missing graduation checklist, invalid

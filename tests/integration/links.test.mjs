@@ -1,4 +1,4 @@
-// Issue 3, capability links (core/server/corepages.c GET /c/<token>).  No plugin
+// Capability links (core/server/corepages.c GET /c/<token>).  No plugin
 // issues one yet, so links are made here as the core stores them: a
 // capability row whose token_hash is the BLAKE2b-256 (unkeyed, 32-byte
 // digest, hex) of a token only the test knows, written with the sqlite3

@@ -1,4 +1,4 @@
-// Issue 3, markup and script in every text field that can be stored or
+// Markup and script in every text field that can be stored or
 // echoed, then viewed where it shows: a patient name (CSV import with a
 // name format that holds markup) in the patient list, the chart and its
 // print view (the chart's own print styles: there is no separate print

@@ -1,4 +1,4 @@
-// Issue 3, sign-in and sessions: a wrong password and an unknown user get
+// Sign-in and sessions: a wrong password and an unknown user get
 // the same answer; repeated failures are slowed per account and per
 // address (429 with Retry-After); a new session id at every sign-in (a
 // planted cairn_sid is never adopted); sign-out ends the session; a

@@ -1,10 +1,10 @@
 /*
-** check_csv.c -- unit tests of core/store/csvimport.c without a database: the
+** check_csv.c -- unit tests of core/store/csv*.c without a database: the
 ** CSV parser (RFC 4180 and every refusal, with its line), day/month/year
 ** dates and date arithmetic, and the column mapping (schemas/csvmap.xsd,
 ** data/headache-trial-2004.map.xml) with its binding to a header.
 **
-** Needs: core/store/csvimport.c core/lib/xml.c core/lib/log.c core/lib/arena.c, and the
+** Needs: core/store/csv*.c core/lib/xml.c core/lib/log.c core/lib/arena.c, and the
 ** store symbols csvimport.c refers to for the import itself (link
 ** libcairncore.la; no test here opens a store).  CAIRN_TEST_SRCDIR is the
 ** source tree (schemas/ and data/ are read from it); CAIRN_TEST_TMPDIR, in
@@ -487,7 +487,19 @@ END_TEST
 /* ------------------------------------------------------------ mapping */
 
 static const char map_head[] =
-    "<csvmap xmlns='urn:cairn:csvmap' version='1'>\n";
+    "<csvmap xmlns='urn:cairn:csvmap' version='1'>\n"
+    " <records>\n"
+    "  <patient type='x:Patient' namespace='urn:x' element='Patient'"
+    " identifier='identifier' name='name' gender='gender'"
+    " identifier-column='identifier'/>\n"
+    "  <episode type='x:Episode' namespace='urn:x' element='Episode'"
+    " status='status' cohort='cohort' start='start'"
+    " primary-instrument='primary'/>\n"
+    "  <observation type='x:Observation' namespace='urn:x'"
+    " element='Observation' episode='episode' instrument='instrument'"
+    " effective='effective' timepoint='timepoint' answer='answer'"
+    " item='item'/>\n"
+    " </records>\n";
 static const char map_patient[] =
     " <patient column='id' system='urn:x:trial' name='P {id}'>\n"
     "  <gender column='sex'><value from='1' to='female'/>"
@@ -541,6 +553,14 @@ START_TEST(trial_mapping_loads_and_binds_to_the_trial_header) {
                 err.message);
   ck_assert_str_eq(m->id_column, "id");
   ck_assert_str_eq(m->name_format, "Trial patient {id}");
+  /* The records are named by the file, not by the core. */
+  ck_assert_str_eq(m->patient_rec.type, "program:Patient");
+  ck_assert_str_eq(m->patient_rec.ns, "urn:cairn:program");
+  ck_assert_str_eq(m->episode_rec.element, "EpisodeOfCare");
+  ck_assert_str_eq(m->obs_rec.type, "program:Observation");
+  ck_assert_str_eq(m->fills.start, "periodStart");
+  ck_assert_str_eq(m->fills.identifier_column, "identifier");
+  ck_assert_str_eq(m->fills.item, "item");
   ck_assert_str_eq(m->gender.column, "sex");
   ck_assert_uint_eq(m->gender.n_values, 2);
   ck_assert_str_eq(m->gender.values[0].from, "1");
@@ -581,6 +601,21 @@ START_TEST(trial_mapping_loads_and_binds_to_the_trial_header) {
   header_free(&h);
   free(buf);
   cairn_csvmap_free(m);
+}
+END_TEST
+
+START_TEST(mapping_without_records_is_refused) {
+  cairn_csvmap *m;
+  cairn_error err;
+  /* A map in the old shape names no records: the core will not guess. */
+  ck_assert_int_eq(load_map_text(
+      "<csvmap xmlns='urn:cairn:csvmap' version='1'>"
+      " <patient column='id' system='urn:x' name='P {id}'/>"
+      " <episode primary-instrument='headache'><cohort column='g'>"
+      "<value from='1' to='a'/></cohort>"
+      "<start column='d' format='d/m/Y'/></episode></csvmap>", &m, &err),
+      CAIRN_EINVAL);
+  ck_assert_ptr_null(m);
 }
 END_TEST
 
@@ -723,6 +758,7 @@ static Suite *csv_suite(void) {
   tcase_add_test(d, days_are_added_across_months_years_and_leap_days);
   tcase_add_test(m, trial_mapping_loads_and_binds_to_the_trial_header);
   tcase_add_test(m, minimal_mapping_loads_with_defaults);
+  tcase_add_test(m, mapping_without_records_is_refused);
   tcase_add_test(m, mapping_refusals_name_what_is_wrong);
   tcase_add_test(m, mapping_in_another_namespace_or_with_a_doctype_is_refused);
   tcase_add_test(m, binding_refuses_missing_and_ambiguous_columns);

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cairn_int.h"
 
 static int h(cairn_req *r) { (void)r; return 200; }
@@ -73,13 +74,51 @@ START_TEST(bad_pattern_is_refused_with_offset) {
 }
 END_TEST
 
+/* Run a match with stderr sent to a file; return what was logged. */
+static char *match_logging(const char *path, int *result) {
+  static char logged[4096];
+  char name[] = "/tmp/check_router_XXXXXX";
+  int fd = mkstemp(name), saved = dup(STDERR_FILENO);
+  ck_assert_int_ge(fd, 0);
+  unlink(name);
+  dup2(fd, STDERR_FILENO);
+  *result = cairn_router_match(&reg, R, "GET", path);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  ssize_t n = pread(fd, logged, sizeof logged - 1, 0);
+  close(fd);
+  logged[n > 0 ? n : 0] = 0;
+  return logged;
+}
+
 START_TEST(match_limit_stops_backtracking) {
-  /* (a+)+b against a long run of a's without b backtracks exponentially;
-  ** the match limit turns it into a quick no-match. */
+  /* (a+)+b against "/slow/" + 26 a's + "bx": the b is there, so pcre2's
+  ** required-character check does not end it early, and the trailing x
+  ** fails the end anchor after every one of the 2^26 ways to split the
+  ** a's.  Only the match limit stops it: the router logs that it hit the
+  ** limit and answers no match.  With the limits raised (to 4e9, say) the
+  ** match runs to its end without a log line, and this test fails. */
+  char path[80] = "/slow/";
+  memset(path + 6, 'a', 26);
+  strcpy(path + 32, "bx");
+  int result;
+  const char *logged = match_logging(path, &result);
+  ck_assert_int_eq(result, -1);
+  ck_assert_msg(strstr(logged, "hit a match limit") != NULL,
+                "the backtracking match was not stopped by a limit; log: %s", logged);
+}
+END_TEST
+
+START_TEST(match_without_the_required_b_fails_fast_without_a_limit) {
+  /* The same pattern against a's alone: pcre2 sees no b and refuses at
+  ** once, so no limit is needed (and none is logged). */
   char path[80] = "/slow/";
   memset(path + 6, 'a', 60);
   path[66] = 0;
-  ck_assert_int_eq(cairn_router_match(&reg, R, "GET", path), -1);
+  int result;
+  const char *logged = match_logging(path, &result);
+  ck_assert_int_eq(result, -1);
+  ck_assert_ptr_null(strstr(logged, "hit a match limit"));
 }
 END_TEST
 
@@ -93,6 +132,7 @@ static Suite *suite(void) {
   tcase_add_test(t, method_mismatch_is_405_and_head_is_get);
   tcase_add_test(t, bad_pattern_is_refused_with_offset);
   tcase_add_test(t, match_limit_stops_backtracking);
+  tcase_add_test(t, match_without_the_required_b_fails_fast_without_a_limit);
   suite_add_tcase(s, t);
   return s;
 }

@@ -1,5 +1,5 @@
 /*
-** check_store.c -- unit tests of core/store/store.c: records are validated,
+** check_store.c -- unit tests of core/store/store_*.c: records are validated,
 ** versioned, append-only and projected in one transaction; events run in
 ** that transaction; plugin SQL is read-only.
 **
@@ -7,7 +7,7 @@
 ** type), test:Note (projections, a check hook) and test:Tally (written by
 ** a subscriber of test:Note), all from tests/unit/data/note.xsd.
 **
-** Needs: core/store/store.c core/lib/xml.c core/lib/arena.c core/lib/log.c.
+** Needs: core/store/store_*.c core/lib/xml.c core/lib/arena.c core/lib/log.c.
 ** CAIRN_TEST_DATA is the directory of tests/unit/data.
 */
 #include <check.h>
@@ -22,6 +22,7 @@
 
 #include "cairn_int.h"
 #include "access.h"
+#include "store_db.h"
 
 #ifndef CAIRN_TEST_DATA
 #define CAIRN_TEST_DATA "tests/unit/data"
@@ -874,6 +875,53 @@ START_TEST(unknown_bind_name_is_refused) {
 }
 END_TEST
 
+START_TEST(core_statements_prepare_once_then_never_again) {
+  /* A record write and read, a sign-in's worth of access queries and an
+  ** audit entry, twice: the second round prepares nothing. */
+  cairn_error err = {0};
+  unsigned long long before = 0;
+  ck_assert_int_eq(cairn_staff_add(st, "warm", "Warm Person", "clinician",
+                                   "a long password for tests", &err), 0);
+  for (int round = 0; round < 2; round++) {
+    cairn_staff who;
+    char sid[44];
+    int retry = 0;
+    const cairn_record *rec;
+    cairn_audit_entry e = { .actor = "warm", .role = "clinician",
+                            .method = "GET", .route = "/x", .path = "/x",
+                            .outcome = "200", .remote = "127.0.0.1" };
+    if (round == 1) before = cairn_store_prepare_count();
+    long long p = new_person(round ? "Bob" : "Ann");
+    ck_assert_int_eq(cairn_store_get(&req, p, &rec, &err), 0);
+    ck_assert_int_eq(cairn_signin(st, "warm", "a long password for tests",
+                                  "127.0.0.1", sid, &retry, &who, &err), 0);
+    ck_assert_int_eq(cairn_session_get(st, sid, &who), 0);
+    ck_assert_int_eq(cairn_audit_append(st, &e, &err), 0);
+    cairn_arena_reset(arena);
+  }
+  ck_assert_uint_eq(cairn_store_prepare_count() - before, 0);
+}
+END_TEST
+
+START_TEST(core_statement_with_an_unknown_name_refuses_to_run) {
+  cairn_error err = {0};
+  cairn_stmt *s = cairn_db_prepare(st, "SELECT count(*) FROM staff"
+                                       " WHERE username = :username", &err);
+  ck_assert_ptr_nonnull(s);
+  ck_assert_int_eq(cairn_sql_bind_text(s, ":user", "x"), CAIRN_EINVAL);
+  ck_assert_int_eq(cairn_sql_step(s), CAIRN_EINTERNAL);  /* not a 0 count */
+  cairn_db_done(s);
+  ck_assert_int_eq(cairn_sql_bind_text(s, ":username", "x"), 0);
+  ck_assert_int_eq(cairn_sql_step(s), 1);
+  ck_assert_int_eq(cairn_sql_int(s, 0), 0);
+  cairn_db_done(s);
+  s = cairn_db_prepare(st, "DELETE FROM rate_event WHERE bucket = :bucket",
+                       &err);
+  cairn_sql_bind_text(s, ":bucket_typo", "x");
+  ck_assert_int_eq(cairn_db_run(s, &err), CAIRN_EINTERNAL);
+}
+END_TEST
+
 START_TEST(statements_are_cached_and_reset_when_the_request_ends) {
   static const char sql[] = "SELECT record FROM p_test_person ORDER BY record";
   long long a = new_person("Ann"), b = new_person("Bob");
@@ -993,6 +1041,8 @@ static Suite *store_suite(void) {
   tcase_add_test(q, sql_prepare_refuses_anything_but_one_select);
   tcase_add_test(q, unknown_bind_name_is_refused);
   tcase_add_test(q, statements_are_cached_and_reset_when_the_request_ends);
+  tcase_add_test(q, core_statements_prepare_once_then_never_again);
+  tcase_add_test(q, core_statement_with_an_unknown_name_refuses_to_run);
   tcase_add_test(q, audit_append_after_a_half_stepped_read_and_another_write);
   return s;
 }
