@@ -35,9 +35,10 @@ test('a listen group that does not exist stops cairnd at start-up, naming it', (
     database: path.join(dir, 'c.db'), schemas: loc.schemas, views: loc.views, clinicName: 'T',
     timezone: 'UTC', plugin: loc.plugin, instruments: path.join(loc.data, 'instruments.xml'),
   }));
-  const r = run(loc.cairn, ['-c', cfg, 'init']);
+  const env = { ...srv.env(), CAIRN_CONFIG: cfg };   // schemas of this build
+  const r = run(loc.cairn, ['-c', cfg, 'init'], { env });
   assert.equal(r.code, 0, r.stderr);
-  const d = run(loc.cairnd, ['-c', cfg], { timeoutMs: 15000 });
+  const d = run(loc.cairnd, ['-c', cfg], { env, timeoutMs: 15000 });
   assert.notEqual(d.code, 0, 'cairnd does not start');
   assert.match(d.stderr, /no-such-group-x.*no such group|no such group.*no-such-group-x/);
 });
