@@ -80,6 +80,28 @@ static const command commands[];
 
 /* ------------------------------------------------------------- usage */
 
+/* One line of the command list: synopsis, then summary. */
+static void usage_line(FILE *out, const char *name, const char *args,
+                       const char *summary) {
+  char head[96];
+  snprintf(head, sizeof head, "%s%s%s", name, *args ? " " : "", args);
+  if (strlen(head) > USAGE_COLUMN)   /* a long synopsis gets its own line */
+    fprintf(out, "  %s\n  %-*s %s\n", head, USAGE_COLUMN, "", summary);
+  else
+    fprintf(out, "  %-*s %s\n", USAGE_COLUMN, head, summary);
+}
+
+/* The commands the loaded plugins add, under their plugin's name. */
+static void usage_plugins(FILE *out, const cairn_registry *reg) {
+  for (size_t p = 0; reg && p < reg->n_plugins; p++) {
+    const cairn_plugin *d = reg->plugins[p].desc;
+    if (!d->commands || !d->commands->name) continue;
+    fprintf(out, "\ncommands of plugin %s:\n", d->name);
+    for (const cairn_command *k = d->commands; k->name; k++)
+      usage_line(out, k->name, k->usage, k->summary);
+  }
+}
+
 static void usage(FILE *out) {
   fprintf(out,
           "usage: cairn [-c cairn.xml] [-S schemas-dir] COMMAND [ARGS]\n"
@@ -89,15 +111,8 @@ static void usage(FILE *out) {
           "  -h       this text\n"
           "\n"
           "commands:\n", CAIRN_SCHEMAS_DIR);
-  for (const command *k = commands; k->name; k++) {
-    char head[64];
-    snprintf(head, sizeof head, "%s%s%s", k->name, *k->args ? " " : "",
-             k->args);
-    if (strlen(head) > USAGE_COLUMN)   /* a long synopsis gets its own line */
-      fprintf(out, "  %s\n  %-*s %s\n", head, USAGE_COLUMN, "", k->summary);
-    else
-      fprintf(out, "  %-*s %s\n", USAGE_COLUMN, head, k->summary);
-  }
+  for (const command *k = commands; k->name; k++)
+    usage_line(out, k->name, k->args, k->summary);
   fprintf(out,
           "\n"
           "Exit status: 0 done, 1 failed, 2 usage error.\n");
@@ -379,10 +394,22 @@ static int cmd_import_csv(cli *c, const cli_args *a) {
   return 0;
 }
 
+/* `cairn help`: the core's commands, then each loaded plugin's (when the
+** configuration can be loaded; help works without one). */
 static int cmd_help(cli *c, const cli_args *a) {
-  (void)c;
+  cairn_error err = {0};
   (void)a;
   usage(stdout);
+  if (cairn_config_load(c->config_path, c->schemas, &c->cfg, &err) == 0) {
+    cairn_host_set_schemas(c->cfg->schemas_dir);
+    if (cairn_registry_load(c->cfg, &cairn_host_table, &c->reg, &err) == 0)
+      usage_plugins(stdout, c->reg);
+    else
+      printf("\n(plugin commands unknown: %s)\n", err.message);
+  } else {
+    printf("\n(plugin commands unknown: no configuration at %s)\n",
+           c->config_path);
+  }
   return 0;
 }
 
@@ -395,31 +422,44 @@ static int cmd_audit(cli *c, const cli_args *a) {
 }
 
 static const command commands[] = {
-    {"init", "", "create the database or bring it up to date",
-     NEED_REGISTRY | NEED_STORE, 0, cmd_init},
-    {"plugins", "", "each plugin: version, API level, types, routes",
-     NEED_REGISTRY, 0, cmd_plugins},
-    {"routes", "", "every route: method, pattern, audience, plugin",
-     NEED_REGISTRY, 0, cmd_routes},
-    {"import", "FILE", "import a bundle of records, all or nothing",
-     NEED_REGISTRY | NEED_STORE, ARG_FILE, cmd_import},
-    {"export", "[FILE]", "write every version of every record (stdout)",
-     NEED_REGISTRY | NEED_STORE, ARG_FILE_OPTIONAL, cmd_export},
-    {"import-csv", "--map MAP.xml [--dry-run] FILE.csv",
-     "import a spreadsheet through a mapping, all or nothing",
-     NEED_REGISTRY | NEED_STORE, ARG_FILE | ARG_MAP | ARG_DRY_RUN,
-     cmd_import_csv},
-    {"reindex", "", "rebuild the projection tables from the records",
-     NEED_REGISTRY | NEED_STORE, 0, cmd_reindex},
-    {"stats", "", "record versions stored, by type",
-     NEED_REGISTRY | NEED_STORE, 0, cmd_stats},
-    {"user", "add|passwd|disable|enable|list ...",
-     "staff accounts (passwords are read from standard input)",
-     NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_user},
-    {"audit", "verify", "check the audit trail's hash chain",
-     NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_audit},
-    {"help", "", "this text", 0, 0, cmd_help},
-    {NULL, NULL, NULL, 0, 0, NULL},
+    {.name = "init", .args = "",
+     .summary = "create the database or bring it up to date",
+     .needs = NEED_REGISTRY | NEED_STORE, .run = cmd_init},
+    {.name = "plugins", .args = "",
+     .summary = "each plugin: version, API level, types, routes",
+     .needs = NEED_REGISTRY, .run = cmd_plugins},
+    {.name = "routes", .args = "",
+     .summary = "every route: method, pattern, audience, plugin",
+     .needs = NEED_REGISTRY, .run = cmd_routes},
+    {.name = "import", .args = "FILE",
+     .summary = "import a bundle of records, all or nothing",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_FILE,
+     .run = cmd_import},
+    {.name = "export", .args = "[FILE]",
+     .summary = "write every version of every record (stdout)",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_FILE_OPTIONAL,
+     .run = cmd_export},
+    {.name = "import-csv", .args = "--map MAP.xml [--dry-run] FILE.csv",
+     .summary = "import a spreadsheet through a mapping, all or nothing",
+     .needs = NEED_REGISTRY | NEED_STORE,
+     .accepts = ARG_FILE | ARG_MAP | ARG_DRY_RUN, .run = cmd_import_csv},
+    {.name = "reindex", .args = "",
+     .summary = "rebuild the projection tables from the records",
+     .needs = NEED_REGISTRY | NEED_STORE, .run = cmd_reindex},
+    {.name = "stats", .args = "",
+     .summary = "record versions stored, by type",
+     .needs = NEED_REGISTRY | NEED_STORE, .run = cmd_stats},
+    {.name = "user", .args = "add|passwd|disable|enable|list ...",
+     .summary = "staff accounts (passwords are read from standard input)",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
+     .run = cmd_user},
+    {.name = "audit", .args = "verify",
+     .summary = "check the audit trail's hash chain",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
+     .run = cmd_audit},
+    {.name = "help", .args = "", .summary = "this text, with the plugins'"
+     " commands", .run = cmd_help},
+    {.name = NULL},
 };
 
 /* -------------------------------------------------------------- main */
@@ -442,6 +482,48 @@ static int setup(cli *c, unsigned needs) {
   c->arena = cairn_arena_new();
   c->req = cairn_req_new(c->arena, c->cfg, c->reg, c->st);
   return 0;
+}
+
+/*
+** `cairn NAME ARGS...` for a command a plugin declares: with the config,
+** plugins and store loaded, run it as the CLI request.  Exit status 0, 1
+** with the reason on stderr, or 2 (with its usage) for CAIRN_EINVAL.
+** EXIT_USAGE when no plugin has such a command.
+*/
+static int run_plugin_command(cli *c, int argc, char **argv) {
+  const cairn_loaded *pl = NULL;
+  const cairn_command *k = cairn_registry_command(c->reg, argv[0], &pl);
+  cairn_error err = {0};
+  if (!k) {
+    fprintf(stderr, "cairn: unknown command '%s'\n\n", argv[0]);
+    usage(stderr);
+    usage_plugins(stderr, c->reg);
+    return EXIT_USAGE;
+  }
+  int rc = k->run(c->req, argc, argv, &err);
+  if (fflush(stdout) || ferror(stdout)) {
+    fprintf(stderr, "cairn: %s: writing stdout: %s\n", k->name,
+            strerror(errno));
+    return 1;
+  }
+  if (rc == 0) return 0;
+  fprintf(stderr, "cairn: %s (plugin %s): %s\n", k->name, pl->desc->name,
+          err.message[0] ? err.message : "failed");
+  if (rc == CAIRN_EINVAL) {
+    fprintf(stderr, "usage: cairn [-c cairn.xml] %s %s\n", k->name, k->usage);
+    return EXIT_USAGE;
+  }
+  return 1;
+}
+
+/* 1 when the command table and the registry's list of core commands (the
+** names no plugin may take) agree. */
+static int core_commands_agree(void) {
+  size_t n = 0, m = 0;
+  for (const command *k = commands; k->name; k++, n++)
+    if (!cairn_registry_core_command(k->name)) return 0;
+  while (cairn_core_commands[m]) m++;
+  return n == m;
 }
 
 /* Release in the reverse order: the arena first (its cleanups reset the
@@ -474,15 +556,14 @@ int main(int argc, char **argv) {
     usage(stderr);
     return EXIT_USAGE;
   }
-  const command *k = find_command(argv[optind]);
-  if (!k) {
-    fprintf(stderr, "cairn: unknown command '%s'\n\n", argv[optind]);
-    usage(stderr);
-    return EXIT_USAGE;
+  if (!core_commands_agree()) {
+    fprintf(stderr, "cairn: internal error: the command table and"
+            " cairn_core_commands differ\n");
+    return 1;
   }
-
+  const command *k = find_command(argv[optind]);
   cli_args args;
-  int rc = parse_args(k, argc - optind, argv + optind, &args);
+  int rc = k ? parse_args(k, argc - optind, argv + optind, &args) : 0;
   if (rc) return rc;
 
   if (sodium_init() < 0) {
@@ -492,8 +573,10 @@ int main(int argc, char **argv) {
   xmlInitParser();
   cairn_log_set_name("cairn");
   cairn_xml_init(NULL);
-  rc = setup(&c, k->needs);
-  if (!rc) rc = k->run(&c, &args);
+  /* Not a core command: perhaps a plugin's, known once plugins load. */
+  rc = setup(&c, k ? k->needs : NEED_REGISTRY | NEED_STORE);
+  if (!rc) rc = k ? k->run(&c, &args)
+                  : run_plugin_command(&c, argc - optind, argv + optind);
   teardown(&c);
   xmlCleanupParser();
   return rc;

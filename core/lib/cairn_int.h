@@ -47,6 +47,25 @@ void cairn_arena_reset(cairn_arena *a);   /* run cleanups, keep 1st block */
 void cairn_arena_free(cairn_arena *a);    /* run cleanups, free all */
 size_t cairn_arena_used(const cairn_arena *a);
 
+/* ----------------------------------------------------------------- dates */
+
+/* The years a date may have (date_parse, forms, imports): every date a
+** clinic records, born 1900 or later, planned up to 2199. */
+#define CAIRN_DAY_YEAR_MIN 1900
+#define CAIRN_DAY_YEAR_MAX 2199
+/* Day numbers of 0000-01-01 and 9999-12-31: what "YYYY-MM-DD" can show. */
+#define CAIRN_DAY_MIN_ANY (-719528L)
+#define CAIRN_DAY_MAX_ANY 2932896L
+
+int cairn_month_days(int y, int m);
+long cairn_days_from_civil(int y, int m, int d);
+void cairn_civil_from_days(long days, int *y, int *m, int *d);
+void cairn_date_iso(char out[11], int y, int m, int d);
+int cairn_day_parse(const char *s, long *days);     /* date_parse */
+void cairn_day_format(char out[11], long days);
+int cairn_day_weekday(long days);                   /* 1 Monday .. 7 */
+long cairn_day_week_start(long days);               /* its Monday */
+
 /* ------------------------------------------------------------ XML safety */
 
 /* Parser options used for every document that crosses a boundary: no
@@ -70,6 +89,8 @@ xmlDocPtr cairn_xml_parse_file(const char *path, cairn_error *err);
 /* Validate against a compiled schema; the first error goes in *err with
 ** the element name as field. */
 int cairn_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, cairn_error *err);
+/* How many times cairn_xml_validate has run in this process (for tests). */
+extern unsigned long cairn_xml_validations;
 /* Compile an XSD file. */
 xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err);
 
@@ -116,7 +137,9 @@ typedef struct cairn_rtype {
 
 typedef struct cairn_loaded {
   void *dl;                        /* dlopen handle */
-  const cairn_plugin *desc;
+  const cairn_plugin *desc;        /* the host-sized copy (or the core's) */
+  cairn_plugin *own_desc;          /* that copy, freed with the registry;
+                                   ** NULL for the built-in core */
   const struct cairn_plugin_config *cfg;
   int initialized;
 } cairn_loaded;
@@ -139,9 +162,21 @@ typedef struct cairn_registry {
 ** names the file and the reason and nothing stays loaded. */
 int cairn_registry_load(const cairn_config *cfg, const cairn_api *api,
                         cairn_registry **out, cairn_error *err);
-/* Check one descriptor (exposed for tests): ABI, size, names, lists. */
+/* Check one descriptor (exposed for tests): ABI, size, error size, names,
+** API level, lists, commands. */
 int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
                               cairn_error *err);
+/* Check d and copy it into a zeroed, host-sized, malloc'd descriptor. */
+int cairn_registry_adopt_desc(const cairn_plugin *d, const char *file,
+                              cairn_plugin **out, cairn_error *err);
+/* The core's `cairn` commands (NULL-terminated), which plugins may not
+** shadow; 1 when name is one of them. */
+extern const char *const cairn_core_commands[];
+int cairn_registry_core_command(const char *name);
+/* A plugin's command by name (and its plugin), or NULL. */
+const cairn_command *cairn_registry_command(const cairn_registry *reg,
+                                            const char *name,
+                                            const struct cairn_loaded **plugin);
 void cairn_registry_free(cairn_registry *reg);
 const cairn_rtype *cairn_registry_type(const cairn_registry *reg,
                                        const char *name);
@@ -350,6 +385,54 @@ void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec);
 /* 0 when d may be edited; logs and returns CAIRN_EINVAL for a read-only
 ** or taken document. */
 int cairn_doc_editable(cairn_doc *d, const char *what);
+
+/* Reading and editing (core/lib/doc_read.c; see plugin.h's level 3). */
+cairn_node *cairn_doc_root(cairn_doc *d);
+const char *cairn_doc_value(cairn_doc *d, cairn_node *ctx, const char *xpath);
+int cairn_doc_number(cairn_doc *d, cairn_node *ctx, const char *xpath,
+                     double *out);
+int cairn_doc_count(cairn_doc *d, cairn_node *ctx, const char *xpath);
+cairn_node *cairn_node_child(cairn_doc *d, cairn_node *parent,
+                             const char *name);
+cairn_node *cairn_node_next(cairn_node *node, const char *name);
+const char *cairn_node_name(cairn_node *node);
+const char *cairn_node_text(cairn_doc *d, cairn_node *node);
+const char *cairn_node_attr(cairn_doc *d, cairn_node *node, const char *name);
+int cairn_doc_remove(cairn_doc *d, cairn_node *ctx, const char *xpath);
+void cairn_doc_at(cairn_doc *d, cairn_node *node);
+cairn_node *cairn_doc_insert_before(cairn_doc *d, cairn_node *before,
+                                    const char *name, const char *text);
+
+/* ------------------------------------------------------------------ text */
+
+/* core/lib/text.c; see plugin.h's url_encode, text_check, format_number. */
+const char *cairn_text_url_encode(cairn_arena *a, const char *s);
+int cairn_text_check(const char *s, size_t max_chars, unsigned flags,
+                     const char *field, const char *what, cairn_error *err);
+const char *cairn_text_format_number(cairn_arena *a, double v, int decimals);
+
+/* ---------------------------------------------------------------- tokens */
+
+/* core/lib/token.c (libsodium); see plugin.h's level 3. */
+void cairn_random_bytes(void *buf, size_t n);
+const char *cairn_random_token(cairn_arena *a, size_t bytes);
+void cairn_hash(unsigned char out[32], const void *in, size_t n,
+                const void *key, size_t keylen);
+int cairn_equal_ct(const void *a, const void *b, size_t n);
+
+/* ----------------------------------------------------------------- forms */
+
+/* core/plugin/form.c; see plugin.h's form_* entries. */
+cairn_form *cairn_form_new(cairn_req *req, const char *id,
+                           const cairn_field *fields);
+int cairn_form_bind(cairn_form *f);
+const char *cairn_form_value(cairn_form *f, const char *name);
+void cairn_form_set(cairn_form *f, const char *name, const char *value);
+void cairn_form_error(cairn_form *f, const char *field, const char *msg);
+int cairn_form_errors(cairn_form *f);
+void cairn_form_host_error(cairn_form *f, const cairn_error *err);
+void cairn_form_doc(cairn_doc *d, cairn_form *f, const char *action,
+                    const char *submit);
 
 /* ------------------------------------------------------------------ host */
 

@@ -281,6 +281,47 @@ static void h_audit_note(cairn_req *r, long long patient, long long record) {
 }
 
 
+/* ------------------------------------------------------------ level 3 */
+
+/* A stored record's body as a read-only document (no copy). */
+static cairn_doc *h_record_body(cairn_req *r, const cairn_record *c) {
+  return cairn_doc_borrow(r, c->body, 1);
+}
+
+static const char *h_date_format(cairn_req *r, long days) {
+  char buf[11];
+  cairn_day_format(buf, days);
+  return cairn_arena_strdup(r->arena, buf);
+}
+
+/* Today in the clinic's time zone: req->today is filled from the clock in
+** the config's zone (TZ is set from <timezone> at start-up). */
+static long h_date_today(cairn_req *r) {
+  long d = 0;
+  if (cairn_day_parse(r->today, &d) != 0)
+    cairn_logf(CAIRN_LOG_ERROR, "date_today: today is \"%s\"", r->today);
+  return d;
+}
+
+static const char *h_url_encode(cairn_req *r, const char *s) {
+  return cairn_text_url_encode(r->arena, s);
+}
+static const char *h_format_number(cairn_req *r, double v, int decimals) {
+  return cairn_text_format_number(r->arena, v, decimals);
+}
+static const char *h_random_token(cairn_req *r, size_t bytes) {
+  return cairn_random_token(r->arena, bytes);
+}
+
+/* Print a plugin command's output on the CLI's standard output. */
+static void h_cli_print(cairn_req *r, const char *fmt, ...) {
+  va_list ap;
+  (void)r;
+  va_start(ap, fmt);
+  vfprintf(stdout, fmt, ap);
+  va_end(ap);
+}
+
 const cairn_api cairn_host_table = {
   .size = sizeof(cairn_api),
   .api_level = CAIRN_API_LEVEL,
@@ -334,8 +375,49 @@ const cairn_api cairn_host_table = {
   .record_get_for_patient = h_record_get_for_patient,
   .audit_note = h_audit_note,
   .doc_text_attr = cairn_doc_text_attr_impl,
-  /* level 3 */
+  /* level 3: reading and editing documents */
+  .doc_root = cairn_doc_root,
+  .doc_value = cairn_doc_value,
+  .doc_number = cairn_doc_number,
+  .doc_count = cairn_doc_count,
+  .node_child = cairn_node_child,
+  .node_next = cairn_node_next,
+  .node_name = cairn_node_name,
+  .node_text = cairn_node_text,
+  .node_attr = cairn_node_attr,
+  .doc_remove = cairn_doc_remove,
+  .doc_at = cairn_doc_at,
+  .doc_insert_before = cairn_doc_insert_before,
+  .record_body = h_record_body,
   .doc_free = h_doc_free,
+  /* level 3: dates */
+  .date_parse = cairn_day_parse,
+  .date_format = h_date_format,
+  .date_today = h_date_today,
+  .date_week_start = cairn_day_week_start,
+  .date_weekday = cairn_day_weekday,
+  /* level 3: text */
+  .fail = cairn_fail,
+  .url_encode = h_url_encode,
+  .utf8_valid = cairn_utf8_valid,
+  .text_check = cairn_text_check,
+  .format_number = h_format_number,
+  /* level 3: forms */
+  .form_new = cairn_form_new,
+  .form_bind = cairn_form_bind,
+  .form_value = cairn_form_value,
+  .form_set = cairn_form_set,
+  .form_error = cairn_form_error,
+  .form_errors = cairn_form_errors,
+  .form_host_error = cairn_form_host_error,
+  .form_doc = cairn_form_doc,
+  /* level 3: tokens and hashing */
+  .random_bytes = cairn_random_bytes,
+  .random_token = h_random_token,
+  .hash = cairn_hash,
+  .equal_ct = cairn_equal_ct,
+  /* level 3: CLI */
+  .cli_print = h_cli_print,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

@@ -20,6 +20,67 @@
 #define REG_MAX_ROUTES 256
 #define REG_MAX_PROJECTIONS 32
 #define REG_MAX_PLUGINS 32
+#define REG_MAX_COMMANDS 64
+
+/* The smallest descriptor of this ABI: every field up to and including
+** fini (API levels 1 and 2).  Later fields may be missing (read as 0). */
+#define REG_DESC_MIN (offsetof(cairn_plugin, fini) + sizeof(void (*)(void)))
+
+/*
+** The `cairn` commands of the core, which no plugin command may shadow.
+** core/cli/cli.c checks at start-up that its table and this list agree.
+*/
+const char *const cairn_core_commands[] = {
+  "init", "plugins", "routes", "import", "export", "import-csv", "reindex",
+  "stats", "user", "audit", "help", NULL,
+};
+
+/* 1 when name is one of cairn_core_commands. */
+int cairn_registry_core_command(const char *name) {
+  for (const char *const *c = cairn_core_commands; *c; c++)
+    if (strcmp(*c, name) == 0) return 1;
+  return 0;
+}
+
+/* 1 when s matches [a-z][a-z0-9-]{0,31}: a command's name. */
+static int command_name_ok(const char *s) {
+  if (!s || !(*s >= 'a' && *s <= 'z')) return 0;
+  size_t n = 0;
+  for (; *s; s++, n++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+      return 0;
+  return n <= 32;
+}
+
+/* Check a plugin's commands: names, runners, no core command shadowed. */
+static int check_commands(const cairn_plugin *d, const char *file,
+                          cairn_error *err) {
+  size_t n = 0;
+  for (const cairn_command *k = d->commands; k && k->name; k++, n++) {
+    if (n >= REG_MAX_COMMANDS)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: more than %d commands (missing terminator?)",
+                        file, REG_MAX_COMMANDS);
+    if (!command_name_ok(k->name))
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: command \"%.40s\": a name must match"
+                        " [a-z][a-z0-9-]{0,31}", file, k->name);
+    if (cairn_registry_core_command(k->name))
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: command %s would shadow the core's"
+                        " `cairn %s`", file, k->name, k->name);
+    if (!k->run || !k->summary || !k->usage)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: command %s needs a run function, a"
+                        " usage line and a summary", file, k->name);
+    for (const cairn_command *j = d->commands; j < k; j++)
+      if (strcmp(j->name, k->name) == 0)
+        return cairn_fail(err, CAIRN_EINVAL, NULL,
+                          "%s: refused: command %s is declared twice", file,
+                          k->name);
+  }
+  return 0;
+}
 
 /* 1 when s matches [a-z][a-z0-9_]{0,max-1}. */
 static int ident_ok(const char *s, size_t max) {
@@ -33,8 +94,12 @@ static int ident_ok(const char *s, size_t max) {
 
 /*
 ** Check a descriptor without calling into it.  Order matters: abi_version
-** and size are read first, and nothing past `size` bytes is read when the
-** size is wrong.
+** is read first, then the size, and nothing past `size` bytes is read:
+** a descriptor may be shorter than the host's (an older plugin.h; the
+** fields it lacks are read as zero by cairn_registry_adopt_desc) but not
+** shorter than REG_DESC_MIN, nor longer than the host's (a newer plugin.h
+** whose fields this host cannot honour).  Then sizeof(cairn_error), the
+** name, and the API level by name.
 */
 int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
                               cairn_error *err) {
@@ -46,19 +111,29 @@ int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
     return cairn_fail(err, CAIRN_EINVAL, NULL,
                       "%s: refused: built for plugin ABI %u, this cairnd has ABI %u",
                       file, d->abi_version, CAIRN_ABI_VERSION);
-  if (d->size != sizeof(cairn_plugin))
+  if (d->size > sizeof(cairn_plugin))
     return cairn_fail(err, CAIRN_EINVAL, NULL,
-                      "%s: refused: descriptor size %zu, expected %zu "
-                      "(built against another plugin.h)",
+                      "%s: refused: descriptor size %zu is larger than this "
+                      "host's %zu (built against a newer plugin.h: update Cairn)",
                       file, d->size, sizeof(cairn_plugin));
-  if (d->api_level > CAIRN_API_LEVEL)
+  if (d->size < REG_DESC_MIN)
     return cairn_fail(err, CAIRN_EINVAL, NULL,
-                      "%s: refused: needs API level %u, this cairnd has %u",
-                      file, d->api_level, CAIRN_API_LEVEL);
+                      "%s: refused: descriptor size %zu is smaller than any "
+                      "ABI %u descriptor (%zu; built against another plugin.h)",
+                      file, d->size, CAIRN_ABI_VERSION, (size_t)REG_DESC_MIN);
+  if (d->error_size != sizeof(cairn_error))
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: its cairn_error is %zu bytes, this host's"
+                      " %zu (built against another plugin.h)",
+                      file, d->error_size, sizeof(cairn_error));
   if (!ident_ok(d->name, 32))
     return cairn_fail(err, CAIRN_EINVAL, NULL,
                       "%s: refused: plugin name must match [a-z][a-z0-9_]{0,31}",
                       file);
+  if (d->api_level > CAIRN_API_LEVEL)
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: plugin %s needs API level %u, this host "
+                      "has %u", file, d->name, d->api_level, CAIRN_API_LEVEL);
   if (!d->version || !*d->version)
     return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: refused: no version", file);
   if (!d->init)
@@ -126,7 +201,41 @@ int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
     if (!s->fn || n >= REG_MAX_TYPES)
       return cairn_fail(err, CAIRN_EINVAL, NULL,
                         "%s: refused: bad event subscription", file);
+  /* Fields after fini exist only in a descriptor that long. */
+  if (d->size >= offsetof(cairn_plugin, commands) + sizeof d->commands)
+    return check_commands(d, file, err);
   return 0;
+}
+
+/*
+** Check the plugin's descriptor d and copy it into a zeroed descriptor of
+** the host's size (PostgreSQL's magic block, grown SQLite-style): the
+** fields an older plugin lacks read as zero.  *out is malloc'd; the
+** registry frees it.
+*/
+int cairn_registry_adopt_desc(const cairn_plugin *d, const char *file,
+                              cairn_plugin **out, cairn_error *err) {
+  int rc = cairn_registry_check_desc(d, file, err);
+  if (rc) return rc;
+  cairn_plugin *copy = calloc(1, sizeof *copy);
+  if (!copy) abort();
+  memcpy(copy, d, d->size);
+  *out = copy;
+  return 0;
+}
+
+/* The plugin command `name` and its plugin, or NULL. */
+const cairn_command *cairn_registry_command(const cairn_registry *reg,
+                                            const char *name,
+                                            const cairn_loaded **plugin) {
+  for (size_t p = 0; reg && p < reg->n_plugins; p++)
+    for (const cairn_command *k = reg->plugins[p].desc->commands;
+         k && k->name; k++)
+      if (strcmp(k->name, name) == 0) {
+        if (plugin) *plugin = &reg->plugins[p];
+        return k;
+      }
+  return NULL;
 }
 
 static void *xrealloc(void *p, size_t n) {
@@ -206,21 +315,31 @@ static int load_one(cairn_registry *reg, const struct cairn_plugin_config *pc,
                       "%s: refused: no entry symbol %s (is it a Cairn plugin?)",
                       pc->path, CAIRN_PLUGIN_ENTRY_SYMBOL);
   }
-  const cairn_plugin *d = entry();
-  int rc = cairn_registry_check_desc(d, pc->path, err);
+  cairn_plugin *d = NULL;
+  int rc = cairn_registry_adopt_desc(entry(), pc->path, &d, err);
   if (rc) { dlclose(dl); return rc; }
-  for (size_t i = 0; i < reg->n_plugins; i++)
-    if (strcmp(reg->plugins[i].desc->name, d->name) == 0) {
+  for (size_t i = 0; i < reg->n_plugins; i++) {
+    if (strcmp(reg->plugins[i].desc->name, d->name) == 0)
+      rc = cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: a plugin named %s is already loaded",
+                      pc->path, d->name);
+    for (const cairn_command *k = d->commands; !rc && k && k->name; k++)
+      if (cairn_registry_command(reg, k->name, NULL))
+        rc = cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "%s: refused: command %s is already plugin %s's",
+                        pc->path, k->name, reg->plugins[i].desc->name);
+    if (rc) {
+      free(d);
       dlclose(dl);
-      return cairn_fail(err, CAIRN_EINVAL, NULL,
-                        "%s: refused: a plugin named %s is already loaded",
-                        pc->path, d->name);
+      return rc;
     }
+  }
   reg->plugins = xrealloc(reg->plugins, (reg->n_plugins + 1) * sizeof *reg->plugins);
   cairn_loaded *pl = &reg->plugins[reg->n_plugins++];
   memset(pl, 0, sizeof *pl);
   pl->dl = dl;
   pl->desc = d;
+  pl->own_desc = d;
   pl->cfg = pc;
   return 0;
 }
@@ -265,7 +384,8 @@ int cairn_registry_load(const cairn_config *cfg, const cairn_api *api,
   reg->schemas_dir = cfg->schemas_dir;
   int rc = 0;
   /* The core's own routes come first, as a plugin without a file. */
-  static const struct cairn_plugin_config core_cfg = { (char *)"(built in)", NULL, 0 };
+  static const struct cairn_plugin_config core_cfg = {
+    .path = (char *)"(built in)", .settings = NULL, .n_settings = 0 };
   reg->plugins = xrealloc(NULL, sizeof *reg->plugins);
   memset(reg->plugins, 0, sizeof *reg->plugins);
   reg->plugins[0].desc = cairn_core_plugin();
@@ -313,6 +433,7 @@ void cairn_registry_free(cairn_registry *reg) {
     if (reg->plugins[i].initialized && reg->plugins[i].desc->fini)
       reg->plugins[i].desc->fini();
     if (reg->plugins[i].dl) dlclose(reg->plugins[i].dl);
+    free(reg->plugins[i].own_desc);
   }
   free(reg->plugins);
   free(reg);

@@ -42,8 +42,8 @@
 /* Dates are accepted between these years, as program.xsd's Date: 1900 is
 ** the earliest date a living patient's record can plausibly carry, and a
 ** year past 2199 is a typing error. */
-#define CAIRN_DATE_YEAR_MIN 1900
-#define CAIRN_DATE_YEAR_MAX 2199
+#define CAIRN_DATE_YEAR_MIN CAIRN_DAY_YEAR_MIN
+#define CAIRN_DATE_YEAR_MAX CAIRN_DAY_YEAR_MAX
 
 /* --------------------------------------------------------- CSV parser */
 

@@ -1,13 +1,18 @@
 /*
 ** check_registry.c -- the plugin loader.  Each refusal case is a real
 ** shared object built from tests/unit/plugins/ (TEST_PLUGIN_DIR): a wrong
-** ABI number, a wrong descriptor size, no entry symbol, a route without an
-** audience, a file that is not a shared object.  Each must be refused with
-** one line naming the file and the reason, and nothing stays loaded.
+** ABI number, a descriptor larger than the host's, a different
+** cairn_error, an API level the host lacks, no entry symbol, a route
+** without an audience, a file that is not a shared object.  Each must be
+** refused with one line naming the file and the reason, and nothing stays
+** loaded.  An older, shorter descriptor loads; a plugin's `cairn` command
+** is found, runs through the host table, and is listed by `cairn help`.
 */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cairn_int.h"
 
 #ifndef TEST_PLUGIN_DIR
@@ -61,7 +66,118 @@ static void refused(const char *file, const char *reason) {
 
 START_TEST(wrong_abi_is_refused) { refused("bad_abi.so", "ABI"); }
 END_TEST
-START_TEST(wrong_size_is_refused) { refused("bad_size.so", "descriptor size"); }
+START_TEST(larger_descriptor_is_refused) {
+  refused("bad_size.so", "larger than this host's");
+}
+END_TEST
+START_TEST(other_error_size_is_refused) {
+  refused("bad_error_size.so", "cairn_error");
+}
+END_TEST
+START_TEST(higher_api_level_is_refused_by_name) {
+  char want[128];
+  snprintf(want, sizeof want, "plugin needs_level needs API level %u, this "
+           "host has %u", CAIRN_API_LEVEL + 1, CAIRN_API_LEVEL);
+  refused("needs_level.so", want);
+}
+END_TEST
+
+/* A plugin built against an older plugin.h (level 2, its descriptor ends
+** at fini) loads, and the fields it lacks read as zero. */
+START_TEST(older_shorter_descriptor_loads) {
+  const char *names[] = { "old_level2.so" };
+  cairn_registry *reg = NULL;
+  cairn_error e = {0};
+  ck_assert_msg(load(names, 1, &reg, &e) == 0, "refused: %s", e.message);
+  const cairn_plugin *d = reg->plugins[1].desc;
+  ck_assert_str_eq(d->name, "old_level2");
+  ck_assert_uint_eq(d->api_level, 2);
+  ck_assert_uint_lt(d->size, sizeof(cairn_plugin));
+  ck_assert_ptr_null(d->commands);
+  ck_assert_ptr_eq(reg->plugins[1].own_desc, d); /* the host-sized copy */
+  cairn_registry_free(reg);
+}
+END_TEST
+
+/* Runs `cairn kit-hello ...` through the registry as cli.c does, with
+** stdout caught in a file; returns the command's status, *out its output. */
+static int run_command(const cairn_registry *reg, int argc, char **argv,
+                       char *out, size_t outsz, cairn_error *e) {
+  const cairn_loaded *pl = NULL;
+  const cairn_command *k = cairn_registry_command(reg, argv[0], &pl);
+  ck_assert_ptr_nonnull(k);
+  ck_assert_str_eq(pl->desc->name, "command");
+  cairn_arena *a = cairn_arena_new();
+  cairn_config cfg = {0};
+  cairn_req *req = cairn_req_new(a, &cfg, reg, NULL);
+  FILE *tmp = tmpfile();
+  ck_assert_ptr_nonnull(tmp);
+  fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  dup2(fileno(tmp), STDOUT_FILENO);
+  int rc = k->run(req, argc, argv, e);
+  fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  rewind(tmp);
+  size_t n = fread(out, 1, outsz - 1, tmp);
+  out[n] = '\0';
+  fclose(tmp);
+  cairn_arena_free(a);
+  return rc;
+}
+
+START_TEST(plugin_command_runs_through_the_host) {
+  const char *names[] = { "command.so" };
+  cairn_registry *reg = NULL;
+  cairn_error e = {0};
+  char out[256];
+  ck_assert_msg(load(names, 1, &reg, &e) == 0, "refused: %s", e.message);
+  ck_assert_ptr_null(cairn_registry_command(reg, "no-such", NULL));
+  char *ok[] = { (char *)"kit-hello", (char *)"Ann", NULL };
+  ck_assert_int_eq(run_command(reg, 2, ok, out, sizeof out, &e), 0);
+  ck_assert_msg(strncmp(out, "hello Ann from cli:", 19) == 0, "out: %s", out);
+  char *bad[] = { (char *)"kit-hello", NULL };
+  ck_assert_int_eq(run_command(reg, 1, bad, out, sizeof out, &e),
+                   CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "got 0 words"));
+  cairn_registry_free(reg);
+}
+END_TEST
+
+/* `cairn help` with a config that loads command.so lists its command and
+** summary; `cairn kit-hello Bo` runs it. */
+START_TEST(plugin_command_is_listed_by_help) {
+  const char *tmpdir = getenv("CAIRN_TEST_TMPDIR");
+  char cfgpath[4096], cmd[12288], line[512];
+  int listed = 0, greeted = 0;
+  if (!tmpdir || !*tmpdir) tmpdir = "/tmp";
+  snprintf(cfgpath, sizeof cfgpath, "%s/registry-help.xml", tmpdir);
+  FILE *f = fopen(cfgpath, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "<cairn xmlns=\"urn:cairn:config\"><listen>unix:%s/s</listen>"
+          "<workers>1</workers><database>%s/registry-help.db</database>"
+          "<schemas>%s/schemas</schemas><views>%s/www/views</views>"
+          "<clinic><name>Test</name></clinic><plugins>"
+          "<plugin path=\"%s/command.so\"/></plugins></cairn>\n",
+          tmpdir, tmpdir, CAIRN_TEST_SRCDIR, CAIRN_TEST_SRCDIR,
+          TEST_PLUGIN_DIR);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "'%s/cairn' -c '%s' -S '%s/schemas' help; "
+           "'%s/cairn' -c '%s' -S '%s/schemas' kit-hello Bo",
+           CAIRN_TEST_BUILDDIR, cfgpath, CAIRN_TEST_SRCDIR,
+           CAIRN_TEST_BUILDDIR, cfgpath, CAIRN_TEST_SRCDIR);
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  while (fgets(line, sizeof line, p)) {
+    if (strstr(line, "kit-hello NAME") && strstr(line, "greet NAME (test)"))
+      listed = 1;
+    if (strncmp(line, "hello Bo from cli:", 18) == 0) greeted = 1;
+  }
+  ck_assert_int_eq(pclose(p), 0);
+  ck_assert_msg(listed, "cairn help does not list kit-hello");
+  ck_assert_msg(greeted, "cairn kit-hello Bo did not greet");
+}
 END_TEST
 START_TEST(missing_entry_is_refused) { refused("no_entry.so", "no entry symbol"); }
 END_TEST
@@ -89,26 +205,34 @@ static int init_ok(const cairn_api *a, const cairn_plugin_config *c, cairn_error
 START_TEST(descriptor_rules) {
   cairn_error e = {0};
   static const cairn_route bad_method[] = {
-    { "DELETE", "/x", CAIRN_AUD_PUBLIC, ping, "" }, { NULL, NULL, 0, NULL, NULL } };
+    { .method = "DELETE", .pattern = "/x", .audience = CAIRN_AUD_PUBLIC,
+      .handler = ping, .summary = "" },
+    { .method = NULL } };
   static const cairn_route bad_pattern[] = {
-    { "GET", "x", CAIRN_AUD_PUBLIC, ping, "" }, { NULL, NULL, 0, NULL, NULL } };
+    { .method = "GET", .pattern = "x", .audience = CAIRN_AUD_PUBLIC,
+      .handler = ping, .summary = "" },
+    { .method = NULL } };
   static const cairn_route bad_bits[] = {
-    { "GET", "/x", 0x100, ping, "" }, { NULL, NULL, 0, NULL, NULL } };
+    { .method = "GET", .pattern = "/x", .audience = 0x100, .handler = ping,
+      .summary = "" },
+    { .method = NULL } };
   static const cairn_projection reserved[] = {
-    { "patient", "r:x", CAIRN_COL_TEXT }, { NULL, NULL, 0 } };
+    { .column = "patient", .xpath = "r:x", .type = CAIRN_COL_TEXT },
+    { .column = NULL } };
   static const cairn_record_type wrong_prefix[] = {
-    { "other:Thing", "urn:x", "Thing", "x.xsd", "t_thing", 0, NULL, NULL },
-    { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL } };
+    { .name = "other:Thing", .ns = "urn:x", .root = "Thing", .xsd = "x.xsd",
+      .table = "t_thing" },
+    { .name = NULL } };
   static const cairn_record_type reserved_col[] = {
-    { "t:Thing", "urn:x", "Thing", "x.xsd", "t_thing", 0, reserved, NULL },
-    { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL } };
+    { .name = "t:Thing", .ns = "urn:x", .root = "Thing", .xsd = "x.xsd",
+      .table = "t_thing", .projections = reserved },
+    { .name = NULL } };
   static const cairn_record_type xsd_path[] = {
-    { "t:Thing", "urn:x", "Thing", "../x.xsd", "t_thing", 0, NULL, NULL },
-    { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL } };
-  cairn_plugin d = { .abi_version = CAIRN_ABI_VERSION,
-                     .size = sizeof(cairn_plugin), .name = "t",
-                     .version = "1", .api_level = 1, .description = "",
-                     .init = init_ok };
+    { .name = "t:Thing", .ns = "urn:x", .root = "Thing", .xsd = "../x.xsd",
+      .table = "t_thing" },
+    { .name = NULL } };
+  cairn_plugin d = { CAIRN_PLUGIN_MAGIC, .name = "t", .version = "1",
+                     .api_level = 1, .description = "", .init = init_ok };
   ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), 0);
   d.api_level = CAIRN_API_LEVEL + 1;
   ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
@@ -134,7 +258,47 @@ START_TEST(descriptor_rules) {
   ck_assert_ptr_nonnull(strstr(e.message, "reserved"));
   d.record_types = xsd_path;
   ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  d.record_types = NULL;
+  d.size = offsetof(cairn_plugin, fini);   /* shorter than any ABI 2 one */
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "smaller"));
+  d.size = sizeof(cairn_plugin);
   ck_assert_int_eq(cairn_registry_check_desc(NULL, "t.so", &e), CAIRN_EINVAL);
+}
+END_TEST
+
+static int cmd_ok(cairn_req *r, int argc, char **argv, cairn_error *e) {
+  (void)r; (void)argc; (void)argv; (void)e;
+  return 0;
+}
+
+/* Plugin commands: a name of the pattern, a run function, a summary and
+** usage, no core command shadowed, none declared twice. */
+START_TEST(command_rules) {
+  cairn_error e = {0};
+  cairn_command ks[3] = {
+    { .name = "tidy-up", .usage = "", .summary = "s", .run = cmd_ok },
+    { .name = NULL }, { .name = NULL } };
+  cairn_plugin d = { CAIRN_PLUGIN_MAGIC, .name = "t", .version = "1",
+                     .api_level = 3, .description = "", .init = init_ok,
+                     .commands = ks };
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), 0);
+  ks[0].name = "import";
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "shadow"));
+  for (const char *const *c = cairn_core_commands; *c; c++) {
+    ks[0].name = *c;
+    ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  }
+  ks[0].name = "Tidy";
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ks[0].name = "tidy-up";
+  ks[0].run = NULL;
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ks[0].run = cmd_ok;
+  ks[1] = ks[0];
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "twice"));
 }
 END_TEST
 
@@ -143,7 +307,13 @@ static Suite *suite(void) {
   TCase *t = tcase_create("load");
   tcase_add_test(t, good_plugin_loads_with_its_route);
   tcase_add_test(t, wrong_abi_is_refused);
-  tcase_add_test(t, wrong_size_is_refused);
+  tcase_add_test(t, larger_descriptor_is_refused);
+  tcase_add_test(t, other_error_size_is_refused);
+  tcase_add_test(t, higher_api_level_is_refused_by_name);
+  tcase_add_test(t, older_shorter_descriptor_loads);
+  tcase_add_test(t, plugin_command_runs_through_the_host);
+  tcase_add_test(t, plugin_command_is_listed_by_help);
+  tcase_add_test(t, command_rules);
   tcase_add_test(t, missing_entry_is_refused);
   tcase_add_test(t, route_without_audience_is_refused);
   tcase_add_test(t, missing_file_is_refused);

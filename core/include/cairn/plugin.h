@@ -183,13 +183,16 @@ typedef struct cairn_command {
 
 typedef struct cairn_api cairn_api;
 
-/* The descriptor.  The first two fields never move.  Fields are only ever
-** added at the end: the host reads a descriptor no larger than its own
-** and takes the fields an older plugin lacks as zero.  Fill it with
-** designated initializers. */
+/* The descriptor.  The first three fields never move.  Fields are only
+** ever added at the end: the host reads a descriptor no larger than its
+** own (and at least up to `fini`) and takes the fields an older plugin
+** lacks as zero; a larger one, from a newer header, is refused.  Fill it
+** with designated initializers, starting with CAIRN_PLUGIN_MAGIC. */
 typedef struct cairn_plugin {
   unsigned abi_version;      /* CAIRN_ABI_VERSION */
   size_t size;               /* sizeof(cairn_plugin) */
+  size_t error_size;         /* sizeof(cairn_error): the plugin declares
+                             ** them on its stack, so they must agree */
   const char *name;          /* [a-z][a-z0-9_]{0,31}: "program" */
   const char *version;       /* the plugin's own version: "0.1.0" */
   unsigned api_level;        /* the least CAIRN_API_LEVEL it needs */
@@ -209,6 +212,13 @@ typedef struct cairn_plugin {
   const cairn_command *commands; /* terminated by name == NULL; may be
                                  ** NULL */
 } cairn_plugin;
+
+/* The descriptor's first fields, for its designated initializer:
+**   static const cairn_plugin descriptor = { CAIRN_PLUGIN_MAGIC,
+**     .name = "hello", ... }; */
+#define CAIRN_PLUGIN_MAGIC \
+  .abi_version = CAIRN_ABI_VERSION, .size = sizeof(cairn_plugin), \
+  .error_size = sizeof(cairn_error)
 
 /* The entry symbol every plugin exports.  Declared with default visibility
 ** so a plugin may build with -fvisibility=hidden and export only this. */
@@ -519,7 +529,8 @@ typedef enum cairn_field_kind {
   CAIRN_FIELD_SELECT,        /* one of choices */
   CAIRN_FIELD_CHECKBOX,      /* "yes" or "" */
   CAIRN_FIELD_EMAIL,         /* an address: local@domain, no CR/LF */
-  CAIRN_FIELD_HIDDEN         /* carried through the form, not shown */
+  CAIRN_FIELD_HIDDEN,        /* carried through the form, not shown */
+  CAIRN_FIELD_RADIO          /* one of choices, shown as radio buttons */
 } cairn_field_kind;
 
 #define CAIRN_FIELD_REQUIRED 0x01u  /* empty is refused */

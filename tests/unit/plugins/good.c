@@ -3,7 +3,8 @@
 **
 ** The refusal cases include this file after defining one TEST_* macro, so
 ** each differs from a loadable plugin in exactly the one way its file name
-** says: bad_abi.c, bad_size.c, no_entry.c, no_audience.c.
+** says: bad_abi.c, bad_size.c, bad_error_size.c, needs_level.c,
+** no_entry.c, no_audience.c; command.c adds a `cairn` command.
 */
 #include <stddef.h>
 #include <cairn/plugin.h>
@@ -16,6 +17,15 @@
 #endif
 #ifndef TEST_DESC_SIZE
 #define TEST_DESC_SIZE sizeof(cairn_plugin)
+#endif
+#ifndef TEST_ERROR_SIZE
+#define TEST_ERROR_SIZE sizeof(cairn_error)
+#endif
+#ifndef TEST_API_LEVEL
+#define TEST_API_LEVEL CAIRN_API_LEVEL
+#endif
+#ifndef TEST_COMMANDS
+#define TEST_COMMANDS NULL
 #endif
 #ifndef TEST_AUDIENCE
 #define TEST_AUDIENCE CAIRN_AUD_PUBLIC
@@ -55,9 +65,10 @@ static int init(const cairn_api *api, const cairn_plugin_config *cfg,
 static const cairn_plugin descriptor = {
   .abi_version = TEST_ABI_VERSION,
   .size = TEST_DESC_SIZE,
+  .error_size = TEST_ERROR_SIZE,
   .name = TEST_NAME,
   .version = "0.0.1",
-  .api_level = CAIRN_API_LEVEL,
+  .api_level = TEST_API_LEVEL,
   .description = "test plugin for the loader: " TEST_NAME,
   .record_types = record_types,
   .routes = routes,
@@ -65,6 +76,7 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = init,
   .fini = NULL,
+  .commands = TEST_COMMANDS,
 };
 
 const cairn_plugin *TEST_ENTRY(void) { return &descriptor; }
