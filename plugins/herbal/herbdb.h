@@ -3,7 +3,7 @@
 ** monographs, formulas, incompatible pairs, medicines and herb-drug
 ** interactions, as plain data.
 **
-** The data is XML (schemas/herbal-data.xsd, data/herbal/*.xml and a
+** The data is XML (schemas/herbal-data.xsd, the files in data/herbal/, a
 ** clinic's own file); data_load.c reads it through the host and adds each
 ** entry here, then herbal_db_finish() checks what a schema cannot say and
 ** resolves every reference to an index.  This module calls neither the

@@ -1,5 +1,5 @@
 /*
-** check.h -- the one safety check of a herbal prescription, used by the
+** safety.h -- the one safety check of a herbal prescription, used by the
 ** prescribing form, the XML API and imports alike (through the record
 ** type's check hook), and again whenever a patient's medicines or
 ** pregnancy status change.  Pure: it reads the reference table, the
@@ -24,8 +24,8 @@
 ** characters or more (stored with the prescription, so audited);
 ** warnings to an acknowledgement; a refusal to nothing.
 */
-#ifndef HERBAL_CHECK_H
-#define HERBAL_CHECK_H
+#ifndef HERBAL_SAFETY_H
+#define HERBAL_SAFETY_H
 
 #include "herbdb.h"
 #include "names.h"
@@ -162,4 +162,4 @@ int herbal_form_parse(const char *word);  /* -1 for another word */
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif
-#endif /* HERBAL_CHECK_H */
+#endif /* HERBAL_SAFETY_H */

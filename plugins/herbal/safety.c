@@ -1,8 +1,8 @@
 /*
-** check.c -- the safety check of a herbal prescription (see check.h for
+** safety.c -- the safety check of a herbal prescription (see safety.h for
 ** the rules and their sources).
 */
-#include "check.h"
+#include "safety.h"
 #include "medicines.h"
 
 #include <math.h>
