@@ -1,0 +1,77 @@
+/*
+** herbal.h -- the herbal plugin's shared state and its parts: the
+** reference data loaded at start-up, the record checks, the reference
+** pages and the CLI command.  Written on the level-3 kit only.
+*/
+#ifndef HERBAL_HERBAL_H
+#define HERBAL_HERBAL_H
+
+#include <cairn/plugin.h>
+#include "herbdb.h"
+#include "safety.h"
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(hidden)
+#endif
+
+CAIRN_PLUGIN_EXTERN
+
+#define HERBAL_NS "urn:cairn:herbal"
+#define HERBAL_T_PRESCRIPTION "herbal:Prescription"
+#define HERBAL_T_MEDICATIONS "herbal:Medications"
+#define HERBAL_T_ADHERENCE "herbal:Adherence"
+#define HERBAL_T_ADVERSE "herbal:AdverseEffect"
+
+/* The reference table, loaded once in init (before workers fork) and
+** read-only afterwards. */
+extern herbal_db *herbal_data;
+
+/* What is known of a patient for the check: pregnancy status and current
+** medicines, from the newest herbal:Medications record. */
+typedef struct herbal_context {
+  herbal_patient patient;    /* what herbal_check reads */
+  const char *medicines[HERBAL_MEDICINES_MAX]; /* request arena */
+  long long medications_record; /* the record read, 0 for none */
+  const char *pregnancy_word; /* as recorded, "unknown" when none */
+} herbal_context;
+
+/* Fill *ctx for patient `patient` (0: no patient, nothing known).  A
+** patient whose pregnancy status was never recorded counts as not
+** pregnant only when the record says so; "unknown" and "breastfeeding"
+** are shown but do not trip the pregnancy rule. */
+int herbal_patient_context(cairn_req *req, long long patient,
+                           herbal_context *ctx, cairn_error *err);
+
+/* Read a herbal:Prescription body and check it for its subject: fills
+** *out (request arena) and returns the verdict for the acknowledgement
+** and justification the body holds. */
+herbal_verdict herbal_check_body(cairn_req *req, cairn_doc *body,
+                                 herbal_findings *out, cairn_error *err);
+
+/* Write out's findings as <finding> children of the current element of
+** doc (rule, severity, line, herb, source, message). */
+void herbal_findings_doc(cairn_req *req, cairn_doc *doc,
+                         const herbal_findings *out);
+
+/* Fill *err with what stands in the way of saving (verdict v), naming the
+** field the clinician must act on; 0 for HERBAL_SAVE. */
+int herbal_refusal(const herbal_findings *out, herbal_verdict v,
+                   cairn_error *err);
+
+/* Record checks (cairn_record_type.check). */
+int herbal_check_prescription(cairn_req *req, cairn_doc *body,
+                              cairn_error *err);
+int herbal_check_adverse(cairn_req *req, cairn_doc *body, cairn_error *err);
+
+/* Pages. */
+int herbal_page_reference(cairn_req *req);   /* GET /herbs */
+int herbal_post_check(cairn_req *req);       /* POST /herbs/check */
+
+/* `cairn herbal-data [--check FILE.xml]` */
+int herbal_command_data(cairn_req *req, int argc, char **argv,
+                        cairn_error *err);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+#endif /* HERBAL_HERBAL_H */
