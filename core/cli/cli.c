@@ -25,6 +25,7 @@
 #include "bundle.h"
 #include "csvimport.h"
 #include "cli_access.h"
+#include "access.h"
 #include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
@@ -484,11 +485,32 @@ static int setup(cli *c, unsigned needs) {
   return 0;
 }
 
+/* One audit entry for a plugin command that ran: who, which command,
+** the outcome, and the patient or record it noted.  0, or 1 after saying
+** on stderr that the entry could not be written. */
+static int audit_command(cli *c, const cairn_command *k, int rc,
+                         const cairn_error *err) {
+  const char *route = cairn_arena_printf(c->arena, "cairn %s", k->name);
+  cairn_audit_entry e = {
+    .actor = c->req->actor, .role = "", .method = "CLI", .route = route,
+    .path = route, .remote = "",
+    .patient = c->req->audit_patient, .record = c->req->audit_record,
+    .outcome = rc == 0 ? "ok"
+               : cairn_arena_printf(c->arena, "failed (%d): %s", rc,
+                                    err->message),
+  };
+  cairn_error ae = {0};
+  if (cairn_audit_append(c->st, &e, &ae) == 0) return 0;
+  fprintf(stderr, "cairn: %s: the audit entry could not be written: %s\n",
+          k->name, ae.message);
+  return 1;
+}
+
 /*
 ** `cairn NAME ARGS...` for a command a plugin declares: with the config,
-** plugins and store loaded, run it as the CLI request.  Exit status 0, 1
-** with the reason on stderr, or 2 (with its usage) for CAIRN_EINVAL.
-** EXIT_USAGE when no plugin has such a command.
+** plugins and store loaded, run it as the CLI request and audit it.  Exit
+** status 0, 1 with the reason on stderr, or 2 (with its usage) for
+** CAIRN_EINVAL.  EXIT_USAGE when no plugin has such a command.
 */
 static int run_plugin_command(cli *c, int argc, char **argv) {
   const cairn_loaded *pl = NULL;
@@ -501,6 +523,7 @@ static int run_plugin_command(cli *c, int argc, char **argv) {
     return EXIT_USAGE;
   }
   int rc = k->run(c->req, argc, argv, &err);
+  if (audit_command(c, k, rc, &err)) return 1;
   if (fflush(stdout) || ferror(stdout)) {
     fprintf(stderr, "cairn: %s: writing stdout: %s\n", k->name,
             strerror(errno));

@@ -382,8 +382,8 @@ void cairn_doc_text_attr_impl(cairn_doc *d, const char *name,
                               const char *attr, const char *value,
                               const char *text);
 void cairn_doc_record_impl(cairn_doc *d, const cairn_record *rec);
-/* 0 when d may be edited; logs and returns CAIRN_EINVAL for a read-only
-** or taken document. */
+/* 0 when d may be edited (and marks it dirty); logs and returns
+** CAIRN_EINVAL for a read-only or taken document. */
 int cairn_doc_editable(cairn_doc *d, const char *what);
 
 /* Reading and editing (core/lib/doc_read.c; see plugin.h's level 3). */

@@ -83,8 +83,10 @@ xmlDocPtr cairn_doc_take(cairn_doc *d) {
   return x;
 }
 
-/* 0 when d may be edited; a read-only or taken document is a plugin's
-** programming error: logged, and the edit is skipped. */
+/* 0 when d may be edited, and d is then marked dirty (changed since it
+** was validated: the store validates it again).  A read-only or taken
+** document is a plugin's programming error: logged, CAIRN_EINVAL, and the
+** caller skips the edit. */
 int cairn_doc_editable(cairn_doc *d, const char *what) {
   if (d != NULL && d->xml != NULL && d->cur != NULL && !d->readonly) {
     d->dirty = 1;

@@ -91,6 +91,9 @@ cairn_form *cairn_form_new(cairn_req *req, const char *id,
   f->fields = fields;
   while (fields && fields[f->n_fields].name && f->n_fields < FORM_FIELDS_MAX)
     f->n_fields++;
+  if (fields && f->n_fields == FORM_FIELDS_MAX && fields[f->n_fields].name)
+    cairn_logf(CAIRN_LOG_ERROR, "form %s: more than %d fields (missing"
+               " terminator?); the rest are ignored", f->id, FORM_FIELDS_MAX);
   for (size_t i = 0; i < f->n_fields; i++)
     cairn_form_set(f, fields[i].name, "");
   return f;

@@ -318,21 +318,22 @@ static int load_one(cairn_registry *reg, const struct cairn_plugin_config *pc,
   cairn_plugin *d = NULL;
   int rc = cairn_registry_adopt_desc(entry(), pc->path, &d, err);
   if (rc) { dlclose(dl); return rc; }
-  for (size_t i = 0; i < reg->n_plugins; i++) {
+  for (size_t i = 0; !rc && i < reg->n_plugins; i++)
     if (strcmp(reg->plugins[i].desc->name, d->name) == 0)
       rc = cairn_fail(err, CAIRN_EINVAL, NULL,
                       "%s: refused: a plugin named %s is already loaded",
                       pc->path, d->name);
-    for (const cairn_command *k = d->commands; !rc && k && k->name; k++)
-      if (cairn_registry_command(reg, k->name, NULL))
-        rc = cairn_fail(err, CAIRN_EINVAL, NULL,
-                        "%s: refused: command %s is already plugin %s's",
-                        pc->path, k->name, reg->plugins[i].desc->name);
-    if (rc) {
-      free(d);
-      dlclose(dl);
-      return rc;
-    }
+  for (const cairn_command *k = d->commands; !rc && k && k->name; k++) {
+    const cairn_loaded *owner = NULL;
+    if (cairn_registry_command(reg, k->name, &owner))
+      rc = cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "%s: refused: command %s is already plugin %s's",
+                      pc->path, k->name, owner->desc->name);
+  }
+  if (rc) {
+    free(d);
+    dlclose(dl);
+    return rc;
   }
   reg->plugins = xrealloc(reg->plugins, (reg->n_plugins + 1) * sizeof *reg->plugins);
   cairn_loaded *pl = &reg->plugins[reg->n_plugins++];

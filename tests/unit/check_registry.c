@@ -177,6 +177,20 @@ START_TEST(plugin_command_is_listed_by_help) {
   ck_assert_int_eq(pclose(p), 0);
   ck_assert_msg(listed, "cairn help does not list kit-hello");
   ck_assert_msg(greeted, "cairn kit-hello Bo did not greet");
+  /* the run left one audit entry naming the command */
+  char dbpath[4096];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  snprintf(dbpath, sizeof dbpath, "%s/registry-help.db", tmpdir);
+  ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE"
+                   " route = 'cairn kit-hello' AND outcome = 'ok'", -1, &st,
+                   NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  ck_assert_int_ge(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 END_TEST
 START_TEST(missing_entry_is_refused) { refused("no_entry.so", "no entry symbol"); }
@@ -184,6 +198,18 @@ END_TEST
 START_TEST(route_without_audience_is_refused) { refused("no_audience.so", "no audience"); }
 END_TEST
 START_TEST(missing_file_is_refused) { refused("does_not_exist.so", "cannot load"); }
+END_TEST
+
+/* Two plugins declaring one command: the second is refused, naming the
+** first.  (command.so twice is also refused by name; this loads a copy.) */
+START_TEST(command_declared_by_two_plugins_is_refused) {
+  const char *names[] = { "command.so", "command2.so" };
+  cairn_registry *reg = NULL;
+  cairn_error e = {0};
+  ck_assert_int_eq(load(names, 2, &reg, &e), CAIRN_EINVAL);
+  ck_assert_msg(strstr(e.message, "command kit-hello is already plugin "
+                       "command's") != NULL, "%s", e.message);
+}
 END_TEST
 
 START_TEST(same_plugin_twice_is_refused) {
@@ -314,6 +340,7 @@ static Suite *suite(void) {
   tcase_add_test(t, plugin_command_runs_through_the_host);
   tcase_add_test(t, plugin_command_is_listed_by_help);
   tcase_add_test(t, command_rules);
+  tcase_add_test(t, command_declared_by_two_plugins_is_refused);
   tcase_add_test(t, missing_entry_is_refused);
   tcase_add_test(t, route_without_audience_is_refused);
   tcase_add_test(t, missing_file_is_refused);

@@ -145,9 +145,10 @@ typedef struct cairn_record_type {
   /* Rules an XSD cannot say (an answer within its instrument's range, a
   ** score recomputed from the answers): called on every write path (form,
   ** XML API, import) after schema validation and before anything is
-  ** stored.  It may change the body (set a computed element); the body is
-  ** validated again afterwards.  Non-zero refuses the write with *err.
-  ** May be NULL. */
+  ** stored.  It reads the body with the doc_* entries and may change it
+  ** (doc_remove, doc_at, doc_insert_before, doc_text: set a computed
+  ** element); a changed body is validated again afterwards.  Non-zero
+  ** refuses the write with *err.  May be NULL. */
   int (*check)(cairn_req *req, cairn_doc *body, cairn_error *err);
 } cairn_record_type;
 
@@ -300,12 +301,16 @@ struct cairn_api {
   ** new record of `type` belonging to patient `patient` (0 for a patient
   ** type: the record is its own patient).  Projections and events run in
   ** the same transaction; on any failure nothing is stored.  *id gets the
-  ** new record id. */
+  ** new record id.  The store takes the body over without copying it: on
+  ** success and on failure the document is empty afterwards (reads give
+  ** "", edits are refused).  A body from req_body_record that was not
+  ** edited since is not validated again before the type's check hook. */
   int (*record_create)(cairn_req *req, const char *type, long long patient,
                        cairn_doc *body, long long *id, cairn_error *err);
   /* Store a new version of record `id`.  `expected_version` must be the
   ** newest version (else CAIRN_ECONFLICT); `status` is "active",
-  ** "entered-in-error" or a type-specific status, NULL for "active". */
+  ** "entered-in-error" or a type-specific status, NULL for "active".  The
+  ** body is taken over as by record_create. */
   int (*record_revise)(cairn_req *req, long long id, int expected_version,
                        const char *status, cairn_doc *body, cairn_error *err);
   /* The newest version of record `id`, or CAIRN_ENOTFOUND. */
@@ -421,13 +426,15 @@ struct cairn_api {
   const char *(*node_attr)(cairn_doc *doc, cairn_node *node,
                            const char *name);
   /* Editing, for check hooks that set computed elements.  Remove every
-  ** element `xpath` selects; returns how many. */
+  ** element `xpath` selects (never the root); returns how many.  Node
+  ** handles inside a removed element are invalid afterwards. */
   int (*doc_remove)(cairn_doc *doc, cairn_node *ctx, const char *xpath);
   /* Make `node` the builder's current element, so that doc_open, doc_text
   ** and doc_attr add under it; NULL: the root. */
   void (*doc_at)(cairn_doc *doc, cairn_node *node);
   /* Add <name>text</name> (in the root's namespace) as the previous
-  ** sibling of `before`; returns it. */
+  ** sibling of `before` (NULL: as the last child of the builder's current
+  ** element); returns it, or NULL when the document is read-only. */
   cairn_node *(*doc_insert_before)(cairn_doc *doc, cairn_node *before,
                                    const char *name, const char *text);
   /* The body of a stored record, read-only (editing it is refused). */

@@ -12,7 +12,9 @@ static const cairn_command commands[] = {
     .run = hello },
   { .name = NULL }
 };
+#ifndef TEST_NAME
 #define TEST_NAME "command"
+#endif
 #define TEST_COMMANDS commands
 #include "good.c"
 
