@@ -2,18 +2,21 @@
 ** command.c -- `cairn herbal-data`: the reference data's size, review
 ** status and the works it cites; with --check FILE, the safety check of a
 ** draft prescription (a herbal:Prescription document) as the XML API and
-** imports run it, its findings printed and nothing stored.
+** imports run it, its findings printed and nothing stored.  --pregnant,
+** --possibly-pregnant and --medicine TEXT (repeatable) stand in for a
+** patient's record, for a dry run before a patient exists.
 */
 #include "herbal.h"
 #include "data_load.h"
 
 #include <string.h>
 
-static int print_check(cairn_req *req, const char *path, cairn_error *err) {
+static int print_check(cairn_req *req, const char *path,
+                       const herbal_patient *pt, cairn_error *err) {
   cairn_doc *body = cairn_xml_load(path, "herbal.xsd", err);
   if (!body) return err->code ? err->code : CAIRN_EINVAL;
   herbal_findings *out = cairn_req_alloc(req, sizeof *out);
-  herbal_verdict v = herbal_check_body(req, body, out, err);
+  herbal_verdict v = herbal_check_body_for(req, body, pt, out, err);
   int rc = err->code;
   if (!rc) {
     for (int i = 0; i < out->n; i++) {
@@ -35,11 +38,27 @@ static int print_check(cairn_req *req, const char *path, cairn_error *err) {
 int herbal_command_data(cairn_req *req, int argc, char **argv,
                         cairn_error *err) {
   const herbal_db *db = herbal_data;
-  if (argc == 3 && strcmp(argv[1], "--check") == 0)
-    return print_check(req, argv[2], err);
+  if (argc >= 3 && strcmp(argv[1], "--check") == 0) {
+    herbal_patient *pt = cairn_req_alloc(req, sizeof *pt);
+    const char **meds = cairn_req_alloc(req, HERBAL_MEDICINES_MAX * sizeof *meds);
+    pt->medicines = meds;
+    for (int i = 3; i < argc; i++) {
+      if (strcmp(argv[i], "--pregnant") == 0) pt->pregnancy = HERBAL_PREGNANT;
+      else if (strcmp(argv[i], "--possibly-pregnant") == 0)
+        pt->pregnancy = HERBAL_POSSIBLY_PREGNANT;
+      else if (strcmp(argv[i], "--medicine") == 0 && i + 1 < argc &&
+               pt->n_medicines < HERBAL_MEDICINES_MAX)
+        meds[pt->n_medicines++] = argv[++i];
+      else
+        return cairn_fail(err, CAIRN_EINVAL, NULL, "herbal-data --check: "
+                          "unknown option \"%s\"", argv[i]);
+    }
+    return print_check(req, argv[2], pt, err);
+  }
   if (argc != 1)
     return cairn_fail(err, CAIRN_EINVAL, NULL,
-                      "usage: cairn herbal-data [--check PRESCRIPTION.xml]");
+                      "usage: cairn herbal-data [--check PRESCRIPTION.xml "
+                      "[--pregnant | --possibly-pregnant] [--medicine TEXT]...]");
   int facts = 0, not_found = 0;
   for (int i = 0; i < db->n_herbs; i++) {
     const herbal_herb *h = &db->herbs[i];

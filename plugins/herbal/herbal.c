@@ -98,7 +98,8 @@ static const char *const migrations[] = {
 };
 
 static const cairn_command commands[] = {
-  {"herbal-data", "herbal-data [--check PRESCRIPTION.xml]",
+  {"herbal-data", "herbal-data [--check PRESCRIPTION.xml [--pregnant] "
+   "[--medicine TEXT]...]",
    "the herbal reference data's size and sources; check a prescription",
    herbal_command_data},
   {NULL, NULL, NULL, NULL}

@@ -47,6 +47,11 @@ int herbal_patient_context(cairn_req *req, long long patient,
 ** and justification the body holds. */
 herbal_verdict herbal_check_body(cairn_req *req, cairn_doc *body,
                                  herbal_findings *out, cairn_error *err);
+/* The same for a patient given by the caller (the CLI's dry run); pt NULL
+** reads the body's subject as herbal_check_body does. */
+herbal_verdict herbal_check_body_for(cairn_req *req, cairn_doc *body,
+                                     const herbal_patient *pt,
+                                     herbal_findings *out, cairn_error *err);
 
 /* Write out's findings as <finding> children of the current element of
 ** doc (rule, severity, line, herb, source, message). */

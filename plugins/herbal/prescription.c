@@ -53,6 +53,12 @@ int herbal_patient_context(cairn_req *req, long long patient,
 
 herbal_verdict herbal_check_body(cairn_req *req, cairn_doc *body,
                                  herbal_findings *out, cairn_error *err) {
+  return herbal_check_body_for(req, body, NULL, out, err);
+}
+
+herbal_verdict herbal_check_body_for(cairn_req *req, cairn_doc *body,
+                                     const herbal_patient *pt,
+                                     herbal_findings *out, cairn_error *err) {
   herbal_line *lines = cairn_req_alloc(req, HERBAL_LINES_MAX * sizeof *lines);
   herbal_rx rx = {.lines = lines};
   for (cairn_node *h = cairn_node_child(body, NULL, "herb");
@@ -68,7 +74,7 @@ herbal_verdict herbal_check_body(cairn_req *req, cairn_doc *body,
   double subject = 0;
   if (cairn_doc_number(body, NULL, "r:subject", &subject)) subject = 0;
   herbal_context ctx;
-  int rc = herbal_patient_context(req, (long long)subject, &ctx, err);
+  int rc = pt ? 0 : herbal_patient_context(req, (long long)subject, &ctx, err);
   if (rc) {
     /* Without the patient's medicines the check would be incomplete: the
     ** prescription is refused rather than checked half. */
@@ -76,7 +82,7 @@ herbal_verdict herbal_check_body(cairn_req *req, cairn_doc *body,
     out->count[HERBAL_REFUSE] = 1;
     return HERBAL_REFUSED;
   }
-  herbal_check(herbal_data, &rx, &ctx.patient, out);
+  herbal_check(herbal_data, &rx, pt ? pt : &ctx.patient, out);
   int acknowledged = cairn_doc_count(body, NULL, "r:acknowledged") > 0;
   const char *justification = cairn_doc_value(body, NULL, "r:justification");
   return herbal_decide(out, acknowledged, justification);

@@ -151,6 +151,11 @@ export function locate() {
   loc.intakePlugin = env.CAIRN_PLUGIN_INTAKE || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'intake', '.libs', 'intake.so')]
     : [path.join(pdir, 'intake.so'), path.join(pdir, '..', 'intake', 'intake.so')]);
+  // The herbal plugin, loaded last when it was built (optional:
+  // CAIRN_PLUGIN_HERBAL forces a path).
+  loc.herbalPlugin = env.CAIRN_PLUGIN_HERBAL || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'herbal', '.libs', 'herbal.so')]
+    : [path.join(pdir, 'herbal.so'), path.join(pdir, '..', 'herbal', 'herbal.so')]);
   return loc;
 }
 
@@ -177,7 +182,7 @@ export function xmlEscape(s) {
 
 // The config file cairnd and cairn read (schemas/config.xsd).
 export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
-                            plainHttpDemo = false, intake = null }) {
+                            plainHttpDemo = false, intake = null, herbal = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen>${xmlEscape(listen)}</listen>
@@ -197,6 +202,9 @@ ${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">
       <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+` : ''}${herbal ? `    <plugin path="${xmlEscape(herbal.plugin)}">
+      <setting name="data" kind="path">${xmlEscape(herbal.data)}</setting>
+    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -498,6 +506,7 @@ export class CairnServer {
       intake: loc.intakePlugin
         ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
         : null,
+      herbal: loc.herbalPlugin ? { plugin: loc.herbalPlugin, data: path.join(loc.data, 'herbal') } : null,
     }));
 
     const init = this.cli(['init']);
