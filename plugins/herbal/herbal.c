@@ -78,8 +78,36 @@ static const cairn_record_type record_types[] = {
 };
 
 #define PRESCRIBERS (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
+#define PATIENT "/patients/(?<patient>[0-9]{1,18})/herbal"
+#define RX PATIENT "/prescriptions/(?<id>[0-9]{1,18})"
 
 static const cairn_route routes[] = {
+  {"GET", PATIENT, CAIRN_AUD_STAFF, herbal_page_patient,
+   "a patient's herbal prescriptions and medicines"},
+  {"GET", PATIENT "/prescribe", PRESCRIBERS, herbal_page_prescribe,
+   "the prescribing form (?formula= starts from a formula)"},
+  {"POST", PATIENT "/prescribe", PRESCRIBERS, herbal_post_prescribe,
+   "prescribe: checked, findings beside each herb"},
+  {"POST", PATIENT "/prescriptions", PRESCRIBERS, herbal_post_prescription_xml,
+   "XML API: create a herbal:Prescription (the same check)"},
+  {"GET", RX, CAIRN_AUD_STAFF, herbal_page_prescription,
+   "one prescription, its history and today's check"},
+  {"GET", RX "/instructions", CAIRN_AUD_STAFF, herbal_page_instructions,
+   "printable instructions for the patient"},
+  {"GET", RX "/dispensing", CAIRN_AUD_STAFF, herbal_page_dispensing,
+   "printable dispensing sheet"},
+  {"GET", RX "/revise", PRESCRIBERS, herbal_page_revise,
+   "change a prescription (a new version with a reason)"},
+  {"POST", RX "/revise", PRESCRIBERS, herbal_post_revise,
+   "save a new version, checked"},
+  {"POST", RX "/stop", PRESCRIBERS, herbal_post_stop,
+   "stop a prescription with a reason"},
+  {"GET", PATIENT "/medicines", CAIRN_AUD_STAFF, herbal_page_medicines,
+   "the patient's medicines and pregnancy status"},
+  {"POST", PATIENT "/medicines", PRESCRIBERS, herbal_post_medicines,
+   "save a new version of the medicines"},
+  {"GET", "/herbal/alerts", CAIRN_AUD_STAFF, herbal_page_alerts,
+   "prescriptions unsafe since saved; serious adverse effects"},
   {"GET", "/herbs", CAIRN_AUD_STAFF, herbal_page_reference,
    "herb monographs, formulas and rules, each fact with its source"},
   {"POST", "/herbs/check", PRESCRIBERS, herbal_post_check,

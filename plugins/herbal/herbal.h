@@ -68,9 +68,22 @@ int herbal_check_prescription(cairn_req *req, cairn_doc *body,
                               cairn_error *err);
 int herbal_check_adverse(cairn_req *req, cairn_doc *body, cairn_error *err);
 
-/* Pages. */
+/* Pages (routes in herbal.c). */
 int herbal_page_reference(cairn_req *req);   /* GET /herbs */
 int herbal_post_check(cairn_req *req);       /* POST /herbs/check */
+int herbal_page_patient(cairn_req *req);
+int herbal_page_prescribe(cairn_req *req);
+int herbal_post_prescribe(cairn_req *req);
+int herbal_post_prescription_xml(cairn_req *req);
+int herbal_page_prescription(cairn_req *req);
+int herbal_page_instructions(cairn_req *req);
+int herbal_page_dispensing(cairn_req *req);
+int herbal_page_revise(cairn_req *req);
+int herbal_post_revise(cairn_req *req);
+int herbal_post_stop(cairn_req *req);
+int herbal_page_medicines(cairn_req *req);
+int herbal_post_medicines(cairn_req *req);
+int herbal_page_alerts(cairn_req *req);
 
 /* `cairn herbal-data [--check FILE.xml]` */
 int herbal_command_data(cairn_req *req, int argc, char **argv,
