@@ -223,7 +223,12 @@ static cairn_doc *body_of(cairn_req *req, cairn_form *form, long long patient,
     cairn_doc_close(b);
   }
   if (strcmp(cairn_form_value(form, "acknowledged"), "yes") == 0)
-    cairn_doc_text(b, "acknowledged", "");
+  {
+    /* An empty element: doc_text with "" would add an empty text node,
+    ** which the schema's empty content type refuses. */
+    cairn_doc_open(b, "acknowledged");
+    cairn_doc_close(b);
+  }
   if (cairn_form_value(form, "justification")[0])
     cairn_doc_text(b, "justification", cairn_form_value(form, "justification"));
   return b;
