@@ -26,7 +26,7 @@
               <strong><xsl:value-of select="severity"/></strong>
               <xsl:if test="line &gt;= 0"> (herb <xsl:value-of select="line + 1"/>)</xsl:if>:
               <xsl:value-of select="message"/>
-              <xsl:if test="source != ''"> <span class="source">source: <xsl:value-of select="source"/></span></xsl:if>
+              <xsl:if test="source != ''"><xsl:text> </xsl:text><span class="source">source: <xsl:value-of select="source"/></span></xsl:if>
             </li>
           </xsl:for-each>
         </ul>

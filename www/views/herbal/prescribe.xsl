@@ -33,7 +33,7 @@
         </xsl:choose>
       </strong>
       <xsl:text>: </xsl:text><xsl:value-of select="message"/>
-      <xsl:if test="@src and @src != 'not found'"> <span class="source">(source: <a href="/herbs#src-{@src}"><xsl:value-of select="@src"/></a>)</span></xsl:if>
+      <xsl:if test="@src and @src != 'not found'"><xsl:text> </xsl:text><span class="source">(source: <a href="/herbs#src-{@src}"><xsl:value-of select="@src"/></a>)</span></xsl:if>
     </li>
   </xsl:template>
 
