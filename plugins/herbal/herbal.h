@@ -84,6 +84,14 @@ int herbal_post_stop(cairn_req *req);
 int herbal_page_medicines(cairn_req *req);
 int herbal_post_medicines(cairn_req *req);
 int herbal_page_alerts(cairn_req *req);
+int herbal_page_adherence(cairn_req *req);
+int herbal_post_adherence(cairn_req *req);
+int herbal_page_adverse(cairn_req *req);
+int herbal_post_adverse(cairn_req *req);
+/* <adherence week= taken= prescribed=/>* and <adverse date= severity=
+** action=><what/></adverse>* of prescription rx under doc's current
+** element. */
+int herbal_monitoring_doc(cairn_req *req, cairn_doc *doc, long long rx);
 
 /* `cairn herbal-data [--check FILE.xml]` */
 int herbal_command_data(cairn_req *req, int argc, char **argv,

@@ -124,6 +124,7 @@ static int prescription_view(cairn_req *req, const char *view) {
     cairn_doc_attr(doc, "total", cairn_req_printf(req, "%g", g * days));
     cairn_doc_close(doc);
   }
+  if ((rc = herbal_monitoring_doc(req, doc, id))) return rc;
   if (cairn_doc_count(body, NULL, "r:stopped") == 0) {
     herbal_findings *out = cairn_req_alloc(req, sizeof *out);
     cairn_error cerr = {0};

@@ -154,3 +154,23 @@ test('a prescription that became unsafe after a medicines change shows on the al
   assert.match(r.body, new RegExp(`/patients/${pid2}/herbal/prescriptions/\\d+`));
   assert.match(r.body, /Dan Shen \(丹参\) with warfarin/);
 });
+
+test('adherence and adverse effects: a serious effect must stop or change the herbs, and shows on the alerts', async () => {
+  const loc = rxPath;
+  const today = new Date().toISOString().slice(0, 10);
+  let r = await clinician.postForm(`${loc}/adherence`, { weekStart: today, dosesTaken: '12', dosesPrescribed: '14' });
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  const before = srv.stats()['herbal:AdverseEffect'] ?? 0;
+  const effect = { date: today, what: 'Severe abdominal pain and vomiting', severity: 'serious', action: 'continue' };
+  r = await clinician.postForm(`${loc}/adverse`, effect);
+  assert.equal(r.status, 422);
+  assert.match(r.body, /stopped or changed, not continued/);
+  assert.equal(srv.stats()['herbal:AdverseEffect'] ?? 0, before, 'nothing stored');
+  r = await clinician.postForm(`${loc}/adverse`, { ...effect, action: 'stop' });
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  r = await clinician.get(loc);
+  assert.match(r.body, /week of \d{4}-\d{2}-\d{2}: 12 of 14/);
+  assert.match(r.body, /Severe abdominal pain and vomiting \(serious; herbs: stop\)/);
+  r = await clinician.get('/herbal/alerts');
+  assert.match(r.body, new RegExp(`${loc}">Trial patient 100</a>,\\s+${today}: herbs stop`));
+});

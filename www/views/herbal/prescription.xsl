@@ -64,6 +64,23 @@
       <xsl:if test="$rx/h:stopped"><p><strong>Stopped</strong> <xsl:value-of select="$rx/h:stopped/h:date"/>: <xsl:value-of select="$rx/h:stopped/h:reason"/></p></xsl:if>
     </section>
     <section class="panel">
+      <h2>Adherence and adverse effects</h2>
+      <xsl:choose>
+        <xsl:when test="adherence">
+          <p>Doses taken:
+            <xsl:for-each select="adherence"><xsl:if test="position() &gt; 1">; </xsl:if>week of <xsl:value-of select="@week"/>: <xsl:value-of select="@taken"/> of <xsl:value-of select="@prescribed"/></xsl:for-each></p>
+        </xsl:when>
+        <xsl:otherwise><p>No adherence recorded.</p></xsl:otherwise>
+      </xsl:choose>
+      <xsl:choose>
+        <xsl:when test="adverse">
+          <ul><xsl:for-each select="adverse"><li><xsl:value-of select="@date"/>: <xsl:value-of select="what"/> (<xsl:value-of select="@severity"/>; herbs: <xsl:value-of select="@action"/>)</li></xsl:for-each></ul>
+        </xsl:when>
+        <xsl:otherwise><p>No adverse effect recorded.</p></xsl:otherwise>
+      </xsl:choose>
+      <p class="no-print"><a href="{$base}/adherence">Record adherence</a> · <a href="{$base}/adverse">Record an adverse effect</a></p>
+    </section>
+    <section class="panel">
       <h2>History</h2>
       <ul>
         <li>Version 1: prescribed<xsl:if test="not($rx/h:change)"> <xsl:value-of select="$rx/h:startDate"/></xsl:if>.</li>
