@@ -204,8 +204,17 @@ int herbal_post_prescription_xml(cairn_req *req) {
   cairn_error err = {0};
   cairn_doc *body = cairn_req_body_record(req, HERBAL_T_PRESCRIPTION, &err);
   long long id = 0;
-  int rc = body ? cairn_record_create(req, HERBAL_T_PRESCRIPTION, patient, body, &id, &err)
-                : (err.code ? err.code : CAIRN_EINVAL);
+  /* The check reads the medicines of the body's subject: it must be the
+  ** patient of the route, or the check would read someone else's. */
+  double subject = 0;
+  if (body && (cairn_doc_number(body, NULL, "r:subject", &subject) ||
+               (long long)subject != patient))
+    cairn_fail(&err, CAIRN_EINVAL, "subject",
+               "<subject> must be this patient's id, %lld: the safety check "
+               "reads that patient's medicines and pregnancy status.", patient);
+  int rc = err.code ? err.code
+         : body ? cairn_record_create(req, HERBAL_T_PRESCRIPTION, patient, body, &id, &err)
+                : CAIRN_EINVAL;
   cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-check");
   if (rc) {
     if (rc != CAIRN_EINVAL) return rc;

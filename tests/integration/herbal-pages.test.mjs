@@ -174,3 +174,14 @@ test('adherence and adverse effects: a serious effect must stop or change the he
   r = await clinician.get('/herbal/alerts');
   assert.match(r.body, new RegExp(`${loc}">Trial patient 100</a>,\\s+${today}: herbs stop`));
 });
+
+test('XML API: a prescription whose subject is another patient is refused, nothing stored', async () => {
+  const before = stored();
+  let r = await clinician.postXml(`/patients/${pid}/herbal/prescriptions`, xml([['Fu Ling', 12]], { subject: pid2 }));
+  assert.equal(r.status, 422);
+  assert.match(r.body, /must be this patient's id/);
+  r = await clinician.postXml(`/patients/${pid}/herbal/prescriptions`,
+    xml([['Fu Ling', 12]], { subject: pid }).replace(/<subject>\d+<\/subject>\n/, ''));
+  assert.equal(r.status, 422);
+  assert.equal(stored(), before);
+});
