@@ -10,6 +10,7 @@
 */
 #include <check.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,33 @@ static void req_teardown(void) {
   cairn_arena_free(arena);
   arena = NULL;
 }
+
+/* ================================================================ table */
+
+/* Every entry of the host table is filled: a missing designated
+** initializer would leave a NULL that a plugin calls. */
+START_TEST(host_table_has_no_empty_entry) {
+  const unsigned char *base = (const unsigned char *)api;
+  size_t first = offsetof(cairn_api, req_method);
+  ck_assert_uint_eq(api->size, sizeof(cairn_api));
+  ck_assert_uint_eq(api->api_level, CAIRN_API_LEVEL);
+  ck_assert_uint_eq((sizeof(cairn_api) - first) % sizeof(void (*)(void)), 0);
+  for (size_t off = first; off < sizeof(cairn_api);
+       off += sizeof(void (*)(void))) {
+    void (*fn)(void);
+    memcpy(&fn, base + off, sizeof fn);
+    ck_assert_msg(fn != NULL, "host table entry at offset %zu is NULL", off);
+  }
+  ck_assert(CAIRN_API_HAS(api, cli_print));
+  ck_assert(CAIRN_API_HAS(api, doc_text_attr));
+  /* a level-2 host's table ends before doc_root */
+  cairn_api older = *api;
+  older.size = offsetof(cairn_api, doc_root);
+  ck_assert(CAIRN_API_HAS(&older, doc_text_attr));
+  ck_assert(!CAIRN_API_HAS(&older, doc_root));
+  ck_assert(!CAIRN_API_HAS(&older, cli_print));
+}
+END_TEST
 
 /* ================================================================ dates */
 
@@ -666,7 +694,10 @@ END_TEST
 
 static Suite *suite(void) {
   Suite *s = suite_create("kit");
-  TCase *t = tcase_create("dates");
+  TCase *t = tcase_create("table");
+  tcase_add_test(t, host_table_has_no_empty_entry);
+  suite_add_tcase(s, t);
+  t = tcase_create("dates");
   tcase_add_checked_fixture(t, req_setup, req_teardown);
   tcase_add_test(t, dates_parse_real_days_and_refuse_the_rest);
   tcase_add_test(t, dates_round_trip_every_day_of_the_range);
