@@ -32,13 +32,18 @@ typedef struct herbal_context {
   herbal_patient patient;    /* what herbal_check reads */
   const char *medicines[HERBAL_MEDICINES_MAX]; /* request arena */
   long long medications_record; /* the record read, 0 for none */
+  long long intake_section;  /* no record yet: the intake's medicines
+                             ** section read instead, 0 for none */
   const char *pregnancy_word; /* as recorded, "unknown" when none */
 } herbal_context;
 
-/* Fill *ctx for patient `patient` (0: no patient, nothing known).  A
-** patient whose pregnancy status was never recorded counts as not
-** pregnant only when the record says so; "unknown" and "breastfeeding"
-** are shown but do not trip the pregnancy rule. */
+/* Fill *ctx for patient `patient` (0: no patient, nothing known): from
+** the newest herbal:Medications record, or, before the clinician has saved
+** one, from the medicines the patient gave in the intake questionnaire
+** (read through the intake and program plugins' projections when they are
+** loaded), so that a medicine declared at intake is checked from the first
+** prescription.  Only "pregnant" and "possibly-pregnant" trip the
+** pregnancy rule; "unknown" and "breastfeeding" are shown. */
 int herbal_patient_context(cairn_req *req, long long patient,
                            herbal_context *ctx, cairn_error *err);
 

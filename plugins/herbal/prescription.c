@@ -22,6 +22,45 @@ static const char MEDICATIONS_SQL[] =
     " WHERE patient = :patient AND status = 'active'"
     " ORDER BY record DESC LIMIT 1";
 
+/* The newest medicines section of the intake of any of the patient's
+** episodes (intake and program plugins' projections). */
+static const char INTAKE_SQL[] =
+    "SELECT s.record FROM p_intake_section s"
+    " JOIN p_intake_intake i ON i.record = s.intake"
+    " JOIN p_program_episode e ON e.record = i.episode"
+    " WHERE e.patient = :patient AND s.name = 'medicines'"
+    " AND s.status = 'active' ORDER BY s.record DESC LIMIT 1";
+
+/* Read the intake's medicines into ctx; nothing when the intake plugin is
+** not loaded or the patient came without one. */
+static int intake_context(cairn_req *req, long long patient,
+                          herbal_context *ctx, cairn_error *err) {
+  cairn_error quiet = {0};
+  cairn_stmt *st = cairn_sql_prepare(req, INTAKE_SQL, &quiet);
+  if (!st) return 0;            /* no intake tables: nothing to read */
+  cairn_sql_bind_int(st, ":patient", patient);
+  int rc = cairn_sql_step(st);
+  if (rc <= 0) return rc < 0 ? cairn_fail(err, CAIRN_EDB, NULL, "herbal: reading the intake failed") : 0;
+  const cairn_record *rec;
+  if ((rc = cairn_record_get(req, cairn_sql_int(st, 0), &rec, err))) return rc;
+  ctx->intake_section = cairn_record_id(rec);
+  const char *preg = cairn_record_value(rec, "r:medicines/r:pregnancy");
+  if (preg[0]) ctx->pregnancy_word = preg;
+  int n = atoi(cairn_record_value(rec, "count(r:medicines/r:medication)"));
+  for (int i = 1; i <= n && ctx->patient.n_medicines < HERBAL_MEDICINES_MAX; i++) {
+    const char *at = cairn_req_printf(req, "r:medicines/r:medication[%d]/r:", i);
+    const char *freq = cairn_req_strdup(
+        req, cairn_record_value(rec, cairn_req_printf(req, "%sfrequency", at)));
+    for (char *p = (char *)freq; *p; p++) if (*p == '-') *p = ' ';
+    ctx->medicines[ctx->patient.n_medicines++] = cairn_req_printf(
+        req, "%s %s %s %s",
+        cairn_record_value(rec, cairn_req_printf(req, "%sname", at)),
+        cairn_record_value(rec, cairn_req_printf(req, "%sdose", at)),
+        cairn_record_value(rec, cairn_req_printf(req, "%sunit", at)), freq);
+  }
+  return 0;
+}
+
 int herbal_patient_context(cairn_req *req, long long patient,
                            herbal_context *ctx, cairn_error *err) {
   memset(ctx, 0, sizeof *ctx);
@@ -34,20 +73,24 @@ int herbal_patient_context(cairn_req *req, long long patient,
   cairn_sql_bind_int(st, ":patient", patient);
   int rc = cairn_sql_step(st);
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "herbal: reading medicines failed");
-  if (rc == 0) return 0;
+  if (rc == 0) {
+    if ((rc = intake_context(req, patient, ctx, err))) return rc;
+    goto pregnancy;
+  }
   long long id = cairn_sql_int(st, 0);
   const cairn_record *rec;
   if ((rc = cairn_record_get(req, id, &rec, err))) return rc;
   ctx->medications_record = id;
   ctx->pregnancy_word = cairn_record_value(rec, "r:pregnancy");
-  if (strcmp(ctx->pregnancy_word, "pregnant") == 0)
-    ctx->patient.pregnancy = HERBAL_PREGNANT;
-  else if (strcmp(ctx->pregnancy_word, "possibly-pregnant") == 0)
-    ctx->patient.pregnancy = HERBAL_POSSIBLY_PREGNANT;
   int n = atoi(cairn_record_value(rec, "count(r:medicine)"));
   for (int i = 1; i <= n && ctx->patient.n_medicines < HERBAL_MEDICINES_MAX; i++)
     ctx->medicines[ctx->patient.n_medicines++] = cairn_record_value(
         rec, cairn_req_printf(req, "r:medicine[%d]", i));
+pregnancy:
+  if (strcmp(ctx->pregnancy_word, "pregnant") == 0)
+    ctx->patient.pregnancy = HERBAL_PREGNANT;
+  else if (strcmp(ctx->pregnancy_word, "possibly-pregnant") == 0)
+    ctx->patient.pregnancy = HERBAL_POSSIBLY_PREGNANT;
   return 0;
 }
 

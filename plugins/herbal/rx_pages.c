@@ -45,6 +45,7 @@ static int patient_doc(cairn_req *req, cairn_doc *doc, long long patient,
   cairn_doc_attr(doc, "pregnancy", ctx->pregnancy_word);
   if (ctx->medications_record)
     cairn_doc_attr(doc, "medications", cairn_req_printf(req, "%lld", ctx->medications_record));
+  if (ctx->intake_section) cairn_doc_attr(doc, "from", "intake");
   for (int i = 0; i < ctx->patient.n_medicines; i++)
     cairn_doc_text(doc, "medicine", ctx->medicines[i]);
   cairn_doc_close(doc);
@@ -242,9 +243,11 @@ static const cairn_field med_fields[] = {
   {.name = NULL}
 };
 
-static int render_meds(cairn_req *req, cairn_form *form, long long patient, int status) {
+static int render_meds(cairn_req *req, cairn_form *form, long long patient,
+                       int from_intake, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-medicines");
   cairn_doc_attr(doc, "patient", cairn_req_printf(req, "%lld", patient));
+  if (from_intake) cairn_doc_attr(doc, "from", "intake");
   cairn_doc_attr(doc, "rows", cairn_req_printf(req, "%d", MEDS_ROWS));
   cairn_form_doc(doc, form, cairn_req_printf(req, "/patients/%lld/herbal/medicines", patient),
                  "Save the medicines");
@@ -267,7 +270,7 @@ int herbal_page_medicines(cairn_req *req) {
   for (int i = 0; i < ctx.patient.n_medicines && i < MEDS_ROWS; i++)
     cairn_form_set(form, cairn_req_printf(req, "medicine-%d", i + 1), ctx.medicines[i]);
   cairn_audit_note(req, patient, ctx.medications_record);
-  return render_meds(req, form, patient, 200);
+  return render_meds(req, form, patient, ctx.intake_section != 0, 200);
 }
 
 int herbal_post_medicines(cairn_req *req) {
@@ -295,14 +298,14 @@ int herbal_post_medicines(cairn_req *req) {
   }
   if (cairn_form_value(form, "reason")[0])
     cairn_doc_text(b, "reason", cairn_form_value(form, "reason"));
-  if (cairn_form_errors(form)) return render_meds(req, form, patient, 422);
+  if (cairn_form_errors(form)) return render_meds(req, form, patient, 0, 422);
   long long id = ctx.medications_record;
   rc = id ? cairn_record_revise(req, id, atoi(cairn_form_value(form, "version")), NULL, b, &err)
           : cairn_record_create(req, HERBAL_T_MEDICATIONS, patient, b, &id, &err);
   if (rc) {
     if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT) return rc;
     cairn_form_host_error(form, &err);
-    return render_meds(req, form, patient, rc == CAIRN_ECONFLICT ? 409 : 422);
+    return render_meds(req, form, patient, 0, rc == CAIRN_ECONFLICT ? 409 : 422);
   }
   return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld/herbal", patient));
 }

@@ -30,6 +30,10 @@
     <xsl:variable name="f" select="form"/>
     <h1>Medicines and pregnancy</h1>
     <p class="muted">Every herbal check reads this list. Name each medicine as the patient takes it ("warfarin 5 mg", "Eliquis"). Saving re-checks the patient's active prescriptions; any that became unsafe shows on the herbal alerts.</p>
+    <xsl:if test="@from = 'intake'">
+      <p class="flag-note" role="status">Filled in from the patient's intake questionnaire, which the checks read until
+        this list is saved. Check it with the patient and save it.</p>
+    </xsl:if>
     <xsl:call-template name="form-error-summary"><xsl:with-param name="form" select="$f"/></xsl:call-template>
     <form method="post" action="{$f/@action}">
       <xsl:call-template name="csrf-field"/>

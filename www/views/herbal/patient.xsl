@@ -24,6 +24,7 @@
     </div>
     <section class="panel" aria-labelledby="h-meds">
       <h2 id="h-meds">Medicines and pregnancy (read by every check)</h2>
+      <xsl:if test="$p/@from = 'intake'"><p class="flag-note">From the intake questionnaire: not yet reviewed and saved here.</p></xsl:if>
       <p>Pregnancy: <strong><xsl:value-of select="translate($p/@pregnancy, '-', ' ')"/></strong></p>
       <xsl:choose>
         <xsl:when test="$p/medicine"><ul><xsl:for-each select="$p/medicine"><li><xsl:value-of select="."/></li></xsl:for-each></ul></xsl:when>
