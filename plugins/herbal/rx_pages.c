@@ -332,13 +332,15 @@ int herbal_page_alerts(cairn_req *req) {
   cairn_stmt *st = cairn_sql_prepare(req, ACTIVE_SQL, &err);
   if (!st) return err.code;
   int rc;
+  /* One buffer for every check: the findings of each are written to the
+  ** view before the next. */
+  herbal_findings *out = cairn_req_alloc(req, sizeof *out);
   while ((rc = cairn_sql_step(st)) == 1) {
     long long id = cairn_sql_int(st, 0), patient = cairn_sql_int(st, 1);
     long long overridden = cairn_sql_int(st, 2);
     const cairn_record *rec;
     if (cairn_record_get(req, id, &rec, &err)) return err.code;
     cairn_doc *body = cairn_record_body(req, rec);
-    herbal_findings *out = cairn_req_alloc(req, sizeof *out);
     herbal_check_body(req, body, out, &err);
     if (err.code) return err.code;
     if (out->count[HERBAL_REFUSE] == 0 && out->count[HERBAL_BLOCK] <= overridden) continue;
