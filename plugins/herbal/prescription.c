@@ -31,12 +31,20 @@ static const char INTAKE_SQL[] =
     " WHERE e.patient = :patient AND s.name = 'medicines'"
     " AND s.status = 'active' ORDER BY s.record DESC LIMIT 1";
 
+/* Whether any record of the intake's sections exists: when none does, the
+** intake plugin's tables may not exist either, and querying them would
+** only fill the log with refused SQL. */
+static const char INTAKE_PRESENT_SQL[] =
+    "SELECT 1 FROM record WHERE type = 'intake:Section' LIMIT 1";
+
 /* Read the intake's medicines into ctx; nothing when the intake plugin is
 ** not loaded or the patient came without one. */
 static int intake_context(cairn_req *req, long long patient,
                           herbal_context *ctx, cairn_error *err) {
   cairn_error quiet = {0};
-  cairn_stmt *st = cairn_sql_prepare(req, INTAKE_SQL, &quiet);
+  cairn_stmt *st = cairn_sql_prepare(req, INTAKE_PRESENT_SQL, &quiet);
+  if (!st || cairn_sql_step(st) != 1) return 0;
+  st = cairn_sql_prepare(req, INTAKE_SQL, &quiet);
   if (!st) return 0;            /* no intake tables: nothing to read */
   cairn_sql_bind_int(st, ":patient", patient);
   int rc = cairn_sql_step(st);

@@ -26,7 +26,13 @@ static const char PRESCRIPTIONS_SQL[] =
 ** loaded; "" otherwise. */
 static const char *patient_name(cairn_req *req, long long patient) {
   cairn_error err = {0};
+  /* A program:Patient record means the program plugin's table exists. */
   cairn_stmt *st = cairn_sql_prepare(
+      req, "SELECT 1 FROM record WHERE id = :patient AND type = 'program:Patient'", &err);
+  if (!st) return "";
+  cairn_sql_bind_int(st, ":patient", patient);
+  if (cairn_sql_step(st) != 1) return "";
+  st = cairn_sql_prepare(
       req, "SELECT name FROM p_program_patient WHERE record = :patient", &err);
   if (!st) return "";
   cairn_sql_bind_int(st, ":patient", patient);

@@ -506,7 +506,11 @@ export class CairnServer {
       intake: loc.intakePlugin
         ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
         : null,
-      herbal: loc.herbalPlugin ? { plugin: loc.herbalPlugin, data: path.join(loc.data, 'herbal') } : null,
+      // A test that points loc.data at its own copy without herbal/ still
+      // gets the herbal reference data of the tree.
+      herbal: loc.herbalPlugin ? { plugin: loc.herbalPlugin,
+        data: path.dirname(firstExisting([path.join(loc.data, 'herbal', 'sources.xml'),
+                                          path.join(REPO, 'data', 'herbal', 'sources.xml')])) } : null,
     }));
 
     const init = this.cli(['init']);
