@@ -104,6 +104,14 @@ static int prescription_view(cairn_req *req, const char *view) {
   herbal_context ctx;
   if ((rc = patient_doc(req, doc, patient, &ctx))) return rc;
   cairn_doc_record(doc, rec);
+  const char *fid = cairn_record_value(rec, "r:formula");
+  int fi = fid[0] ? herbal_db_formula(herbal_data, fid) : -1;
+  if (fi >= 0) {
+    cairn_doc_open(doc, "formula");
+    cairn_doc_attr(doc, "pinyin", herbal_data->formulas[fi].pinyin);
+    cairn_doc_attr(doc, "chinese", herbal_data->formulas[fi].chinese);
+    cairn_doc_close(doc);
+  }
   /* The herbs resolved: names as the data gives them, raw grams, totals. */
   cairn_doc *body = cairn_record_body(req, rec);
   const char *form = cairn_doc_value(body, NULL, "r:form");

@@ -185,3 +185,31 @@ test('XML API: a prescription whose subject is another patient is refused, nothi
   assert.equal(r.status, 422);
   assert.equal(stored(), before);
 });
+
+test('a prescription that became unsafe can always be stopped, with a reason; it leaves the alerts', async () => {
+  let r = await clinician.get('/herbal/alerts');
+  const m = new RegExp(`/patients/${pid2}/herbal/prescriptions/(\\d+)`).exec(r.body);
+  assert.ok(m, 'the Dan Shen prescription is on the alerts');
+  const loc = `/patients/${pid2}/herbal/prescriptions/${m[1]}`;
+  r = await clinician.postForm(`${loc}/stop`, { reason: 'Now on warfarin: Dan Shen stopped.' });
+  assert.equal(r.status, 303);
+  r = await clinician.get(loc);
+  assert.match(r.body, /Version 2 · stopped/);
+  assert.match(r.body, /Stopped<\/strong> \d{4}-\d{2}-\d{2}: Now on warfarin: Dan Shen stopped\./);
+  r = await clinician.get('/herbal/alerts');
+  assert.doesNotMatch(r.body, new RegExp(`${loc}"`));
+});
+
+test('a pregnant patient: a prohibited herb is blocked through the XML API, stored with a justification', async () => {
+  let r = await clinician.postForm(`/patients/${pid2}/herbal/medicines`,
+    { pregnancy: 'pregnant', 'medicine-1': 'warfarin 3 mg', version: '1' });
+  assert.equal(r.status, 303, r.body.slice(0, 500));
+  const before = stored();
+  r = await clinician.postXml(`/patients/${pid2}/herbal/prescriptions`, xml([['San Leng', 6]], { subject: pid2 }));
+  assert.equal(r.status, 422);
+  assert.match(r.body, /San Leng \(三棱\) is prohibited in pregnancy, and the patient is pregnant/);
+  assert.equal(stored(), before);
+  r = await clinician.postXml(`/patients/${pid2}/herbal/prescriptions`, xml([['San Leng', 6]], { subject: pid2, justification: REASON }));
+  assert.equal(r.status, 201);
+  assert.equal(stored(), before + 1);
+});

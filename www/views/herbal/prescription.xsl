@@ -9,6 +9,7 @@
     <herbal-prescription>
       <patient id= name= pregnancy=><medicine/>*</patient>
       <record id= version= status= author= time=><h:Prescription>...</h:Prescription></record>
+      <formula pinyin= chinese=/>?   the formula started from
       <line n= pinyin= chinese=? latin=? grams= raw=? total=/>*
       <today verdict=><finding>rule severity line herb source message</finding>*</today>?
     </herbal-prescription>
@@ -43,7 +44,7 @@
     </xsl:if>
     <section class="panel">
       <h2>Herbs</h2>
-      <p>Formula: <xsl:value-of select="$rx/h:formula"/><xsl:if test="$rx/h:formula = ''">custom</xsl:if>
+      <p>Formula: <xsl:value-of select="formula/@pinyin"/><xsl:if test="not(formula)">custom</xsl:if>
         (<xsl:value-of select="$rx/h:formula/@kind"/>) · form: <xsl:value-of select="$rx/h:form"/>
         <xsl:if test="$rx/h:ratio"> <xsl:value-of select="$rx/h:ratio"/>:1</xsl:if>
         · <xsl:value-of select="$rx/h:days"/> days from <xsl:value-of select="$rx/h:startDate"/>
@@ -61,7 +62,7 @@
         </tbody>
       </table>
       <xsl:if test="$rx/h:justification"><p>Override justification: <xsl:value-of select="$rx/h:justification"/></p></xsl:if>
-      <xsl:if test="$rx/h:stopped"><p><strong>Stopped</strong> <xsl:value-of select="$rx/h:stopped/h:date"/>: <xsl:value-of select="$rx/h:stopped/h:reason"/></p></xsl:if>
+      <xsl:if test="$rx/h:stopped"><p><strong>Stopped</strong><xsl:text> </xsl:text><xsl:value-of select="$rx/h:stopped/h:date"/>: <xsl:value-of select="$rx/h:stopped/h:reason"/></p></xsl:if>
     </section>
     <section class="panel">
       <h2>Adherence and adverse effects</h2>
