@@ -155,6 +155,11 @@ export function locate({ program = true } = {}) {
   loc.intakePlugin = env.CAIRN_PLUGIN_INTAKE || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'intake', '.libs', 'intake.so')]
     : [path.join(pdir, 'intake.so'), path.join(pdir, '..', 'intake', 'intake.so')]);
+  // The herbal plugin, loaded last when it was built (optional:
+  // CAIRN_PLUGIN_HERBAL forces a path).
+  loc.herbalPlugin = env.CAIRN_PLUGIN_HERBAL || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'herbal', '.libs', 'herbal.so')]
+    : [path.join(pdir, 'herbal.so'), path.join(pdir, '..', 'herbal', 'herbal.so')]);
   return loc;
 }
 
@@ -196,7 +201,7 @@ function mailXml(m) {
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
-                            jobsInterval = null, extraPlugins = [] }) {
+                            jobsInterval = null, extraPlugins = [], herbal = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
@@ -218,6 +223,9 @@ ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEs
       <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+` : ''}${herbal ? `    <plugin path="${xmlEscape(herbal.plugin)}">
+      <setting name="data" kind="path">${xmlEscape(herbal.data)}</setting>
+    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -527,6 +535,11 @@ export class CairnServer {
       intake: loc.intakePlugin
         ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
         : null,
+      // A test that points loc.data at its own copy without herbal/ still
+      // gets the herbal reference data of the tree.
+      herbal: loc.herbalPlugin ? { plugin: loc.herbalPlugin,
+        data: path.dirname(firstExisting([path.join(loc.data, 'herbal', 'sources.xml'),
+                                          path.join(REPO, 'data', 'herbal', 'sources.xml')])) } : null,
     }));
 
     const init = this.cli(['init']);

@@ -1,0 +1,108 @@
+/*
+** herbal.h -- the herbal plugin's shared state and its parts: the
+** reference data loaded at start-up, the record checks, the reference
+** pages and the CLI command.  Written on the level-3 kit only.
+*/
+#ifndef HERBAL_HERBAL_H
+#define HERBAL_HERBAL_H
+
+#include <cairn/plugin.h>
+#include "herbdb.h"
+#include "safety.h"
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(hidden)
+#endif
+
+CAIRN_PLUGIN_EXTERN
+
+#define HERBAL_NS "urn:cairn:herbal"
+#define HERBAL_T_PRESCRIPTION "herbal:Prescription"
+#define HERBAL_T_MEDICATIONS "herbal:Medications"
+#define HERBAL_T_ADHERENCE "herbal:Adherence"
+#define HERBAL_T_ADVERSE "herbal:AdverseEffect"
+
+/* The reference table, loaded once in init (before workers fork) and
+** read-only afterwards. */
+extern herbal_db *herbal_data;
+
+/* What is known of a patient for the check: pregnancy status and current
+** medicines, from the newest herbal:Medications record. */
+typedef struct herbal_context {
+  herbal_patient patient;    /* what herbal_check reads */
+  const char *medicines[HERBAL_MEDICINES_MAX]; /* request arena */
+  long long medications_record; /* the record read, 0 for none */
+  long long intake_section;  /* no record yet: the intake's medicines
+                             ** section read instead, 0 for none */
+  const char *pregnancy_word; /* as recorded, "unknown" when none */
+} herbal_context;
+
+/* Fill *ctx for patient `patient` (0: no patient, nothing known): from
+** the newest herbal:Medications record, or, before the clinician has saved
+** one, from the medicines the patient gave in the intake questionnaire
+** (read through the intake and program plugins' projections when they are
+** loaded), so that a medicine declared at intake is checked from the first
+** prescription.  Only "pregnant" and "possibly-pregnant" trip the
+** pregnancy rule; "unknown" and "breastfeeding" are shown. */
+int herbal_patient_context(cairn_req *req, long long patient,
+                           herbal_context *ctx, cairn_error *err);
+
+/* Read a herbal:Prescription body and check it for its subject: fills
+** *out (request arena) and returns the verdict for the acknowledgement
+** and justification the body holds. */
+herbal_verdict herbal_check_body(cairn_req *req, cairn_doc *body,
+                                 herbal_findings *out, cairn_error *err);
+/* The same for a patient given by the caller (the CLI's dry run); pt NULL
+** reads the body's subject as herbal_check_body does. */
+herbal_verdict herbal_check_body_for(cairn_req *req, cairn_doc *body,
+                                     const herbal_patient *pt,
+                                     herbal_findings *out, cairn_error *err);
+
+/* Write out's findings as <finding> children of the current element of
+** doc (rule, severity, line, herb, source, message). */
+void herbal_findings_doc(cairn_req *req, cairn_doc *doc,
+                         const herbal_findings *out);
+
+/* Fill *err with what stands in the way of saving (verdict v), naming the
+** field the clinician must act on; 0 for HERBAL_SAVE. */
+int herbal_refusal(const herbal_findings *out, herbal_verdict v,
+                   cairn_error *err);
+
+/* Record checks (cairn_record_type.check). */
+int herbal_check_prescription(cairn_req *req, cairn_doc *body,
+                              cairn_error *err);
+int herbal_check_adverse(cairn_req *req, cairn_doc *body, cairn_error *err);
+
+/* Pages (routes in herbal.c). */
+int herbal_page_reference(cairn_req *req);   /* GET /herbs */
+int herbal_post_check(cairn_req *req);       /* POST /herbs/check */
+int herbal_page_patient(cairn_req *req);
+int herbal_page_prescribe(cairn_req *req);
+int herbal_post_prescribe(cairn_req *req);
+int herbal_post_prescription_xml(cairn_req *req);
+int herbal_page_prescription(cairn_req *req);
+int herbal_page_instructions(cairn_req *req);
+int herbal_page_dispensing(cairn_req *req);
+int herbal_page_revise(cairn_req *req);
+int herbal_post_revise(cairn_req *req);
+int herbal_post_stop(cairn_req *req);
+int herbal_page_medicines(cairn_req *req);
+int herbal_post_medicines(cairn_req *req);
+int herbal_page_alerts(cairn_req *req);
+int herbal_page_adherence(cairn_req *req);
+int herbal_post_adherence(cairn_req *req);
+int herbal_page_adverse(cairn_req *req);
+int herbal_post_adverse(cairn_req *req);
+/* <adherence week= taken= prescribed=/>* and <adverse date= severity=
+** action=><what/></adverse>* of prescription rx under doc's current
+** element. */
+int herbal_monitoring_doc(cairn_req *req, cairn_doc *doc, long long rx);
+
+/* `cairn herbal-data [--check FILE.xml]` */
+int herbal_command_data(cairn_req *req, int argc, char **argv,
+                        cairn_error *err);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+#endif /* HERBAL_HERBAL_H */
