@@ -25,6 +25,7 @@
 #include "bundle.h"
 #include "csvimport.h"
 #include "cli_access.h"
+#include "cli_backup.h"
 #include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
@@ -394,6 +395,14 @@ static int cmd_audit(cli *c, const cli_args *a) {
   return cairn_cli_audit(c->st, a->argc, a->argv);
 }
 
+static int cmd_backup(cli *c, const cli_args *a) {
+  return cairn_cli_backup(c->cfg, a->argc, a->argv);
+}
+
+static int cmd_restore(cli *c, const cli_args *a) {
+  return cairn_cli_restore(c->cfg, a->argc, a->argv);
+}
+
 static const command commands[] = {
     {"init", "", "create the database or bring it up to date",
      NEED_REGISTRY | NEED_STORE, 0, cmd_init},
@@ -416,8 +425,15 @@ static const command commands[] = {
     {"user", "add|passwd|disable|enable|list ...",
      "staff accounts (passwords are read from standard input)",
      NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_user},
-    {"audit", "verify", "check the audit trail's hash chain",
+    {"audit", "verify [--anchor FILE]",
+     "check the audit trail's hash chain (and that it holds an anchor)",
      NEED_REGISTRY | NEED_STORE, ARG_REST, cmd_audit},
+    {"backup", "DEST | --dir DIR [--keep N]",
+     "online copy of the database, checked, with DEST.anchor beside it",
+     NEED_REGISTRY, ARG_REST, cmd_backup},
+    {"restore", "[--force] [--anchor FILE] SRC",
+     "check a backup against its anchor, then replace the database with it",
+     NEED_REGISTRY, ARG_REST, cmd_restore},
     {"help", "", "this text", 0, 0, cmd_help},
     {NULL, NULL, NULL, 0, 0, NULL},
 };
