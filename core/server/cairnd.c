@@ -87,6 +87,12 @@ typedef struct worker {
   struct timespec respawn_at; /* when an empty slot is refilled */
 } worker;
 
+/* A start-up failure on stderr: "cairnd: why", with the error priority
+** when stderr is the journal (log.c). */
+static void startup_error(const char *why) {
+  fprintf(stderr, "%scairnd: %s\n", cairn_log_to_journal() ? "<3>" : "", why);
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: cairnd [-c cairn.xml] [-S schemas-dir] [-t]\n"
@@ -441,7 +447,7 @@ int main(int argc, char **argv) {
   config_path = config;
   schemas_path = schemas;
   if (cairn_serve_load(config, schemas, &sc, &err)) {
-    fprintf(stderr, "cairnd: %s\n", err.message);
+    startup_error(err.message);
     return 1;
   }
   const cairn_config *cfg = sc.cfg;
@@ -456,7 +462,7 @@ int main(int argc, char **argv) {
   }
   int fd = open_listener(cfg->listen, cfg->listen_group, &err);
   if (fd < 0) {
-    fprintf(stderr, "cairnd: %s\n", err.message);
+    startup_error(err.message);
     return 1;
   }
   /* Workers wait for connections in ppoll() and never block in accept():
