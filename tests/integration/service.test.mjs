@@ -72,6 +72,9 @@ test('the installed systemd units pass systemd-analyze verify', { skip: noVerify
   }
   assert.match(service, new RegExp(`^ExecStart=${loc.cairnd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} -c `, 'm'),
                'ExecStart names the installed cairnd');
+  // The user the services run as is created by systemd-sysusers.
+  const sysusers = path.join(loc.root, 'lib', 'sysusers.d', 'cairn.conf');
+  assert.match(readFileSync(sysusers, 'utf8'), /^u cairn - "Cairn practice server" \/var\/lib\/cairn$/m, `${sysusers}`);
   // And a unit with a mistake is refused.
   const dir = scratch();
   writeFileSync(path.join(dir, 'cairnd.service'), service.replace('ProtectSystem=strict', 'ProtectSystem=sometimes')
