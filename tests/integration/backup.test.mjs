@@ -7,7 +7,9 @@
 //   - a truncated backup and one with a single byte changed are refused by
 //     restore, with a message naming what is wrong, and nothing is replaced;
 //   - dropping the newest audit entries after a backup passes the plain
-//     chain check (the chain is still linear) but not the anchor check.
+//     chain check (the chain is still linear) but not the anchor check;
+//   - a restore while cairnd runs is refused, unless --force copies the
+//     backup into the open database, which cairnd then serves.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -202,6 +204,21 @@ test('backup --dir --keep names backups by date and keeps the newest N', { timeo
   const names = readdirSync(dir).sort();
   assert.equal(names.length, 4, names.join(' '));
   for (const n of names) assert.match(n, /^cairn-\d{4}-\d\d-\d\dT\d{6}Z\.db(\.anchor)?$/);
+});
+
+test('restore --force copies a backup into the database cairnd is serving, and cairnd serves it', async () => {
+  const web = await srv.as('clinician');
+  const count = (db) => sqlJson(db, `SELECT count(*) AS n FROM p_program_observation WHERE timepoint = '${TIMEPOINT}'`)[0].n;
+  const inBackup = count(backup);
+  assert.ok(count(srv.database) > inBackup, 'the live database has writes made after the backup');
+  const r = srv.cli(['restore', '--force', backup]);
+  assert.equal(r.code, 0, `restore --force: ${r.stderr}`);
+  assert.match(r.stdout, /restored .* into the open database/);
+  assert.equal(count(srv.database), inBackup, 'the live database is the backup now');
+  const pid = sqlJson(srv.database, 'SELECT patient FROM p_program_observation LIMIT 1')[0].patient;
+  assert.equal((await web.get(`/patients/${pid}`)).status, 200, 'cairnd serves the restored database');
+  const v = srv.cli(['audit', 'verify', '--anchor', `${backup}.anchor`]);
+  assert.equal(v.code, 0, `the chain goes on from the restored head: ${v.stdout}`);
 });
 
 test('clean up', () => { if (!process.env.CAIRN_KEEP_TMP) rmSync(scratch, { recursive: true, force: true }); });
