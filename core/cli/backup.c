@@ -104,6 +104,8 @@ static int backup_one(const cairn_config *cfg, const char *dest) {
             "overwrites a file\n", dest);
     return 1;
   }
+  /* DEST.tmpPID is created with mode 0640 (core/store/backup.c); rename
+  ** keeps it. */
   snprintf(tmp, sizeof tmp, "%s.tmp%ld", dest, (long)getpid());
   snprintf(anchor_path, sizeof anchor_path, "%s" CAIRN_ANCHOR_SUFFIX, dest);
   progress_state ps = { .tty = isatty(STDERR_FILENO), .last = -1 };
@@ -276,19 +278,32 @@ static int refuse_held(const char *db, pid_t pid) {
   return 1;
 }
 
-/* Copy the file src to the new file dst (exclusive) and fsync it. */
-static int copy_file(const char *src, const char *dst, cairn_error *err) {
+/* Copy the file src to the new file dst (exclusive) and fsync it.  dst
+** gets the owner, group and mode of `like` when that exists (the
+** database it will replace: cairnd's user must still open it after a
+** restore run as root), else mode 0640. */
+static int copy_file(const char *src, const char *dst, const char *like,
+                     cairn_error *err) {
   char buf[64 * 1024];
+  struct stat sb;
   int in = open(src, O_RDONLY), out = -1, rc = 0;
   if (in < 0)
     return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: %s", src, strerror(errno));
-  out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0640);
   if (out < 0) {
     rc = cairn_fail(err, CAIRN_EINTERNAL, NULL, "%s: %s", dst, strerror(errno));
     close(in);
     return rc;
   }
-  for (;;) {
+  if (stat(like, &sb) == 0) {
+    /* Only root may give the file away; anyone else keeps it as theirs,
+    ** which is then the database's owner anyway. */
+    if (fchown(out, sb.st_uid, sb.st_gid) != 0 && geteuid() == 0)
+      rc = cairn_fail(err, CAIRN_EINTERNAL, NULL, "chown %s: %s", dst, strerror(errno));
+    if (!rc && fchmod(out, sb.st_mode & 07777) != 0)
+      rc = cairn_fail(err, CAIRN_EINTERNAL, NULL, "chmod %s: %s", dst, strerror(errno));
+  }
+  while (!rc) {
     ssize_t n = read(in, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
@@ -399,7 +414,7 @@ int cairn_cli_restore(const cairn_config *cfg, int argc, char **argv) {
   }
   /* 2. A copy beside the database, checked as the database it will be. */
   snprintf(copy, sizeof copy, "%s.restore%ld", db, (long)getpid());
-  if (copy_file(src, copy, &err)) return failed("restore", &err);
+  if (copy_file(src, copy, db, &err)) return failed("restore", &err);
   if (cairn_backup_check(copy, &seen, &err)) {
     unlink(copy);
     return failed("restore: refused (nothing was replaced)", &err);

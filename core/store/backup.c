@@ -17,6 +17,9 @@
 
 /* Bytes read at a time while hashing a file. */
 #define HASH_CHUNK (64 * 1024)
+/* A backup holds patient data: its owner and group may read it, no one
+** else. */
+#define BACKUP_FILE_MODE 0640
 /* The -shm file's lock bytes (https://sqlite.org/walformat.html 2.3.1):
 ** eight locks from offset 120, then the DMS ("dead man switch") every
 ** open connection holds a read lock on. */
@@ -34,15 +37,20 @@ int cairn_backup_copy(const char *db_path, const char *dest,
   sqlite3 *src = NULL, *dst = NULL;
   sqlite3_backup *b = NULL;
   struct stat sb;
-  int rc = 0, step;
+  int rc = 0, step, created = 0;
 
   if (stat(db_path, &sb) != 0)
     return cairn_fail(err, CAIRN_EINVAL, NULL, "database %s: %s", db_path,
                       strerror(errno));
-  if (access(dest, F_OK) == 0)
-    return cairn_fail(err, CAIRN_EINVAL, NULL,
-                      "%s exists already: a backup never overwrites a file",
-                      dest);
+  /* Created here, exclusively and with its mode, before SQLite opens it
+  ** (an empty file is an empty database). */
+  int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL, BACKUP_FILE_MODE);
+  if (fd < 0)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "%s: %s%s", dest,
+                      strerror(errno),
+                      errno == EEXIST ? " (a backup never overwrites a file)" : "");
+  close(fd);
+  created = 1;
   /* The source: never created, never migrated, its journal mode left as
   ** it is (WAL).  The busy timeout covers a checkpoint in progress. */
   if (sqlite3_open_v2(db_path, &src, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -58,8 +66,7 @@ int cairn_backup_copy(const char *db_path, const char *dest,
     rc = sql_fail(src, err, db_path);
     goto done;
   }
-  if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                      SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
     rc = sql_fail(dst, err, dest);
     goto done;
   }
@@ -94,9 +101,7 @@ done:
   }
   if (dst && sqlite3_close(dst) != SQLITE_OK && rc == 0)
     rc = sql_fail(dst, err, dest);
-  if (rc) {
-    if (dst) unlink(dest);
-  }
+  if (rc && created) unlink(dest);
   return rc;
 }
 
