@@ -120,15 +120,15 @@ test('cairnd serves on the socket systemd passes (listen systemd)', { timeout: 6
     const until = Date.now() + 5000;
     while (!/listening on systemd with 2 workers/.test(log.join('')) && Date.now() < until) await sleep(50);
     assert.match(log.join(''), /listening on systemd with 2 workers/);
+    // Without a passed socket, cairnd refuses and says how to start it.
+    const plain = run(loc.cairnd, ['-c', cfg, '-S', loc.schemas], { timeoutMs: 20000 });
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /listen is systemd but systemd passed no socket .* start cairnd through cairnd.socket/);
   } finally {
     child.kill('SIGTERM');
     await exited;
+    rmSync(dir, { recursive: true, force: true });
   }
-  // Without a passed socket, cairnd refuses and says how to start it.
-  const plain = run(loc.cairnd, ['-c', cfg, '-S', loc.schemas], { timeoutMs: 20000 });
-  assert.equal(plain.code, 1);
-  assert.match(plain.stderr, /listen is systemd but systemd passed no socket .* start cairnd through cairnd.socket/);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test('log lines carry syslog priorities when stderr is the journal, and only then', { timeout: 30000 }, () => {
