@@ -454,15 +454,15 @@ int main(int argc, char **argv) {
   if (check_only) {
     printf("cairnd: %s is fine: %zu plugins, %zu record types, %zu routes\n",
            config, sc.reg->n_plugins, sc.reg->n_types, sc.reg->n_routes);
+    cairn_serve_unload(&sc);
     return 0;
   }
-  if (FCGX_Init()) {
-    fprintf(stderr, "cairnd: FCGX_Init failed\n");
-    return 1;
-  }
-  int fd = open_listener(cfg->listen, cfg->listen_group, &err);
+  int fd = -1;
+  if (FCGX_Init()) cairn_fail(&err, CAIRN_EINTERNAL, NULL, "FCGX_Init failed");
+  else fd = open_listener(cfg->listen, cfg->listen_group, &err);
   if (fd < 0) {
     startup_error(err.message);
+    cairn_serve_unload(&sc);
     return 1;
   }
   /* Workers wait for connections in ppoll() and never block in accept():
