@@ -55,6 +55,7 @@ static void utc_now(char iso[32], char stamp[32]) {
   strftime(stamp, 32, "%Y-%m-%dT%H%M%SZ", &tm);
 }
 
+/* The last component of path (the file name). */
 static const char *base_name(const char *path) {
   const char *s = strrchr(path, '/');
   return s ? s + 1 : path;
@@ -67,6 +68,7 @@ typedef struct progress_state {
   int last;                  /* last percentage shown, -1 at first */
 } progress_state;
 
+/* The cairn_backup_progress of the CLI; arg is a progress_state. */
 static void show_progress(void *arg, int done, int total) {
   progress_state *p = arg;
   int pct = total > 0 ? (int)((long long)done * 100 / total) : 100;
@@ -80,6 +82,7 @@ static void show_progress(void *arg, int done, int total) {
   }
 }
 
+/* Say on stderr that `what` failed and why; the exit status 1. */
 static int failed(const char *what, const cairn_error *err) {
   fprintf(stderr, "cairn: %s: %s\n", what, err->message[0] ? err->message : "failed");
   return 1;
@@ -168,6 +171,8 @@ static int is_dated(const char *name) {
   return 1;
 }
 
+/* qsort order of file names: byte order, which is time order for dated
+** backups. */
 static int compare_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -214,6 +219,7 @@ static int prune(const char *dir, long keep) {
   return bad;
 }
 
+/* The usage of `cairn backup`; the exit status 2. */
 static int backup_usage(void) {
   fprintf(stderr,
           "usage: cairn backup DEST\n"
@@ -221,6 +227,8 @@ static int backup_usage(void) {
   return EXIT_USAGE;
 }
 
+/* `cairn backup DEST` or `cairn backup --dir DIR [--keep N]` (argv after
+** the command's name): 0, 1 failed, 2 usage. */
 int cairn_cli_backup(const cairn_config *cfg, int argc, char **argv) {
   const char *dest = NULL, *dir = NULL;
   long keep = 0;
@@ -261,6 +269,7 @@ int cairn_cli_backup(const cairn_config *cfg, int argc, char **argv) {
 
 /* ---------------------------------------------------------- restore */
 
+/* The usage of `cairn restore`; the exit status 2. */
 static int restore_usage(void) {
   fprintf(stderr, "usage: cairn restore [--force] [--anchor FILE] SRC\n");
   return EXIT_USAGE;
@@ -371,6 +380,10 @@ done:
   return rc;
 }
 
+/* `cairn restore [--force] [--anchor FILE] SRC`: check SRC against its
+** anchor, then as a database, and only then replace cfg->database with it
+** (one rename; or with --force and a running cairnd, one transaction).
+** 0, 1 refused or failed (nothing replaced), 2 usage. */
 int cairn_cli_restore(const cairn_config *cfg, int argc, char **argv) {
   const char *src = NULL, *anchor_path = NULL;
   int force = 0;
@@ -478,6 +491,8 @@ int cairn_cli_restore(const cairn_config *cfg, int argc, char **argv) {
 
 /* ------------------------------------------------------ audit anchor */
 
+/* `cairn audit verify --anchor FILE`: 0 when the trail is intact and holds
+** the anchored entry; 1 with the reason on stdout, as `audit verify`. */
 int cairn_cli_audit_anchor(cairn_store *st, const char *anchor_path) {
   cairn_anchor a;
   cairn_error err = {0};

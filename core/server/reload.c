@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "reload.h"
 
+/* See reload.h: config, views, time zone, plugins, views, migrations. */
 int cairn_serve_load(const char *config, const char *schemas,
                      cairn_serve_ctx *sc, cairn_error *err) {
   cairn_config *cfg = NULL;
@@ -56,6 +57,7 @@ int cairn_serve_load(const char *config, const char *schemas,
   return 0;
 }
 
+/* See reload.h: views, plugins (fini), config, in that order. */
 void cairn_serve_unload(cairn_serve_ctx *sc) {
   if (sc->views) cairn_views_free((cairn_views *)sc->views);
   if (sc->reg) cairn_registry_free((cairn_registry *)sc->reg);
@@ -98,6 +100,8 @@ static void check_child(int out, const char *config, const char *schemas,
   _exit(rc ? 1 : 0);
 }
 
+/* See reload.h: fork, let the child load, read its verdict from a pipe
+** within CAIRN_RELOAD_CHECK_TIMEOUT_S. */
 int cairn_reload_check(const char *config, const char *schemas,
                        const cairn_serve_ctx *current, cairn_error *err) {
   int fds[2];

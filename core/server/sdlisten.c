@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include "sdlisten.h"
 
+/* See sdlisten.h: LISTEN_PID ours, LISTEN_FDS 1, descriptor 3 a
+** listening socket; the variables then unset. */
 int cairn_sd_listen_fd(cairn_error *err) {
   const char *pid_s = getenv("LISTEN_PID"), *fds_s = getenv("LISTEN_FDS");
   if (!pid_s || !fds_s) {

@@ -31,6 +31,7 @@ static int sql_fail(sqlite3 *db, cairn_error *err, const char *what) {
                     db ? sqlite3_errmsg(db) : "no memory");
 }
 
+/* See backup.h: the online copy, one snapshot, left as one file. */
 int cairn_backup_copy(const char *db_path, const char *dest,
                       cairn_backup_progress progress, void *arg, int *pages,
                       cairn_error *err) {
@@ -105,6 +106,7 @@ done:
   return rc;
 }
 
+/* See backup.h: the chain's last entry, or 0 and "" when empty. */
 int cairn_audit_head(cairn_store *st, long long *seq, char hash[65],
                      cairn_error *err) {
   static const char head_sql[] =
@@ -147,6 +149,8 @@ static int integrity(cairn_store *st, cairn_error *err) {
   return rc;
 }
 
+/* See backup.h: integrity, then the chain by cairn_audit_verify, then its
+** head into *a. */
 int cairn_backup_check(const char *path, cairn_anchor *a, cairn_error *err) {
   cairn_store *st = NULL;
   cairn_error e = {0};
@@ -163,6 +167,7 @@ int cairn_backup_check(const char *path, cairn_anchor *a, cairn_error *err) {
   return 0;
 }
 
+/* See backup.h: the chain intact and holding the anchored entry. */
 int cairn_anchor_verify(cairn_store *st, const cairn_anchor *a,
                         long long *entries, cairn_error *err) {
   static const char entry_sql[] = "SELECT hash FROM audit WHERE seq = ?1";
@@ -195,6 +200,7 @@ int cairn_anchor_verify(cairn_store *st, const cairn_anchor *a,
   return 0;
 }
 
+/* See backup.h: SHA-256 and size of a file, read in HASH_CHUNK pieces. */
 int cairn_file_sha256(const char *path, char hex[65], long long *size,
                       cairn_error *err) {
   crypto_hash_sha256_state h;
@@ -223,6 +229,7 @@ int cairn_file_sha256(const char *path, char hex[65], long long *size,
   return 0;
 }
 
+/* See backup.h: fsync of path's directory, so a rename there lasts. */
 int cairn_fsync_dir_of(const char *path, cairn_error *err) {
   char *copy = strdup(path);
   if (!copy) abort();
@@ -236,6 +243,7 @@ int cairn_fsync_dir_of(const char *path, cairn_error *err) {
   return rc;
 }
 
+/* See backup.h: the anchor written beside, fsynced, renamed. */
 int cairn_anchor_write(const char *path, const cairn_anchor *a,
                        cairn_error *err) {
   char tmp[4200];
@@ -275,6 +283,8 @@ static int is_hash(const char *s) {
   return n == 64 && s[64] == 0;
 }
 
+/* See backup.h: every line known, every required field present and well
+** formed, or CAIRN_EINVAL naming the first line that is not. */
 int cairn_anchor_read(const char *path, cairn_anchor *a, cairn_error *err) {
   char line[512];
   int lineno = 0, seen = 0;
@@ -337,6 +347,8 @@ int cairn_anchor_read(const char *path, cairn_anchor *a, cairn_error *err) {
   return 0;
 }
 
+/* See backup.h: F_GETLK for a write lock on the -shm's DMS byte reports
+** any other process's read lock there. */
 int cairn_db_holder(const char *db_path, pid_t *pid) {
   char shm[4200];
   snprintf(shm, sizeof shm, "%s-shm", db_path);
