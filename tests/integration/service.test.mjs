@@ -4,7 +4,8 @@
 //   - each installed man page renders without a warning from man and groff;
 //   - the installed systemd units pass `systemd-analyze verify` (with the
 //     installed man pages on MANPATH, so their Documentation= is checked
-//     too), and a unit with a mistake does not;
+//     too), and a unit with a mistake does not; the sysusers.d file makes
+//     the user cairn (systemd-sysusers into a scratch root);
 //   - cairnd takes a socket-activated socket (listen systemd, through
 //     systemd-socket-activate) and serves on it, and without one says why;
 //   - log lines carry syslog priorities when stderr is the journal
@@ -75,6 +76,16 @@ test('the installed systemd units pass systemd-analyze verify', { skip: noVerify
   // The user the services run as is created by systemd-sysusers.
   const sysusers = path.join(loc.root, 'lib', 'sysusers.d', 'cairn.conf');
   assert.match(readFileSync(sysusers, 'utf8'), /^u cairn - "Cairn practice server" \/var\/lib\/cairn$/m, `${sysusers}`);
+  if (has('systemd-sysusers')) {
+    const root = scratch();
+    run('mkdir', ['-p', path.join(root, 'etc')]);
+    const su = run('systemd-sysusers', [`--root=${root}`, sysusers]);
+    assert.equal(su.code, 0, su.stderr);
+    assert.match(readFileSync(path.join(root, 'etc', 'passwd'), 'utf8'),
+                 /^cairn:x:\d+:\d+:Cairn practice server:\/var\/lib\/cairn:\/usr\/sbin\/nologin$/m,
+                 'systemd-sysusers makes the system user cairn, without a login shell');
+    rmSync(root, { recursive: true, force: true });
+  }
   // And a unit with a mistake is refused.
   const dir = scratch();
   writeFileSync(path.join(dir, 'cairnd.service'), service.replace('ProtectSystem=strict', 'ProtectSystem=sometimes')
