@@ -28,6 +28,7 @@
 #include "access.h"
 #include "../mail/outbox.h"
 #include "../jobs/jobs.h"
+#include "cli_backup.h"
 #include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
@@ -432,6 +433,14 @@ static int cmd_jobs(cli *c, const cli_args *a) {
   return cairn_cli_jobs(c->req, a->argc, a->argv);
 }
 
+static int cmd_backup(cli *c, const cli_args *a) {
+  return cairn_cli_backup(c->cfg, a->argc, a->argv);
+}
+
+static int cmd_restore(cli *c, const cli_args *a) {
+  return cairn_cli_restore(c->cfg, a->argc, a->argv);
+}
+
 static const command commands[] = {
     {.name = "init", .args = "",
      .summary = "create the database or bring it up to date",
@@ -464,10 +473,16 @@ static const command commands[] = {
      .summary = "staff accounts (passwords are read from standard input)",
      .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
      .run = cmd_user},
-    {.name = "audit", .args = "verify",
-     .summary = "check the audit trail's hash chain",
+    {.name = "audit", .args = "verify [--anchor FILE]",
+     .summary = "check the audit trail's hash chain, and an anchor's entry",
      .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
      .run = cmd_audit},
+    {.name = "backup", .args = "DEST | --dir DIR [--keep N]",
+     .summary = "online copy, checked, with DEST.anchor beside it",
+     .needs = NEED_REGISTRY, .accepts = ARG_REST, .run = cmd_backup},
+    {.name = "restore", .args = "[--force] [--anchor FILE] SRC",
+     .summary = "check a backup against its anchor, then restore it",
+     .needs = NEED_REGISTRY, .accepts = ARG_REST, .run = cmd_restore},
     {.name = "outbox", .args = "list|send|retry|test ...",
      .summary = "outgoing mail: list it, send what is due, retry, send a test",
      .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,

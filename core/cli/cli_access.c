@@ -5,7 +5,7 @@
 **   cairn user passwd NAME
 **   cairn user disable NAME | enable NAME
 **   cairn user list
-**   cairn audit verify
+**   cairn audit verify [--anchor FILE]
 **
 ** Passwords are read from standard input: on a terminal twice, without
 ** echo; otherwise one line (so a script can pipe one in).  They are never
@@ -20,6 +20,7 @@
 #include "access.h"
 #include "cli_access.h"
 #include "store_db.h"
+#include "cli_backup.h"
 
 #define EXIT_USAGE 2
 
@@ -146,8 +147,12 @@ int cairn_cli_user(cairn_store *st, int argc, char **argv) {
 }
 
 int cairn_cli_audit(cairn_store *st, int argc, char **argv) {
+  /* --anchor FILE: also check that the trail holds an anchored head
+  ** (core/cli/backup.c). */
+  if (argc == 3 && !strcmp(argv[0], "verify") && !strcmp(argv[1], "--anchor"))
+    return cairn_cli_audit_anchor(st, argv[2]);
   if (argc != 1 || strcmp(argv[0], "verify")) {
-    fprintf(stderr, "usage: cairn audit verify\n");
+    fprintf(stderr, "usage: cairn audit verify [--anchor FILE]\n");
     return EXIT_USAGE;
   }
   long long n = 0;

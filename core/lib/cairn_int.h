@@ -519,6 +519,8 @@ xmlDocPtr cairn_views_apply(const cairn_views *v, const char *name,
 /* ---------------------------------------------------------------- logging */
 /* Name the program in log lines (default "cairnd"). */
 void cairn_log_set_name(const char *name);
+/* 1 when stderr is the systemd journal (lines then carry "<N>"). */
+int cairn_log_to_journal(void);
 void cairn_logf(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -6,11 +6,18 @@
 ** write(2) so that lines from several workers sharing the stream do not
 ** interleave.  nginx, spawn-fcgi and systemd all collect a FastCGI
 ** server's stderr, so there is no log file to configure or rotate.
+**
+** When stderr is the systemd journal (JOURNAL_STREAM names it), each line
+** starts with its syslog priority, "<3>" error, "<4>" warning, "<6>" info
+** (sd-daemon(3)), so that `journalctl -p warning -u cairnd` filters by
+** it; elsewhere the lines are left as people read them.
 */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cairn_int.h"
@@ -68,6 +75,32 @@ static const char *cairn_log_name = "cairnd";
 
 void cairn_log_set_name(const char *name) { cairn_log_name = name; }
 
+/* 1 when stderr is the journal's stream: JOURNAL_STREAM holds the device
+** and inode of that stream ("DEV:INODE", systemd.exec(5)), and a stderr
+** redirected elsewhere by a child's shell does not match them.  Decided
+** once per process. */
+int cairn_log_to_journal(void) {
+  static int known = -1;
+  if (known >= 0) return known;
+  const char *js = getenv("JOURNAL_STREAM");
+  unsigned long long dev, ino;
+  struct stat sb;
+  known = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+          fstat(STDERR_FILENO, &sb) == 0 &&
+          (unsigned long long)sb.st_dev == dev &&
+          (unsigned long long)sb.st_ino == ino;
+  return known;
+}
+
+/* The syslog priority of a level: LOG_ERR, LOG_WARNING, LOG_INFO. */
+static int level_priority(int level) {
+  switch (level) {
+    case CAIRN_LOG_ERROR: return 3;
+    case CAIRN_LOG_WARN:  return 4;
+    default:              return 6;
+  }
+}
+
 static const char *level_name(int level) {
   switch (level) {
     case CAIRN_LOG_ERROR: return "error";
@@ -77,7 +110,8 @@ static const char *level_name(int level) {
 }
 
 /*
-** Write "NAME[pid]: level: message\n" to stderr (NAME: cairnd or cairn).  Control characters in
+** Write "NAME[pid]: level: message\n" to stderr (NAME: cairnd or cairn),
+** after "<N>" (the syslog priority) when stderr is the journal.  Control characters in
 ** the message (a CR or LF from a request value, say) become spaces, so
 ** one call is always exactly one line and input cannot forge log lines.
 ** errno is preserved.
@@ -88,7 +122,10 @@ void cairn_logf(int level, const char *fmt, ...) {
   int head, saved = errno;
   size_t n, i;
 
-  head = snprintf(line, sizeof line, "%s[%ld]: %s: ", cairn_log_name,
+  char prio[8] = "";
+  if (cairn_log_to_journal())
+    snprintf(prio, sizeof prio, "<%d>", level_priority(level));
+  head = snprintf(line, sizeof line, "%s%s[%ld]: %s: ", prio, cairn_log_name,
                   (long)getpid(), level_name(level));
   if (head < 0) { errno = saved; return; }
   va_start(ap, fmt);

@@ -35,6 +35,7 @@ const char *const cairn_core_commands[] = {
   "init", "plugins", "routes", "import", "export", "import-csv", "reindex",
   "stats", "user", "audit", "help",
   "outbox", "jobs",   /* messages and scheduled work (core/mail, core/jobs) */
+  "backup", "restore", /* backups with an anchor (core/cli/backup.c) */
   NULL,
 };
 
