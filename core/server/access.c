@@ -229,16 +229,19 @@ int cairn_staff_set_disabled(cairn_store *st, const char *username,
 
 /* --- sign-in throttling ---------------------------------------------- */
 
-/* Seconds the key must still wait, 0 when it may try now. */
-static long throttle_wait(cairn_store *st, const char *key, time_t now) {
+/* Seconds the key must still wait, 0 when it may try now: after `free`
+** failures within a day, 2^(failures - free) seconds from the last, up to
+** the cap. */
+static long throttle_wait(cairn_store *st, const char *key, long long free,
+                          time_t now) {
   cairn_stmt *s = prep(st, "SELECT failures, last FROM signin_failure WHERE key = :key");
   if (!s) return 0;
   long wait = 0;
   if (cairn_sql_step(bind_text(s, ":key", key)) == 1) {
     long long failures = cairn_sql_int(s, 0);
     long long last = cairn_sql_int(s, 1);
-    if (now - last < CAIRN_SIGNIN_FORGET_S && failures >= CAIRN_SIGNIN_FREE_FAILURES) {
-      long long over = failures - CAIRN_SIGNIN_FREE_FAILURES;
+    if (now - last < CAIRN_SIGNIN_FORGET_S && failures >= free) {
+      long long over = failures - free;
       long long delay = over >= 10 ? CAIRN_SIGNIN_DELAY_CAP_S : (1LL << over);
       if (delay > CAIRN_SIGNIN_DELAY_CAP_S) delay = CAIRN_SIGNIN_DELAY_CAP_S;
       if (last + delay > now) wait = (long)(last + delay - now);
@@ -248,15 +251,37 @@ static long throttle_wait(cairn_store *st, const char *key, time_t now) {
   return wait;
 }
 
-static void throttle_fail(cairn_store *st, const char *key, time_t now) {
+/* Count one failure for key; returns the count (0 when it could not be
+** read back). */
+static long long throttle_fail(cairn_store *st, const char *key, time_t now) {
   cairn_stmt *s = prep(st,
       "INSERT INTO signin_failure(key, failures, last) VALUES(:key, 1, :now)"
       " ON CONFLICT(key) DO UPDATE SET"
       "  failures = CASE WHEN :now - last >= :forget THEN 1 ELSE failures + 1 END,"
       "  last = :now");
-  bind_text(s, ":key", key);
-  bind_int(s, ":now", (long long)now);
-  cairn_db_run(bind_int(s, ":forget", CAIRN_SIGNIN_FORGET_S), NULL);
+  cairn_db_run(bind_int(bind_int(bind_text(s, ":key", key), ":now", (long long)now), ":forget",
+                  CAIRN_SIGNIN_FORGET_S), NULL);
+  s = prep(st, "SELECT failures FROM signin_failure WHERE key = :key");
+  long long n = s && cairn_sql_step(bind_text(s, ":key", key)) == 1 ? cairn_sql_int(s, 0) : 0;
+  if (s) cairn_db_done(s);
+  return n;
+}
+
+static void throttle_clear(cairn_store *st, const char *key) {
+  cairn_db_run(bind_text(prep(st, "DELETE FROM signin_failure WHERE key = :key"), ":key",
+                  key), NULL);
+}
+
+/* A hash made once per process for names that do not exist and for
+** disabled accounts, so that every refusal costs one argon2id verify. */
+static const char *dummy_hash(void) {
+  static char dummy[crypto_pwhash_STRBYTES];
+  if (!dummy[0] &&
+      crypto_pwhash_str(dummy, "cairn-dummy-password", 20,
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    dummy[0] = 0;
+  return dummy;
 }
 
 /* --- sessions --------------------------------------------------------- */
@@ -265,10 +290,13 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
                  const char *remote, char sid_out[44], int *retry_after,
                  cairn_staff *who, cairn_error *err) {
   time_t now = time(NULL);
-  char ukey[80], akey[80];
+  char ukey[80], akey[80], pkey[160];
   snprintf(ukey, sizeof ukey, "user:%.40s", username ? username : "");
   snprintf(akey, sizeof akey, "addr:%.60s", remote ? remote : "");
-  long w1 = throttle_wait(st, ukey, now), w2 = throttle_wait(st, akey, now);
+  snprintf(pkey, sizeof pkey, "pair:%.40s|%.60s", username ? username : "",
+           remote ? remote : "");
+  long w1 = throttle_wait(st, pkey, CAIRN_SIGNIN_FREE_FAILURES, now);
+  long w2 = throttle_wait(st, akey, CAIRN_SIGNIN_ADDRESS_FREE_FAILURES, now);
   long wait = w1 > w2 ? w1 : w2;
   if (wait > 0) {
     *retry_after = (int)wait;
@@ -282,38 +310,40 @@ int cairn_signin(cairn_store *st, const char *username, const char *password,
   if (!s) return cairn_fail(err, CAIRN_EDB, NULL, "Sign-in is unavailable.");
   int found = cairn_sql_step(bind_text(s, ":username", username ? username : "")) == 1;
   int ok = 0;
-  if (found) {
-    const char *h = cairn_db_text(s, 4);
-    ok = !cairn_sql_int(s, 5) && password &&
-         strlen(password) <= CAIRN_PASSWORD_MAX &&
-         crypto_pwhash_str_verify(h, password, strlen(password)) == 0;
+  /* The same work for every refusal: one argon2id verify, against the
+  ** account's hash, or the dummy for an unknown name, a disabled account
+  ** or an unusable password, so timing tells nothing. */
+  int usable = password && strlen(password) <= CAIRN_PASSWORD_MAX;
+  const char *h = found && usable ? cairn_db_text(s, 4) : dummy_hash();
+  const char *pw = usable ? password : "";
+  int verified = h[0] && crypto_pwhash_str_verify(h, pw, strlen(pw)) == 0;
+  if (found && usable) {
+    ok = verified && !cairn_sql_int(s, 5);
     if (ok) {
       who->id = cairn_sql_int(s, 0);
       snprintf(who->username, sizeof who->username, "%s", cairn_db_text(s, 1));
       snprintf(who->display_name, sizeof who->display_name, "%s", cairn_db_text(s, 2));
       snprintf(who->role, sizeof who->role, "%s", cairn_db_text(s, 3));
     }
-  } else if (password) {
-    /* Spend the same time on an unknown name as on a known one, so timing
-    ** does not tell which names exist. */
-    static char dummy[crypto_pwhash_STRBYTES];
-    if (!dummy[0] &&
-        crypto_pwhash_str(dummy, "cairn-dummy-password", 20,
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-      dummy[0] = 0;
-    if (dummy[0] && crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
-      cairn_logf(CAIRN_LOG_WARN, "sign-in: the dummy password matched");
+  } else if (verified && usable) {
+    cairn_logf(CAIRN_LOG_WARN, "sign-in: the dummy password matched");
   }
   cairn_db_done(s);
   if (!ok) {
-    throttle_fail(st, ukey, now);
+    throttle_fail(st, pkey, now);
     throttle_fail(st, akey, now);
+    long long n = throttle_fail(st, ukey, now);
+    if (n > CAIRN_SIGNIN_ACCOUNT_ALERT)
+      cairn_logf(CAIRN_LOG_WARN,
+                 "sign-in: %lld failures for account \"%.40s\" in a day, the"
+                 " last from %.60s: guessing from many addresses?", n,
+                 username ? username : "", remote ? remote : "");
     return cairn_fail(err, CAIRN_EDENIED, NULL,
                       "The user name or password is not right.");
   }
-  cairn_db_run(bind_text(prep(st, "DELETE FROM signin_failure WHERE key = :key"), ":key",
-                  ukey), NULL);
+  throttle_clear(st, pkey);
+  throttle_clear(st, akey);
+  throttle_clear(st, ukey);
   char hash[65];
   cairn_secret_new(sid_out);
   cairn_secret_hash(sid_out, hash);

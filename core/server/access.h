@@ -19,10 +19,20 @@
 ** whatever happens (a clinic day plus margin). */
 #define CAIRN_SESSION_IDLE_S (30 * 60)
 #define CAIRN_SESSION_ABSOLUTE_S (12 * 60 * 60)
-/* Failed sign-ins: after this many for one account or one address, each
-** further attempt must wait 2^(failures - free) seconds, up to the cap, and
-** the count is forgotten after a quiet day. */
+/* Failed sign-ins (docs/decisions.md, "Sign-in throttling"): after this
+** many for one account from one address, each further attempt from there
+** must wait 2^(failures - free) seconds, up to the cap; the count is
+** forgotten after a quiet day and cleared by a successful sign-in.  A
+** stranger elsewhere never makes the account's owner wait. */
 #define CAIRN_SIGNIN_FREE_FAILURES 5
+/* One address's ceiling over every account tried from it: higher, since a
+** clinic's staff may share one NAT address; past it the same growing
+** delay applies to every account from that address. */
+#define CAIRN_SIGNIN_ADDRESS_FREE_FAILURES 20
+/* Failures for one account from every address in a day past which each
+** further one is logged as a warning (guessing spread over many
+** addresses): logged for a person to act on, never a lock-out. */
+#define CAIRN_SIGNIN_ACCOUNT_ALERT 20
 #define CAIRN_SIGNIN_DELAY_CAP_S (15 * 60)
 #define CAIRN_SIGNIN_FORGET_S (24 * 60 * 60)
 /* A capability link's cookie lasts this long after the link is opened. */

@@ -1,6 +1,7 @@
-// Sign-in and sessions: a wrong password and an unknown user get
-// the same answer; repeated failures are slowed per account and per
-// address (429 with Retry-After); a new session id at every sign-in (a
+// Sign-in and sessions: a wrong password and an unknown user get the same
+// answer; repeated failures are slowed per account and address, with a
+// ceiling per address (429 with Retry-After), and a stranger elsewhere
+// never locks the owner out; a new session id at every sign-in (a
 // planted cairn_sid is never adopted); sign-out ends the session; a
 // disabled account cannot sign in and its sessions end; idle and absolute
 // expiry are enforced by the server; cookies are HttpOnly, SameSite=Strict,
@@ -21,7 +22,7 @@ const PW = 'a password long enough';
 before(async () => {
   await srv.ready;
   await demo.ready;
-  for (const [u, role] of [['throttle-me', 'clinician'], ['leaver', 'clinician'], ['leaver2', 'front-desk'], ['idle', 'clinician'], ['planted', 'clinician']]) {
+  for (const [u, role] of [['throttle-me', 'clinician'], ['leaver', 'clinician'], ['leaver2', 'front-desk'], ['idle', 'clinician'], ['planted', 'clinician'], ['owner', 'front-desk']]) {
     const r = srv.addStaff(u, role, `Test ${u}`, PW);
     assert.equal(r.code, 0, r.stderr);
   }
@@ -83,11 +84,11 @@ test('a wrong password and an unknown user get the same status and the same mess
   }
 });
 
-test('repeated failures for one account (from many addresses) are slowed: 429 with Retry-After, even for the right password; later it works', async () => {
+test('repeated failures for one account from one address are slowed: 429 with Retry-After there, even for the right password; later it works and clears the counts', async () => {
   const statuses = [];
   let throttled = null;
   for (let i = 0; i < 9 && !throttled; i++) {
-    const r = await fcgiSignIn('throttle-me', `wrong password ${i}`, `10.1.0.${i + 1}`);
+    const r = await fcgiSignIn('throttle-me', `wrong password ${i}`, '10.1.0.1');
     statuses.push(r.status);
     if (r.status === 429) throttled = r;
   }
@@ -97,29 +98,62 @@ test('repeated failures for one account (from many addresses) are slowed: 429 wi
   assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= 900, `Retry-After ${throttled.headers['retry-after']}`);
   assert.match(errorText(throttled), /again/i);
   assertSecurityHeaders(throttled, '429');
-  const right = await fcgiSignIn('throttle-me', PW, '10.1.1.1');
-  assert.equal(right.status, 429, 'the right password waits too (no oracle while throttled)');
+  const right = await fcgiSignIn('throttle-me', PW, '10.1.0.1');
+  assert.equal(right.status, 429, 'the right password waits too from that address (no oracle while throttled)');
   assert.equal(sidOf(right), undefined);
-  // After the wait, the right password works and clears the account's count.
+  // After the wait, the right password works and clears the counts.
   await sleep((Number(right.headers['retry-after'] ?? ra) + 0.5) * 1000);
-  const later = await fcgiSignIn('throttle-me', PW, '10.1.1.2');
+  const later = await fcgiSignIn('throttle-me', PW, '10.1.0.1');
   assert.equal(later.status, 303, `after Retry-After: ${later.status} ${errorText(later)}`);
   assert.ok(sidOf(later));
-  assert.equal(sqlJson(srv.database, "SELECT count(*) AS n FROM signin_failure WHERE key = 'user:throttle-me'")[0].n, 0);
+  const left = sqlJson(srv.database, "SELECT key FROM signin_failure WHERE key IN ('user:throttle-me', 'pair:throttle-me|10.1.0.1', 'addr:10.1.0.1')");
+  assert.deepEqual(left, [], 'the account, pair and address counts are cleared by the success');
 });
 
-test('repeated failures from one address (many user names) are slowed: 429 with Retry-After for any account from there', async () => {
+test('a stranger cannot lock an account out: failures from other addresses never make its owner wait', async () => {
+  // A stranger fails 8 times from one address, then more from a dozen others.
+  const seen = [];
+  for (let i = 0; i < 8; i++) seen.push((await fcgiSignIn('owner', `stranger guess ${i}`, '10.3.0.1')).status);
+  assert.ok(seen.includes(429), `the stranger's own address is slowed (${seen})`);
+  for (let i = 0; i < 12; i++) await fcgiSignIn('owner', `stranger guess ${i}`, `10.3.1.${i + 1}`);
+  // The owner, from their own address, signs in at once.
+  const owner = await fcgiSignIn('owner', PW, '10.3.9.9');
+  assert.equal(owner.status, 303, `the owner is not locked out: ${owner.status} ${errorText(owner)}`);
+  assert.ok(sidOf(owner));
+});
+
+test('repeated failures from one address across many accounts hit the address ceiling: 429 for any account from there, not from elsewhere', async () => {
   const statuses = [];
-  for (let i = 0; i < 9 && !statuses.includes(429); i++) {
+  for (let i = 0; i < 24 && !statuses.includes(429); i++) {
     statuses.push((await fcgiSignIn(`guess-${i}`, 'password guess', '10.2.0.9')).status);
   }
-  assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
-  assert.ok(statuses.includes(429), `a 429 (${statuses})`);
+  assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), 'twenty tries across accounts are free (a clinic behind one NAT address)');
+  assert.ok(statuses.includes(429), `a 429 past the ceiling (${statuses})`);
   const other = await fcgiSignIn(STAFF.admin.username, STAFF.admin.password, '10.2.0.9');
   assert.equal(other.status, 429, 'a real account from that address waits too');
   assert.ok(Number(other.headers['retry-after']) >= 1);
   // Another address is not affected.
   assert.equal((await fcgiSignIn(STAFF.admin.username, STAFF.admin.password, '10.2.0.10')).status, 303);
+});
+
+test('a disabled account takes as long to refuse as a wrong password (the hash is always verified)', async () => {
+  const r = srv.addStaff('slow-leaver', 'clinician', 'Test slow leaver', PW);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(srv.cli(['user', 'disable', 'slow-leaver']).code, 0);
+  const time = async (u, p, addr) => {
+    const t0 = process.hrtime.bigint();
+    const x = await fcgiSignIn(u, p, addr);
+    assert.equal(x.status, 401, `${u}: ${x.status}`);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const med = (a) => a.sort((x, y) => x - y)[1];
+  const disabled = []; const wrong = [];
+  for (let i = 0; i < 3; i++) {
+    disabled.push(await time('slow-leaver', PW, `10.4.0.${i + 1}`));
+    wrong.push(await time('throttle-me', 'a wrong password here', `10.4.1.${i + 1}`));
+  }
+  console.log(`# disabled ${med(disabled).toFixed(1)} ms, wrong password ${med(wrong).toFixed(1)} ms (medians of 3)`);
+  assert.ok(med(disabled) > med(wrong) * 0.4, `disabled ${med(disabled)} ms vs wrong ${med(wrong)} ms: the refusal must cost an argon2id verify`);
 });
 
 test('a planted session id is never adopted: sign-in issues a new one, and the planted one opens nothing', async () => {
