@@ -121,7 +121,7 @@ static const cairn_route routes[] = {
     CAIRN_AUD_CLINICIAN, ex_post_morning,
     "record the next-morning response to a session" },
   { "POST", EPISODE "/routine", CAIRN_AUD_CLINICIAN, ex_post_routine,
-    "review the home routine (a new version of exercise:HomeRoutine)" },
+    "review the home routine: a new version of exercise:HomeRoutine (form, or the record as XML)" },
   { "GET", EPISODE "/handout", CLINICAL, ex_page_handout,
     "the home routine handout: one printed A4 page" },
   { "GET", "/exercises", CAIRN_AUD_STAFF, ex_page_library,

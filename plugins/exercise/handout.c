@@ -37,6 +37,18 @@ int ex_post_routine(cairn_req *req) {
   long long id;
   int rc = ex_route_episode(req, &e);
   if (rc != 0) return rc;
+  if (ex_req_is_xml(req)) {
+    b = cairn_req_body_record(req, EX_T_ROUTINE, &err);
+    if (b == NULL) return ex_fail_page(req, &err);
+    rc = e->routine_id > 0
+             ? cairn_record_revise(req, e->routine_id, e->routine_version,
+                                   NULL, b, &err)
+             : cairn_record_create(req, EX_T_ROUTINE, e->patient, b, &id,
+                                   &err);
+    if (rc != 0) return ex_fail_page(req, &err);
+    return cairn_respond_redirect(req, cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
+  }
   m = mastered(req, e, idx, 30);
   if (m == 0)
     return ex_error_page(req, 409, "item",

@@ -151,6 +151,11 @@ export function locate() {
   loc.intakePlugin = env.CAIRN_PLUGIN_INTAKE || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'intake', '.libs', 'intake.so')]
     : [path.join(pdir, 'intake.so'), path.join(pdir, '..', 'intake', 'intake.so')]);
+  // The exercise plugin, loaded after program when it was built (optional:
+  // CAIRN_PLUGIN_EXERCISE forces a path).
+  loc.exercisePlugin = env.CAIRN_PLUGIN_EXERCISE || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'exercise', '.libs', 'exercise.so')]
+    : [path.join(pdir, 'exercise.so'), path.join(pdir, '..', 'exercise', 'exercise.so')]);
   return loc;
 }
 
@@ -177,7 +182,7 @@ export function xmlEscape(s) {
 
 // The config file cairnd and cairn read (schemas/config.xsd).
 export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
-                            plainHttpDemo = false, intake = null }) {
+                            plainHttpDemo = false, intake = null, exercise = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen>${xmlEscape(listen)}</listen>
@@ -197,6 +202,10 @@ ${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">
       <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+` : ''}${exercise ? `    <plugin path="${xmlEscape(exercise.plugin)}">
+      <setting name="library" kind="path">${xmlEscape(exercise.library)}</setting>
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+${exercise.local ? `      <setting name="local" kind="path">${xmlEscape(exercise.local)}</setting>\n` : ''}    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -497,6 +506,9 @@ export class CairnServer {
       plainHttpDemo: o.plainHttpDemo,
       intake: loc.intakePlugin
         ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
+        : null,
+      exercise: loc.exercisePlugin
+        ? { plugin: loc.exercisePlugin, library: path.join(loc.data, 'exercise-library.xml'), local: o.exerciseLocal }
         : null,
     }));
 
