@@ -283,8 +283,17 @@ void ex_exercise_loads(const ex_episode *e, const ex_exercise *x,
 
 ex_dose ex_current_dose(const ex_episode *e, const ex_exercise *x) {
   ex_load_state st;
-  ex_exercise_loads(e, x, &st);
-  return st.next;
+  size_t i, k;
+  if (x->stage == EX_STAGE_LOADING) {
+    ex_exercise_loads(e, x, &st);
+    return st.next;
+  }
+  /* corrective and qi gong keep their dose: the last one done */
+  for (i = e->n_sessions; i-- > 0;)
+    for (k = 0; k < e->session[i].n_done; k++)
+      if (strcmp(e->session[i].done[k].exercise, x->id) == 0)
+        return e->session[i].done[k].dose;
+  return x->dose;
 }
 
 cairn_doc *ex_stage_body(cairn_req *req, const ex_episode *e,
@@ -298,7 +307,8 @@ cairn_doc *ex_stage_body(cairn_req *req, const ex_episode *e,
   cairn_doc_text(b, "kind", kind);
   if (reason != NULL && reason[0] != '\0')
     cairn_doc_text(b, "reason", reason);
-  if (e->gate.why[0] != '\0') cairn_doc_text(b, "gate", e->gate.why);
+  if (e->stage != EX_STAGE_NONE && e->gate.why[0] != '\0')
+    cairn_doc_text(b, "gate", e->gate.why);
   if (flare > 0) cairn_doc_text(b, "flare", ex_fmt_int(req, flare));
   return b;
 }

@@ -122,8 +122,9 @@ int ex_inside_count(const ex_episode *e, const char *id);
 ** loading stage and its flares. */
 void ex_exercise_loads(const ex_episode *e, const ex_exercise *x,
                        ex_load_state *st);
-/* The dose to hand over for exercise x: the next load level in loading,
-** else the last dose done, else the library's. */
+/* The dose to hand over for exercise x: for a loading exercise its next
+** level (ex_exercise_loads); for the others the last dose done, else the
+** library's (only loads progress by rule). */
 ex_dose ex_current_dose(const ex_episode *e, const ex_exercise *x);
 
 /* Build a Stage body. */

@@ -144,10 +144,10 @@ int ex_check_session(cairn_req *req, cairn_doc *body, cairn_error *err) {
                         "%s belongs to %s, a stage the patient has not "
                         "reached: each stage requires the one before.",
                         x->name, ex_stage_label(x->stage));
-    if ((reps == NULL) == (hold == NULL))
+    if (reps == NULL && hold == NULL)
       return cairn_fail(err, CAIRN_EINVAL, "done",
-                        "%s: give either repetitions or a hold in seconds.",
-                        x->name);
+                        "%s: give the repetitions, a hold in seconds, or "
+                        "both.", x->name);
     for (i = 0; i < n_seen; i++)
       if (strcmp(seen[i], id) == 0)
         return cairn_fail(err, CAIRN_EINVAL, "done",

@@ -159,8 +159,9 @@ int ex_gains_held(const ex_point *p, size_t n, long today, int held_days,
 /* A dose of one exercise: sets of reps (or of a hold) at a load. */
 typedef struct ex_dose {
   int sets;                  /* 1..10 */
-  int reps;                  /* per set; 0 when the set is a hold */
-  int hold;                  /* seconds per set; 0 when it is reps */
+  int reps;                  /* per set; 0 when the set is one hold */
+  int hold;                  /* seconds held: the set's, or each rep's
+                             ** when reps > 0; 0 for none */
   double load;               /* kg in total; 0 is body weight */
 } ex_dose;
 

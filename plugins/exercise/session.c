@@ -163,9 +163,9 @@ static cairn_doc *form_body(cairn_req *req, const ex_episode *e,
     if (sets[0] == '\0')
       cairn_form_error(f, cairn_req_printf(req, "sets%d", row),
                        "Sets: how many sets were done?");
-    if ((reps[0] == '\0') == (hold[0] == '\0'))
+    if (reps[0] == '\0' && hold[0] == '\0')
       cairn_form_error(f, cairn_req_printf(req, "reps%d", row),
-                       "Give either repetitions or a hold in seconds.");
+                       "Give the repetitions, a hold in seconds, or both.");
     cairn_doc_open(b, "done");
     cairn_doc_attr(b, "exercise", x);
     cairn_doc_attr(b, "sets", sets);

@@ -45,11 +45,14 @@ int ex_fail_page(cairn_req *req, const cairn_error *err) {
   }
 }
 
-/* <dose sets= reps=? hold=? load=? volume= text=/>: text is the dose in
-** words, "3 x 8 at 12 kg", "2 x 30 s hold". */
+/* <dose sets= reps=? hold=? load=? volume= work= text=/>: text is the
+** dose in words, "3 x 8 at 12 kg", "2 x 30 s hold", "2 x 8, 5 s hold". */
 void ex_doc_dose(cairn_req *req, cairn_doc *doc, const ex_dose *d) {
-  const char *per = d->reps > 0 ? cairn_req_printf(req, "%d", d->reps)
-                                : cairn_req_printf(req, "%d s hold", d->hold);
+  const char *per =
+      d->reps > 0 && d->hold > 0
+          ? cairn_req_printf(req, "%d, %d s hold", d->reps, d->hold)
+      : d->reps > 0 ? cairn_req_printf(req, "%d", d->reps)
+                    : cairn_req_printf(req, "%d s hold", d->hold);
   const char *text = d->load > 0
       ? cairn_req_printf(req, "%d x %s at %s kg", d->sets, per,
                          ex_fmt_kg(req, d->load))
