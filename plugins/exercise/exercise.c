@@ -124,6 +124,8 @@ static const cairn_route routes[] = {
     "review the home routine: a new version of exercise:HomeRoutine (form, or the record as XML)" },
   { "GET", EPISODE "/handout", CLINICAL, ex_page_handout,
     "the home routine handout: one printed A4 page" },
+  { "GET", "/exercise", CLINICAL, ex_page_attention,
+    "worklist: episodes whose gate is open, episodes a flare stepped back" },
   { "GET", "/exercises", CAIRN_AUD_STAFF, ex_page_library,
     "the exercise library and its rules with their sources" },
   { NULL, NULL, 0, NULL, NULL }

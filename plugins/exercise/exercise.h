@@ -11,6 +11,7 @@
 **   routine.c   (pure) / handout.c: the home routine, its review, the
 **               printed handout
 **   catalogue.c the library page (/exercises)
+**   attention.c the worklist (/exercise): gates open, flares' step backs
 **   flare.c     the program:Flare subscriber
 **   view.c      view helpers: the library's exercises and doses in a view
 ** The pure rules are in progression.h (stage.c, load.c, routine.c); the
@@ -155,6 +156,7 @@ int ex_post_morning(cairn_req *req);
 int ex_post_routine(cairn_req *req);
 int ex_page_handout(cairn_req *req);
 int ex_page_library(cairn_req *req);
+int ex_page_attention(cairn_req *req);
 
 /* Check hooks and the subscriber. */
 int ex_check_stage(cairn_req *req, cairn_doc *body, cairn_error *err);

@@ -265,3 +265,16 @@ test('the home routine from what was mastered, its projection, and the handout',
   const text = r.body.replace(/<[^>]+>/g, ' ');
   assert.doesNotMatch(text, /dead-bug|glute-bridge|corrective\b|qigong|flare-plan|urn:cairn/, 'no internal codes');
 });
+
+test('the worklist names the episodes whose gate is open and those a flare stepped back', async () => {
+  const r = await web.get('/exercise');
+  assert.equal(r.status, 200);
+  const open = r.body.slice(r.body.indexOf('id="gate-open"'), r.body.indexOf('id="stepped-back"'));
+  const back = r.body.slice(r.body.indexOf('id="stepped-back"'));
+  assert.match(open, /X-HOME Tester/, 'three corrective sessions inside the model, no flare');
+  assert.doesNotMatch(open, /X-GATE Tester/, 'a flare last week keeps its gate closed');
+  assert.match(back, /X-GATE Tester[\s\S]*?one load level back/);
+  assert.match(back, /X-SEVERE Tester[\s\S]*?one stage back/);
+  const desk = await srv.as('front-desk');
+  assert.equal((await desk.get('/exercise')).status, 403);
+});
