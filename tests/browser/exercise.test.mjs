@@ -155,3 +155,11 @@ test('the handout fits one printed A4 page and reads on a phone', async () => {
   assert.ok(width <= 390, `no sideways scrolling on a phone (${width}px)`);
   await shoot('exercise-6-handout-phone.png');
 });
+
+test('the library shows every exercise with its drawing', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${srv.base}/exercises`);
+  assert.equal(await page.locator('svg.ex-figure').count(), await page.locator('article.ex-card').count());
+  assert.ok(await page.locator('article.ex-card').count() >= 30);
+  await shoot('exercise-7-library.png');
+});
