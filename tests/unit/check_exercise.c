@@ -355,6 +355,27 @@ START_TEST(a_flare_steps_back_one_level_and_never_resets) {
 }
 END_TEST
 
+START_TEST(an_unknown_morning_holds_and_the_clinicians_dose_stands) {
+  ex_dose start = dose(3, 8, 20);
+  ex_load_session s[3] = {
+    ls(D0, dose(3, 8, 20), 3, EX_RESP_SAME),
+    ls(D0 + 3, dose(3, 8, 20), 3, EX_RESP_UNKNOWN),    /* not yet known */
+    ls(D0 + 7, dose(3, 8, 20), 3, EX_RESP_BETTER) };   /* the second */
+  ex_load_state st;
+  ex_load_replay(&R, &start, s, 2, NULL, 0, &st);
+  ck_assert_int_eq(st.streak, 1);
+  ck_assert_ptr_nonnull(strstr(st.why, "waiting"));
+  ex_load_replay(&R, &start, s, 3, NULL, 0, &st);
+  ck_assert(fabs(st.next.load - 21) < 1e-9);
+  /* the clinician chose 30 kg: that is the level, and the streak starts
+  ** again from it */
+  s[2].done = dose(3, 8, 30);
+  ex_load_replay(&R, &start, s, 3, NULL, 0, &st);
+  ck_assert(fabs(st.next.load - 30) < 1e-9);
+  ck_assert_int_eq(st.streak, 1);
+}
+END_TEST
+
 START_TEST(a_severe_flare_steps_back_a_stage) {
   ex_stage s = EX_STAGE_LOADING;
   s = ex_stage_back(s);
@@ -581,6 +602,7 @@ static Suite *rules_suite(void) {
   tcase_add_test(tc, two_sessions_inside_the_model_step_the_load_up);
   tcase_add_test(tc, a_worse_next_morning_steps_that_load_back_one_level);
   tcase_add_test(tc, a_flare_steps_back_one_level_and_never_resets);
+  tcase_add_test(tc, an_unknown_morning_holds_and_the_clinicians_dose_stands);
   tcase_add_test(tc, a_severe_flare_steps_back_a_stage);
   suite_add_tcase(s, tc);
   tc = tcase_create("routine");
