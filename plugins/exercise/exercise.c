@@ -53,37 +53,40 @@ int ex_instrument_best(const char *id, double *best) {
 /* ------------------------------------------------------ record types */
 
 static const cairn_projection stage_projections[] = {
-  { "episode", "r:episode", CAIRN_COL_INT },
-  { "change_date", "r:date", CAIRN_COL_TEXT },
-  { "from_stage", "r:from", CAIRN_COL_TEXT },
-  { "to_stage", "r:to", CAIRN_COL_TEXT },
-  { "kind", "r:kind", CAIRN_COL_TEXT },
-  { "reason", "r:reason", CAIRN_COL_TEXT },
-  { "gate", "r:gate", CAIRN_COL_TEXT },
-  { "flare", "r:flare", CAIRN_COL_INT },
-  { NULL, NULL, 0 }
+  { .column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT },
+  { .column = "change_date", .xpath = "r:date", .type = CAIRN_COL_TEXT },
+  { .column = "from_stage", .xpath = "r:from", .type = CAIRN_COL_TEXT },
+  { .column = "to_stage", .xpath = "r:to", .type = CAIRN_COL_TEXT },
+  { .column = "kind", .xpath = "r:kind", .type = CAIRN_COL_TEXT },
+  { .column = "reason", .xpath = "r:reason", .type = CAIRN_COL_TEXT },
+  { .column = "gate", .xpath = "r:gate", .type = CAIRN_COL_TEXT },
+  { .column = "flare", .xpath = "r:flare", .type = CAIRN_COL_INT },
+  { .column = NULL }
 };
 
 static const cairn_projection session_projections[] = {
-  { "episode", "r:episode", CAIRN_COL_INT },
-  { "session_date", "r:date", CAIRN_COL_TEXT },
-  { "stage", "r:stage", CAIRN_COL_TEXT },
-  { "pain", "r:pain", CAIRN_COL_INT },
-  { "next_morning", "r:nextMorning", CAIRN_COL_TEXT },
-  { "exercises", "count(r:done)", CAIRN_COL_INT },
-  { NULL, NULL, 0 }
+  { .column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT },
+  { .column = "session_date", .xpath = "r:date",
+    .type = CAIRN_COL_TEXT },
+  { .column = "stage", .xpath = "r:stage", .type = CAIRN_COL_TEXT },
+  { .column = "pain", .xpath = "r:pain", .type = CAIRN_COL_INT },
+  { .column = "next_morning", .xpath = "r:nextMorning",
+    .type = CAIRN_COL_TEXT },
+  { .column = "exercises", .xpath = "count(r:done)",
+    .type = CAIRN_COL_INT },
+  { .column = NULL }
 };
 
 /* For the program's graduation: since when the home routine exists
 ** (`since`) and when it was last reviewed; weeks practised as of a day D
 ** are (julianday(D) - julianday(since)) / 7, whole weeks. */
 static const cairn_projection routine_projections[] = {
-  { "episode", "r:episode", CAIRN_COL_INT },
-  { "review_date", "r:date", CAIRN_COL_TEXT },
-  { "since", "r:since", CAIRN_COL_TEXT },
-  { "items", "count(r:item)", CAIRN_COL_INT },
-  { "tools", "count(r:tool)", CAIRN_COL_INT },
-  { NULL, NULL, 0 }
+  { .column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT },
+  { .column = "review_date", .xpath = "r:date", .type = CAIRN_COL_TEXT },
+  { .column = "since", .xpath = "r:since", .type = CAIRN_COL_TEXT },
+  { .column = "items", .xpath = "count(r:item)", .type = CAIRN_COL_INT },
+  { .column = "tools", .xpath = "count(r:tool)", .type = CAIRN_COL_INT },
+  { .column = NULL }
 };
 
 static const cairn_record_type record_types[] = {
@@ -108,33 +111,43 @@ static const cairn_record_type record_types[] = {
 #define CLINICAL (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
 
 static const cairn_route routes[] = {
-  { "GET", EPISODE, CLINICAL, ex_page_section,
-    "an episode's exercise progression: stage, gate and why, next step, "
-    "loads, home routine" },
-  { "POST", EPISODE "/stages", CAIRN_AUD_CLINICIAN, ex_post_stage,
-    "start the progression or move on a stage (an exercise:Stage)" },
-  { "GET", EPISODE "/sessions/new", CAIRN_AUD_CLINICIAN, ex_page_session_new,
-    "the exercise session form" },
-  { "POST", EPISODE "/sessions", CAIRN_AUD_CLINICIAN, ex_post_session,
-    "record an exercise session (form or an exercise:Session as XML)" },
-  { "POST", EPISODE "/sessions/(?<session>[1-9][0-9]{0,17})/morning",
-    CAIRN_AUD_CLINICIAN, ex_post_morning,
-    "record the next-morning response to a session" },
-  { "POST", EPISODE "/routine", CAIRN_AUD_CLINICIAN, ex_post_routine,
-    "review the home routine: a new version of exercise:HomeRoutine (form, or the record as XML)" },
-  { "GET", EPISODE "/handout", CLINICAL, ex_page_handout,
-    "the home routine handout: one printed A4 page" },
-  { "GET", "/exercise", CLINICAL, ex_page_attention,
-    "worklist: episodes whose gate is open, episodes a flare stepped back" },
-  { "GET", "/exercises", CAIRN_AUD_STAFF, ex_page_library,
-    "the exercise library and its rules with their sources" },
-  { NULL, NULL, 0, NULL, NULL }
+  { .method = "GET", .pattern = EPISODE, .audience = CLINICAL,
+    .handler = ex_page_section,
+    .summary = "an episode's exercise progression: stage, gate and why, "
+               "next step, loads, home routine" },
+  { .method = "POST", .pattern = EPISODE "/stages",
+    .audience = CAIRN_AUD_CLINICIAN, .handler = ex_post_stage,
+    .summary = "start the progression or move on a stage (exercise:Stage)" },
+  { .method = "GET", .pattern = EPISODE "/sessions/new",
+    .audience = CAIRN_AUD_CLINICIAN, .handler = ex_page_session_new,
+    .summary = "the exercise session form" },
+  { .method = "POST", .pattern = EPISODE "/sessions",
+    .audience = CAIRN_AUD_CLINICIAN, .handler = ex_post_session,
+    .summary = "record a session (form or an exercise:Session as XML)" },
+  { .method = "POST",
+    .pattern = EPISODE "/sessions/(?<session>[1-9][0-9]{0,17})/morning",
+    .audience = CAIRN_AUD_CLINICIAN, .handler = ex_post_morning,
+    .summary = "record the next-morning response to a session" },
+  { .method = "POST", .pattern = EPISODE "/routine",
+    .audience = CAIRN_AUD_CLINICIAN, .handler = ex_post_routine,
+    .summary = "review the home routine: a new version of "
+               "exercise:HomeRoutine (form, or the record as XML)" },
+  { .method = "GET", .pattern = EPISODE "/handout", .audience = CLINICAL,
+    .handler = ex_page_handout,
+    .summary = "the home routine handout: one printed A4 page" },
+  { .method = "GET", .pattern = "/exercise", .audience = CLINICAL,
+    .handler = ex_page_attention,
+    .summary = "worklist: gates open, episodes a flare stepped back" },
+  { .method = "GET", .pattern = "/exercises", .audience = CAIRN_AUD_STAFF,
+    .handler = ex_page_library,
+    .summary = "the exercise library and its rules with their sources" },
+  { .method = NULL }
 };
 
 /* A flare steps back a load level, a severe one a stage. */
 static const cairn_subscription subscriptions[] = {
-  { EX_T_FLARE, ex_on_flare },
-  { NULL, NULL }
+  { .record_type = EX_T_FLARE, .fn = ex_on_flare },
+  { .record_type = NULL }
 };
 
 static const char *const migrations[] = {
