@@ -60,23 +60,23 @@ static cairn_field *session_fields(cairn_req *req, const ex_episode *e) {
   for (row = 1; row <= EX_ROWS; row++) {
     f[k++] = (cairn_field){
         .name = cairn_req_printf(req, "ex%d", row),
-        .label = cairn_req_printf(req, "Exercise %d", row),
+        .label = "Exercise",
         .kind = CAIRN_FIELD_SELECT, .choices = choices };
     f[k++] = (cairn_field){ .name = cairn_req_printf(req, "sets%d", row),
-                            .label = cairn_req_printf(req, "Sets (%d)", row),
+                            .label = "Sets",
                             .kind = CAIRN_FIELD_INTEGER, .min = 1,
                             .max = 10 };
     f[k++] = (cairn_field){ .name = cairn_req_printf(req, "reps%d", row),
-                            .label = cairn_req_printf(req, "Reps (%d)", row),
+                            .label = "Reps",
                             .kind = CAIRN_FIELD_INTEGER, .min = 1,
                             .max = 50 };
     f[k++] = (cairn_field){
         .name = cairn_req_printf(req, "hold%d", row),
-        .label = cairn_req_printf(req, "Hold, seconds (%d)", row),
+        .label = "Hold, s",
         .kind = CAIRN_FIELD_INTEGER, .min = 1, .max = 300 };
     f[k++] = (cairn_field){
         .name = cairn_req_printf(req, "load%d", row),
-        .label = cairn_req_printf(req, "Load, kg (%d)", row),
+        .label = "Load, kg",
         .kind = CAIRN_FIELD_NUMBER, .min = 0, .max = 300 };
   }
   f[k].name = NULL;

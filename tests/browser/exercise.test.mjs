@@ -82,8 +82,10 @@ const stageText = async () => (await page.locator('.ex-stage').innerText()).trim
 // Record one session through the form: the rows come prefilled with the
 // stage's exercises at their next level; pain 3/10, the next morning the
 // same as usual.  Keeps the first `rows` rows.
+let formShot = false;
 async function session(rows = 2) {
   await page.goto(`${X}/sessions/new`);
+  if (!formShot) { formShot = true; await shoot('exercise-session-form.png'); }
   await page.fill('input[name="pain"]', '3');
   await page.check('input[name="nextMorning"][value="same"]');
   for (let r = rows + 1; r <= 6; r++) await page.selectOption(`select[name="ex${r}"]`, '');
