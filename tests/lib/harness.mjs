@@ -160,6 +160,11 @@ export function locate({ program = true } = {}) {
   loc.herbalPlugin = env.CAIRN_PLUGIN_HERBAL || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'herbal', '.libs', 'herbal.so')]
     : [path.join(pdir, 'herbal.so'), path.join(pdir, '..', 'herbal', 'herbal.so')]);
+  // The exercise plugin, loaded after program when it was built (optional:
+  // CAIRN_PLUGIN_EXERCISE forces a path).
+  loc.exercisePlugin = env.CAIRN_PLUGIN_EXERCISE || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'exercise', '.libs', 'exercise.so')]
+    : [path.join(pdir, 'exercise.so'), path.join(pdir, '..', 'exercise', 'exercise.so')]);
   return loc;
 }
 
@@ -201,7 +206,7 @@ function mailXml(m) {
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
-                            jobsInterval = null, extraPlugins = [], herbal = null }) {
+                            jobsInterval = null, extraPlugins = [], herbal = null, exercise = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
@@ -226,6 +231,10 @@ ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${
 ` : ''}${herbal ? `    <plugin path="${xmlEscape(herbal.plugin)}">
       <setting name="data" kind="path">${xmlEscape(herbal.data)}</setting>
     </plugin>
+` : ''}${exercise ? `    <plugin path="${xmlEscape(exercise.plugin)}">
+      <setting name="library" kind="path">${xmlEscape(exercise.library)}</setting>
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+${exercise.local ? `      <setting name="local" kind="path">${xmlEscape(exercise.local)}</setting>\n` : ''}    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -540,6 +549,9 @@ export class CairnServer {
       herbal: loc.herbalPlugin ? { plugin: loc.herbalPlugin,
         data: path.dirname(firstExisting([path.join(loc.data, 'herbal', 'sources.xml'),
                                           path.join(REPO, 'data', 'herbal', 'sources.xml')])) } : null,
+      exercise: loc.exercisePlugin
+        ? { plugin: loc.exercisePlugin, library: path.join(loc.data, 'exercise-library.xml'), local: o.exerciseLocal }
+        : null,
     }));
 
     const init = this.cli(['init']);

@@ -1,0 +1,171 @@
+/*
+** handout.c -- the home routine: its review by the clinician (a new
+** version of the episode's exercise:HomeRoutine, assembled from what the
+** patient has mastered plus the self-management tools chosen) and the
+** handout printed for the patient: each exercise with its cue, dose and
+** how often, the tools, the flare plan, the clinic's name; no internal
+** codes.
+*/
+#include "exercise.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The routine's exercises: everything mastered, in stage order. */
+static size_t mastered(cairn_req *req, const ex_episode *e, size_t *out,
+                       size_t max) {
+  const ex_library *lib = exercise_library;
+  ex_routine_item *items =
+      cairn_req_alloc(req, (lib->n ? lib->n : 1) * sizeof *items);
+  size_t i;
+  for (i = 0; i < lib->n; i++) {
+    items[i].stage = lib->ex[i].stage;
+    items[i].order = lib->ex[i].order > 0 ? lib->ex[i].order
+                                          : lib->ex[i].index;
+    items[i].inside = ex_inside_count(e, lib->ex[i].id);
+  }
+  return ex_routine_assemble(&lib->rules, items, lib->n, out, max);
+}
+
+int ex_post_routine(cairn_req *req) {
+  const ex_library *lib = exercise_library;
+  ex_episode *e;
+  cairn_error err = {0};
+  cairn_doc *b;
+  size_t idx[EX_LIBRARY_MAX], m, i;
+  const char *today, *note;
+  long long id;
+  int rc = ex_route_episode(req, &e);
+  if (rc != 0) return rc;
+  if (ex_req_is_xml(req)) {
+    b = cairn_req_body_record(req, EX_T_ROUTINE, &err);
+    if (b == NULL) return ex_fail_page(req, &err);
+    rc = e->routine_id > 0
+             ? cairn_record_revise(req, e->routine_id, e->routine_version,
+                                   NULL, b, &err)
+             : cairn_record_create(req, EX_T_ROUTINE, e->patient, b, &id,
+                                   &err);
+    if (rc != 0) return ex_fail_page(req, &err);
+    return cairn_respond_redirect(req, cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
+  }
+  m = mastered(req, e, idx, 30);
+  if (m == 0)
+    return ex_error_page(req, 409, "item",
+                         "Nothing is mastered yet: an exercise joins the "
+                         "home routine after enough sessions inside the "
+                         "pain-monitoring model.");
+  today = cairn_date_format(req, e->today);
+  note = cairn_req_form(req, "note");
+  if (note != NULL && note[0] != '\0' &&
+      cairn_text_check(note, 2000, CAIRN_TEXT_MULTILINE, "note", "The note",
+                       &err) != 0)
+    return ex_fail_page(req, &err);
+  b = cairn_doc_new(req, EXERCISE_NS, "HomeRoutine");
+  cairn_doc_text(b, "episode", ex_fmt_int(req, e->id));
+  cairn_doc_text(b, "date", today);
+  cairn_doc_text(b, "since", e->routine_id > 0 ? e->routine_since : today);
+  for (i = 0; i < m; i++) {
+    const ex_exercise *x = &lib->ex[idx[i]];
+    ex_dose d = ex_current_dose(e, x);
+    cairn_doc_open(b, "item");
+    cairn_doc_attr(b, "exercise", x->id);
+    cairn_doc_attr(b, "sets", ex_fmt_int(req, d.sets));
+    if (d.reps > 0) cairn_doc_attr(b, "reps", ex_fmt_int(req, d.reps));
+    if (d.hold > 0) cairn_doc_attr(b, "hold", ex_fmt_int(req, d.hold));
+    cairn_doc_attr(b, "load", ex_fmt_kg(req, d.load));
+    cairn_doc_attr(b, "perWeek", ex_fmt_int(req, x->per_week));
+    cairn_doc_close(b);
+  }
+  for (i = 0; i < lib->n_tools; i++) {
+    const char *v = cairn_req_form(
+        req, cairn_req_printf(req, "tool-%s", lib->tool[i].id));
+    if (v != NULL && strcmp(v, "yes") == 0)
+      cairn_doc_text(b, "tool", lib->tool[i].id);
+  }
+  if (note != NULL && note[0] != '\0') cairn_doc_text(b, "note", note);
+  rc = e->routine_id > 0
+           ? cairn_record_revise(req, e->routine_id, e->routine_version, NULL,
+                                 b, &err)
+           : cairn_record_create(req, EX_T_ROUTINE, e->patient, b, &id,
+                                 &err);
+  if (rc != 0) return ex_fail_page(req, &err);
+  return cairn_respond_redirect(req, cairn_req_printf(
+      req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
+}
+
+/* "every day", "3 times a week", "once a week". */
+static const char *how_often(cairn_req *req, int per_week) {
+  if (per_week >= 7) return "every day";
+  if (per_week == 1) return "once a week";
+  if (per_week == 2) return "twice a week";
+  return cairn_req_printf(req, "%d times a week", per_week);
+}
+
+int ex_page_handout(cairn_req *req) {
+  const ex_library *lib = exercise_library;
+  ex_episode *e;
+  cairn_error err = {0};
+  const cairn_record *rec;
+  cairn_doc *body, *doc;
+  cairn_node *n;
+  int rc = ex_route_episode(req, &e);
+  if (rc != 0) return rc;
+  if (e->routine_id == 0)
+    return ex_error_page(req, 404, "routine",
+                         "There is no home routine yet: review it on the "
+                         "exercise page first.");
+  if (cairn_record_get_for_patient(req, e->patient, e->routine_id, &rec,
+                                   &err) != 0)
+    return ex_fail_page(req, &err);
+  body = cairn_record_body(req, rec);
+  doc = cairn_doc_new(req, NULL, "exercise-handout");
+  cairn_doc_attr(doc, "patient", e->patient_name);
+  cairn_doc_attr(doc, "reviewed", cairn_doc_value(body, NULL, "r:date"));
+  cairn_doc_attr(doc, "since", cairn_doc_value(body, NULL, "r:since"));
+  cairn_doc_attr(doc, "max-pain", ex_fmt_int(req, lib->rules.max_pain));
+  cairn_doc_attr(doc, "back-href", cairn_req_printf(
+      req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
+  for (n = cairn_node_child(body, NULL, "item"); n != NULL;
+       n = cairn_node_next(n, "item")) {
+    const ex_exercise *x =
+        ex_library_find(lib, cairn_node_attr(body, n, "exercise"));
+    const char *v;
+    ex_dose d = { .sets = 1 }, back;
+    if (x == NULL) continue;
+    v = cairn_node_attr(body, n, "sets");
+    d.sets = v ? atoi(v) : 1;
+    v = cairn_node_attr(body, n, "reps");
+    d.reps = v ? atoi(v) : 0;
+    v = cairn_node_attr(body, n, "hold");
+    d.hold = v ? atoi(v) : 0;
+    v = cairn_node_attr(body, n, "load");
+    d.load = v ? strtod(v, NULL) : 0;
+    v = cairn_node_attr(body, n, "perWeek");
+    ex_doc_exercise(req, doc, x, 1);
+    cairn_doc_attr(doc, "how-often", how_often(req, v ? atoi(v) : 1));
+    cairn_doc_open(doc, "prescribed");
+    ex_doc_dose(req, doc, &d);
+    cairn_doc_close(doc);
+    if (x->stage == EX_STAGE_LOADING) {
+      back = ex_dose_down(&lib->rules, d);
+      cairn_doc_open(doc, "flare-dose");
+      ex_doc_dose(req, doc, &back);
+      cairn_doc_close(doc);
+    }
+    cairn_doc_close(doc);
+  }
+  for (n = cairn_node_child(body, NULL, "tool"); n != NULL;
+       n = cairn_node_next(n, "tool")) {
+    const ex_tool *t = ex_library_tool(lib, cairn_node_text(body, n));
+    if (t == NULL) continue;
+    cairn_doc_open(doc, "tool");
+    cairn_doc_attr(doc, "flare-plan",
+                   strcmp(t->id, "flare-plan") == 0 ? "yes" : NULL);
+    cairn_doc_attr(doc, "name", t->name);
+    cairn_doc_text(doc, "advice", t->advice);
+    cairn_doc_close(doc);
+  }
+  cairn_doc_text(doc, "note", cairn_doc_value(body, NULL, "r:note"));
+  return cairn_respond_view(req, doc, "exercise/handout", 200);
+}
