@@ -250,7 +250,9 @@ typedef struct cairn_kv { const char *name, *value; } cairn_kv;
 #define CAIRN_PARAMS_MAX 200           /* query + form fields per request */
 #define CAIRN_PARAM_NAME_MAX 128       /* bytes in a field name */
 #define CAIRN_PARAM_VALUE_MAX 65536    /* bytes in one decoded value */
-#define CAIRN_COOKIES_MAX 32
+#define CAIRN_COOKIES_MAX 32            /* others' cookies kept; more are
+                                       ** ignored, not refused */
+#define CAIRN_COOKIES_OWN_MAX 8         /* Cairn's own (cairn_*, __Host-) */
 
 struct cairn_doc;
 

@@ -44,6 +44,15 @@
 #define CAIRN_COOKIE_SESSION "cairn_sid"
 #define CAIRN_COOKIE_PRE "cairn_pre"       /* form token before sign-in */
 #define CAIRN_COOKIE_CAPABILITY "cairn_cap"
+/* With Secure cookies, every name above carries the __Host- prefix
+** (RFC 6265bis): the browser then accepts it only with Secure, Path=/ and
+** no Domain, so a sibling subdomain cannot plant one (a planted session
+** cookie would sign a user out).  cairn_cookie_name gives the name this
+** deployment uses. */
+#define CAIRN_COOKIE_HOST_PREFIX "__Host-"
+const char *cairn_cookie_name(const cairn_req *req, const char *base);
+/* The value of this deployment's cookie `base` in the request, or NULL. */
+const char *cairn_cookie_get(const cairn_req *req, const char *base);
 
 /* Roles, as stored and as the audience bits they satisfy. */
 unsigned cairn_role_bit(const char *role);      /* 0 for an unknown role */

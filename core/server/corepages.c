@@ -16,10 +16,33 @@
 #define AUDIT_PAGE_SIZE 50
 #define AUDIT_PAGES_MAX 100000
 
-/* Build a Set-Cookie value for this deployment. */
+/* See access.h.  Only the plain-HTTP loopback demo goes without. */
+const char *cairn_cookie_name(const cairn_req *req, const char *base) {
+  static char prefixed[3][32];
+  static const char *const bases[3] = {
+    CAIRN_COOKIE_SESSION, CAIRN_COOKIE_PRE, CAIRN_COOKIE_CAPABILITY };
+  if (req->cfg && !req->cfg->secure_cookies) return base;
+  for (int i = 0; i < 3; i++)
+    if (strcmp(base, bases[i]) == 0) {
+      if (!prefixed[i][0])
+        snprintf(prefixed[i], sizeof prefixed[i], "%s%s",
+                 CAIRN_COOKIE_HOST_PREFIX, base);
+      return prefixed[i];
+    }
+  return base;
+}
+
+const char *cairn_cookie_get(const cairn_req *req, const char *base) {
+  return cairn_kv_get(req->cookies, req->n_cookies,
+                      cairn_cookie_name(req, base));
+}
+
+/* Build a Set-Cookie value for this deployment: `name` is the base name
+** (CAIRN_COOKIE_*), prefixed with __Host- when cookies are Secure. */
 const char *cairn_cookie(cairn_req *req, const char *name, const char *value,
                          long max_age) {
   const char *secure = req->cfg && !req->cfg->secure_cookies ? "" : "; Secure";
+  name = cairn_cookie_name(req, name);
   if (max_age >= 0)
     return cairn_arena_printf(req->arena,
                               "%s=%s; Path=/; Max-Age=%ld; HttpOnly%s; SameSite=Strict",
@@ -100,7 +123,7 @@ static int post_signin(cairn_req *req) {
                        rc == CAIRN_EDENIED ? 401 : 503);
   }
   /* A new id at every sign-in; whatever id the client had is dropped. */
-  const char *old = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_SESSION);
+  const char *old = cairn_cookie_get(req, CAIRN_COOKIE_SESSION);
   if (old) cairn_session_end(req->store, old);
   req->staff = who;
   /* The entry names who signed in (the new session's owner), not the
@@ -114,7 +137,7 @@ static int post_signin(cairn_req *req) {
 }
 
 static int post_signout(cairn_req *req) {
-  const char *sid = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_SESSION);
+  const char *sid = cairn_cookie_get(req, CAIRN_COOKIE_SESSION);
   if (sid) cairn_session_end(req->store, sid);
   cairn_add_cookie(req, cairn_cookie(req, CAIRN_COOKIE_SESSION, "", 0));
   req->audit_outcome = "signed out";

@@ -172,7 +172,9 @@ int cairn_parse_urlencoded(cairn_arena *a, const char *s, size_t n,
 */
 int cairn_parse_cookies(cairn_arena *a, const char *s, cairn_kv **kv,
                         size_t *n_kv, cairn_error *err) {
-  cairn_kv *arr = cairn_arena_alloc(a, (CAIRN_COOKIES_MAX + 1) * sizeof *arr);
+  (void)err;   /* nothing in a Cookie header is fatal any more */
+  cairn_kv *arr = cairn_arena_alloc(a, (CAIRN_COOKIES_MAX + CAIRN_COOKIES_OWN_MAX + 1) * sizeof *arr);
+  size_t own = 0;
   size_t used = 0;
   const char *p = s;
   while (p && *p) {
@@ -193,10 +195,14 @@ int cairn_parse_cookies(cairn_arena *a, const char *s, cairn_kv **kv,
       ok = c > 0x20 && c < 0x7F && c != '"' && c != ',' && c != '\\';
     }
     if (!ok) continue;
-    if (used == CAIRN_COOKIES_MAX)
-      return cairn_fail(err, CAIRN_ELIMIT, NULL,
-                        "Too many cookies: at most %d are accepted.",
-                        CAIRN_COOKIES_MAX);
+    /* Past the limit, other software's cookies are ignored (refusing
+    ** would lock the browser out of every page); Cairn's own still count,
+    ** up to their own small limit. */
+    int ours = strncmp(pair, "cairn_", 6) == 0 ||
+               strncmp(pair, "__Host-cairn_", 13) == 0;
+    if (used - own >= CAIRN_COOKIES_MAX && !ours) continue;
+    if (ours && own >= CAIRN_COOKIES_OWN_MAX) continue;
+    own += ours;
     arr[used].name = cairn_arena_strndup(a, pair, nlen);
     arr[used].value = cairn_arena_strndup(a, eq + 1, vlen);
     used++;

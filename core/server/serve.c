@@ -311,7 +311,7 @@ static const char *url_encode(cairn_arena *a, const char *s) {
 ** the session's token, or for visitors without a session a random token
 ** in a SameSite=Strict cookie that forms echo back (double submit). */
 static void resolve_identity(cairn_serve_ctx *sc, cairn_req *req) {
-  const char *sid = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_SESSION);
+  const char *sid = cairn_cookie_get(req, CAIRN_COOKIE_SESSION);
   if (sid) {
     cairn_staff *who = cairn_arena_alloc(req->arena, sizeof *who);
     if (cairn_session_get(sc->store, sid, who) == 0) {
@@ -319,7 +319,7 @@ static void resolve_identity(cairn_serve_ctx *sc, cairn_req *req) {
       req->actor = cairn_arena_strdup(req->arena, who->username);
     }
   }
-  const char *cid = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_CAPABILITY);
+  const char *cid = cairn_cookie_get(req, CAIRN_COOKIE_CAPABILITY);
   if (cid) {
     cairn_capability *cap = cairn_arena_alloc(req->arena, sizeof *cap);
     if (cairn_capability_session(sc->store, cid, cap) == 0) {
@@ -332,7 +332,7 @@ static void resolve_identity(cairn_serve_ctx *sc, cairn_req *req) {
     req->csrf = req->staff->csrf;
     return;
   }
-  const char *pre = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_PRE);
+  const char *pre = cairn_cookie_get(req, CAIRN_COOKIE_PRE);
   if (pre && strlen(pre) == 43) {
     req->csrf = pre;
     return;
@@ -377,7 +377,7 @@ static int csrf_check(const cairn_req *req, cairn_error *err) {
   const char *token = cairn_kv_get(req->form, req->n_form, "csrf");
   if (!token || !*token) token = req->csrf_header;
   const char *expect = req->staff ? req->staff->csrf
-                       : cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_PRE);
+                       : cairn_cookie_get(req, CAIRN_COOKIE_PRE);
   if (!token || !*token || !expect || strlen(token) != 43 || strlen(expect) != 43 ||
       sodium_memcmp(token, expect, 43) != 0)
     return cairn_fail(err, CAIRN_EDENIED, "csrf",

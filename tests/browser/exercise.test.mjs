@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, REPO } from '../lib/harness.mjs';
+import { useCairn, REPO, COOKIE_SESSION, browserSessionCookie } from '../lib/harness.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -38,7 +38,7 @@ before(async () => {
   await srv.ready;
   mkdirSync(ARTIFACTS, { recursive: true });
   web = await srv.as('clinician');
-  sid = web.cookie('cairn_sid');
+  sid = web.cookie(COOKIE_SESSION);
   const loc = await post('/patients', P('Patient', '<identifier>B-MAYA</identifier><name>Maya Mover</name><gender>female</gender>'));
   const pid = Number(/\/patients\/(\d+)/.exec(loc)[1]);
   const eloc = await post(`/patients/${pid}/episodes`, P('EpisodeOfCare',
@@ -62,8 +62,7 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const u = new URL(srv.base);
-  await context.addCookies([{ name: 'cairn_sid', value: sid, domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  await context.addCookies([browserSessionCookie(srv.base, sid)]);
   page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
 });

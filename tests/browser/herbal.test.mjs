@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, REPO } from '../lib/harness.mjs';
+import { useCairn, REPO, COOKIE_SESSION, browserSessionCookie } from '../lib/harness.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -33,7 +33,7 @@ before(async () => {
   await srv.ready;
   mkdirSync(ARTIFACTS, { recursive: true });
   web = await srv.as('clinician');
-  sid = web.cookie('cairn_sid');
+  sid = web.cookie(COOKIE_SESSION);
   const loc = await post('/patients', X('Patient', '<identifier>H-WANG</identifier><name>Mei Wang</name><gender>female</gender><birthDate>1961-09-14</birthDate>'));
   pid = Number(/\/patients\/(\d+)/.exec(loc)[1]);
   const eloc = await post(`/patients/${pid}/episodes`, X('EpisodeOfCare',
@@ -53,8 +53,7 @@ after(async () => { await browser?.close(); });
 
 async function openPage(url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const u = new URL(srv.base);
-  await context.addCookies([{ name: 'cairn_sid', value: sid, domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+  await context.addCookies([browserSessionCookie(srv.base, sid)]);
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {

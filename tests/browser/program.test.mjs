@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, REPO } from '../lib/harness.mjs';
+import { useCairn, REPO, COOKIE_SESSION, browserSessionCookie } from '../lib/harness.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -45,7 +45,7 @@ before(async () => {
   await srv.ready;
   mkdirSync(ARTIFACTS, { recursive: true });
   web = await srv.as('clinician');
-  sid = web.cookie('cairn_sid');
+  sid = web.cookie(COOKIE_SESSION);
   const loc = await post('/patients', X('Patient', '<identifier>B-PAULA</identifier><name>Paula Partial</name><gender>female</gender><birthDate>1968-04-02</birthDate>'));
   ids.pid = Number(/\/patients\/(\d+)/.exec(loc)[1]);
   const eloc = await post(`/patients/${ids.pid}/episodes`, X('EpisodeOfCare',
@@ -81,8 +81,7 @@ after(async () => { await browser?.close(); });
 async function openPage(url, { signedIn = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   if (signedIn) {
-    const u = new URL(srv.base);
-    await context.addCookies([{ name: 'cairn_sid', value: sid, domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([browserSessionCookie(srv.base, sid)]);
   }
   const page = await context.newPage();
   const problems = [];

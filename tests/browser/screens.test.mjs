@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, patientId, REPO, TRIAL_CSV, TRIAL_MAP, STAFF } from '../lib/harness.mjs';
+import { useCairn, patientId, REPO, TRIAL_CSV, TRIAL_MAP, STAFF, COOKIE_SESSION } from '../lib/harness.mjs';
 import { readCsv, readCsvMap, trialOutcomes } from '../lib/outcomes-from-csv.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
@@ -101,11 +101,11 @@ test('sign-in: a page asked for without a session goes to the sign-in form, and 
     assert.equal(resp.status(), 200);
     assert.equal(new URL(page.url()).pathname, '/outcomes', 'back to the page first asked for');
     const cookies = await context.cookies();
-    const sid = cookies.find((c) => c.name === 'cairn_sid');
+    const sid = cookies.find((c) => c.name === COOKIE_SESSION);
     assert.ok(sid, `the browser kept the session cookie (${cookies.map((c) => c.name)})`);
     assert.equal(sid.httpOnly, true, 'HttpOnly');
     assert.equal(sid.sameSite, 'Strict', 'SameSite=Strict');
-    assert.equal(await page.evaluate(() => document.cookie.includes('cairn_sid')), false, 'scripts cannot read the session');
+    assert.equal(await page.evaluate(() => document.cookie.includes('cairn_')), false, 'scripts cannot read the session');
     storageState = await context.storageState();
     assert.deepEqual(problems, [], 'no console errors, failed requests or error responses');
   } finally {

@@ -8,7 +8,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useCairn, patientId, STAFF, COOKIE_SESSION, COOKIE_PRE, setCookies, csrfFromHtml, TRIAL_CSV } from '../lib/harness.mjs';
+import { useCairn, patientId, STAFF, COOKIE_SESSION, COOKIE_PRE, COOKIE_CAPABILITY, setCookies, csrfFromHtml, TRIAL_CSV } from '../lib/harness.mjs';
 import * as fcgi from '../lib/fcgi.mjs';
 import { readCsv } from '../lib/outcomes-from-csv.mjs';
 import { itemFieldNames } from '../lib/views.mjs';
@@ -130,7 +130,7 @@ test('every non-public route without a session: denied (303 to sign-in for HTML,
         const q = await srv.get(`${path}?q=a%26b&page=1`);
         assertDenied(q, { method: 'GET', path: `${path}?q=a%26b&page=1`, signedIn: false, capability }, `${what}?q=`);
         // A made-up session id, or link cookie, is nobody.
-        assertDenied(await srv.get(path, { headers: { Cookie: `${COOKIE_SESSION}=${newToken()}; cairn_cap=${newToken()}` } }),
+        assertDenied(await srv.get(path, { headers: { Cookie: `${COOKIE_SESSION}=${newToken()}; ${COOKIE_CAPABILITY}=${newToken()}` } }),
           { method: 'GET', path, signedIn: false, capability }, `${what} (unknown session id)`);
       } else {
         // A visitor with a valid visitor form token (so CSRF is not what

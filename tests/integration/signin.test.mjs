@@ -10,7 +10,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useCairn, sleep, STAFF, COOKIE_SESSION, COOKIE_PRE, setCookies, Client } from '../lib/harness.mjs';
+import { useCairn, sleep, STAFF, COOKIE_SESSION, COOKIE_PRE, COOKIE_PLAIN, setCookies, Client } from '../lib/harness.mjs';
 import * as fcgi from '../lib/fcgi.mjs';
 import { parseXml } from '../lib/xml.mjs';
 import { sqlJson, sqlExec, newToken, assertSecurityHeaders, assertNoPatientData } from '../lib/access.mjs';
@@ -283,18 +283,30 @@ for (const [label, server, secure] of [['default config', srv, true], ['plain-ht
   test(`cookie flags, ${label}: HttpOnly, SameSite=Strict, Path=/, no Domain, Secure ${secure ? 'on' : 'off'}`, async () => {
     const c = server.client();
     const form = await c.get('/sign-in');
-    const pre = setCookies(form).find((k) => k.name === COOKIE_PRE);
+    const pre = setCookies(form).find((k) => k.name === (secure ? COOKIE_PRE : COOKIE_PLAIN.pre));
     assert.ok(pre, 'the visitor token cookie');
     checkCookie(pre, { secure }, 'cairn_pre');
     const r = await c.signIn(STAFF.clinician.username, STAFF.clinician.password);
     assert.equal(r.status, 303);
-    const sid = setCookies(r).find((k) => k.name === COOKIE_SESSION);
+    const sid = setCookies(r).find((k) => k.name === (secure ? COOKIE_SESSION : COOKIE_PLAIN.session));
     checkCookie(sid, { secure }, 'cairn_sid');
     assert.equal(sid.attrs['max-age'], undefined, 'a session cookie (no Max-Age): gone when the browser closes');
     const out = await c.signOut();
-    checkCookie(setCookies(out).find((k) => k.name === COOKIE_SESSION), { secure }, 'cleared cairn_sid');
+    checkCookie(setCookies(out).find((k) => k.name === (secure ? COOKIE_SESSION : COOKIE_PLAIN.session)), { secure }, 'cleared cairn_sid');
   });
 }
+
+test('forty cookies from other software do not lock a signed-in browser out, and a session cookie without __Host- is not read', async () => {
+  const c = await srv.as('clinician');
+  for (let i = 0; i < 40; i++) c.setCookie(`other${i}`, 'x');
+  const r = await c.get('/patients');
+  assert.equal(r.status, 200, `with 40 foreign cookies: ${r.status}`);
+  // The same session id under the unprefixed name, as a sibling subdomain
+  // could plant it, opens nothing on a server with Secure cookies.
+  const planted = srv.client();
+  planted.setCookie(COOKIE_PLAIN.session, c.cookie(COOKIE_SESSION));
+  assert.equal((await planted.get('/patients')).status, 303, 'not signed in');
+});
 
 test('the plain-http-demo server says so at start-up', () => {
   const log = demo.logs().cairnd;

@@ -303,9 +303,19 @@ export const STAFF = Object.freeze({
 });
 
 // Cookie names of the core (core/server/access.h).
-export const COOKIE_SESSION = 'cairn_sid';
-export const COOKIE_PRE = 'cairn_pre';
-export const COOKIE_CAPABILITY = 'cairn_cap';
+// With Secure cookies (every test server but the plain-HTTP demo's) the
+// names carry the __Host- prefix, so a sibling subdomain cannot plant one;
+// COOKIE_PLAIN holds the demo's names.
+export const COOKIE_SESSION = '__Host-cairn_sid';
+export const COOKIE_PRE = '__Host-cairn_pre';
+export const COOKIE_CAPABILITY = '__Host-cairn_cap';
+export const COOKIE_PLAIN = Object.freeze({ session: 'cairn_sid', pre: 'cairn_pre', capability: 'cairn_cap' });
+// A signed-in session as a browser context's cookie (playwright's
+// addCookies): Secure, Path=/ and a domain without a leading dot (a
+// host-only cookie), as the __Host- prefix requires.
+export function browserSessionCookie(base, sid) {
+  return { name: COOKIE_SESSION, value: sid, domain: new URL(base).hostname, path: '/', httpOnly: true, secure: true, sameSite: 'Strict' };
+}
 
 // One Set-Cookie header: { name, value, attrs: { lower-case name: value|true } }.
 export function parseSetCookie(line) {
@@ -392,7 +402,7 @@ export class Client {
   // Read the form token: from the sign-in form (visitors) or from the
   // X-CSRF-Token header of an XML GET (signed in).
   async refreshCsrf() {
-    if (this.jar.has(COOKIE_SESSION)) {
+    if ((this.jar.has(COOKIE_SESSION) || this.jar.has(COOKIE_PLAIN.session))) {
       const r = await this.getXml('/');
       if (r.headers['x-csrf-token']) return this.csrf;
     }
@@ -410,13 +420,13 @@ export class Client {
     const form = await this.get(next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in');
     // Signed in already, the form redirects away: post with the session's
     // own token (the core checks a signed-in POST against the session's).
-    const token = form.status === 303 && this.jar.has(COOKIE_SESSION) ? this.csrf : csrfFromHtml(form.body);
+    const token = form.status === 303 && (this.jar.has(COOKIE_SESSION) || this.jar.has(COOKIE_PLAIN.session)) ? this.csrf : csrfFromHtml(form.body);
     if (!token) throw new Error(`GET /sign-in has no csrf field (${form.status}): ${form.body.slice(0, 500)}`);
     this.csrf = token;
     const fields = [['username', username], ['password', password]];
     if (next !== undefined) fields.push(['next', next]);
     const r = await this.postForm('/sign-in', fields, { headers });
-    if (r.status === 303 && this.jar.has(COOKIE_SESSION)) {
+    if (r.status === 303 && (this.jar.has(COOKIE_SESSION) || this.jar.has(COOKIE_PLAIN.session))) {
       this.who = username;
       let x = await this.getXml('/');
       // A server without the program plugin has no home page: the sign-in
@@ -687,7 +697,7 @@ export class CairnServer {
       const p = (async () => {
         const c = this.client();
         const r = await c.signIn(a.username, a.password);
-        if (r.status !== 303 || !c.cookie(COOKIE_SESSION)) {
+        if (r.status !== 303 || !(c.cookie(COOKIE_SESSION) || c.cookie(COOKIE_PLAIN.session))) {
           throw new Error(`sign-in as ${a.username} failed: ${r.status} ${r.body.slice(0, 500)}`);
         }
         return c;
