@@ -126,6 +126,16 @@ static void write_response(cairn_serve_ctx *sc, cairn_req *req,
     return;
   }
   if (!req->view_doc) set_error(req, 500, "The page produced no response.", NULL);
+  unsigned who = req->staff ? cairn_role_bit(req->staff->role)
+                 : req->cap ? CAIRN_AUD_CAPABILITY : CAIRN_AUD_PUBLIC;
+  if (req->view && !cairn_views_audience_ok(sc->views, req->view, who)) {
+    /* A view holds what its page's audience may read: a handler that
+    ** re-renders it for anyone else (a refused POST) is a leak. */
+    cairn_logf(CAIRN_LOG_ERROR, "%s %s: view %s is not for this caller",
+               req->method, req->path, req->view);
+    req->audit_outcome = "denied: view audience";
+    set_error(req, 403, "Your role does not give access to this page.", NULL);
+  }
   char *body = NULL;
   int len = 0;
   const char *ctype = "text/html; charset=utf-8";

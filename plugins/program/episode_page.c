@@ -185,7 +185,7 @@ static const char *const VISIT_TYPE_CHOICES[] = {
   "exercise", "Exercise session", "other", "Other", NULL};
 static const char *const VISIT_STATE_CHOICES[] = {
   "finished", "Delivered", "planned", "Scheduled", "cancelled", "Cancelled",
-  NULL};
+  "missed", "Missed (did not come)", NULL};
 static const char *const SEVERITY_CHOICES[] = {
   "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
 

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk capability?>
 <!--
   intake/form.xsl - the intake questionnaire, one section a page
   (GET /intake/{id}/form?section=; again with 422 when a POST is refused),

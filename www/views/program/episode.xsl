@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/episode.xsl - one episode of the care program
   (GET /patients/{p}/episodes/{e}; plugins/program/episode_page.c).
