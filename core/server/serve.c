@@ -411,11 +411,13 @@ static int access_check(cairn_req *req, const cairn_route_rt *route) {
 }
 
 /* One audit entry for the request, when it touched patient data, used a
-** non-public route, or a handler asked for one (sign-in, links). */
+** non-public route, noted a record (a public request stored) or a handler
+** asked for one (sign-in, links). */
 static void audit_request(cairn_serve_ctx *sc, cairn_req *req,
                           const cairn_route_rt *route) {
   if (!sc->store) return;
   int touches = req->audit_patient > 0 || req->audit_outcome ||
+                req->audit_record > 0 ||
                 (route && !(route->decl->audience & CAIRN_AUD_PUBLIC));
   if (!touches) return;
   cairn_audit_entry e = {

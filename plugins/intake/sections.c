@@ -402,7 +402,7 @@ static void check_instrument(cairn_req *req, cairn_form *f,
 }
 
 static void check_baseline(cairn_req *req, long long intake, cairn_form *f) {
-  const char *function = chosen_function(f);
+  const char *function = intake_is_patient(req) ? "none" : chosen_function(f);
   int goals = goals_saved(req, intake);
   size_t i;
   if (strcmp(function, "none") != 0 &&
@@ -441,7 +441,8 @@ static void build_measure(cairn_req *req, cairn_form *f, cairn_doc *doc,
 }
 
 static void build_baseline(cairn_req *req, cairn_form *f, cairn_doc *doc) {
-  const char *function = cairn_form_value(f, "function");
+  const char *function = intake_is_patient(req) ? ""
+                                                : cairn_form_value(f, "function");
   size_t i;
   for (i = 0; i < intake_data->n_baseline; i++) {
     const intake_instrument *in = &intake_data->baseline[i];
