@@ -325,6 +325,17 @@ void program_doc_attendance(cairn_req *req, cairn_doc *doc, long long patient,
                             const char *date, const char *state,
                             const char *from);
 extern const cairn_field program_desk_visit_fields[];
+/* Add what the patient's intake recorded (intake_view.c):
+**   <intake id= href= state= screen="negative|positive|cleared"?
+**           screened=? cleared-by=? cleared-on=? medicines-saved=?
+**           no-medications=? no-allergies=? pregnancy=?>
+**     <cleared-reason/>? <medication name= dose= unit= frequency=/>*
+**     <allergy substance= reaction=?/>*
+**   </intake>
+** of the intake that opened `episode` (0: the patient's newest); nothing
+** when there is none or the intake plugin is not installed. */
+void program_doc_intake(cairn_req *req, cairn_doc *doc, long long patient,
+                        long long episode);
 /* GET / for front desk: today's visits, the call queue, intakes waiting. */
 int program_page_desk_home(cairn_req *req);
 

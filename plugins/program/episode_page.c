@@ -358,6 +358,7 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   }
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);
+  program_doc_intake(req, doc, p->id, e->id);
   if (e->def == NULL) {
     return cairn_respond_view(req, doc, "program/episode", status);
   }

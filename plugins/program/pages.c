@@ -607,6 +607,7 @@ int program_page_chart(cairn_req *req) {
                  cairn_req_printf(req, "/patients/%lld/observations/new",
                                   p.id));
   program_doc_patient(doc, &p);
+  program_doc_intake(req, doc, p.id, 0);
 
   PREPARE(st, SQL_CHART_EPISODES);
   BIND_OK(cairn_sql_bind_int(st, ":patient", p.id));

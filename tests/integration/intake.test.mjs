@@ -366,6 +366,15 @@ test('journey: request, good fit, the patient fills in through the link, a clini
   assert.equal(obs, 'nrs=6.0 odi=32.0 peg=5.7 psfs=3.0');
   const chart = await clinician.get(`/patients/${pid}`);
   assert.equal(chart.status, 200);
+  // The medicines and the red-flag screen from intake stay in view after
+  // enrolment, on the chart and the episode page, linked to the intake.
+  const eid = Number(dbValue(srv, `SELECT record FROM p_program_episode WHERE patient = ${pid}`));
+  for (const r of [chart, await clinician.get(`/patients/${pid}/episodes/${eid}`)]) {
+    assert.match(r.body, /Ibuprofen 400 mg, three times daily; Warfarin 2.5 mg, once daily/);
+    assert.match(r.body, /Red-flag screen: <\/strong>no red flags/);
+    assert.match(r.body, /Allergies: <\/strong>none/);
+    assert.match(r.body, new RegExp(`href="/intake/${intakeId}"`));
+  }
   // Enrolled once only.
   assert.equal((await clinician.postForm(`/intake/${intakeId}/enrol`, { primary: 'nrs' })).status, 409);
 });
@@ -402,6 +411,16 @@ test('a positive red flag blocks enrolment, opens a referral task, and a clinici
   assert.doesNotMatch(cleared.body, /<script>alert/);
   const e = await clinician.postForm(`/intake/${intakeId}/enrol`, { primary: 'peg' });
   assert.equal(e.status, 303);
+  // After enrolment the clearance stays in view on the chart and the
+  // episode page, with the reason shown as text.
+  const pid = Number(/\/patients\/(\d+)$/.exec(e.headers.location)[1]);
+  const eid = Number(dbValue(srv, `SELECT record FROM p_program_episode WHERE patient = ${pid}`));
+  for (const page of [`/patients/${pid}`, `/patients/${pid}/episodes/${eid}`]) {
+    const r = await clinician.get(page);
+    assert.equal(r.status, 200, page);
+    assert.match(r.body, /positive, cleared by test-clinician on \d{4}-\d{2}-\d{2}: Seen by GP 2026-11-20, MRI normal\./, page);
+    assert.doesNotMatch(r.body, /<script>alert/, page);
+  }
 });
 
 test('questionnaire bad input: dates, doses, lists and sizes are refused next to the field, nothing stored', async () => {

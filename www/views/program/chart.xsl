@@ -30,6 +30,7 @@
                 exclude-result-prefixes="svg">
 
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="intake-lib.xsl"/>
 
   <!-- Chart geometry, in viewBox units: width, height, and the plot area's
        left, top, width and height.  The right margin holds the labels of
@@ -75,6 +76,7 @@
       </p>
     </div>
 
+    <xsl:apply-templates select="intake" mode="from-intake"/>
     <h2>Episodes of care</h2>
     <xsl:choose>
       <xsl:when test="episode">
