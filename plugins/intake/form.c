@@ -347,6 +347,8 @@ static int save_section(cairn_req *req, const cairn_record *rec, int idx,
   intake_put(doc, "name", sec->name);
   intake_put(doc, "saved", cairn_req_today(req));
   cairn_doc_open(doc, sec->name);
+  if (strcmp(sec->name, "baseline") == 0 && intake_is_patient(req))
+    intake_baseline_keep_staff(req, iid, f);
   sec->build(req, f, doc);
   cairn_doc_close(doc);
   rc = intake_section_find(req, iid, sec->name, &sid, &version);

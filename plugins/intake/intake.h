@@ -241,6 +241,10 @@ void intake_put(cairn_doc *doc, const char *name, const char *text);
 ** its wording (NRS, PEG, PSFS), never the licensed ODI / NDI, whose
 ** section scores staff enter from the clinic's paper form. */
 int intake_is_patient(cairn_req *req);
+/* Before the patient's baseline is saved: the region-specific index is
+** what staff stored (their values and choice), never what was posted. */
+void intake_baseline_keep_staff(cairn_req *req, long long intake,
+                                cairn_form *f);
 
 /* The newest version of the section record `name` of intake `intake`:
 ** its id (0 when never saved) and version. */

@@ -440,9 +440,28 @@ static void build_measure(cairn_req *req, cairn_form *f, cairn_doc *doc,
   if (open) cairn_doc_close(doc);
 }
 
+void intake_baseline_keep_staff(cairn_req *req, long long intake,
+                                cairn_form *f) {
+  const cairn_record *rec = intake_section_record(req, intake, "baseline");
+  size_t i, j;
+  cairn_form_set(f, "function", "");
+  for (i = 0; i < intake_data->n_baseline; i++) {
+    const intake_instrument *in = &intake_data->baseline[i];
+    if (!intake_is_function_measure(in->id)) continue;
+    for (j = 0; j < in->n_items; j++)
+      cairn_form_set(f, item_field(req, in, j),
+                     rec ? cairn_record_value(rec, cairn_req_printf(
+                               req, "r:baseline/r:measure[@instrument = "
+                                    "'%s']/r:answer[@item = '%s']",
+                               in->id, in->items[j].id))
+                         : "");
+    if (rec && intake_baseline_holds(req, rec, in->id))
+      cairn_form_set(f, "function", in->id);
+  }
+}
+
 static void build_baseline(cairn_req *req, cairn_form *f, cairn_doc *doc) {
-  const char *function = intake_is_patient(req) ? ""
-                                                : cairn_form_value(f, "function");
+  const char *function = cairn_form_value(f, "function");
   size_t i;
   for (i = 0; i < intake_data->n_baseline; i++) {
     const intake_instrument *in = &intake_data->baseline[i];

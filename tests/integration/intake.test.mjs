@@ -379,6 +379,32 @@ test('journey: request, good fit, the patient fills in through the link, a clini
   assert.equal((await clinician.postForm(`/intake/${intakeId}/enrol`, { primary: 'nrs' })).status, 409);
 });
 
+test('the patient\'s baseline never asks or stores the ODI / NDI; the index staff entered is kept when the patient saves again', async () => {
+  await sendRequest(visitor(), { name: 'Ode Index' });
+  const { intakeId } = await goodFit(desk, 'Ode Index');
+  const all = sections({ name: 'Ode Index' });
+  for (const sec of [all[4], all[5]]) {   // goals, then the baseline with ODI 16/50
+    const r = await desk.postForm(`/intake/${intakeId}/form`, sec);
+    assert.equal(r.status, 303, `${sec.section}: ${r.body.slice(0, 600)}`);
+  }
+  const { patient } = await openLink(srv.base, await issueLink(desk, intakeId));
+  const page = await patient.get(`/intake/${intakeId}/form?section=baseline`);
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.body, /m\.odi\.|m\.ndi\.|paper form/);
+  assert.match(page.body, /asked at your first visit/);
+  // The patient's own ODI answers (all 5s) and a new NRS: the NRS is
+  // stored, the ODI stays what staff entered.
+  const odi5 = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`m.odi.s${i + 1}`, '5']));
+  const r = await patient.postForm(`/intake/${intakeId}/form`, { ...all[5], 'm.nrs.pain': '7', function: 'odi', ...odi5 });
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  const body = dbValue(srv, `SELECT v.body FROM record_version v JOIN p_intake_section s ON s.record = v.record WHERE s.intake = ${intakeId} AND s.name = 'baseline' ORDER BY v.version DESC LIMIT 1`);
+  assert.match(body, /<measure instrument="nrs"><answer item="pain">7<\/answer>/);
+  const odi = /<measure instrument="odi">(.*?)<\/measure>/.exec(body);
+  assert.ok(odi, `the ODI staff entered is kept: ${body}`);
+  assert.match(odi[1], /<answer item="s1">2<\/answer>/);
+  assert.doesNotMatch(odi[1], />5</);
+});
+
 test('a positive red flag blocks enrolment, opens a referral task, and a clinician clears it with a reason', async () => {
   await sendRequest(visitor(), { name: 'Rhea Redflag' });
   const { intakeId } = await goodFit(desk, 'Rhea Redflag');
