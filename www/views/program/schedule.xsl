@@ -64,7 +64,11 @@
                               <a href="{@href}"><xsl:value-of select="@name"/></a>
                             </xsl:otherwise>
                           </xsl:choose>
-                          <xsl:text> · </xsl:text><xsl:value-of select="@type"/>
+                          <xsl:text> · </xsl:text>
+                          <xsl:choose>
+                            <xsl:when test="@type = 'herbal-review'">herbal review</xsl:when>
+                            <xsl:otherwise><xsl:value-of select="@type"/></xsl:otherwise>
+                          </xsl:choose>
                           <xsl:text> · </xsl:text>
                           <xsl:choose>
                             <xsl:when test="@state = 'finished'">delivered</xsl:when>
