@@ -336,6 +336,9 @@ extern const cairn_field program_desk_visit_fields[];
 ** when there is none or the intake plugin is not installed. */
 void program_doc_intake(cairn_req *req, cairn_doc *doc, long long patient,
                         long long episode);
+/* Prepare a read of the intake plugin's projections; NULL (and, once per
+** process, the store's log line) when the intake plugin is not installed. */
+cairn_stmt *program_intake_prepare(cairn_req *req, const char *sql);
 /* GET / for front desk: today's visits, the call queue, intakes waiting. */
 int program_page_desk_home(cairn_req *req);
 

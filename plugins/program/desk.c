@@ -237,9 +237,8 @@ static const char SQL_DESK_INTAKES[] =
 ** not installed (its tables are absent: the statement does not prepare). */
 static int desk_intake_rows(cairn_req *req, cairn_doc *doc, const char *sql,
                             int calls) {
-  cairn_error err = {0, "", ""};
-  cairn_stmt *st = cairn_sql_prepare(req, sql, &err);
-  int rc, k;
+  cairn_stmt *st = program_intake_prepare(req, sql);
+  int rc = 0, k;
   if (st == NULL) return CAIRN_OK;
   for (k = 0; k < DESK_HOME_ROWS_MAX && (rc = cairn_sql_step(st)) == 1; k++) {
     long long id = cairn_sql_int(st, 0);

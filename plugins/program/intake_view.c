@@ -29,12 +29,26 @@ static const char SQL_INTAKE_SECTION[] =
     " AND name = :name AND status <> 'entered-in-error'"
     " ORDER BY record DESC LIMIT 1";
 
+/* Whether this process found the intake plugin's tables absent: plugins
+** are loaded at start-up, so the answer holds until the worker ends, and
+** the store's "refused SQL" is logged once, not on every page. */
+static int intake_absent = 0;
+
+cairn_stmt *program_intake_prepare(cairn_req *req, const char *sql) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st;
+  if (intake_absent) return NULL;
+  st = cairn_sql_prepare(req, sql, &err);
+  if (st == NULL) intake_absent = 1;
+  return st;
+}
+
 /* The section `name` of intake `id`: *rec, and *positive (red flags
 ** answered other than "no").  0 when there is none. */
 static int section_of(cairn_req *req, long long id, const char *name,
                       const cairn_record **rec, long long *positive) {
   cairn_error err = {0, "", ""};
-  cairn_stmt *st = cairn_sql_prepare(req, SQL_INTAKE_SECTION, &err);
+  cairn_stmt *st = program_intake_prepare(req, SQL_INTAKE_SECTION);
   long long sid;
   if (st == NULL) return 0;
   cairn_sql_bind_int(st, ":intake", id);
@@ -89,7 +103,7 @@ static void doc_medicines(cairn_req *req, cairn_doc *doc,
 void program_doc_intake(cairn_req *req, cairn_doc *doc, long long patient,
                         long long episode) {
   cairn_error err = {0, "", ""};
-  cairn_stmt *st = cairn_sql_prepare(req, SQL_INTAKE_OF, &err);
+  cairn_stmt *st = program_intake_prepare(req, SQL_INTAKE_OF);
   const cairn_record *intake, *med, *flags;
   long long id, positive = 0;
   if (st == NULL) return;            /* no intake plugin: nothing to show */
