@@ -142,6 +142,15 @@ int intake_check_request(cairn_req *req, cairn_doc *body, cairn_error *err) {
   return CAIRN_OK;
 }
 
+/* The request that spent `stamp`, or 0. */
+static long long stamp_owner(cairn_req *req, const char *stamp) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_STAMP_USED, &err);
+  if (st == NULL || stamp == NULL) return 0;
+  cairn_sql_bind_text(st, ":stamp", stamp_hash(req, stamp));
+  return cairn_sql_step(st) == 1 ? cairn_sql_int(st, 0) : 0;
+}
+
 /* The fields of the form, in order. */
 static const cairn_field FIELDS[] = {
   {.name = "name", .label = "Your name", .kind = CAIRN_FIELD_TEXT,
@@ -265,6 +274,8 @@ int intake_post_request(cairn_req *req) {
   if (rc != CAIRN_OK) return rc;
   rc = store_request(req, f, &id, &err);
   if (rc == CAIRN_ECONFLICT) {
+    /* A replay: the audit entry names the request that spent the stamp. */
+    cairn_audit_note(req, 0, stamp_owner(req, cairn_req_form(req, "stamp")));
     f = values_only(req, f);
     cairn_form_error(f, "", cairn_req_strdup(req, err.message));
     return render(req, f, 409);

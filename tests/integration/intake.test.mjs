@@ -196,6 +196,9 @@ test('a stamp is good for one request: a replay is refused with a clear message,
   }
   assert.equal(requests(), before, 'nothing stored');
   assert.equal(versions(srv), vers);
+  // Each replay is in the audit trail, naming the request that spent it.
+  const first = Number(dbValue(srv, "SELECT record FROM p_intake_request WHERE name = 'Once Only'"));
+  assert.equal(sqlJson(srv.database, `SELECT count(*) AS n FROM audit WHERE record = ${first} AND outcome = '409' AND actor = 'public'`)[0].n, 2);
   // Scheduled: the new version keeps the stamp, so it stays spent.
   const id = Number(dbValue(srv, "SELECT record FROM p_intake_request WHERE name = 'Once Only'"));
   const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
