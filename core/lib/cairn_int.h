@@ -506,6 +506,13 @@ int cairn_views_load(const char *dir, cairn_views **out, cairn_error *err);
 void cairn_views_free(cairn_views *v);
 /* 1 when a view of that name was compiled. */
 int cairn_views_has(const cairn_views *v, const char *name);
+/* 1 when a caller of audience bits `who` (a role's bit, or
+** CAIRN_AUD_CAPABILITY, or CAIRN_AUD_PUBLIC) may be shown view `name`:
+** the view declares no <?cairn-audience?> or names one of them.  A view
+** holds what its GET route's audience may read, so a handler that
+** re-renders it for anyone else (a refused POST) is answered 403. */
+int cairn_views_audience_ok(const cairn_views *v, const char *name,
+                            unsigned who);
 /* Render doc with view `name`, passing clinic name and path as params.
 ** *out is libxslt's own output buffer, not a copy (xmlFree it); *len its
 ** length. */

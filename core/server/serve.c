@@ -141,6 +141,16 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
   *r = (response){ .ctype = "text/html; charset=utf-8" };
   if (req->status == 303 && req->location) return;
   if (!req->view_doc) set_error(req, 500, "The page produced no response.", NULL);
+  unsigned who = req->staff ? cairn_role_bit(req->staff->role)
+                 : req->cap ? CAIRN_AUD_CAPABILITY : CAIRN_AUD_PUBLIC;
+  if (req->view && !cairn_views_audience_ok(sc->views, req->view, who)) {
+    /* A view holds what its page's audience may read: a handler that
+    ** re-renders it for anyone else (a refused POST) is a leak. */
+    cairn_logf(CAIRN_LOG_ERROR, "%s %s: view %s is not for this caller",
+               req->method, req->path, req->view);
+    req->audit_outcome = "denied: view audience";
+    set_error(req, 403, "Your role does not give access to this page.", NULL);
+  }
   if (req->want_xml) {
     xmlDocDumpFormatMemoryEnc(req->view_doc, &r->body, &r->len, "UTF-8", 1);
     r->ctype = "application/xml; charset=utf-8";
@@ -428,13 +438,15 @@ static int access_check(cairn_req *req, const cairn_route_rt *route) {
 }
 
 /* One audit entry for the request, when it touched patient data, used a
-** non-public route, or a handler asked for one (sign-in, links).  Written
+** non-public route, noted a record (a public request stored) or a handler
+** asked for one (sign-in, links).  Written
 ** and committed before the response is sent.  0 when written or not
 ** needed; CAIRN_EDB (logged) when it could not be written. */
 static int audit_request(cairn_serve_ctx *sc, cairn_req *req,
                          const cairn_route_rt *route) {
   if (!sc->store) return 0;
   int touches = req->audit_patient > 0 || req->audit_outcome ||
+                req->audit_record > 0 ||
                 (route && !(route->decl->audience & CAIRN_AUD_PUBLIC));
   if (!touches) return 0;
   cairn_audit_entry e = {

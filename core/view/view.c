@@ -27,6 +27,8 @@
 typedef struct view_entry {
   char *name;                     /* "program/chart" */
   xsltStylesheetPtr style;
+  unsigned audience;              /* CAIRN_AUD_* bits of its
+                                  ** <?cairn-audience?>; 0: anyone */
 } view_entry;
 
 struct cairn_views {
@@ -53,6 +55,63 @@ static int sec_read_file(xsltSecurityPrefsPtr p, xsltTransformContextPtr c,
   if (!views_dir_for_check || !realpath(path, real)) return 0;
   size_t n = strlen(views_dir_for_check);
   return strncmp(real, views_dir_for_check, n) == 0 && real[n] == '/';
+}
+
+/* The words of <?cairn-audience ...?> and the audience bit of each (the
+** words `cairn routes` prints). */
+static const struct {
+  const char *word;               /* "front-desk" */
+  unsigned bit;                   /* CAIRN_AUD_FRONT_DESK */
+} AUDIENCE_WORDS[] = {
+  {.word = "public", .bit = CAIRN_AUD_PUBLIC},
+  {.word = "admin", .bit = CAIRN_AUD_ADMIN},
+  {.word = "clinician", .bit = CAIRN_AUD_CLINICIAN},
+  {.word = "front-desk", .bit = CAIRN_AUD_FRONT_DESK},
+  {.word = "capability", .bit = CAIRN_AUD_CAPABILITY},
+};
+
+/* Longest audience word, with room. */
+#define AUDIENCE_WORD_MAX 32
+
+/*
+** The audience a stylesheet declares for the data its view documents
+** hold, as a processing instruction before its root element:
+**   <?cairn-audience clinician admin?>
+** 0 and *out 0 when it declares none; CAIRN_EINVAL for a word that is
+** not an audience (a typo must not open a view to everyone).
+*/
+static int view_audience(xmlDocPtr sdoc, const char *path, unsigned *out,
+                         cairn_error *err) {
+  *out = 0;
+  for (xmlNodePtr n = sdoc->children; n; n = n->next) {
+    if (n->type != XML_PI_NODE ||
+        strcmp((const char *)n->name, "cairn-audience"))
+      continue;
+    const char *p = n->content ? (const char *)n->content : "";
+    while (*p) {
+      size_t len = strcspn(p, " \t\r\n");
+      unsigned bit = 0;
+      for (size_t i = 0; len && i < sizeof AUDIENCE_WORDS /
+                                      sizeof AUDIENCE_WORDS[0]; i++)
+        if (strlen(AUDIENCE_WORDS[i].word) == len &&
+            strncmp(p, AUDIENCE_WORDS[i].word, len) == 0)
+          bit = AUDIENCE_WORDS[i].bit;
+      if (len && !bit)
+        return cairn_fail(err, CAIRN_EINVAL, NULL,
+                          "view %s: cairn-audience \"%.*s\" is not one of "
+                          "public, admin, clinician, front-desk, capability",
+                          path, (int)(len < AUDIENCE_WORD_MAX ? len
+                                                              : AUDIENCE_WORD_MAX),
+                          p);
+      *out |= bit;
+      p += len;
+      p += strspn(p, " \t\r\n");
+    }
+    if (*out == 0)
+      return cairn_fail(err, CAIRN_EINVAL, NULL,
+                        "view %s: cairn-audience names no audience", path);
+  }
+  return 0;
 }
 
 static int load_dir(cairn_views *vs, const char *dir, const char *prefix,
@@ -83,7 +142,13 @@ static int load_dir(cairn_views *vs, const char *dir, const char *prefix,
       break;
     }
     cairn_error e2 = {0};
+    unsigned audience = 0;
     xmlDocPtr sdoc = cairn_xml_parse_file(path, &e2);
+    if (sdoc && view_audience(sdoc, path, &audience, err)) {
+      xmlFreeDoc(sdoc);
+      rc = err->code;
+      break;
+    }
     xsltStylesheetPtr st = sdoc ? xsltParseStylesheetDoc(sdoc) : NULL;
     if (!st) {
       if (sdoc) xmlFreeDoc(sdoc);
@@ -95,6 +160,7 @@ static int load_dir(cairn_views *vs, const char *dir, const char *prefix,
     vs->v[vs->n].name = strdup(name);
     if (!vs->v[vs->n].name) abort();
     vs->v[vs->n].style = st;
+    vs->v[vs->n].audience = audience;
     vs->n++;
   }
   closedir(d);
@@ -147,6 +213,14 @@ int cairn_views_has(const cairn_views *vs, const char *name) {
   for (size_t i = 0; i < vs->n; i++)
     if (strcmp(vs->v[i].name, name) == 0) return 1;
   return 0;
+}
+
+int cairn_views_audience_ok(const cairn_views *vs, const char *name,
+                            unsigned who) {
+  for (size_t i = 0; i < vs->n; i++)
+    if (strcmp(vs->v[i].name, name) == 0)
+      return vs->v[i].audience == 0 || (vs->v[i].audience & who) != 0;
+  return 1;
 }
 
 /*

@@ -170,9 +170,30 @@ static void load_instruments(cairn_doc *doc, intake_content *c) {
   }
 }
 
+/* The fees of definition `version`: read as data from the program's file
+** (one truth; the intake calls no program code). */
+static void load_fees(cairn_doc *doc, const char *version, intake_content *c) {
+  cairn_node *d, *ph;
+  for (d = cairn_node_child(doc, NULL, "definition"); d;
+       d = cairn_node_next(d, "definition")) {
+    const char *v = cairn_node_attr(doc, d, "version");
+    if (v == NULL || strcmp(v, version) != 0) continue;
+    c->currency = attr_dup(doc, d, "currency");
+    for (ph = cairn_node_child(doc, d, "phase");
+         ph && c->n_fees < INTAKE_FEES_MAX; ph = cairn_node_next(ph, "phase")) {
+      intake_fee *f = &c->fees[c->n_fees++];
+      f->name = child_text_dup(doc, ph, "name");
+      if (f->name == NULL) f->name = attr_dup(doc, ph, "id");
+      f->fee = attr_dup(doc, ph, "fee");
+    }
+    return;
+  }
+}
+
 /* The current version of the care program's definition, or 0 (with a
-** warning) when there is none. */
-static int load_program_version(const char *definition_path) {
+** warning) when there is none; its fees into c. */
+static int load_program_version(const char *definition_path,
+                                intake_content *c) {
   cairn_error derr = {0, "", ""};
   cairn_doc *doc;
   const char *cur;
@@ -186,6 +207,7 @@ static int load_program_version(const char *definition_path) {
   }
   cur = cairn_node_attr(doc, cairn_doc_root(doc), "current");
   v = cur ? atoi(cur) : 0;
+  if (cur) load_fees(doc, cur, c);
   cairn_doc_free(doc);
   return v;
 }
@@ -211,7 +233,7 @@ int intake_content_load(const char *content_path, const char *instr_path,
   }
   load_instruments(doc, c);
   cairn_doc_free(doc);
-  c->program_version = load_program_version(definition_path);
+  c->program_version = load_program_version(definition_path, c);
   intake_data = c;
   return CAIRN_OK;
 }
@@ -233,6 +255,10 @@ void intake_content_free(void) {
     free(c->sources[i].id); free(c->sources[i].citation);
   }
   for (i = 0; i < c->n_terms; i++) free(c->terms[i]);
+  for (i = 0; i < c->n_fees; i++) {
+    free(c->fees[i].name); free(c->fees[i].fee);
+  }
+  free(c->currency);
   free(c->terms_version);
   for (i = 0; i < c->n_baseline; i++) {
     intake_instrument *in = &c->baseline[i];

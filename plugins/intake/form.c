@@ -80,13 +80,31 @@ static void content_redflags(cairn_doc *doc) {
   }
 }
 
-/* The program's terms and their version. */
-static void content_consent(cairn_doc *doc) {
+/* The program's terms and their version, and the fees of the program
+** definition version the patient will enrol under:
+**   <fees version= currency= pricing="/pricing"><phase name= fee=/>*</fees>
+** (fee as a person reads it: "1,680", or "1,680.50" when it has cents). */
+static void content_consent(cairn_req *req, cairn_doc *doc) {
   size_t i;
   cairn_doc_open(doc, "terms");
   cairn_doc_attr(doc, "version", intake_data->terms_version);
   for (i = 0; i < intake_data->n_terms; i++)
     cairn_doc_text(doc, "p", intake_data->terms[i]);
+  cairn_doc_close(doc);
+  if (intake_data->n_fees == 0) return;
+  cairn_doc_open(doc, "fees");
+  cairn_doc_attr(doc, "version",
+                 intake_fmt_int(req, intake_data->program_version));
+  cairn_doc_attr(doc, "currency", intake_data->currency);
+  cairn_doc_attr(doc, "pricing", "/pricing");
+  for (i = 0; i < intake_data->n_fees; i++) {
+    double fee = atof(intake_data->fees[i].fee);
+    cairn_doc_open(doc, "phase");
+    cairn_doc_attr(doc, "name", intake_data->fees[i].name);
+    cairn_doc_attr(doc, "fee", cairn_format_number(
+        req, fee, fee == (double)(long long)fee ? 0 : 2));
+    cairn_doc_close(doc);
+  }
   cairn_doc_close(doc);
 }
 
@@ -143,11 +161,16 @@ static void content_baseline(cairn_req *req, cairn_doc *doc,
   const cairn_record *goals = intake_section_record(req, intake, "goals");
   int n_goals =
       goals ? atoi(cairn_record_value(goals, "count(r:goals/r:goal)")) : 0;
+  int patient = intake_is_patient(req);
   size_t i;
+  /* The patient at home is asked only what has its wording here; the
+  ** region-specific index (licensed wording) is the clinic's to ask. */
   for (i = 0; i < intake_data->n_baseline; i++)
-    content_instrument(req, doc, &intake_data->baseline[i], goals, n_goals);
+    if (!patient || !intake_is_function_measure(intake_data->baseline[i].id))
+      content_instrument(req, doc, &intake_data->baseline[i], goals, n_goals);
   for (i = 0; wanted[i]; i++)
-    if (!intake_baseline_find(wanted[i]))
+    if (!intake_baseline_find(wanted[i]) &&
+        (!patient || !intake_is_function_measure(wanted[i])))
       cairn_doc_text(doc, "missing", wanted[i]);
   cairn_doc_attr(doc, "suggested-function", suggested_function(req, intake));
 }
@@ -157,7 +180,7 @@ static void doc_content(cairn_req *req, cairn_doc *doc, const char *section,
                         long long intake) {
   if (strcmp(section, "pain") == 0) content_pain(doc);
   else if (strcmp(section, "redflags") == 0) content_redflags(doc);
-  else if (strcmp(section, "consent") == 0) content_consent(doc);
+  else if (strcmp(section, "consent") == 0) content_consent(req, doc);
   else if (strcmp(section, "baseline") == 0)
     content_baseline(req, doc, intake);
 }
@@ -324,6 +347,8 @@ static int save_section(cairn_req *req, const cairn_record *rec, int idx,
   intake_put(doc, "name", sec->name);
   intake_put(doc, "saved", cairn_req_today(req));
   cairn_doc_open(doc, sec->name);
+  if (strcmp(sec->name, "baseline") == 0 && intake_is_patient(req))
+    intake_baseline_keep_staff(req, iid, f);
   sec->build(req, f, doc);
   cairn_doc_close(doc);
   rc = intake_section_find(req, iid, sec->name, &sid, &version);

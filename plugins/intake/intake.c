@@ -48,6 +48,7 @@ static const cairn_projection request_projections[] = {
   {.column = "call_at", .xpath = "r:call", .type = CAIRN_COL_TEXT},
   {.column = "decided", .xpath = "r:decided", .type = CAIRN_COL_TEXT},
   {.column = "intake", .xpath = "r:intake", .type = CAIRN_COL_INT},
+  {.column = "stamp", .xpath = "r:stamp", .type = CAIRN_COL_TEXT},
   {.column = NULL}
 };
 
@@ -79,7 +80,7 @@ static const cairn_projection task_projections[] = {
 static const cairn_record_type record_types[] = {
   {.name = INTAKE_T_REQUEST, .ns = INTAKE_NS, .root = "DiscoveryRequest",
    .xsd = "intake.xsd", .table = "intake_request",
-   .projections = request_projections},
+   .projections = request_projections, .check = intake_check_request},
   {.name = INTAKE_T_INTAKE, .ns = INTAKE_NS, .root = "Intake",
    .xsd = "intake.xsd", .table = "intake_intake",
    .projections = intake_projections},
@@ -157,6 +158,8 @@ static const char *const migrations[] = {
   " ON p_intake_section(intake, name);",
   "CREATE INDEX IF NOT EXISTS p_intake_task_by_intake"
   " ON p_intake_task(intake, state);",
+  "CREATE INDEX IF NOT EXISTS p_intake_request_by_stamp"
+  " ON p_intake_request(stamp);",
   NULL
 };
 

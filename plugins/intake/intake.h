@@ -99,6 +99,16 @@ typedef struct intake_instrument {
 ** neck).  Those not defined in instruments.xml are left out. */
 #define INTAKE_BASELINE_MAX 5
 
+/* The paid phases of a program definition (introductory, first month,
+** monthly): the fees the consent page shows. */
+#define INTAKE_FEES_MAX 3
+
+/* A phase's flat fee in the current program definition. */
+typedef struct intake_fee {
+  char *name;                  /* "Introductory phase" */
+  char *fee;                   /* "420.00", as the definition writes it */
+} intake_fee;
+
 typedef struct intake_content {
   intake_region regions[INTAKE_REGIONS_MAX]; /* the pain section's sites */
   size_t n_regions;            /* entries of regions */
@@ -115,6 +125,9 @@ typedef struct intake_content {
   ** attribute of program-definition.xml), or 0 when there is no
   ** definition: enrolment then opens a plain episode, without phase. */
   int program_version;
+  char *currency;              /* that version's currency ("AUD"), or NULL */
+  intake_fee fees[INTAKE_FEES_MAX]; /* that version's phases and fees */
+  size_t n_fees;               /* entries of fees */
 } intake_content;
 
 /* Loaded by init (content.c); read-only afterwards. */
@@ -160,6 +173,10 @@ int intake_post_enrol(cairn_req *req);         /* POST /intake/N/enrol */
 int intake_post_referral(cairn_req *req);      /* POST /intake/N/referral */
 
 int intake_check_section(cairn_req *req, cairn_doc *body, cairn_error *err);
+/* A new DiscoveryRequest's stamp has not been used by another request
+** (CAIRN_ECONFLICT on field "stamp"); runs inside the write's
+** transaction, so two replays sent at once cannot both pass (public.c). */
+int intake_check_request(cairn_req *req, cairn_doc *body, cairn_error *err);
 
 /* ------------------------------------------------------------ the secret */
 /* Make the key that signs the public form's time stamp (public.c). */
@@ -219,6 +236,15 @@ long long intake_param_id(cairn_req *req, const char *name);
 /* Add <name>text</name> under the current element of a record body,
 ** nothing when text is NULL or "" (the schema's optional elements). */
 void intake_put(cairn_doc *doc, const char *name, const char *text);
+/* 1 when the caller is the patient (the holder of the intake's link, no
+** staff role): patient-facing forms ask only what can be shipped with
+** its wording (NRS, PEG, PSFS), never the licensed ODI / NDI, whose
+** section scores staff enter from the clinic's paper form. */
+int intake_is_patient(cairn_req *req);
+/* Before the patient's baseline is saved: the region-specific index is
+** what staff stored (their values and choice), never what was posted. */
+void intake_baseline_keep_staff(cairn_req *req, long long intake,
+                                cairn_form *f);
 
 /* The newest version of the section record `name` of intake `intake`:
 ** its id (0 when never saved) and version. */

@@ -7,11 +7,17 @@
 **     that fills it is answered as if accepted and nothing is stored, so
 **     a robot learns nothing;
 **   - a minimum time: the form carries a time stamp signed with a key
-**     made at start-up (keyed BLAKE2b); a form sent sooner than
+**     made at start-up (keyed BLAKE2b), with a random nonce so that no
+**     two forms share one; a form sent sooner than
 **     min-seconds after it was served, or with a stamp that is missing,
 **     forged or older than a day, is refused;
+**   - a stamp is good for one request: the stored request keeps its
+**     BLAKE2b hash, and a second request with it is refused (the check
+**     hook, inside the write's transaction);
 **   - a per-address rate limit (the host's rate_check) on requests that
 **     would be stored.
+** A stored request is noted for the audit trail (actor "public", the
+** request's record id and nothing it says).
 ** The host refuses a form from another origin, or without the visitor's
 ** form token, before this code runs (CSRF, double submit).
 ** The confirmation page shows nothing that was sent.
@@ -30,6 +36,9 @@
 #define STAMP_MAC_BYTES 16
 /* The key's length in bytes: BLAKE2b's full 256-bit key. */
 #define STAMP_KEY_BYTES 32
+/* Random bytes in each stamp, so that two forms served in the same second
+** carry different stamps (a stamp is good for one request). */
+#define STAMP_NONCE_BYTES 8
 
 static unsigned char stamp_key[STAMP_KEY_BYTES];
 
@@ -38,37 +47,108 @@ void intake_stamp_init(void) {
   cairn_random_bytes(stamp_key, sizeof stamp_key);
 }
 
-/* "<seconds>.<32 hex digits>" for time t, in the arena: the seconds and
-** the first STAMP_MAC_BYTES of their keyed BLAKE2b hash. */
-static const char *stamp_make(cairn_req *req, long long t) {
+/* n bytes as lower-case hex into out (2n + 1 bytes). */
+static void hex_of(char *out, const unsigned char *in, size_t n) {
   static const char HEX[] = "0123456789abcdef";
-  char msg[32], hex[2 * STAMP_MAC_BYTES + 1];
-  unsigned char mac[32];
   size_t i;
-  snprintf(msg, sizeof msg, "%lld", t);
-  cairn_hash(mac, msg, strlen(msg), stamp_key, sizeof stamp_key);
-  for (i = 0; i < STAMP_MAC_BYTES; i++) {
-    hex[2 * i] = HEX[mac[i] >> 4];
-    hex[2 * i + 1] = HEX[mac[i] & 0xF];
+  for (i = 0; i < n; i++) {
+    out[2 * i] = HEX[in[i] >> 4];
+    out[2 * i + 1] = HEX[in[i] & 0xF];
   }
-  hex[2 * STAMP_MAC_BYTES] = '\0';
+  out[2 * n] = '\0';
+}
+
+/* "<seconds>.<nonce>.<32 hex digits>" for time t and a nonce of
+** 2 * STAMP_NONCE_BYTES hex digits, in the arena: the seconds, the nonce,
+** and the first STAMP_MAC_BYTES of the keyed BLAKE2b hash of both. */
+static const char *stamp_make(cairn_req *req, long long t,
+                              const char *nonce) {
+  char msg[64], hex[2 * STAMP_MAC_BYTES + 1];
+  unsigned char mac[32];
+  snprintf(msg, sizeof msg, "%lld.%s", t, nonce);
+  cairn_hash(mac, msg, strlen(msg), stamp_key, sizeof stamp_key);
+  hex_of(hex, mac, STAMP_MAC_BYTES);
   return cairn_req_printf(req, "%s.%s", msg, hex);
+}
+
+/* A new stamp for now. */
+static const char *stamp_new(cairn_req *req) {
+  unsigned char n[STAMP_NONCE_BYTES];
+  char hex[2 * STAMP_NONCE_BYTES + 1];
+  cairn_random_bytes(n, sizeof n);
+  hex_of(hex, n, sizeof n);
+  return stamp_make(req, (long long)time(NULL), hex);
 }
 
 /* Seconds since the stamp was made, or -1 when it is missing or forged. */
 static long long stamp_age(cairn_req *req, const char *stamp) {
-  const char *dot = strchr(stamp, '.');
-  char *end;
+  const char *dot = strchr(stamp, '.'), *dot2;
+  char *end, nonce[2 * STAMP_NONCE_BYTES + 1];
   long long t;
   const char *want;
+  size_t i;
   if (dot == NULL || dot - stamp > 12 || dot == stamp) return -1;
   t = strtoll(stamp, &end, 10);
   if (end != dot || t <= 0) return -1;
-  want = stamp_make(req, t);
+  dot2 = strchr(dot + 1, '.');
+  if (dot2 == NULL || (size_t)(dot2 - dot - 1) != 2 * STAMP_NONCE_BYTES)
+    return -1;
+  for (i = 0; i < 2 * STAMP_NONCE_BYTES; i++) {
+    char c = dot[1 + i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return -1;
+    nonce[i] = c;
+  }
+  nonce[i] = '\0';
+  want = stamp_make(req, t, nonce);
   if (strlen(want) != strlen(stamp) ||
       !cairn_equal_ct(want, stamp, strlen(want)))
     return -1;
   return (long long)time(NULL) - t;
+}
+
+/* The hex BLAKE2b-256 of a stamp, in the arena: what a request keeps. */
+static const char *stamp_hash(cairn_req *req, const char *stamp) {
+  unsigned char h[32];
+  char *out = cairn_req_alloc(req, 2 * sizeof h + 1);
+  cairn_hash(h, stamp, strlen(stamp), NULL, 0);
+  hex_of(out, h, sizeof h);
+  return out;
+}
+
+static const char SQL_STAMP_USED[] =
+    "SELECT record FROM p_intake_request WHERE stamp = :stamp"
+    " AND status <> 'entered-in-error' LIMIT 1";
+
+/* Message of a replayed form. */
+#define STAMP_USED_MESSAGE \
+  "This form was already sent: we have your request. To ask again, " \
+  "open the form anew."
+
+int intake_check_request(cairn_req *req, cairn_doc *body, cairn_error *err) {
+  const char *stamp = cairn_doc_value(body, NULL, "r:stamp");
+  cairn_stmt *st;
+  int rc;
+  /* Only a new request spends its stamp; later versions carry it. */
+  if (stamp[0] == '\0' ||
+      strcmp(cairn_doc_value(body, NULL, "r:state"), "new") != 0)
+    return CAIRN_OK;
+  st = cairn_sql_prepare(req, SQL_STAMP_USED, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_text(st, ":stamp", stamp);
+  rc = cairn_sql_step(st);
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "stamp query");
+  if (rc == 1)
+    return cairn_fail(err, CAIRN_ECONFLICT, "stamp", STAMP_USED_MESSAGE);
+  return CAIRN_OK;
+}
+
+/* The request that spent `stamp`, or 0. */
+static long long stamp_owner(cairn_req *req, const char *stamp) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_STAMP_USED, &err);
+  if (st == NULL || stamp == NULL) return 0;
+  cairn_sql_bind_text(st, ":stamp", stamp_hash(req, stamp));
+  return cairn_sql_step(st) == 1 ? cairn_sql_int(st, 0) : 0;
 }
 
 /* The fields of the form, in order. */
@@ -92,7 +172,7 @@ static const cairn_field FIELDS[] = {
 static int render(cairn_req *req, cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "request-form");
   cairn_doc_attr(doc, "action", "/request-a-call");
-  cairn_doc_attr(doc, "stamp", stamp_make(req, (long long)time(NULL)));
+  cairn_doc_attr(doc, "stamp", stamp_new(req));
   cairn_form_doc(doc, f, "/request-a-call", "Send my request");
   return cairn_respond_view(req, doc, "intake/request-form", status);
 }
@@ -157,6 +237,7 @@ static int store_request(cairn_req *req, cairn_form *f, long long *id,
   intake_put(doc, "consent", "yes");
   intake_put(doc, "received", cairn_req_today(req));
   intake_put(doc, "state", "new");
+  intake_put(doc, "stamp", stamp_hash(req, cairn_req_form(req, "stamp")));
   return cairn_record_create(req, INTAKE_T_REQUEST, 0, doc, id, err);
 }
 
@@ -192,10 +273,20 @@ int intake_post_request(cairn_req *req) {
   }
   if (rc != CAIRN_OK) return rc;
   rc = store_request(req, f, &id, &err);
+  if (rc == CAIRN_ECONFLICT) {
+    /* A replay: the audit entry names the request that spent the stamp. */
+    cairn_audit_note(req, 0, stamp_owner(req, cairn_req_form(req, "stamp")));
+    f = values_only(req, f);
+    cairn_form_error(f, "", cairn_req_strdup(req, err.message));
+    return render(req, f, 409);
+  }
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
     cairn_form_error(f, "", cairn_req_strdup(req, err.message));
     return render(req, f, 422);
   }
   if (rc != CAIRN_OK) return rc;
+  /* An entry in the audit trail: who (public), when, from where, and the
+  ** request's id; what the person wrote stays in the record. */
+  cairn_audit_note(req, 0, id);
   return cairn_respond_redirect(req, "/request-a-call/thanks");
 }

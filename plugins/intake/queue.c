@@ -253,6 +253,7 @@ static cairn_doc *request_body(cairn_req *req, const cairn_record *rec,
   if (c->patient > 0)
     intake_put(doc, "patient", intake_fmt_int(req, c->patient));
   if (c->intake > 0) intake_put(doc, "intake", intake_fmt_int(req, c->intake));
+  intake_put(doc, "stamp", cairn_record_value(rec, "r:stamp"));
   return doc;
 }
 

@@ -402,7 +402,7 @@ static void check_instrument(cairn_req *req, cairn_form *f,
 }
 
 static void check_baseline(cairn_req *req, long long intake, cairn_form *f) {
-  const char *function = chosen_function(f);
+  const char *function = intake_is_patient(req) ? "none" : chosen_function(f);
   int goals = goals_saved(req, intake);
   size_t i;
   if (strcmp(function, "none") != 0 &&
@@ -438,6 +438,26 @@ static void build_measure(cairn_req *req, cairn_form *f, cairn_doc *doc,
     cairn_doc_text_attr(doc, "answer", "item", in->items[j].id, v);
   }
   if (open) cairn_doc_close(doc);
+}
+
+void intake_baseline_keep_staff(cairn_req *req, long long intake,
+                                cairn_form *f) {
+  const cairn_record *rec = intake_section_record(req, intake, "baseline");
+  size_t i, j;
+  cairn_form_set(f, "function", "");
+  for (i = 0; i < intake_data->n_baseline; i++) {
+    const intake_instrument *in = &intake_data->baseline[i];
+    if (!intake_is_function_measure(in->id)) continue;
+    for (j = 0; j < in->n_items; j++)
+      cairn_form_set(f, item_field(req, in, j),
+                     rec ? cairn_record_value(rec, cairn_req_printf(
+                               req, "r:baseline/r:measure[@instrument = "
+                                    "'%s']/r:answer[@item = '%s']",
+                               in->id, in->items[j].id))
+                         : "");
+    if (rec && intake_baseline_holds(req, rec, in->id))
+      cairn_form_set(f, "function", in->id);
+  }
 }
 
 static void build_baseline(cairn_req *req, cairn_form *f, cairn_doc *doc) {

@@ -73,6 +73,10 @@ void intake_put(cairn_doc *doc, const char *name, const char *text) {
   if (text != NULL && text[0] != '\0') cairn_doc_text(doc, name, text);
 }
 
+int intake_is_patient(cairn_req *req) {
+  return cairn_req_role(req) == NULL && cairn_req_capability(req) != NULL;
+}
+
 /* ------------------------------------------------------------ look-ups */
 
 static const char SQL_SECTION[] =

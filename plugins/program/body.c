@@ -37,6 +37,9 @@ int program_post_episode_xml(cairn_req *req, const char *type,
                               "of the URL.");
   rc = cairn_record_create(req, type, p->id, body, &id, &err);
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  /* Front desk cannot open the episode page: their page is the visits. */
+  if (program_is_front_desk(req))
+    return cairn_respond_redirect(req, program_visits_href(req, p->id, e->id));
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld", p->id, e->id));
 }

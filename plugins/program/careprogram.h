@@ -308,6 +308,40 @@ const char *program_trim(cairn_req *req, const char *s);
 
 /* ------------------------------------------------------------- pages */
 
+/* Front desk's side of an episode (desk.c): 1 when the caller is front
+** desk; the visits page's address; the page itself, with a posted form's
+** values and messages (NULL: none) and the status; "attended" / "missed"
+** buttons (<attendance action= from=/>) under the current element for a
+** visit booked for today or earlier; the visit form's fields without
+** notes. */
+int program_is_front_desk(cairn_req *req);
+const char *program_visits_href(cairn_req *req, long long patient,
+                                long long episode);
+int program_render_visits(cairn_req *req, const program_patient *p,
+                          const program_episode *e, const program_form *posted,
+                          int status);
+void program_doc_attendance(cairn_req *req, cairn_doc *doc, long long patient,
+                            long long episode, long long visit,
+                            const char *date, const char *state,
+                            const char *from);
+extern const cairn_field program_desk_visit_fields[];
+/* Add what the patient's intake recorded (intake_view.c):
+**   <intake id= href= state= screen="negative|positive|cleared"?
+**           screened=? cleared-by=? cleared-on=? medicines-saved=?
+**           no-medications=? no-allergies=? pregnancy=?>
+**     <cleared-reason/>? <medication name= dose= unit= frequency=/>*
+**     <allergy substance= reaction=?/>*
+**   </intake>
+** of the intake that opened `episode` (0: the patient's newest); nothing
+** when there is none or the intake plugin is not installed. */
+void program_doc_intake(cairn_req *req, cairn_doc *doc, long long patient,
+                        long long episode);
+/* Prepare a read of the intake plugin's projections; NULL (and, once per
+** process, the store's log line) when the intake plugin is not installed. */
+cairn_stmt *program_intake_prepare(cairn_req *req, const char *sql);
+/* GET / for front desk: today's visits, the call queue, intakes waiting. */
+int program_page_desk_home(cairn_req *req);
+
 /* Render the episode page / the checkpoint page with a posted form's
 ** values and messages (f may be NULL) and the given status. */
 int program_render_episode(cairn_req *req, const program_patient *p,

@@ -185,7 +185,7 @@ static const char *const VISIT_TYPE_CHOICES[] = {
   "exercise", "Exercise session", "other", "Other", NULL};
 static const char *const VISIT_STATE_CHOICES[] = {
   "finished", "Delivered", "planned", "Scheduled", "cancelled", "Cancelled",
-  NULL};
+  "missed", "Missed (did not come)", NULL};
 static const char *const SEVERITY_CHOICES[] = {
   "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
 
@@ -358,6 +358,7 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   }
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);
+  program_doc_intake(req, doc, p->id, e->id);
   if (e->def == NULL) {
     return cairn_respond_view(req, doc, "program/episode", status);
   }

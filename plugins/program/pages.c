@@ -98,11 +98,14 @@ static const char SQL_COHORTS[] =
 **   </home>
 */
 int program_page_home(cairn_req *req) {
-  cairn_doc *doc = cairn_doc_new(req, NULL, "home");
+  cairn_doc *doc;
   cairn_stmt *st;
   size_t i;
   int rc;
 
+  /* Front desk's day is visits, calls and intakes, not cohorts. */
+  if (program_is_front_desk(req)) return program_page_desk_home(req);
+  doc = cairn_doc_new(req, NULL, "home");
   cairn_doc_attr(doc, "today", cairn_req_today(req));
   PREPARE(st, SQL_COUNTS);
   if (cairn_sql_step(st) != 1) return CAIRN_EDB;
@@ -167,7 +170,11 @@ static const char SQL_PATIENTS_PAGE[] =
     "   WHERE e.patient = p.record AND e.status <> 'entered-in-error'"
     "   ORDER BY e.period_start DESC, e.record DESC LIMIT 1),"
     " (SELECT count(*) FROM p_program_observation o"
-    "   WHERE o.patient = p.record AND o.status <> 'entered-in-error')"
+    "   WHERE o.patient = p.record AND o.status <> 'entered-in-error'),"
+    " (SELECT e.record FROM p_program_episode e"
+    "   WHERE e.patient = p.record AND e.status <> 'entered-in-error'"
+    "   AND e.phase IS NOT NULL"
+    "   ORDER BY e.period_start DESC, e.record DESC LIMIT 1)"
     " FROM (SELECT p.record, p.identifier, p.name, p.gender, p.birth_date"
     "       FROM p_program_patient p" PATIENTS_WHERE
     "       ORDER BY p.name COLLATE NOCASE, p.record"
@@ -303,6 +310,14 @@ int program_page_patients(cairn_req *req) {
     cairn_doc_attr(doc, "observations",
                    program_fmt_int(req, cairn_sql_int(st, 6)));
     cairn_doc_attr(doc, "href", cairn_req_printf(req, "/patients/%lld", id));
+    /* The newest episode run as the program: front desk books its visits
+    ** there; a patient without one is to be enrolled. */
+    if (!cairn_sql_is_null(st, 7))
+      cairn_doc_attr(doc, "visits",
+                     program_visits_href(req, id, cairn_sql_int(st, 7)));
+    else
+      cairn_doc_attr(doc, "enrol",
+                     cairn_req_printf(req, "/patients/%lld/enrol", id));
     cairn_doc_close(doc);
   }
   if (rc < 0) return CAIRN_EDB;
@@ -592,6 +607,7 @@ int program_page_chart(cairn_req *req) {
                  cairn_req_printf(req, "/patients/%lld/observations/new",
                                   p.id));
   program_doc_patient(doc, &p);
+  program_doc_intake(req, doc, p.id, 0);
 
   PREPARE(st, SQL_CHART_EPISODES);
   BIND_OK(cairn_sql_bind_int(st, ":patient", p.id));

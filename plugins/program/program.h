@@ -68,6 +68,8 @@ int program_post_flare(cairn_req *req);           /* POST .../flares */
 int program_post_flare_end(cairn_req *req);       /* POST .../flares/{f}/end */
 int program_page_graduation(cairn_req *req);      /* GET .../graduation */
 int program_page_schedule(cairn_req *req);        /* GET /schedule */
+int program_page_visits(cairn_req *req);          /* GET .../visits */
+int program_post_attendance(cairn_req *req);      /* POST .../attendance */
 int program_page_pricing(cairn_req *req);         /* GET /pricing */
 int program_page_economics(cairn_req *req);       /* GET /economics */
 

@@ -54,6 +54,11 @@ int program_check_encounter(cairn_req *req, cairn_doc *body,
     return cairn_fail(err, CAIRN_EINVAL, "date",
                       "A delivered visit cannot be after today (%s); "
                       "schedule it instead.", today);
+  if (strcmp(program_body_text(body, "state"), "missed") == 0 && today &&
+      strcmp(program_body_text(body, "date"), today) > 0)
+    return cairn_fail(err, CAIRN_EINVAL, "date",
+                      "A visit on %s cannot be missed yet: it is after "
+                      "today (%s).", program_body_text(body, "date"), today);
   return CAIRN_OK;
 }
 
@@ -83,7 +88,7 @@ static const char *const VISIT_NAMES[] = {"date", "type", "state", "notes",
 static const char *const VISIT_TYPES[] = {"needling", "herbal-review",
                                           "exercise", "other", NULL};
 static const char *const VISIT_STATES[] = {"planned", "finished",
-                                           "cancelled", NULL};
+                                           "cancelled", "missed", NULL};
 
 /* Shared by the visit and flare POSTs: load patient and episode, take an
 ** XML record of `type` for this episode, or hand back the form. */
@@ -104,7 +109,16 @@ static int post_common(cairn_req *req, const char *type, program_patient *p,
   return 0;
 }
 
-/* Create `type` from pairs; on refusal re-render the episode page. */
+/* The page a refused form comes back on: the episode page, or for front
+** desk (who may not read it) the episode's visits page. */
+static int rerender(cairn_req *req, const program_patient *p,
+                    const program_episode *e, program_form *pf, int status) {
+  if (program_is_front_desk(req))
+    return program_render_visits(req, p, e, pf, status);
+  return program_render_episode(req, p, e, pf, status);
+}
+
+/* Create `type` from pairs; on refusal re-render the caller's page. */
 static int create_or_rerender(cairn_req *req, const char *type,
                               const char *root, const char *const *pairs,
                               const program_patient *p,
@@ -112,17 +126,19 @@ static int create_or_rerender(cairn_req *req, const char *type,
   cairn_error err = {0, "", ""};
   long long id;
   int rc;
-  if (cairn_form_errors(pf->form) > 0)
-    return program_render_episode(req, p, e, pf, 422);
+  if (cairn_form_errors(pf->form) > 0) return rerender(req, p, e, pf, 422);
   rc = cairn_record_create(req, type, p->id, program_body(req, root, pairs),
                            &id, &err);
   if (rc == CAIRN_OK)
-    return cairn_respond_redirect(req, cairn_req_printf(
-        req, "/patients/%lld/episodes/%lld", p->id, e->id));
+    return cairn_respond_redirect(
+        req, program_is_front_desk(req)
+                 ? program_visits_href(req, p->id, e->id)
+                 : cairn_req_printf(req, "/patients/%lld/episodes/%lld",
+                                    p->id, e->id));
   if (rc != CAIRN_EINVAL && rc != CAIRN_ELIMIT)
     return program_fail_page(req, &err, 422);
   program_form_refused(req, pf, &err);
-  return program_render_episode(req, p, e, pf, 422);
+  return rerender(req, p, e, pf, 422);
 }
 
 int program_post_visit(cairn_req *req) {
@@ -132,7 +148,9 @@ int program_post_visit(cairn_req *req) {
   cairn_form *f;
   int done, rc = post_common(req, PROGRAM_T_ENCOUNTER, &p, e, &done);
   if (done) return rc;
-  f = pf.form = cairn_form_new(req, pf.id, program_visit_fields);
+  f = pf.form = cairn_form_new(req, pf.id, program_is_front_desk(req)
+                                              ? program_desk_visit_fields
+                                              : program_visit_fields);
   program_form_read(req, f, VISIT_NAMES);
   program_form_choice(f, "type", VISIT_TYPES, 1, "Choose the type of visit.");
   program_form_choice(f, "state", VISIT_STATES, 1, "Choose delivered, "
@@ -248,7 +266,7 @@ int program_post_flare_end(cairn_req *req) {
 
 static const char SQL_WEEK[] =
     "SELECT v.visit_date, v.visit_type, v.state, v.episode, v.patient,"
-    " p.name, p.identifier FROM p_program_encounter v"
+    " p.name, p.identifier, v.record FROM p_program_encounter v"
     " JOIN p_program_patient p ON p.record = v.patient"
     " WHERE v.visit_date >= :from AND v.visit_date < :to"
     " AND v.status <> 'entered-in-error'"
@@ -257,11 +275,14 @@ static const char SQL_WEEK[] =
 /*
 ** GET /schedule?week=YYYY-MM-DD  ->  view program/schedule
 **   <schedule week= prev= next= today=>
-**     <day date= weekday=><visit date= type= state= patient= name=
-**          identifier= href=/>*</day>*7
+**     <day date= weekday=><visit id= type= state= name= identifier=
+**          href= visits=><attendance action= from=/>?</visit>*</day>*7
 **   </schedule>
 ** The week runs Monday to Sunday and contains the given date (today when
-** absent).  A date that is not a real date is 400.
+** absent).  A date that is not a real date is 400.  href is the episode
+** page (clinicians), visits the episode's visits page (front desk); a
+** visit booked for today or earlier carries its attended / missed
+** buttons.
 */
 int program_page_schedule(cairn_req *req) {
   static const char *const wd[] = {"Monday", "Tuesday", "Wednesday",
@@ -299,6 +320,7 @@ int program_page_schedule(cairn_req *req) {
         break;
       }
       cairn_doc_open(doc, "visit");
+      cairn_doc_attr(doc, "id", program_fmt_int(req, cairn_sql_int(st, 7)));
       cairn_doc_attr(doc, "type", cairn_sql_text(st, 1));
       cairn_doc_attr(doc, "state", cairn_sql_text(st, 2));
       cairn_doc_attr(doc, "name", cairn_sql_text(st, 5));
@@ -307,6 +329,12 @@ int program_page_schedule(cairn_req *req) {
                      cairn_req_printf(req, "/patients/%lld/episodes/%lld",
                                       cairn_sql_int(st, 4),
                                       cairn_sql_int(st, 3)));
+      cairn_doc_attr(doc, "visits",
+                     program_visits_href(req, cairn_sql_int(st, 4),
+                                         cairn_sql_int(st, 3)));
+      program_doc_attendance(req, doc, cairn_sql_int(st, 4),
+                             cairn_sql_int(st, 3), cairn_sql_int(st, 7),
+                             date, cairn_sql_text(st, 2), "schedule");
       cairn_doc_close(doc);
       rc = cairn_sql_step(st);
     }

@@ -177,12 +177,18 @@ test('a prospective patient goes from the public request to an enrolled episode 
   await p.locator('#f-m-psfs-a1').fill('2');
   await p.locator('#f-m-psfs-a2').fill('3');
   await p.locator('#f-m-psfs-a3').fill('4');
-  await p.locator('#f-function').selectOption('odi');
-  for (let i = 1; i <= 10; i++) await p.locator(`#f-m-odi-s${i}`).fill(String(i % 4));
+  // The patient at home is not asked the ODI / NDI (licensed wording).
+  assert.equal(await p.locator('#f-function').count(), 0);
+  assert.equal(await p.locator('#f-m-odi-s1').count(), 0);
   await shoot(p, '10-baseline');
   await submit(p, 'Save and continue');
   await p.getByLabel(/I have read and agree/).check();
   await p.getByLabel('Your full name, as your signature').fill('Nora Newcomer');
+  // The fees the patient will enrol under, with the pricing page.
+  const terms = await p.textContent('.terms');
+  assert.match(terms, /Introductory phase\s*AUD 420/);
+  assert.match(terms, /Monthly program\s*AUD 1,680/);
+  assert.equal(await p.getByRole('link', { name: 'What each phase includes' }).getAttribute('href'), '/pricing');
   await shoot(p, '11-consent');
   await submit(p, 'Agree and send');
   assert.match(await p.textContent('main'), /Your answers are with the clinic/);
@@ -195,12 +201,22 @@ test('a prospective patient goes from the public request to an enrolled episode 
   const clin = await person();
   const c = clin.page;
   await signIn(c, 'clinician');
+  // The ODI from the clinic's paper form, on the staff's baseline page.
+  await c.goto(`${srv.base}${intakePath}/form?section=baseline`);
+  await c.locator('#f-function').selectOption('odi');
+  for (let i = 1; i <= 10; i++) await c.locator(`#f-m-odi-s${i}`).fill(String(i % 4));
+  await shoot(c, '12b-staff-baseline-odi');
+  await submit(c, 'Save and continue');
   await c.goto(`${srv.base}${intakePath}`);
   assert.match(await c.textContent('main'), /No red flags/);
   await c.getByLabel(/Primary measure/).selectOption('peg');
   await shoot(c, '13-ready-to-enrol');
   await submit(c, 'Enrol');
   assert.match(new URL(c.url()).pathname, /^\/patients\/\d+$/);
+  // The intake's medicines and red-flag screen stay on the chart.
+  const fromIntake = await c.textContent('.from-intake');
+  assert.match(fromIntake, /no red flags/);
+  assert.match(fromIntake, /Paracetamol 500/);
   await shoot(c, '14-chart');
   const pid = Number(new URL(c.url()).pathname.split('/')[2]);
   assert.equal(dbValue(srv, `SELECT phase FROM p_program_episode WHERE patient = ${pid}`), 'introductory');

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useCairn, run, sleep } from '../lib/harness.mjs';
+import { sqlJson } from '../lib/access.mjs';
 import { Visitor, openRequestForm, sendRequest, dbValue, versions, sections, goodFit, issueLink, openLink,
          REQUEST } from '../lib/intake.mjs';
 
@@ -40,7 +41,7 @@ test('the public request form works without JavaScript: labels, a honeypot, a si
   for (const id of ['f-name', 'f-contact', 'f-times', 'f-problem', 'f-consent'])
     assert.match(res.body, new RegExp(`<label[^>]*for="${id}"`), `label for ${id}`);
   assert.match(res.body, /name="website"[^>]*tabindex="-1"|tabindex="-1"[^>]*name="website"/);
-  assert.match(stamp, /^\d+\.[0-9a-f]{32}$/);
+  assert.match(stamp, /^\d+\.[0-9a-f]{16}\.[0-9a-f]{32}$/, "seconds, a nonce, the MAC");
 });
 
 test('a valid request is stored and the thank-you page echoes nothing of it', async () => {
@@ -159,11 +160,13 @@ test('a submission from another origin, or without the form token, is refused', 
 test('rapid repeat submissions from one address are limited (3 an hour in this config)', async () => {
   const v = visitor();
   const before = requests();
-  const { stamp } = await openRequestForm(v);
+  // A stamp is good for one request: each submission opens the form anew.
+  const stamps = [];
+  for (let i = 0; i < 5; i++) stamps.push((await openRequestForm(v)).stamp);
   await sleep(1100);
   const statuses = [];
   for (let i = 0; i < 5; i++) {
-    const r = await v.postForm('/request-a-call', { ...REQUEST, name: `Repeat ${i}`, stamp });
+    const r = await v.postForm('/request-a-call', { ...REQUEST, name: `Repeat ${i}`, stamp: stamps[i] });
     statuses.push(r.status);
     if (r.status === 429) assert.match(r.body, /several requests/);
   }
@@ -172,6 +175,59 @@ test('rapid repeat submissions from one address are limited (3 an hour in this c
   // Another address is not held back.
   const other = await sendRequest(visitor(), { name: 'Someone Else' });
   assert.equal(other.status, 303);
+});
+
+test('a stamp is good for one request: a replay is refused with a clear message, nothing stored, even after the request moved on', async () => {
+  const v = visitor();
+  const { stamp } = await openRequestForm(v);
+  await sleep(1100);
+  let r = await v.postForm('/request-a-call', { ...REQUEST, name: 'Once Only', stamp });
+  assert.equal(r.status, 303);
+  const before = requests(), vers = versions(srv);
+  // The same stamp again (the issue's attack: six submissions), from the
+  // same visitor and from another address.
+  for (const c of [v, visitor()]) {
+    if (c !== v) await openRequestForm(c);
+    r = await c.postForm('/request-a-call', { ...REQUEST, name: 'Replayed Twice', stamp });
+    assert.equal(r.status, 409, r.body.slice(0, 600));
+    assert.match(r.body, /This form was already sent/);
+    assert.doesNotMatch(r.body, /Once Only/, 'the stored request is not shown');
+    assert.match(r.body, /name="stamp" value="[0-9]+\.[0-9a-f]{16}\.[0-9a-f]{32}"/, 'a fresh stamp to send a new request with');
+  }
+  assert.equal(requests(), before, 'nothing stored');
+  assert.equal(versions(srv), vers);
+  // Each replay is in the audit trail, naming the request that spent it.
+  const first = Number(dbValue(srv, "SELECT record FROM p_intake_request WHERE name = 'Once Only'"));
+  assert.equal(sqlJson(srv.database, `SELECT count(*) AS n FROM audit WHERE record = ${first} AND outcome = '409' AND actor = 'public'`)[0].n, 2);
+  // Scheduled: the new version keeps the stamp, so it stays spent.
+  const id = Number(dbValue(srv, "SELECT record FROM p_intake_request WHERE name = 'Once Only'"));
+  const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+  assert.equal((await desk.postForm(`/intake/requests/${id}/schedule`, { call: `${tomorrow}T09:00` })).status, 303);
+  r = await v.postForm('/request-a-call', { ...REQUEST, name: 'Replayed Later', stamp });
+  assert.equal(r.status, 409);
+  assert.equal(requests(), before);
+});
+
+test('a stored public request leaves an audit entry: actor public, the request id, nothing it says', async () => {
+  const name = 'Audited Aubrey';
+  const r = await sendRequest(visitor(), { name, contact: 'aubrey-canary@example.org', problem: 'CANARY-PROBLEM sciatica' });
+  assert.equal(r.status, 303);
+  const id = Number(dbValue(srv, `SELECT record FROM p_intake_request WHERE name = '${name}'`));
+  const rows = sqlJson(srv.database, `SELECT * FROM audit WHERE record = ${id} AND method = 'POST' AND path = '/request-a-call'`);
+  assert.equal(rows.length, 1, JSON.stringify(rows));
+  const e = rows[0];
+  assert.equal(e.actor, 'public');
+  assert.equal(e.role, '');
+  assert.equal(e.patient, null);
+  assert.equal(e.outcome, '303');
+  const text = JSON.stringify(e);
+  for (const leak of [name, 'aubrey-canary', 'CANARY-PROBLEM']) assert.ok(!text.includes(leak), `the entry holds ${leak}`);
+  // A refused request (no stamp) stores nothing and notes no record.
+  const before = sqlJson(srv.database, 'SELECT count(*) AS n FROM audit WHERE record IS NOT NULL AND actor = \'public\'')[0].n;
+  const v = visitor();
+  await openRequestForm(v);
+  assert.equal((await v.postForm('/request-a-call', { ...REQUEST })).status, 422);
+  assert.equal(sqlJson(srv.database, 'SELECT count(*) AS n FROM audit WHERE record IS NOT NULL AND actor = \'public\'')[0].n, before);
 });
 
 // ------------------------------------------------------------ front desk
@@ -262,10 +318,26 @@ test('journey: request, good fit, the patient fills in through the link, a clini
   assert.equal(again.res.status, 303, 'the link opens again (multi-use until sent)');
   const med = await again.patient.get(`/intake/${intakeId}/form?section=medicines`);
   assert.match(med.body, /value="Warfarin"/);
+  // The patient's baseline asks NRS, PEG and their own PSFS activities,
+  // never the ODI / NDI (licensed wording): their answers to it are not
+  // stored, and staff enter it from the clinic's paper form.
+  const base = await again.patient.get(`/intake/${intakeId}/form?section=baseline`);
+  assert.match(base.body, /name="m\.peg\.pain"/);
+  assert.doesNotMatch(base.body, /m\.odi\.|m\.ndi\.|name="function"/);
+  // The consent page shows the fees the patient will enrol under (the
+  // program definition's current version), with the pricing page.
+  const consent = await again.patient.get(`/intake/${intakeId}/form?section=consent`);
+  assert.equal(consent.status, 200);
+  for (const fee of ['Introductory phase', 'AUD 420', 'First-month continuation', 'AUD 560', 'Monthly program', 'AUD 1,680'])
+    assert.ok(consent.body.includes(fee), `consent page: ${fee}`);
+  assert.match(consent.body, /href="\/pricing"/);
+  assert.match(consent.body, /definition version 1/);
   for (const s of all.slice(3, 6)) {
     const r = await again.patient.postForm(`/intake/${intakeId}/form`, s);
     assert.equal(r.status, 303, `${s.section}: ${r.body.slice(0, 800)}`);
   }
+  assert.equal(dbValue(srv, `SELECT count(*) FROM record_version v JOIN p_intake_section s ON s.record = v.record WHERE s.intake = ${intakeId} AND s.name = 'baseline' AND v.body LIKE '%instrument="odi"%'`), '0',
+    'the patient\'s ODI answers are not stored');
   const done = await again.patient.postForm(`/intake/${intakeId}/form`, all[6]);
   assert.equal(done.status, 200);
   assert.match(done.body, /Your answers are with the clinic/);
@@ -273,6 +345,12 @@ test('journey: request, good fit, the patient fills in through the link, a clini
   // The link is withdrawn once the questionnaire is sent: reuse is refused.
   assert.equal((await srv.client().get(link)).status, 410);
   assert.equal((await again.patient.get(`/intake/${intakeId}/form`)).status, 401);
+
+  // Staff add the ODI from the paper form on the staff's baseline page.
+  const staffBase = await desk.get(`/intake/${intakeId}/form?section=baseline`);
+  assert.match(staffBase.body, /name="m\.odi\.s1"/);
+  const odi = await desk.postForm(`/intake/${intakeId}/form`, all[5]);
+  assert.ok([200, 303].includes(odi.status), `staff baseline: ${odi.status} ${odi.body.slice(0, 800)}`);
 
   // Front desk cannot enrol; a clinician can.
   assert.equal((await desk.postForm(`/intake/${intakeId}/enrol`, { primary: 'nrs' })).status, 403);
@@ -291,8 +369,43 @@ test('journey: request, good fit, the patient fills in through the link, a clini
   assert.equal(obs, 'nrs=6.0 odi=32.0 peg=5.7 psfs=3.0');
   const chart = await clinician.get(`/patients/${pid}`);
   assert.equal(chart.status, 200);
+  // The medicines and the red-flag screen from intake stay in view after
+  // enrolment, on the chart and the episode page, linked to the intake.
+  const eid = Number(dbValue(srv, `SELECT record FROM p_program_episode WHERE patient = ${pid}`));
+  for (const r of [chart, await clinician.get(`/patients/${pid}/episodes/${eid}`)]) {
+    assert.match(r.body, /Ibuprofen 400 mg, three times daily; Warfarin 2.5 mg, once daily/);
+    assert.match(r.body, /Red-flag screen: <\/strong>no red flags/);
+    assert.match(r.body, /Allergies: <\/strong>none/);
+    assert.match(r.body, new RegExp(`href="/intake/${intakeId}"`));
+  }
   // Enrolled once only.
   assert.equal((await clinician.postForm(`/intake/${intakeId}/enrol`, { primary: 'nrs' })).status, 409);
+});
+
+test('the patient\'s baseline never asks or stores the ODI / NDI; the index staff entered is kept when the patient saves again', async () => {
+  await sendRequest(visitor(), { name: 'Ode Index' });
+  const { intakeId } = await goodFit(desk, 'Ode Index');
+  const all = sections({ name: 'Ode Index' });
+  for (const sec of [all[4], all[5]]) {   // goals, then the baseline with ODI 16/50
+    const r = await desk.postForm(`/intake/${intakeId}/form`, sec);
+    assert.equal(r.status, 303, `${sec.section}: ${r.body.slice(0, 600)}`);
+  }
+  const { patient } = await openLink(srv.base, await issueLink(desk, intakeId));
+  const page = await patient.get(`/intake/${intakeId}/form?section=baseline`);
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.body, /m\.odi\.|m\.ndi\.|paper form/);
+  assert.match(page.body, /asked at your first visit/);
+  // The patient's own ODI answers (all 5s) and a new NRS: the NRS is
+  // stored, the ODI stays what staff entered.
+  const odi5 = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`m.odi.s${i + 1}`, '5']));
+  const r = await patient.postForm(`/intake/${intakeId}/form`, { ...all[5], 'm.nrs.pain': '7', function: 'odi', ...odi5 });
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  const body = dbValue(srv, `SELECT v.body FROM record_version v JOIN p_intake_section s ON s.record = v.record WHERE s.intake = ${intakeId} AND s.name = 'baseline' ORDER BY v.version DESC LIMIT 1`);
+  assert.match(body, /<measure instrument="nrs"><answer item="pain">7<\/answer>/);
+  const odi = /<measure instrument="odi">(.*?)<\/measure>/.exec(body);
+  assert.ok(odi, `the ODI staff entered is kept: ${body}`);
+  assert.match(odi[1], /<answer item="s1">2<\/answer>/);
+  assert.doesNotMatch(odi[1], />5</);
 });
 
 test('a positive red flag blocks enrolment, opens a referral task, and a clinician clears it with a reason', async () => {
@@ -327,6 +440,16 @@ test('a positive red flag blocks enrolment, opens a referral task, and a clinici
   assert.doesNotMatch(cleared.body, /<script>alert/);
   const e = await clinician.postForm(`/intake/${intakeId}/enrol`, { primary: 'peg' });
   assert.equal(e.status, 303);
+  // After enrolment the clearance stays in view on the chart and the
+  // episode page, with the reason shown as text.
+  const pid = Number(/\/patients\/(\d+)$/.exec(e.headers.location)[1]);
+  const eid = Number(dbValue(srv, `SELECT record FROM p_program_episode WHERE patient = ${pid}`));
+  for (const page of [`/patients/${pid}`, `/patients/${pid}/episodes/${eid}`]) {
+    const r = await clinician.get(page);
+    assert.equal(r.status, 200, page);
+    assert.match(r.body, /positive, cleared by test-clinician on \d{4}-\d{2}-\d{2}: Seen by GP 2026-11-20, MRI normal\./, page);
+    assert.doesNotMatch(r.body, /<script>alert/, page);
+  }
 });
 
 test('questionnaire bad input: dates, doses, lists and sizes are refused next to the field, nothing stored', async () => {

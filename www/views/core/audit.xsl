@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin?>
 <!--
   core/audit.xsl - the audit trail, newest first, 50 to a page (admin only).
 

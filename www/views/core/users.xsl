@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin?>
 <!--
   core/users.xsl - staff accounts (admin only).
 

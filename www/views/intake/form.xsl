@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk capability?>
 <!--
   intake/form.xsl - the intake questionnaire, one section a page
   (GET /intake/{id}/form?section=; again with 422 when a POST is refused),
@@ -9,10 +10,12 @@
     <intake-form id= section= action= state= next=? previous=?
                  patient-view="yes"? med-rows= allergy-rows= spare-rows=
                  suggested-function=?>
+      (patient-view: the link's holder; no region-specific index is asked)
       <section name= saved="yes"? version=?/>*          progress
       <region code= label=/>*                            pain
       <flag code= question=/>*                           redflags
       <terms version=><p/>*</terms>                      consent
+      <fees version= currency= pricing=><phase name= fee=/>*</fees>?  consent
       <instrument id= abbreviation= name= function="yes"?>
         <item name="m.nrs.pain" label= min= max=/>*
       </instrument>*                                     baseline
@@ -280,6 +283,9 @@
         </fieldset>
       </xsl:for-each>
     </xsl:if>
+    <xsl:if test="@patient-view = 'yes'">
+      <p class="muted small">A few more questions about your daily activities are asked at your first visit.</p>
+    </xsl:if>
     <xsl:if test="missing">
       <p class="muted small">
         <xsl:text>Not defined in this clinic's instruments yet, so not asked: </xsl:text>
@@ -293,6 +299,26 @@
     <div class="terms">
       <h2>The program's terms (version <xsl:value-of select="terms/@version"/>)</h2>
       <xsl:for-each select="terms/p"><p><xsl:value-of select="."/></p></xsl:for-each>
+      <xsl:for-each select="fees">
+        <h3>The fees you will enrol under</h3>
+        <table class="fees">
+          <caption class="visually-hidden">Flat fee of each phase</caption>
+          <tbody>
+            <xsl:for-each select="phase">
+              <tr>
+                <th scope="row"><xsl:value-of select="@name"/></th>
+                <td class="num"><xsl:value-of select="../@currency"/><xsl:text> </xsl:text><xsl:value-of select="@fee"/></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+        <p class="small">
+          <xsl:text>Each phase is charged once, when it begins, whatever the number of visits (program definition version </xsl:text>
+          <xsl:value-of select="@version"/>
+          <xsl:text>). </xsl:text>
+          <a href="{@pricing}">What each phase includes</a>
+        </p>
+      </xsl:for-each>
     </div>
     <xsl:call-template name="form-checkbox"><xsl:with-param name="form" select="$form"/>
       <xsl:with-param name="name" select="'agree'"/>

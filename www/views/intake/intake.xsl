@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk?>
 <!--
   intake/intake.xsl - the staff page of one intake (GET /intake/{id}; also
   the answer to POST .../link, showing the new link once, and to a refused

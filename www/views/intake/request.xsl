@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk?>
 <!--
   intake/request.xsl - one discovery-call request
   (GET /intake/requests/{id}; again with 422 when a POST is refused).

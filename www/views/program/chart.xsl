@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/chart.xsl - a patient's chart (GET /patients/{id}): episodes, and
   per instrument an inline SVG trajectory against the baseline and the 50%
@@ -29,6 +30,7 @@
                 exclude-result-prefixes="svg">
 
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="intake-lib.xsl"/>
 
   <!-- Chart geometry, in viewBox units: width, height, and the plot area's
        left, top, width and height.  The right margin holds the labels of
@@ -63,10 +65,18 @@
         </p>
       </div>
       <p class="actions no-print">
+        <!-- A patient not yet in the care program (just created, or back
+             after an ended episode): enrolment is the next step. -->
+        <xsl:if test="$staff-role = 'clinician' and not(episode[@phase = 'enrolled' or @phase = 'introductory'
+                      or @phase = 'first-month' or @phase = 'monthly'])">
+          <a class="button" href="{patient/@href}/enrol">Enrol in the care program</a>
+          <xsl:text> </xsl:text>
+        </xsl:if>
         <a class="button" href="{@new-observation}">Record an observation</a>
       </p>
     </div>
 
+    <xsl:apply-templates select="intake" mode="from-intake"/>
     <h2>Episodes of care</h2>
     <xsl:choose>
       <xsl:when test="episode">

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/checkpoint.xsl - the checkpoint decision page
   (GET /patients/{p}/episodes/{e}/checkpoint; plugins/program/checkpoint.c).

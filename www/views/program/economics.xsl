@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/economics.xsl - fees against visits (GET /economics;
   plugins/program/economics.c).

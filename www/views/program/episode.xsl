@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/episode.xsl - one episode of the care program
   (GET /patients/{p}/episodes/{e}; plugins/program/episode_page.c).
@@ -23,6 +24,7 @@
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="../form-lib.xsl"/>
   <xsl:include href="program-lib.xsl"/>
+  <xsl:include href="intake-lib.xsl"/>
 
   <xsl:template match="episode-page" mode="title">
     <xsl:if test=".//form/error">Not saved: </xsl:if>
@@ -76,6 +78,7 @@
         <ul><xsl:for-each select="problem"><li><xsl:value-of select="."/></li></xsl:for-each></ul>
       </div>
     </xsl:if>
+    <xsl:apply-templates select="intake" mode="from-intake"/>
     <h2>Path through the program</h2>
     <xsl:apply-templates select="episode" mode="path"/>
 

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk?>
 <!--
   program/form.xsl - a page holding one form (new patient, enrolment).
 

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/graduation.xsl - the printable graduation summary
   (plugins/program/graduation.c).

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician?>
 <!--
   program/observation-form.xsl - record an observation
   (GET /patients/{id}/observations/new, and again with status 422 when a

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience clinician admin?>
 <!--
   program/outcomes.xsl - the cohort report (GET /outcomes).
 

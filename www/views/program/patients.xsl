@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk?>
 <!--
   program/patients.xsl - the patient list (GET /patients?q=&page=).
 
@@ -6,7 +7,9 @@
     <patients q= page= pages= total= per-page= first=? last=?>
       <link rel="prev|next" href=/>*
       <patient id= identifier= name= gender= birth-date= cohort=
-               observations= href=/>*
+               observations= href= visits=? enrol=?/>*
+      visits: the newest program episode's visits page (front desk's link);
+      enrol: the patient has no program episode yet (clinicians' link)
     </patients>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -87,7 +90,11 @@
               <th scope="row">
                 <xsl:choose>
                   <!-- The chart is for clinicians and admins; front desk
-                       would only get a 403, so the name is plain text. -->
+                       would only get a 403: their link is the visits
+                       page, else the name is plain text. -->
+                  <xsl:when test="$staff-role = 'front-desk' and @visits">
+                    <a href="{@visits}"><xsl:value-of select="@name"/></a>
+                  </xsl:when>
                   <xsl:when test="$staff-role = 'front-desk'">
                     <xsl:value-of select="@name"/>
                   </xsl:when>
@@ -99,7 +106,13 @@
               <td><xsl:value-of select="@identifier"/></td>
               <td><xsl:value-of select="@gender"/></td>
               <td><xsl:value-of select="@birth-date"/></td>
-              <td><xsl:value-of select="@cohort"/></td>
+              <td>
+                <xsl:value-of select="@cohort"/>
+                <xsl:if test="@enrol and $staff-role = 'clinician'">
+                  <xsl:if test="@cohort"><xsl:text> · </xsl:text></xsl:if>
+                  <a href="{@enrol}">Enrol</a>
+                </xsl:if>
+              </td>
               <td class="num"><xsl:value-of select="@observations"/></td>
             </tr>
           </xsl:for-each>

@@ -1,13 +1,27 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<?cairn-audience admin clinician front-desk?>
 <!--
   program/schedule.xsl - the week's visits (GET /schedule?week=;
   plugins/program/visits.c).
     <schedule week= prev= next= today= truncated=?>
-      <day date= weekday=><visit type= state= name= identifier= href=/>*</day>*7
+      <day date= weekday=><visit id= type= state= name= identifier= href= visits=>
+        <attendance action= from=/>?</visit>*</day>*7
+  Front desk's names open the episode's visits page (book, attended,
+  missed: no clinical notes); clinicians' open the episode page.
     </schedule>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
+  <xsl:template match="attendance">
+    <form method="post" action="{@action}" class="inline">
+      <xsl:call-template name="csrf-field"/>
+      <input type="hidden" name="from" value="{@from}"/>
+      <xsl:text> </xsl:text>
+      <button type="submit" name="attended" value="yes">Attended</button>
+      <xsl:text> </xsl:text>
+      <button type="submit" name="attended" value="no" class="secondary">Missed</button>
+    </form>
+  </xsl:template>
   <xsl:template match="schedule" mode="title">Week of <xsl:value-of select="@week"/></xsl:template>
   <xsl:template match="schedule" mode="content">
     <div class="page-head">
@@ -41,21 +55,29 @@
                       <xsl:for-each select="visit">
                         <li>
                           <xsl:choose>
-                            <!-- Front desk may not open charts or episodes. -->
+                            <!-- Front desk may not open charts or episodes:
+                                 their link is the visits page. -->
                             <xsl:when test="$staff-role = 'front-desk'">
-                              <xsl:value-of select="@name"/>
+                              <a href="{@visits}"><xsl:value-of select="@name"/></a>
                             </xsl:when>
                             <xsl:otherwise>
                               <a href="{@href}"><xsl:value-of select="@name"/></a>
                             </xsl:otherwise>
                           </xsl:choose>
-                          <xsl:text> · </xsl:text><xsl:value-of select="@type"/>
+                          <xsl:text> · </xsl:text>
+                          <xsl:choose>
+                            <xsl:when test="@type = 'herbal-review'">herbal review</xsl:when>
+                            <xsl:otherwise><xsl:value-of select="@type"/></xsl:otherwise>
+                          </xsl:choose>
                           <xsl:text> · </xsl:text>
                           <xsl:choose>
                             <xsl:when test="@state = 'finished'">delivered</xsl:when>
                             <xsl:when test="@state = 'planned'">scheduled</xsl:when>
                             <xsl:otherwise><xsl:value-of select="@state"/></xsl:otherwise>
                           </xsl:choose>
+                          <xsl:if test="$staff-role != 'admin'">
+                            <xsl:apply-templates select="attendance"/>
+                          </xsl:if>
                         </li>
                       </xsl:for-each>
                     </ul>
