@@ -1,10 +1,11 @@
 /*
 ** careprogram.h -- the care program of PROGRAM.md inside the program
-** plugin (issue 4): its versioned definition (definition.c), the episode
+** plugin: its versioned definition (definition.c), the episode
 ** as a state machine (episode.c), progress against baseline
-** (progress.c), the taper (taper.c), forms (form.c) and the pages that
-** use them (episode_page.c, checkpoint.c, visits.c, flares.c,
-** graduation.c, pricing.c, economics.c, dashboard.c).
+** (progress.c), the taper (taper.c), forms on the host's form model
+** (form.c), record bodies (body.c) and the pages that use them
+** (episode_page.c, checkpoint.c, visits.c -- visits and flares --,
+** enrol.c, graduation.c, pricing.c, economics.c, dashboard.c).
 **
 ** Included by program.h only, inside its hidden-visibility block.
 */
@@ -40,6 +41,9 @@ int program_phase_paid_index(program_phase p);
 
 /* Exit reasons (program.xsd ExitReason), NULL-terminated, with labels. */
 extern const char *const program_exit_reasons[];
+/* The same as choices of a form: "", "Choose a reason", then code, label
+** pairs; NULL-terminated. */
+extern const char *const program_exit_reason_choices[];
 const char *program_exit_reason_label(const char *code);
 
 /* -------------------------------------------------------- definition */
@@ -105,6 +109,13 @@ void program_doc_definition(cairn_req *req, cairn_doc *doc,
 
 /* ------------------------------------------------------------ episode */
 
+/* PSFS asks for 3 to 5 activities the patient finds hard (Stratford
+** 1995): a1..a5 of an episode. */
+#define PROGRAM_ACTIVITIES_MAX 5
+/* A justification shorter than this says nothing a colleague can weigh
+** ("ok", "continue"); 20 characters is one short sentence. */
+#define PROGRAM_JUSTIFICATION_MIN 20
+
 /* Moves of an episode kept per page; a program has at most 6 moves, the
 ** rest room for nothing: more means a broken record. */
 #define PROGRAM_MOVES_MAX 16
@@ -131,8 +142,10 @@ typedef struct program_episode {
                                  ** "" before */
   size_t n_moves;
   program_move moves[PROGRAM_MOVES_MAX];
-  const char *activity[5];       /* PSFS activities a1..a5, "" when none */
-  const char *goal[5];           /* their goals, "" when none */
+  const char *activity[PROGRAM_ACTIVITIES_MAX]; /* PSFS activities a1..a5,
+                                 ** "" when none */
+  const char *goal[PROGRAM_ACTIVITIES_MAX];     /* their goals, "" when
+                                 ** none */
 } program_episode;
 
 /* Load episode `id`; patient > 0 requires it to belong to that patient.
@@ -224,72 +237,109 @@ size_t program_taper(const program_def *d, long from, long today,
 
 /* --------------------------------------------------------------- forms */
 
-/* Values and messages of one posted form, echoed into a view as
-** <form id= action=><value name=>..</value>*<error field=>..</error>*
-** </form> so the page shows the message next to the field and keeps
-** what was typed (DESIGN.md). */
-#define PFORM_MAX 24
-typedef struct pform {
-  const char *id;                /* which form of the page */
-  size_t n, n_err;
-  const char *name[PFORM_MAX], *value[PFORM_MAX];
-  const char *err_field[PFORM_MAX], *err_msg[PFORM_MAX];
-} pform;
+/* A form posted to a care-program page, as the page shows it again: which
+** of the page's forms it is, the host's form model with what was typed
+** and the messages, and the refusal of the record's check hook, if any
+** (shown at the top of a page that no longer has the form). */
+typedef struct program_form {
+  const char *id;                /* "move", "exit", "visit", "flare",
+                                 ** "flare-end-<id>" */
+  cairn_form *form;              /* values and messages */
+  const char *problem;           /* the host's refusal, or NULL */
+} program_form;
 
-void pform_init(pform *f, const char *id);
-/* Read the named fields (trimmed; "" when absent), NULL-terminated. */
-void pform_read(cairn_req *req, pform *f, const char *const *names);
-const char *pform_get(const pform *f, const char *name);
-void pform_set(pform *f, const char *name, const char *value);
-void pform_error(pform *f, const char *field, const char *msg);
+/* Set each of `names` (NULL-terminated) from the posted form, trimmed,
+** "" when absent: declared fields or not (a value without a field is kept
+** for the handler and not shown). */
+void program_form_read(cairn_req *req, cairn_form *f,
+                       const char *const *names);
 /* 1 when the field is a real date (and not after today unless
-** allow_future); else adds an error and returns 0.  Empty is an error
+** allow_future); else adds a message and returns 0.  Empty is an error
 ** when required, else fine. */
-int pform_date(cairn_req *req, pform *f, const char *name, int required,
-               int allow_future);
+int program_form_date(cairn_req *req, cairn_form *f, const char *name,
+                      int required, int allow_future);
 /* 1 when the value is one of `allowed` (NULL-terminated) or is empty and
-** not required. */
-int pform_choice(pform *f, const char *name, const char *const *allowed,
-                 int required, const char *msg);
-/* Open <form id= action= submit=> in doc with the values and errors;
-** the caller adds <field>s (pform_field ... cairn_doc_close) and closes
-** the form with cairn_doc_close. */
-void pform_doc_open(cairn_doc *doc, const pform *f, const char *action,
-                    const char *submit);
-/* Open <field name= label= kind=text|date|select|textarea|checkbox
-** required=yes? hint=?>; add pform_option()s for a select, then close
-** it with cairn_doc_close. */
-void pform_field(cairn_doc *doc, const char *name, const char *label,
-                 const char *kind, int required, const char *hint);
-void pform_option(cairn_doc *doc, const char *value, const char *label);
-/* Map a field named by the host (an element name) onto an error of f. */
-void pform_host_error(cairn_req *req, pform *f, const cairn_error *err);
+** not required; else adds `msg`. */
+int program_form_choice(cairn_form *f, const char *name,
+                        const char *const *allowed, int required,
+                        const char *msg);
+/* The record's refusal: on the field it names (else the whole form), and
+** kept as pf->problem. */
+void program_form_refused(cairn_req *req, program_form *pf,
+                          const cairn_error *err);
+/* The form `id` of a page: the posted one when it is that form, else a
+** new one of `fields` with today in its date, start and end. */
+cairn_form *program_form_for(cairn_req *req, const program_form *posted,
+                             const char *id, const cairn_field *fields);
+/* cairn_form_doc, then title= on the form (`title` NULL: none; only for a
+** form written under the view's root element). */
+void program_form_doc(cairn_doc *doc, cairn_form *f, const char *action,
+                      const char *submit, const char *title);
+/* A request's copy of a static field table, to set a label or a choice
+** list known only at run time; the field `name` of such a copy. */
+cairn_field *program_fields_copy(cairn_req *req, const cairn_field *fields);
+cairn_field *program_field(cairn_field *fields, const char *name);
+
 /* 1 when the request carries XML (application/xml or text/xml). */
 int program_req_is_xml(cairn_req *req);
 /* The request's form content type is right, else a 415 page. */
 int program_unsupported(cairn_req *req);
 
+/* The XML API of a record of an episode (a PhaseChange, Encounter or
+** Flare posted to the episode's URL): parse and validate the body as
+** `type`, require its <episode> to be the URL's, store it and answer 303
+** to the episode page, or the error page. */
+int program_post_episode_xml(cairn_req *req, const char *type,
+                             const program_patient *p,
+                             const program_episode *e);
+
 /* Build a record body <root xmlns=PROGRAM_NS> from (element, text) pairs,
 ** skipping empty texts; NULL-terminated list of pairs. */
 cairn_doc *program_body(cairn_req *req, const char *root,
                         const char *const *pairs);
+/* The text of the root's first child element `name` of a record body
+** (the document's, "" when there is none), as it is. */
+const char *program_body_text(cairn_doc *doc, const char *name);
+/* The root's last child element `name`, or NULL: to set an attribute
+** on an element just added with cairn_doc_text_attr (cairn_doc_at). */
+cairn_node *program_last_child(cairn_doc *doc, const char *name);
+/* s without the white space around it, in the arena; NULL -> "". */
+const char *program_trim(cairn_req *req, const char *s);
 
 /* ------------------------------------------------------------- pages */
 
 /* Render the episode page / the checkpoint page with a posted form's
 ** values and messages (f may be NULL) and the given status. */
 int program_render_episode(cairn_req *req, const program_patient *p,
-                           const program_episode *e, const pform *f,
+                           const program_episode *e, const program_form *f,
                            int status);
 int program_render_checkpoint(cairn_req *req, const program_patient *p,
-                              const program_episode *e, const pform *f,
-                              int status);
+                              const program_episode *e,
+                              const program_form *f, int status);
 /* The exit form and the next-move form (episode_page.c). */
 void program_doc_exit_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted);
+                           const program_episode *e,
+                           const program_form *posted);
 void program_doc_next_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted,
-                           int below_benchmark);
+                           const program_episode *e,
+                           const program_form *posted, int below_benchmark);
+/* The fields of the exit form, and of the move form an episode page
+** shows: the next phase's (with a justification when entering the
+** monthly program, required below the benchmark; the checklist to
+** graduate) or, before a checkpoint is due, the early move's. */
+extern const cairn_field program_exit_fields[];
+/* The visit, flare and end-of-flare forms of the episode page. */
+extern const cairn_field program_visit_fields[];
+extern const cairn_field program_flare_fields[];
+extern const cairn_field program_flare_end_fields[];
+const cairn_field *program_move_fields(cairn_req *req,
+                                       const program_episode *e,
+                                       int below_benchmark, int early);
+/* The fields of the move form the page of episode e shows now (at a
+** checkpoint: early or not, below the benchmark or not), so that a
+** refused move is shown again in the form it came from (checkpoint.c). */
+const cairn_field *program_move_form_fields(cairn_req *req,
+                                            const program_episode *e);
 
 /* ---------------------------------------------------------- dashboard */
 

@@ -119,96 +119,73 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
 /* The move form before the checkpoint is due: the next phase with the
 ** written clinical justification the early move needs (the check hook
 ** refuses it without).  Otherwise as program_doc_next_form. */
-static void doc_early_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted) {
-  program_phase next = (program_phase)(e->phase + 1);
-  pform fresh;
-  const pform *f = &fresh;
-  pform_init(&fresh, "move");
-  if (posted && strcmp(posted->id, "move") == 0) f = posted;
-  pform_set(&fresh, "date", cairn_req_today(req));
-  pform_set(&fresh, "to", program_phase_code(next));
-  pform_set(&fresh, "form", "move");
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
-                                               "%lld/moves", e->patient, e->id),
-                 cairn_req_printf(req, "Continue to the %s",
-                                  program_phase_label(next)));
-  cairn_doc_attr(doc, "title", cairn_req_printf(req, "Start the %s early",
-                                                program_phase_label(next)));
-  pform_field(doc, "to", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "form", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "date", "Date", "date", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "justification",
-              "Clinical justification (required: the checkpoint is not due "
-              "yet)", "textarea", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "note", "Note", "textarea", 0, NULL);
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+const cairn_field *program_move_form_fields(cairn_req *req,
+                                            const program_episode *e) {
+  const program_checkpoint_def *cp;
+  program_series *s;
+  double imp;
+  long start;
+  int latest, reached;
+  if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
+    return program_move_fields(req, e, 0, 0);
+  cp = &e->def->checkpoint[e->phase == PHASE_INTRODUCTORY ? 0 : 1];
+  start = program_days(e->intro_start[0] ? e->intro_start : e->period_start);
+  if (program_days(cairn_req_today(req)) < start + cp->due_day)
+    return program_move_fields(req, e, 0, 1);
+  s = cairn_req_alloc(req, sizeof *s);
+  reached = 0;
+  if (program_series_load(req, e->id, e->primary, s) == CAIRN_OK &&
+      (latest = program_series_latest(s, -1)) >= 0 &&
+      program_series_improvement(s, (size_t)latest, &imp))
+    reached = imp >= cp->threshold - INSTR_SAME_SCORE;
+  return program_move_fields(req, e, !reached && cp->justification_below, 0);
 }
 
-int program_render_checkpoint(cairn_req *req, const program_patient *p,
-                              const program_episode *e, const pform *f,
-                              int status) {
-  cairn_doc *doc = cairn_doc_new(req, NULL, "checkpoint-page");
+static void doc_early_form(cairn_req *req, cairn_doc *doc,
+                           const program_episode *e,
+                           const program_form *posted) {
+  program_phase next = (program_phase)(e->phase + 1);
+  cairn_form *f = program_form_for(req, posted, "move",
+                                   program_move_fields(req, e, 0, 1));
+  if (f != (posted ? posted->form : NULL)) {
+    cairn_form_set(f, "to", program_phase_code(next));
+    cairn_form_set(f, "form", "move");
+  }
+  program_form_doc(doc, f,
+                   cairn_req_printf(req, "/patients/%lld/episodes/%lld/moves",
+                                    e->patient, e->id),
+                   cairn_req_printf(req, "Continue to the %s",
+                                    program_phase_label(next)),
+                   cairn_req_printf(req, "Start the %s early",
+                                    program_phase_label(next)));
+}
+
+/* <pgic date= score= meaning=/>: the episode's newest impression of
+** change, when there is one. */
+static int doc_pgic(cairn_req *req, cairn_doc *doc, const program_episode *e) {
+  static const char *const meaning[] = {
+    "", "very much improved", "much improved", "minimally improved",
+    "no change", "minimally worse", "much worse", "very much worse"};
   cairn_error err = {0, "", ""};
-  const program_checkpoint_def *cp;
-  const program_phase_def *ph;
-  cairn_stmt *st;
-  double imp = 0;
-  int k, defined, below;
-  long start;
-  const char *action, *text;
-
-  if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
-    return program_error_page(
-        req, 404, NULL,
-        cairn_req_printf(req, "No checkpoint is due for this episode: it is "
-                              "in the %s. Checkpoints are taken at the end "
-                              "of the introductory phase and of the "
-                              "first-month continuation.",
-                         program_phase_label(e->phase)));
-  k = e->phase == PHASE_INTRODUCTORY ? 0 : 1;
-  cp = &e->def->checkpoint[k];
-  ph = &e->def->phase[k];
-  start = program_days(e->intro_start[0] ? e->intro_start : e->period_start);
-  cairn_doc_attr(doc, "kind", program_phase_code(e->phase));
-  cairn_doc_attr(doc, "today", cairn_req_today(req));
-  cairn_doc_attr(doc, "threshold", program_fmt(req, cp->threshold, 2));
-  cairn_doc_attr(doc, "due", program_date_of(req, start + cp->due_day));
-  cairn_doc_attr(doc, "overdue", program_date_of(req, start + cp->overdue_day));
-  if (strcmp(cairn_req_today(req),
-             program_date_of(req, start + cp->overdue_day)) > 0)
-    cairn_doc_attr(doc, "is-overdue", "yes");
-  /* Before the due day, moving on needs a justification for the early
-  ** move (program_check_phase_change); the view adds the field. */
-  if (strcmp(cairn_req_today(req),
-             program_date_of(req, start + cp->due_day)) < 0)
-    cairn_doc_attr(doc, "early", "yes");
-  program_doc_patient(doc, p);
-  program_doc_episode(req, doc, e);
-
-  defined = doc_measure(req, doc, e, cp->threshold, &imp);
-
-  st = cairn_sql_prepare(req, SQL_PGIC, &err);
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_PGIC, &err);
+  int iv;
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
   cairn_sql_bind_int(st, ":episode", e->id);
-  if (cairn_sql_step(st) == 1) {
-    double v = cairn_sql_real(st, 1);
-    static const char *const meaning[] = {
-      "", "very much improved", "much improved", "minimally improved",
-      "no change", "minimally worse", "much worse", "very much worse"};
-    int iv = (int)v;
-    cairn_doc_open(doc, "pgic");
-    cairn_doc_attr(doc, "date", cairn_sql_text(st, 0));
-    cairn_doc_attr(doc, "score", program_fmt_int(req, iv));
-    cairn_doc_attr(doc, "meaning", iv >= 1 && iv <= 7 ? meaning[iv] : "");
-    cairn_doc_close(doc);
-  }
+  if (cairn_sql_step(st) != 1) return CAIRN_OK;
+  iv = (int)cairn_sql_real(st, 1);
+  cairn_doc_open(doc, "pgic");
+  cairn_doc_attr(doc, "date", cairn_sql_text(st, 0));
+  cairn_doc_attr(doc, "score", program_fmt_int(req, iv));
+  cairn_doc_attr(doc, "meaning", iv >= 1 && iv <= 7 ? meaning[iv] : "");
+  cairn_doc_close(doc);
+  return CAIRN_OK;
+}
 
+/* <visits phase-planned= phase-needling= program-planned=
+** program-needling=/>: needling sessions against the plan. */
+static void doc_visits(cairn_req *req, cairn_doc *doc,
+                       const program_episode *e, int k) {
+  const program_phase_def *ph = &e->def->phase[k];
   cairn_doc_open(doc, "visits");
   cairn_doc_attr(doc, "phase-planned", program_fmt_int(req, ph->sessions));
   cairn_doc_attr(doc, "phase-needling",
@@ -223,13 +200,23 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
                      req, e->id, "introductory",
                      program_phase_code(e->phase))));
   cairn_doc_close(doc);
+}
 
+/* <recommendation action=record|continue|exit text=/> from the
+** improvement (`defined` as doc_measure returns it).  1 when the
+** improvement is below the threshold. */
+static int doc_recommendation(cairn_req *req, cairn_doc *doc,
+                              const program_episode *e, int k, int defined,
+                              double imp) {
+  const program_checkpoint_def *cp = &e->def->checkpoint[k];
+  int reached = defined == 1 && imp >= cp->threshold - INSTR_SAME_SCORE;
+  const char *action, *text;
   if (defined < 0) {
     action = "record";
     text = cairn_req_printf(req, "Record a %s measure now: the decision "
                                  "should rest on a measure taken after the "
                                  "baseline.", e->primary);
-  } else if (defined == 1 && imp >= cp->threshold - INSTR_SAME_SCORE) {
+  } else if (reached) {
     action = "continue";
     text = cairn_req_printf(
         req, "Improvement %.0f%% reaches the %.0f%% threshold: continue to "
@@ -249,14 +236,54 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
             ? "; continuing needs a written clinical justification"
             : "");
   }
-  below = !(defined == 1 && imp >= cp->threshold - INSTR_SAME_SCORE);
   cairn_doc_open(doc, "recommendation");
   cairn_doc_attr(doc, "action", action);
   cairn_doc_attr(doc, "text", text);
   cairn_doc_close(doc);
+  return !reached;
+}
 
-  if (strcmp(cairn_req_today(req),
-             program_date_of(req, start + cp->due_day)) < 0)
+int program_render_checkpoint(cairn_req *req, const program_patient *p,
+                              const program_episode *e,
+                              const program_form *f, int status) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "checkpoint-page");
+  const program_checkpoint_def *cp;
+  const char *today = cairn_req_today(req), *due;
+  double imp = 0;
+  int k, defined, below, rc;
+  long start;
+
+  if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
+    return program_error_page(
+        req, 404, NULL,
+        cairn_req_printf(req, "No checkpoint is due for this episode: it is "
+                              "in the %s. Checkpoints are taken at the end "
+                              "of the introductory phase and of the "
+                              "first-month continuation.",
+                         program_phase_label(e->phase)));
+  k = e->phase == PHASE_INTRODUCTORY ? 0 : 1;
+  cp = &e->def->checkpoint[k];
+  start = program_days(e->intro_start[0] ? e->intro_start : e->period_start);
+  due = cairn_date_format(req, start + cp->due_day);
+  cairn_doc_attr(doc, "kind", program_phase_code(e->phase));
+  cairn_doc_attr(doc, "today", today);
+  cairn_doc_attr(doc, "threshold", program_fmt(req, cp->threshold, 2));
+  cairn_doc_attr(doc, "due", due);
+  cairn_doc_attr(doc, "overdue",
+                 cairn_date_format(req, start + cp->overdue_day));
+  if (strcmp(today, cairn_date_format(req, start + cp->overdue_day)) > 0)
+    cairn_doc_attr(doc, "is-overdue", "yes");
+  /* Before the due day, moving on needs a justification for the early
+  ** move (program_check_phase_change); the view adds the field. */
+  if (strcmp(today, due) < 0) cairn_doc_attr(doc, "early", "yes");
+  program_doc_patient(doc, p);
+  program_doc_episode(req, doc, e);
+
+  defined = doc_measure(req, doc, e, cp->threshold, &imp);
+  if ((rc = doc_pgic(req, doc, e)) != CAIRN_OK) return rc;
+  doc_visits(req, doc, e, k);
+  below = doc_recommendation(req, doc, e, k, defined, imp);
+  if (strcmp(today, due) < 0)
     doc_early_form(req, doc, e, f);
   else
     program_doc_next_form(req, doc, e, f, below && cp->justification_below);

@@ -44,7 +44,7 @@ int program_dashboard(cairn_req *req, cairn_doc *doc) {
   long long counts[PHASE_COUNT] = {0};
 
   cairn_doc_open(doc, "program");
-  cairn_doc_attr(doc, "week-end", program_date_of(req, sunday));
+  cairn_doc_attr(doc, "week-end", cairn_date_format(req, sunday));
   st = cairn_sql_prepare(req, SQL_BY_PHASE, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
   while ((rc = cairn_sql_step(st)) == 1) {
@@ -79,8 +79,8 @@ int program_dashboard(cairn_req *req, cairn_doc *doc) {
     cairn_doc_attr(doc, "state", state);
     cairn_doc_attr(doc, "phase", program_phase_code(ph));
     cairn_doc_attr(doc, "name", cairn_sql_text(st, 2));
-    cairn_doc_attr(doc, "due", program_date_of(req, due));
-    cairn_doc_attr(doc, "overdue", program_date_of(req, overdue));
+    cairn_doc_attr(doc, "due", cairn_date_format(req, due));
+    cairn_doc_attr(doc, "overdue", cairn_date_format(req, overdue));
     cairn_doc_attr(doc, "href", cairn_req_printf(
         req, "/patients/%lld/episodes/%lld/checkpoint", cairn_sql_int(st, 1),
         cairn_sql_int(st, 0)));

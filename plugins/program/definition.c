@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
-#define DEF_NS "urn:cairn:program-definition"
 /* The schema's bound on versions in one file. */
 #define DEFS_MAX 100
 
@@ -55,156 +53,171 @@ int program_phase_paid_index(program_phase p) {
 const char *const program_exit_reasons[] = {
   "no-meaningful-response", "benchmark-not-reached", "red-flag",
   "patient-choice", "moved", "other", NULL};
-static const char *const exit_reason_labels[] = {
-  "No meaningful response", "Benchmark not reached", "Red flag",
-  "Patient's choice", "Moved away", "Other"};
+
+/* The exit form's choices: a blank first, then each reason's code and
+** label, in program_exit_reasons' order. */
+const char *const program_exit_reason_choices[] = {
+  "", "Choose a reason",
+  "no-meaningful-response", "No meaningful response",
+  "benchmark-not-reached", "Benchmark not reached",
+  "red-flag", "Red flag",
+  "patient-choice", "Patient's choice",
+  "moved", "Moved away",
+  "other", "Other",
+  NULL};
 
 const char *program_exit_reason_label(const char *code) {
   size_t i;
-  for (i = 0; program_exit_reasons[i]; i++)
-    if (code && strcmp(code, program_exit_reasons[i]) == 0)
-      return exit_reason_labels[i];
+  for (i = 2; program_exit_reason_choices[i]; i += 2)
+    if (code && strcmp(code, program_exit_reason_choices[i]) == 0)
+      return program_exit_reason_choices[i + 1];
   return code ? code : "";
 }
 
 /* ---------------------------------------------------------- loading */
 
-static int is_def(const xmlNode *n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && n->ns &&
-         strcmp((const char *)n->ns->href, DEF_NS) == 0 &&
-         strcmp((const char *)n->name, name) == 0;
-}
-
 /* An attribute as a number; the schema has checked its form. */
-static double num_attr(const xmlNode *n, const char *name) {
-  xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-  double d = v ? strtod((const char *)v, NULL) : 0;
-  xmlFree(v);
-  return d;
+static double num_attr(cairn_doc *doc, cairn_node *n, const char *name) {
+  const char *v = cairn_node_attr(doc, n, name);
+  return v ? strtod(v, NULL) : 0;
 }
 
-/* An attribute or the text of a child, strdup'ed (freed in defs_free). */
-static char *str_attr(const xmlNode *n, const char *name) {
-  xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-  char *s = strdup(v ? (const char *)v : "");
-  xmlFree(v);
-  return s;
+/* An attribute's value, "" when absent. */
+static const char *str_attr(cairn_doc *doc, cairn_node *n, const char *name) {
+  const char *v = cairn_node_attr(doc, n, name);
+  return v ? v : "";
 }
-static char *child_text(const xmlNode *n, const char *name) {
-  const xmlNode *c;
-  for (c = n->children; c; c = c->next) {
-    if (is_def(c, name)) {
-      xmlChar *v = xmlNodeGetContent(c);
-      char *s = strdup(v ? (const char *)v : "");
-      xmlFree(v);
-      return s;
-    }
-  }
-  return strdup("");
+
+/* A copy of s the definitions own (freed in program_defs_free); aborts on
+** out-of-memory like the host's allocators. */
+static char *owned(const char *s) {
+  char *c = strdup(s ? s : "");
+  if (c == NULL) abort();
+  return c;
+}
+
+/* The text of n's child element `name`, owned; "" when there is none. */
+static char *child_text(cairn_doc *doc, cairn_node *n, const char *name) {
+  cairn_node *c = cairn_node_child(doc, n, name);
+  return owned(c ? cairn_node_text(doc, c) : "");
 }
 
 static int fail_def(cairn_error *err, const char *path, int v,
                     const char *what) {
-  return program_fail(err, CAIRN_EINVAL, "definition",
-                      "%s: definition version %d: %s", path, v, what);
+  return cairn_fail(err, CAIRN_EINVAL, "definition",
+                    "%s: definition version %d: %s", path, v, what);
+}
+
+/* <phase id= days= sessions= perWeekMin= perWeekMax= fee=> of d; seen
+** counts each paid phase.  0, or fills *err. */
+static int load_phase(cairn_doc *doc, cairn_node *c, program_def *d,
+                      int seen[PROGRAM_PAID_PHASES], const char *path,
+                      cairn_error *err) {
+  int i = program_phase_paid_index(
+      program_phase_parse(cairn_node_attr(doc, c, "id")));
+  program_phase_def *ph;
+  if (i < 0 || seen[i]++)
+    return fail_def(err, path, d->version, "each of the three phases "
+                    "must appear exactly once");
+  ph = &d->phase[i];
+  ph->name = child_text(doc, c, "name");
+  ph->description = child_text(doc, c, "description");
+  ph->days = (int)num_attr(doc, c, "days");
+  ph->sessions = (int)num_attr(doc, c, "sessions");
+  ph->per_week_min = (int)num_attr(doc, c, "perWeekMin");
+  ph->per_week_max = (int)num_attr(doc, c, "perWeekMax");
+  ph->fee = num_attr(doc, c, "fee");
+  if (ph->per_week_min > ph->per_week_max)
+    return fail_def(err, path, d->version, "perWeekMin is above "
+                    "perWeekMax");
+  return 0;
+}
+
+/* <checkpoint after= threshold= dueDay= overdueDay= justificationBelow=>
+** of d; seen counts the two checkpoints.  0, or fills *err. */
+static int load_checkpoint(cairn_doc *doc, cairn_node *c, program_def *d,
+                           int seen[2], const char *path, cairn_error *err) {
+  int i = program_phase_paid_index(
+      program_phase_parse(cairn_node_attr(doc, c, "after")));
+  const char *jb = cairn_node_attr(doc, c, "justificationBelow");
+  program_checkpoint_def *cp;
+  if (i < 0 || i > 1 || seen[i]++)
+    return fail_def(err, path, d->version, "one checkpoint after the "
+                    "introductory phase and one after first-month");
+  cp = &d->checkpoint[i];
+  cp->threshold = num_attr(doc, c, "threshold");
+  cp->due_day = (int)num_attr(doc, c, "dueDay");
+  cp->overdue_day = (int)num_attr(doc, c, "overdueDay");
+  cp->justification_below =
+      jb && (strcmp(jb, "true") == 0 || strcmp(jb, "1") == 0);
+  if (cp->due_day > cp->overdue_day)
+    return fail_def(err, path, d->version, "a checkpoint's dueDay is "
+                    "after its overdueDay");
+  return 0;
+}
+
+/* <taper start= floor= heldDays= flareFreeDays= tolerance=> of d. */
+static int load_taper(cairn_doc *doc, cairn_node *c, program_def *d,
+                      const char *path, cairn_error *err) {
+  d->taper_start = (int)num_attr(doc, c, "start");
+  d->taper_floor = (int)num_attr(doc, c, "floor");
+  d->taper_held_days = (int)num_attr(doc, c, "heldDays");
+  d->taper_flare_free_days = (int)num_attr(doc, c, "flareFreeDays");
+  d->taper_tolerance = num_attr(doc, c, "tolerance");
+  if (d->taper_floor > d->taper_start)
+    return fail_def(err, path, d->version, "taper floor is above its "
+                    "start");
+  return 0;
+}
+
+/* One <definition> element into d.  0, or fills *err. */
+static int load_definition(cairn_doc *doc, cairn_node *dn, program_def *d,
+                           const char *path, cairn_error *err) {
+  int seen[PROGRAM_PAID_PHASES] = {0, 0, 0}, seen_cp[2] = {0, 0}, rc = 0;
+  cairn_node *c;
+  d->version = (int)num_attr(doc, dn, "version");
+  snprintf(d->effective, sizeof d->effective, "%s",
+           str_attr(doc, dn, "effective"));
+  snprintf(d->currency, sizeof d->currency, "%s",
+           str_attr(doc, dn, "currency"));
+  d->name = child_text(doc, dn, "name");
+  for (c = cairn_node_child(doc, dn, NULL); c != NULL && rc == 0;
+       c = cairn_node_next(c, NULL)) {
+    const char *name = cairn_node_name(c);
+    if (strcmp(name, "phase") == 0)
+      rc = load_phase(doc, c, d, seen, path, err);
+    else if (strcmp(name, "checkpoint") == 0)
+      rc = load_checkpoint(doc, c, d, seen_cp, path, err);
+    else if (strcmp(name, "taper") == 0)
+      rc = load_taper(doc, c, d, path, err);
+    else if (strcmp(name, "graduation") == 0)
+      d->gains_held_weeks = (int)num_attr(doc, c, "gainsHeldWeeks");
+  }
+  return rc;
 }
 
 int program_defs_load(const char *path, cairn_error *err) {
-  struct _xmlDoc *doc = cairn_xml_load(path, "program-definition.xsd", err);
-  xmlNode *root, *dn, *c;
+  cairn_doc *doc = cairn_xml_load(path, "program-definition.xsd", err);
+  cairn_node *dn;
   int rc = CAIRN_OK;
 
   if (doc == NULL) {
     if (err->code == 0) err->code = CAIRN_EINVAL;
     return err->code;
   }
-  root = xmlDocGetRootElement(doc);
-  current_version = (int)num_attr(root, "current");
+  current_version = (int)num_attr(doc, cairn_doc_root(doc), "current");
   defs = calloc(DEFS_MAX, sizeof *defs);
-  if (defs == NULL) {
-    xmlFreeDoc(doc);
-    return program_fail(err, CAIRN_EINTERNAL, NULL, "out of memory");
+  if (defs == NULL) abort();
+  for (dn = cairn_node_child(doc, NULL, "definition");
+       dn != NULL && rc == CAIRN_OK && n_defs < DEFS_MAX;
+       dn = cairn_node_next(dn, "definition")) {
+    rc = load_definition(doc, dn, &defs[n_defs++], path, err);
   }
-  for (dn = root->children; dn && rc == CAIRN_OK; dn = dn->next) {
-    program_def *d;
-    char *s;
-    int seen[PROGRAM_PAID_PHASES] = {0, 0, 0}, seen_cp[2] = {0, 0};
-    if (!is_def(dn, "definition") || n_defs == DEFS_MAX) continue;
-    d = &defs[n_defs++];
-    d->version = (int)num_attr(dn, "version");
-    s = str_attr(dn, "effective");
-    snprintf(d->effective, sizeof d->effective, "%s", s);
-    free(s);
-    s = str_attr(dn, "currency");
-    snprintf(d->currency, sizeof d->currency, "%s", s);
-    free(s);
-    d->name = child_text(dn, "name");
-    for (c = dn->children; c; c = c->next) {
-      if (is_def(c, "phase")) {
-        char *id = str_attr(c, "id");
-        int i = program_phase_paid_index(program_phase_parse(id));
-        free(id);
-        if (i < 0 || seen[i]++) {
-          rc = fail_def(err, path, d->version, "each of the three phases "
-                        "must appear exactly once");
-          break;
-        }
-        d->phase[i].name = child_text(c, "name");
-        d->phase[i].description = child_text(c, "description");
-        d->phase[i].days = (int)num_attr(c, "days");
-        d->phase[i].sessions = (int)num_attr(c, "sessions");
-        d->phase[i].per_week_min = (int)num_attr(c, "perWeekMin");
-        d->phase[i].per_week_max = (int)num_attr(c, "perWeekMax");
-        d->phase[i].fee = num_attr(c, "fee");
-        if (d->phase[i].per_week_min > d->phase[i].per_week_max) {
-          rc = fail_def(err, path, d->version, "perWeekMin is above "
-                        "perWeekMax");
-          break;
-        }
-      } else if (is_def(c, "checkpoint")) {
-        char *after = str_attr(c, "after");
-        int i = program_phase_paid_index(program_phase_parse(after));
-        xmlChar *jb = xmlGetProp(c, (const xmlChar *)"justificationBelow");
-        free(after);
-        if (i < 0 || i > 1 || seen_cp[i]++) {
-          xmlFree(jb);
-          rc = fail_def(err, path, d->version, "one checkpoint after the "
-                        "introductory phase and one after first-month");
-          break;
-        }
-        d->checkpoint[i].threshold = num_attr(c, "threshold");
-        d->checkpoint[i].due_day = (int)num_attr(c, "dueDay");
-        d->checkpoint[i].overdue_day = (int)num_attr(c, "overdueDay");
-        d->checkpoint[i].justification_below =
-            jb && (strcmp((const char *)jb, "true") == 0 ||
-                   strcmp((const char *)jb, "1") == 0);
-        xmlFree(jb);
-        if (d->checkpoint[i].due_day > d->checkpoint[i].overdue_day) {
-          rc = fail_def(err, path, d->version, "a checkpoint's dueDay is "
-                        "after its overdueDay");
-          break;
-        }
-      } else if (is_def(c, "taper")) {
-        d->taper_start = (int)num_attr(c, "start");
-        d->taper_floor = (int)num_attr(c, "floor");
-        d->taper_held_days = (int)num_attr(c, "heldDays");
-        d->taper_flare_free_days = (int)num_attr(c, "flareFreeDays");
-        d->taper_tolerance = num_attr(c, "tolerance");
-        if (d->taper_floor > d->taper_start) {
-          rc = fail_def(err, path, d->version, "taper floor is above its "
-                        "start");
-          break;
-        }
-      } else if (is_def(c, "graduation")) {
-        d->gains_held_weeks = (int)num_attr(c, "gainsHeldWeeks");
-      }
-    }
-  }
-  xmlFreeDoc(doc);
+  cairn_doc_free(doc);
   if (rc == CAIRN_OK && program_def_find(current_version) == NULL) {
-    rc = program_fail(err, CAIRN_EINVAL, "current",
-                      "%s: current=\"%d\" names no definition in the file",
-                      path, current_version);
+    rc = cairn_fail(err, CAIRN_EINVAL, "current",
+                    "%s: current=\"%d\" names no definition in the file",
+                    path, current_version);
   }
   if (rc != CAIRN_OK) program_defs_free();
   return rc;

@@ -84,56 +84,55 @@ static const char *money(cairn_req *req, double v) {
   return cairn_req_printf(req, "%.2f", v);
 }
 
-#define STEP_OR_FAIL(st)                                                   \
-  do {                                                                     \
-    if ((st) == NULL) return err.code ? err.code : CAIRN_EDB;              \
-  } while (0)
+/* The paid phases, in order (index k is PHASE_INTRODUCTORY + k). */
+static const char *const PAID[PROGRAM_PAID_PHASES] = {
+  "introductory", "first-month", "monthly"};
 
-int program_page_economics(cairn_req *req) {
-  static const char *const paid[] = {"introductory", "first-month",
-                                     "monthly"};
+/* Prepare `sql`; NULL with *rc set when it fails. */
+static cairn_stmt *prepare(cairn_req *req, const char *sql, int *rc) {
   cairn_error err = {0, "", ""};
-  cairn_doc *doc = cairn_doc_new(req, NULL, "economics");
-  const program_def *cur = program_def_current();
+  cairn_stmt *st = cairn_sql_prepare(req, sql, &err);
+  *rc = st ? CAIRN_OK : err.code ? err.code : CAIRN_EDB;
+  return st;
+}
+
+/* Index 0..2 of a paid phase's code, -1 for others. */
+static int paid_index(const char *code) {
+  int k;
+  for (k = 0; k < PROGRAM_PAID_PHASES; k++)
+    if (strcmp(code, PAID[k]) == 0) return k;
+  return -1;
+}
+
+/* <phase id= name= entered= fees= visits= needling= per-visit=?>*3 and
+** visits-outside-phases: fees raised and visits delivered per phase. */
+static int doc_phases(cairn_req *req, cairn_doc *doc) {
+  double fees[PROGRAM_PAID_PHASES] = {0, 0, 0};
+  long long entered[PROGRAM_PAID_PHASES] = {0, 0, 0};
+  long long visits[PROGRAM_PAID_PHASES] = {0, 0, 0};
+  long long needling[PROGRAM_PAID_PHASES] = {0, 0, 0}, outside = 0;
   cairn_stmt *st;
-  double fees[3] = {0, 0, 0};
-  long long entered[3] = {0, 0, 0}, visits[3] = {0, 0, 0},
-            needling[3] = {0, 0, 0}, outside = 0;
-  long long fm_total = 0, fm_met = 0, n_grad = 0, cap = 64;
-  long long *days;
   int rc, k;
-
-  cairn_doc_attr(doc, "currency", cur->currency);
-  cairn_doc_attr(doc, "today", cairn_req_today(req));
-
-  st = cairn_sql_prepare(req, SQL_FEES_BY_PHASE, &err);
-  STEP_OR_FAIL(st);
+  if ((st = prepare(req, SQL_FEES_BY_PHASE, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
-    for (k = 0; k < 3; k++) {
-      if (strcmp(cairn_sql_text(st, 0), paid[k]) == 0) {
-        entered[k] = cairn_sql_int(st, 1);
-        fees[k] = cairn_sql_real(st, 2);
-      }
-    }
+    if ((k = paid_index(cairn_sql_text(st, 0))) < 0) continue;
+    entered[k] = cairn_sql_int(st, 1);
+    fees[k] = cairn_sql_real(st, 2);
   }
   if (rc < 0) return CAIRN_EDB;
-  st = cairn_sql_prepare(req, SQL_VISITS_BY_PHASE, &err);
-  STEP_OR_FAIL(st);
+  if ((st = prepare(req, SQL_VISITS_BY_PHASE, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
-    int found = 0;
-    for (k = 0; k < 3; k++) {
-      if (strcmp(cairn_sql_text(st, 0), paid[k]) == 0) {
-        visits[k] = cairn_sql_int(st, 1);
-        needling[k] = cairn_sql_int(st, 2);
-        found = 1;
-      }
+    if ((k = paid_index(cairn_sql_text(st, 0))) < 0) {
+      outside += cairn_sql_int(st, 1);
+      continue;
     }
-    if (!found) outside += cairn_sql_int(st, 1);
+    visits[k] = cairn_sql_int(st, 1);
+    needling[k] = cairn_sql_int(st, 2);
   }
   if (rc < 0) return CAIRN_EDB;
-  for (k = 0; k < 3; k++) {
+  for (k = 0; k < PROGRAM_PAID_PHASES; k++) {
     cairn_doc_open(doc, "phase");
-    cairn_doc_attr(doc, "id", paid[k]);
+    cairn_doc_attr(doc, "id", PAID[k]);
     cairn_doc_attr(doc, "name", program_phase_label((program_phase)(k + 1)));
     cairn_doc_attr(doc, "entered", program_fmt_int(req, entered[k]));
     cairn_doc_attr(doc, "fees", money(req, fees[k]));
@@ -145,41 +144,58 @@ int program_page_economics(cairn_req *req) {
   }
   if (outside > 0)
     cairn_doc_attr(doc, "visits-outside-phases", program_fmt_int(req, outside));
+  return CAIRN_OK;
+}
 
-  st = cairn_sql_prepare(req, SQL_MONTHS, &err);
-  STEP_OR_FAIL(st);
+/* Add <name href=? name=? ... fees= visits= per-visit=?/> for the
+** (fees, visits) pair of a row. */
+static void doc_fees(cairn_req *req, cairn_doc *doc, double fees,
+                     long long visits) {
+  cairn_doc_attr(doc, "fees", money(req, fees));
+  cairn_doc_attr(doc, "visits", program_fmt_int(req, visits));
+  if (visits > 0) cairn_doc_attr(doc, "per-visit", money(req, fees / visits));
+}
+
+/* <month month= fees= visits= per-visit=?/>*: by calendar month. */
+static int doc_months(cairn_req *req, cairn_doc *doc) {
+  cairn_stmt *st;
+  int rc;
+  if ((st = prepare(req, SQL_MONTHS, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
-    double f = cairn_sql_real(st, 1);
-    long long v = cairn_sql_int(st, 2);
     cairn_doc_open(doc, "month");
     cairn_doc_attr(doc, "month", cairn_sql_text(st, 0));
-    cairn_doc_attr(doc, "fees", money(req, f));
-    cairn_doc_attr(doc, "visits", program_fmt_int(req, v));
-    if (v > 0) cairn_doc_attr(doc, "per-visit", money(req, f / v));
+    doc_fees(req, doc, cairn_sql_real(st, 1), cairn_sql_int(st, 2));
     cairn_doc_close(doc);
   }
-  if (rc < 0) return CAIRN_EDB;
+  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+}
 
-  st = cairn_sql_prepare(req, SQL_EPISODES, &err);
-  STEP_OR_FAIL(st);
+/* <episode href= name= phase= fees= visits= per-visit=?/>*. */
+static int doc_episodes(cairn_req *req, cairn_doc *doc) {
+  cairn_stmt *st;
+  int rc;
+  if ((st = prepare(req, SQL_EPISODES, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
-    double f = cairn_sql_real(st, 4);
-    long long v = cairn_sql_int(st, 5);
     cairn_doc_open(doc, "episode");
     cairn_doc_attr(doc, "href", cairn_req_printf(
         req, "/patients/%lld/episodes/%lld", cairn_sql_int(st, 1),
         cairn_sql_int(st, 0)));
     cairn_doc_attr(doc, "name", cairn_sql_text(st, 2));
     cairn_doc_attr(doc, "phase", cairn_sql_text(st, 3));
-    cairn_doc_attr(doc, "fees", money(req, f));
-    cairn_doc_attr(doc, "visits", program_fmt_int(req, v));
-    if (v > 0) cairn_doc_attr(doc, "per-visit", money(req, f / v));
+    doc_fees(req, doc, cairn_sql_real(st, 4), cairn_sql_int(st, 5));
     cairn_doc_close(doc);
   }
-  if (rc < 0) return CAIRN_EDB;
+  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+}
 
-  st = cairn_sql_prepare(req, SQL_DECISIONS, &err);
-  STEP_OR_FAIL(st);
+/* <decision from= to= threshold-met=? count= justified=/>* and
+** <benchmark decisions= reached= share=?/>: the first-month checkpoint
+** decisions that reached the benchmark. */
+static int doc_decisions(cairn_req *req, cairn_doc *doc) {
+  long long fm_total = 0, fm_met = 0;
+  cairn_stmt *st;
+  int rc;
+  if ((st = prepare(req, SQL_DECISIONS, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
     const char *from = cairn_sql_text(st, 0), *met = cairn_sql_text(st, 2);
     long long n = cairn_sql_int(st, 3);
@@ -202,9 +218,14 @@ int program_page_economics(cairn_req *req) {
   if (fm_total > 0)
     cairn_doc_attr(doc, "share", program_fmt(req, (double)fm_met / fm_total, 4));
   cairn_doc_close(doc);
+  return CAIRN_OK;
+}
 
-  st = cairn_sql_prepare(req, SQL_JUSTIFIED, &err);
-  STEP_OR_FAIL(st);
+/* <justification href= name= date= improvement=?><text/></...>*. */
+static int doc_justifications(cairn_req *req, cairn_doc *doc) {
+  cairn_stmt *st;
+  int rc;
+  if ((st = prepare(req, SQL_JUSTIFIED, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
     cairn_doc_open(doc, "justification");
     cairn_doc_attr(doc, "href", cairn_req_printf(
@@ -217,28 +238,48 @@ int program_page_economics(cairn_req *req) {
     cairn_doc_text(doc, "text", cairn_sql_text(st, 5));
     cairn_doc_close(doc);
   }
-  if (rc < 0) return CAIRN_EDB;
+  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+}
 
-  days = cairn_req_alloc(req, sizeof *days * (size_t)cap);
-  st = cairn_sql_prepare(req, SQL_GRAD_DAYS, &err);
-  STEP_OR_FAIL(st);
+/* <graduation count= median-days=?/>: days in the program to graduation
+** (the query sorts them, so the median is the middle). */
+static int doc_graduation(cairn_req *req, cairn_doc *doc) {
+  long long n = 0, cap = 64, *days = cairn_req_alloc(req, sizeof *days * 64);
+  cairn_stmt *st;
+  int rc;
+  if ((st = prepare(req, SQL_GRAD_DAYS, &rc)) == NULL) return rc;
   while ((rc = cairn_sql_step(st)) == 1) {
-    if (n_grad == cap) {
+    if (n == cap) {
       long long *bigger = cairn_req_alloc(req, sizeof *days * (size_t)cap * 2);
       memcpy(bigger, days, sizeof *days * (size_t)cap);
       days = bigger;
       cap *= 2;
     }
-    days[n_grad++] = cairn_sql_int(st, 0);
+    days[n++] = cairn_sql_int(st, 0);
   }
   if (rc < 0) return CAIRN_EDB;
   cairn_doc_open(doc, "graduation");
-  cairn_doc_attr(doc, "count", program_fmt_int(req, n_grad));
-  if (n_grad > 0) {
-    double med = n_grad % 2 ? (double)days[n_grad / 2]
-                            : (days[n_grad / 2 - 1] + days[n_grad / 2]) / 2.0;
+  cairn_doc_attr(doc, "count", program_fmt_int(req, n));
+  if (n > 0) {
+    double med = n % 2 ? (double)days[n / 2]
+                       : (days[n / 2 - 1] + days[n / 2]) / 2.0;
     cairn_doc_attr(doc, "median-days", program_fmt(req, med, 1));
   }
   cairn_doc_close(doc);
+  return CAIRN_OK;
+}
+
+int program_page_economics(cairn_req *req) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "economics");
+  int rc;
+  cairn_doc_attr(doc, "currency", program_def_current()->currency);
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
+  if ((rc = doc_phases(req, doc)) != CAIRN_OK ||
+      (rc = doc_months(req, doc)) != CAIRN_OK ||
+      (rc = doc_episodes(req, doc)) != CAIRN_OK ||
+      (rc = doc_decisions(req, doc)) != CAIRN_OK ||
+      (rc = doc_justifications(req, doc)) != CAIRN_OK ||
+      (rc = doc_graduation(req, doc)) != CAIRN_OK)
+    return rc;
   return cairn_respond_view(req, doc, "program/economics", 200);
 }

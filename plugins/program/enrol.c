@@ -2,8 +2,8 @@
 ** enrol.c -- a new patient, and enrolment in the care program: an
 ** EpisodeOfCare in phase "enrolled" under the current program definition,
 ** with its primary measure (which drives the checkpoints) and the
-** patient's own PSFS activities and goals.  The intake plugin (issue 5)
-** will enrol through the same record; these pages let a clinic run the
+** patient's own PSFS activities and goals.  The intake plugin enrols
+** through the same record; these pages let a clinic run the
 ** program without it.
 */
 #include "program.h"
@@ -11,37 +11,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 static const char *const GENDERS[] = {"female", "male", "other", "unknown",
                                       NULL};
 
-static int render_patient_form(cairn_req *req, const pform *f, int status) {
+static const char *const GENDER_CHOICES[] = {
+  "", "Not recorded", "female", "Female", "male", "Male", "other", "Other",
+  "unknown", "Unknown", NULL};
+
+static const cairn_field PATIENT_FIELDS[] = {
+  {.name = "identifier", .label = "Identifier (chart number)",
+   .kind = CAIRN_FIELD_TEXT, .flags = CAIRN_FIELD_REQUIRED,
+   .hint = "Letters, digits and . _ : / -"},
+  {.name = "name", .label = "Name", .kind = CAIRN_FIELD_TEXT,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "gender", .label = "Gender", .kind = CAIRN_FIELD_SELECT,
+   .choices = GENDER_CHOICES},
+  {.name = "birthDate", .label = "Birth date", .kind = CAIRN_FIELD_DATE,
+   .hint = "YYYY-MM-DD"},
+  {.name = NULL}};
+static const char *const PATIENT_NAMES[] = {"identifier", "name", "gender",
+                                            "birthDate", NULL};
+
+static int render_patient_form(cairn_req *req, cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "form-page");
   cairn_doc_attr(doc, "title", "New patient");
-  pform_doc_open(doc, f, "/patients", "Create the patient");
-  pform_field(doc, "identifier", "Identifier (chart number)", "text", 1,
-              "Letters, digits and . _ : / -");
-  cairn_doc_close(doc);
-  pform_field(doc, "name", "Name", "text", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "gender", "Gender", "select", 0, NULL);
-  pform_option(doc, "", "Not recorded");
-  pform_option(doc, "female", "Female");
-  pform_option(doc, "male", "Male");
-  pform_option(doc, "other", "Other");
-  pform_option(doc, "unknown", "Unknown");
-  cairn_doc_close(doc);
-  pform_field(doc, "birthDate", "Birth date", "date", 0, "YYYY-MM-DD");
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+  cairn_form_doc(doc, f, "/patients", "Create the patient");
   return cairn_respond_view(req, doc, "program/form", status);
 }
 
 int program_page_patient_new(cairn_req *req) {
-  pform f;
-  pform_init(&f, "patient");
-  return render_patient_form(req, &f, 200);
+  return render_patient_form(req, cairn_form_new(req, "patient",
+                                                 PATIENT_FIELDS), 200);
 }
 
 /* An identifier as program.xsd's IdentifierValue. */
@@ -58,93 +59,89 @@ static int identifier_ok(const char *s) {
   return 1;
 }
 
-int program_post_patient(cairn_req *req) {
-  static const char *const fields[] = {"identifier", "name", "gender",
-                                       "birthDate", NULL};
+/* The XML API: a Patient whose identifier no other patient has. */
+static int post_patient_xml(cairn_req *req) {
   cairn_error err = {0, "", ""};
-  pform f;
+  cairn_doc *body = cairn_req_body_record(req, PROGRAM_T_PATIENT, &err);
+  cairn_node *ident;
+  const char *v, *sys;
+  long long taken, id;
+  int rc;
+  if (body == NULL) {
+    if (err.code == 0) err.code = CAIRN_EINVAL;
+    return program_fail_page(req, &err, 400);
+  }
+  /* The schema requires one identifier, first. */
+  ident = cairn_node_child(body, NULL, NULL);
+  v = ident ? cairn_node_text(body, ident) : "";
+  sys = ident ? cairn_node_attr(body, ident, "system") : NULL;
+  rc = program_identifier_taken(req, sys, v, &taken, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+  if (taken > 0)
+    return program_error_page(
+        req, 409, "identifier",
+        cairn_req_printf(req, "Another patient (%lld) already has "
+                              "identifier \"%.64s\".", taken, v));
+  rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0, body, &id, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
+                                                      id));
+}
+
+/* Check the new patient's form; a taken identifier is refused too.
+** CAIRN_OK (messages on f), or a DB error with *err. */
+static int check_patient(cairn_req *req, cairn_form *f, cairn_error *err) {
+  long long taken;
+  int rc;
+  if (!identifier_ok(cairn_form_value(f, "identifier")))
+    cairn_form_error(f, "identifier", "Enter the identifier: 1-64 letters, "
+                                      "digits and . _ : / - (not first).");
+  if (cairn_form_value(f, "name")[0] == '\0')
+    cairn_form_error(f, "name", "Enter the patient's name.");
+  else if (program_utf8_chars(cairn_form_value(f, "name")) > 200)
+    cairn_form_error(f, "name", "At most 200 characters.");
+  program_form_choice(f, "gender", GENDERS, 0, "Choose from the list.");
+  program_form_date(req, f, "birthDate", 0, 0);
+  if (cairn_form_errors(f) > 0) return CAIRN_OK;
+  rc = program_identifier_taken(req, NULL, cairn_form_value(f, "identifier"),
+                                &taken, err);
+  if (rc != CAIRN_OK) return rc;
+  if (taken > 0)
+    cairn_form_error(f, "identifier",
+                     cairn_req_printf(req, "Another patient already has this "
+                                           "identifier (patient %lld).",
+                                      taken));
+  return CAIRN_OK;
+}
+
+int program_post_patient(cairn_req *req) {
+  cairn_error err = {0, "", ""};
+  cairn_form *f;
   long long id;
   int rc;
 
-  if (program_req_is_xml(req)) {
-    struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_PATIENT, &err);
-    if (x == NULL) {
-      if (err.code == 0) err.code = CAIRN_EINVAL;
-      return program_fail_page(req, &err, 400);
-    }
-    {
-      /* The schema requires one identifier, first. */
-      xmlNodePtr c = xmlDocGetRootElement(x)->children;
-      xmlChar *v, *sys;
-      long long taken;
-      while (c != NULL && c->type != XML_ELEMENT_NODE) c = c->next;
-      v = c ? xmlNodeGetContent(c) : NULL;
-      sys = c ? xmlGetProp(c, (const xmlChar *)"system") : NULL;
-      rc = program_identifier_taken(req, (const char *)sys,
-                                    (const char *)v, &taken, &err);
-      const char *msg = cairn_req_printf(
-          req, "Another patient (%lld) already has identifier \"%.64s\".",
-          taken, v ? (const char *)v : "");
-      xmlFree(v);
-      xmlFree(sys);
-      if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
-      if (taken > 0) return program_error_page(req, 409, "identifier", msg);
-    }
-    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0,
-                             cairn_doc_from_xml(req, x), &id, &err);
-    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
-    return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
-                                                        id));
-  }
+  if (program_req_is_xml(req)) return post_patient_xml(req);
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
-  pform_init(&f, "patient");
-  pform_read(req, &f, fields);
-  if (!identifier_ok(pform_get(&f, "identifier")))
-    pform_error(&f, "identifier", "Enter the identifier: 1-64 letters, "
-                                  "digits and . _ : / - (not first).");
-  if (pform_get(&f, "name")[0] == '\0')
-    pform_error(&f, "name", "Enter the patient's name.");
-  else if (program_utf8_chars(pform_get(&f, "name")) > 200)
-    pform_error(&f, "name", "At most 200 characters.");
-  pform_choice(&f, "gender", GENDERS, 0, "Choose from the list.");
-  pform_date(req, &f, "birthDate", 0, 0);
-  if (f.n_err == 0) {
-    long long taken;
-    rc = program_identifier_taken(req, NULL, pform_get(&f, "identifier"),
-                                  &taken, &err);
-    if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
-    if (taken > 0)
-      pform_error(&f, "identifier",
-                  cairn_req_printf(req, "Another patient already has this "
-                                        "identifier (patient %lld).", taken));
-  }
-  if (f.n_err) return render_patient_form(req, &f, 422);
+  f = cairn_form_new(req, "patient", PATIENT_FIELDS);
+  program_form_read(req, f, PATIENT_NAMES);
+  rc = check_patient(req, f, &err);
+  if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+  if (cairn_form_errors(f) > 0) return render_patient_form(req, f, 422);
   {
-    xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)"Patient", NULL);
-    xmlNsPtr ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
-    cairn_doc *body;
-    xmlSetNs(r, ns);
-    xmlDocSetRootElement(x, r);
-    xmlNewTextChild(r, ns, (const xmlChar *)"identifier",
-                    (const xmlChar *)pform_get(&f, "identifier"));
-    xmlNewTextChild(r, ns, (const xmlChar *)"name",
-                    (const xmlChar *)pform_get(&f, "name"));
-    if (pform_get(&f, "gender")[0])
-      xmlNewTextChild(r, ns, (const xmlChar *)"gender",
-                      (const xmlChar *)pform_get(&f, "gender"));
-    if (pform_get(&f, "birthDate")[0])
-      xmlNewTextChild(r, ns, (const xmlChar *)"birthDate",
-                      (const xmlChar *)pform_get(&f, "birthDate"));
-    body = cairn_doc_from_xml(req, x);
-    xmlFreeDoc(x);
-    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0, body, &id, &err);
+    const char *pairs[] = {
+      "identifier", cairn_form_value(f, "identifier"),
+      "name", cairn_form_value(f, "name"),
+      "gender", cairn_form_value(f, "gender"),
+      "birthDate", cairn_form_value(f, "birthDate"),
+      NULL, NULL};
+    rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0,
+                             program_body(req, "Patient", pairs), &id, &err);
   }
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
-    pform_host_error(req, &f, &err);
-    return render_patient_form(req, &f, 422);
+    cairn_form_host_error(f, &err);
+    return render_patient_form(req, f, 422);
   }
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
   /* Front desk may not open the chart (clinician|admin): send them to the
@@ -156,7 +153,7 @@ int program_post_patient(cairn_req *req) {
     if (role != NULL && strcmp(role, "front-desk") == 0)
       return cairn_respond_redirect(
           req, cairn_req_printf(req, "/patients?q=%s",
-                                pform_get(&f, "identifier")));
+                                cairn_form_value(f, "identifier")));
   }
   return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
                                                       id));
@@ -164,9 +161,47 @@ int program_post_patient(cairn_req *req) {
 
 /* --------------------------------------------------------- enrolment */
 
-static const char *const ENROL_FIELDS[] = {
+static const char *const ENROL_NAMES[] = {
   "cohort", "periodStart", "primaryInstrument", "a1", "a2", "a3", "a4",
   "a5", "goal1", "goal2", "goal3", "goal4", "goal5", NULL};
+
+/* The enrolment form; primaryInstrument's choices are the instruments
+** loaded at init (enrol_fields sets them). */
+static const cairn_field ENROL_FIELDS[] = {
+  {.name = "cohort", .label = "Cohort (reports group by it)",
+   .kind = CAIRN_FIELD_TEXT, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "periodStart", .label = "Enrolment date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "primaryInstrument",
+   .label = "Primary measure (drives the checkpoints and the 50% benchmark)",
+   .kind = CAIRN_FIELD_SELECT, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "a1", .label = "PSFS activity 1 (in the patient's words)",
+   .kind = CAIRN_FIELD_TEXT,
+   .hint = "Activities pain took away: 3 to 5"},
+  {.name = "goal1",
+   .label = "Goal for activity 1 (0-10, PSFS version 1 scale)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "a2", .label = "PSFS activity 2 (in the patient's words)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "goal2",
+   .label = "Goal for activity 2 (0-10, PSFS version 1 scale)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "a3", .label = "PSFS activity 3 (in the patient's words)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "goal3",
+   .label = "Goal for activity 3 (0-10, PSFS version 1 scale)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "a4", .label = "PSFS activity 4 (in the patient's words)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "goal4",
+   .label = "Goal for activity 4 (0-10, PSFS version 1 scale)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "a5", .label = "PSFS activity 5 (in the patient's words)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = "goal5",
+   .label = "Goal for activity 5 (0-10, PSFS version 1 scale)",
+   .kind = CAIRN_FIELD_TEXT},
+  {.name = NULL}};
 
 /* An instrument can drive checkpoints when improvement from a baseline
 ** means something: every one but an impression of change (PGIC). */
@@ -174,139 +209,158 @@ static int can_be_primary(const instr_def *d) {
   return d && strcmp(d->id, "pgic") != 0;
 }
 
+/* ENROL_FIELDS with the instruments that can be primary as the choices
+** of primaryInstrument, in the request's arena. */
+static const cairn_field *enrol_fields(cairn_req *req) {
+  cairn_field *f = program_fields_copy(req, ENROL_FIELDS);
+  const char **choices =
+      cairn_req_alloc(req, sizeof *choices * (2 * program_instruments->n + 1));
+  size_t i, n = 0;
+  for (i = 0; i < program_instruments->n; i++) {
+    const instr_def *x = &program_instruments->defs[i];
+    if (!can_be_primary(x)) continue;
+    choices[n++] = x->id;
+    choices[n++] = x->name;
+  }
+  program_field(f, "primaryInstrument")->choices = choices;
+  return f;
+}
+
 static int render_enrol(cairn_req *req, const program_patient *p,
-                        const pform *f, int status) {
+                        cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "form-page");
   const program_def *d = program_def_current();
-  size_t i;
   cairn_doc_attr(doc, "title", "Enrol in the care program");
   cairn_doc_attr(doc, "intro",
                  cairn_req_printf(req, "The episode begins under program "
                                        "definition version %d (%s) and keeps "
                                        "its terms.", d->version, d->name));
   program_doc_patient(doc, p);
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes",
+  cairn_form_doc(doc, f, cairn_req_printf(req, "/patients/%lld/episodes",
                                           p->id), "Enrol");
-  pform_field(doc, "cohort", "Cohort (reports group by it)", "text", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "periodStart", "Enrolment date", "date", 1, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "primaryInstrument", "Primary measure (drives the "
-              "checkpoints and the 50% benchmark)", "select", 1, NULL);
-  for (i = 0; i < program_instruments->n; i++) {
-    const instr_def *x = &program_instruments->defs[i];
-    if (can_be_primary(x)) pform_option(doc, x->id, x->name);
-  }
-  cairn_doc_close(doc);
-  for (i = 1; i <= 5; i++) {
-    pform_field(doc, cairn_req_printf(req, "a%zu", i),
-                cairn_req_printf(req, "PSFS activity %zu (in the patient's "
-                                      "words)", i),
-                "text", 0, i == 1 ? "Activities pain took away: 3 to 5" : NULL);
-    cairn_doc_close(doc);
-    pform_field(doc, cairn_req_printf(req, "goal%zu", i),
-                cairn_req_printf(req, "Goal for activity %zu (0-10, PSFS "
-                                      "version 1 scale)", i),
-                "text", 0, NULL);
-    cairn_doc_close(doc);
-  }
-  cairn_doc_close(doc);
   return cairn_respond_view(req, doc, "program/form", status);
 }
 
 int program_page_enrol(cairn_req *req) {
   program_patient p;
   cairn_error err = {0, "", ""};
-  pform f;
+  cairn_form *f;
   int rc = program_patient_load(req, &p, &err);
   if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
-  pform_init(&f, "enrol");
-  pform_set(&f, "cohort", "program");
-  pform_set(&f, "periodStart", cairn_req_today(req));
-  return render_enrol(req, &p, &f, 200);
+  f = cairn_form_new(req, "enrol", enrol_fields(req));
+  cairn_form_set(f, "cohort", "program");
+  cairn_form_set(f, "periodStart", cairn_req_today(req));
+  return render_enrol(req, &p, f, 200);
 }
 
 /* The XML API: an EpisodeOfCare in phase enrolled; the definition version
 ** is the current one unless a known one is named. */
 static int post_episode_xml(cairn_req *req, const program_patient *p) {
   cairn_error err = {0, "", ""};
-  struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_EPISODE, &err);
-  xmlNodePtr root, c, phase = NULL, ver = NULL;
+  cairn_doc *body = cairn_req_body_record(req, PROGRAM_T_EPISODE, &err);
+  cairn_node *phase, *ver;
   long long id;
   int rc;
-  if (x == NULL) {
+  if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
     return program_fail_page(req, &err, 400);
   }
-  root = xmlDocGetRootElement(x);
-  for (c = root->children; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    if (strcmp((const char *)c->name, "phase") == 0) phase = c;
-    if (strcmp((const char *)c->name, "definitionVersion") == 0) ver = c;
-  }
-  if (phase == NULL) {
+  phase = cairn_node_child(body, NULL, "phase");
+  ver = cairn_node_child(body, NULL, "definitionVersion");
+  if (phase == NULL)
     return program_error_page(req, 422, "phase",
                               "An episode of the care program starts in "
                               "phase \"enrolled\": add <phase>enrolled"
                               "</phase>.");
-  } else {
-    xmlChar *v = xmlNodeGetContent(phase);
-    int ok = v && strcmp((const char *)v, "enrolled") == 0;
-    xmlFree(v);
-    if (!ok)
-      return program_error_page(req, 409, "phase",
-                                "An episode starts in phase \"enrolled\"; "
-                                "later phases are reached by moves "
-                                "(PhaseChange).");
-  }
+  if (strcmp(cairn_node_text(body, phase), "enrolled") != 0)
+    return program_error_page(req, 409, "phase",
+                              "An episode starts in phase \"enrolled\"; "
+                              "later phases are reached by moves "
+                              "(PhaseChange).");
+  if (ver != NULL &&
+      program_def_find(atoi(cairn_node_text(body, ver))) == NULL)
+    return program_error_page(req, 422, "definitionVersion",
+                              "There is no program definition of that "
+                              "version.");
+  if (!can_be_primary(instr_find(
+          program_instruments, program_body_text(body, "primaryInstrument"))))
+    return program_error_page(req, 422, "primaryInstrument",
+                              "Name the primary measure (an instrument "
+                              "that has a baseline to improve from).");
   if (ver == NULL) {
-    xmlNodePtr n = xmlNewDocNode(x, root->ns,
-                                 (const xmlChar *)"definitionVersion",
-                                 (const xmlChar *)program_fmt_int(
-                                     req, program_def_current()->version));
-    xmlAddNextSibling(phase, n);
-  } else {
-    xmlChar *v = xmlNodeGetContent(ver);
-    int ok = v && program_def_find(atoi((const char *)v)) != NULL;
-    xmlFree(v);
-    if (!ok)
-      return program_error_page(req, 422, "definitionVersion",
-                                "There is no program definition of that "
-                                "version.");
+    /* definitionVersion follows phase in the schema's sequence (before
+    ** nothing: appended to the root). */
+    cairn_doc_at(body, NULL);
+    cairn_doc_insert_before(
+        body, cairn_node_next(phase, NULL), "definitionVersion",
+        program_fmt_int(req, program_def_current()->version));
   }
-  {
-    xmlChar *v = NULL;
-    for (c = root->children; c; c = c->next)
-      if (c->type == XML_ELEMENT_NODE &&
-          strcmp((const char *)c->name, "primaryInstrument") == 0)
-        v = xmlNodeGetContent(c);
-    rc = v && can_be_primary(instr_find(program_instruments,
-                                        (const char *)v));
-    xmlFree(v);
-    if (!rc)
-      return program_error_page(req, 422, "primaryInstrument",
-                                "Name the primary measure (an instrument "
-                                "that has a baseline to improve from).");
-  }
-  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id,
-                           cairn_doc_from_xml(req, x), &id, &err);
+  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id, body, &id, &err);
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/patients/%lld/episodes/%lld", p->id, id));
 }
 
+/* Check the PSFS activities a1..a5 and their goals: each at most 200
+** characters, a goal 0-10 in tenths and only beside its activity, and 3 to
+** 5 activities or none. */
+static void check_activities(cairn_req *req, cairn_form *f) {
+  int i, n_act = 0;
+  for (i = 1; i <= PROGRAM_ACTIVITIES_MAX; i++) {
+    const char *aname = cairn_req_printf(req, "a%d", i);
+    const char *gname = cairn_req_printf(req, "goal%d", i);
+    const char *a = cairn_form_value(f, aname), *g = cairn_form_value(f, gname);
+    double v;
+    if (a[0]) n_act++;
+    if (program_utf8_chars(a) > 200)
+      cairn_form_error(f, aname, "At most 200 characters.");
+    if (g[0] && (a[0] == '\0' || instr_parse_number(g, &v) != INSTR_OK ||
+                 v < 0 || v > 10 || v * 10 != (double)(long)(v * 10)))
+      cairn_form_error(f, gname, a[0] ? "A goal is a score from 0 to 10 (one "
+                                   "decimal at most)."
+                                 : "Write the activity before its goal.");
+  }
+  if (n_act > 0 && n_act < 3)
+    cairn_form_error(f, "a1", "PSFS uses 3 to 5 activities: add more, or leave "
+                         "them all empty.");
+}
+
+/* The EpisodeOfCare of a checked enrolment form, in phase enrolled under
+** the current definition. */
+static cairn_doc *enrol_body(cairn_req *req, cairn_form *f) {
+  cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, "EpisodeOfCare");
+  int i;
+  cairn_doc_text(doc, "status", "active");
+  cairn_doc_text(doc, "cohort", cairn_form_value(f, "cohort"));
+  cairn_doc_text(doc, "periodStart", cairn_form_value(f, "periodStart"));
+  cairn_doc_text(doc, "primaryInstrument",
+                 cairn_form_value(f, "primaryInstrument"));
+  cairn_doc_text(doc, "phase", "enrolled");
+  cairn_doc_text(doc, "definitionVersion",
+                 program_fmt_int(req, program_def_current()->version));
+  for (i = 1; i <= PROGRAM_ACTIVITIES_MAX; i++) {
+    const char *a = cairn_form_value(f, cairn_req_printf(req, "a%d", i));
+    const char *g = cairn_form_value(f, cairn_req_printf(req, "goal%d", i));
+    if (a[0] == '\0') continue;
+    cairn_doc_text_attr(doc, "activity", "item",
+                        cairn_req_printf(req, "a%d", i), a);
+    if (g[0]) {
+      cairn_doc_at(doc, program_last_child(doc, "activity"));
+      cairn_doc_attr(doc, "goal", g);
+      cairn_doc_at(doc, NULL);
+    }
+  }
+  return doc;
+}
+
 int program_post_episode(cairn_req *req) {
   program_patient p;
   cairn_error err = {0, "", ""};
-  pform f;
+  cairn_form *f;
   long long id;
-  int rc, i, n_act = 0;
-  xmlDocPtr x;
-  xmlNodePtr r;
-  xmlNsPtr ns;
-  const char *cohort;
+  int rc;
 
   rc = program_patient_load(req, &p, &err);
   if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
@@ -317,67 +371,21 @@ int program_post_episode(cairn_req *req) {
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
 
-  pform_init(&f, "enrol");
-  pform_read(req, &f, ENROL_FIELDS);
-  cohort = pform_get(&f, "cohort");
-  if (cohort[0] == '\0') pform_error(&f, "cohort", "Enter a cohort label.");
-  pform_date(req, &f, "periodStart", 1, 0);
+  f = cairn_form_new(req, "enrol", enrol_fields(req));
+  program_form_read(req, f, ENROL_NAMES);
+  if (cairn_form_value(f, "cohort")[0] == '\0')
+    cairn_form_error(f, "cohort", "Enter a cohort label.");
+  program_form_date(req, f, "periodStart", 1, 0);
   if (!can_be_primary(instr_find(program_instruments,
-                                 pform_get(&f, "primaryInstrument"))))
-    pform_error(&f, "primaryInstrument", "Choose the primary measure.");
-  for (i = 1; i <= 5; i++) {
-    const char *a = pform_get(&f, cairn_req_printf(req, "a%d", i));
-    const char *gname = cairn_req_printf(req, "goal%d", i);
-    const char *g = pform_get(&f, gname);
-    double v;
-    if (a[0]) n_act++;
-    if (program_utf8_chars(a) > 200)
-      pform_error(&f, cairn_req_printf(req, "a%d", i),
-                  "At most 200 characters.");
-    if (g[0] && (a[0] == '\0' || instr_parse_number(g, &v) != INSTR_OK ||
-                 v < 0 || v > 10 || v * 10 != (double)(long)(v * 10)))
-      pform_error(&f, gname, a[0] ? "A goal is a score from 0 to 10 (one "
-                                    "decimal at most)."
-                                  : "Write the activity before its goal.");
-  }
-  if (n_act > 0 && n_act < 3)
-    pform_error(&f, "a1", "PSFS uses 3 to 5 activities: add more, or leave "
-                          "them all empty.");
-  if (f.n_err) return render_enrol(req, &p, &f, 422);
-
-  x = xmlNewDoc((const xmlChar *)"1.0");
-  r = xmlNewDocNode(x, NULL, (const xmlChar *)"EpisodeOfCare", NULL);
-  ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
-  xmlSetNs(r, ns);
-  xmlDocSetRootElement(x, r);
-  xmlNewTextChild(r, ns, (const xmlChar *)"status", (const xmlChar *)"active");
-  xmlNewTextChild(r, ns, (const xmlChar *)"cohort", (const xmlChar *)cohort);
-  xmlNewTextChild(r, ns, (const xmlChar *)"periodStart",
-                  (const xmlChar *)pform_get(&f, "periodStart"));
-  xmlNewTextChild(r, ns, (const xmlChar *)"primaryInstrument",
-                  (const xmlChar *)pform_get(&f, "primaryInstrument"));
-  xmlNewTextChild(r, ns, (const xmlChar *)"phase", (const xmlChar *)"enrolled");
-  xmlNewTextChild(r, ns, (const xmlChar *)"definitionVersion",
-                  (const xmlChar *)program_fmt_int(
-                      req, program_def_current()->version));
-  for (i = 1; i <= 5; i++) {
-    const char *a = pform_get(&f, cairn_req_printf(req, "a%d", i));
-    const char *g = pform_get(&f, cairn_req_printf(req, "goal%d", i));
-    xmlNodePtr n;
-    if (a[0] == '\0') continue;
-    n = xmlNewTextChild(r, ns, (const xmlChar *)"activity", (const xmlChar *)a);
-    xmlSetProp(n, (const xmlChar *)"item",
-               (const xmlChar *)cairn_req_printf(req, "a%d", i));
-    if (g[0]) xmlSetProp(n, (const xmlChar *)"goal", (const xmlChar *)g);
-  }
-  {
-    cairn_doc *body = cairn_doc_from_xml(req, x);
-    xmlFreeDoc(x);
-    rc = cairn_record_create(req, PROGRAM_T_EPISODE, p.id, body, &id, &err);
-  }
+                                 cairn_form_value(f, "primaryInstrument"))))
+    cairn_form_error(f, "primaryInstrument", "Choose the primary measure.");
+  check_activities(req, f);
+  if (cairn_form_errors(f) > 0) return render_enrol(req, &p, f, 422);
+  rc = cairn_record_create(req, PROGRAM_T_EPISODE, p.id, enrol_body(req, f),
+                           &id, &err);
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
-    pform_host_error(req, &f, &err);
-    return render_enrol(req, &p, &f, 422);
+    cairn_form_host_error(f, &err);
+    return render_enrol(req, &p, f, 422);
   }
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
   return cairn_respond_redirect(

@@ -1,6 +1,5 @@
 /*
-** episode.c -- the episode of care as a state machine (PROGRAM.md,
-** issue 4):
+** episode.c -- the episode of care as a state machine (PROGRAM.md):
 **
 **   enrolled -> introductory -> first-month -> monthly -> graduated
 **        \            \              \             \
@@ -31,45 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
-/* A justification shorter than this says nothing a colleague can weigh
-** ("ok", "continue"); 20 characters is one short sentence. */
-#define JUSTIFICATION_MIN 20
-
-static int is_prog(const xmlNode *n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && n->ns &&
-         strcmp((const char *)n->ns->href, PROGRAM_NS) == 0 &&
-         strcmp((const char *)n->name, name) == 0;
-}
-
-static xmlNode *child(const xmlNode *p, const char *name) {
-  xmlNode *c;
-  for (c = p->children; c; c = c->next)
-    if (is_prog(c, name)) return c;
-  return NULL;
-}
-
-static const char *text(cairn_req *req, const xmlNode *n) {
-  xmlChar *v;
-  const char *s;
-  if (n == NULL) return "";
-  v = xmlNodeGetContent(n);
-  s = cairn_req_strdup(req, v ? (const char *)v : "");
-  xmlFree(v);
-  return s;
-}
-
-static void drop(xmlNode *root, const char *name) {
-  xmlNode *c, *next;
-  for (c = root->children; c; c = next) {
-    next = c->next;
-    if (is_prog(c, name)) {
-      xmlUnlinkNode(c);
-      xmlFreeNode(c);
-    }
-  }
-}
 
 /* Improvement of the primary measure at `date` (the newest measure after
 ** the baseline on or before it).  1: defined; 0: undefined (*why says
@@ -90,183 +51,252 @@ static int improvement_at(cairn_req *req, const program_episode *e,
   return 1;
 }
 
-int program_check_phase_change(cairn_req *req, struct _xmlDoc *body,
-                               cairn_error *err) {
-  xmlNode *root = xmlDocGetRootElement(body), *ep_node;
-  program_episode *e = cairn_req_alloc(req, sizeof *e);
-  const char *to_s, *date, *reason, *just, *note, *today;
+/* A move as posted, with the episode it moves and what the check
+** computes for it. */
+typedef struct proposed_move {
+  program_episode *e;            /* the episode, as stored */
   program_phase to;
-  int has_imp = 0, rc;
-  double imp = 0;
-  const char *met = "";
+  const char *to_text;           /* as posted, for messages */
+  const char *date, *reason, *justification, *note;
+  int has_improvement;           /* 1: improvement below is defined */
+  double improvement;            /* of the primary measure, 0..1 */
+  const char *benchmark_met;     /* "yes", "no", or "" when not judged */
+} proposed_move;
+
+/* Read the move in `body` and load its episode, which must be run as the
+** program.  0, or fills *err. */
+static int read_move(cairn_req *req, cairn_doc *body, proposed_move *m,
+                     cairn_error *err) {
   long long ep_id;
-
-  if (!is_prog(root, "PhaseChange"))
-    return program_fail(err, CAIRN_EINVAL, NULL,
-                        "the record must be a PhaseChange in namespace "
-                        PROGRAM_NS ".");
-  ep_node = child(root, "episode");
-  ep_id = strtoll(text(req, ep_node), NULL, 10);
-  rc = program_episode_load(req, 0, ep_id, e, err);
+  int rc;
+  if (strcmp(cairn_node_name(cairn_doc_root(body)), "PhaseChange") != 0)
+    return cairn_fail(err, CAIRN_EINVAL, NULL,
+                      "the record must be a PhaseChange in namespace "
+                      PROGRAM_NS ".");
+  memset(m, 0, sizeof *m);
+  m->e = cairn_req_alloc(req, sizeof *m->e);
+  ep_id = strtoll(program_body_text(body, "episode"), NULL, 10);
+  rc = program_episode_load(req, 0, ep_id, m->e, err);
   if (rc == CAIRN_ENOTFOUND)
-    return program_fail(err, CAIRN_EINVAL, "episode",
-                        "There is no episode %lld.", ep_id);
+    return cairn_fail(err, CAIRN_EINVAL, "episode",
+                      "There is no episode %lld.", ep_id);
   if (rc != CAIRN_OK) return rc;
-  if (e->phase == PHASE_NONE || e->def == NULL)
-    return program_fail(err, CAIRN_ECONFLICT, "episode",
-                        "Episode %lld is not run as the care program (it "
-                        "has no phase); enrol the patient first.", ep_id);
+  if (m->e->phase == PHASE_NONE || m->e->def == NULL)
+    return cairn_fail(err, CAIRN_ECONFLICT, "episode",
+                      "Episode %lld is not run as the care program (it "
+                      "has no phase); enrol the patient first.", ep_id);
+  m->to_text = program_body_text(body, "to");
+  m->to = program_phase_parse(m->to_text);
+  m->date = program_body_text(body, "date");
+  m->reason = program_body_text(body, "reason");
+  m->justification = program_body_text(body, "justification");
+  m->note = program_body_text(body, "note");
+  m->benchmark_met = "";
+  return 0;
+}
 
-  to_s = text(req, child(root, "to"));
-  to = program_phase_parse(to_s);
-  date = text(req, child(root, "date"));
-  reason = text(req, child(root, "reason"));
-  just = text(req, child(root, "justification"));
-  note = text(req, child(root, "note"));
-  today = cairn_req_today(req);
-
+/* The move goes one step forward or exits, from a phase that is not an
+** end, on a day between the start of the current phase and today. */
+static int check_step(cairn_req *req, const proposed_move *m,
+                      cairn_error *err) {
+  const program_episode *e = m->e;
+  const char *today = cairn_req_today(req);
   if (e->phase == PHASE_GRADUATED || e->phase == PHASE_EXITED)
-    return program_fail(err, CAIRN_ECONFLICT, "to",
-                        "This episode has already %s (%s); nothing can "
-                        "follow. Open a new episode to start again.",
-                        e->phase == PHASE_GRADUATED ? "graduated" : "exited",
-                        e->phase_start);
-  if (!(to == PHASE_EXITED || (int)to == (int)e->phase + 1))
-    return program_fail(err, CAIRN_ECONFLICT, "to",
-                        "An episode in the %s can move only to the %s or "
-                        "exit; moving to \"%s\" would skip or go back a "
-                        "step.", program_phase_label(e->phase),
-                        program_phase_label((program_phase)(e->phase + 1)),
-                        program_phase_label(to));
-  if (today && today[0] && strcmp(date, today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "date",
-                        "The date of the move cannot be after today (%s).",
-                        today);
-  if (strcmp(date, e->phase_start) < 0)
-    return program_fail(err, CAIRN_EINVAL, "date",
-                        "The move cannot be dated before the current phase "
-                        "began (%s).", e->phase_start);
+    return cairn_fail(err, CAIRN_ECONFLICT, "to",
+                      "This episode has already %s (%s); nothing can "
+                      "follow. Open a new episode to start again.",
+                      e->phase == PHASE_GRADUATED ? "graduated" : "exited",
+                      e->phase_start);
+  if (!(m->to == PHASE_EXITED || (int)m->to == (int)e->phase + 1))
+    return cairn_fail(err, CAIRN_ECONFLICT, "to",
+                      "An episode in the %s can move only to the %s or "
+                      "exit; moving to \"%s\" would skip or go back a "
+                      "step.", program_phase_label(e->phase),
+                      program_phase_label((program_phase)(e->phase + 1)),
+                      program_phase_label(m->to));
+  if (today && today[0] && strcmp(m->date, today) > 0)
+    return cairn_fail(err, CAIRN_EINVAL, "date",
+                      "The date of the move cannot be after today (%s).",
+                      today);
+  if (strcmp(m->date, e->phase_start) < 0)
+    return cairn_fail(err, CAIRN_EINVAL, "date",
+                      "The move cannot be dated before the current phase "
+                      "began (%s).", e->phase_start);
+  return 0;
+}
 
-  if (to == PHASE_EXITED) {
-    if (reason[0] == '\0')
-      return program_fail(err, CAIRN_EINVAL, "reason",
-                          "Choose why the episode ends (no meaningful "
-                          "response, benchmark not reached, red flag, "
-                          "patient's choice, moved, other).");
-    if (strcmp(reason, "other") == 0 && note[0] == '\0')
-      return program_fail(err, CAIRN_EINVAL, "note",
-                          "The reason is \"other\": write it in the note.");
-  } else if (reason[0] != '\0') {
-    return program_fail(err, CAIRN_EINVAL, "reason",
-                        "A reason is given only when the episode exits.");
+/* An exit names its reason ("other" explained in the note); no other move
+** has one. */
+static int check_reason(const proposed_move *m, cairn_error *err) {
+  if (m->to != PHASE_EXITED) {
+    if (m->reason[0] == '\0') return 0;
+    return cairn_fail(err, CAIRN_EINVAL, "reason",
+                      "A reason is given only when the episode exits.");
   }
+  if (m->reason[0] == '\0')
+    return cairn_fail(err, CAIRN_EINVAL, "reason",
+                      "Choose why the episode ends (no meaningful "
+                      "response, benchmark not reached, red flag, "
+                      "patient's choice, moved, other).");
+  if (strcmp(m->reason, "other") == 0 && m->note[0] == '\0')
+    return cairn_fail(err, CAIRN_EINVAL, "note",
+                      "The reason is \"other\": write it in the note.");
+  return 0;
+}
 
-  if (to == PHASE_INTRODUCTORY) {
-    program_series *s = cairn_req_alloc(req, sizeof *s);
-    rc = program_series_load(req, e->id, e->primary, s);
-    if (rc != CAIRN_OK) return program_fail(err, rc, NULL, "series query");
-    if (s->n == 0)
-      return program_fail(err, CAIRN_EINVAL, "to",
-                          "Record a baseline %s measure for this episode "
-                          "before the introductory phase starts.",
-                          e->primary);
-  }
+/* The introductory phase starts from a baseline of the primary measure. */
+static int check_baseline(cairn_req *req, const proposed_move *m,
+                          cairn_error *err) {
+  program_series *s;
+  int rc;
+  if (m->to != PHASE_INTRODUCTORY) return 0;
+  s = cairn_req_alloc(req, sizeof *s);
+  rc = program_series_load(req, m->e->id, m->e->primary, s);
+  if (rc != CAIRN_OK) return cairn_fail(err, rc, NULL, "series query");
+  if (s->n == 0)
+    return cairn_fail(err, CAIRN_EINVAL, "to",
+                      "Record a baseline %s measure for this episode "
+                      "before the introductory phase starts.",
+                      m->e->primary);
+  return 0;
+}
 
-  /* At a checkpoint (leaving introductory or first-month, either way) the
-  ** improvement is computed and kept with the decision. */
-  if (e->phase == PHASE_INTRODUCTORY || e->phase == PHASE_FIRST_MONTH) {
-    const program_checkpoint_def *cp =
-        &e->def->checkpoint[e->phase == PHASE_INTRODUCTORY ? 0 : 1];
-    const char *why;
-    int k = improvement_at(req, e, date, &imp, &why);
-    if (k < 0 && to != PHASE_EXITED)
-      return program_fail(err, CAIRN_EINVAL, "to",
-                          "Record a %s measure taken after the baseline "
-                          "(on or before %s) so that the checkpoint "
-                          "decision rests on data.", e->primary, date);
-    has_imp = k == 1;
-    met = k == 1 && imp >= cp->threshold - INSTR_SAME_SCORE ? "yes" : "no";
-    if (k < 0) met = "";
-    if (to == PHASE_MONTHLY && strcmp(met, "yes") != 0 &&
-        cp->justification_below) {
-      size_t n = program_utf8_chars(just);
-      if (n < JUSTIFICATION_MIN) {
-        return program_fail(
-            err, CAIRN_EINVAL, "justification",
-            "%s: below the %.0f%% benchmark, so the monthly program needs a "
-            "written clinical justification (at least %d characters%s).",
-            k == 1 ? cairn_req_printf(req, "Improvement is %.0f%%",
-                                      imp * 100)
-                   : "Improvement is undefined",
-            cp->threshold * 100, JUSTIFICATION_MIN,
-            n ? cairn_req_printf(req, "; %zu written", n) : "");
-      }
-    }
-    /* Moving on before the checkpoint is due (the target duration of the
-    ** definition, counted from the start of the introductory phase) is
-    ** an exception a colleague must be able to weigh: it needs a written
-    ** clinical justification.  Exit stays possible any day. */
-    if (to != PHASE_EXITED) {
-      const char *from = e->intro_start[0] ? e->intro_start : e->period_start;
-      long due = program_days(from) + cp->due_day;
-      size_t n = program_utf8_chars(just);
-      if (program_days(date) < due && n < JUSTIFICATION_MIN)
-        return program_fail(
-            err, CAIRN_EINVAL, "justification",
-            "The %s checkpoint is not due until %s (%d days from the start "
-            "of the introductory phase); moving on before then needs a "
-            "written clinical justification for the early move (at least "
-            "%d characters%s). Exit is possible at any time.",
-            e->phase == PHASE_INTRODUCTORY ? "introductory" : "first-month",
-            program_date_of(req, due), cp->due_day, JUSTIFICATION_MIN,
-            n ? cairn_req_printf(req, "; %zu written", n) : "");
-    }
-  }
+/* "; 12 written" when something was written, for the messages below. */
+static const char *written(cairn_req *req, size_t n) {
+  return n ? cairn_req_printf(req, "; %zu written", n) : "";
+}
 
-  if (to == PHASE_GRADUATED) {
-    const char *missing = "";
-    if (strcmp(text(req, child(root, "goalsMet")), "yes") != 0)
-      missing = "the functional goals met on PSFS";
-    if (strcmp(text(req, child(root, "gainsHeld")), "yes") != 0)
-      missing = cairn_req_printf(req, "%s%sgains held for %d weeks", missing,
-                                 missing[0] ? ", " : "",
-                                 e->def->gains_held_weeks);
-    if (strcmp(text(req, child(root, "homeRoutine")), "yes") != 0)
-      missing = cairn_req_printf(req, "%s%sthe home routine handed over",
-                                 missing, missing[0] ? ", " : "");
-    if (missing[0])
-      return program_fail(err, CAIRN_EINVAL,
-                          strstr(missing, "goals") ? "goalsMet"
-                          : strstr(missing, "gains") ? "gainsHeld"
-                                                     : "homeRoutine",
-                          "Graduation needs every item of the checklist; "
-                          "missing: %s.", missing);
-    {
-      const char *why;
-      has_imp = improvement_at(req, e, date, &imp, &why) == 1;
-    }
-  }
+/* Entering the monthly program below the benchmark needs a written
+** clinical justification when the definition says so. */
+static int check_below_benchmark(cairn_req *req, const proposed_move *m,
+                                 const program_checkpoint_def *cp,
+                                 cairn_error *err) {
+  size_t n = program_utf8_chars(m->justification);
+  if (m->to != PHASE_MONTHLY || strcmp(m->benchmark_met, "yes") == 0 ||
+      !cp->justification_below || n >= PROGRAM_JUSTIFICATION_MIN)
+    return 0;
+  return cairn_fail(
+      err, CAIRN_EINVAL, "justification",
+      "%s: below the %.0f%% benchmark, so the monthly program needs a "
+      "written clinical justification (at least %d characters%s).",
+      m->has_improvement
+          ? cairn_req_printf(req, "Improvement is %.0f%%",
+                             m->improvement * 100)
+          : "Improvement is undefined",
+      cp->threshold * 100, PROGRAM_JUSTIFICATION_MIN, written(req, n));
+}
 
-  /* Computed elements replace whatever a client sent. */
-  drop(root, "from");
-  drop(root, "definitionVersion");
-  drop(root, "improvement");
-  drop(root, "benchmarkMet");
-  {
-    xmlNode *from = xmlNewDocNode(body, root->ns, (const xmlChar *)"from",
-                                  (const xmlChar *)program_phase_code(e->phase));
-    xmlAddNextSibling(ep_node, from);
-  }
-  xmlNewTextChild(root, root->ns, (const xmlChar *)"definitionVersion",
-                  (const xmlChar *)program_fmt_int(req, e->def_version));
-  if (has_imp) {
+/* Moving on before the checkpoint is due (the target duration of the
+** definition, counted from the start of the introductory phase) is an
+** exception a colleague must be able to weigh: it needs a written clinical
+** justification.  Exit stays possible any day. */
+static int check_early(cairn_req *req, const proposed_move *m,
+                       const program_checkpoint_def *cp, cairn_error *err) {
+  const program_episode *e = m->e;
+  const char *from = e->intro_start[0] ? e->intro_start : e->period_start;
+  long due = program_days(from) + cp->due_day;
+  size_t n = program_utf8_chars(m->justification);
+  if (m->to == PHASE_EXITED || program_days(m->date) >= due ||
+      n >= PROGRAM_JUSTIFICATION_MIN)
+    return 0;
+  return cairn_fail(
+      err, CAIRN_EINVAL, "justification",
+      "The %s checkpoint is not due until %s (%d days from the start "
+      "of the introductory phase); moving on before then needs a "
+      "written clinical justification for the early move (at least "
+      "%d characters%s). Exit is possible at any time.",
+      e->phase == PHASE_INTRODUCTORY ? "introductory" : "first-month",
+      cairn_date_format(req, due), cp->due_day, PROGRAM_JUSTIFICATION_MIN,
+      written(req, n));
+}
+
+/* At a checkpoint (leaving introductory or first-month, either way) the
+** improvement is computed and kept with the decision, which rests on a
+** measure taken after the baseline. */
+static int check_checkpoint(cairn_req *req, proposed_move *m,
+                            cairn_error *err) {
+  const program_episode *e = m->e;
+  const program_checkpoint_def *cp;
+  const char *why;
+  int k, rc;
+  if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
+    return 0;
+  cp = &e->def->checkpoint[e->phase == PHASE_INTRODUCTORY ? 0 : 1];
+  k = improvement_at(req, e, m->date, &m->improvement, &why);
+  if (k < 0 && m->to != PHASE_EXITED)
+    return cairn_fail(err, CAIRN_EINVAL, "to",
+                      "Record a %s measure taken after the baseline "
+                      "(on or before %s) so that the checkpoint "
+                      "decision rests on data.", e->primary, m->date);
+  m->has_improvement = k == 1;
+  if (k >= 0)
+    m->benchmark_met =
+        k == 1 && m->improvement >= cp->threshold - INSTR_SAME_SCORE ? "yes"
+                                                                     : "no";
+  rc = check_below_benchmark(req, m, cp, err);
+  if (rc != 0) return rc;
+  return check_early(req, m, cp, err);
+}
+
+/* Graduation needs every item of the checklist; its improvement is kept. */
+static int check_graduation(cairn_req *req, cairn_doc *body,
+                            proposed_move *m, cairn_error *err) {
+  const char *missing = "", *why;
+  if (m->to != PHASE_GRADUATED) return 0;
+  if (strcmp(program_body_text(body, "goalsMet"), "yes") != 0)
+    missing = "the functional goals met on PSFS";
+  if (strcmp(program_body_text(body, "gainsHeld"), "yes") != 0)
+    missing = cairn_req_printf(req, "%s%sgains held for %d weeks", missing,
+                               missing[0] ? ", " : "",
+                               m->e->def->gains_held_weeks);
+  if (strcmp(program_body_text(body, "homeRoutine"), "yes") != 0)
+    missing = cairn_req_printf(req, "%s%sthe home routine handed over",
+                               missing, missing[0] ? ", " : "");
+  if (missing[0])
+    return cairn_fail(err, CAIRN_EINVAL,
+                      strstr(missing, "goals") ? "goalsMet"
+                      : strstr(missing, "gains") ? "gainsHeld"
+                                                 : "homeRoutine",
+                      "Graduation needs every item of the checklist; "
+                      "missing: %s.", missing);
+  m->has_improvement =
+      improvement_at(req, m->e, m->date, &m->improvement, &why) == 1;
+  return 0;
+}
+
+/* Computed elements replace whatever a client sent: from (before to), and
+** at the end definitionVersion, improvement and benchmarkMet. */
+static void set_computed(cairn_req *req, cairn_doc *body,
+                         const proposed_move *m) {
+  double imp = m->improvement;
+  cairn_doc_remove(body, NULL, "r:from");
+  cairn_doc_remove(body, NULL, "r:definitionVersion");
+  cairn_doc_remove(body, NULL, "r:improvement");
+  cairn_doc_remove(body, NULL, "r:benchmarkMet");
+  cairn_doc_insert_before(body, cairn_node_child(body, NULL, "to"), "from",
+                          program_phase_code(m->e->phase));
+  cairn_doc_at(body, NULL);
+  cairn_doc_text(body, "definitionVersion",
+                 program_fmt_int(req, m->e->def_version));
+  if (m->has_improvement) {
     if (imp < -1000) imp = -1000;
-    xmlNewTextChild(root, root->ns, (const xmlChar *)"improvement",
-                    (const xmlChar *)program_fmt(req, imp, 4));
+    cairn_doc_text(body, "improvement", program_fmt(req, imp, 4));
   }
-  if (met[0])
-    xmlNewTextChild(root, root->ns, (const xmlChar *)"benchmarkMet",
-                    (const xmlChar *)met);
+  if (m->benchmark_met[0])
+    cairn_doc_text(body, "benchmarkMet", m->benchmark_met);
+}
+
+int program_check_phase_change(cairn_req *req, cairn_doc *body,
+                               cairn_error *err) {
+  proposed_move m;
+  int rc = read_move(req, body, &m, err);
+  if (rc == 0) rc = check_step(req, &m, err);
+  if (rc == 0) rc = check_reason(&m, err);
+  if (rc == 0) rc = check_baseline(req, &m, err);
+  if (rc == 0) rc = check_checkpoint(req, &m, err);
+  if (rc == 0) rc = check_graduation(req, body, &m, err);
+  if (rc != 0) return rc;
+  set_computed(req, body, &m);
   return CAIRN_OK;
 }
 
@@ -276,42 +306,26 @@ int program_check_phase_change(cairn_req *req, struct _xmlDoc *body,
 ** finished and periodEnd). */
 static cairn_doc *episode_body(cairn_req *req, const program_episode *e,
                                program_phase to, const char *date) {
-  xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
-  xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)"EpisodeOfCare",
-                               NULL);
-  xmlNsPtr ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
+  cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, "EpisodeOfCare");
   int end = to == PHASE_GRADUATED || to == PHASE_EXITED, i;
-  cairn_doc *doc;
-  xmlSetNs(r, ns);
-  xmlDocSetRootElement(x, r);
-  xmlNewTextChild(r, ns, (const xmlChar *)"status",
-                  (const xmlChar *)(end ? "finished" : "active"));
-  xmlNewTextChild(r, ns, (const xmlChar *)"cohort",
-                  (const xmlChar *)e->cohort);
-  xmlNewTextChild(r, ns, (const xmlChar *)"periodStart",
-                  (const xmlChar *)e->period_start);
-  if (e->primary[0])
-    xmlNewTextChild(r, ns, (const xmlChar *)"primaryInstrument",
-                    (const xmlChar *)e->primary);
-  if (end)
-    xmlNewTextChild(r, ns, (const xmlChar *)"periodEnd",
-                    (const xmlChar *)date);
-  xmlNewTextChild(r, ns, (const xmlChar *)"phase",
-                  (const xmlChar *)program_phase_code(to));
-  xmlNewTextChild(r, ns, (const xmlChar *)"definitionVersion",
-                  (const xmlChar *)program_fmt_int(req, e->def_version));
-  for (i = 0; i < 5; i++) {
-    xmlNodePtr a;
+  cairn_doc_text(doc, "status", end ? "finished" : "active");
+  cairn_doc_text(doc, "cohort", e->cohort);
+  cairn_doc_text(doc, "periodStart", e->period_start);
+  if (e->primary[0]) cairn_doc_text(doc, "primaryInstrument", e->primary);
+  if (end) cairn_doc_text(doc, "periodEnd", date);
+  cairn_doc_text(doc, "phase", program_phase_code(to));
+  cairn_doc_text(doc, "definitionVersion",
+                 program_fmt_int(req, e->def_version));
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
     if (e->activity[i][0] == '\0') continue;
-    a = xmlNewTextChild(r, ns, (const xmlChar *)"activity",
-                        (const xmlChar *)e->activity[i]);
-    xmlSetProp(a, (const xmlChar *)"item",
-               (const xmlChar *)cairn_req_printf(req, "a%d", i + 1));
-    if (e->goal[i][0])
-      xmlSetProp(a, (const xmlChar *)"goal", (const xmlChar *)e->goal[i]);
+    cairn_doc_text_attr(doc, "activity", "item",
+                        cairn_req_printf(req, "a%d", i + 1), e->activity[i]);
+    if (e->goal[i][0]) {
+      cairn_doc_at(doc, program_last_child(doc, "activity"));
+      cairn_doc_attr(doc, "goal", e->goal[i]);
+      cairn_doc_at(doc, NULL);
+    }
   }
-  doc = cairn_doc_from_xml(req, x);
-  xmlFreeDoc(x);
   return doc;
 }
 
@@ -364,81 +378,73 @@ int program_on_phase_change(cairn_req *req, const cairn_record *rec,
 
 /* ------------------------------------------------------ POST a move */
 
-static const char *const MOVE_FIELDS[] = {
+/* What a move form posts (the exit form and the move forms together). */
+static const char *const MOVE_NAMES[] = {
   "to", "date", "reason", "justification", "note", "goalsMet", "gainsHeld",
   "homeRoutine", "form", NULL};
 
 static int rerender(cairn_req *req, const program_patient *p,
-                    const program_episode *e, const pform *f, int status) {
+                    const program_episode *e, const program_form *f,
+                    int status) {
   if (e->phase == PHASE_INTRODUCTORY || e->phase == PHASE_FIRST_MONTH)
     return program_render_checkpoint(req, p, e, f, status);
   return program_render_episode(req, p, e, f, status);
+}
+
+/* The PhaseChange of a checked move form; checkboxes send "yes" or
+** nothing. */
+static cairn_doc *move_body(cairn_req *req, const program_episode *e,
+                            cairn_form *f) {
+  const char *pairs[] = {
+    "episode", program_fmt_int(req, e->id),
+    "to", cairn_form_value(f, "to"),
+    "date", cairn_form_value(f, "date"),
+    "reason", cairn_form_value(f, "reason"),
+    "justification", cairn_form_value(f, "justification"),
+    "note", cairn_form_value(f, "note"),
+    "goalsMet", cairn_form_value(f, "goalsMet")[0] ? "yes" : "",
+    "gainsHeld", cairn_form_value(f, "gainsHeld")[0] ? "yes" : "",
+    "homeRoutine", cairn_form_value(f, "homeRoutine")[0] ? "yes" : "",
+    NULL, NULL};
+  return program_body(req, "PhaseChange", pairs);
 }
 
 int program_post_move(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   cairn_error err = {0, "", ""};
-  pform f;
+  program_form pf = {.id = "move", .form = NULL, .problem = NULL};
   long long id;
   int rc;
 
   rc = program_route_episode(req, &p, e);
   if (rc != 0) return rc;
-
-  if (program_req_is_xml(req)) {
-    struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_PHASE_CHANGE,
-                                              &err);
-    if (x == NULL) {
-      if (err.code == 0) err.code = CAIRN_EINVAL;
-      return program_fail_page(req, &err, 400);
-    }
-    if (strtoll(text(req, child(xmlDocGetRootElement(x), "episode")), NULL,
-                10) != e->id)
-      return program_error_page(req, 422, "episode",
-                                "The episode in the body is not the episode "
-                                "of the URL.");
-    rc = cairn_record_create(req, PROGRAM_T_PHASE_CHANGE, p.id,
-                             cairn_doc_from_xml(req, x), &id, &err);
-    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
-    return cairn_respond_redirect(req, cairn_req_printf(
-        req, "/patients/%lld/episodes/%lld", p.id, e->id));
-  }
+  if (program_req_is_xml(req))
+    return program_post_episode_xml(req, PROGRAM_T_PHASE_CHANGE, &p, e);
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
 
-  pform_init(&f, "move");
-  pform_read(req, &f, MOVE_FIELDS);
-  if (strcmp(pform_get(&f, "form"), "exit") == 0) f.id = "exit";
-  /* Checkboxes send "yes" or nothing. */
-  pform_date(req, &f, "date", 1, 0);
-  if (program_phase_parse(pform_get(&f, "to")) == PHASE_NONE)
-    pform_error(&f, "to", "Choose the phase to move to.");
-  pform_choice(&f, "reason", program_exit_reasons, 0,
-               "Choose a reason from the list.");
-  if (f.n_err == 0) {
-    const char *pairs[] = {
-      "episode", program_fmt_int(req, e->id),
-      "to", pform_get(&f, "to"),
-      "date", pform_get(&f, "date"),
-      "reason", pform_get(&f, "reason"),
-      "justification", pform_get(&f, "justification"),
-      "note", pform_get(&f, "note"),
-      "goalsMet", pform_get(&f, "goalsMet")[0] ? "yes" : "",
-      "gainsHeld", pform_get(&f, "gainsHeld")[0] ? "yes" : "",
-      "homeRoutine", pform_get(&f, "homeRoutine")[0] ? "yes" : "",
-      NULL, NULL};
-    rc = cairn_record_create(req, PROGRAM_T_PHASE_CHANGE, p.id,
-                             program_body(req, "PhaseChange", pairs), &id,
-                             &err);
-    if (rc == CAIRN_OK)
-      return cairn_respond_redirect(req, cairn_req_printf(
-          req, "/patients/%lld/episodes/%lld", p.id, e->id));
-    if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT && rc != CAIRN_ELIMIT)
-      return program_fail_page(req, &err, 422);
-    pform_host_error(req, &f, &err);
-    return rerender(req, &p, e, &f, rc == CAIRN_ECONFLICT ? 409 : 422);
-  }
-  return rerender(req, &p, e, &f, 422);
+  if (strcmp(program_trim(req, cairn_req_form(req, "form")), "exit") == 0)
+    pf.id = "exit";
+  pf.form = cairn_form_new(req, pf.id,
+                           strcmp(pf.id, "exit") == 0
+                               ? program_exit_fields
+                               : program_move_form_fields(req, e));
+  program_form_read(req, pf.form, MOVE_NAMES);
+  program_form_date(req, pf.form, "date", 1, 0);
+  if (program_phase_parse(cairn_form_value(pf.form, "to")) == PHASE_NONE)
+    cairn_form_error(pf.form, "to", "Choose the phase to move to.");
+  program_form_choice(pf.form, "reason", program_exit_reasons, 0,
+                      "Choose a reason from the list.");
+  if (cairn_form_errors(pf.form) > 0) return rerender(req, &p, e, &pf, 422);
+  rc = cairn_record_create(req, PROGRAM_T_PHASE_CHANGE, p.id,
+                           move_body(req, e, pf.form), &id, &err);
+  if (rc == CAIRN_OK)
+    return cairn_respond_redirect(req, cairn_req_printf(
+        req, "/patients/%lld/episodes/%lld", p.id, e->id));
+  if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT && rc != CAIRN_ELIMIT)
+    return program_fail_page(req, &err, 422);
+  program_form_refused(req, &pf, &err);
+  return rerender(req, &p, e, &pf, rc == CAIRN_ECONFLICT ? 409 : 422);
 }

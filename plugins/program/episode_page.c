@@ -100,158 +100,208 @@ static void doc_delivery(cairn_req *req, cairn_doc *doc,
   }
 }
 
-static void date_field(cairn_doc *doc, const char *name, const char *label) {
-  pform_field(doc, name, label, "date", 1, NULL);
-  cairn_doc_close(doc);
+/* A note's longest text on these forms: a few paragraphs. */
+#define NOTE_MAX 2000
+
+/* The hidden fields every move form carries: where to, and which form. */
+#define MOVE_HIDDEN                                                        \
+  {.name = "to", .label = "", .kind = CAIRN_FIELD_HIDDEN},                 \
+  {.name = "form", .label = "", .kind = CAIRN_FIELD_HIDDEN}
+
+const cairn_field program_exit_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date of the decision", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "reason", .label = "Reason", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED, .choices = program_exit_reason_choices},
+  {.name = "note", .label = "Note (required for \"other\"; where the "
+                            "patient was pointed instead)",
+   .kind = CAIRN_FIELD_TEXTAREA, .max = NOTE_MAX},
+  {.name = NULL}};
+
+/* Enrolled -> introductory, introductory -> first-month. */
+static const cairn_field next_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
+/* First-month -> monthly at or above the benchmark, and below it. */
+static const cairn_field monthly_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "justification", .label = "Clinical justification (needed only "
+                                     "below the 50% benchmark)",
+   .kind = CAIRN_FIELD_TEXTAREA, .max = NOTE_MAX},
+  {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+static const cairn_field monthly_below_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "justification", .label = "Clinical justification (required: "
+                                     "the 50% benchmark is not reached)",
+   .kind = CAIRN_FIELD_TEXTAREA, .flags = CAIRN_FIELD_REQUIRED,
+   .max = NOTE_MAX},
+  {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
+/* Monthly -> graduated: the checklist ("gainsHeld"'s label names the
+** definition's weeks). */
+static const cairn_field graduate_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "goalsMet", .label = "Functional goals met on PSFS",
+   .kind = CAIRN_FIELD_CHECKBOX, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "gainsHeld", .label = "Gains held", .kind = CAIRN_FIELD_CHECKBOX,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "homeRoutine", .label = "Home routine handed over",
+   .kind = CAIRN_FIELD_CHECKBOX, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
+/* Moving on before the checkpoint is due. */
+static const cairn_field early_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "justification", .label = "Clinical justification (required: "
+                                     "the checkpoint is not due yet)",
+   .kind = CAIRN_FIELD_TEXTAREA, .flags = CAIRN_FIELD_REQUIRED,
+   .max = NOTE_MAX},
+  {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
+static const char *const VISIT_TYPE_CHOICES[] = {
+  "needling", "Needling session", "herbal-review", "Herbal review",
+  "exercise", "Exercise session", "other", "Other", NULL};
+static const char *const VISIT_STATE_CHOICES[] = {
+  "finished", "Delivered", "planned", "Scheduled", "cancelled", "Cancelled",
+  NULL};
+static const char *const SEVERITY_CHOICES[] = {
+  "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
+
+const cairn_field program_visit_fields[] = {
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "type", .label = "Type", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED, .choices = VISIT_TYPE_CHOICES},
+  {.name = "state", .label = "Status", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED, .choices = VISIT_STATE_CHOICES},
+  {.name = "notes", .label = "Notes", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
+const cairn_field program_flare_fields[] = {
+  {.name = "start", .label = "Started", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "end", .label = "Ended (leave empty while it lasts)",
+   .kind = CAIRN_FIELD_DATE},
+  {.name = "severity", .label = "Severity", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED, .choices = SEVERITY_CHOICES},
+  {.name = "trigger", .label = "Suspected trigger", .kind = CAIRN_FIELD_TEXT},
+  {.name = "response", .label = "Response (more passive support, a step "
+                                "back in loading, a slower taper)",
+   .kind = CAIRN_FIELD_TEXTAREA, .max = NOTE_MAX},
+  {.name = NULL}};
+
+const cairn_field program_flare_end_fields[] = {
+  {.name = "end", .label = "Ended", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "response", .label = "Response", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
+const cairn_field *program_move_fields(cairn_req *req,
+                                       const program_episode *e,
+                                       int below_benchmark, int early) {
+  program_phase next = (program_phase)(e->phase + 1);
+  cairn_field *f;
+  if (early) return early_fields;
+  if (next == PHASE_MONTHLY)
+    return below_benchmark ? monthly_below_fields : monthly_fields;
+  if (next != PHASE_GRADUATED || e->def == NULL) return next_fields;
+  f = program_fields_copy(req, graduate_fields);
+  program_field(f, "gainsHeld")->label =
+      cairn_req_printf(req, "Gains held for %d weeks",
+                       e->def->gains_held_weeks);
+  return f;
 }
 
-/* The form `id`: the posted one when it is that form, else defaults. */
-static const pform *form_for(cairn_req *req, const pform *posted,
-                             const char *id, pform *fresh) {
-  /* fresh is always initialised: callers set defaults on it either way. */
-  pform_init(fresh, id);
-  if (posted && strcmp(posted->id, id) == 0) return posted;
-  pform_set(fresh, "date", cairn_req_today(req));
-  pform_set(fresh, "start", cairn_req_today(req));
-  pform_set(fresh, "end", cairn_req_today(req));
-  return fresh;
+/* The path the forms of episode e post to, under the episode. */
+static const char *episode_action(cairn_req *req, const program_episode *e,
+                                  const char *what) {
+  return cairn_req_printf(req, "/patients/%lld/episodes/%lld/%s", e->patient,
+                          e->id, what);
 }
 
 /* The exit form, shared with the checkpoint page. */
 void program_doc_exit_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted) {
-  pform fresh;
-  const pform *f = form_for(req, posted, "exit", &fresh);
-  size_t i;
-  pform_set(&fresh, "to", "exited");
-  pform_set(&fresh, "form", "exit");
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
-                                               "%lld/moves", e->patient, e->id),
-                 "Record the exit");
-  cairn_doc_attr(doc, "title", "Exit the program");
-  pform_field(doc, "to", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "form", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  date_field(doc, "date", "Date of the decision");
-  pform_field(doc, "reason", "Reason", "select", 1, NULL);
-  pform_option(doc, "", "Choose a reason");
-  for (i = 0; program_exit_reasons[i]; i++)
-    pform_option(doc, program_exit_reasons[i],
-                 program_exit_reason_label(program_exit_reasons[i]));
-  cairn_doc_close(doc);
-  pform_field(doc, "note", "Note (required for \"other\"; where the "
-              "patient was pointed instead)", "textarea", 0, NULL);
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+                           const program_episode *e,
+                           const program_form *posted) {
+  cairn_form *f = program_form_for(req, posted, "exit", program_exit_fields);
+  if (f != (posted ? posted->form : NULL)) {
+    cairn_form_set(f, "to", "exited");
+    cairn_form_set(f, "form", "exit");
+  }
+  program_form_doc(doc, f, episode_action(req, e, "moves"), "Record the exit",
+                   "Exit the program");
 }
 
 /* The form of the next move (enrolled -> introductory, first-month ->
 ** monthly, monthly -> graduated), shared with the checkpoint page. */
 void program_doc_next_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted,
-                           int below_benchmark) {
-  pform fresh;
-  const pform *f = form_for(req, posted, "move", &fresh);
+                           const program_episode *e,
+                           const program_form *posted, int below_benchmark) {
   program_phase next = (program_phase)(e->phase + 1);
+  cairn_form *f;
+  const char *label;
   if (e->phase < PHASE_ENROLLED || e->phase >= PHASE_GRADUATED) return;
-  pform_set(&fresh, "to", program_phase_code(next));
-  pform_set(&fresh, "form", "move");
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
-                                               "%lld/moves", e->patient, e->id),
-                 next == PHASE_GRADUATED
-                     ? "Graduate"
-                     : cairn_req_printf(req, "Continue to the %s",
-                                        program_phase_label(next)));
-  cairn_doc_attr(doc, "title",
-                 next == PHASE_GRADUATED
-                     ? "Graduation checklist"
-                     : cairn_req_printf(req, "Start the %s",
-                                        program_phase_label(next)));
-  pform_field(doc, "to", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "form", "", "hidden", 0, NULL);
-  cairn_doc_close(doc);
-  date_field(doc, "date", "Date");
-  if (next == PHASE_MONTHLY) {
-    pform_field(doc, "justification",
-                below_benchmark
-                    ? "Clinical justification (required: the 50% benchmark "
-                      "is not reached)"
-                    : "Clinical justification (needed only below the 50% "
-                      "benchmark)",
-                "textarea", below_benchmark, NULL);
-    cairn_doc_close(doc);
+  f = program_form_for(req, posted, "move",
+                       program_move_fields(req, e, below_benchmark, 0));
+  if (f != (posted ? posted->form : NULL)) {
+    cairn_form_set(f, "to", program_phase_code(next));
+    cairn_form_set(f, "form", "move");
   }
-  if (next == PHASE_GRADUATED) {
-    pform_field(doc, "goalsMet", "Functional goals met on PSFS", "checkbox",
-                1, NULL);
-    cairn_doc_close(doc);
-    pform_field(doc, "gainsHeld",
-                cairn_req_printf(req, "Gains held for %d weeks",
-                                 e->def->gains_held_weeks),
-                "checkbox", 1, NULL);
-    cairn_doc_close(doc);
-    pform_field(doc, "homeRoutine", "Home routine handed over", "checkbox",
-                1, NULL);
-    cairn_doc_close(doc);
-  }
-  pform_field(doc, "note", "Note", "textarea", 0, NULL);
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+  label = program_phase_label(next);
+  program_form_doc(
+      doc, f, episode_action(req, e, "moves"),
+      next == PHASE_GRADUATED ? "Graduate"
+                              : cairn_req_printf(req, "Continue to the %s",
+                                                 label),
+      next == PHASE_GRADUATED ? "Graduation checklist"
+                              : cairn_req_printf(req, "Start the %s", label));
 }
 
 static void doc_visit_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted) {
-  pform fresh;
-  const pform *f = form_for(req, posted, "visit", &fresh);
-  pform_set(&fresh, "type", "needling");
-  pform_set(&fresh, "state", "finished");
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
-                                               "%lld/visits", e->patient, e->id),
-                 "Record the visit");
-  cairn_doc_attr(doc, "title", "Record or schedule a visit");
-  date_field(doc, "date", "Date");
-  pform_field(doc, "type", "Type", "select", 1, NULL);
-  pform_option(doc, "needling", "Needling session");
-  pform_option(doc, "herbal-review", "Herbal review");
-  pform_option(doc, "exercise", "Exercise session");
-  pform_option(doc, "other", "Other");
-  cairn_doc_close(doc);
-  pform_field(doc, "state", "Status", "select", 1, NULL);
-  pform_option(doc, "finished", "Delivered");
-  pform_option(doc, "planned", "Scheduled");
-  pform_option(doc, "cancelled", "Cancelled");
-  cairn_doc_close(doc);
-  pform_field(doc, "notes", "Notes", "textarea", 0, NULL);
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+                           const program_episode *e,
+                           const program_form *posted) {
+  cairn_form *f = program_form_for(req, posted, "visit",
+                                   program_visit_fields);
+  if (f != (posted ? posted->form : NULL)) {
+    cairn_form_set(f, "type", "needling");
+    cairn_form_set(f, "state", "finished");
+  }
+  program_form_doc(doc, f, episode_action(req, e, "visits"),
+                   "Record the visit", "Record or schedule a visit");
 }
 
 static void doc_flare_form(cairn_req *req, cairn_doc *doc,
-                           const program_episode *e, const pform *posted) {
-  pform fresh;
-  const pform *f = form_for(req, posted, "flare", &fresh);
-  pform_set(&fresh, "end", "");
-  pform_doc_open(doc, f, cairn_req_printf(req, "/patients/%lld/episodes/"
-                                               "%lld/flares", e->patient, e->id),
-                 "Record the flare");
-  cairn_doc_attr(doc, "title", "Record a flare");
-  date_field(doc, "start", "Started");
-  pform_field(doc, "end", "Ended (leave empty while it lasts)", "date", 0,
-              NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "severity", "Severity", "select", 1, NULL);
-  pform_option(doc, "mild", "Mild");
-  pform_option(doc, "moderate", "Moderate");
-  pform_option(doc, "severe", "Severe");
-  cairn_doc_close(doc);
-  pform_field(doc, "trigger", "Suspected trigger", "text", 0, NULL);
-  cairn_doc_close(doc);
-  pform_field(doc, "response", "Response (more passive support, a step back "
-              "in loading, a slower taper)", "textarea", 0, NULL);
-  cairn_doc_close(doc);
-  cairn_doc_close(doc);
+                           const program_episode *e,
+                           const program_form *posted) {
+  cairn_form *f = program_form_for(req, posted, "flare",
+                                   program_flare_fields);
+  if (f != (posted ? posted->form : NULL)) cairn_form_set(f, "end", "");
+  program_form_doc(doc, f, episode_action(req, e, "flares"),
+                   "Record the flare", "Record a flare");
 }
 
 /* The taper of the monthly phase: <taper current= ><week .../>*</taper>. */
@@ -279,7 +329,7 @@ static int doc_taper(cairn_req *req, cairn_doc *doc, const program_episode *e,
     cairn_doc_attr(doc, "current", program_fmt_int(req, w[n - 1].recommended));
   for (i = 0; i < n; i++) {
     cairn_doc_open(doc, "week");
-    cairn_doc_attr(doc, "start", program_date_of(req, w[i].start));
+    cairn_doc_attr(doc, "start", cairn_date_format(req, w[i].start));
     cairn_doc_attr(doc, "recommended", program_fmt_int(req, w[i].recommended));
     cairn_doc_attr(doc, "actual", program_fmt_int(req, w[i].actual));
     cairn_doc_attr(doc, "why", w[i].why);
@@ -290,8 +340,8 @@ static int doc_taper(cairn_req *req, cairn_doc *doc, const program_episode *e,
 }
 
 int program_render_episode(cairn_req *req, const program_patient *p,
-                           const program_episode *e, const pform *posted,
-                           int status) {
+                           const program_episode *e,
+                           const program_form *posted, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "episode-page");
   visit *v = cairn_req_alloc(req, sizeof *v * VISITS_MAX);
   program_flare *fl = cairn_req_alloc(req, sizeof *fl * PROGRAM_FLARES_MAX);
@@ -303,8 +353,8 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   ** message next to: it goes at the top of the page. */
   if (posted && (e->phase == PHASE_GRADUATED || e->phase == PHASE_EXITED ||
                  e->phase == PHASE_NONE)) {
-    for (i = 0; i < posted->n_err; i++)
-      cairn_doc_text(doc, "problem", posted->err_msg[i]);
+    if (posted->problem != NULL)
+      cairn_doc_text(doc, "problem", posted->problem);
   }
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);
@@ -334,18 +384,13 @@ int program_render_episode(cairn_req *req, const program_patient *p,
     cairn_doc_attr(doc, "severity", fl[i].severity);
     if (fl[i].trigger[0]) cairn_doc_attr(doc, "trigger", fl[i].trigger);
     if (fl[i].end_date[0] == '\0') {
-      pform fresh;
-      const pform *f;
       const char *fid = cairn_req_printf(req, "flare-end-%lld", fl[i].id);
-      f = form_for(req, posted, fid, &fresh);
-      pform_doc_open(doc, f, cairn_req_printf(
-          req, "/patients/%lld/episodes/%lld/flares/%lld/end", p->id, e->id,
-          fl[i].id), "Record the end");
-      pform_field(doc, "end", "Ended", "date", 1, NULL);
-      cairn_doc_close(doc);
-      pform_field(doc, "response", "Response", "textarea", 0, NULL);
-      cairn_doc_close(doc);
-      cairn_doc_close(doc);
+      program_form_doc(doc, program_form_for(req, posted, fid,
+                                             program_flare_end_fields),
+                       cairn_req_printf(req, "/patients/%lld/episodes/%lld/"
+                                             "flares/%lld/end", p->id, e->id,
+                                        fl[i].id),
+                       "Record the end", NULL);
     }
     cairn_doc_close(doc);
   }

@@ -1,167 +1,101 @@
 /*
-** form.c -- posted forms of the care-program pages: read and trim the
-** fields, check dates and choices, keep what was typed and the messages,
-** and echo both into the view so the page shows each message next to its
-** field (www/views/program/form-lib.xsl).  Also record bodies built from
-** (element, text) pairs.
+** form.c -- the posted forms of the care-program pages on the host's form
+** model (cairn_form): read what was posted into a form declared by a
+** static field table, check dates and choices with the program's own
+** messages, and write the form into a view for the shared form library
+** (www/views/form-lib.xsl), with what was typed and each message next to
+** its field.
+**
+** The fields are read without form_bind's generic checks: the program's
+** messages ("Choose why the episode ends", "Write a real date ...") are
+** part of its behaviour, and each field is checked here or by the record
+** type's check hook, which every write path runs.
 */
 #include "program.h"
 
-#include <stdio.h>
 #include <string.h>
-#include <libxml/tree.h>
 
-void pform_init(pform *f, const char *id) {
-  memset(f, 0, sizeof *f);
-  f->id = id;
-}
-
-/* Trim spaces around a value; NULL -> "". */
-static const char *trimmed(cairn_req *req, const char *v) {
-  const char *e;
-  char *out;
-  if (v == NULL) return "";
-  while (*v == ' ' || *v == '\t') v++;
-  e = v + strlen(v);
-  while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-                   e[-1] == '\r'))
-    e--;
-  out = cairn_req_alloc(req, (size_t)(e - v) + 1);
-  memcpy(out, v, (size_t)(e - v));
-  return out;
-}
-
-void pform_read(cairn_req *req, pform *f, const char *const *names) {
+void program_form_read(cairn_req *req, cairn_form *f,
+                       const char *const *names) {
   size_t i;
   for (i = 0; names[i]; i++)
-    pform_set(f, names[i], trimmed(req, cairn_req_form(req, names[i])));
+    cairn_form_set(f, names[i], program_trim(req, cairn_req_form(req,
+                                                                 names[i])));
 }
 
-const char *pform_get(const pform *f, const char *name) {
-  size_t i;
-  for (i = 0; i < f->n; i++)
-    if (strcmp(f->name[i], name) == 0) return f->value[i];
-  return "";
-}
-
-void pform_set(pform *f, const char *name, const char *value) {
-  size_t i;
-  for (i = 0; i < f->n; i++) {
-    if (strcmp(f->name[i], name) == 0) {
-      f->value[i] = value;
-      return;
-    }
-  }
-  if (f->n == PFORM_MAX) return;   /* forms are far smaller */
-  f->name[f->n] = name;
-  f->value[f->n++] = value;
-}
-
-void pform_error(pform *f, const char *field, const char *msg) {
-  if (f->n_err == PFORM_MAX) return;
-  f->err_field[f->n_err] = field ? field : "";
-  f->err_msg[f->n_err++] = msg;
-}
-
-int pform_date(cairn_req *req, pform *f, const char *name, int required,
-               int allow_future) {
-  const char *v = pform_get(f, name), *today = cairn_req_today(req);
+int program_form_date(cairn_req *req, cairn_form *f, const char *name,
+                      int required, int allow_future) {
+  const char *v = cairn_form_value(f, name), *today = cairn_req_today(req);
   long days;
   if (v[0] == '\0') {
     if (!required) return 1;
-    pform_error(f, name, "Enter the date (YYYY-MM-DD).");
+    cairn_form_error(f, name, "Enter the date (YYYY-MM-DD).");
     return 0;
   }
-  if (!program_date_parse(v, &days)) {
-    pform_error(f, name, "Write a real date as YYYY-MM-DD, for example "
-                         "2026-03-31.");
+  if (cairn_date_parse(v, &days) != 0) {
+    cairn_form_error(f, name, "Write a real date as YYYY-MM-DD, for example "
+                              "2026-03-31.");
     return 0;
   }
   if (!allow_future && today && today[0] && strcmp(v, today) > 0) {
-    pform_error(f, name, cairn_req_printf(req, "The date cannot be after "
-                                               "today (%s).", today));
+    cairn_form_error(f, name, cairn_req_printf(req, "The date cannot be "
+                                                    "after today (%s).",
+                                               today));
     return 0;
   }
   return 1;
 }
 
-int pform_choice(pform *f, const char *name, const char *const *allowed,
-                 int required, const char *msg) {
-  const char *v = pform_get(f, name);
+int program_form_choice(cairn_form *f, const char *name,
+                        const char *const *allowed, int required,
+                        const char *msg) {
+  const char *v = cairn_form_value(f, name);
   size_t i;
   if (v[0] == '\0' && !required) return 1;
   for (i = 0; allowed[i]; i++)
     if (strcmp(v, allowed[i]) == 0) return 1;
-  pform_error(f, name, msg);
+  cairn_form_error(f, name, msg);
   return 0;
 }
 
-void pform_doc_open(cairn_doc *doc, const pform *f, const char *action,
-                    const char *submit) {
+void program_form_refused(cairn_req *req, program_form *pf,
+                          const cairn_error *err) {
+  cairn_form_host_error(pf->form, err);
+  pf->problem = cairn_req_strdup(req, err->message);
+}
+
+cairn_form *program_form_for(cairn_req *req, const program_form *posted,
+                             const char *id, const cairn_field *fields) {
+  cairn_form *f;
+  if (posted != NULL && strcmp(posted->id, id) == 0) return posted->form;
+  f = cairn_form_new(req, id, fields);
+  cairn_form_set(f, "date", cairn_req_today(req));
+  cairn_form_set(f, "start", cairn_req_today(req));
+  cairn_form_set(f, "end", cairn_req_today(req));
+  return f;
+}
+
+void program_form_doc(cairn_doc *doc, cairn_form *f, const char *action,
+                      const char *submit, const char *title) {
+  cairn_form_doc(doc, f, action, submit);
+  if (title == NULL) return;
+  cairn_doc_at(doc, program_last_child(doc, "form"));
+  cairn_doc_attr(doc, "title", title);
+  cairn_doc_at(doc, NULL);
+}
+
+cairn_field *program_fields_copy(cairn_req *req, const cairn_field *fields) {
+  size_t n = 0;
+  cairn_field *copy;
+  while (fields[n].name) n++;
+  copy = cairn_req_alloc(req, sizeof *copy * (n + 1));
+  memcpy(copy, fields, sizeof *copy * (n + 1));
+  return copy;
+}
+
+cairn_field *program_field(cairn_field *fields, const char *name) {
   size_t i;
-  cairn_doc_open(doc, "form");
-  cairn_doc_attr(doc, "submit", submit);
-  cairn_doc_attr(doc, "id", f->id);
-  cairn_doc_attr(doc, "action", action);
-  for (i = 0; i < f->n; i++)
-    cairn_doc_text_attr(doc, "value", "name", f->name[i], f->value[i]);
-  for (i = 0; i < f->n_err; i++)
-    cairn_doc_text_attr(doc, "error", "field", f->err_field[i],
-                        f->err_msg[i]);
-}
-
-void pform_field(cairn_doc *doc, const char *name, const char *label,
-                 const char *kind, int required, const char *hint) {
-  cairn_doc_open(doc, "field");
-  cairn_doc_attr(doc, "name", name);
-  cairn_doc_attr(doc, "label", label);
-  cairn_doc_attr(doc, "kind", kind);
-  if (required) cairn_doc_attr(doc, "required", "yes");
-  if (hint != NULL && hint[0]) cairn_doc_attr(doc, "hint", hint);
-}
-
-void pform_option(cairn_doc *doc, const char *value, const char *label) {
-  cairn_doc_open(doc, "option");
-  cairn_doc_attr(doc, "value", value);
-  cairn_doc_attr(doc, "label", label);
-  cairn_doc_close(doc);
-}
-
-void pform_host_error(cairn_req *req, pform *f, const cairn_error *err) {
-  const char *field = "";
-  size_t i;
-  for (i = 0; i < f->n; i++)
-    if (strcmp(f->name[i], err->field) == 0) field = f->name[i];
-  pform_error(f, field, cairn_req_strdup(req, err->message));
-}
-
-int program_req_is_xml(cairn_req *req) {
-  const char *ct = cairn_req_content_type(req);
-  return strcmp(ct, "application/xml") == 0 || strcmp(ct, "text/xml") == 0;
-}
-
-int program_unsupported(cairn_req *req) {
-  return program_error_page(
-      req, 415, NULL,
-      "Send the form (application/x-www-form-urlencoded) or the record as "
-      "XML (application/xml).");
-}
-
-cairn_doc *program_body(cairn_req *req, const char *root,
-                        const char *const *pairs) {
-  xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
-  xmlNodePtr r = xmlNewDocNode(x, NULL, (const xmlChar *)root, NULL);
-  xmlNsPtr ns = xmlNewNs(r, (const xmlChar *)PROGRAM_NS, NULL);
-  cairn_doc *doc;
-  size_t i;
-  xmlSetNs(r, ns);
-  xmlDocSetRootElement(x, r);
-  for (i = 0; pairs[i] && pairs[i + 1]; i += 2) {
-    if (pairs[i + 1][0] == '\0') continue;
-    xmlNewTextChild(r, ns, (const xmlChar *)pairs[i],
-                    (const xmlChar *)pairs[i + 1]);
-  }
-  doc = cairn_doc_from_xml(req, x);
-  xmlFreeDoc(x);
-  return doc;
+  for (i = 0; fields[i].name; i++)
+    if (strcmp(fields[i].name, name) == 0) return &fields[i];
+  return NULL;
 }

@@ -86,7 +86,7 @@ int program_page_graduation(cairn_req *req) {
     const cairn_record *r0 = NULL, *r1 = NULL;
     if (first_id) cairn_record_get(req, first_id, &r0, &err);
     if (last_id) cairn_record_get(req, last_id, &r1, &err);
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
       const char *xp = cairn_req_printf(req, "r:answer[@item='a%d']", i + 1);
       if (e->activity[i][0] == '\0') continue;
       cairn_doc_open(doc, "activity");

@@ -7,9 +7,9 @@
 ** best and worst possible scores, how many items may be left unanswered
 ** and how many decimals the score is rounded to (schemas/instruments.xsd,
 ** data/instruments.xml).  This module scores an answer set against such a
-** definition and measures improvement.  It calls neither the host nor
-** libxml2, so unit tests link it alone (tests/unit/check_scoring.c);
-** instruments_load.c builds the table from the parsed file.
+** definition and measures improvement.  It does not call the host, so
+** unit tests link it alone (tests/unit/check_scoring.c); instruments_load.c
+** builds the table from the parsed file through the host's kit.
 **
 ** Sources of the rules encoded here:
 **   - NRS: the 0-10 numeric rating scale scores the answer itself (LOINC
@@ -192,11 +192,13 @@ double instr_benchmark_target(double baseline, double best);
 /* Free a table built by instr_table_load (instruments_load.c). */
 void instr_table_free(instr_table *t);
 
-/* Build a table from a document validated against instruments.xsd (an
-** xmlDoc *, taken as void * so that this header stays free of libxml2).
-** Every definition passes instr_def_check.  INSTR_OK with *out (free with
+/* Build a table from a document validated against instruments.xsd (from
+** the host's cairn_xml_load), read through the host's kit; the table owns
+** copies of every string, so the document may be freed afterwards.  Every
+** definition passes instr_def_check.  INSTR_OK with *out (free with
 ** instr_table_free), or INSTR_EDEF with a message naming the instrument. */
-int instr_table_load(const void *xml_doc, instr_table **out, char *msg,
+struct cairn_doc;
+int instr_table_load(struct cairn_doc *doc, instr_table **out, char *msg,
                      size_t n);
 
 #if defined(__GNUC__)

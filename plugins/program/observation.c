@@ -1,7 +1,7 @@
 /*
-** observation.c -- recording observations: the check hooks that every
-** write path runs (form, XML API, CSV import), the observation form, and
-** its POST (form-encoded or an Observation as application/xml).
+** observation.c -- recording observations: the observation form and its
+** POST (form-encoded or an Observation as application/xml).  The check
+** hooks every write path runs are in observation_check.c.
 **
 ** On invalid form input the form is rendered again with status 422, each
 ** message next to its field and every typed value kept (DESIGN.md, "Bad
@@ -14,263 +14,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
-/* Messages a form can show at once: one per item plus the four other
-** fields and one for the whole form. */
-#define FORM_ERRORS_MAX (INSTR_ITEMS_MAX + 5)
 /* Timepoints offered as suggestions on the form: enough for a long
 ** program's schedule, few enough for one datalist. */
 #define TIMEPOINT_SUGGESTIONS_MAX 50
-/* Form field names are "answer." + an item id. */
-#define ANSWER_PREFIX "answer."
-
-/* -------------------------------------------------------- XML helpers */
-
-static int is_prog_elem(const xmlNode *n, const char *name) {
-  return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-         strcmp((const char *)n->ns->href, PROGRAM_NS) == 0 &&
-         strcmp((const char *)n->name, name) == 0;
-}
-
-static xmlNode *first_child(const xmlNode *parent, const char *name) {
-  xmlNode *c;
-  for (c = parent->children; c != NULL; c = c->next) {
-    if (is_prog_elem(c, name)) return c;
-  }
-  return NULL;
-}
-
-/* The text of node, trimmed of XML white space, in the request arena;
-** "" for NULL. */
-static const char *text_of(cairn_req *req, const xmlNode *node) {
-  xmlChar *raw;
-  const char *s, *e;
-  char *out;
-  if (node == NULL) return "";
-  raw = xmlNodeGetContent(node);
-  if (raw == NULL) return "";
-  s = (const char *)raw;
-  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
-  e = s + strlen(s);
-  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-                   e[-1] == '\r'))
-    e--;
-  out = cairn_req_alloc(req, (size_t)(e - s) + 1);
-  memcpy(out, s, (size_t)(e - s));
-  xmlFree(raw);
-  return out;
-}
-
-/* "answer.<item>" in the arena. */
-static const char *answer_field(cairn_req *req, const char *item) {
-  return cairn_req_printf(req, ANSWER_PREFIX "%s", item);
-}
-
-/* A comma-separated list of d's item ids, for messages. */
-static const char *item_list(cairn_req *req, const instr_def *d) {
-  const char *s = "";
-  size_t i;
-  for (i = 0; i < d->n_items; i++) {
-    s = cairn_req_printf(req, "%s%s%s", s, i ? ", " : "", d->items[i].id);
-  }
-  return s;
-}
-
-/* A date field: a real date, not after today.  0, or fills *err. */
-static int check_date_not_future(cairn_req *req, const char *field,
-                                 const char *value, const char *what,
-                                 cairn_error *err) {
-  long days;
-  const char *today = cairn_req_today(req);
-  if (!program_date_parse(value, &days)) {
-    return program_fail(err, CAIRN_EINVAL, field,
-                        "%s must be a date written YYYY-MM-DD, between "
-                        "1900-01-01 and 2199-12-31.", what);
-  }
-  /* YYYY-MM-DD strings compare as the dates do. */
-  if (today != NULL && today[0] != '\0' && strcmp(value, today) > 0) {
-    return program_fail(err, CAIRN_EINVAL, field,
-                        "%s %s is after today (%s).", what, value, today);
-  }
-  return 0;
-}
-
-/* -------------------------------------------------------- check hooks */
-
-int program_check_observation(cairn_req *req, struct _xmlDoc *body,
-                              cairn_error *err) {
-  xmlNode *root = xmlDocGetRootElement(body), *c, *next, *first_score;
-  const instr_def *d;
-  const char *instrument;
-  instr_answers answers;
-  instr_fault fault;
-  size_t n_answers = 0;
-  double score;
-  char buf[64];
-  int rc;
-
-  if (program_instruments == NULL) {
-    return program_fail(err, CAIRN_EINTERNAL, NULL,
-                        "the program plugin has no instruments loaded");
-  }
-  if (!is_prog_elem(root, "Observation")) {
-    return program_fail(err, CAIRN_EINVAL, NULL,
-                        "the record must be an Observation in namespace "
-                        PROGRAM_NS ".");
-  }
-  instrument = text_of(req, first_child(root, "instrument"));
-  d = instr_find(program_instruments, instrument);
-  if (d == NULL) {
-    return program_fail(err, CAIRN_EINVAL, "instrument",
-                        "There is no instrument \"%.40s\" (see /instruments).",
-                        instrument);
-  }
-  rc = check_date_not_future(req, "effective",
-                             text_of(req, first_child(root, "effective")),
-                             "The date", err);
-  if (rc != 0) return rc;
-
-  memset(&answers, 0, sizeof answers);
-  first_score = first_child(root, "score");
-  for (c = root->children; c != NULL; c = c->next) {
-    xmlChar *item;
-    int idx;
-    if (!is_prog_elem(c, "answer")) continue;
-    item = xmlGetProp(c, (const xmlChar *)"item");
-    idx = item ? instr_item_index(d, (const char *)item) : -1;
-    if (idx < 0) {
-      rc = program_fail(err, CAIRN_EINVAL,
-                        answer_field(req, item ? (const char *)item : ""),
-                        "%s has no item \"%.32s\"; its items are %s.", d->id,
-                        item ? (const char *)item : "", item_list(req, d));
-      xmlFree(item);
-      return rc;
-    }
-    xmlFree(item);
-    if (answers.given[idx]) {
-      return program_fail(err, CAIRN_EINVAL,
-                          answer_field(req, d->items[idx].id),
-                          "%s is answered twice.", d->items[idx].id);
-    }
-    if (instr_parse_number(text_of(req, c), &answers.value[idx]) !=
-        INSTR_OK) {
-      return program_fail(err, CAIRN_EINVAL,
-                          answer_field(req, d->items[idx].id),
-                          "%s: the answer must be a number such as 6 or "
-                          "6.5.", d->items[idx].id);
-    }
-    answers.given[idx] = 1;
-    n_answers++;
-  }
-
-  /* A single-value instrument may arrive as a bare <score> (a trial's
-  ** table of scores has no item answers): the score is then the answer,
-  ** checked like any other and written back as one. */
-  if (n_answers == 0 && d->method == INSTR_VALUE && first_score != NULL) {
-    const char *v = text_of(req, first_score);
-    xmlNode *a;
-    if (instr_parse_number(v, &answers.value[0]) != INSTR_OK) {
-      return program_fail(err, CAIRN_EINVAL, "score",
-                          "The score must be a number.");
-    }
-    answers.given[0] = 1;
-    a = xmlNewDocNode(body, root->ns, (const xmlChar *)"answer", NULL);
-    xmlNodeAddContent(a, (const xmlChar *)v);
-    xmlSetProp(a, (const xmlChar *)"item", (const xmlChar *)d->items[0].id);
-    xmlAddPrevSibling(first_score, a);
-  }
-
-  rc = instr_score(d, &answers, &score, &fault);
-  if (rc != INSTR_OK) {
-    if (fault.item < 0)
-      return program_fail(err, CAIRN_EINVAL, "answer", "%s", fault.message);
-    return program_fail(err, CAIRN_EINVAL,
-                        answer_field(req, d->items[fault.item].id),
-                        "%s: %s", d->items[fault.item].id, fault.message);
-  }
-
-  /* Replace any score sent with the computed one, last in the sequence. */
-  for (c = root->children; c != NULL; c = next) {
-    next = c->next;
-    if (is_prog_elem(c, "score")) {
-      xmlUnlinkNode(c);
-      xmlFreeNode(c);
-    }
-  }
-  instr_format_score(d, score, buf, sizeof buf);
-  xmlNewTextChild(root, root->ns, (const xmlChar *)"score",
-                  (const xmlChar *)buf);
-  return CAIRN_OK;
-}
-
-int program_check_episode(cairn_req *req, struct _xmlDoc *body,
-                          cairn_error *err) {
-  xmlNode *root = xmlDocGetRootElement(body);
-  const char *instrument, *start, *end;
-  if (!is_prog_elem(root, "EpisodeOfCare")) {
-    return program_fail(err, CAIRN_EINVAL, NULL,
-                        "the record must be an EpisodeOfCare in namespace "
-                        PROGRAM_NS ".");
-  }
-  instrument = text_of(req, first_child(root, "primaryInstrument"));
-  if (instrument[0] != '\0' &&
-      instr_find(program_instruments, instrument) == NULL) {
-    return program_fail(err, CAIRN_EINVAL, "primaryInstrument",
-                        "There is no instrument \"%.40s\" (see /instruments).",
-                        instrument);
-  }
-  start = text_of(req, first_child(root, "periodStart"));
-  end = text_of(req, first_child(root, "periodEnd"));
-  if (end[0] != '\0' && strcmp(end, start) < 0) {
-    return program_fail(err, CAIRN_EINVAL, "periodEnd",
-                        "The episode cannot end (%s) before it starts (%s).",
-                        end, start);
-  }
-  return CAIRN_OK;
-}
-
-int program_check_patient(cairn_req *req, struct _xmlDoc *body,
-                          cairn_error *err) {
-  xmlNode *root = xmlDocGetRootElement(body), *bd;
-  if (!is_prog_elem(root, "Patient")) {
-    return program_fail(err, CAIRN_EINVAL, NULL,
-                        "the record must be a Patient in namespace "
-                        PROGRAM_NS ".");
-  }
-  bd = first_child(root, "birthDate");
-  if (bd != NULL) {
-    return check_date_not_future(req, "birthDate", text_of(req, bd),
-                                 "The birth date", err);
-  }
-  return CAIRN_OK;
-}
 
 /* ---------------------------------------------------------- the form */
 
-typedef struct form_error {
-  const char *field;           /* form field name, "" for the whole form */
-  const char *message;
-} form_error;
+/* The form's declared fields; the answers are values "answer.<item>" of
+** the instrument shown (its items vary), laid out by the view itself
+** (www/views/program/observation-form.xsl), not by the shared library. */
+static const cairn_field OBSERVATION_FIELDS[] = {
+  {.name = "instrument", .label = "Instrument", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "effective", .label = "Date of the measure",
+   .kind = CAIRN_FIELD_DATE, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "timepoint", .label = "Timepoint", .kind = CAIRN_FIELD_TEXT,
+   .max = 32},
+  {.name = "episode", .label = "Episode of care", .kind = CAIRN_FIELD_SELECT},
+  {.name = NULL}};
 
-/* What the form shows: the patient, the instrument, the values as typed
-** and the messages. */
+/* What the form shows: the patient, the instrument whose items are shown,
+** and the host's form model with the values as typed and the messages. */
 typedef struct form_state {
   const program_patient *patient;
   const instr_def *def;        /* whose items are shown */
-  const char *instrument;      /* as typed (may name no instrument) */
-  const char *effective, *timepoint, *episode;
-  const char *answer[INSTR_ITEMS_MAX];   /* as typed, per item of def */
-  form_error errors[FORM_ERRORS_MAX];
-  size_t n_errors;
+  cairn_form *form;            /* values and messages */
 } form_state;
 
-static void form_error_add(form_state *fs, const char *field,
-                           const char *message) {
-  if (fs->n_errors == FORM_ERRORS_MAX) return;   /* enough to act on */
-  fs->errors[fs->n_errors].field = field;
-  fs->errors[fs->n_errors].message = message;
-  fs->n_errors++;
+/* A value of the form ("" when empty). */
+static const char *value(const form_state *fs, const char *name) {
+  return cairn_form_value(fs->form, name);
 }
 
 static const char SQL_EPISODES[] =
@@ -353,7 +127,7 @@ static int effective_impossible(cairn_req *req, const program_patient *p,
   long days;
   int rc;
   *why = NULL;
-  if (effective == NULL || !program_date_parse(effective, &days))
+  if (effective == NULL || cairn_date_parse(effective, &days) != 0)
     return CAIRN_OK;
   if (p->birth_date[0] != '\0' && strcmp(effective, p->birth_date) < 0) {
     *why = cairn_req_printf(req, "The date cannot be before the patient's "
@@ -378,13 +152,6 @@ static int effective_impossible(cairn_req *req, const program_patient *p,
 
 static void attr_if(cairn_doc *doc, const char *name, const char *v) {
   if (v != NULL && v[0] != '\0') cairn_doc_attr(doc, name, v);
-}
-
-static void doc_field(cairn_doc *doc, const char *name, const char *value) {
-  cairn_doc_open(doc, "field");
-  cairn_doc_attr(doc, "name", name);
-  cairn_doc_attr(doc, "value", value ? value : "");
-  cairn_doc_close(doc);
 }
 
 /* Render the form view (www/views/program/observation-form.xsl). */
@@ -425,7 +192,7 @@ static int render_form(cairn_req *req, form_state *fs, int status) {
     cairn_doc_attr(doc, "id", id);
     attr_if(doc, "cohort", cairn_sql_text(st, 1));
     attr_if(doc, "period-start", cairn_sql_text(st, 2));
-    if (fs->episode != NULL && strcmp(fs->episode, id) == 0)
+    if (strcmp(value(fs, "episode"), id) == 0)
       cairn_doc_attr(doc, "selected", "yes");
     cairn_doc_close(doc);
   }
@@ -448,10 +215,6 @@ static int render_form(cairn_req *req, form_state *fs, int status) {
   }
   if (rc < 0) return CAIRN_EDB;
 
-  doc_field(doc, "instrument", fs->instrument);
-  doc_field(doc, "effective", fs->effective);
-  doc_field(doc, "timepoint", fs->timepoint);
-  doc_field(doc, "episode", fs->episode);
 
   cairn_doc_open(doc, "scoring");
   cairn_doc_attr(doc, "instrument", d->id);
@@ -470,23 +233,19 @@ static int render_form(cairn_req *req, form_state *fs, int status) {
     const instr_item *it = &d->items[i];
     cairn_doc_open(doc, "item");
     cairn_doc_attr(doc, "id", it->id);
-    cairn_doc_attr(doc, "name", answer_field(req, it->id));
+    cairn_doc_attr(doc, "name", program_answer_field(req, it->id));
     cairn_doc_attr(doc, "label", it->label ? it->label : it->id);
     cairn_doc_attr(doc, "min", cairn_req_printf(req, "%.6g", it->min));
     cairn_doc_attr(doc, "max", cairn_req_printf(req, "%.6g", it->max));
     cairn_doc_attr(doc, "step",
                    it->step > 0 ? cairn_req_printf(req, "%.6g", it->step)
                                 : "any");
-    cairn_doc_attr(doc, "value", fs->answer[i] ? fs->answer[i] : "");
     cairn_doc_close(doc);
   }
 
-  for (i = 0; i < fs->n_errors; i++) {
-    cairn_doc_open(doc, "error");
-    cairn_doc_attr(doc, "field", fs->errors[i].field);
-    cairn_doc_text(doc, "message", fs->errors[i].message);
-    cairn_doc_close(doc);
-  }
+  cairn_form_doc(doc, fs->form, cairn_req_printf(req, "/patients/%lld/"
+                                                      "observations", p->id),
+                 "Save the observation");
   return cairn_respond_view(req, doc, "program/observation-form", status);
 }
 
@@ -516,6 +275,7 @@ int program_page_observation_new(cairn_req *req) {
 
   memset(&fs, 0, sizeof fs);
   fs.patient = &p;
+  fs.form = cairn_form_new(req, "observation", OBSERVATION_FIELDS);
   if (asked != NULL && asked[0] != '\0') {
     fs.def = instr_find(program_instruments, asked);
     if (fs.def == NULL) {
@@ -528,10 +288,10 @@ int program_page_observation_new(cairn_req *req) {
   } else {
     fs.def = default_instrument(ep_instrument);
   }
-  fs.instrument = fs.def->id;
-  fs.effective = cairn_req_today(req);
-  fs.episode = ep ? program_fmt_int(req, ep) : "";
-  fs.timepoint = "";
+  cairn_form_set(fs.form, "instrument", fs.def->id);
+  cairn_form_set(fs.form, "effective", cairn_req_today(req));
+  cairn_form_set(fs.form, "episode", ep ? program_fmt_int(req, ep) : "");
+  cairn_form_set(fs.form, "timepoint", "");
   /* The first observation of an instrument is usually its baseline. */
   st = cairn_sql_prepare(req, SQL_HAS_INSTRUMENT, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
@@ -540,7 +300,7 @@ int program_page_observation_new(cairn_req *req) {
     return CAIRN_EINTERNAL;
   rc = cairn_sql_step(st);
   if (rc < 0) return CAIRN_EDB;
-  if (rc == 0) fs.timepoint = PROGRAM_BASELINE;
+  if (rc == 0) cairn_form_set(fs.form, "timepoint", PROGRAM_BASELINE);
   return render_form(req, &fs, 200);
 }
 
@@ -551,7 +311,7 @@ static const char *form_field_of(const char *field) {
   static const char *const fields[] = {"instrument", "effective",
                                        "timepoint", "episode", NULL};
   size_t i;
-  if (strncmp(field, ANSWER_PREFIX, strlen(ANSWER_PREFIX)) == 0)
+  if (strncmp(field, PROGRAM_ANSWER_PREFIX, strlen(PROGRAM_ANSWER_PREFIX)) == 0)
     return field;
   for (i = 0; fields[i]; i++) {
     if (strcmp(field, fields[i]) == 0) return fields[i];
@@ -559,198 +319,212 @@ static const char *form_field_of(const char *field) {
   return "";
 }
 
-/* Build the Observation body from validated form values.  The cairn_doc
-** API cannot put text and an attribute on one element
-** (<answer item="pain">6</answer>), so the body is built with libxml2
-** (xmlNewTextChild escapes) and handed over with cairn_doc_from_xml. */
-static cairn_doc *form_body(cairn_req *req, const form_state *fs) {
-  xmlDocPtr x = xmlNewDoc((const xmlChar *)"1.0");
-  xmlNodePtr root = xmlNewDocNode(x, NULL, (const xmlChar *)"Observation",
-                                  NULL);
-  xmlNsPtr ns = xmlNewNs(root, (const xmlChar *)PROGRAM_NS, NULL);
-  cairn_doc *doc;
+/* Build the Observation body from validated form values, with the score
+** the form computed (the check hook then leaves it alone). */
+static cairn_doc *form_body(cairn_req *req, const form_state *fs,
+                            double score) {
+  cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, "Observation");
+  char buf[64];
   size_t i;
-  xmlSetNs(root, ns);
-  xmlDocSetRootElement(x, root);
-  if (fs->episode[0] != '\0')
-    xmlNewTextChild(root, ns, (const xmlChar *)"episode",
-                    (const xmlChar *)fs->episode);
-  xmlNewTextChild(root, ns, (const xmlChar *)"instrument",
-                  (const xmlChar *)fs->def->id);
-  xmlNewTextChild(root, ns, (const xmlChar *)"effective",
-                  (const xmlChar *)fs->effective);
-  if (fs->timepoint[0] != '\0')
-    xmlNewTextChild(root, ns, (const xmlChar *)"timepoint",
-                    (const xmlChar *)fs->timepoint);
+  if (value(fs, "episode")[0] != '\0')
+    cairn_doc_text(doc, "episode", value(fs, "episode"));
+  cairn_doc_text(doc, "instrument", fs->def->id);
+  cairn_doc_text(doc, "effective", value(fs, "effective"));
+  if (value(fs, "timepoint")[0] != '\0')
+    cairn_doc_text(doc, "timepoint", value(fs, "timepoint"));
   for (i = 0; i < fs->def->n_items; i++) {
-    xmlNodePtr a;
-    double v;
-    if (fs->answer[i] == NULL || fs->answer[i][0] == '\0') continue;
-    if (instr_parse_number(fs->answer[i], &v) != INSTR_OK) continue;
+    const char *typed = value(fs, program_answer_field(
+                                      req, fs->def->items[i].id));
+    if (typed[0] == '\0') continue;
     /* The text as typed: instr_parse_number accepted it, so it is a
     ** plain decimal that program.xsd's Number type accepts too. */
-    a = xmlNewTextChild(root, ns, (const xmlChar *)"answer",
-                        (const xmlChar *)fs->answer[i]);
-    xmlSetProp(a, (const xmlChar *)"item",
-               (const xmlChar *)fs->def->items[i].id);
+    cairn_doc_text_attr(doc, "answer", "item", fs->def->items[i].id, typed);
   }
-  doc = cairn_doc_from_xml(req, x);
-  xmlFreeDoc(x);
+  instr_format_score(fs->def, score, buf, sizeof buf);
+  cairn_doc_text(doc, "score", buf);
   return doc;
 }
 
-/* Trim spaces around a form value (people paste " 6"); NULL -> "". */
-static const char *form_value(cairn_req *req, const char *name) {
-  const char *v = cairn_req_form(req, name), *e;
-  char *out;
-  if (v == NULL) return "";
-  while (*v == ' ' || *v == '\t') v++;
-  e = v + strlen(v);
-  while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
-  out = cairn_req_alloc(req, (size_t)(e - v) + 1);
-  memcpy(out, v, (size_t)(e - v));
-  return out;
+/* A posted field without the white space around it (people paste " 6");
+** "" when absent. */
+static const char *posted_value(cairn_req *req, const char *name) {
+  return program_trim(req, cairn_req_form(req, name));
 }
 
-static int post_form(cairn_req *req, const program_patient *p) {
-  form_state fs;
-  cairn_error err = {0, "", ""};
-  instr_answers answers;
-  instr_fault fault;
-  long days;
-  size_t i;
-  int rc, answer_errors = 0, instrument_ok, effective_ok = 0;
-  long long episode = 0;
-  const char *why;
-  double score;
-  long long id;
-  cairn_doc *body;
+/* The effective date of the form is present, a real date and not after
+** today: 1, else a message is added and 0. */
+static int effective_valid(cairn_req *req, form_state *fs) {
   const char *today = cairn_req_today(req);
-  const char *ep_instrument;
-  long long ep;
+  long days;
+  if (value(fs, "effective")[0] == '\0') {
+    cairn_form_error(fs->form, "effective", "Enter the date of the measure.");
+  } else if (cairn_date_parse(value(fs, "effective"), &days) != 0) {
+    cairn_form_error(fs->form, "effective",
+                   "Write the date as YYYY-MM-DD, for example 2024-03-31.");
+  } else if (today && today[0] && strcmp(value(fs, "effective"), today) > 0) {
+    cairn_form_error(fs->form, "effective",
+                   cairn_req_printf(req, "The date cannot be after today "
+                                         "(%s).", today));
+  } else {
+    return 1;
+  }
+  return 0;
+}
 
-  memset(&fs, 0, sizeof fs);
-  memset(&answers, 0, sizeof answers);
-  fs.patient = p;
-  fs.instrument = form_value(req, "instrument");
-  fs.effective = form_value(req, "effective");
-  fs.timepoint = form_value(req, "timepoint");
-  fs.episode = form_value(req, "episode");
-  rc = latest_episode(req, p->id, &ep, &ep_instrument);
+/* The episode of the form, one of the patient's: *episode gets its id (0
+** for none).  CAIRN_OK (with any message added), or a DB error. */
+static int check_episode_field(cairn_req *req, form_state *fs,
+                               long long *episode) {
+  char *end;
+  long long e;
+  int rc;
+  *episode = 0;
+  if (value(fs, "episode")[0] == '\0') return CAIRN_OK;
+  e = strtoll(value(fs, "episode"), &end, 10);
+  rc = (*end == '\0' && e > 0 && strlen(value(fs, "episode")) <= 18)
+           ? episode_of_patient(req, e, fs->patient->id)
+           : 0;
+  if (rc < 0) return rc;
+  if (rc == 0)
+    cairn_form_error(fs->form, "episode",
+                     "Choose one of this patient's episodes.");
+  else
+    *episode = e;
+  return CAIRN_OK;
+}
+
+/* Read and check each answer of fs->def; the number of answers refused. */
+static int read_form_answers(cairn_req *req, form_state *fs,
+                             instr_answers *answers) {
+  instr_fault fault;
+  size_t i;
+  int refused = 0;
+  for (i = 0; i < fs->def->n_items; i++) {
+    const char *field = program_answer_field(req, fs->def->items[i].id);
+    const char *typed = posted_value(req, field);
+    cairn_form_set(fs->form, field, typed);
+    if (typed[0] == '\0') continue;
+    if (instr_parse_number(typed, &answers->value[i]) != INSTR_OK) {
+      cairn_form_error(fs->form, field,
+                     "Enter a number such as 6 or 6.5 (at most 6 decimals).");
+      refused++;
+    } else if (instr_check_answer(fs->def, i, answers->value[i], &fault) !=
+               INSTR_OK) {
+      cairn_form_error(fs->form, field, cairn_req_strdup(req, fault.message));
+      refused++;
+    } else {
+      answers->given[i] = 1;
+    }
+  }
+  return refused;
+}
+
+/* Read the form's fields into fs and check all but the answers.  The
+** instrument falls back to the newest episode's (so the page can show
+** items) when the one posted is unknown. */
+static int read_form(cairn_req *req, form_state *fs, long long *episode) {
+  const char *ep_instrument, *why;
+  long long ep;
+  int rc, effective_ok;
+  cairn_form_set(fs->form, "instrument", posted_value(req, "instrument"));
+  cairn_form_set(fs->form, "effective", posted_value(req, "effective"));
+  cairn_form_set(fs->form, "timepoint", posted_value(req, "timepoint"));
+  cairn_form_set(fs->form, "episode", posted_value(req, "episode"));
+  rc = latest_episode(req, fs->patient->id, &ep, &ep_instrument);
   if (rc != CAIRN_OK) return rc;
   /* A client that sends no episode field at all (not the form, which
   ** always does) gets the patient's newest episode; an empty field means
   ** "no episode". */
   if (cairn_req_form(req, "episode") == NULL && ep > 0)
-    fs.episode = program_fmt_int(req, ep);
+    cairn_form_set(fs->form, "episode", program_fmt_int(req, ep));
+  fs->def = instr_find(program_instruments, value(fs, "instrument"));
+  if (fs->def == NULL) {
+    fs->def = default_instrument(ep_instrument);
+    cairn_form_error(fs->form, "instrument",
+                     value(fs, "instrument")[0]
+                         ? "Choose an instrument from the list."
+                         : "Choose the instrument.");
+  }
+  effective_ok = effective_valid(req, fs);
+  if (value(fs, "timepoint")[0] != '\0' &&
+      !program_timepoint_valid(value(fs, "timepoint"))) {
+    cairn_form_error(fs->form, "timepoint",
+                     "Use a short code in lower case: letters, digits, '.', "
+                     "'_' or '-' (for example baseline, month-3).");
+  }
+  rc = check_episode_field(req, fs, episode);
+  if (rc != CAIRN_OK || !effective_ok) return rc;
+  /* Only a real date can be before the birth or the episode. */
+  rc = effective_impossible(req, fs->patient, value(fs, "effective"),
+                            *episode, &why);
+  if (rc != CAIRN_OK) return rc;
+  if (why != NULL) cairn_form_error(fs->form, "effective", why);
+  return CAIRN_OK;
+}
 
-  fs.def = instr_find(program_instruments, fs.instrument);
-  instrument_ok = fs.def != NULL;
-  if (!instrument_ok) {
-    fs.def = default_instrument(ep_instrument);
-    form_error_add(&fs, "instrument",
-                   fs.instrument[0] ? "Choose an instrument from the list."
-                                    : "Choose the instrument.");
-  }
-
-  if (fs.effective[0] == '\0') {
-    form_error_add(&fs, "effective", "Enter the date of the measure.");
-  } else if (!program_date_parse(fs.effective, &days)) {
-    form_error_add(&fs, "effective",
-                   "Write the date as YYYY-MM-DD, for example 2024-03-31.");
-  } else if (today && today[0] && strcmp(fs.effective, today) > 0) {
-    form_error_add(&fs, "effective",
-                   cairn_req_printf(req, "The date cannot be after today "
-                                         "(%s).", today));
-  } else {
-    effective_ok = 1;
-  }
-
-  if (fs.timepoint[0] != '\0' && !program_timepoint_valid(fs.timepoint)) {
-    form_error_add(&fs, "timepoint",
-                   "Use a short code in lower case: letters, digits, '.', "
-                   "'_' or '-' (for example baseline, month-3).");
-  }
-
-  if (fs.episode[0] != '\0') {
-    char *end;
-    long long e = strtoll(fs.episode, &end, 10);
-    rc = (*end == '\0' && e > 0 && strlen(fs.episode) <= 18)
-             ? episode_of_patient(req, e, p->id)
-             : 0;
-    if (rc < 0) return rc;
-    if (rc == 0)
-      form_error_add(&fs, "episode", "Choose one of this patient's episodes.");
-    else
-      episode = e;
-  }
-  if (effective_ok) {
-    rc = effective_impossible(req, p, fs.effective, episode, &why);
-    if (rc != CAIRN_OK) return rc;
-    if (why != NULL) form_error_add(&fs, "effective", why);
-  }
-
-  for (i = 0; i < fs.def->n_items; i++) {
-    const instr_item *it = &fs.def->items[i];
-    const char *field = answer_field(req, it->id);
-    fs.answer[i] = form_value(req, field);
-    if (fs.answer[i][0] == '\0') continue;
-    if (instr_parse_number(fs.answer[i], &answers.value[i]) != INSTR_OK) {
-      form_error_add(&fs, field,
-                     "Enter a number such as 6 or 6.5 (at most 6 decimals).");
-      answer_errors++;
-      continue;
-    }
-    if (instr_check_answer(fs.def, i, answers.value[i], &fault) !=
-        INSTR_OK) {
-      form_error_add(&fs, field, cairn_req_strdup(req, fault.message));
-      answer_errors++;
-      continue;
-    }
-    answers.given[i] = 1;
-  }
-  if (instrument_ok && answer_errors == 0) {
-    rc = instr_score(fs.def, &answers, &score, &fault);
-    if (rc != INSTR_OK) {
-      form_error_add(&fs,
-                     fault.item >= 0
-                         ? answer_field(req, fs.def->items[fault.item].id)
-                         : "",
-                     cairn_req_strdup(req, fault.message));
-    }
-  }
-  if (fs.n_errors > 0) return render_form(req, &fs, 422);
-
-  body = form_body(req, &fs);
-  rc = cairn_record_create(req, PROGRAM_T_OBSERVATION, p->id, body, &id,
-                           &err);
+/* Store the scored observation of a checked form; on a refusal show the
+** form again with the message. */
+static int store_form(cairn_req *req, form_state *fs, double score) {
+  cairn_error err = {0, "", ""};
+  cairn_doc *body = form_body(req, fs, score);
+  long long id;
+  int rc;
+  program_observation_scored(req);
+  rc = cairn_record_create(req, PROGRAM_T_OBSERVATION, fs->patient->id, body,
+                           &id, &err);
+  program_observation_scored(NULL);
   if (rc == CAIRN_EINVAL || rc == CAIRN_ELIMIT) {
-    form_error_add(&fs, form_field_of(err.field),
+    cairn_form_error(fs->form, form_field_of(err.field),
                    cairn_req_strdup(req, err.message));
-    return render_form(req, &fs, 422);
+    return render_form(req, fs, 422);
   }
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
-  return cairn_respond_redirect(req, p->href);
+  return cairn_respond_redirect(req, fs->patient->href);
+}
+
+static int post_form(cairn_req *req, const program_patient *p) {
+  form_state fs;
+  instr_answers answers;
+  instr_fault fault;
+  long long episode;
+  double score = 0;
+  int rc, instrument_ok;
+
+  memset(&fs, 0, sizeof fs);
+  memset(&answers, 0, sizeof answers);
+  fs.patient = p;
+  fs.form = cairn_form_new(req, "observation", OBSERVATION_FIELDS);
+  rc = read_form(req, &fs, &episode);
+  if (rc != CAIRN_OK) return rc;
+  instrument_ok = strcmp(fs.def->id, value(&fs, "instrument")) == 0;
+  if (read_form_answers(req, &fs, &answers) == 0 && instrument_ok &&
+      instr_score(fs.def, &answers, &score, &fault) != INSTR_OK) {
+    cairn_form_error(fs.form,
+                   fault.item >= 0
+                       ? program_answer_field(req,
+                                              fs.def->items[fault.item].id)
+                       : "",
+                   cairn_req_strdup(req, fault.message));
+  }
+  if (cairn_form_errors(fs.form) > 0) return render_form(req, &fs, 422);
+  return store_form(req, &fs, score);
 }
 
 static int post_xml(cairn_req *req, const program_patient *p) {
   cairn_error err = {0, "", ""};
-  struct _xmlDoc *x = cairn_req_body_record(req, PROGRAM_T_OBSERVATION, &err);
-  xmlNode *ep;
-  cairn_doc *body;
+  cairn_doc *body = cairn_req_body_record(req, PROGRAM_T_OBSERVATION, &err);
   long long id, episode = 0;
-  const char *why;
+  const char *why, *t;
   int rc;
 
-  if (x == NULL) {
+  if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
     return program_fail_page(req, &err, 400);
   }
-  ep = first_child(xmlDocGetRootElement(x), "episode");
-  if (ep != NULL) {
-    const char *t = text_of(req, ep);
-    long long e = strtoll(t, NULL, 10);   /* schema: a positive long */
-    rc = episode_of_patient(req, e, p->id);
+  if (cairn_node_child(body, NULL, "episode") != NULL) {
+    t = program_trim(req, program_body_text(body, "episode"));
+    episode = strtoll(t, NULL, 10);   /* schema: a positive long */
+    rc = episode_of_patient(req, episode, p->id);
     if (rc < 0) return rc;
     if (rc == 0) {
       return program_error_page(
@@ -758,14 +532,12 @@ static int post_xml(cairn_req *req, const program_patient *p) {
           cairn_req_printf(req, "Episode %s is not an episode of patient "
                                 "%lld.", t, p->id));
     }
-    episode = e;
   }
   rc = effective_impossible(
-      req, p, text_of(req, first_child(xmlDocGetRootElement(x), "effective")),
+      req, p, program_trim(req, program_body_text(body, "effective")),
       episode, &why);
   if (rc != CAIRN_OK) return rc;
   if (why != NULL) return program_error_page(req, 422, "effective", why);
-  body = cairn_doc_from_xml(req, x);
   rc = cairn_record_create(req, PROGRAM_T_OBSERVATION, p->id, body, &id,
                            &err);
   if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);

@@ -461,7 +461,7 @@ int program_page_outcomes(cairn_req *req) {
       n_rows = 0;
     }
     patient = p;
-    if (!program_date_parse(cairn_sql_text(st, 5), &days)) continue;
+    if (cairn_date_parse(cairn_sql_text(st, 5), &days) != 0) continue;
     if (cairn_sql_is_null(st, 3) || cairn_sql_text(st, 3)[0] == '\0') {
       tp = NULL;
       g = group_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2));

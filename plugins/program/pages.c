@@ -204,7 +204,7 @@ static long parse_page(const char *s) {
 static const char *patients_href(cairn_req *req, const char *q, long page) {
   if (q[0] == '\0') return cairn_req_printf(req, "/patients?page=%ld", page);
   return cairn_req_printf(req, "/patients?q=%s&page=%ld",
-                          program_url_encode(req, q), page);
+                          cairn_url_encode(req, q), page);
 }
 
 /*
@@ -341,84 +341,80 @@ typedef struct chart_point {
 } chart_point;
 
 /* Emit one <trajectory> for points [from, to) of one instrument. */
-static void chart_trajectory(cairn_req *req, cairn_doc *doc,
-                             const chart_point *pt, size_t from, size_t to,
-                             const program_mark *marks, size_t n_marks) {
-  const instr_def *d = instr_find(program_instruments, pt[from].instrument);
-  size_t i, base = from;
-  long first = pt[from].days, span;
-  double lo, hi, ilo, ihi, step, ymin, ymax, xstep, xmax, v, imp;
-  int base_labelled = 0, defined = 0;
-  char buf[64];
+/* One instrument's run of a patient's points, pt[from..to), as a
+** trajectory draws it. */
+typedef struct trajectory {
+  const chart_point *pt;         /* the patient's points */
+  size_t from, to;               /* this instrument's run */
+  size_t base;                   /* the baseline's index */
+  long first;                    /* day of the first point: day 0 */
+  const instr_def *d;            /* NULL when the instrument is unknown */
+} trajectory;
 
-  for (i = from; i < to; i++) {
-    if (strcmp(pt[i].timepoint, PROGRAM_BASELINE) == 0) {
-      base = i;
-      base_labelled = 1;
-      break;
-    }
-  }
-  span = pt[to - 1].days - first;
-
-  cairn_doc_open(doc, "trajectory");
-  cairn_doc_attr(doc, "instrument", pt[from].instrument);
-  cairn_doc_attr(doc, "first", pt[from].effective);
-  cairn_doc_attr(doc, "last", pt[to - 1].effective);
-  cairn_doc_attr(doc, "span", program_fmt_int(req, span));
-  cairn_doc_attr(doc, "points", program_fmt_int(req, (long long)(to - from)));
-  if (d == NULL) {
-    /* An instrument no longer in the file: list, do not chart. */
-    cairn_doc_attr(doc, "known", "no");
-    for (i = from; i < to; i++) {
-      cairn_doc_open(doc, "point");
-      cairn_doc_attr(doc, "id", program_fmt_int(req, pt[i].id));
-      cairn_doc_attr(doc, "effective", pt[i].effective);
-      cairn_doc_attr(doc, "day", program_fmt_int(req, pt[i].days - first));
-      attr_if(doc, "timepoint", pt[i].timepoint);
-      cairn_doc_attr(doc, "score", num(req, pt[i].score));
-      cairn_doc_close(doc);
-    }
+/* The points of an instrument no longer in the file: listed, not drawn. */
+static void doc_unknown_points(cairn_req *req, cairn_doc *doc,
+                               const trajectory *t) {
+  size_t i;
+  cairn_doc_attr(doc, "known", "no");
+  for (i = t->from; i < t->to; i++) {
+    cairn_doc_open(doc, "point");
+    cairn_doc_attr(doc, "id", program_fmt_int(req, t->pt[i].id));
+    cairn_doc_attr(doc, "effective", t->pt[i].effective);
+    cairn_doc_attr(doc, "day", program_fmt_int(req, t->pt[i].days - t->first));
+    attr_if(doc, "timepoint", t->pt[i].timepoint);
+    cairn_doc_attr(doc, "score", num(req, t->pt[i].score));
     cairn_doc_close(doc);
-    return;
   }
+}
 
+/* The instrument's scale and the baseline: the first observation marked
+** "baseline", else the first.  1 when improvement from it is defined. */
+static int doc_baseline(cairn_req *req, cairn_doc *doc, const trajectory *t,
+                        int base_labelled) {
+  const instr_def *d = t->d;
+  double base = t->pt[t->base].score, imp;
+  char buf[64];
   cairn_doc_attr(doc, "known", "yes");
   cairn_doc_attr(doc, "name", d->name);
   cairn_doc_attr(doc, "abbreviation", d->abbreviation);
   cairn_doc_attr(doc, "direction", direction_name(d->direction));
-  ilo = fmin(d->best, d->worst);
-  ihi = fmax(d->best, d->worst);
-  cairn_doc_attr(doc, "min", num(req, ilo));
-  cairn_doc_attr(doc, "max", num(req, ihi));
+  cairn_doc_attr(doc, "min", num(req, fmin(d->best, d->worst)));
+  cairn_doc_attr(doc, "max", num(req, fmax(d->best, d->worst)));
   cairn_doc_attr(doc, "best", num(req, d->best));
   cairn_doc_attr(doc, "worst", num(req, d->worst));
-
-  /* Baseline: the first observation marked "baseline", else the first. */
-  instr_format_score(d, pt[base].score, buf, sizeof buf);
+  instr_format_score(d, base, buf, sizeof buf);
   cairn_doc_attr(doc, "baseline", cairn_req_strdup(req, buf));
   cairn_doc_attr(doc, "baseline-from", base_labelled ? "timepoint" : "first");
-  cairn_doc_attr(doc, "baseline-date", pt[base].effective);
+  cairn_doc_attr(doc, "baseline-date", t->pt[t->base].effective);
   /* PGIC rates change itself: improvement from its first answer means
   ** nothing, so no baseline or 50% line is drawn for it. */
   if (strcmp(d->id, "pgic") == 0) {
     cairn_doc_attr(doc, "change-rating", "yes");
     cairn_doc_attr(doc, "improvement", "undefined");
-  } else if (instr_improvement(pt[base].score, pt[base].score, d->best,
-                               &imp) == INSTR_IMPROVEMENT_DEFINED) {
-    defined = 1;
-    cairn_doc_attr(doc, "improvement", "defined");
-    cairn_doc_attr(doc, "target",
-                   num(req, instr_benchmark_target(pt[base].score, d->best)));
-  } else {
-    cairn_doc_attr(doc, "improvement", "undefined");
+    return 0;
   }
+  if (instr_improvement(base, base, d->best, &imp) !=
+      INSTR_IMPROVEMENT_DEFINED) {
+    cairn_doc_attr(doc, "improvement", "undefined");
+    return 0;
+  }
+  cairn_doc_attr(doc, "improvement", "defined");
+  cairn_doc_attr(doc, "target",
+                 num(req, instr_benchmark_target(base, d->best)));
+  return 1;
+}
 
-  /* The value axis: the whole scale, or zoomed to the data and the best
-  ** score when the data use little of it. */
-  lo = hi = d->best;
-  for (i = from; i < to; i++) {
-    lo = fmin(lo, pt[i].score);
-    hi = fmax(hi, pt[i].score);
+/* The value axis: the whole scale, or zoomed to the data and the best
+** score when the data use little of it; y-min, y-max and the ticks. */
+static void doc_value_axis(cairn_req *req, cairn_doc *doc,
+                           const trajectory *t) {
+  double ilo = fmin(t->d->best, t->d->worst);
+  double ihi = fmax(t->d->best, t->d->worst);
+  double lo = t->d->best, hi = t->d->best, step, ymin, ymax, v;
+  size_t i;
+  for (i = t->from; i < t->to; i++) {
+    lo = fmin(lo, t->pt[i].score);
+    hi = fmax(hi, t->pt[i].score);
   }
   if (ihi - ilo <= ZOOM_MIN_RANGE || hi - lo >= ZOOM_BELOW * (ihi - ilo)) {
     lo = ilo;
@@ -435,14 +431,21 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
     cairn_doc_attr(doc, "value", num(req, v));
     cairn_doc_close(doc);
   }
+}
 
-  /* The time axis: days since the first observation, stretched to show
-  ** the program's marks that come after the last one (an open flare runs
-  ** to today). */
+/* The time axis: days since the first observation, stretched to show
+** the program's marks that come after the last one (an open flare runs
+** to today).  Returns its end, x-max. */
+static double doc_time_axis(cairn_req *req, cairn_doc *doc,
+                            const trajectory *t, long span,
+                            const program_mark *marks, size_t n_marks) {
+  double xmax, xstep, v;
+  size_t i;
   for (i = 0; i < n_marks; i++) {
     long end = marks[i].end == -2 ? program_days(cairn_req_today(req))
                : marks[i].end < 0 ? marks[i].day : marks[i].end;
-    if (marks[i].day >= first && end - first > span) span = end - first;
+    if (marks[i].day >= t->first && end - t->first > span)
+      span = end - t->first;
   }
   xmax = span > DAYS_MIN ? (double)span : DAYS_MIN;
   xstep = program_nice_step(0, xmax, AXIS_INTERVALS);
@@ -454,20 +457,30 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
     cairn_doc_attr(doc, "day", num(req, v));
     cairn_doc_close(doc);
   }
+  return xmax;
+}
 
-  for (i = from; i < to; i++) {
+/* <point id= episode=? effective= day= timepoint=? score= baseline=?
+** improvement=? reached=?/> for each point. */
+static void doc_points(cairn_req *req, cairn_doc *doc, const trajectory *t,
+                       int defined) {
+  double base = t->pt[t->base].score, imp;
+  char buf[64];
+  size_t i;
+  for (i = t->from; i < t->to; i++) {
+    const chart_point *p = &t->pt[i];
     cairn_doc_open(doc, "point");
-    cairn_doc_attr(doc, "id", program_fmt_int(req, pt[i].id));
-    if (pt[i].episode > 0)
-      cairn_doc_attr(doc, "episode", program_fmt_int(req, pt[i].episode));
-    cairn_doc_attr(doc, "effective", pt[i].effective);
-    cairn_doc_attr(doc, "day", program_fmt_int(req, pt[i].days - first));
-    attr_if(doc, "timepoint", pt[i].timepoint);
-    instr_format_score(d, pt[i].score, buf, sizeof buf);
+    cairn_doc_attr(doc, "id", program_fmt_int(req, p->id));
+    if (p->episode > 0)
+      cairn_doc_attr(doc, "episode", program_fmt_int(req, p->episode));
+    cairn_doc_attr(doc, "effective", p->effective);
+    cairn_doc_attr(doc, "day", program_fmt_int(req, p->days - t->first));
+    attr_if(doc, "timepoint", p->timepoint);
+    instr_format_score(t->d, p->score, buf, sizeof buf);
     cairn_doc_attr(doc, "score", cairn_req_strdup(req, buf));
-    if (i == base) cairn_doc_attr(doc, "baseline", "yes");
-    if (defined && i != base &&
-        instr_improvement(pt[base].score, pt[i].score, d->best, &imp) ==
+    if (i == t->base) cairn_doc_attr(doc, "baseline", "yes");
+    if (defined && i != t->base &&
+        instr_improvement(base, p->score, t->d->best, &imp) ==
             INSTR_IMPROVEMENT_DEFINED) {
       cairn_doc_attr(doc, "improvement", program_fmt(req, imp, 4));
       if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE)
@@ -475,8 +488,14 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
     }
     cairn_doc_close(doc);
   }
-  /* Phase changes and flares on the same time axis, clipped to it; an
-  ** open flare runs to the axis' end. */
+}
+
+/* Phase changes and flares on the same time axis, clipped to it; an open
+** flare runs to the axis' end. */
+static void doc_marks(cairn_req *req, cairn_doc *doc, long first,
+                      double xmax, const program_mark *marks,
+                      size_t n_marks) {
+  size_t i;
   for (i = 0; i < n_marks; i++) {
     long a = marks[i].day - first, b;
     if (a > (long)xmax) continue;
@@ -491,6 +510,41 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
     cairn_doc_attr(doc, "end-day", program_fmt_int(req, b));
     cairn_doc_attr(doc, "label", marks[i].label);
     cairn_doc_close(doc);
+  }
+}
+
+static void chart_trajectory(cairn_req *req, cairn_doc *doc,
+                             const chart_point *pt, size_t from, size_t to,
+                             const program_mark *marks, size_t n_marks) {
+  trajectory t = {.pt = pt, .from = from, .to = to, .base = from,
+                  .first = pt[from].days,
+                  .d = instr_find(program_instruments, pt[from].instrument)};
+  long span = pt[to - 1].days - t.first;
+  int base_labelled = 0, defined;
+  double xmax;
+  size_t i;
+
+  for (i = from; i < to; i++) {
+    if (strcmp(pt[i].timepoint, PROGRAM_BASELINE) == 0) {
+      t.base = i;
+      base_labelled = 1;
+      break;
+    }
+  }
+  cairn_doc_open(doc, "trajectory");
+  cairn_doc_attr(doc, "instrument", pt[from].instrument);
+  cairn_doc_attr(doc, "first", pt[from].effective);
+  cairn_doc_attr(doc, "last", pt[to - 1].effective);
+  cairn_doc_attr(doc, "span", program_fmt_int(req, span));
+  cairn_doc_attr(doc, "points", program_fmt_int(req, (long long)(to - from)));
+  if (t.d == NULL) {
+    doc_unknown_points(req, doc, &t);
+  } else {
+    defined = doc_baseline(req, doc, &t, base_labelled);
+    doc_value_axis(req, doc, &t);
+    xmax = doc_time_axis(req, doc, &t, span, marks, n_marks);
+    doc_points(req, doc, &t, defined);
+    doc_marks(req, doc, t.first, xmax, marks, n_marks);
   }
   cairn_doc_close(doc);
 }
@@ -579,7 +633,7 @@ int program_page_chart(cairn_req *req) {
     c->score = cairn_sql_real(st, 5);
     /* The schema admits only real dates, so this cannot fail; a row that
     ** somehow does is left off rather than drawn at a wrong place. */
-    if (!program_date_parse(c->effective, &c->days)) continue;
+    if (cairn_date_parse(c->effective, &c->days) != 0) continue;
     n++;
   }
   if (rc < 0) return CAIRN_EDB;

@@ -20,9 +20,12 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 CAIRN_PLUGIN_INIT1
+
+/* The least host the plugin runs on: level 3, the kit (documents, dates,
+** text and forms through the host). */
+#define PROGRAM_API_LEVEL 3u
 
 const instr_table *program_instruments = NULL;
 
@@ -63,7 +66,7 @@ static const cairn_projection observation_projections[] = {
   {NULL, NULL, 0}
 };
 
-/* Care program (issue 4). */
+/* The care program's records. */
 static const cairn_projection phase_change_projections[] = {
   {"episode", "r:episode", CAIRN_COL_INT},
   {"from_phase", "r:from", CAIRN_COL_TEXT},
@@ -167,7 +170,7 @@ static const cairn_route routes[] = {
   {"GET", "/instruments", CAIRN_AUD_STAFF, program_page_instruments,
    "the instrument definitions"},
 
-  /* The care program (issue 4).  Front desk registers patients and
+  /* The care program.  Front desk registers patients and
   ** schedules visits; every clinical decision is a clinician's. */
   {"GET", "/patients/new", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
    program_page_patient_new, "form for a new patient"},
@@ -241,21 +244,28 @@ static void program_fini(void);
 static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
                         cairn_error *err) {
   const char *path;
-  struct _xmlDoc *doc;
+  cairn_doc *doc;
   char msg[256];
   int rc;
 
-  if (api == NULL || api->api_level < 2 || api->size < sizeof(cairn_api)) {
-    return program_fail(err, CAIRN_EINTERNAL, NULL,
-                        "program: the host's API table is older than the "
-                        "plugin needs (level 2)");
+  /* The host refuses a plugin whose api_level it lacks; this guards a
+  ** host that calls init without that check (levels, never sizes), and
+  ** cannot call the host's fail() on a table it cannot trust. */
+  if (api == NULL || api->api_level < PROGRAM_API_LEVEL) {
+    if (err != NULL) {
+      err->code = CAIRN_EINTERNAL;
+      snprintf(err->message, sizeof err->message,
+               "program: the host's API level is below %u",
+               PROGRAM_API_LEVEL);
+    }
+    return CAIRN_EINTERNAL;
   }
   CAIRN_PLUGIN_INIT2(api);
   path = cairn_config_get(cfg, "instruments");
   if (path == NULL || path[0] == '\0') {
-    return program_fail(err, CAIRN_EINVAL, "instruments",
-                        "program: set <setting name=\"instruments\"> to the "
-                        "path of instruments.xml (data/instruments.xml)");
+    return cairn_fail(err, CAIRN_EINVAL, "instruments",
+                      "program: set <setting name=\"instruments\"> to the "
+                      "path of instruments.xml (data/instruments.xml)");
   }
   doc = cairn_xml_load(path, "instruments.xsd", err);
   if (doc == NULL) {
@@ -263,10 +273,10 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
     return err != NULL ? err->code : CAIRN_EINVAL;
   }
   rc = instr_table_load(doc, &instruments_owned, msg, sizeof msg);
-  xmlFreeDoc(doc);
+  cairn_doc_free(doc);
   if (rc != INSTR_OK) {
-    return program_fail(err, CAIRN_EINVAL, "instruments", "%s: %s", path,
-                        msg);
+    return cairn_fail(err, CAIRN_EINVAL, "instruments", "%s: %s", path,
+                      msg);
   }
   program_instruments = instruments_owned;
   cairn_log(CAIRN_LOG_INFO, "program: %zu instruments from %s",
@@ -303,11 +313,10 @@ static void program_fini(void) {
 }
 
 static const cairn_plugin descriptor = {
-  .abi_version = CAIRN_ABI_VERSION,
-  .size = sizeof(cairn_plugin),
+  CAIRN_PLUGIN_MAGIC,
   .name = "program",
   .version = "0.1.0",
-  .api_level = 2,   /* req_role, record_get_for_patient, doc_text_attr */
+  .api_level = PROGRAM_API_LEVEL,
   .description = "the care program: patients, episodes, scored outcome "
                  "measures, charts and the cohort report",
   .record_types = record_types,

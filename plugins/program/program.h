@@ -6,8 +6,9 @@
 ** POST), pages.c (home, patient list, chart, instruments), outcomes.c (the
 ** cohort report), util.c (helpers), instruments.c (pure scoring) and
 ** instruments_load.c (the instrument table from instruments.xml); the
-** care program of issue 4 in the files careprogram.h lists
-** (docs/care-program.md).
+** care program in the files careprogram.h lists (docs/care-program.md).
+** The plugin includes only <cairn/plugin.h>: documents, dates, text and
+** forms go through the host's kit (API level 3).
 **
 ** Every symbol but cairn_plugin_entry() is hidden: the plugin exports
 ** exactly one function (DESIGN.md, "Plugin ABI").
@@ -54,7 +55,7 @@ int program_page_outcomes(cairn_req *req);        /* GET /outcomes */
 int program_page_observation_new(cairn_req *req); /* GET .../new */
 int program_post_observation(cairn_req *req);     /* POST .../observations */
 
-/* The care program (issue 4). */
+/* The care program. */
 int program_page_patient_new(cairn_req *req);     /* GET /patients/new */
 int program_post_patient(cairn_req *req);         /* POST /patients */
 int program_page_enrol(cairn_req *req);           /* GET .../enrol */
@@ -71,30 +72,40 @@ int program_page_pricing(cairn_req *req);         /* GET /pricing */
 int program_page_economics(cairn_req *req);       /* GET /economics */
 
 /* ---------------------------------------------------------- check hooks */
+/* Form fields and error fields of an observation's answers are
+** "answer." + the item id. */
+#define PROGRAM_ANSWER_PREFIX "answer."
+/* "answer.<item>" in the arena. */
+const char *program_answer_field(cairn_req *req, const char *item);
+/* Mark the request whose handler has scored its Observation itself, for
+** the length of its record_create, so that the check hook does not score
+** it again; NULL afterwards. */
+void program_observation_scored(cairn_req *req);
+
 /* Observation: instrument known, answers known and in range, enough items
 ** answered, effective not after today; sets <score>.  Fields at fault are
 ** named as in the form: "instrument", "effective", "answer.<item>". */
-int program_check_observation(cairn_req *req, struct _xmlDoc *body,
+int program_check_observation(cairn_req *req, cairn_doc *body,
                               cairn_error *err);
 /* EpisodeOfCare: primaryInstrument known, periodEnd not before
 ** periodStart. */
-int program_check_episode(cairn_req *req, struct _xmlDoc *body,
+int program_check_episode(cairn_req *req, cairn_doc *body,
                           cairn_error *err);
 /* Patient: birthDate not after today. */
-int program_check_patient(cairn_req *req, struct _xmlDoc *body,
+int program_check_patient(cairn_req *req, cairn_doc *body,
                           cairn_error *err);
 
 /* PhaseChange: the move is legal from the episode's current phase, with
 ** what it needs (episode.c); sets from, definitionVersion, improvement,
 ** benchmarkMet.  Illegal moves are CAIRN_ECONFLICT, missing input
 ** CAIRN_EINVAL naming the field. */
-int program_check_phase_change(cairn_req *req, struct _xmlDoc *body,
+int program_check_phase_change(cairn_req *req, cairn_doc *body,
                                cairn_error *err);
 /* Encounter: episode exists; a finished visit is not after today. */
-int program_check_encounter(cairn_req *req, struct _xmlDoc *body,
+int program_check_encounter(cairn_req *req, cairn_doc *body,
                             cairn_error *err);
 /* Flare: episode exists; start not after today; end not before start. */
-int program_check_flare(cairn_req *req, struct _xmlDoc *body,
+int program_check_flare(cairn_req *req, cairn_doc *body,
                         cairn_error *err);
 /* Subscriber of PhaseChange: revises the episode to the new phase, raises
 ** the phase's invoice, writes the Graduation record (episode.c). */
@@ -102,10 +113,6 @@ int program_on_phase_change(cairn_req *req, const cairn_record *rec,
                             cairn_error *err);
 
 /* -------------------------------------------------------------- helpers */
-
-/* Fill *err and return code (like the core's cairn_fail). */
-int program_fail(cairn_error *err, int code, const char *field,
-                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Respond with the shared error view (www/views/error.xsl), in the shape
 ** the core uses for its own errors:
@@ -146,20 +153,20 @@ int program_patient_load(cairn_req *req, program_patient *p,
 ** (attributes with empty values are left out). */
 void program_doc_patient(cairn_doc *doc, const program_patient *p);
 
-/* Parse a calendar date "YYYY-MM-DD" (1900-01-01 .. 2199-12-31, real
-** days only) into days since 1970-01-01.  1 on success, 0 otherwise. */
-int program_date_parse(const char *s, long *days);
+/* Days since 1970-01-01 of a "YYYY-MM-DD" date (cairn_date_parse), or -1
+** when it is not a real date: for dates the schema or a form has already
+** checked, where -1 only marks a broken row. */
+long program_days(const char *date);
 
 /* 1 when s is a timepoint code: [a-z0-9][a-z0-9._-]{0,31} (program.xsd). */
 int program_timepoint_valid(const char *s);
 
-/* Percent-encode s for a URL query value, in the request arena. */
-const char *program_url_encode(cairn_req *req, const char *s);
-
 /* Number of characters (code points) in valid UTF-8 text. */
 size_t program_utf8_chars(const char *s);
 
-/* A double as text with `decimals` decimals, in the request arena. */
+/* A double as text with `decimals` decimals and no grouping, in the
+** request arena: for view attributes that a stylesheet reads as numbers
+** (format-number); text for people uses cairn_format_number. */
 const char *program_fmt(cairn_req *req, double v, int decimals);
 /* A whole number as text, in the request arena. */
 const char *program_fmt_int(cairn_req *req, long long v);

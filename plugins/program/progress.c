@@ -10,23 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-long program_days(const char *date) {
-  long d;
-  return program_date_parse(date, &d) ? d : -1;
-}
-
-const char *program_date_of(cairn_req *req, long days) {
-  /* Civil from days (H. Hinnant's algorithm), the inverse of
-  ** program_date_parse. */
-  long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  long doe = z - era * 146097;
-  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-  long m = mp + (mp < 10 ? 3 : -9);
-  return cairn_req_printf(req, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
-}
-
 static const char SQL_EPISODE[] =
     "SELECT patient, version, status_text, cohort, period_start, period_end,"
     " primary_instrument, phase, definition_version FROM p_program_episode"
@@ -47,10 +30,10 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, ":id", id);
   rc = cairn_sql_step(st);
-  if (rc < 0) return program_fail(err, CAIRN_EDB, NULL, "episode query");
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "episode query");
   if (rc == 0 || (patient > 0 && cairn_sql_int(st, 0) != patient))
-    return program_fail(err, CAIRN_ENOTFOUND, "episode",
-                        "There is no episode %lld for this patient.", id);
+    return cairn_fail(err, CAIRN_ENOTFOUND, "episode",
+                      "There is no episode %lld for this patient.", id);
   e->id = id;
   e->patient = cairn_sql_int(st, 0);
   e->version = (int)cairn_sql_int(st, 1);
@@ -87,18 +70,19 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
     e->phase_start = m->date;
     if (m->to == PHASE_INTRODUCTORY) e->intro_start = m->date;
   }
-  if (rc < 0) return program_fail(err, CAIRN_EDB, NULL, "moves query");
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "moves query");
 
   /* The PSFS activities live in the body only. */
   if (cairn_record_get(req, id, &rec, err) == CAIRN_OK) {
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
       e->activity[i] = cairn_record_value(
           rec, cairn_req_printf(req, "r:activity[@item='a%d']", i + 1));
       e->goal[i] = cairn_record_value(
           rec, cairn_req_printf(req, "r:activity[@item='a%d']/@goal", i + 1));
     }
   } else {
-    for (i = 0; i < 5; i++) e->activity[i] = e->goal[i] = "";
+    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++)
+      e->activity[i] = e->goal[i] = "";
   }
   return CAIRN_OK;
 }
@@ -108,8 +92,8 @@ int program_episode_of_route(cairn_req *req, const program_patient *p,
   const char *param = cairn_req_param(req, "episode");
   long long id = param ? strtoll(param, NULL, 10) : 0;
   if (id <= 0)
-    return program_fail(err, CAIRN_ENOTFOUND, "episode",
-                        "There is no such episode.");
+    return cairn_fail(err, CAIRN_ENOTFOUND, "episode",
+                      "There is no such episode.");
   return program_episode_load(req, p->id, id, e, err);
 }
 
@@ -143,7 +127,7 @@ void program_doc_episode(cairn_req *req, cairn_doc *doc,
   }
   cairn_doc_attr(doc, "phase-start", e->phase_start);
   if (e->intro_start[0]) cairn_doc_attr(doc, "intro-start", e->intro_start);
-  for (i = 0; i < 5; i++) {
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
     if (e->activity[i][0] == '\0') continue;
     cairn_doc_open(doc, "activity");
     cairn_doc_attr(doc, "item", cairn_req_printf(req, "a%zu", i + 1));

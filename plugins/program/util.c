@@ -1,6 +1,7 @@
 /*
 ** util.c -- small helpers the program plugin's pages share: error views,
-** loading the patient of a URL, dates, URL encoding, number formatting.
+** loading the patient of a URL, numbers as machine-readable text for
+** views.  Dates, URL encoding and failures are the host's (the kit).
 */
 #include "program.h"
 
@@ -9,18 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int program_fail(cairn_error *err, int code, const char *field,
-                 const char *fmt, ...) {
-  va_list ap;
-  if (err == NULL) return code;
-  err->code = code;
-  snprintf(err->field, sizeof err->field, "%s", field ? field : "");
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-  return code;
-}
 
 int program_error_page(cairn_req *req, int status, const char *field,
                        const char *message) {
@@ -94,24 +83,24 @@ int program_patient_load(cairn_req *req, program_patient *p,
   /* The route's pattern allows only 1-18 digits, so this cannot overflow;
   ** 0 is simply not a record. */
   if (param == NULL) {
-    return program_fail(err, CAIRN_EINTERNAL, NULL,
-                        "route has no patient parameter");
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "route has no patient parameter");
   }
   id = strtoll(param, &end, 10);
   if (*end != '\0' || id <= 0) {
-    return program_fail(err, CAIRN_ENOTFOUND, NULL,
-                        "There is no patient with id %s.", param);
+    return cairn_fail(err, CAIRN_ENOTFOUND, NULL,
+                      "There is no patient with id %s.", param);
   }
   st = cairn_sql_prepare(req, SQL_PATIENT, err);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   if (cairn_sql_bind_int(st, ":id", id) != 0) {
-    return program_fail(err, CAIRN_EINTERNAL, NULL, "bind :id");
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "bind :id");
   }
   rc = cairn_sql_step(st);
-  if (rc < 0) return program_fail(err, CAIRN_EDB, NULL, "patient query");
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "patient query");
   if (rc == 0) {
-    return program_fail(err, CAIRN_ENOTFOUND, NULL,
-                        "There is no patient with id %lld.", id);
+    return cairn_fail(err, CAIRN_ENOTFOUND, NULL,
+                      "There is no patient with id %lld.", id);
   }
   p->id = id;
   p->id_text = program_fmt_int(req, id);
@@ -139,30 +128,9 @@ void program_doc_patient(cairn_doc *doc, const program_patient *p) {
   cairn_doc_close(doc);
 }
 
-int program_date_parse(const char *s, long *days) {
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int y, m, d, i, leap;
-  long yy, era, yoe, doy, doe;
-  if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
-  for (i = 0; i < 10; i++) {
-    if (i == 4 || i == 7) continue;
-    if (s[i] < '0' || s[i] > '9') return 0;
-  }
-  y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-      (s[3] - '0');
-  m = (s[5] - '0') * 10 + (s[6] - '0');
-  d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1) return 0;
-  leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d > mdays[m - 1] + (m == 2 && leap)) return 0;
-  /* Days from civil (H. Hinnant's algorithm), proleptic Gregorian. */
-  yy = y - (m <= 2);
-  era = yy / 400;
-  yoe = yy - era * 400;
-  doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  *days = era * 146097 + doe - 719468;
-  return 1;
+long program_days(const char *date) {
+  long d;
+  return cairn_date_parse(date, &d) == 0 ? d : -1;
 }
 
 int program_timepoint_valid(const char *s) {
@@ -177,26 +145,6 @@ int program_timepoint_valid(const char *s) {
     if (!ok) return 0;
   }
   return 1;
-}
-
-const char *program_url_encode(cairn_req *req, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  size_t n = strlen(s), i;
-  char *out = cairn_req_alloc(req, 3 * n + 1), *w = out;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      *w++ = (char)c;
-    } else {
-      *w++ = '%';
-      *w++ = hex[c >> 4];
-      *w++ = hex[c & 15];
-    }
-  }
-  *w = '\0';
-  return out;
 }
 
 size_t program_utf8_chars(const char *s) {

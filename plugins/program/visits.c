@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 /* Visits one week view lists: a busy clinic's week, with room. */
 #define WEEK_VISITS_MAX 500
@@ -20,21 +19,6 @@
 static const char SQL_EPISODE_EXISTS[] =
     "SELECT phase, period_start FROM p_program_episode WHERE record = :id"
     " AND status <> 'entered-in-error'";
-
-/* The value of the record element `name` (first child), arena. */
-static const char *elem(cairn_req *req, xmlDocPtr body, const char *name) {
-  xmlNode *c;
-  for (c = xmlDocGetRootElement(body)->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE &&
-        strcmp((const char *)c->name, name) == 0) {
-      xmlChar *v = xmlNodeGetContent(c);
-      const char *s = cairn_req_strdup(req, v ? (const char *)v : "");
-      xmlFree(v);
-      return s;
-    }
-  }
-  return "";
-}
 
 /* The episode named in a body exists and is run as the program; *start
 ** (arena) gets the first day of its period. */
@@ -45,56 +29,57 @@ static int episode_ok(cairn_req *req, const char *id, const char **start,
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, ":id", strtoll(id, NULL, 10));
   rc = cairn_sql_step(st);
-  if (rc < 0) return program_fail(err, CAIRN_EDB, NULL, "episode query");
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "episode query");
   if (rc == 0)
-    return program_fail(err, CAIRN_EINVAL, "episode",
-                        "There is no episode %s.", id);
+    return cairn_fail(err, CAIRN_EINVAL, "episode",
+                      "There is no episode %s.", id);
   *start = cairn_req_strdup(req, cairn_sql_text(st, 1));
   return CAIRN_OK;
 }
 
-int program_check_encounter(cairn_req *req, struct _xmlDoc *body,
+int program_check_encounter(cairn_req *req, cairn_doc *body,
                             cairn_error *err) {
   const char *today = cairn_req_today(req);
-  const char *start = "", *date = elem(req, body, "date");
-  int rc = episode_ok(req, elem(req, body, "episode"), &start, err);
+  const char *start = "", *date = program_body_text(body, "date");
+  int rc = episode_ok(req, program_body_text(body, "episode"), &start, err);
   if (rc != CAIRN_OK) return rc;
   /* A visit before the episode began belongs to no phase of it: counted
   ** nowhere consistently, so refused. */
   if (start[0] && strcmp(date, start) < 0)
-    return program_fail(err, CAIRN_EINVAL, "date",
-                        "The visit (%s) cannot be dated before the episode "
-                        "began (%s).", date, start);
-  if (strcmp(elem(req, body, "state"), "finished") == 0 && today &&
-      strcmp(elem(req, body, "date"), today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "date",
-                        "A delivered visit cannot be after today (%s); "
-                        "schedule it instead.", today);
+    return cairn_fail(err, CAIRN_EINVAL, "date",
+                      "The visit (%s) cannot be dated before the episode "
+                      "began (%s).", date, start);
+  if (strcmp(program_body_text(body, "state"), "finished") == 0 && today &&
+      strcmp(program_body_text(body, "date"), today) > 0)
+    return cairn_fail(err, CAIRN_EINVAL, "date",
+                      "A delivered visit cannot be after today (%s); "
+                      "schedule it instead.", today);
   return CAIRN_OK;
 }
 
-int program_check_flare(cairn_req *req, struct _xmlDoc *body,
+int program_check_flare(cairn_req *req, cairn_doc *body,
                         cairn_error *err) {
   const char *today = cairn_req_today(req);
-  const char *start = elem(req, body, "start"), *end = elem(req, body, "end");
+  const char *start = program_body_text(body, "start");
+  const char *end = program_body_text(body, "end");
   const char *ep_start = "";
-  int rc = episode_ok(req, elem(req, body, "episode"), &ep_start, err);
+  int rc = episode_ok(req, program_body_text(body, "episode"), &ep_start, err);
   if (rc != CAIRN_OK) return rc;
   if (today && strcmp(start, today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "start",
-                        "A flare cannot start after today (%s).", today);
+    return cairn_fail(err, CAIRN_EINVAL, "start",
+                      "A flare cannot start after today (%s).", today);
   if (end[0] && strcmp(end, start) < 0)
-    return program_fail(err, CAIRN_EINVAL, "end",
-                        "The flare cannot end (%s) before it starts (%s).",
-                        end, start);
+    return cairn_fail(err, CAIRN_EINVAL, "end",
+                      "The flare cannot end (%s) before it starts (%s).",
+                      end, start);
   if (end[0] && today && strcmp(end, today) > 0)
-    return program_fail(err, CAIRN_EINVAL, "end",
-                        "The end cannot be after today (%s).", today);
+    return cairn_fail(err, CAIRN_EINVAL, "end",
+                      "The end cannot be after today (%s).", today);
   return CAIRN_OK;
 }
 
-static const char *const VISIT_FIELDS[] = {"date", "type", "state", "notes",
-                                           NULL};
+static const char *const VISIT_NAMES[] = {"date", "type", "state", "notes",
+                                          NULL};
 static const char *const VISIT_TYPES[] = {"needling", "herbal-review",
                                           "exercise", "other", NULL};
 static const char *const VISIT_STATES[] = {"planned", "finished",
@@ -104,30 +89,14 @@ static const char *const VISIT_STATES[] = {"planned", "finished",
 ** XML record of `type` for this episode, or hand back the form. */
 static int post_common(cairn_req *req, const char *type, program_patient *p,
                        program_episode *e, int *done) {
-  cairn_error err = {0, "", ""};
   int rc = program_route_episode(req, p, e);
   *done = 1;
   if (rc != 0) return rc;
   if (e->phase == PHASE_NONE)
     return program_error_page(req, 409, "episode",
                               "This episode is not run as the care program.");
-  if (program_req_is_xml(req)) {
-    struct _xmlDoc *x = cairn_req_body_record(req, type, &err);
-    long long id;
-    if (x == NULL) {
-      if (err.code == 0) err.code = CAIRN_EINVAL;
-      return program_fail_page(req, &err, 400);
-    }
-    if (strtoll(elem(req, x, "episode"), NULL, 10) != e->id)
-      return program_error_page(req, 422, "episode",
-                                "The episode in the body is not the episode "
-                                "of the URL.");
-    rc = cairn_record_create(req, type, p->id, cairn_doc_from_xml(req, x),
-                             &id, &err);
-    if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
-    return cairn_respond_redirect(req, cairn_req_printf(
-        req, "/patients/%lld/episodes/%lld", p->id, e->id));
-  }
+  if (program_req_is_xml(req))
+    return program_post_episode_xml(req, type, p, e);
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
@@ -139,11 +108,12 @@ static int post_common(cairn_req *req, const char *type, program_patient *p,
 static int create_or_rerender(cairn_req *req, const char *type,
                               const char *root, const char *const *pairs,
                               const program_patient *p,
-                              const program_episode *e, pform *f) {
+                              const program_episode *e, program_form *pf) {
   cairn_error err = {0, "", ""};
   long long id;
   int rc;
-  if (f->n_err) return program_render_episode(req, p, e, f, 422);
+  if (cairn_form_errors(pf->form) > 0)
+    return program_render_episode(req, p, e, pf, 422);
   rc = cairn_record_create(req, type, p->id, program_body(req, root, pairs),
                            &id, &err);
   if (rc == CAIRN_OK)
@@ -151,110 +121,127 @@ static int create_or_rerender(cairn_req *req, const char *type,
         req, "/patients/%lld/episodes/%lld", p->id, e->id));
   if (rc != CAIRN_EINVAL && rc != CAIRN_ELIMIT)
     return program_fail_page(req, &err, 422);
-  pform_host_error(req, f, &err);
-  return program_render_episode(req, p, e, f, 422);
+  program_form_refused(req, pf, &err);
+  return program_render_episode(req, p, e, pf, 422);
 }
 
 int program_post_visit(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
-  pform f;
+  program_form pf = {.id = "visit", .form = NULL, .problem = NULL};
+  cairn_form *f;
   int done, rc = post_common(req, PROGRAM_T_ENCOUNTER, &p, e, &done);
   if (done) return rc;
-  pform_init(&f, "visit");
-  pform_read(req, &f, VISIT_FIELDS);
-  pform_choice(&f, "type", VISIT_TYPES, 1, "Choose the type of visit.");
-  pform_choice(&f, "state", VISIT_STATES, 1, "Choose delivered, scheduled "
-                                             "or cancelled.");
-  pform_date(req, &f, "date", 1, strcmp(pform_get(&f, "state"),
-                                        "finished") != 0);
+  f = pf.form = cairn_form_new(req, pf.id, program_visit_fields);
+  program_form_read(req, f, VISIT_NAMES);
+  program_form_choice(f, "type", VISIT_TYPES, 1, "Choose the type of visit.");
+  program_form_choice(f, "state", VISIT_STATES, 1, "Choose delivered, "
+                                                   "scheduled or cancelled.");
+  program_form_date(req, f, "date", 1,
+                    strcmp(cairn_form_value(f, "state"), "finished") != 0);
   {
     const char *pairs[] = {
-      "episode", program_fmt_int(req, e->id), "date", pform_get(&f, "date"),
-      "type", pform_get(&f, "type"), "state", pform_get(&f, "state"),
-      "notes", pform_get(&f, "notes"), NULL, NULL};
+      "episode", program_fmt_int(req, e->id),
+      "date", cairn_form_value(f, "date"),
+      "type", cairn_form_value(f, "type"),
+      "state", cairn_form_value(f, "state"),
+      "notes", cairn_form_value(f, "notes"), NULL, NULL};
     return create_or_rerender(req, PROGRAM_T_ENCOUNTER, "Encounter", pairs,
-                              &p, e, &f);
+                              &p, e, &pf);
   }
 }
 
-static const char *const FLARE_FIELDS[] = {"start", "end", "severity",
-                                           "trigger", "response", NULL};
+static const char *const FLARE_NAMES[] = {"start", "end", "severity",
+                                          "trigger", "response", NULL};
 static const char *const SEVERITIES[] = {"mild", "moderate", "severe", NULL};
 
 int program_post_flare(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
-  pform f;
+  program_form pf = {.id = "flare", .form = NULL, .problem = NULL};
+  cairn_form *f;
   int done, rc = post_common(req, PROGRAM_T_FLARE, &p, e, &done);
   if (done) return rc;
-  pform_init(&f, "flare");
-  pform_read(req, &f, FLARE_FIELDS);
-  pform_date(req, &f, "start", 1, 0);
-  pform_date(req, &f, "end", 0, 0);
-  pform_choice(&f, "severity", SEVERITIES, 1, "Choose the severity.");
-  if (program_utf8_chars(pform_get(&f, "trigger")) > 200)
-    pform_error(&f, "trigger", "At most 200 characters.");
+  f = pf.form = cairn_form_new(req, pf.id, program_flare_fields);
+  program_form_read(req, f, FLARE_NAMES);
+  program_form_date(req, f, "start", 1, 0);
+  program_form_date(req, f, "end", 0, 0);
+  program_form_choice(f, "severity", SEVERITIES, 1, "Choose the severity.");
+  if (program_utf8_chars(cairn_form_value(f, "trigger")) > 200)
+    cairn_form_error(f, "trigger", "At most 200 characters.");
   {
     const char *pairs[] = {
-      "episode", program_fmt_int(req, e->id), "start", pform_get(&f, "start"),
-      "end", pform_get(&f, "end"), "severity", pform_get(&f, "severity"),
-      "trigger", pform_get(&f, "trigger"),
-      "response", pform_get(&f, "response"), NULL, NULL};
+      "episode", program_fmt_int(req, e->id),
+      "start", cairn_form_value(f, "start"),
+      "end", cairn_form_value(f, "end"),
+      "severity", cairn_form_value(f, "severity"),
+      "trigger", cairn_form_value(f, "trigger"),
+      "response", cairn_form_value(f, "response"), NULL, NULL};
     return create_or_rerender(req, PROGRAM_T_FLARE, "Flare", pairs, &p, e,
-                              &f);
+                              &pf);
   }
+}
+
+/* The flare `id` of the route, of episode e: *rec.  0, or what the
+** handler returns. */
+static int route_flare(cairn_req *req, program_patient *p,
+                       program_episode *e, const cairn_record **rec) {
+  cairn_error err = {0, "", ""};
+  const char *fid = cairn_req_param(req, "flare");
+  long long id = fid ? strtoll(fid, NULL, 10) : 0;
+  int rc = program_patient_load(req, p, &err);
+  if (rc == CAIRN_OK) rc = program_episode_of_route(req, p, e, &err);
+  if (rc == CAIRN_OK)
+    rc = cairn_record_get_for_patient(req, p->id, id, rec, &err);
+  if (rc == CAIRN_OK &&
+      (strcmp(cairn_record_type_name(*rec), PROGRAM_T_FLARE) != 0 ||
+       strtoll(cairn_record_value(*rec, "r:episode"), NULL, 10) != e->id))
+    rc = cairn_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
+  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+                                                       err.message);
+  return rc;
 }
 
 /* POST .../flares/{f}/end: a new version of the flare with its end. */
 int program_post_flare_end(cairn_req *req) {
-  static const char *const fields[] = {"end", "response", NULL};
+  static const char *const names[] = {"end", "response", NULL};
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   cairn_error err = {0, "", ""};
   const cairn_record *rec;
-  const char *fid = cairn_req_param(req, "flare");
-  long long id = fid ? strtoll(fid, NULL, 10) : 0;
-  pform f;
-  int rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_OK) rc = program_episode_of_route(req, &p, e, &err);
-  if (rc == CAIRN_OK)
-    rc = cairn_record_get_for_patient(req, p.id, id, &rec, &err);
-  if (rc == CAIRN_OK &&
-      (strcmp(cairn_record_type_name(rec), PROGRAM_T_FLARE) != 0 ||
-       strtoll(cairn_record_value(rec, "r:episode"), NULL, 10) != e->id))
-    rc = program_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
-                                                       err.message);
+  program_form pf = {.id = NULL, .form = NULL, .problem = NULL};
+  const char *resp;
+  int rc = route_flare(req, &p, e, &rec);
   if (rc != CAIRN_OK) return rc;
   if (strcmp(cairn_req_content_type(req),
              "application/x-www-form-urlencoded") != 0)
     return program_unsupported(req);
-  pform_init(&f, cairn_req_printf(req, "flare-end-%lld", id));
-  pform_read(req, &f, fields);
+  pf.id = cairn_req_printf(req, "flare-end-%lld", cairn_record_id(rec));
+  pf.form = cairn_form_new(req, pf.id, program_flare_end_fields);
+  program_form_read(req, pf.form, names);
   if (cairn_record_value(rec, "r:end")[0])
     return program_error_page(req, 409, "end", "This flare has already "
                                                "ended.");
-  pform_date(req, &f, "end", 1, 0);
-  if (f.n_err == 0) {
-    const char *resp = pform_get(&f, "response");
+  if (program_form_date(req, pf.form, "end", 1, 0)) {
+    resp = cairn_form_value(pf.form, "response");
     const char *pairs[] = {
       "episode", cairn_record_value(rec, "r:episode"),
       "start", cairn_record_value(rec, "r:start"),
-      "end", pform_get(&f, "end"),
+      "end", cairn_form_value(pf.form, "end"),
       "severity", cairn_record_value(rec, "r:severity"),
       "trigger", cairn_record_value(rec, "r:trigger"),
       "response", resp[0] ? resp : cairn_record_value(rec, "r:response"),
       NULL, NULL};
-    rc = cairn_record_revise(req, id, cairn_record_version(rec), NULL,
+    rc = cairn_record_revise(req, cairn_record_id(rec),
+                             cairn_record_version(rec), NULL,
                              program_body(req, "Flare", pairs), &err);
     if (rc == CAIRN_OK)
       return cairn_respond_redirect(req, cairn_req_printf(
           req, "/patients/%lld/episodes/%lld", p.id, e->id));
     if (rc != CAIRN_EINVAL) return program_fail_page(req, &err, 422);
-    pform_host_error(req, &f, &err);
+    program_form_refused(req, &pf, &err);
   }
-  return program_render_episode(req, &p, e, &f, 422);
+  return program_render_episode(req, &p, e, &pf, 422);
 }
 
 /* ------------------------------------------------------------ week */
@@ -286,23 +273,23 @@ int program_page_schedule(cairn_req *req) {
   long day, monday;
   int rc, k, n = 0;
   if (q == NULL || q[0] == '\0') q = cairn_req_today(req);
-  if (!program_date_parse(q, &day))
+  if (cairn_date_parse(q, &day) != 0)
     return program_error_page(req, 400, "week", "Give the week as a date, "
                                                 "YYYY-MM-DD.");
   /* 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays. */
   monday = day - (((day + 3) % 7) + 7) % 7;
   doc = cairn_doc_new(req, NULL, "schedule");
-  cairn_doc_attr(doc, "week", program_date_of(req, monday));
-  cairn_doc_attr(doc, "prev", program_date_of(req, monday - 7));
-  cairn_doc_attr(doc, "next", program_date_of(req, monday + 7));
+  cairn_doc_attr(doc, "week", cairn_date_format(req, monday));
+  cairn_doc_attr(doc, "prev", cairn_date_format(req, monday - 7));
+  cairn_doc_attr(doc, "next", cairn_date_format(req, monday + 7));
   cairn_doc_attr(doc, "today", cairn_req_today(req));
   st = cairn_sql_prepare(req, SQL_WEEK, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
-  cairn_sql_bind_text(st, ":from", program_date_of(req, monday));
-  cairn_sql_bind_text(st, ":to", program_date_of(req, monday + 7));
+  cairn_sql_bind_text(st, ":from", cairn_date_format(req, monday));
+  cairn_sql_bind_text(st, ":to", cairn_date_format(req, monday + 7));
   rc = cairn_sql_step(st);
   for (k = 0; k < 7; k++) {
-    const char *date = program_date_of(req, monday + k);
+    const char *date = cairn_date_format(req, monday + k);
     cairn_doc_open(doc, "day");
     cairn_doc_attr(doc, "date", date);
     cairn_doc_attr(doc, "weekday", wd[k]);

@@ -5,15 +5,13 @@
 ** data/instruments.xml, plus ODI and NDI to prove the other methods.
 **
 ** The "shipped-instruments" suite loads data/instruments.xml itself (with
-** instruments_load.c and libxml2) and checks the worked examples against
+** instruments_load.c, through the mock host table's xml_load, which
+** validates as the host does) and checks the worked examples against
 ** the definitions a clinic runs: PEG 6,7,4 -> 5.7; ODI 16/50 -> 32 and
 ** 16/45 -> 35.6 with one section missing, two missing refused; NDI sum x 2;
 ** PSFS v1 and v2.0 pointing opposite ways; PGIC's improved end.
 **
-** Build by hand: gcc -Iplugins/program -DCAIRN_TEST_SRCDIR='"."'
-**   tests/unit/check_scoring.c plugins/program/instruments.c
-**   plugins/program/instruments_load.c $(pkg-config --cflags --libs check
-**   libxml-2.0) -lm
+** Built by Makefile.am with tests/unit/mock_host.c and libcairncore.
 */
 #include <check.h>
 #include <math.h>
@@ -21,9 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "instruments.h"
+#include "mock_host.h"
+
+/* instruments_load.c calls the host through this table. */
+CAIRN_PLUGIN_INIT1
 
 static instr_def nrs, peg, headache, odi, ndi, psfs;
 
@@ -407,25 +407,30 @@ static Suite *scoring_suite(void) {
 
 /* ------------------------------------------------ the shipped file */
 
-/* The definitions of data/instruments.xml itself (parsed with libxml2 and
-** built by instruments_load.c, as the plugin does after validation), so
+/* The definitions of data/instruments.xml itself (loaded and validated
+** through the mock host and built by instruments_load.c, as the plugin
+** does at init), so
 ** that the worked examples are checked against what a clinic runs, not
 ** only against definitions written here. */
 static instr_table *shipped;
 
 static void load_shipped(void) {
   char path[1024], msg[256];
-  xmlDocPtr doc;
+  cairn_error err = {0, "", ""};
+  cairn_doc *doc;
+  CAIRN_PLUGIN_INIT2(&mock_api);
+  mock_host_reset("2026-01-01", CAIRN_TEST_SRCDIR "/schemas");
   snprintf(path, sizeof path, "%s/data/instruments.xml", CAIRN_TEST_SRCDIR);
-  doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-  ck_assert_msg(doc != NULL, "cannot read %s", path);
+  doc = cairn_xml_load(path, "instruments.xsd", &err);
+  ck_assert_msg(doc != NULL, "cannot load %s: %s", path, err.message);
   ck_assert_int_eq(instr_table_load(doc, &shipped, msg, sizeof msg), INSTR_OK);
-  xmlFreeDoc(doc);
+  cairn_doc_free(doc);
 }
 
 static void free_shipped(void) {
   instr_table_free(shipped);
   shipped = NULL;
+  mock_host_free();
 }
 
 /* Score the answers v (NAN: unanswered) with shipped instrument id. */

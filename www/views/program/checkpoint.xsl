@@ -21,7 +21,8 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="form-lib.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
+  <xsl:include href="program-lib.xsl"/>
 
   <xsl:variable name="W" select="720"/>
   <xsl:variable name="H" select="280"/>

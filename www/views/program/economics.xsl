@@ -14,7 +14,7 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="form-lib.xsl"/>
+  <xsl:include href="program-lib.xsl"/>
   <xsl:template match="economics" mode="title">Economics of the program</xsl:template>
   <xsl:template match="economics" mode="content">
     <xsl:variable name="cur" select="@currency"/>

@@ -5,12 +5,13 @@
   View document (plugins/program/enrol.c):
     <form-page title= intro=?>
       <patient .../>?
-      <form ...>  (see form-lib.xsl)
+      <form ...>  (see ../form-lib.xsl)
     </form-page>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="form-lib.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
+  <xsl:include href="program-lib.xsl"/>
 
   <xsl:template match="form-page" mode="title">
     <xsl:if test="form/error">Not saved: </xsl:if>

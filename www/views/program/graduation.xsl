@@ -12,7 +12,7 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="form-lib.xsl"/>
+  <xsl:include href="program-lib.xsl"/>
 
   <xsl:template match="graduation" mode="title">Graduation summary: <xsl:value-of select="patient/@name"/></xsl:template>
 

@@ -10,10 +10,14 @@
       <instrument id= abbreviation= name= selected="yes"?/>*
       <episode id= cohort= period-start= selected="yes"?/>*
       <timepoint value=/>*                       suggestions
-      <field name="instrument|effective|timepoint|episode" value=/>*
       <scoring instrument= method= direction= max-missing=/>
-      <item id= name="answer.<id>" label= min= max= step="1|any" value=/>*
-      <error field="effective|answer.pain|..."><message/></error>*
+      <item id= name="answer.<id>" label= min= max= step="1|any"/>*
+      <form id="observation" action= submit=>   the host's form model
+        <value name="instrument|effective|timepoint|episode|answer.<id>">
+          as typed</value>*
+        <error field="effective|answer.pain|...">message</error>*
+        <field .../>*                           (laid out here, not by
+      </form>                                    ../form-lib.xsl)
     </observation-form>
 
   Works without JavaScript: a small GET form chooses the instrument (its
@@ -29,9 +33,11 @@
   <xsl:import href="../layout.xsl"/>
 
   <xsl:variable name="form" select="/observation-form"/>
+  <!-- What was typed and the messages (cairn_form_doc's <form>). -->
+  <xsl:variable name="posted" select="/observation-form/form"/>
 
   <xsl:template match="observation-form" mode="title">
-    <xsl:if test="error">Not saved: </xsl:if>
+    <xsl:if test="form/error">Not saved: </xsl:if>
     <xsl:text>Record an observation for </xsl:text>
     <xsl:value-of select="patient/@name"/>
   </xsl:template>
@@ -46,7 +52,7 @@
   <!-- The message for field `name`, if any. -->
   <xsl:template name="field-error">
     <xsl:param name="name"/>
-    <xsl:for-each select="$form/error[@field = $name][1]">
+    <xsl:for-each select="$posted/error[@field = $name][1]">
       <p class="field-error">
         <xsl:attribute name="id">
           <xsl:call-template name="id">
@@ -55,7 +61,7 @@
           </xsl:call-template>
         </xsl:attribute>
         <span class="visually-hidden">Error: </span>
-        <xsl:value-of select="message"/>
+        <xsl:value-of select="."/>
       </p>
     </xsl:for-each>
   </xsl:template>
@@ -66,7 +72,7 @@
     <xsl:param name="name"/>
     <xsl:param name="has-hint" select="true()"/>
     <xsl:variable name="tid" select="translate($name, '.', '-')"/>
-    <xsl:variable name="has-error" select="boolean($form/error[@field = $name])"/>
+    <xsl:variable name="has-error" select="boolean($posted/error[@field = $name])"/>
     <xsl:if test="$has-hint or $has-error">
       <xsl:attribute name="aria-describedby">
         <xsl:if test="$has-error">
@@ -89,7 +95,7 @@
     <xsl:param name="name"/>
     <xsl:attribute name="class">
       <xsl:text>field</xsl:text>
-      <xsl:if test="$form/error[@field = $name]"> invalid</xsl:if>
+      <xsl:if test="$posted/error[@field = $name]"> invalid</xsl:if>
     </xsl:attribute>
   </xsl:template>
 
@@ -112,11 +118,11 @@
       </div>
     </div>
 
-    <xsl:if test="error">
+    <xsl:if test="form/error">
       <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
         <h2 id="error-summary-title">The observation was not saved</h2>
         <ul>
-          <xsl:for-each select="error">
+          <xsl:for-each select="form/error">
             <li>
               <xsl:choose>
                 <xsl:when test="@field != ''">
@@ -140,11 +146,11 @@
                       <xsl:otherwise><xsl:value-of select="$field"/></xsl:otherwise>
                     </xsl:choose>
                     <xsl:text>: </xsl:text>
-                    <xsl:value-of select="message"/>
+                    <xsl:value-of select="."/>
                   </a>
                 </xsl:when>
                 <xsl:otherwise>
-                  <xsl:value-of select="message"/>
+                  <xsl:value-of select="."/>
                 </xsl:otherwise>
               </xsl:choose>
             </li>
@@ -207,7 +213,7 @@
           </xsl:call-template>
           <input type="text" id="f-effective" name="effective" class="short"
                  inputmode="numeric" autocomplete="off" maxlength="10"
-                 value="{field[@name = 'effective']/@value}">
+                 value="{form/value[@name = 'effective']}">
             <xsl:call-template name="described-by">
               <xsl:with-param name="name" select="'effective'"/>
             </xsl:call-template>
@@ -225,7 +231,7 @@
           </xsl:call-template>
           <input type="text" id="f-timepoint" name="timepoint" list="timepoints"
                  autocomplete="off" maxlength="32"
-                 value="{field[@name = 'timepoint']/@value}">
+                 value="{form/value[@name = 'timepoint']}">
             <xsl:call-template name="described-by">
               <xsl:with-param name="name" select="'timepoint'"/>
             </xsl:call-template>
@@ -327,7 +333,7 @@
               <xsl:with-param name="name" select="@name"/>
             </xsl:call-template>
             <input type="text" name="{@name}" class="short" inputmode="decimal"
-                   autocomplete="off" maxlength="15" value="{@value}">
+                   autocomplete="off" maxlength="15" value="{$posted/value[@name = current()/@name]}">
               <xsl:attribute name="id">
                 <xsl:call-template name="id">
                   <xsl:with-param name="prefix" select="'f-'"/>

@@ -10,7 +10,7 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="form-lib.xsl"/>
+  <xsl:include href="program-lib.xsl"/>
   <xsl:template match="pricing" mode="title">Pricing</xsl:template>
   <xsl:template match="pricing" mode="content">
     <xsl:variable name="d" select="definition"/>

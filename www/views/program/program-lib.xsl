@@ -1,0 +1,70 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  program/program-lib.xsl - what the care-program views share beyond forms
+  (forms are ../form-lib.xsl's): a fraction as a percent, a phase's name,
+  and the path of an episode (<episode><move .../>*</episode>, written by
+  plugins/program/progress.c's program_doc_episode).
+-->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <!-- A fraction as a whole percent: 0.4567 -> 46%. -->
+  <xsl:template name="pct">
+    <xsl:param name="v"/>
+    <xsl:value-of select="format-number(number($v) * 100, '0')"/>
+    <xsl:text>%</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="phase-name">
+    <xsl:param name="id"/>
+    <xsl:choose>
+      <xsl:when test="$id = 'enrolled'">Enrolled</xsl:when>
+      <xsl:when test="$id = 'introductory'">Introductory phase</xsl:when>
+      <xsl:when test="$id = 'first-month'">First-month continuation</xsl:when>
+      <xsl:when test="$id = 'monthly'">Monthly program</xsl:when>
+      <xsl:when test="$id = 'graduated'">Graduated</xsl:when>
+      <xsl:when test="$id = 'exited'">Exited</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The path of an episode: one line per move. -->
+  <xsl:template match="episode" mode="path">
+    <ol class="path">
+      <li>
+        <xsl:text>Enrolled </xsl:text>
+        <xsl:value-of select="@period-start"/>
+        <xsl:if test="@definition-version">
+          <span class="muted"> · program definition v<xsl:value-of select="@definition-version"/></span>
+        </xsl:if>
+      </li>
+      <xsl:for-each select="move">
+        <li>
+          <xsl:attribute name="class">move to-<xsl:value-of select="@to"/></xsl:attribute>
+          <strong><xsl:value-of select="@to-label"/></strong>
+          <xsl:text> </xsl:text>
+          <xsl:value-of select="@date"/>
+          <xsl:if test="@improvement">
+            <xsl:text> · improvement </xsl:text>
+            <xsl:call-template name="pct"><xsl:with-param name="v" select="@improvement"/></xsl:call-template>
+            <xsl:if test="@threshold-met = 'no'"> (threshold not reached)</xsl:if>
+            <xsl:if test="@threshold-met = 'yes'"> (threshold reached)</xsl:if>
+          </xsl:if>
+          <xsl:if test="@reason-label">
+            <xsl:text> · reason: </xsl:text>
+            <xsl:value-of select="@reason-label"/>
+          </xsl:if>
+          <xsl:if test="justification">
+            <blockquote class="justification">
+              <strong>Clinical justification: </strong>
+              <xsl:value-of select="justification"/>
+            </blockquote>
+          </xsl:if>
+          <xsl:if test="note">
+            <p class="small muted"><xsl:value-of select="note"/></p>
+          </xsl:if>
+        </li>
+      </xsl:for-each>
+    </ol>
+  </xsl:template>
+
+</xsl:stylesheet>
