@@ -31,57 +31,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/tree.h>
 
 CAIRN_PLUGIN_INIT1
+
+/* The kit: documents, dates, text, forms and hashing through the host. */
+#define INTAKE_API_LEVEL 3u
 
 intake_settings intake_cfg;
 
 /* -------------------------------------------------------- record types */
 
 static const cairn_projection request_projections[] = {
-  {"name", "r:name", CAIRN_COL_TEXT},
-  {"received", "r:received", CAIRN_COL_TEXT},
-  {"state", "r:state", CAIRN_COL_TEXT},
-  {"call_at", "r:call", CAIRN_COL_TEXT},
-  {"decided", "r:decided", CAIRN_COL_TEXT},
-  {"intake", "r:intake", CAIRN_COL_INT},
-  {NULL, NULL, 0}
+  {.column = "name", .xpath = "r:name", .type = CAIRN_COL_TEXT},
+  {.column = "received", .xpath = "r:received", .type = CAIRN_COL_TEXT},
+  {.column = "state", .xpath = "r:state", .type = CAIRN_COL_TEXT},
+  {.column = "call_at", .xpath = "r:call", .type = CAIRN_COL_TEXT},
+  {.column = "decided", .xpath = "r:decided", .type = CAIRN_COL_TEXT},
+  {.column = "intake", .xpath = "r:intake", .type = CAIRN_COL_INT},
+  {.column = NULL}
 };
 
 static const cairn_projection intake_projections[] = {
-  {"state", "r:state", CAIRN_COL_TEXT},
-  {"opened", "r:opened", CAIRN_COL_TEXT},
-  {"request", "r:request", CAIRN_COL_INT},
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {NULL, NULL, 0}
+  {.column = "state", .xpath = "r:state", .type = CAIRN_COL_TEXT},
+  {.column = "opened", .xpath = "r:opened", .type = CAIRN_COL_TEXT},
+  {.column = "request", .xpath = "r:request", .type = CAIRN_COL_INT},
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = NULL}
 };
 
 static const cairn_projection section_projections[] = {
-  {"intake", "r:intake", CAIRN_COL_INT},
-  {"name", "r:name", CAIRN_COL_TEXT},
-  {"saved", "r:saved", CAIRN_COL_TEXT},
-  {"positive", "count(r:redflags/r:answer[@value != 'no'])", CAIRN_COL_INT},
-  {NULL, NULL, 0}
+  {.column = "intake", .xpath = "r:intake", .type = CAIRN_COL_INT},
+  {.column = "name", .xpath = "r:name", .type = CAIRN_COL_TEXT},
+  {.column = "saved", .xpath = "r:saved", .type = CAIRN_COL_TEXT},
+  {.column = "positive",
+   .xpath = "count(r:redflags/r:answer[@value != 'no'])",
+   .type = CAIRN_COL_INT},
+  {.column = NULL}
 };
 
 static const cairn_projection task_projections[] = {
-  {"intake", "r:intake", CAIRN_COL_INT},
-  {"opened", "r:opened", CAIRN_COL_TEXT},
-  {"state", "r:state", CAIRN_COL_TEXT},
-  {NULL, NULL, 0}
+  {.column = "intake", .xpath = "r:intake", .type = CAIRN_COL_INT},
+  {.column = "opened", .xpath = "r:opened", .type = CAIRN_COL_TEXT},
+  {.column = "state", .xpath = "r:state", .type = CAIRN_COL_TEXT},
+  {.column = NULL}
 };
 
 static const cairn_record_type record_types[] = {
-  {INTAKE_T_REQUEST, INTAKE_NS, "DiscoveryRequest", "intake.xsd",
-   "intake_request", 0, request_projections, NULL},
-  {INTAKE_T_INTAKE, INTAKE_NS, "Intake", "intake.xsd", "intake_intake", 0,
-   intake_projections, NULL},
-  {INTAKE_T_SECTION, INTAKE_NS, "Section", "intake.xsd", "intake_section", 0,
-   section_projections, intake_check_section},
-  {INTAKE_T_TASK, INTAKE_NS, "ReferralTask", "intake.xsd", "intake_task", 0,
-   task_projections, NULL},
-  {NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL}
+  {.name = INTAKE_T_REQUEST, .ns = INTAKE_NS, .root = "DiscoveryRequest",
+   .xsd = "intake.xsd", .table = "intake_request",
+   .projections = request_projections},
+  {.name = INTAKE_T_INTAKE, .ns = INTAKE_NS, .root = "Intake",
+   .xsd = "intake.xsd", .table = "intake_intake",
+   .projections = intake_projections},
+  {.name = INTAKE_T_SECTION, .ns = INTAKE_NS, .root = "Section",
+   .xsd = "intake.xsd", .table = "intake_section",
+   .projections = section_projections, .check = intake_check_section},
+  {.name = INTAKE_T_TASK, .ns = INTAKE_NS, .root = "ReferralTask",
+   .xsd = "intake.xsd", .table = "intake_task",
+   .projections = task_projections},
+  {.name = NULL}
 };
 
 /* --------------------------------------------------------------- routes */
@@ -92,38 +100,55 @@ static const cairn_record_type record_types[] = {
 #define DESK CAIRN_AUD_STAFF
 
 static const cairn_route routes[] = {
-  {"GET", "/request-a-call", CAIRN_AUD_PUBLIC, intake_page_request,
-   "public: ask for a free discovery call"},
-  {"POST", "/request-a-call", CAIRN_AUD_PUBLIC, intake_post_request,
-   "public: send the request (honeypot, minimum time, rate limit)"},
-  {"GET", "/request-a-call/thanks", CAIRN_AUD_PUBLIC, intake_page_thanks,
-   "public: thank you and what happens next"},
-  {"GET", "/intake", DESK, intake_page_queue,
-   "front desk: requests (unanswered flagged), open intakes, referrals"},
-  {"GET", "/intake/requests/" ID, DESK, intake_page_request_detail,
-   "one discovery-call request: schedule, outcome"},
-  {"POST", "/intake/requests/" ID "/schedule", DESK, intake_post_schedule,
-   "schedule the call"},
-  {"POST", "/intake/requests/" ID "/outcome", DESK, intake_post_outcome,
-   "record the call's outcome: good fit (patient + intake) or not"},
-  {"GET", "/intake/" ID, DESK, intake_page_intake,
-   "an intake: sections, red flags, link, enrolment"},
-  {"POST", "/intake/" ID "/link", DESK, intake_post_link,
-   "issue the patient's intake link (the previous one is withdrawn)"},
-  {"GET", "/intake/" ID "/form", DESK | CAIRN_AUD_CAPABILITY, intake_page_form,
-   "the questionnaire, one section a page (?section=)"},
-  {"POST", "/intake/" ID "/form", DESK | CAIRN_AUD_CAPABILITY,
-   intake_post_form, "save one section"},
-  {"POST", "/intake/" ID "/clear", CAIRN_AUD_CLINICIAN, intake_post_clear,
-   "clinician: clear a positive red-flag screen with a written reason"},
-  {"POST", "/intake/" ID "/referral", CAIRN_AUD_CLINICIAN, intake_post_referral,
-   "clinician: record the referral out that a red flag asked for"},
-  {"POST", "/intake/" ID "/enrol", CAIRN_AUD_CLINICIAN, intake_post_enrol,
-   "clinician: open the episode of care with its baseline"},
-  {NULL, NULL, 0, NULL, NULL}
+  {.method = "GET", .pattern = "/request-a-call",
+   .audience = CAIRN_AUD_PUBLIC, .handler = intake_page_request,
+   .summary = "public: ask for a free discovery call"},
+  {.method = "POST", .pattern = "/request-a-call",
+   .audience = CAIRN_AUD_PUBLIC, .handler = intake_post_request,
+   .summary = "public: send the request (honeypot, minimum time, rate limit)"},
+  {.method = "GET", .pattern = "/request-a-call/thanks",
+   .audience = CAIRN_AUD_PUBLIC, .handler = intake_page_thanks,
+   .summary = "public: thank you and what happens next"},
+  {.method = "GET", .pattern = "/intake",
+   .audience = DESK, .handler = intake_page_queue,
+   .summary = "front desk: requests (unanswered flagged), open intakes, "
+              "referrals"},
+  {.method = "GET", .pattern = "/intake/requests/" ID,
+   .audience = DESK, .handler = intake_page_request_detail,
+   .summary = "one discovery-call request: schedule, outcome"},
+  {.method = "POST", .pattern = "/intake/requests/" ID "/schedule",
+   .audience = DESK, .handler = intake_post_schedule,
+   .summary = "schedule the call"},
+  {.method = "POST", .pattern = "/intake/requests/" ID "/outcome",
+   .audience = DESK, .handler = intake_post_outcome,
+   .summary = "record the call's outcome: good fit (patient + intake) or not"},
+  {.method = "GET", .pattern = "/intake/" ID,
+   .audience = DESK, .handler = intake_page_intake,
+   .summary = "an intake: sections, red flags, link, enrolment"},
+  {.method = "POST", .pattern = "/intake/" ID "/link",
+   .audience = DESK, .handler = intake_post_link,
+   .summary = "issue the patient's intake link (the previous one is "
+              "withdrawn)"},
+  {.method = "GET", .pattern = "/intake/" ID "/form",
+   .audience = DESK | CAIRN_AUD_CAPABILITY, .handler = intake_page_form,
+   .summary = "the questionnaire, one section a page (?section=)"},
+  {.method = "POST", .pattern = "/intake/" ID "/form",
+   .audience = DESK | CAIRN_AUD_CAPABILITY, .handler = intake_post_form,
+   .summary = "save one section"},
+  {.method = "POST", .pattern = "/intake/" ID "/clear",
+   .audience = CAIRN_AUD_CLINICIAN, .handler = intake_post_clear,
+   .summary = "clinician: clear a positive red-flag screen with a "
+              "written reason"},
+  {.method = "POST", .pattern = "/intake/" ID "/referral",
+   .audience = CAIRN_AUD_CLINICIAN, .handler = intake_post_referral,
+   .summary = "clinician: record the referral out that a red flag asked for"},
+  {.method = "POST", .pattern = "/intake/" ID "/enrol",
+   .audience = CAIRN_AUD_CLINICIAN, .handler = intake_post_enrol,
+   .summary = "clinician: open the episode of care with its baseline"},
+  {.method = NULL}
 };
 
-static const cairn_subscription subscriptions[] = {{NULL, NULL}};
+static const cairn_subscription subscriptions[] = {{.record_type = NULL}};
 
 static const char *const migrations[] = {
   "CREATE INDEX IF NOT EXISTS p_intake_request_by_state"
@@ -137,35 +162,21 @@ static const char *const migrations[] = {
 
 /* ------------------------------------------------------ the check hook */
 
-static const xmlNode *child(const xmlNode *p, const char *name) {
-  const xmlNode *c;
-  for (c = p->children; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
-      return c;
-  return NULL;
-}
-
-int intake_check_section(cairn_req *req, struct _xmlDoc *body,
-                         cairn_error *err) {
-  const xmlNode *root = xmlDocGetRootElement(body), *name, *saved;
-  xmlChar *n, *s;
-  int rc = CAIRN_OK;
-  if (root == NULL || (name = child(root, "name")) == NULL ||
-      (saved = child(root, "saved")) == NULL)
-    return intake_fail(err, CAIRN_EINVAL, NULL, "A Section needs a name.");
-  n = xmlNodeGetContent(name);
-  s = xmlNodeGetContent(saved);
-  if (child(root, (const char *)n) == NULL) {
-    rc = intake_fail(err, CAIRN_EINVAL, "name",
-                     "The section is named %.20s but holds another section.",
-                     (const char *)n);
-  } else if (strcmp((const char *)s, cairn_req_today(req)) > 0) {
-    rc = intake_fail(err, CAIRN_EINVAL, "saved",
-                     "A section cannot be saved after today.");
-  }
-  xmlFree(n);
-  xmlFree(s);
-  return rc;
+/* What a Section's schema cannot say: it holds the section it is named
+** for, and was not saved after today. */
+int intake_check_section(cairn_req *req, cairn_doc *body, cairn_error *err) {
+  const char *name = cairn_doc_value(body, NULL, "r:name");
+  const char *saved = cairn_doc_value(body, NULL, "r:saved");
+  if (name[0] == '\0' || cairn_doc_count(body, NULL, "r:saved") == 0)
+    return cairn_fail(err, CAIRN_EINVAL, NULL, "A Section needs a name.");
+  if (cairn_node_child(body, NULL, name) == NULL)
+    return cairn_fail(err, CAIRN_EINVAL, "name",
+                      "The section is named %.20s but holds another section.",
+                      name);
+  if (strcmp(saved, cairn_req_today(req)) > 0)
+    return cairn_fail(err, CAIRN_EINVAL, "saved",
+                      "A section cannot be saved after today.");
+  return CAIRN_OK;
 }
 
 /* ------------------------------------------------------- init and fini */
@@ -179,33 +190,19 @@ static int setting_int(const cairn_plugin_config *cfg, const char *name,
   if (v == NULL || v[0] == '\0') return def;
   x = strtol(v, &end, 10);
   if (*end != '\0' || x < lo || x > hi) {
-    intake_fail(err, CAIRN_EINVAL, name,
-                "intake: setting %s must be a whole number from %d to %d",
-                name, lo, hi);
+    cairn_fail(err, CAIRN_EINVAL, name,
+               "intake: setting %s must be a whole number from %d to %d",
+               name, lo, hi);
     *bad = 1;
   }
   return (int)x;
 }
 
-static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
-                       cairn_error *err) {
-  const char *content, *instruments, *cohort, *definition;
-  char defpath[4096];
+/* The integer settings and the cohort into intake_cfg.  0, or
+** CAIRN_EINVAL with *err naming the last bad setting. */
+static int read_settings(const cairn_plugin_config *cfg, cairn_error *err) {
+  const char *cohort = cairn_config_get(cfg, "cohort");
   int bad = 0;
-  if (api == NULL || api->api_level < 2 || api->size < sizeof(cairn_api))
-    return intake_fail(err, CAIRN_EINTERNAL, NULL,
-                       "intake: the host's API table is older than the "
-                       "plugin needs (level 2)");
-  CAIRN_PLUGIN_INIT2(api);
-  content = cairn_config_get(cfg, "content");
-  instruments = cairn_config_get(cfg, "instruments");
-  if (content == NULL || content[0] == '\0' || instruments == NULL ||
-      instruments[0] == '\0')
-    return intake_fail(err, CAIRN_EINVAL, "content",
-                       "intake: set <setting name=\"content\" kind=\"path\"> "
-                       "(data/intake-content.xml) and <setting "
-                       "name=\"instruments\" kind=\"path\"> "
-                       "(data/instruments.xml)");
   /* Bounds: a day at least, a month at most, for flags and links alike;
   ** the link's days stay under the host's 90-day cap. */
   intake_cfg.answer_days = setting_int(cfg, "answer-days", 2, 1, 30, err, &bad);
@@ -216,27 +213,66 @@ static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
   intake_cfg.rate_max = setting_int(cfg, "rate-max", 3, 1, 1000, err, &bad);
   intake_cfg.rate_window = setting_int(cfg, "rate-window", 3600, 1, 86400,
                                        err, &bad);
-  if (bad) return CAIRN_EINVAL;
-  cohort = cairn_config_get(cfg, "cohort");
   intake_cfg.cohort = cohort && cohort[0] ? cohort : "program";
-  if (intake_stamp_init() != 0)
-    return intake_fail(err, CAIRN_EINTERNAL, NULL,
-                       "intake: libsodium could not be initialised");
-  /* The program definition: its own setting, else program-definition.xml
-  ** beside instruments.xml (where the program plugin looks too). */
-  definition = cairn_config_get(cfg, "definition");
-  if (definition == NULL || definition[0] == '\0') {
-    const char *slash = strrchr(instruments, '/');
-    int n = slash ? (int)(slash - instruments) : 1;
-    snprintf(defpath, sizeof defpath, "%.*s/program-definition.xml", n,
-             slash ? instruments : ".");
-    definition = defpath;
+  return bad ? CAIRN_EINVAL : CAIRN_OK;
+}
+
+/* The program definition's path: its own setting, else
+** program-definition.xml beside instruments.xml (where the program plugin
+** looks too), written into buf. */
+static const char *definition_path(const cairn_plugin_config *cfg,
+                                   const char *instruments, char *buf,
+                                   size_t size) {
+  const char *definition = cairn_config_get(cfg, "definition");
+  const char *slash = strrchr(instruments, '/');
+  int n = slash ? (int)(slash - instruments) : 1;
+  if (definition != NULL && definition[0] != '\0') return definition;
+  snprintf(buf, size, "%.*s/program-definition.xml", n,
+           slash ? instruments : ".");
+  return buf;
+}
+
+/* Check the host's level, read the settings, make the stamp's key, load
+** the content and declare the questionnaire's fields. */
+static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
+                       cairn_error *err) {
+  const char *content, *instruments;
+  char defpath[4096];
+  if (api == NULL || api->api_level < INTAKE_API_LEVEL) {
+    /* The host's fail() may be the very entry it lacks. */
+    if (err) {
+      err->code = CAIRN_EINTERNAL;
+      err->field[0] = '\0';
+      snprintf(err->message, sizeof err->message, "intake: the host's API "
+               "level is older than the plugin needs (%u)", INTAKE_API_LEVEL);
+    }
+    return CAIRN_EINTERNAL;
   }
-  if (intake_content_load(content, instruments, definition, err) != CAIRN_OK) {
+  CAIRN_PLUGIN_INIT2(api);
+  content = cairn_config_get(cfg, "content");
+  instruments = cairn_config_get(cfg, "instruments");
+  if (content == NULL || content[0] == '\0' || instruments == NULL ||
+      instruments[0] == '\0')
+    return cairn_fail(err, CAIRN_EINVAL, "content",
+                      "intake: set <setting name=\"content\" kind=\"path\"> "
+                      "(data/intake-content.xml) and <setting "
+                      "name=\"instruments\" kind=\"path\"> "
+                      "(data/instruments.xml)");
+  if (read_settings(cfg, err) != CAIRN_OK) return CAIRN_EINVAL;
+  intake_stamp_init();
+  if (intake_content_load(content, instruments,
+                          definition_path(cfg, instruments, defpath,
+                                          sizeof defpath),
+                          err) != CAIRN_OK) {
     if (err && err->code == 0) err->code = CAIRN_EINVAL;
     return err ? err->code : CAIRN_EINVAL;
   }
-  if (intake_baseline_find("nrs") == NULL || intake_baseline_find("peg") == NULL)
+  if (intake_fields_init(err) != CAIRN_OK) {
+    intake_content_free();
+    return err && err->code ? err->code : CAIRN_EINTERNAL;
+  }
+  if (intake_baseline_find("nrs") == NULL ||
+      intake_baseline_find("peg") == NULL)
     cairn_log(CAIRN_LOG_WARN, "intake: instruments.xml lacks nrs or peg; "
                               "the baseline asks only what is defined");
   cairn_log(CAIRN_LOG_INFO, "intake: %zu red-flag questions, %zu regions, "
@@ -247,14 +283,17 @@ static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
   return CAIRN_OK;
 }
 
-static void intake_fini(void) { intake_content_free(); }
+/* Free what init loaded. */
+static void intake_fini(void) {
+  intake_fields_free();
+  intake_content_free();
+}
 
 static const cairn_plugin descriptor = {
-  .abi_version = CAIRN_ABI_VERSION,
-  .size = sizeof(cairn_plugin),
+  CAIRN_PLUGIN_MAGIC,
   .name = "intake",
   .version = "0.1.0",
-  .api_level = 2,
+  .api_level = INTAKE_API_LEVEL,
   .description = "discovery-call requests, the intake questionnaire, red "
                  "flags, baseline measures and enrolment",
   .record_types = record_types,

@@ -7,8 +7,9 @@
 ** discovery-call request page and its spam defences), queue.c (the front
 ** desk's queue: schedule the call, record its outcome), form.c (the
 ** questionnaire, section by section, for staff and through a capability
-** link), review.c (the staff page of an intake: red flags, links,
-** enrolment), util.c (helpers).
+** link), fields.c (the questionnaire's fields), review.c (the staff page
+** of an intake: red flags, links, clearing the screen), enrol.c
+** (enrolment into the care program), util.c (helpers).
 **
 ** Every symbol but cairn_plugin_entry() is hidden.
 */
@@ -71,19 +72,25 @@ typedef struct intake_flag {
   char *sources;               /* space-separated source ids */
 } intake_flag;
 
-typedef struct intake_source { char *id, *citation; } intake_source;
+typedef struct intake_source {
+  char *id;                    /* "finucane-2020", named by flags' sources */
+  char *citation;              /* the reference as a reader cites it */
+} intake_source;
 
 /* Items of an instrument, as data/instruments.xml defines them. */
 #define INTAKE_ITEMS_MAX 32
 typedef struct intake_item {
-  char *id, *label;
-  double min, max, step;       /* step 0: any decimal */
+  char *id;                    /* "pain", "s1", "a1" */
+  char *label;                 /* the question; its id when it has none */
+  double min, max, step;       /* the answer's range; step 0: any decimal */
 } intake_item;
 typedef struct intake_instrument {
-  char *id, *abbreviation, *name;
-  intake_item items[INTAKE_ITEMS_MAX];
-  size_t n_items;
-  int max_missing;
+  char *id;                    /* "nrs", "peg", "psfs", "odi", "ndi" */
+  char *abbreviation;          /* "ODI"; its id when it has none */
+  char *name;                  /* "Oswestry Disability Index"; or its id */
+  intake_item items[INTAKE_ITEMS_MAX]; /* in the order they are asked */
+  size_t n_items;              /* entries of items */
+  int max_missing;             /* items that may go unanswered */
 } intake_instrument;
 
 /* The baseline measures the questionnaire can ask, in order: pain (NRS),
@@ -93,17 +100,17 @@ typedef struct intake_instrument {
 #define INTAKE_BASELINE_MAX 5
 
 typedef struct intake_content {
-  intake_region regions[INTAKE_REGIONS_MAX];
-  size_t n_regions;
-  intake_flag flags[INTAKE_FLAGS_MAX];
-  size_t n_flags;
-  intake_source sources[INTAKE_SOURCES_MAX];
-  size_t n_sources;
-  char *terms_version;
-  char *terms[INTAKE_TERMS_MAX];
-  size_t n_terms;
-  intake_instrument baseline[INTAKE_BASELINE_MAX];
-  size_t n_baseline;
+  intake_region regions[INTAKE_REGIONS_MAX]; /* the pain section's sites */
+  size_t n_regions;            /* entries of regions */
+  intake_flag flags[INTAKE_FLAGS_MAX]; /* the red-flag questions */
+  size_t n_flags;              /* entries of flags */
+  intake_source sources[INTAKE_SOURCES_MAX]; /* the flags' sources */
+  size_t n_sources;            /* entries of sources */
+  char *terms_version;         /* the terms' version, "2026-1" */
+  char *terms[INTAKE_TERMS_MAX]; /* the terms, a paragraph each */
+  size_t n_terms;              /* entries of terms */
+  intake_instrument baseline[INTAKE_BASELINE_MAX]; /* in BASELINE order */
+  size_t n_baseline;           /* entries of baseline */
   /* The care program's current definition version (the "current"
   ** attribute of program-definition.xml), or 0 when there is no
   ** definition: enrolment then opens a plain episode, without phase. */
@@ -125,11 +132,16 @@ typedef struct intake_settings {
 } intake_settings;
 extern intake_settings intake_cfg;
 
+/* Load the content file, the baseline instruments of instruments.xml and
+** the current version of the program definition (0, with a warning, when
+** definition_path is NULL or unreadable) into intake_data, copied: the
+** documents are freed before it returns.  0, or the host's error. */
 int intake_content_load(const char *content_path, const char *instr_path,
                         const char *definition_path, cairn_error *err);
+/* Free intake_data (fini). */
 void intake_content_free(void);
+/* The baseline instrument `id`, or NULL when instruments.xml lacks it. */
 const intake_instrument *intake_baseline_find(const char *id);
-const intake_flag *intake_flag_find(const char *code);
 
 /* ------------------------------------------------------------- handlers */
 int intake_page_request(cairn_req *req);       /* GET  /request-a-call */
@@ -147,74 +159,66 @@ int intake_post_clear(cairn_req *req);         /* POST /intake/N/clear */
 int intake_post_enrol(cairn_req *req);         /* POST /intake/N/enrol */
 int intake_post_referral(cairn_req *req);      /* POST /intake/N/referral */
 
-int intake_check_section(cairn_req *req, struct _xmlDoc *body,
-                         cairn_error *err);
+int intake_check_section(cairn_req *req, cairn_doc *body, cairn_error *err);
 
 /* ------------------------------------------------------------ the secret */
-/* Sign and check the public form's time stamp (public.c). */
-int intake_stamp_init(void);
+/* Make the key that signs the public form's time stamp (public.c). */
+void intake_stamp_init(void);
+
+/* ---------------------------------------------------------------- forms */
+
+/* The id of every intake form: its controls are "f-<field>" in the views
+** (www/views/form-lib.xsl). */
+#define INTAKE_FORM_ID "f"
+
+/* The questionnaire's fields, one table per section, declared at init
+** from the content (regions, red flags, baseline items) and freed at fini
+** (fields.c).  NULL for a name that is not a section. */
+int intake_fields_init(cairn_error *err);
+void intake_fields_free(void);
+const cairn_field *intake_section_fields(const char *section);
+/* A section of the questionnaire (sections.c): load a stored section
+** into the form; check the bound form beyond its fields' kinds and limits
+** (the intake's id, for sections that depend on others); build the form
+** into the section's element, the builder's current element of doc. */
+typedef struct intake_section {
+  const char *name;            /* "demographics"; NULL ends the table */
+  void (*load)(cairn_req *req, const cairn_record *rec, cairn_form *f);
+  void (*check)(cairn_req *req, long long intake, cairn_form *f);
+  void (*build)(cairn_req *req, cairn_form *f, cairn_doc *doc);
+} intake_section;
+/* The seven sections, in the order they are asked. */
+extern const intake_section INTAKE_SECTIONS[];
+
+/* 1 for the baseline's region-specific measures: ODI and NDI. */
+int intake_is_function_measure(const char *id);
+
+/* 1 when field `name` of form f has a value; else puts "Enter <what>." on
+** the field and returns 0.  (Kinds and limits are the form model's:
+** cairn_form_bind checks them.) */
+int intake_required(cairn_req *req, cairn_form *f, const char *name,
+                    const char *what);
 
 /* -------------------------------------------------------------- helpers */
 
-int intake_fail(cairn_error *err, int code, const char *field,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The shared error view; returns status. */
 int intake_error_page(cairn_req *req, int status, const char *message);
 /* A host failure as a response (EINVAL/ELIMIT -> 422, ENOTFOUND -> 404,
 ** ECONFLICT -> 409, else returned for the core's 500). */
 int intake_fail_page(cairn_req *req, const cairn_error *err);
 
-/* A form being filled: values as typed (name -> value) and messages per
-** field ("" for the whole form).  Bounded: the longest section (15
-** medicines of 4 fields, 8 allergies of 2, pregnancy, two "none" boxes)
-** has 80 fields. */
-#define INTAKE_FORM_VALUES 160
-#define INTAKE_FORM_ERRORS 64
-typedef struct intake_form {
-  const char *name[INTAKE_FORM_VALUES];
-  const char *value[INTAKE_FORM_VALUES];
-  size_t n;
-  const char *err_field[INTAKE_FORM_ERRORS];
-  const char *err_message[INTAKE_FORM_ERRORS];
-  size_t n_errors;
-} intake_form;
-
-void intake_form_set(intake_form *f, const char *name, const char *value);
-/* The value of field name, "" when absent. */
-const char *intake_form_get(const intake_form *f, const char *name);
-void intake_form_error(intake_form *f, const char *field, const char *msg);
-/* Copy the request's posted value of `name` (trimmed; "" when absent). */
-const char *intake_form_take(cairn_req *req, intake_form *f,
-                             const char *name);
-/* Add <value name=>text</value>* and <error field=>message</error>*. */
-void intake_form_doc(cairn_doc *doc, const intake_form *f);
-
-/* Check free text: non-empty when required, at most max characters,
-** valid UTF-8 with no control characters (multiline allows line breaks
-** and tabs).  Adds a message to f for field and returns 0 when bad. */
-int intake_check_text(cairn_req *req, intake_form *f, const char *field,
-                      const char *value, size_t max, int required,
-                      int multiline, const char *what);
-
-/* "YYYY-MM-DD", a real date 1900..2199: days since 1970, 1; else 0. */
-int intake_date_parse(const char *s, long *days);
-/* Days since 1970 as "YYYY-MM-DD" in the arena. */
-const char *intake_date_format(cairn_req *req, long days);
 /* A decimal of at most `decimals` decimals, no sign, no exponent. */
 int intake_number_parse(const char *s, int decimals, double *out);
+
+/* Text of a number, in the arena. */
+const char *intake_fmt_int(cairn_req *req, long long v);
 
 /* The record id in the route's parameter `name` (1-18 digits), or 0. */
 long long intake_param_id(cairn_req *req, const char *name);
 
-/* Build a record body with libxml2 (text escaped by the serializer):
-** intake_xml_new() makes <root xmlns=ns>; intake_xml_text adds a child
-** <name>text</name> (nothing for NULL or ""); intake_xml_done hands the
-** document to the host as a cairn_doc and frees it. */
-struct _xmlNode;
-struct _xmlDoc *intake_xml_new(const char *ns, const char *root);
-struct _xmlNode *intake_xml_text(struct _xmlNode *parent, const char *name,
-                                 const char *text);
-cairn_doc *intake_xml_done(cairn_req *req, struct _xmlDoc *x);
+/* Add <name>text</name> under the current element of a record body,
+** nothing when text is NULL or "" (the schema's optional elements). */
+void intake_put(cairn_doc *doc, const char *name, const char *text);
 
 /* The newest version of the section record `name` of intake `intake`:
 ** its id (0 when never saved) and version. */
@@ -224,27 +228,57 @@ int intake_section_find(cairn_req *req, long long intake, const char *name,
 ** type. */
 int intake_load(cairn_req *req, long long id, const cairn_record **out,
                 cairn_error *err);
-/* 1 when the red-flag section of the intake has a "yes" or "unsure";
-** *screen_version gets the section's version (0 when not saved). */
-int intake_redflags_positive(cairn_req *req, long long intake,
-                             int *screen_version);
+
+/* The red-flag screen of an intake, for its page and for enrolment
+** (review.c). */
+typedef struct intake_screen {
+  const cairn_record *rec;     /* the redflags section; NULL when not saved */
+  int version;                 /* its version, 0 when not saved */
+  int positive;                /* answers other than "no" */
+  int cleared;                 /* 1 when a clinician cleared this version */
+} intake_screen;
+int intake_screen_load(cairn_req *req, const cairn_record *intake,
+                       intake_screen *s);
+/* The newest version of section `name` of intake `intake`, or NULL when
+** it was never saved. */
+const cairn_record *intake_section_record(cairn_req *req, long long intake,
+                                          const char *name);
+/* 1 when the baseline section `base` holds a measure of instrument `id`. */
+int intake_baseline_holds(cairn_req *req, const cairn_record *base,
+                          const char *id);
+/* Why enrolment cannot happen now: adds <blocker> elements to doc (when
+** not NULL), returns how many. */
+int intake_blockers(cairn_req *req, cairn_doc *doc, const cairn_record *intake,
+                    const intake_screen *s);
+/* The intake of the route's "id" for a staff page: 0, or the response
+** already sent (an error page). */
+int intake_load_page(cairn_req *req, const cairn_record **rec);
+/* The staff page of an intake, with form f (as posted, with its
+** messages) and the link just issued, either may be NULL. */
+int intake_render_review(cairn_req *req, const cairn_record *intake,
+                         cairn_form *f, const char *link, int status);
 
 /* The Intake record's fields as text ("" when absent), to change some
 ** and store the record again (intake_fields_save revises it with the
 ** record's version, so a concurrent change is a conflict). */
 typedef struct intake_fields {
-  const char *state, *opened, *request, *link_id, *link_expires, *submitted;
-  const char *cleared_screen, *cleared_by, *cleared_on, *cleared_reason;
-  const char *episode;
+  const char *state;           /* "open", "submitted", "enrolled" */
+  const char *opened;          /* date the intake was opened */
+  const char *request;         /* the DiscoveryRequest's id */
+  const char *link_id;         /* the patient's link, "" when none */
+  const char *link_expires;    /* the link's last day */
+  const char *submitted;       /* date the consent was given */
+  const char *cleared_screen;  /* the redflags version a clinician cleared */
+  const char *cleared_by;      /* who cleared it */
+  const char *cleared_on;      /* and when */
+  const char *cleared_reason;  /* and why */
+  const char *episode;         /* the episode enrolment opened */
 } intake_fields;
 void intake_fields_load(const cairn_record *rec, intake_fields *f);
 int intake_fields_save(cairn_req *req, const cairn_record *rec,
                        const intake_fields *f, cairn_error *err);
 /* Withdraw the intake's current link, if any (f->link_id cleared). */
 void intake_link_withdraw(cairn_req *req, intake_fields *f);
-
-/* Text of a number. */
-const char *intake_fmt_int(cairn_req *req, long long v);
 
 #pragma GCC visibility pop
 

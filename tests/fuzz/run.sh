@@ -29,7 +29,7 @@ SRC=${FUZZ_SRCDIR:?FUZZ_SRCDIR: the source tree}
 BLD=${FUZZ_BUILDDIR:?FUZZ_BUILDDIR: the build tree}
 CC=${FUZZ_CC:-clang}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-urlencoded cookies path xml route csv}
+TARGETS=${FUZZ_TARGETS:-urlencoded cookies path xml route csv form}
 # One input may take this long before libFuzzer calls it a hang: the
 # slowest target (schema validation of a 1 MiB document) needs well under
 # a second; ten is generous on a loaded CI machine.

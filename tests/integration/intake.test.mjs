@@ -96,8 +96,8 @@ test('empty fields are refused with a message tied to each field', async () => {
   const r = await sendRequest(v, { name: '', contact: '   ', problem: '', consent: '' });
   assert.equal(r.status, 422);
   for (const f of ['name', 'contact', 'problem', 'consent']) {
-    assert.match(r.body, new RegExp(`<p class="field-error" id="e-${f}"`), `message for ${f}`);
-    assert.match(r.body, new RegExp(`id="f-${f}"[^>]*aria-describedby="e-${f}|aria-describedby="e-${f}[^"]*"[^>]*aria-invalid`), `${f} described by its message`);
+    assert.match(r.body, new RegExp(`<p class="field-error" id="e-f-${f}"`), `message for ${f}`);
+    assert.match(r.body, new RegExp(`id="f-${f}"[^>]*aria-describedby="e-f-${f}|aria-describedby="e-f-${f}[^"]*"[^>]*aria-invalid`), `${f} described by its message`);
   }
   assert.equal(versions(srv), n);
 });
@@ -108,12 +108,12 @@ test('oversized fields and control characters are refused', async () => {
   const { stamp } = await openRequestForm(v);
   await sleep(1100);
   for (const [field, value, re] of [
-    ['name', 'N'.repeat(101), /100 characters or fewer/],
-    ['contact', 'c'.repeat(201), /200 characters or fewer/],
-    ['times', 't'.repeat(201), /200 characters or fewer/],
-    ['problem', 'p'.repeat(2001), /2000 characters or fewer/],
-    ['name', 'Ann\u0007Bell', /one line of plain text/],
-    ['contact', 'a\nb', /one line of plain text/],
+    ['name', 'N'.repeat(101), /at most 100 are allowed/],
+    ['contact', 'c'.repeat(201), /at most 200 are allowed/],
+    ['times', 't'.repeat(201), /at most 200 are allowed/],
+    ['problem', 'p'.repeat(2001), /at most 2000 are allowed/],
+    ['name', 'Ann\u0007Bell', /control character/],
+    ['contact', 'a\nb', /must be one line/],
   ]) {
     const r = await v.postForm('/request-a-call', { ...REQUEST, stamp, [field]: value });
     // A control character other than a line break is already refused by
@@ -135,7 +135,7 @@ test('a request without consent to be contacted is refused', async () => {
   const n = versions(srv);
   const r = await sendRequest(v, { consent: '' });
   assert.equal(r.status, 422);
-  assert.match(r.body, /id="e-consent"/);
+  assert.match(r.body, /id="e-f-consent"/);
   assert.equal(versions(srv), n);
 });
 
@@ -192,8 +192,8 @@ test('markup in every free-text field of a request is stored as text and shown i
   // keep it as text, and it is inert on the page.
   const bad = await desk.postForm(`/intake/requests/${id}/outcome`, { fit: 'not', reason: '', pointedTo: '' });
   assert.equal(bad.status, 422);
-  assert.match(bad.body, /id="e-reason"/);
-  assert.match(bad.body, /id="e-pointedTo"/);
+  assert.match(bad.body, /id="e-f-reason"/);
+  assert.match(bad.body, /id="e-f-pointedTo"/);
   const ok = await desk.postForm(`/intake/requests/${id}/outcome`, { fit: 'not', reason: SCRIPT, pointedTo: `GP ${SCRIPT}` });
   assert.equal(ok.status, 303);
   const after = await desk.get(`/intake/requests/${id}`);
@@ -211,7 +211,7 @@ test('scheduling refuses an invalid or past date and time', async () => {
   for (const call of ['', 'tomorrow', '2026-02-30T10:00', '2026-12-01T25:00', '2001-01-01T10:00']) {
     const r = await desk.postForm(`/intake/requests/${id}/schedule`, { call });
     assert.equal(r.status, 422, call);
-    assert.match(r.body, /id="e-call"/);
+    assert.match(r.body, /id="e-f-call"/);
   }
   assert.equal(versions(srv), n);
 });
@@ -318,7 +318,7 @@ test('a positive red flag blocks enrolment, opens a referral task, and a clinici
   assert.equal((await desk.postForm(`/intake/${intakeId}/clear`, { reason: 'fine' })).status, 403);
   const empty = await clinician.postForm(`/intake/${intakeId}/clear`, { reason: ' ' });
   assert.equal(empty.status, 422);
-  assert.match(empty.body, /id="e-reason"/);
+  assert.match(empty.body, /id="e-f-reason"/);
   const ok = await clinician.postForm(`/intake/${intakeId}/clear`, { reason: `Seen by GP 2026-11-20, MRI normal. ${SCRIPT}` });
   assert.equal(ok.status, 303);
   assert.equal(dbValue(srv, `SELECT state FROM p_intake_task WHERE intake = ${intakeId}`), 'cleared');
@@ -335,10 +335,10 @@ test('questionnaire bad input: dates, doses, lists and sizes are refused next to
   const url = `/intake/${intakeId}/form`;
   const n = versions(srv);
   const cases = [
-    [{ section: 'demographics', name: 'B', birthDate: '1970-02-30', gender: 'female', contact: 'x' }, 'birthDate', /YYYY-MM-DD/],
-    [{ section: 'demographics', name: 'B', birthDate: '2999-01-01', gender: 'female', contact: 'x' }, 'birthDate', /YYYY-MM-DD|after today/],
+    [{ section: 'demographics', name: 'B', birthDate: '1970-02-30', gender: 'female', contact: 'x' }, 'birthDate', /not a date in the calendar/],
+    [{ section: 'demographics', name: 'B', birthDate: '2999-01-01', gender: 'female', contact: 'x' }, 'birthDate', /not a date in the calendar|after today/],
     [{ section: 'demographics', name: '', birthDate: '1970-01-01', gender: 'x', contact: 'x' }, 'name', /Enter the full name/],
-    [{ section: 'demographics', name: 'N'.repeat(101), birthDate: '1970-01-01', gender: 'male', contact: 'x' }, 'name', /100 characters/],
+    [{ section: 'demographics', name: 'N'.repeat(101), birthDate: '1970-01-01', gender: 'male', contact: 'x' }, 'name', /at most 100 are allowed/],
     [{ section: 'pain', duration: '0', durationUnit: 'months' }, 'sites', /at least one place/],
     [{ section: 'pain', 'site.neck': 'yes', duration: '12.5', durationUnit: 'months' }, 'duration', /whole number/],
     [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': 'lots', 'med.1.unit': 'mg', 'med.1.frequency': 'as-needed', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.dose', /dose as a number/],
@@ -346,15 +346,15 @@ test('questionnaire bad input: dates, doses, lists and sizes are refused next to
     [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '0', 'med.1.unit': 'mg', 'med.1.frequency': 'as-needed', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.dose', /above 0/],
     [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '100001', 'med.1.unit': 'mg', 'med.1.frequency': 'as-needed', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.dose', /up to 100000/],
     [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '1.2345', 'med.1.unit': 'mg', 'med.1.frequency': 'as-needed', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.dose', /3 decimals/],
-    [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '30', 'med.1.unit': 'bucket', 'med.1.frequency': 'as-needed', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.unit', /unit/],
-    [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '30', 'med.1.unit': 'mg', 'med.1.frequency': 'hourly', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.frequency', /how often/],
+    [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '30', 'med.1.unit': 'bucket', 'med.1.frequency': 'as-needed', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.unit', /Unit: choose one/],
+    [{ section: 'medicines', 'med.1.name': 'Codeine', 'med.1.dose': '30', 'med.1.unit': 'mg', 'med.1.frequency': 'hourly', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'med.1.frequency', /How often: choose one/],
     [{ section: 'medicines', noMedications: '', noAllergies: 'yes', pregnancy: 'not-pregnant' }, 'noMedications', /tick "no medicines"|tick &quot;no medicines&quot;/],
-    [{ section: 'medicines', noMedications: 'yes', noAllergies: 'yes', pregnancy: 'maybe' }, 'pregnancy', /Choose one/],
+    [{ section: 'medicines', noMedications: 'yes', noAllergies: 'yes', pregnancy: 'maybe' }, 'pregnancy', /choose one/],
     [{ section: 'redflags' }, `flag.ce-bladder`, /yes, no or not sure/],
     [{ section: 'goals', 'goal.1': 'Walk', 'goal.2': 'Sit' }, 'goal.3', /at least 3/],
     [{ section: 'goals', 'goal.1': 'Walk', 'goal.2': '', 'goal.3': 'Sit', 'goal.4': 'Run' }, 'goal.3', /in order/],
-    [{ section: 'goals', 'goal.1': 'W'.repeat(121), 'goal.2': 'Sit', 'goal.3': 'Run' }, 'goal.1', /120 characters/],
-    [{ section: 'baseline', 'm.nrs.pain': '11' }, 'm.nrs.pain', /from 0 to 10/],
+    [{ section: 'goals', 'goal.1': 'W'.repeat(121), 'goal.2': 'Sit', 'goal.3': 'Run' }, 'goal.1', /at most 120 are allowed/],
+    [{ section: 'baseline', 'm.nrs.pain': '11' }, 'm.nrs.pain', /between 0 and 10/],
     [{ section: 'baseline', 'm.nrs.pain': '5.5' }, 'm.nrs.pain', /whole step/],
     [{ section: 'consent', agree: '', signedName: '' }, 'agree', /agree/],
   ];
@@ -362,7 +362,7 @@ test('questionnaire bad input: dates, doses, lists and sizes are refused next to
     const r = await desk.postForm(url, fields);
     assert.equal(r.status, 422, `${field}: ${r.status}`);
     const id = field.replace(/\./g, '-');
-    const m = new RegExp(`<p class="field-error" id="e-${id}">(?:<span[^>]*>Error: </span>)?([^<]*)<`).exec(r.body);
+    const m = new RegExp(`<p class="field-error" id="e-f-${id}">(?:<span[^>]*>Error: </span>)?([^<]*)<`).exec(r.body);
     assert.ok(m, `message next to ${field}:\n${r.body.slice(r.body.indexOf('error-summary'), r.body.indexOf('error-summary') + 600)}`);
     assert.match(m[1], re, field);
   }
@@ -413,7 +413,7 @@ test('a clinician records the referral out a red flag asked for; enrolment stays
   assert.equal((await desk.postForm(`/intake/${intakeId}/referral`, { referredTo: 'GP' })).status, 403);
   const empty = await clinician.postForm(`/intake/${intakeId}/referral`, { referredTo: '' });
   assert.equal(empty.status, 422);
-  assert.match(empty.body, /id="e-referredTo"/);
+  assert.match(empty.body, /id="e-f-referredTo"/);
   const ok = await clinician.postForm(`/intake/${intakeId}/referral`, { referredTo: `GP today, possible infection ${SCRIPT}` });
   assert.equal(ok.status, 303);
   assert.equal(dbValue(srv, `SELECT state FROM p_intake_task WHERE intake = ${intakeId}`), 'referred');

@@ -608,10 +608,11 @@ typedef struct cairn_field {
   const char *label;         /* for a person */
   cairn_field_kind kind;
   unsigned flags;            /* CAIRN_FIELD_* */
-  double min, max;           /* numbers: the range; text: max characters
-                             ** (0: 200 for text, 4,000 for textarea) */
-  const char *const *choices; /* select: value, label, value, label, ...
-                             ** NULL-terminated */
+  double min, max;           /* numbers: the range, inclusive (none when
+                             ** min == max); text, textarea, hidden: max
+                             ** characters (0: 200; 4,000 for textarea) */
+  const char *const *choices; /* select, radio: value, label, value,
+                             ** label, ... NULL-terminated */
   const char *hint;          /* shown under the label, or NULL */
 } cairn_field;
 

@@ -15,13 +15,17 @@
       <measure id= abbreviation= name=/>*      measured at baseline
       <blocker>why enrolment cannot happen</blocker>*
       <new-link href= days= uses=/>?
-      <value name=/>* <error field=/>*
+      <form id="f">...</form>?   the form model's values and messages
+                                (www/views/form-lib.xsl)
     </intake>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:i="urn:cairn:intake" exclude-result-prefixes="i">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="fields.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
+
+  <!-- The form model's <form>: what was typed and the messages. -->
+  <xsl:variable name="form" select="/*/form"/>
 
   <xsl:variable name="in" select="/intake/record/i:Intake"/>
 
@@ -57,7 +61,7 @@
         </p>
       </div>
     </div>
-    <xsl:call-template name="error-summary"/>
+    <xsl:call-template name="form-error-summary"><xsl:with-param name="form" select="$form"/></xsl:call-template>
 
     <xsl:if test="new-link">
       <div class="panel notice" role="status">
@@ -115,7 +119,7 @@
           <xsl:if test="task[@state = 'open'] and @role = 'clinician'">
             <form method="post" action="/intake/{@id}/referral" novalidate="novalidate">
               <xsl:call-template name="csrf-field"/>
-              <xsl:call-template name="text">
+              <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
                 <xsl:with-param name="name" select="'referredTo'"/>
                 <xsl:with-param name="label" select="'Record the referral out'"/>
                 <xsl:with-param name="hint" select="'To whom, and how urgently (for example: emergency department today; GP within a week).'"/>
@@ -129,7 +133,7 @@
           <xsl:if test="not(screen/@cleared) and @role = 'clinician'">
             <form method="post" action="/intake/{@id}/clear" novalidate="novalidate">
               <xsl:call-template name="csrf-field"/>
-              <xsl:call-template name="text">
+              <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
                 <xsl:with-param name="name" select="'reason'"/>
                 <xsl:with-param name="label" select="'Clear the red flags: why it is safe to go on'"/>
                 <xsl:with-param name="hint" select="'What was checked, by whom, and the result. Stored with your name.'"/>
@@ -265,7 +269,7 @@
                   <xsl:value-of select="concat(@id, '|', @abbreviation, ' — ', @name)"/>
                 </xsl:for-each>
               </xsl:variable>
-              <xsl:call-template name="select">
+              <xsl:call-template name="form-select"><xsl:with-param name="form" select="$form"/>
                 <xsl:with-param name="name" select="'primary'"/>
                 <xsl:with-param name="label" select="'Primary measure (drives the 50% benchmark)'"/>
                 <xsl:with-param name="list" select="string($list)"/>

@@ -5,8 +5,9 @@
   POST is refused).
 
   View document (plugins/intake/public.c):
-    <request-form action= stamp= name-max= line-max= text-max=>
-      <value name=>typed</value>*  <error field=>message</error>*
+    <request-form action= stamp=>
+      <form id="f">...</form>?   the form model's values and messages
+                                (www/views/form-lib.xsl)
     </request-form>
 
   Works without JavaScript; every input has a label; messages sit next to
@@ -15,10 +16,13 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="fields.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
+
+  <!-- The form model's <form>: what was typed and the messages. -->
+  <xsl:variable name="form" select="/*/form"/>
 
   <xsl:template match="request-form" mode="title">
-    <xsl:if test="error">Not sent: </xsl:if>
+    <xsl:if test="form/error">Not sent: </xsl:if>
     <xsl:text>Ask for a free discovery call</xsl:text>
   </xsl:template>
 
@@ -28,7 +32,7 @@
       <p class="lead">A 15-minute telephone or video call with one of our clinicians, at no cost.
         We listen to what is going on, tell you honestly whether our program could help,
         and if not, where we would go instead.</p>
-      <xsl:call-template name="error-summary">
+      <xsl:call-template name="form-error-summary"><xsl:with-param name="form" select="$form"/>
         <xsl:with-param name="title" select="'Your request was not sent'"/>
       </xsl:call-template>
       <form method="post" action="{@action}" novalidate="novalidate">
@@ -38,32 +42,32 @@
           <label for="f-website">Leave this field empty</label>
           <input type="text" id="f-website" name="website" tabindex="-1" autocomplete="off" value=""/>
         </div>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'name'"/>
           <xsl:with-param name="label" select="'Your name'"/>
           <xsl:with-param name="autocomplete" select="'name'"/>
-          <xsl:with-param name="max" select="@name-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'name']/@maxlength)"/>
         </xsl:call-template>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'contact'"/>
           <xsl:with-param name="label" select="'How can we reach you?'"/>
           <xsl:with-param name="hint" select="'A phone number or an email address.'"/>
-          <xsl:with-param name="max" select="@line-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'contact']/@maxlength)"/>
         </xsl:call-template>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'times'"/>
           <xsl:with-param name="label" select="'When suits you for the call? (optional)'"/>
           <xsl:with-param name="hint" select="'For example: weekday mornings, or Tuesday after 5 pm.'"/>
-          <xsl:with-param name="max" select="@line-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'times']/@maxlength)"/>
         </xsl:call-template>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'problem'"/>
           <xsl:with-param name="label" select="'A few lines about your pain'"/>
           <xsl:with-param name="hint" select="'Where it hurts, for how long, and what it stops you doing. Please do not send test results or anything urgent: if you need help now, call your doctor or emergency services.'"/>
           <xsl:with-param name="rows" select="5"/>
-          <xsl:with-param name="max" select="@text-max"/>
+          <xsl:with-param name="max" select="string($form/field[@name = 'problem']/@maxlength)"/>
         </xsl:call-template>
-        <xsl:call-template name="checkbox">
+        <xsl:call-template name="form-checkbox"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'consent'"/>
           <xsl:with-param name="label" select="'I agree that the clinic may contact me about this call, using the details above.'"/>
         </xsl:call-template>

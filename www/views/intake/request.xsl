@@ -6,25 +6,29 @@
   View document (plugins/intake/queue.c):
     <intake-request id= today= overdue="yes"?>
       <record id= version= ...><i:DiscoveryRequest>...</i:DiscoveryRequest></record>
-      <value name=>typed</value>*  <error field=>message</error>*
+      <form id="f">...</form>?   the form model's values and messages
+                                (www/views/form-lib.xsl)
     </intake-request>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:i="urn:cairn:intake" exclude-result-prefixes="i">
   <xsl:import href="../layout.xsl"/>
-  <xsl:include href="fields.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
+
+  <!-- The form model's <form>: what was typed and the messages. -->
+  <xsl:variable name="form" select="/*/form"/>
 
   <xsl:variable name="r" select="/intake-request/record/i:DiscoveryRequest"/>
 
   <xsl:template match="intake-request" mode="title">
-    <xsl:if test="error">Not saved: </xsl:if>
+    <xsl:if test="form/error">Not saved: </xsl:if>
     <xsl:text>Request from </xsl:text><xsl:value-of select="$r/i:name"/>
   </xsl:template>
 
   <xsl:template match="intake-request" mode="content">
     <p class="muted small"><a href="/intake">Intake</a> /</p>
     <h1>Request from <xsl:value-of select="$r/i:name"/></h1>
-    <xsl:call-template name="error-summary"/>
+    <xsl:call-template name="form-error-summary"><xsl:with-param name="form" select="$form"/></xsl:call-template>
     <div class="panel">
       <dl class="facts">
         <dt>Received</dt>
@@ -50,7 +54,7 @@
           </xsl:choose>
         </h2>
         <xsl:call-template name="csrf-field"/>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'call'"/>
           <xsl:with-param name="label" select="'Date and time of the call'"/>
           <xsl:with-param name="hint" select="'YYYY-MM-DDTHH:MM in clinic time, for example 2026-12-01T10:30.'"/>
@@ -61,18 +65,18 @@
       <form class="panel" method="post" action="/intake/requests/{@id}/outcome" novalidate="novalidate">
         <h2>Outcome of the call</h2>
         <xsl:call-template name="csrf-field"/>
-        <xsl:call-template name="radios">
+        <xsl:call-template name="form-radios"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'fit'"/>
           <xsl:with-param name="legend" select="'Is the program a good fit?'"/>
           <xsl:with-param name="list" select="'good|Good fit: create the patient and open the intake;not|Not a fit'"/>
         </xsl:call-template>
         <p class="hint">If not a fit, say why and where the person was pointed instead:</p>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'reason'"/>
           <xsl:with-param name="label" select="'Why not a fit'"/>
           <xsl:with-param name="rows" select="3"/>
         </xsl:call-template>
-        <xsl:call-template name="text">
+        <xsl:call-template name="form-text"><xsl:with-param name="form" select="$form"/>
           <xsl:with-param name="name" select="'pointedTo'"/>
           <xsl:with-param name="label" select="'Pointed to'"/>
           <xsl:with-param name="hint" select="'Who or what we suggested instead (their GP, a physiotherapist, a pain clinic).'"/>
