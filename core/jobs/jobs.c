@@ -15,6 +15,8 @@
 ** The migration also gives capability links an `expired` column, set by
 ** the core's expire-links job (corejobs.c).
 */
+#include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,21 @@ int cairn_jobs_check_desc(const cairn_plugin *d, const char *file,
   return 0;
 }
 
+/* 1 when `holder` ("host:pid:random", see cairn_jobs_run) names a
+** process of this host that no longer exists: a runner killed mid-run
+** (cairnd stopped while its job child was sending).  Its lease need not
+** be waited out; the rows it claimed keep their own stale-claim rule. */
+static int holder_is_dead_here(const char *holder) {
+  char host[64] = "localhost";
+  gethostname(host, sizeof host - 1);
+  size_t n = strlen(host);
+  if (strncmp(holder, host, n) != 0 || holder[n] != ':') return 0;
+  char *end;
+  long pid = strtol(holder + n + 1, &end, 10);
+  if (*end != ':' || pid <= 1) return 0;
+  return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
 /*
 ** Take job `name`'s lease (jobs.h).  The row is created on first sight,
 ** due at once.  When the UPDATE changes nothing, one more read says why,
@@ -110,8 +127,13 @@ int cairn_job_lease(cairn_store *st, const char *name, const char *holder,
       " WHERE name = :name AND (:force OR next_due <= :now)"
       " AND (lease_holder IS NULL OR lease_expires < :now)";
   static const char why_sql[] =
-      "SELECT lease_holder IS NOT NULL AND lease_expires >= :now"
-      " FROM job WHERE name = :name";
+      "SELECT lease_holder IS NOT NULL AND lease_expires >= :now,"
+      " lease_holder FROM job WHERE name = :name";
+  static const char takeover_sql[] =
+      "UPDATE job SET lease_holder = :holder, lease_expires = :expires,"
+      " last_start = :now"
+      " WHERE name = :name AND lease_holder = :dead"
+      " AND (:force OR next_due <= :now)";
   cairn_q_write_ready(st);
   cairn_q *s = cairn_q_prepare(st, ensure_sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
@@ -134,7 +156,27 @@ int cairn_job_lease(cairn_store *st, const char *name, const char *holder,
   cairn_q_int(s, ":now", now);
   cairn_q_text(s, ":name", name);
   int held = cairn_q_step(s) == 1 && (int)cairn_q_colint(s, 0);
+  char dead[128] = "";
+  if (held && holder_is_dead_here(cairn_q_col(s, 1)))
+    snprintf(dead, sizeof dead, "%s", cairn_q_col(s, 1));
   cairn_q_done(s);
+  if (dead[0]) {     /* one UPDATE again: two runners cannot both take it */
+    if (!(s = cairn_q_prepare(st, takeover_sql, err))) return err ? err->code : CAIRN_EDB;
+    cairn_q_text(s, ":holder", holder);
+    cairn_q_int(s, ":expires", now + CAIRN_JOB_LEASE_S);
+    cairn_q_int(s, ":now", now);
+    cairn_q_text(s, ":name", name);
+    cairn_q_text(s, ":dead", dead);
+    cairn_q_int(s, ":force", force ? 1 : 0);
+    rc = cairn_q_run(st, s, err);
+    if (rc < 0) return rc;
+    if (rc == 1) {
+      cairn_logf(CAIRN_LOG_WARN, "job %s: its runner %s is gone; taking over",
+                 name, dead);
+      *outcome = CAIRN_JOB_RAN;
+      return 1;
+    }
+  }
   *outcome = held ? CAIRN_JOB_ELSEWHERE : CAIRN_JOB_NOT_DUE;
   return 0;
 }
@@ -221,9 +263,11 @@ int cairn_jobs_run(cairn_req *base, int force, char **names, int n_names,
                                 err);
       if (got < 0) return got;
       if (!got) {
+        /* "Not due" is said only of a job asked for by name: a timer
+        ** runs this every minute, and its log should hold what happened. */
         if (why == CAIRN_JOB_ELSEWHERE)
           fprintf(out, "job %s is running elsewhere\n", full);
-        else
+        else if (n_names > 0)
           fprintf(out, "job %s is not due yet\n", full);
         continue;
       }

@@ -56,8 +56,9 @@ typedef enum cairn_job_outcome {
 
 /* Run every job of the registry that is due (all when force), or only
 ** those named in names[0..n_names), once each, and report one line per
-** job on `out` ("job core:send-mail ran: 2 done"; "job X is running
-** elsewhere").  `base` supplies the config, registry and store; each job
+** job that ran or was skipped on `out` ("job core:send-mail ran: 2 done";
+** "job X is running elsewhere"; "job X is not due yet" only for a job
+** asked for by name).  `base` supplies the config, registry and store; each job
 ** gets a request of its own.  Returns the number of jobs that failed, or
 ** a negative CAIRN_E* when the runner itself could not work. */
 int cairn_jobs_run(cairn_req *base, int force, char **names, int n_names,

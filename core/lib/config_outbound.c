@@ -25,6 +25,7 @@
 #include <string.h>
 #include "cairn_int.h"
 #include "../mail/address.h"
+#include "../mail/outbox.h"
 
 #define CONFIG_NS "urn:cairn:config"
 
@@ -187,6 +188,10 @@ static int read_mail(xmlNodePtr n, const char *base, cairn_config *c,
   if (m->password_file && !m->user)
     return cairn_fail(err, CAIRN_EINVAL, "password-file",
                       "<password-file> needs a <user> to sign in as");
+  if (m->timeout_s > CAIRN_SMTP_TIMEOUT_MAX_S)
+    return cairn_fail(err, CAIRN_EINVAL, "timeout-seconds",
+                      "<timeout-seconds> may be at most %d: a delivery must end"
+                      " well within a job's lease", CAIRN_SMTP_TIMEOUT_MAX_S);
   if (m->stale_claim_s <= m->timeout_s)
     return cairn_fail(err, CAIRN_EINVAL, "stale-claim-seconds",
                       "<stale-claim-seconds> (%d) must be longer than "

@@ -76,13 +76,15 @@ int cairn_outbox_deliver(cairn_store *st, const cairn_config *cfg,
   gethostname(host, sizeof host - 1);
   cairn_secret_new(token);
   snprintf(holder, sizeof holder, "%.60s:%d:%.8s", host, (int)getpid(), token);
-  int n = due_ids(st, (long long)time(NULL), cfg->mail->stale_claim_s, ids,
+  long long started = (long long)time(NULL);
+  int n = due_ids(st, started, cfg->mail->stale_claim_s, ids,
                   CAIRN_OUTBOX_BATCH_MAX, err);
   if (n < 0) return n;
   cairn_arena *a = cairn_arena_new();
   int rc = 0;
   for (int i = 0; i < n && rc == 0; i++) {
     long long now = (long long)time(NULL);
+    if (now - started > CAIRN_OUTBOX_RUN_MAX_S) break;   /* the rest: next run */
     int got = cairn_outbox_claim(st, ids[i], now, cfg->mail->stale_claim_s,
                                  holder, err);
     if (got < 0) { rc = got; break; }

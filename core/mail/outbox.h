@@ -43,6 +43,11 @@
 /* Rows one sender run delivers at most: bounds a run's time, so that a
 ** job's lease is not outlived (the rest wait for the next run). */
 #define CAIRN_OUTBOX_BATCH_MAX 50
+/* A sender starts no new delivery after running this long.  With the SMTP
+** timeout at most CAIRN_SMTP_TIMEOUT_MAX_S, a run ends within 20 minutes,
+** inside a job's 30-minute lease (core/jobs/jobs.h). */
+#define CAIRN_OUTBOX_RUN_MAX_S (10 * 60)
+#define CAIRN_SMTP_TIMEOUT_MAX_S (10 * 60)
 
 /* The schema of the outbox (core migration 3, run by store.c). */
 extern const char *const cairn_outbox_schema;

@@ -84,11 +84,17 @@ int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
   ** store.c's write_begin does for record writes (found by
   ** tests/integration/concurrency.test.mjs: chart reads lost their entries
   ** to "database is locked" under 8 workers). */
-  if (sqlite3_get_autocommit(db))
+  /* Inside a caller's transaction (the host table's transaction(): a link
+  ** issued and its email queued together), the entry is a savepoint that
+  ** commits or rolls back with the change it records; the caller already
+  ** holds the write lock, so the chain cannot fork either way. */
+  int own = sqlite3_get_autocommit(db);
+  if (own)
     for (sqlite3_stmt *q = sqlite3_next_stmt(db, NULL); q; q = sqlite3_next_stmt(db, q))
       if (sqlite3_stmt_busy(q)) sqlite3_reset(q);
-  sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (own) sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+  int rc = sqlite3_exec(db, own ? "BEGIN IMMEDIATE" : "SAVEPOINT cairn_audit",
+                        NULL, NULL, NULL);
   sqlite3_stmt *s = NULL;
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1",
@@ -116,12 +122,16 @@ int cairn_audit_append(cairn_store *st, const cairn_audit_entry *e,
     rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
     sqlite3_finalize(s);
   }
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, own ? "COMMIT" : "RELEASE cairn_audit", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
     cairn_logf(CAIRN_LOG_ERROR, "audit: %s", sqlite3_errmsg(db));
-    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (own && !sqlite3_get_autocommit(db))
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    else if (!own && !sqlite3_get_autocommit(db))
+      sqlite3_exec(db, "ROLLBACK TO cairn_audit; RELEASE cairn_audit", NULL, NULL, NULL);
   }
-  sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+  if (own) sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
   return rc == SQLITE_OK ? 0
                          : cairn_fail(err, CAIRN_EDB, NULL, "The audit trail could not be written.");
 }

@@ -19,6 +19,14 @@ import path from 'node:path';
 import { useCairn, sleep, REPO } from '../lib/harness.mjs';
 import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 import { checkHtml } from '../lib/xml.mjs';
+import { spawnSync } from 'node:child_process';
+
+// One value from the database, read with the sqlite3 CLI (read-only).
+function sqlOne(db, sql) {
+  const r = spawnSync('sqlite3', ['-readonly', db, sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+  return r.stdout.trim();
+}
 
 const pluginDir = [process.env.CAIRN_TEST_PLUGIN_DIR,
   process.env.CAIRN_BUILD && path.join(process.env.CAIRN_BUILD, 'tests', 'unit', 'plugins', '.libs'),
@@ -110,6 +118,23 @@ test('a message queued by a plugin arrives with its headers, the full link and n
   console.log(`--- the message as it arrived ---\n${m.raw}--- end ---`);
 });
 
+test('the core\'s link message greets by first name only and keeps the patient out of the subject', async () => {
+  setMode('ok');
+  const web = await srv.as('admin');
+  const r = await web.postForm('/test/jobtest/mail', { to: 'ann@example.org', name: 'Ann Example', 'first-name': 'Ann' },
+                               { headers: { Accept: 'application/xml' } });
+  assert.equal(r.status, 200, r.body);
+  assert.match(srv.cli(['jobs', 'run', '--force', 'core:send-mail']).stdout, /ran: 1 done/);
+  const m = readSinkDir(sinkDir).find((x) => x.to.includes('ann@example.org'));
+  assert.equal(m.headers.subject, 'Your personal link from Riverside Pain Clinic');
+  assert.doesNotMatch(m.headers.subject, /Ann/);
+  assert.match(m.text, /^Hello Ann,\r\n\r\nHere is your personal link to fill in your questionnaire before your first visit:\r\n\r\nhttps:\/\/clinic\.example\/riverside\/c\/jobtest-link\r\n/);
+  assert.match(m.text, /It works until 2026-12-10\./);
+  assert.doesNotMatch(m.text, /Example/);              // the surname stays in the To: header only
+  assert.match(m.html, /<p>Hello Ann,<\/p>/);
+  console.log(`--- the link message as it arrived ---\n${m.raw}--- end ---`);
+});
+
 test('an invalid address is refused with the field named, and nothing is queued', async () => {
   const before = outbox().length;
   for (const [to, name, field] of [['not-an-address', 'A', 'to'], ['a@b.org\r\nBcc: x@y.org', 'A', 'to'],
@@ -135,6 +160,47 @@ test('a message queued in a transaction that fails is not queued', async () => {
   assert.equal(r.status, 422, r.body);
   assert.match(r.body, /the step after queueing failed/);
   assert.equal(outbox().length, before);
+});
+
+test('a link issued and emailed in one transaction: both commit, with the audit entry, or neither does', async () => {
+  setMode('ok');
+  const web = await srv.as('admin');
+  const links = () => Number(sqlOne(srv.database, 'SELECT count(*) FROM capability'));
+  const issued = () => Number(sqlOne(srv.database, "SELECT count(*) FROM audit WHERE outcome LIKE 'link % issued (jobtest:1)'"));
+  const [l0, a0, m0] = [links(), issued(), outbox().length];
+  const bad = await web.postForm('/test/jobtest/mail', { to: 'x@example.org', issue: 'yes', 'first-name': 'X', rollback: 'yes' },
+                                 { headers: { Accept: 'application/xml' } });
+  assert.equal(bad.status, 422, bad.body);
+  assert.deepEqual([links(), issued(), outbox().length], [l0, a0, m0], 'nothing of a rolled-back change is left');
+  const ok = await web.postForm('/test/jobtest/mail', { to: 'linked@example.org', issue: 'yes', 'first-name': 'Lin' },
+                                { headers: { Accept: 'application/xml' } });
+  assert.equal(ok.status, 200, ok.body);
+  assert.deepEqual([links(), issued(), outbox().length], [l0 + 1, a0 + 1, m0 + 1]);
+  assert.match(srv.cli(['jobs', 'run', '--force', 'core:send-mail']).stdout, /ran: 1 done/);
+  const m = readSinkDir(sinkDir).find((x) => x.to.includes('linked@example.org'));
+  const link = /https:\/\/clinic\.example\/riverside\/c\/[A-Za-z0-9_-]{43}/.exec(m.text)?.[0];
+  assert.ok(link, m.text);
+  // The emailed link opens: the path after the public base is a live /c/ link.
+  const open = await srv.client().get(link.slice(PUBLIC.length));
+  assert.equal(open.status, 303);
+  assert.equal(open.headers.location, '/test/jobtest/mail');
+});
+
+test('with STARTTLS on, a relay that does not offer it gets nothing, not plain text', async () => {
+  setMode('ok');
+  const tlsConfig = path.join(work, 'starttls.xml');
+  writeFileSync(tlsConfig, readFileSync(srv.configPath, 'utf8').replace('<starttls>off</starttls>', '<starttls>on</starttls>'));
+  assert.equal(srv.cli(['outbox', 'test', 'tls@example.org']).code, 0);
+  const r = spawnSync(srv.loc.cairn, ['-c', tlsConfig, 'outbox', 'send'], { encoding: 'utf8', env: { ...process.env, ...srv.env() } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /sent 0/);
+  const row = outbox().find((m) => m.to === 'tls@example.org');
+  assert.equal(row.status, 'queued');
+  assert.match(row.error, /TLS|SSL/i);
+  assert.equal(readSinkDir(sinkDir).filter((m) => m.to.includes('tls@example.org')).length, 0);
+  // With STARTTLS off (this loopback sink), the same message goes.
+  assert.equal(srv.cli(['outbox', 'retry', String(row.id)]).code, 0);
+  assert.match(srv.cli(['outbox', 'send']).stdout, /sent 1/);
 });
 
 test('an unreachable relay leaves the message queued with its error on /admin/outbox, and retry sends it', async () => {

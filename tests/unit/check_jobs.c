@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cairn_int.h"
 #include "jobs.h"
@@ -100,6 +101,8 @@ START_TEST(a_due_job_runs_once_then_waits_for_its_interval) {
   ck_assert_msg(strstr(r, "job core:send-mail ran") != NULL, "%s", r);
   ck_assert_int_eq(ticks(), 1);
   ck_assert_int_eq(run(0, NULL, &r), 0);
+  ck_assert_msg(strcmp(r, "") == 0, "a run with nothing due says nothing: %s", r);
+  ck_assert_int_eq(run(0, "jobtest:tick", &r), 0);
   ck_assert_msg(strstr(r, "job jobtest:tick is not due yet") != NULL, "%s", r);
   ck_assert_int_eq(ticks(), 1);
   ck_assert_int_eq(run(1, "jobtest:tick", &r), 0);   /* --force, by name */
@@ -125,6 +128,29 @@ START_TEST(a_job_whose_lease_is_held_elsewhere_is_skipped) {
   ck_assert_int_eq(cairn_job_lease(st, "jobtest:tick", "fourth",
                                    now + CAIRN_JOB_LEASE_S + 2, 1, &why, &e), 0);
   ck_assert_int_eq(why, CAIRN_JOB_ELSEWHERE);
+}
+END_TEST
+
+START_TEST(a_lease_held_by_a_dead_process_of_this_host_is_taken_over) {
+  char *r, host[64] = "localhost", holder[128];
+  cairn_job_outcome why;
+  cairn_error e = {0};
+  load("jobtest.so", "no");
+  gethostname(host, sizeof host - 1);
+  pid_t pid = fork();              /* a process that is gone at once */
+  if (pid == 0) _exit(0);
+  waitpid(pid, NULL, 0);
+  snprintf(holder, sizeof holder, "%s:%d:deadbeef", host, (int)pid);
+  long long now = (long long)time(NULL);
+  ck_assert_int_eq(cairn_job_lease(st, "jobtest:tick", holder, now, 1, &why, &e), 1);
+  ck_assert_int_eq(run(1, "jobtest:tick", &r), 0);
+  ck_assert_msg(strstr(r, "job jobtest:tick ran: 1 done") != NULL, "%s", r);
+  /* A live holder (this process) is waited for. */
+  snprintf(holder, sizeof holder, "%s:%d:cafe", host, (int)getpid());
+  ck_assert_int_eq(cairn_job_lease(st, "jobtest:tick", holder, now, 1, &why, &e), 1);
+  ck_assert_int_eq(run(1, "jobtest:tick", &r), 0);
+  ck_assert_msg(strstr(r, "is running elsewhere") != NULL, "%s", r);
+  ck_assert_int_eq(ticks(), 1);
 }
 END_TEST
 
@@ -214,6 +240,7 @@ static Suite *jobs_suite(void) {
   tcase_add_test(t, a_due_job_runs_once_then_waits_for_its_interval);
   tcase_add_test(t, a_job_whose_lease_is_held_elsewhere_is_skipped);
   tcase_add_test(t, a_failing_job_is_recorded_with_its_message);
+  tcase_add_test(t, a_lease_held_by_a_dead_process_of_this_host_is_taken_over);
   tcase_add_test(t, an_unknown_job_name_is_a_usage_error);
   tcase_add_test(t, a_job_without_a_handler_is_refused_at_load);
   tcase_add_test(t, expire_links_marks_expired_links_and_ends_their_sessions);

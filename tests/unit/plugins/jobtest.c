@@ -48,9 +48,19 @@ static int tick(cairn_req *req, cairn_error *err) {
 ** later step fails: the message must go with the rest. */
 static int queue_in_txn(cairn_req *req, void *arg, cairn_error *err) {
   cairn_doc *model = arg;
+  const char *first = cairn_req_form(req, "first-name");
+  const char *issue = cairn_req_form(req, "issue");
+  if (issue && strcmp(issue, "yes") == 0) {   /* a real link, in full */
+    const char *link;
+    long long id;
+    int rc = cairn_capability_issue(req, "jobtest:1", "/test/jobtest/mail", 0,
+                                    3600, 0, &link, &id, err);
+    if (rc) return rc;
+    cairn_doc_text(model, "link", cairn_public_url(req, link));
+  }
   int rc = cairn_message_queue(req, cairn_req_form(req, "to"),
-                               cairn_req_form(req, "name"), "mail/test",
-                               model, err);
+                               cairn_req_form(req, "name"),
+                               first ? "mail/link" : "mail/test", model, err);
   const char *rb = cairn_req_form(req, "rollback");
   if (rc == 0 && rb && strcmp(rb, "yes") == 0) {
     err->code = CAIRN_ECONFLICT;
@@ -61,14 +71,23 @@ static int queue_in_txn(cairn_req *req, void *arg, cairn_error *err) {
   return rc;
 }
 
-/* POST /test/jobtest/mail (to=, name=, rollback=): queue the core's test
-** message to that address with a link on the public URL, inside one
-** transaction; 200 queued, 422 refused. */
+/* POST /test/jobtest/mail (to=, name=, rollback=, first-name=): queue the
+** core's test message (or, with first-name, the core's link message) to
+** that address with a link on the public URL, inside one transaction;
+** 200 queued, 422 refused. */
 static int mail(cairn_req *req) {
   cairn_error e = {0};
-  cairn_doc *model = cairn_doc_new(req, NULL, "test");
+  const char *first = cairn_req_form(req, "first-name");
+  cairn_doc *model = cairn_doc_new(req, NULL, first ? "link-mail" : "test");
   const char *link = cairn_public_url(req, "/c/jobtest-link");
-  if (link) cairn_doc_text(model, "link", link);
+  if (first) {
+    cairn_doc_text(model, "first-name", first);
+    cairn_doc_text(model, "purpose", "fill in your questionnaire before your first visit");
+    cairn_doc_text(model, "expires", "2026-12-10");
+  }
+  const char *issue = cairn_req_form(req, "issue");
+  if (link && !(issue && strcmp(issue, "yes") == 0))
+    cairn_doc_text(model, "link", link);
   int rc = cairn_transaction(req, queue_in_txn, model, &e);
   cairn_doc *doc = cairn_doc_new(req, NULL, rc ? "error" : "queued");
   if (rc) {
