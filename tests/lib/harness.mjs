@@ -155,6 +155,11 @@ export function locate({ program = true } = {}) {
   loc.intakePlugin = env.CAIRN_PLUGIN_INTAKE || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'intake', '.libs', 'intake.so')]
     : [path.join(pdir, 'intake.so'), path.join(pdir, '..', 'intake', 'intake.so')]);
+  // The referral plugin, loaded last when it was built (optional:
+  // CAIRN_PLUGIN_REFERRAL forces a path).
+  loc.referralPlugin = env.CAIRN_PLUGIN_REFERRAL || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'referral', '.libs', 'referral.so')]
+    : [path.join(pdir, 'referral.so'), path.join(pdir, '..', 'referral', 'referral.so')]);
   return loc;
 }
 
@@ -196,7 +201,7 @@ function mailXml(m) {
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
-                            jobsInterval = null, extraPlugins = [] }) {
+                            jobsInterval = null, extraPlugins = [], referral = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen>${xmlEscape(listen)}</listen>
@@ -218,6 +223,9 @@ ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEs
       <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+` : ''}${referral ? `    <plugin path="${xmlEscape(referral.plugin)}">
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+${Object.entries(referral.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -526,6 +534,7 @@ export class CairnServer {
       intake: loc.intakePlugin
         ? { plugin: loc.intakePlugin, content: path.join(loc.data, 'intake-content.xml'), settings: o.intakeSettings }
         : null,
+      referral: loc.referralPlugin ? { plugin: loc.referralPlugin, settings: o.referralSettings } : null,
     }));
 
     const init = this.cli(['init']);

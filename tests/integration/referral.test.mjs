@@ -1,0 +1,410 @@
+// The referral plugin over HTTP (real nginx + cairnd + an SMTP sink):
+// a partner added to the directory; a referral written with only some of
+// "where you are" shared (a canary string sits in an unshared goal);
+// sent: its email read from the SMTP sink (the full link, nothing
+// clinical); the handoff page opened through the link (no-store,
+// no-referrer, only what was shared), acknowledged, a note sent back and
+// shown to staff; the link reaches no other page and no other patient;
+// expired, revoked and closed links; every view and action in the audit
+// trail; every refusal stores nothing; the job flags what is not
+// acknowledged.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useCairn, Client, csrfFromHtml, run } from '../lib/harness.mjs';
+import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
+import { sqlJson, sqlExec, auditRows } from '../lib/access.mjs';
+import { checkHtml } from '../lib/xml.mjs';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-referral-'));
+const sinkDir = path.join(work, 'sink');
+const sink = await spawnSink(sinkDir);
+const PUBLIC = 'https://clinic.example/riverside';
+const CANARY = 'CANARY-GOAL-7731';
+const SUMMARY = 'Pain down from 7 to 3; walks 40 minutes; ready to load.';
+
+const srv = useCairn({
+  publicUrl: PUBLIC,
+  clinicName: 'Riverside Pain Clinic',
+  mail: { port: sink.port, from: 'desk@clinic.example', timeout: 5 },
+  referralSettings: { 'clinic-phone': '+44 20 7946 0000', 'clinic-email': 'desk@clinic.example', 'ack-days': '7' },
+});
+after(() => { sink.stop(); rmSync(work, { recursive: true, force: true }); });
+
+let clin, desk, admin;
+const P = {};          // the patient with an episode and measures
+const Q = {};          // another patient
+const today = new Date().toISOString().slice(0, 10);
+const ago = (d) => new Date(Date.now() - d * 86400000).toISOString().slice(0, 10);
+const X = (root, body) => `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="urn:cairn:program">${body}</${root}>`;
+
+async function xmlPost(web, p, xml, status = 303) {
+  const r = await web.postXml(p, xml);
+  assert.equal(r.status, status, `${p}: ${r.status} ${r.body.slice(0, 800)}`);
+  return r;
+}
+
+// A patient with an episode (PSFS activities, one of them the canary),
+// NRS from 7 to 3 and PSFS from baseline to now.
+async function patientWithEpisode(web, id, name) {
+  let r = await xmlPost(web, '/patients', X('Patient', `<identifier>${id}</identifier><name>${name}</name><gender>female</gender><birthDate>1970-04-02</birthDate>`));
+  const pid = Number(/\/patients\/(\d+)/.exec(r.headers.location)[1]);
+  r = await xmlPost(web, `/patients/${pid}/episodes`, X('EpisodeOfCare',
+    `<status>active</status><cohort>program</cohort><periodStart>${ago(90)}</periodStart><primaryInstrument>nrs</primaryInstrument><phase>enrolled</phase>` +
+    `<activity item="a1" goal="8">Lift my grandchild</activity><activity item="a2" goal="9">${CANARY} run for the bus</activity><activity item="a3" goal="7">Garden for an hour</activity>`));
+  const eid = Number(/episodes\/(\d+)/.exec(r.headers.location)[1]);
+  const obs = (instrument, date, answers, extra = '') => xmlPost(web, `/patients/${pid}/observations`, X('Observation',
+    `<episode>${eid}</episode><instrument>${instrument}</instrument><effective>${date}</effective>${extra}${answers}`));
+  await obs('nrs', ago(90), '<answer item="pain">7</answer>', '<timepoint>baseline</timepoint>');
+  await obs('nrs', ago(40), '<answer item="pain">5</answer>');
+  await obs('nrs', ago(5), '<answer item="pain">3</answer>');
+  await obs('psfs', ago(90), '<answer item="a1">2</answer><answer item="a2">1</answer><answer item="a3">3</answer>', '<timepoint>baseline</timepoint>');
+  await obs('psfs', ago(5), '<answer item="a1">7</answer><answer item="a2">6</answer><answer item="a3">8</answer>');
+  return { pid, eid, name };
+}
+
+// Add a partner through the staff form; returns its id.
+async function addPartner(web, fields) {
+  const r = await web.postForm('/partners', { discipline: 'physical-therapist', active: 'yes', ...fields });
+  assert.equal(r.status, 303, r.body.slice(0, 1500));
+  return Number(/\/partners\/(\d+)/.exec(r.headers.location)[1]);
+}
+
+// Write a referral (a draft) sharing `share` keys; returns its id.
+async function writeReferral(web, who, partner, share, extra = {}) {
+  const fields = [['kind', 'onward'], ['partner', String(partner)], ['priority', 'routine'],
+    ['reason', 'Graduated from the program; wants to return to running.'],
+    ['code', 'Progressive strength and return-to-run plan, twice a week.'],
+    ['summary', SUMMARY], ['consent', 'yes'], ['consentMethod', 'verbal'], ['episode', String(who.eid)],
+    ...share.map((k) => [`share.${k}`, 'yes']), ...Object.entries(extra)];
+  const r = await web.postForm(`/patients/${who.pid}/referrals`, fields);
+  assert.equal(r.status, 303, r.body.slice(0, 2000));
+  return Number(/referrals\/(\d+)$/.exec(r.headers.location)[1]);
+}
+
+const outboxCount = () => Number(sqlJson(srv.database, 'SELECT count(*) AS n FROM outbox')[0].n);
+const version = (id) => Number(sqlJson(srv.database, `SELECT version FROM p_referral_referral WHERE record = ${id}`)[0].version);
+const stateOf = (id) => sqlJson(srv.database, `SELECT state FROM p_referral_referral WHERE record = ${id}`)[0].state;
+
+// Deliver what is queued and return the messages sent to `to`.
+function deliver(to) {
+  const r = srv.cli(['jobs', 'run', '--force', 'core:send-mail']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  return readSinkDir(sinkDir).filter((m) => m.to.includes(to));
+}
+
+// Send a referral from its staff page; returns the link (a local path)
+// read from the email that arrived.
+async function send(web, who, id, to) {
+  const before = deliver(to).length;
+  const r = await web.postForm(`/patients/${who.pid}/referrals/${id}/send`, {});
+  assert.equal(r.status, 303, r.body.slice(0, 1500));
+  const got = deliver(to);
+  assert.equal(got.length, before + 1, 'one email per send');
+  const m = got.at(-1);
+  const url = new RegExp(`${PUBLIC.replace(/[./]/g, '\\$&')}(/c/[A-Za-z0-9_-]{43})`).exec(m.text);
+  assert.ok(url, m.text);
+  return { link: url[1], message: m };
+}
+
+// A partner who opens the link: a fresh client with the link's cookie and
+// a form token.
+async function openLink(link) {
+  const c = new Client(srv.base);
+  const res = await c.get(link);
+  let page = null;
+  if (res.status === 303) {
+    page = await c.get(res.headers.location);
+    c.csrf = csrfFromHtml(page.body);
+  }
+  return { c, res, page };
+}
+
+let partner, partner2, referral, link, holder;
+
+before(async () => {
+  await srv.ready;
+  clin = await srv.as('clinician');
+  desk = await srv.as('front-desk');
+  admin = await srv.as('admin');
+  Object.assign(P, await patientWithEpisode(clin, 'REF-1', 'Rhea Referred'));
+  Object.assign(Q, await patientWithEpisode(clin, 'REF-2', 'Quinn Other'));
+});
+
+// ------------------------------------------------------------ directory
+
+test('a partner is added through the directory, found by tag and discipline; a bad tag stores nothing', async () => {
+  partner = await addPartner(clin, { name: 'Tom Trainer', organisation: 'Strong Studio', email: 'tom@partner.example',
+    phone: '+44 20 1234 5678', trustedFor: 'Post-rehab strength for people coming out of chronic pain.',
+    tags: 'post-rehab-strength, Running' });
+  partner2 = await addPartner(clin, { name: 'Mia Masseur', discipline: 'massage-therapist', email: 'mia@partner.example', tags: 'maintenance' });
+  let r = await desk.get('/partners?tag=running');
+  assert.equal(r.status, 200);
+  assert.match(r.body, /Tom Trainer/);
+  assert.doesNotMatch(r.body, /Mia Masseur/);
+  r = await desk.get('/partners?discipline=massage-therapist');
+  assert.match(r.body, /Mia Masseur/);
+  assert.doesNotMatch(r.body, /Tom Trainer/);
+  checkHtml(r.body, '/partners');
+  // Front desk reads the directory but cannot change it.
+  r = await desk.postForm('/partners', { name: 'X', discipline: 'other' });
+  assert.equal(r.status, 403);
+  const n = sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_partner')[0].n;
+  r = await clin.postForm('/partners', { name: 'Bad Tag', discipline: 'other', tags: 'ok, <script>' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /A tag is made of letters/);
+  r = await clin.postForm('/partners', { name: '', discipline: 'nope' });
+  assert.equal(r.status, 422);
+  assert.equal(sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_partner')[0].n, n, 'nothing stored');
+});
+
+// -------------------------------------------------------------- compose
+
+test('the new-referral page takes a pre-filled kind and episode, offers what the records hold, and filters partners by tag', async () => {
+  let r = await clin.get(`/patients/${P.pid}/referrals/new?kind=out&episode=${P.eid}`);
+  assert.equal(r.status, 200, r.body.slice(0, 1000));
+  checkHtml(r.body, 'new referral');
+  assert.match(r.body, /value="out"[^>]*checked|checked[^>]*value="out"/);
+  assert.match(r.body, /name="share\.measure\.nrs"/);
+  assert.match(r.body, /name="share\.goals"/);
+  assert.match(r.body, /7 on [0-9-]+, 3 on/);
+  assert.doesNotMatch(r.body, /name="share\.herbs"|name="share\.exercise"/, 'absent plugins offer nothing');
+  r = await clin.get(`/patients/${P.pid}/referrals/new?kind=onward&episode=${P.eid}&tag=running`);
+  assert.match(r.body, /Tom Trainer/);
+  assert.doesNotMatch(r.body, /Mia Masseur/);
+  // Another patient's episode is refused.
+  r = await clin.get(`/patients/${P.pid}/referrals/new?kind=onward&episode=${Q.eid}`);
+  assert.equal(r.status, 404);
+  // Front desk cannot write referrals.
+  r = await desk.get(`/patients/${P.pid}/referrals/new`);
+  assert.equal(r.status, 403);
+});
+
+test('a referral without consent, reason or partner is refused with messages and stores nothing', async () => {
+  const n = sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_referral')[0].n;
+  let r = await clin.postForm(`/patients/${P.pid}/referrals`, { kind: 'onward', partner: String(partner), priority: 'routine',
+    reason: '', code: 'x', consentMethod: 'verbal', episode: String(P.eid) });
+  assert.equal(r.status, 422);
+  checkHtml(r.body, 'refused referral');
+  r = await clin.postForm(`/patients/${P.pid}/referrals`, { kind: 'onward', partner: '999999', priority: 'routine',
+    reason: 'r', code: 'c', consent: 'yes', consentMethod: 'verbal', episode: String(P.eid) });
+  assert.equal(r.status, 422);
+  r = await clin.postForm(`/patients/${P.pid}/referrals`, { kind: 'onward', partner: String(partner), priority: 'routine',
+    reason: 'r', code: 'c', consent: 'yes', consentMethod: 'verbal', episode: String(Q.eid) });
+  assert.equal(r.status, 422, 'another patient\'s episode');
+  assert.equal(sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_referral')[0].n, n);
+});
+
+// ----------------------------------------------------------------- send
+
+test('a referral is sent: the email carries the full link and the partner\'s name, nothing clinical', async () => {
+  referral = await writeReferral(clin, P, partner, ['measure.nrs']);
+  assert.equal(stateOf(referral), 'draft');
+  const sent = await send(clin, P, referral, 'tom@partner.example');
+  link = sent.link;
+  const m = sent.message;
+  assert.equal(stateOf(referral), 'sent');
+  assert.equal(m.headers.subject, 'A referral from Riverside Pain Clinic');
+  assert.match(m.headers.to, /Tom Trainer/);
+  assert.match(m.text, /Dear Tom Trainer/);
+  assert.match(m.html, new RegExp(`href="${PUBLIC}/c/[A-Za-z0-9_-]{43}"`));
+  for (const secret of ['Rhea', 'Referred', 'running', 'Graduated', 'strength', SUMMARY, CANARY, 'NRS', 'pain'])
+    assert.ok(!m.raw.includes(secret), `the email does not carry "${secret}"`);
+});
+
+// -------------------------------------------------------------- handoff
+
+test('the handoff page opens through the link: no-store, no-referrer, what was shared and nothing else', async () => {
+  const { c, res, page } = await openLink(link);
+  holder = c;
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.location, `/handoff/${referral}`);
+  assert.equal(page.status, 200, page.body.slice(0, 800));
+  assert.equal(page.headers['cache-control'], 'no-store');
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+  checkHtml(page.body, 'handoff');
+  const b = page.body;
+  assert.match(b, /Rhea Referred/);
+  assert.match(b, /1970-04-02/);
+  assert.match(b, /Progressive strength and return-to-run plan/);
+  assert.ok(b.includes(SUMMARY.replace(/;/g, ';')), 'the summary');
+  assert.match(b, /<svg[^>]*class="chart"/);
+  assert.match(b, /Baseline <strong>7<\/strong>/);
+  assert.match(b, /now <strong>3<\/strong>/);
+  assert.match(b, /\+44 20 7946 0000/, 'the clinic\'s contact');
+  // Not shared: the goals (with the canary), other measures, the consent's
+  // recorder, staff names in the history, the partner's email.
+  assert.ok(!b.includes(CANARY), 'the canary in an unshared goal is not shown');
+  assert.doesNotMatch(b, /Lift my grandchild|PSFS/);
+  assert.doesNotMatch(b, /tom@partner\.example/);
+  assert.doesNotMatch(b, /href="\/patients/);
+  assert.match(b, /Acknowledge receipt/);
+});
+
+test('the link reaches no other page and no other patient', async () => {
+  const other = await writeReferral(clin, Q, partner, ['measure.nrs']);
+  await send(clin, Q, other, 'tom@partner.example');
+  for (const p of [`/handoff/${other}`, `/patients/${P.pid}`, `/patients/${P.pid}/referrals`, `/patients/${P.pid}/referrals/${referral}`,
+    `/patients/${P.pid}/referrals/${referral}/letter`, `/patients/${Q.pid}/referrals/${other}`, '/partners', '/referrals', '/',
+    `/handoff/${referral}0`, `/handoff/${referral}/../${other}`]) {
+    const r = await holder.get(p);
+    assert.ok([401, 403, 404, 303, 400].includes(r.status), `${p}: ${r.status}`);
+    assert.ok(!r.body.includes('Quinn Other') && !r.body.includes('Rhea Referred'), `${p} shows no patient`);
+  }
+  const before = version(other);
+  const r = await holder.postForm(`/handoff/${other}/acknowledge`, {});
+  assert.ok([401, 403, 404].includes(r.status), `POST another referral: ${r.status}`);
+  assert.equal(version(other), before, 'nothing stored');
+});
+
+test('acknowledged, then a note sent back: both shown to staff; refusals store nothing', async () => {
+  const v0 = version(referral);
+  const o0 = outboxCount();
+  // Refusals first: no form token, an empty note, a decline without a note.
+  let r = await holder.postForm(`/handoff/${referral}/acknowledge`, {}, { csrf: false });
+  assert.equal(r.status, 403);
+  r = await holder.postForm(`/handoff/${referral}/note`, { text: '' });
+  assert.equal(r.status, 422);
+  checkHtml(r.body, 'refused note');
+  r = await holder.postForm(`/handoff/${referral}/decision`, { decision: 'decline', note: '' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /Say why you decline/);
+  r = await holder.postForm(`/handoff/${referral}/note`, { text: 'x'.repeat(2001) });
+  assert.equal(r.status, 422);
+  r = await holder.postForm(`/handoff/${referral}/appointment`, { date: today });
+  assert.equal(r.status, 409, 'not accepted yet');
+  assert.equal(version(referral), v0, 'no refusal stored anything');
+  assert.equal(outboxCount(), o0);
+
+  r = await holder.postForm(`/handoff/${referral}/acknowledge`, {});
+  assert.equal(r.status, 303);
+  assert.equal(stateOf(referral), 'acknowledged');
+  r = await holder.postForm(`/handoff/${referral}/acknowledge`, {});
+  assert.equal(r.status, 409, 'twice');
+  r = await holder.postForm(`/handoff/${referral}/note`, { text: 'Booked for Tuesday <b>9am</b>; will send our plan.' });
+  assert.equal(r.status, 303);
+  r = await holder.postForm(`/handoff/${referral}/decision`, { decision: 'accept', note: '' });
+  assert.equal(r.status, 303);
+  assert.equal(stateOf(referral), 'accepted');
+  r = await holder.postForm(`/handoff/${referral}/appointment`, { date: '1999-01-01' });
+  assert.equal(r.status, 422, 'before the referral was written');
+  r = await holder.postForm(`/handoff/${referral}/appointment`, { date: today });
+  assert.equal(r.status, 303);
+  assert.equal(stateOf(referral), 'first-appointment');
+
+  // Staff see the note on the patient's referrals (the chart's page) and
+  // on the referral, with who moved it.
+  r = await clin.get(`/patients/${P.pid}/referrals`);
+  assert.equal(r.status, 200);
+  checkHtml(r.body, 'patient referrals');
+  assert.match(r.body, /class="partner-note"[\s\S]*Tom Trainer \(partner\)[\s\S]*Booked for Tuesday &lt;b&gt;9am&lt;\/b&gt;/);
+  r = await clin.get(`/patients/${P.pid}/referrals/${referral}`);
+  assert.match(r.body, /Acknowledged, [0-9-]+, by Tom Trainer \(partner\)/);
+  assert.match(r.body, /First appointment done/);
+  // The partner's page shows the note too.
+  r = await holder.get(`/handoff/${referral}`);
+  assert.match(r.body, /Booked for Tuesday/);
+});
+
+test('every view and action through the link is in the audit trail, with the patient and the referral', async () => {
+  const rows = auditRows(srv.database,
+    `actor LIKE 'link:%' AND (path = '/handoff/${referral}' OR path LIKE '/handoff/${referral}/%')`);
+  const gets = rows.filter((e) => e.method === 'GET');
+  const posts = rows.filter((e) => e.method === 'POST');
+  assert.equal(gets.length, 2, 'each of the two views: on opening, and after the note');
+  assert.ok(posts.length >= 9, `POSTs audited: ${posts.length}`);
+  for (const e of [...gets, ...posts.filter((x) => x.outcome === '303')]) {
+    assert.equal(Number(e.patient), P.pid, JSON.stringify(e));
+    assert.equal(Number(e.record), referral, JSON.stringify(e));
+  }
+  const opened = auditRows(srv.database, `path = '/c/(token)' AND outcome LIKE 'link % opened (referral:${referral})'`);
+  assert.equal(opened.length, 1);
+});
+
+test('a revoked link is refused, its session ended; a new link works and the old one stays dead', async () => {
+  const w = await writeReferral(clin, P, partner2, []);
+  const first = await send(clin, P, w, 'mia@partner.example');
+  const { c } = await openLink(first.link);
+  assert.equal((await c.get(`/handoff/${w}`)).status, 200);
+  let r = await clin.postForm(`/patients/${P.pid}/referrals/${w}/revoke`, {});
+  assert.equal(r.status, 303);
+  r = await c.get(`/handoff/${w}`);
+  assert.equal(r.status, 401, 'the session of a revoked link ends');
+  r = await new Client(srv.base).get(first.link);
+  assert.equal(r.status, 410);
+  assert.doesNotMatch(r.body, /Rhea/);
+  // Re-issued: a new email with a new link.
+  const second = await send(clin, P, w, 'mia@partner.example');
+  assert.notEqual(second.link, first.link);
+  const again = await openLink(second.link);
+  assert.equal(again.page.status, 200);
+  assert.equal((await new Client(srv.base).get(first.link)).status, 410);
+});
+
+test('an expired link is refused', async () => {
+  const w = await writeReferral(clin, P, partner, []);
+  const { link: l } = await send(clin, P, w, 'tom@partner.example');
+  const cap = sqlJson(srv.database, `SELECT id FROM capability WHERE scope = 'referral:${w}' AND revoked = 0`)[0].id;
+  sqlExec(srv.database, `UPDATE capability SET expires = ${Math.floor(Date.now() / 1000) - 10} WHERE id = ${cap}`);
+  const r = await new Client(srv.base).get(l);
+  assert.equal(r.status, 410);
+  assert.match(r.body, /expired/);
+  assert.equal(r.headers['cache-control'], 'no-store');
+});
+
+test('a closed referral\'s link shows only that it is closed', async () => {
+  const w = await writeReferral(clin, P, partner, ['measure.nrs', 'goals']);
+  const { link: l } = await send(clin, P, w, 'tom@partner.example');
+  const { c, page } = await openLink(l);
+  assert.ok(page.body.includes(CANARY), 'shared goals are shown while open');
+  let r = await clin.postForm(`/patients/${P.pid}/referrals/${w}/cancel`, { reason: '' });
+  assert.equal(r.status, 422, 'a cancel needs its reason');
+  assert.equal(stateOf(w), 'sent');
+  r = await clin.postForm(`/patients/${P.pid}/referrals/${w}/cancel`, { reason: 'The patient chose another trainer.' });
+  assert.equal(r.status, 303);
+  r = await c.get(`/handoff/${w}`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /This referral is closed/);
+  for (const s of ['Rhea', CANARY, SUMMARY.slice(0, 20), 'another trainer', 'Progressive'])
+    assert.ok(!r.body.includes(s), `closed page shows no "${s}"`);
+  const v = version(w);
+  r = await c.postForm(`/handoff/${w}/note`, { text: 'hello?' });
+  assert.equal(r.status, 409);
+  assert.equal(version(w), v);
+});
+
+test('the letter is the handoff content, print-styled; /referrals lists open referrals by status', async () => {
+  let r = await clin.get(`/patients/${P.pid}/referrals/${referral}/letter`);
+  assert.equal(r.status, 200);
+  checkHtml(r.body, 'letter');
+  assert.match(r.body, /Dear Tom Trainer/);
+  assert.ok(r.body.includes(SUMMARY));
+  assert.ok(!r.body.includes(CANARY));
+  assert.doesNotMatch(r.body, /<form[^>]*action="\/handoff/);
+  r = await clin.get('/referrals');
+  assert.equal(r.status, 200);
+  checkHtml(r.body, '/referrals');
+  assert.match(r.body, /Sent: waiting for the partner/);
+  assert.match(r.body, /Quinn Other/);
+  r = await desk.get('/referrals');
+  assert.equal(r.status, 403, 'front desk sees no referrals');
+});
+
+test('the job flags referrals sent and not acknowledged after ack-days, once', async () => {
+  const w = await writeReferral(clin, Q, partner2, []);
+  await send(clin, Q, w, 'mia@partner.example');
+  // The projection is rebuildable: age the sent date as if 8 days passed.
+  sqlExec(srv.database, `UPDATE p_referral_referral SET sent = '${ago(8)}' WHERE record = ${w}`);
+  let r = srv.cli(['jobs', 'run', '--force', 'referral:unacknowledged']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /referral:unacknowledged ran: 1 done/);
+  r = srv.cli(['jobs', 'run', '--force', 'referral:unacknowledged']);
+  assert.match(r.stdout, /ran: 0 done/);
+  r = await clin.get('/referrals');
+  assert.match(r.body, /not acknowledged after\s*7\s*days/);
+  r = await clin.get(`/patients/${Q.pid}/referrals/${w}`);
+  assert.match(r.body, /not acknowledged \(flagged/);
+});
