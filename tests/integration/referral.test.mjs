@@ -14,8 +14,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, Client, csrfFromHtml, run } from '../lib/harness.mjs';
-import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
+import { useCairn, Client } from '../lib/harness.mjs';
+import { spawnSink } from '../lib/smtp-sink.mjs';
+import { CANARY, SUMMARY, ago, patientWithEpisode, addPartner, writeReferral,
+         send as sendTo, openLink as openLinkAt } from '../lib/referral.mjs';
 import { sqlJson, sqlExec, auditRows } from '../lib/access.mjs';
 import { checkHtml } from '../lib/xml.mjs';
 
@@ -23,8 +25,6 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-referral-'));
 const sinkDir = path.join(work, 'sink');
 const sink = await spawnSink(sinkDir);
 const PUBLIC = 'https://clinic.example/riverside';
-const CANARY = 'CANARY-GOAL-7731';
-const SUMMARY = 'Pain down from 7 to 3; walks 40 minutes; ready to load.';
 
 const srv = useCairn({
   publicUrl: PUBLIC,
@@ -34,94 +34,16 @@ const srv = useCairn({
 });
 after(() => { sink.stop(); rmSync(work, { recursive: true, force: true }); });
 
-let clin, desk, admin;
+let clin, desk;
 const P = {};          // the patient with an episode and measures
 const Q = {};          // another patient
 const today = new Date().toISOString().slice(0, 10);
-const ago = (d) => new Date(Date.now() - d * 86400000).toISOString().slice(0, 10);
-const X = (root, body) => `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="urn:cairn:program">${body}</${root}>`;
-
-async function xmlPost(web, p, xml, status = 303) {
-  const r = await web.postXml(p, xml);
-  assert.equal(r.status, status, `${p}: ${r.status} ${r.body.slice(0, 800)}`);
-  return r;
-}
-
-// A patient with an episode (PSFS activities, one of them the canary),
-// NRS from 7 to 3 and PSFS from baseline to now.
-async function patientWithEpisode(web, id, name) {
-  let r = await xmlPost(web, '/patients', X('Patient', `<identifier>${id}</identifier><name>${name}</name><gender>female</gender><birthDate>1970-04-02</birthDate>`));
-  const pid = Number(/\/patients\/(\d+)/.exec(r.headers.location)[1]);
-  r = await xmlPost(web, `/patients/${pid}/episodes`, X('EpisodeOfCare',
-    `<status>active</status><cohort>program</cohort><periodStart>${ago(90)}</periodStart><primaryInstrument>nrs</primaryInstrument><phase>enrolled</phase>` +
-    `<activity item="a1" goal="8">Lift my grandchild</activity><activity item="a2" goal="9">${CANARY} run for the bus</activity><activity item="a3" goal="7">Garden for an hour</activity>`));
-  const eid = Number(/episodes\/(\d+)/.exec(r.headers.location)[1]);
-  const obs = (instrument, date, answers, extra = '') => xmlPost(web, `/patients/${pid}/observations`, X('Observation',
-    `<episode>${eid}</episode><instrument>${instrument}</instrument><effective>${date}</effective>${extra}${answers}`));
-  await obs('nrs', ago(90), '<answer item="pain">7</answer>', '<timepoint>baseline</timepoint>');
-  await obs('nrs', ago(40), '<answer item="pain">5</answer>');
-  await obs('nrs', ago(5), '<answer item="pain">3</answer>');
-  await obs('psfs', ago(90), '<answer item="a1">2</answer><answer item="a2">1</answer><answer item="a3">3</answer>', '<timepoint>baseline</timepoint>');
-  await obs('psfs', ago(5), '<answer item="a1">7</answer><answer item="a2">6</answer><answer item="a3">8</answer>');
-  return { pid, eid, name };
-}
-
-// Add a partner through the staff form; returns its id.
-async function addPartner(web, fields) {
-  const r = await web.postForm('/partners', { discipline: 'physical-therapist', active: 'yes', ...fields });
-  assert.equal(r.status, 303, r.body.slice(0, 1500));
-  return Number(/\/partners\/(\d+)/.exec(r.headers.location)[1]);
-}
-
-// Write a referral (a draft) sharing `share` keys; returns its id.
-async function writeReferral(web, who, partner, share, extra = {}) {
-  const fields = [['kind', 'onward'], ['partner', String(partner)], ['priority', 'routine'],
-    ['reason', 'Graduated from the program; wants to return to running.'],
-    ['code', 'Progressive strength and return-to-run plan, twice a week.'],
-    ['summary', SUMMARY], ['consent', 'yes'], ['consentMethod', 'verbal'], ['episode', String(who.eid)],
-    ...share.map((k) => [`share.${k}`, 'yes']), ...Object.entries(extra)];
-  const r = await web.postForm(`/patients/${who.pid}/referrals`, fields);
-  assert.equal(r.status, 303, r.body.slice(0, 2000));
-  return Number(/referrals\/(\d+)$/.exec(r.headers.location)[1]);
-}
-
 const outboxCount = () => Number(sqlJson(srv.database, 'SELECT count(*) AS n FROM outbox')[0].n);
 const version = (id) => Number(sqlJson(srv.database, `SELECT version FROM p_referral_referral WHERE record = ${id}`)[0].version);
 const stateOf = (id) => sqlJson(srv.database, `SELECT state FROM p_referral_referral WHERE record = ${id}`)[0].state;
 
-// Deliver what is queued and return the messages sent to `to`.
-function deliver(to) {
-  const r = srv.cli(['jobs', 'run', '--force', 'core:send-mail']);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  return readSinkDir(sinkDir).filter((m) => m.to.includes(to));
-}
-
-// Send a referral from its staff page; returns the link (a local path)
-// read from the email that arrived.
-async function send(web, who, id, to) {
-  const before = deliver(to).length;
-  const r = await web.postForm(`/patients/${who.pid}/referrals/${id}/send`, {});
-  assert.equal(r.status, 303, r.body.slice(0, 1500));
-  const got = deliver(to);
-  assert.equal(got.length, before + 1, 'one email per send');
-  const m = got.at(-1);
-  const url = new RegExp(`${PUBLIC.replace(/[./]/g, '\\$&')}(/c/[A-Za-z0-9_-]{43})`).exec(m.text);
-  assert.ok(url, m.text);
-  return { link: url[1], message: m };
-}
-
-// A partner who opens the link: a fresh client with the link's cookie and
-// a form token.
-async function openLink(link) {
-  const c = new Client(srv.base);
-  const res = await c.get(link);
-  let page = null;
-  if (res.status === 303) {
-    page = await c.get(res.headers.location);
-    c.csrf = csrfFromHtml(page.body);
-  }
-  return { c, res, page };
-}
+const send = (web, who, id, to) => sendTo(srv, sinkDir, PUBLIC, web, who, id, to);
+const openLink = (link) => openLinkAt(srv.base, link);
 
 let partner, partner2, referral, link, holder;
 
@@ -129,7 +51,6 @@ before(async () => {
   await srv.ready;
   clin = await srv.as('clinician');
   desk = await srv.as('front-desk');
-  admin = await srv.as('admin');
   Object.assign(P, await patientWithEpisode(clin, 'REF-1', 'Rhea Referred'));
   Object.assign(Q, await patientWithEpisode(clin, 'REF-2', 'Quinn Other'));
 });

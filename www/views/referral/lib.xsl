@@ -132,7 +132,7 @@
         <xsl:with-param name="v" select="point[1]/@score"/>
       </xsl:call-template>
     </xsl:variable>
-    <figure class="chart">
+    <figure class="chart small">
       <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
            viewBox="0 0 {$cW} {$cH}" aria-labelledby="{$id}-title">
         <title id="{$id}-title">
@@ -308,7 +308,6 @@
             <li>
               <strong><xsl:value-of select="@author"/></strong>
               <xsl:text>, </xsl:text><xsl:value-of select="@time"/>
-              <xsl:if test="@from = 'partner'"> (partner)</xsl:if>
               <xsl:text>: </xsl:text>
               <xsl:value-of select="text"/>
             </li>
