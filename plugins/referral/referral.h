@@ -85,11 +85,12 @@ long long referral_param_id(cairn_req *req, const char *name);
 const char *referral_fmt_int(cairn_req *req, long long v);
 /* Add <name>text</name> unless text is NULL or "". */
 void referral_put(cairn_doc *doc, const char *name, const char *text);
-/* 1 when the projection table `table` exists in this database (its
-** plugin is installed), probed once per worker and remembered: tables
-** appear only when cairnd starts with a plugin.  The probe of a missing
-** table logs one line per worker (the kit has no way to ask quietly). */
-int referral_table_exists(cairn_req *req, const char *table);
+/* 1 when patient `patient` has records of plugin `plugin` ("herbal":
+** types "herbal:..."), read from the core's record table.  Only then are
+** that plugin's projection tables read: a plugin never installed has no
+** records and no tables, and is not asked about. */
+int referral_patient_has(cairn_req *req, const char *plugin,
+                         long long patient);
 /* The instrument of id `id`, or NULL. */
 const referral_instrument *referral_instrument_find(const char *id);
 

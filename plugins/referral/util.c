@@ -48,32 +48,23 @@ void referral_put(cairn_doc *doc, const char *name, const char *text) {
   if (text != NULL && text[0] != '\0') cairn_doc_text(doc, name, text);
 }
 
-/* Tables probed so far in this worker: name and answer.  Few plugins'
-** tables are ever asked about (herbal, exercise). */
-#define PROBES_MAX 8
-static struct {
-  char table[48];             /* "p_herbal_prescription" */
-  int exists;                 /* 1 or 0 */
-} probes[PROBES_MAX];
-static size_t n_probes;
+/* Records of one plugin of one patient: the plugin's types all begin
+** "<plugin>:", so [lo, hi) with hi = "<plugin>;" (';' follows ':') is
+** exactly them, on the index of record(type). */
+static const char SQL_PLUGIN_RECORDS[] =
+    "SELECT 1 FROM record WHERE patient = :patient"
+    " AND type >= :lo AND type < :hi LIMIT 1";
 
 /* See referral.h. */
-int referral_table_exists(cairn_req *req, const char *table) {
+int referral_patient_has(cairn_req *req, const char *plugin,
+                         long long patient) {
   cairn_error err = {0, "", ""};
-  cairn_stmt *st;
-  size_t i;
-  int exists;
-  for (i = 0; i < n_probes; i++)
-    if (strcmp(probes[i].table, table) == 0) return probes[i].exists;
-  /* The table's name is one of ours (a constant), never input. */
-  st = cairn_sql_prepare(req, cairn_req_printf(req, "SELECT 1 FROM %s LIMIT 0",
-                                               table), &err);
-  exists = st != NULL;
-  if (n_probes < PROBES_MAX && strlen(table) < sizeof probes[0].table) {
-    strcpy(probes[n_probes].table, table);
-    probes[n_probes++].exists = exists;
-  }
-  return exists;
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_PLUGIN_RECORDS, &err);
+  if (st == NULL || cairn_sql_bind_int(st, ":patient", patient) != 0 ||
+      cairn_sql_bind_text(st, ":lo", cairn_req_printf(req, "%s:", plugin)) != 0 ||
+      cairn_sql_bind_text(st, ":hi", cairn_req_printf(req, "%s;", plugin)) != 0)
+    return 0;
+  return cairn_sql_step(st) == 1;
 }
 
 /* See referral.h. */

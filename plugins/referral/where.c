@@ -8,9 +8,9 @@
 **   goals        the patient's own activities (PSFS) with the score aimed
 **                for and the first and latest ratings
 **   exercise     the exercise stage and the home routine, when the
-**                exercise plugin's tables exist
-**   herbs        current herbal prescriptions, when the herbal plugin's
-**                tables exist
+**                patient has the exercise plugin's records
+**   herbs        current herbal prescriptions, when the patient has the
+**                herbal plugin's records
 **
 ** What is chosen is copied into the referral when it is written, so the
 ** partner sees exactly that, even after the records change.  Other
@@ -159,10 +159,12 @@ static int collect_goals(cairn_req *req, where_items *w) {
 
 /* ---------------------------------------------------- other plugins */
 
-/* The exercise plugin's stage and home routine, when its tables exist
-** (p_exercise_stage(episode, stage), p_exercise_routine(episode) with
-** <item> lines in its body).  A table of another shape offers nothing. */
-static void collect_exercise(cairn_req *req, where_items *w, long long episode) {
+/* The exercise plugin's stage and home routine, when the patient has its
+** records (read from p_exercise_stage(episode, stage) and
+** p_exercise_routine(episode) with <item> lines in its body).  Tables of
+** another shape offer nothing. */
+static void collect_exercise(cairn_req *req, where_items *w, long long patient,
+                             long long episode) {
   static const char SQL_STAGE[] =
       "SELECT stage FROM p_exercise_stage WHERE episode = :episode"
       " AND status <> 'entered-in-error' ORDER BY record DESC LIMIT 1";
@@ -173,14 +175,12 @@ static void collect_exercise(cairn_req *req, where_items *w, long long episode) 
   cairn_stmt *st;
   const cairn_record *r;
   int i, n;
-  if (episode == 0) return;
-  if (referral_table_exists(req, "p_exercise_stage") &&
-      (st = cairn_sql_prepare(req, SQL_STAGE, &err)) != NULL &&
+  if (episode == 0 || !referral_patient_has(req, "exercise", patient)) return;
+  if ((st = cairn_sql_prepare(req, SQL_STAGE, &err)) != NULL &&
       cairn_sql_bind_int(st, ":episode", episode) == 0 &&
       cairn_sql_step(st) == 1 && cairn_sql_text(st, 0)[0] != '\0')
     w->stage = cairn_req_strdup(req, cairn_sql_text(st, 0));
-  if (!referral_table_exists(req, "p_exercise_routine") ||
-      (st = cairn_sql_prepare(req, SQL_ROUTINE, &err)) == NULL ||
+  if ((st = cairn_sql_prepare(req, SQL_ROUTINE, &err)) == NULL ||
       cairn_sql_bind_int(st, ":episode", episode) != 0 ||
       cairn_sql_step(st) != 1 ||
       cairn_record_get(req, cairn_sql_int(st, 0), &r, &err) != CAIRN_OK)
@@ -221,7 +221,7 @@ static void collect_herbs(cairn_req *req, where_items *w, long long patient) {
       " ORDER BY start_date DESC, record DESC LIMIT 8";
   cairn_error err = {0, "", ""};
   cairn_stmt *st;
-  if (!referral_table_exists(req, "p_herbal_prescription")) return;
+  if (!referral_patient_has(req, "herbal", patient)) return;
   st = cairn_sql_prepare(req, SQL, &err);
   if (st == NULL || cairn_sql_bind_int(st, ":patient", patient) != 0 ||
       cairn_sql_bind_text(st, ":today", cairn_req_today(req)) != 0)
@@ -249,7 +249,7 @@ static int collect(cairn_req *req, where_items *w, long long patient,
   rc = collect_measures(req, w, patient, episode);
   if (rc == CAIRN_OK) rc = collect_goals(req, w);
   if (rc != CAIRN_OK) return rc;
-  collect_exercise(req, w, episode);
+  collect_exercise(req, w, patient, episode);
   collect_herbs(req, w, patient);
   return CAIRN_OK;
 }

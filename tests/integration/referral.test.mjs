@@ -312,6 +312,12 @@ test('the letter is the handoff content, print-styled; /referrals lists open ref
   assert.match(r.body, /Quinn Other/);
   r = await desk.get('/referrals');
   assert.equal(r.status, 403, 'front desk sees no referrals');
+  // A referral reached through another patient's address is not there.
+  for (const p of [`/patients/${Q.pid}/referrals/${referral}`, `/patients/${Q.pid}/referrals/${referral}/letter`]) {
+    r = await clin.get(p);
+    assert.equal(r.status, 404, p);
+    assert.doesNotMatch(r.body, /Rhea/);
+  }
 });
 
 test('the job flags referrals sent and not acknowledged after ack-days, once', async () => {
