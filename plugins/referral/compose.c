@@ -39,7 +39,7 @@ static cairn_field *compose_fields(cairn_req *req, const char *tag) {
       "SELECT record, name, organisation, discipline FROM p_referral_partner"
       " WHERE status <> 'entered-in-error' AND active = 'true'"
       " AND (:tag = '' OR tags LIKE '% ' || :tag || ' %')"
-      " ORDER BY name COLLATE NOCASE LIMIT 200";
+      " ORDER BY name COLLATE NOCASE LIMIT :limit";
   const cairn_field tmpl[] = {
     {.name = "kind", .label = "Kind of referral", .kind = CAIRN_FIELD_RADIO,
      .flags = CAIRN_FIELD_REQUIRED, .choices = KINDS},
@@ -74,7 +74,8 @@ static cairn_field *compose_fields(cairn_req *req, const char *tag) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL, &err);
   int n = 0;
   memcpy(f, tmpl, sizeof tmpl);
-  if (st != NULL && cairn_sql_bind_text(st, ":tag", tag) == 0) {
+  if (st != NULL && cairn_sql_bind_text(st, ":tag", tag) == 0 &&
+      cairn_sql_bind_int(st, ":limit", PARTNER_CHOICES_MAX) == 0) {
     while (n < 2 * PARTNER_CHOICES_MAX && cairn_sql_step(st) == 1) {
       const char *org = cairn_sql_text(st, 2);
       choices[n++] = cairn_req_strdup(req, cairn_sql_text(st, 0));
@@ -172,12 +173,15 @@ int referral_post_new(cairn_req *req) {
   long long patient = referral_param_id(req, "patient");
   cairn_form *f = cairn_form_new(req, COMPOSE_FORM_ID, compose_fields(req, ""));
   cairn_error err = {0, "", ""};
-  const cairn_record *partner;
+  const cairn_record *partner, *pat;
   cairn_doc *body;
   long long episode = 0, id;
   const char *today = cairn_req_today(req), *ep;
   int rc;
 
+  if (cairn_record_get(req, patient, &pat, &err) != CAIRN_OK ||
+      strcmp(cairn_record_type_name(pat), PROGRAM_T_PATIENT) != 0)
+    return referral_error_page(req, 404, "There is no such patient.");
   cairn_form_bind(f);
   ep = cairn_form_value(f, "episode");
   if (ep[0] != '\0') {

@@ -181,12 +181,14 @@ static int doc_partner_referrals(cairn_req *req, cairn_doc *doc, long long id) {
       " FROM p_referral_referral r LEFT JOIN p_program_patient p"
       " ON p.record = r.patient"
       " WHERE r.partner = :partner AND r.status <> 'entered-in-error'"
-      " ORDER BY r.record DESC LIMIT 200";
+      " ORDER BY r.record DESC LIMIT :limit";
   cairn_error err = {0, "", ""};
   cairn_stmt *st = cairn_sql_prepare(req, SQL, &err);
   int rc;
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
-  if (cairn_sql_bind_int(st, ":partner", id) != 0) return CAIRN_EINTERNAL;
+  if (cairn_sql_bind_int(st, ":partner", id) != 0 ||
+      cairn_sql_bind_int(st, ":limit", REFERRAL_LIST_MAX) != 0)
+    return CAIRN_EINTERNAL;
   while ((rc = cairn_sql_step(st)) == 1) {
     cairn_doc_open(doc, "referral");
     cairn_doc_attr(doc, "id", cairn_sql_text(st, 0));
@@ -265,7 +267,7 @@ int referral_page_partners(cairn_req *req) {
       "      OR organisation LIKE '%' || :q || '%' ESCAPE '\\')"
       " AND (:discipline = '' OR discipline = :discipline)"
       " AND (:tag = '' OR tags LIKE '% ' || :tag || ' %' ESCAPE '\\')"
-      " ORDER BY active = 'true' DESC, name COLLATE NOCASE LIMIT 200";
+      " ORDER BY active = 'true' DESC, name COLLATE NOCASE LIMIT :limit";
   cairn_error err = {0, "", ""};
   cairn_doc *doc = cairn_doc_new(req, NULL, "partners");
   cairn_stmt *st = cairn_sql_prepare(req, SQL, &err);
@@ -283,7 +285,8 @@ int referral_page_partners(cairn_req *req) {
                                          "spaces only.");
   if (cairn_sql_bind_text(st, ":q", q) != 0 ||
       cairn_sql_bind_text(st, ":discipline", discipline) != 0 ||
-      cairn_sql_bind_text(st, ":tag", tag) != 0)
+      cairn_sql_bind_text(st, ":tag", tag) != 0 ||
+      cairn_sql_bind_int(st, ":limit", REFERRAL_LIST_MAX) != 0)
     return CAIRN_EINTERNAL;
   cairn_doc_attr(doc, "role", cairn_req_role(req));
   cairn_doc_attr(doc, "q", q);

@@ -248,6 +248,8 @@ static int instruments_load(const char *path, cairn_error *err) {
   return CAIRN_OK;
 }
 
+/* Check the host's level, read the settings (a bad one refuses the plugin
+** with the setting named), load the instruments when a path is given. */
 static int referral_init(const cairn_api *api, const cairn_plugin_config *cfg,
                          cairn_error *err) {
   const char *path;

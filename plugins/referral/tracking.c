@@ -21,7 +21,7 @@ static const char SQL_OPEN[] =
     " WHERE r.status <> 'entered-in-error'"
     " AND r.state IN ('draft', 'sent', 'acknowledged', 'accepted')"
     " ORDER BY CASE r.state WHEN 'draft' THEN 0 WHEN 'sent' THEN 1"
-    " WHEN 'acknowledged' THEN 2 ELSE 3 END, r.sent, r.record LIMIT 200";
+    " WHEN 'acknowledged' THEN 2 ELSE 3 END, r.sent, r.record LIMIT :limit";
 
 /* A patient's referrals, newest first. */
 static const char SQL_PATIENT[] =
@@ -30,7 +30,7 @@ static const char SQL_PATIENT[] =
     " FROM p_referral_referral r"
     " LEFT JOIN p_referral_partner pa ON pa.record = r.partner"
     " WHERE r.patient = :patient AND r.status <> 'entered-in-error'"
-    " ORDER BY r.record DESC LIMIT 200";
+    " ORDER BY r.record DESC LIMIT :limit";
 
 /* <referral id= patient= name= state= kind= priority= sent= changed=
 ** flagged= overdue=? partner-notes= partner= authored=/> per row. */
@@ -70,6 +70,8 @@ int referral_page_list(cairn_req *req) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL_OPEN, &err);
   int rc;
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  if (cairn_sql_bind_int(st, ":limit", REFERRAL_LIST_MAX) != 0)
+    return CAIRN_EINTERNAL;
   cairn_doc_attr(doc, "ack-days", referral_fmt_int(req, referral_cfg.ack_days));
   rc = doc_rows(req, doc, st);
   if (rc != CAIRN_OK) return rc;
@@ -81,12 +83,14 @@ int referral_page_list(cairn_req *req) {
 static int doc_patient_notes(cairn_req *req, cairn_doc *doc, long long patient) {
   static const char SQL[] =
       "SELECT record FROM p_referral_referral WHERE patient = :patient"
-      " AND status <> 'entered-in-error' ORDER BY record DESC LIMIT 200";
+      " AND status <> 'entered-in-error' ORDER BY record DESC LIMIT :limit";
   cairn_error err = {0, "", ""};
   cairn_stmt *st = cairn_sql_prepare(req, SQL, &err);
   int rc;
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
-  if (cairn_sql_bind_int(st, ":patient", patient) != 0) return CAIRN_EINTERNAL;
+  if (cairn_sql_bind_int(st, ":patient", patient) != 0 ||
+      cairn_sql_bind_int(st, ":limit", REFERRAL_LIST_MAX) != 0)
+    return CAIRN_EINTERNAL;
   while ((rc = cairn_sql_step(st)) == 1) {
     const cairn_record *rec;
     cairn_doc *body;
@@ -133,7 +137,9 @@ int referral_page_patient(cairn_req *req) {
     return referral_error_page(req, 404, "There is no such patient.");
   st = cairn_sql_prepare(req, SQL_PATIENT, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
-  if (cairn_sql_bind_int(st, ":patient", patient) != 0) return CAIRN_EINTERNAL;
+  if (cairn_sql_bind_int(st, ":patient", patient) != 0 ||
+      cairn_sql_bind_int(st, ":limit", REFERRAL_LIST_MAX) != 0)
+    return CAIRN_EINTERNAL;
   cairn_doc_open(doc, "list");
   rc = doc_rows(req, doc, st);
   cairn_doc_close(doc);

@@ -96,6 +96,9 @@ static void measure_add(where_measure *m, const char *date, double score,
   m->score[m->n++] = score;
 }
 
+/* Every scored measure of the episode (of the patient when episode is
+** 0), PSFS aside (it is the goals'), from its baseline on; the episode's
+** primary measure first.  0 or CAIRN_EDB. */
 static int collect_measures(cairn_req *req, where_items *w, long long patient,
                             long long episode) {
   cairn_error err = {0, "", ""};
@@ -136,6 +139,8 @@ static const char SQL_PSFS[] =
     " WHERE episode = :episode AND instrument IN ('psfs', 'psfs2')"
     " AND status <> 'entered-in-error' ORDER BY effective, record";
 
+/* The episode's activities, and its first and latest PSFS observations
+** (their ratings of each activity).  0 or CAIRN_EDB. */
 static int collect_goals(cairn_req *req, where_items *w) {
   cairn_error err = {0, "", ""};
   cairn_stmt *st;
@@ -218,13 +223,14 @@ static void collect_herbs(cairn_req *req, where_items *w, long long patient) {
       " WHERE patient = :patient AND status = 'active'"
       " AND start_date <= :today"
       " AND date(start_date, '+' || days || ' days') > :today"
-      " ORDER BY start_date DESC, record DESC LIMIT 8";
+      " ORDER BY start_date DESC, record DESC LIMIT :limit";
   cairn_error err = {0, "", ""};
   cairn_stmt *st;
   if (!referral_patient_has(req, "herbal", patient)) return;
   st = cairn_sql_prepare(req, SQL, &err);
   if (st == NULL || cairn_sql_bind_int(st, ":patient", patient) != 0 ||
-      cairn_sql_bind_text(st, ":today", cairn_req_today(req)) != 0)
+      cairn_sql_bind_text(st, ":today", cairn_req_today(req)) != 0 ||
+      cairn_sql_bind_int(st, ":limit", HERBS_MAX) != 0)
     return;
   while (w->n_herbs < HERBS_MAX && cairn_sql_step(st) == 1) {
     const cairn_record *rx;
@@ -235,6 +241,8 @@ static void collect_herbs(cairn_req *req, where_items *w, long long patient) {
 
 /* ---------------------------------------------------------- together */
 
+/* Everything the records hold for the episode.  CAIRN_ENOTFOUND when
+** `episode` is not an EpisodeOfCare of `patient`. */
 static int collect(cairn_req *req, where_items *w, long long patient,
                    long long episode) {
   cairn_error err = {0, "", ""};

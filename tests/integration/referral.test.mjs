@@ -104,6 +104,25 @@ test('the new-referral page takes a pre-filled kind and episode, offers what the
   assert.equal(r.status, 403);
 });
 
+test('a referral out for a patient without an episode (the intake\'s red flag): urgent by default, nothing to share but words', async () => {
+  let r = await clin.postXml('/patients', `<?xml version="1.0" encoding="UTF-8"?>\n<Patient xmlns="urn:cairn:program"><identifier>REF-3</identifier><name>Una Unenrolled</name></Patient>`);
+  assert.equal(r.status, 303);
+  const pid = Number(/\/patients\/(\d+)/.exec(r.headers.location)[1]);
+  r = await clin.get(`/patients/${pid}/referrals/new?kind=out`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /value="urgent" selected/);
+  assert.match(r.body, /The records hold nothing to share yet/);
+  r = await clin.postForm(`/patients/${pid}/referrals`, { kind: 'out', partner: String(partner), priority: 'urgent',
+    reason: 'Red flag at intake: night pain and weight loss.', code: 'GP review this week.', consent: 'yes', consentMethod: 'verbal' });
+  assert.equal(r.status, 303, r.body.slice(0, 1000));
+  const id = Number(/referrals\/(\d+)$/.exec(r.headers.location)[1]);
+  assert.equal(sqlJson(srv.database, `SELECT kind FROM p_referral_referral WHERE record = ${id}`)[0].kind, 'out');
+  // A patient that does not exist is not written to.
+  r = await clin.postForm('/patients/987654/referrals', { kind: 'out', partner: String(partner), priority: 'urgent',
+    reason: 'r', code: 'c', consent: 'yes', consentMethod: 'verbal' });
+  assert.equal(r.status, 404);
+});
+
 test('a referral without consent, reason or partner is refused with messages and stores nothing', async () => {
   const n = sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_referral')[0].n;
   let r = await clin.postForm(`/patients/${P.pid}/referrals`, { kind: 'onward', partner: String(partner), priority: 'routine',
