@@ -25,36 +25,38 @@ static int send_mail(cairn_req *req, cairn_error *err) {
   return rc < 0 ? rc : sent + failed;
 }
 
-/* One statement of the clean-up; returns rows changed or CAIRN_EDB. */
-static int sweep(cairn_store *st, const char *sql, long long now,
-                 cairn_error *err) {
+/* One statement of the clean-up, binding :a (and :b when two_values);
+** returns the rows changed or CAIRN_EDB. */
+static int sweep(cairn_store *st, const char *sql, long long a, long long b,
+                 int two_values, cairn_error *err) {
   cairn_q_write_ready(st);
   cairn_q *s = cairn_q_prepare(st, sql, err);
   if (!s) return err ? err->code : CAIRN_EDB;
-  if (cairn_q_has(s, ":now")) cairn_q_int(s, ":now", now);
-  if (cairn_q_has(s, ":idle"))
-    cairn_q_int(s, ":idle", now - CAIRN_SESSION_IDLE_S);
-  if (cairn_q_has(s, ":old"))
-    cairn_q_int(s, ":old", now - CAIRN_SESSION_ABSOLUTE_S);
+  cairn_q_int(s, ":a", a);
+  if (two_values) cairn_q_int(s, ":b", b);
   return cairn_q_run(st, s, err);
 }
 
 /* Expire links and end sessions; the count is links newly expired. */
 static int expire_links(cairn_req *req, cairn_error *err) {
+  /* :a now */
   static const char mark_sql[] =
-      "UPDATE capability SET expired = :now WHERE expired IS NULL"
-      " AND (expires <= :now OR uses_left = 0)";
+      "UPDATE capability SET expired = :a WHERE expired IS NULL"
+      " AND (expires <= :a OR uses_left = 0)";
   static const char cap_sessions_sql[] =
-      "DELETE FROM capability_session WHERE expires <= :now"
+      "DELETE FROM capability_session WHERE expires <= :a"
       " OR capability IN (SELECT id FROM capability"
       "  WHERE revoked OR expired IS NOT NULL)";
+  /* :a the idle limit, :b the absolute limit */
   static const char staff_sessions_sql[] =
-      "DELETE FROM staff_session WHERE seen < :idle OR created < :old";
+      "DELETE FROM staff_session WHERE seen < :a OR created < :b";
   long long now = (long long)time(NULL);
-  int marked = sweep(req->store, mark_sql, now, err);
+  int marked = sweep(req->store, mark_sql, now, 0, 0, err);
   if (marked < 0) return marked;
-  int rc = sweep(req->store, cap_sessions_sql, now, err);
-  if (rc >= 0) rc = sweep(req->store, staff_sessions_sql, now, err);
+  int rc = sweep(req->store, cap_sessions_sql, now, 0, 0, err);
+  if (rc >= 0)
+    rc = sweep(req->store, staff_sessions_sql, now - CAIRN_SESSION_IDLE_S,
+               now - CAIRN_SESSION_ABSOLUTE_S, 1, err);
   return rc < 0 ? rc : marked;
 }
 

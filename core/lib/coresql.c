@@ -42,10 +42,6 @@ int cairn_q_int(cairn_q *q, const char *name, long long v) {
   return sqlite3_bind_int64(q, i, v) == SQLITE_OK ? 0 : CAIRN_EDB;
 }
 
-int cairn_q_has(cairn_q *q, const char *name) {
-  return sqlite3_bind_parameter_index(q, name) != 0;
-}
-
 int cairn_q_step(cairn_q *q) {
   int rc = sqlite3_step(q);
   if (rc == SQLITE_ROW) return 1;

@@ -21,8 +21,6 @@ cairn_q *cairn_q_prepare(cairn_store *st, const char *sql, cairn_error *err);
 /* Bind by name (":name"); CAIRN_EINTERNAL for a name the SQL lacks. */
 int cairn_q_text(cairn_q *q, const char *name, const char *v);
 int cairn_q_int(cairn_q *q, const char *name, long long v);
-/* 1 when the SQL has parameter `name`. */
-int cairn_q_has(cairn_q *q, const char *name);
 /* 1: a row is ready; 0: done; CAIRN_EDB on failure (logged). */
 int cairn_q_step(cairn_q *q);
 /* Columns of the current row: text ("" for NULL), integer, NULL-ness. */
