@@ -250,10 +250,6 @@ const program_def *program_def_current(void) {
   return program_def_find(current_version);
 }
 
-static const char *money(cairn_req *req, double v) {
-  return cairn_req_printf(req, "%.2f", v);
-}
-
 void program_doc_definition(cairn_req *req, cairn_doc *doc,
                             const program_def *d) {
   int i;
@@ -272,10 +268,10 @@ void program_doc_definition(cairn_req *req, cairn_doc *doc,
     cairn_doc_attr(doc, "sessions", program_fmt_int(req, p->sessions));
     cairn_doc_attr(doc, "per-week-min", program_fmt_int(req, p->per_week_min));
     cairn_doc_attr(doc, "per-week-max", program_fmt_int(req, p->per_week_max));
-    cairn_doc_attr(doc, "fee", money(req, p->fee));
+    cairn_doc_attr(doc, "fee", program_money(req, p->fee));
     if (p->sessions > 0)
       cairn_doc_attr(doc, "fee-per-planned-session",
-                     money(req, p->fee / p->sessions));
+                     program_money(req, p->fee / p->sessions));
     cairn_doc_text(doc, "description", p->description);
     cairn_doc_close(doc);
   }

@@ -80,10 +80,6 @@ static const char SQL_GRAD_DAYS[] =
     "SELECT days FROM p_program_graduation WHERE status <> 'entered-in-error'"
     " ORDER BY days";
 
-static const char *money(cairn_req *req, double v) {
-  return cairn_req_printf(req, "%.2f", v);
-}
-
 /* The paid phases, in order (index k is PHASE_INTRODUCTORY + k). */
 static const char *const PAID[PROGRAM_PAID_PHASES] = {
   "introductory", "first-month", "monthly"};
@@ -135,11 +131,12 @@ static int doc_phases(cairn_req *req, cairn_doc *doc) {
     cairn_doc_attr(doc, "id", PAID[k]);
     cairn_doc_attr(doc, "name", program_phase_label((program_phase)(k + 1)));
     cairn_doc_attr(doc, "entered", program_fmt_int(req, entered[k]));
-    cairn_doc_attr(doc, "fees", money(req, fees[k]));
+    cairn_doc_attr(doc, "fees", program_money(req, fees[k]));
     cairn_doc_attr(doc, "visits", program_fmt_int(req, visits[k]));
     cairn_doc_attr(doc, "needling", program_fmt_int(req, needling[k]));
     if (visits[k] > 0)
-      cairn_doc_attr(doc, "per-visit", money(req, fees[k] / visits[k]));
+      cairn_doc_attr(doc, "per-visit",
+                     program_money(req, fees[k] / visits[k]));
     cairn_doc_close(doc);
   }
   if (outside > 0)
@@ -151,9 +148,10 @@ static int doc_phases(cairn_req *req, cairn_doc *doc) {
 ** (fees, visits) pair of a row. */
 static void doc_fees(cairn_req *req, cairn_doc *doc, double fees,
                      long long visits) {
-  cairn_doc_attr(doc, "fees", money(req, fees));
+  cairn_doc_attr(doc, "fees", program_money(req, fees));
   cairn_doc_attr(doc, "visits", program_fmt_int(req, visits));
-  if (visits > 0) cairn_doc_attr(doc, "per-visit", money(req, fees / visits));
+  if (visits > 0)
+    cairn_doc_attr(doc, "per-visit", program_money(req, fees / visits));
 }
 
 /* <month month= fees= visits= per-visit=?/>*: by calendar month. */
@@ -204,7 +202,8 @@ static int doc_decisions(cairn_req *req, cairn_doc *doc) {
     cairn_doc_attr(doc, "to", cairn_sql_text(st, 1));
     if (met[0]) cairn_doc_attr(doc, "threshold-met", met);
     cairn_doc_attr(doc, "count", program_fmt_int(req, n));
-    cairn_doc_attr(doc, "justified", program_fmt_int(req, cairn_sql_int(st, 4)));
+    cairn_doc_attr(doc, "justified",
+                   program_fmt_int(req, cairn_sql_int(st, 4)));
     cairn_doc_close(doc);
     if (strcmp(from, "first-month") == 0) {
       fm_total += n;
@@ -216,7 +215,8 @@ static int doc_decisions(cairn_req *req, cairn_doc *doc) {
   cairn_doc_attr(doc, "decisions", program_fmt_int(req, fm_total));
   cairn_doc_attr(doc, "reached", program_fmt_int(req, fm_met));
   if (fm_total > 0)
-    cairn_doc_attr(doc, "share", program_fmt(req, (double)fm_met / fm_total, 4));
+    cairn_doc_attr(doc, "share",
+                   program_fmt(req, (double)fm_met / fm_total, 4));
   cairn_doc_close(doc);
   return CAIRN_OK;
 }
@@ -234,7 +234,8 @@ static int doc_justifications(cairn_req *req, cairn_doc *doc) {
     cairn_doc_attr(doc, "name", cairn_sql_text(st, 2));
     cairn_doc_attr(doc, "date", cairn_sql_text(st, 3));
     if (!cairn_sql_is_null(st, 4))
-      cairn_doc_attr(doc, "improvement", program_fmt(req, cairn_sql_real(st, 4), 4));
+      cairn_doc_attr(doc, "improvement",
+                     program_fmt(req, cairn_sql_real(st, 4), 4));
     cairn_doc_text(doc, "text", cairn_sql_text(st, 5));
     cairn_doc_close(doc);
   }

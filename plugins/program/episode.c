@@ -350,7 +350,7 @@ int program_on_phase_change(cairn_req *req, const cairn_record *rec,
       "episode", program_fmt_int(req, e->id),
       "phase", program_phase_code(to),
       "date", date,
-      "amount", cairn_req_printf(req, "%.2f", e->def->phase[paid].fee),
+      "amount", program_money(req, e->def->phase[paid].fee),
       "currency", e->def->currency,
       "definitionVersion", program_fmt_int(req, e->def_version),
       NULL, NULL};

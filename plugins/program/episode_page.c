@@ -78,7 +78,7 @@ static void doc_delivery(cairn_req *req, cairn_doc *doc,
     cairn_doc_attr(doc, "planned",
                    program_fmt_int(req, e->def->phase[k].sessions));
     cairn_doc_attr(doc, "fee",
-                   cairn_req_printf(req, "%.2f", e->def->phase[k].fee));
+                   program_money(req, e->def->phase[k].fee));
     if (start) {
       cairn_doc_attr(doc, "start", start);
       if (end) cairn_doc_attr(doc, "end", end);

@@ -36,14 +36,14 @@ static const cairn_field OBSERVATION_FIELDS[] = {
 
 /* What the form shows: the patient, the instrument whose items are shown,
 ** and the host's form model with the values as typed and the messages. */
-typedef struct form_state {
+typedef struct observation_page {
   const program_patient *patient;
   const instr_def *def;        /* whose items are shown */
   cairn_form *form;            /* values and messages */
-} form_state;
+} observation_page;
 
 /* A value of the form ("" when empty). */
-static const char *value(const form_state *fs, const char *name) {
+static const char *value(const observation_page *fs, const char *name) {
   return cairn_form_value(fs->form, name);
 }
 
@@ -155,7 +155,7 @@ static void attr_if(cairn_doc *doc, const char *name, const char *v) {
 }
 
 /* Render the form view (www/views/program/observation-form.xsl). */
-static int render_form(cairn_req *req, form_state *fs, int status) {
+static int render_form(cairn_req *req, observation_page *fs, int status) {
   const program_patient *p = fs->patient;
   const instr_def *d = fs->def;
   cairn_error err = {0, "", ""};
@@ -259,7 +259,7 @@ static const instr_def *default_instrument(const char *episode_instrument) {
 int program_page_observation_new(cairn_req *req) {
   program_patient p;
   cairn_error err = {0, "", ""};
-  form_state fs;
+  observation_page fs;
   const char *asked = cairn_req_query(req, "instrument");
   const char *ep_instrument;
   long long ep;
@@ -321,7 +321,7 @@ static const char *form_field_of(const char *field) {
 
 /* Build the Observation body from validated form values, with the score
 ** the form computed (the check hook then leaves it alone). */
-static cairn_doc *form_body(cairn_req *req, const form_state *fs,
+static cairn_doc *form_body(cairn_req *req, const observation_page *fs,
                             double score) {
   cairn_doc *doc = cairn_doc_new(req, PROGRAM_NS, "Observation");
   char buf[64];
@@ -353,7 +353,7 @@ static const char *posted_value(cairn_req *req, const char *name) {
 
 /* The effective date of the form is present, a real date and not after
 ** today: 1, else a message is added and 0. */
-static int effective_valid(cairn_req *req, form_state *fs) {
+static int effective_valid(cairn_req *req, observation_page *fs) {
   const char *today = cairn_req_today(req);
   long days;
   if (value(fs, "effective")[0] == '\0') {
@@ -373,7 +373,7 @@ static int effective_valid(cairn_req *req, form_state *fs) {
 
 /* The episode of the form, one of the patient's: *episode gets its id (0
 ** for none).  CAIRN_OK (with any message added), or a DB error. */
-static int check_episode_field(cairn_req *req, form_state *fs,
+static int check_episode_field(cairn_req *req, observation_page *fs,
                                long long *episode) {
   char *end;
   long long e;
@@ -394,7 +394,7 @@ static int check_episode_field(cairn_req *req, form_state *fs,
 }
 
 /* Read and check each answer of fs->def; the number of answers refused. */
-static int read_form_answers(cairn_req *req, form_state *fs,
+static int read_form_answers(cairn_req *req, observation_page *fs,
                              instr_answers *answers) {
   instr_fault fault;
   size_t i;
@@ -422,7 +422,7 @@ static int read_form_answers(cairn_req *req, form_state *fs,
 /* Read the form's fields into fs and check all but the answers.  The
 ** instrument falls back to the newest episode's (so the page can show
 ** items) when the one posted is unknown. */
-static int read_form(cairn_req *req, form_state *fs, long long *episode) {
+static int read_form(cairn_req *req, observation_page *fs, long long *episode) {
   const char *ep_instrument, *why;
   long long ep;
   int rc, effective_ok;
@@ -464,7 +464,7 @@ static int read_form(cairn_req *req, form_state *fs, long long *episode) {
 
 /* Store the scored observation of a checked form; on a refusal show the
 ** form again with the message. */
-static int store_form(cairn_req *req, form_state *fs, double score) {
+static int store_form(cairn_req *req, observation_page *fs, double score) {
   cairn_error err = {0, "", ""};
   cairn_doc *body = form_body(req, fs, score);
   long long id;
@@ -483,7 +483,7 @@ static int store_form(cairn_req *req, form_state *fs, double score) {
 }
 
 static int post_form(cairn_req *req, const program_patient *p) {
-  form_state fs;
+  observation_page fs;
   instr_answers answers;
   instr_fault fault;
   long long episode;

@@ -36,105 +36,122 @@ static instr_table *instruments_owned = NULL;
 
 /* p_program_patient(identifier, name, gender, birth_date) */
 static const cairn_projection patient_projections[] = {
-  {"identifier", "r:identifier", CAIRN_COL_TEXT},
-  {"name", "r:name", CAIRN_COL_TEXT},
-  {"gender", "r:gender", CAIRN_COL_TEXT},
-  {"birth_date", "r:birthDate", CAIRN_COL_TEXT},
-  {NULL, NULL, 0}
+  {.column = "identifier", .xpath = "r:identifier", .type = CAIRN_COL_TEXT},
+  {.column = "name", .xpath = "r:name", .type = CAIRN_COL_TEXT},
+  {.column = "gender", .xpath = "r:gender", .type = CAIRN_COL_TEXT},
+  {.column = "birth_date", .xpath = "r:birthDate", .type = CAIRN_COL_TEXT},
+  {.column = NULL}
 };
 
 /* p_program_episode(cohort, period_start, primary_instrument, status_text,
 ** period_end) */
 static const cairn_projection episode_projections[] = {
-  {"cohort", "r:cohort", CAIRN_COL_TEXT},
-  {"period_start", "r:periodStart", CAIRN_COL_TEXT},
-  {"primary_instrument", "r:primaryInstrument", CAIRN_COL_TEXT},
-  {"status_text", "r:status", CAIRN_COL_TEXT},
-  {"period_end", "r:periodEnd", CAIRN_COL_TEXT},
-  {"phase", "r:phase", CAIRN_COL_TEXT},
-  {"definition_version", "r:definitionVersion", CAIRN_COL_INT},
-  {NULL, NULL, 0}
+  {.column = "cohort", .xpath = "r:cohort", .type = CAIRN_COL_TEXT},
+  {.column = "period_start", .xpath = "r:periodStart", .type = CAIRN_COL_TEXT},
+  {.column = "primary_instrument", .xpath = "r:primaryInstrument",
+   .type = CAIRN_COL_TEXT},
+  {.column = "status_text", .xpath = "r:status", .type = CAIRN_COL_TEXT},
+  {.column = "period_end", .xpath = "r:periodEnd", .type = CAIRN_COL_TEXT},
+  {.column = "phase", .xpath = "r:phase", .type = CAIRN_COL_TEXT},
+  {.column = "definition_version", .xpath = "r:definitionVersion",
+   .type = CAIRN_COL_INT},
+  {.column = NULL}
 };
 
 /* p_program_observation(episode, instrument, effective, timepoint, score) */
 static const cairn_projection observation_projections[] = {
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {"instrument", "r:instrument", CAIRN_COL_TEXT},
-  {"effective", "r:effective", CAIRN_COL_TEXT},
-  {"timepoint", "r:timepoint", CAIRN_COL_TEXT},
-  {"score", "r:score", CAIRN_COL_REAL},
-  {NULL, NULL, 0}
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "instrument", .xpath = "r:instrument", .type = CAIRN_COL_TEXT},
+  {.column = "effective", .xpath = "r:effective", .type = CAIRN_COL_TEXT},
+  {.column = "timepoint", .xpath = "r:timepoint", .type = CAIRN_COL_TEXT},
+  {.column = "score", .xpath = "r:score", .type = CAIRN_COL_REAL},
+  {.column = NULL}
 };
 
 /* The care program's records. */
 static const cairn_projection phase_change_projections[] = {
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {"from_phase", "r:from", CAIRN_COL_TEXT},
-  {"to_phase", "r:to", CAIRN_COL_TEXT},
-  {"change_date", "r:date", CAIRN_COL_TEXT},
-  {"reason", "r:reason", CAIRN_COL_TEXT},
-  {"justification", "r:justification", CAIRN_COL_TEXT},
-  {"note", "r:note", CAIRN_COL_TEXT},
-  {"improvement", "r:improvement", CAIRN_COL_REAL},
-  {"benchmark_met", "r:benchmarkMet", CAIRN_COL_TEXT},
-  {"definition_version", "r:definitionVersion", CAIRN_COL_INT},
-  {NULL, NULL, 0}
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "from_phase", .xpath = "r:from", .type = CAIRN_COL_TEXT},
+  {.column = "to_phase", .xpath = "r:to", .type = CAIRN_COL_TEXT},
+  {.column = "change_date", .xpath = "r:date", .type = CAIRN_COL_TEXT},
+  {.column = "reason", .xpath = "r:reason", .type = CAIRN_COL_TEXT},
+  {.column = "justification", .xpath = "r:justification",
+   .type = CAIRN_COL_TEXT},
+  {.column = "note", .xpath = "r:note", .type = CAIRN_COL_TEXT},
+  {.column = "improvement", .xpath = "r:improvement", .type = CAIRN_COL_REAL},
+  {.column = "benchmark_met", .xpath = "r:benchmarkMet",
+   .type = CAIRN_COL_TEXT},
+  {.column = "definition_version", .xpath = "r:definitionVersion",
+   .type = CAIRN_COL_INT},
+  {.column = NULL}
 };
 static const cairn_projection encounter_projections[] = {
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {"visit_date", "r:date", CAIRN_COL_TEXT},
-  {"visit_type", "r:type", CAIRN_COL_TEXT},
-  {"state", "r:state", CAIRN_COL_TEXT},
-  {"notes", "r:notes", CAIRN_COL_TEXT},
-  {NULL, NULL, 0}
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "visit_date", .xpath = "r:date", .type = CAIRN_COL_TEXT},
+  {.column = "visit_type", .xpath = "r:type", .type = CAIRN_COL_TEXT},
+  {.column = "state", .xpath = "r:state", .type = CAIRN_COL_TEXT},
+  {.column = "notes", .xpath = "r:notes", .type = CAIRN_COL_TEXT},
+  {.column = NULL}
 };
 static const cairn_projection flare_projections[] = {
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {"start_date", "r:start", CAIRN_COL_TEXT},
-  {"end_date", "r:end", CAIRN_COL_TEXT},
-  {"severity", "r:severity", CAIRN_COL_TEXT},
-  {"trigger_text", "r:trigger", CAIRN_COL_TEXT},
-  {NULL, NULL, 0}
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "start_date", .xpath = "r:start", .type = CAIRN_COL_TEXT},
+  {.column = "end_date", .xpath = "r:end", .type = CAIRN_COL_TEXT},
+  {.column = "severity", .xpath = "r:severity", .type = CAIRN_COL_TEXT},
+  {.column = "trigger_text", .xpath = "r:trigger", .type = CAIRN_COL_TEXT},
+  {.column = NULL}
 };
 static const cairn_projection invoice_projections[] = {
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {"phase", "r:phase", CAIRN_COL_TEXT},
-  {"date", "r:date", CAIRN_COL_TEXT},
-  {"amount", "r:amount", CAIRN_COL_REAL},
-  {"currency", "r:currency", CAIRN_COL_TEXT},
-  {"definition_version", "r:definitionVersion", CAIRN_COL_INT},
-  {NULL, NULL, 0}
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "phase", .xpath = "r:phase", .type = CAIRN_COL_TEXT},
+  {.column = "date", .xpath = "r:date", .type = CAIRN_COL_TEXT},
+  {.column = "amount", .xpath = "r:amount", .type = CAIRN_COL_REAL},
+  {.column = "currency", .xpath = "r:currency", .type = CAIRN_COL_TEXT},
+  {.column = "definition_version", .xpath = "r:definitionVersion",
+   .type = CAIRN_COL_INT},
+  {.column = NULL}
 };
 static const cairn_projection graduation_projections[] = {
-  {"episode", "r:episode", CAIRN_COL_INT},
-  {"date", "r:date", CAIRN_COL_TEXT},
-  {"days", "r:daysInProgram", CAIRN_COL_INT},
-  {"improvement", "r:improvement", CAIRN_COL_REAL},
-  {NULL, NULL, 0}
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "date", .xpath = "r:date", .type = CAIRN_COL_TEXT},
+  {.column = "days", .xpath = "r:daysInProgram", .type = CAIRN_COL_INT},
+  {.column = "improvement", .xpath = "r:improvement", .type = CAIRN_COL_REAL},
+  {.column = NULL}
 };
 
 static const cairn_record_type record_types[] = {
-  {PROGRAM_T_PATIENT, PROGRAM_NS, "Patient", "program.xsd",
-   "program_patient", CAIRN_RT_PATIENT, patient_projections,
-   program_check_patient},
-  {PROGRAM_T_EPISODE, PROGRAM_NS, "EpisodeOfCare", "program.xsd",
-   "program_episode", 0, episode_projections, program_check_episode},
-  {PROGRAM_T_OBSERVATION, PROGRAM_NS, "Observation", "program.xsd",
-   "program_observation", 0, observation_projections,
-   program_check_observation},
-  {PROGRAM_T_PHASE_CHANGE, PROGRAM_NS, "PhaseChange", "program.xsd",
-   "program_phase_change", 0, phase_change_projections,
-   program_check_phase_change},
-  {PROGRAM_T_ENCOUNTER, PROGRAM_NS, "Encounter", "program.xsd",
-   "program_encounter", 0, encounter_projections, program_check_encounter},
-  {PROGRAM_T_FLARE, PROGRAM_NS, "Flare", "program.xsd", "program_flare", 0,
-   flare_projections, program_check_flare},
+  {.name = PROGRAM_T_PATIENT, .ns = PROGRAM_NS, .root = "Patient",
+   .xsd = "program.xsd", .table = "program_patient", .flags = CAIRN_RT_PATIENT,
+   .projections = patient_projections,
+   .check = program_check_patient},
+  {.name = PROGRAM_T_EPISODE, .ns = PROGRAM_NS, .root = "EpisodeOfCare",
+   .xsd = "program.xsd", .table = "program_episode",
+   .projections = episode_projections,
+   .check = program_check_episode},
+  {.name = PROGRAM_T_OBSERVATION, .ns = PROGRAM_NS, .root = "Observation",
+   .xsd = "program.xsd", .table = "program_observation",
+   .projections = observation_projections,
+   .check = program_check_observation},
+  {.name = PROGRAM_T_PHASE_CHANGE, .ns = PROGRAM_NS, .root = "PhaseChange",
+   .xsd = "program.xsd", .table = "program_phase_change",
+   .projections = phase_change_projections,
+   .check = program_check_phase_change},
+  {.name = PROGRAM_T_ENCOUNTER, .ns = PROGRAM_NS, .root = "Encounter",
+   .xsd = "program.xsd", .table = "program_encounter",
+   .projections = encounter_projections,
+   .check = program_check_encounter},
+  {.name = PROGRAM_T_FLARE, .ns = PROGRAM_NS, .root = "Flare",
+   .xsd = "program.xsd", .table = "program_flare",
+   .projections = flare_projections,
+   .check = program_check_flare},
   /* Written only by the PhaseChange subscriber: no check of their own. */
-  {PROGRAM_T_INVOICE, PROGRAM_NS, "Invoice", "program.xsd",
-   "program_invoice", 0, invoice_projections, NULL},
-  {PROGRAM_T_GRADUATION, PROGRAM_NS, "Graduation", "program.xsd",
-   "program_graduation", 0, graduation_projections, NULL},
-  {NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL}
+  {.name = PROGRAM_T_INVOICE, .ns = PROGRAM_NS, .root = "Invoice",
+   .xsd = "program.xsd", .table = "program_invoice",
+   .projections = invoice_projections},
+  {.name = PROGRAM_T_GRADUATION, .ns = PROGRAM_NS, .root = "Graduation",
+   .xsd = "program.xsd", .table = "program_graduation",
+   .projections = graduation_projections},
+  {.name = NULL}
 };
 
 /* ------------------------------------------------------------ routes */
@@ -153,61 +170,105 @@ static const cairn_record_type record_types[] = {
 #define EPISODE PATIENT "/episodes/(?<episode>[1-9][0-9]{0,17})"
 
 static const cairn_route routes[] = {
-  {"GET", "/", CAIRN_AUD_STAFF, program_page_home,
-   "dashboard: counts, cohorts, links"},
-  {"GET", "/patients", CAIRN_AUD_STAFF, program_page_patients,
-   "patient list: ?q= name or identifier, ?page= (25 a page)"},
-  {"GET", PATIENT, CLINICAL, program_page_chart,
-   "patient chart: episodes, observations, trajectory per instrument"},
-  {"GET", PATIENT "/observations/new", CAIRN_AUD_CLINICIAN,
-   program_page_observation_new,
-   "form to record an observation (?instrument= chooses the items)"},
-  {"POST", PATIENT "/observations", CAIRN_AUD_CLINICIAN,
-   program_post_observation,
-   "record an observation: form-encoded or an Observation as XML"},
-  {"GET", "/outcomes", CLINICAL, program_page_outcomes,
-   "cohort report: n, mean, SD, improvement from baseline, >=50%"},
-  {"GET", "/instruments", CAIRN_AUD_STAFF, program_page_instruments,
-   "the instrument definitions"},
+  {.method = "GET", .pattern = "/",
+   .audience = CAIRN_AUD_STAFF,
+   .handler = program_page_home,
+   .summary = "dashboard: counts, cohorts, links"},
+  {.method = "GET", .pattern = "/patients",
+   .audience = CAIRN_AUD_STAFF,
+   .handler = program_page_patients,
+   .summary = "patient list: ?q= name or identifier, ?page= (25 a page)"},
+  {.method = "GET", .pattern = PATIENT,
+   .audience = CLINICAL,
+   .handler = program_page_chart,
+   .summary = "patient chart: episodes, observations, trajectory per "
+              "instrument"},
+  {.method = "GET", .pattern = PATIENT "/observations/new",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_page_observation_new,
+   .summary = "form to record an observation (?instrument= chooses the items)"},
+  {.method = "POST", .pattern = PATIENT "/observations",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_observation,
+   .summary = "record an observation: form-encoded or an Observation as XML"},
+  {.method = "GET", .pattern = "/outcomes",
+   .audience = CLINICAL,
+   .handler = program_page_outcomes,
+   .summary = "cohort report: n, mean, SD, improvement from baseline, >=50%"},
+  {.method = "GET", .pattern = "/instruments",
+   .audience = CAIRN_AUD_STAFF,
+   .handler = program_page_instruments,
+   .summary = "the instrument definitions"},
 
   /* The care program.  Front desk registers patients and
   ** schedules visits; every clinical decision is a clinician's. */
-  {"GET", "/patients/new", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
-   program_page_patient_new, "form for a new patient"},
-  {"POST", "/patients", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
-   program_post_patient, "create a patient: form or a Patient as XML"},
-  {"GET", PATIENT "/enrol", CAIRN_AUD_CLINICIAN, program_page_enrol,
-   "form to enrol a patient in the care program"},
-  {"POST", PATIENT "/episodes", CAIRN_AUD_CLINICIAN, program_post_episode,
-   "enrol: an EpisodeOfCare in phase enrolled (form or XML)"},
-  {"GET", EPISODE, CLINICAL, program_page_episode,
-   "an episode: its path, visits per phase, flares, taper, next steps"},
-  {"POST", EPISODE "/moves", CAIRN_AUD_CLINICIAN, program_post_move,
-   "move the episode to its next phase or exit (a PhaseChange)"},
-  {"GET", EPISODE "/checkpoint", CLINICAL, program_page_checkpoint,
-   "the checkpoint decision page"},
-  {"POST", EPISODE "/visits", CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
-   program_post_visit, "record or schedule a visit (an Encounter)"},
-  {"POST", EPISODE "/flares", CAIRN_AUD_CLINICIAN, program_post_flare,
-   "record a flare"},
-  {"POST", EPISODE "/flares/(?<flare>[1-9][0-9]{0,17})/end", CAIRN_AUD_CLINICIAN,
-   program_post_flare_end, "record the end of a flare"},
-  {"GET", EPISODE "/graduation", CLINICAL, program_page_graduation,
-   "the printable graduation summary"},
-  {"GET", "/schedule", CAIRN_AUD_STAFF, program_page_schedule,
-   "the week's visits: ?week=YYYY-MM-DD"},
-  {"GET", "/pricing", CAIRN_AUD_PUBLIC, program_page_pricing,
-   "public: the program's phases and flat fees"},
-  {"GET", "/economics", CLINICAL, program_page_economics,
-   "fees against visits per phase and month, checkpoints, benchmark"},
-  {NULL, NULL, 0, NULL, NULL}
+  {.method = "GET", .pattern = "/patients/new",
+   .audience = CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
+   .handler = program_page_patient_new,
+   .summary = "form for a new patient"},
+  {.method = "POST", .pattern = "/patients",
+   .audience = CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
+   .handler = program_post_patient,
+   .summary = "create a patient: form or a Patient as XML"},
+  {.method = "GET", .pattern = PATIENT "/enrol",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_page_enrol,
+   .summary = "form to enrol a patient in the care program"},
+  {.method = "POST", .pattern = PATIENT "/episodes",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_episode,
+   .summary = "enrol: an EpisodeOfCare in phase enrolled (form or XML)"},
+  {.method = "GET", .pattern = EPISODE,
+   .audience = CLINICAL,
+   .handler = program_page_episode,
+   .summary = "an episode: its path, visits per phase, flares, taper, next "
+              "steps"},
+  {.method = "POST", .pattern = EPISODE "/moves",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_move,
+   .summary = "move the episode to its next phase or exit (a PhaseChange)"},
+  {.method = "GET", .pattern = EPISODE "/checkpoint",
+   .audience = CLINICAL,
+   .handler = program_page_checkpoint,
+   .summary = "the checkpoint decision page"},
+  {.method = "POST", .pattern = EPISODE "/visits",
+   .audience = CAIRN_AUD_CLINICIAN | CAIRN_AUD_FRONT_DESK,
+   .handler = program_post_visit,
+   .summary = "record or schedule a visit (an Encounter)"},
+  {.method = "POST", .pattern = EPISODE "/flares",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_flare,
+   .summary = "record a flare"},
+  {.method = "POST",
+   .pattern = EPISODE "/flares/(?<flare>[1-9][0-9]{0,17})/end",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_flare_end,
+   .summary = "record the end of a flare"},
+  {.method = "GET", .pattern = EPISODE "/graduation",
+   .audience = CLINICAL,
+   .handler = program_page_graduation,
+   .summary = "the printable graduation summary"},
+  {.method = "GET", .pattern = "/schedule",
+   .audience = CAIRN_AUD_STAFF,
+   .handler = program_page_schedule,
+   .summary = "the week's visits: ?week=YYYY-MM-DD"},
+  {.method = "GET", .pattern = "/pricing",
+   .audience = CAIRN_AUD_PUBLIC,
+   .handler = program_page_pricing,
+   .summary = "public: the program's phases and flat fees"},
+  {.method = "GET", .pattern = "/economics",
+   .audience = CLINICAL,
+   .handler = program_page_economics,
+   .summary = "fees against visits per phase and month, checkpoints, "
+              "benchmark"},
+  {.method = NULL}
 };
 
 /* A move revises its episode, raises the phase's invoice and writes the
 ** Graduation record, in the move's own transaction. */
 static const cairn_subscription subscriptions[] = {
-  {PROGRAM_T_PHASE_CHANGE, program_on_phase_change},
-  {NULL, NULL}};
+  {.record_type = PROGRAM_T_PHASE_CHANGE, .fn = program_on_phase_change},
+  {.record_type = NULL}};
 
 /* -------------------------------------------------------- migrations */
 

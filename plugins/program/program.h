@@ -2,9 +2,9 @@
 ** program.h -- what the program plugin's files share (never installed).
 **
 ** The plugin: program.c (descriptor, record types, routes, init),
-** observation.c (the Observation check hook, the observation form and its
-** POST), pages.c (home, patient list, chart, instruments), outcomes.c (the
-** cohort report), util.c (helpers), instruments.c (pure scoring) and
+** observation_check.c (the check hooks of Observation, EpisodeOfCare and
+** Patient), observation.c (the observation form and its POST), pages.c
+** (home, patient list, chart, instruments), outcomes.c (the cohort report), util.c (helpers), instruments.c (pure scoring) and
 ** instruments_load.c (the instrument table from instruments.xml); the
 ** care program in the files careprogram.h lists (docs/care-program.md).
 ** The plugin includes only <cairn/plugin.h>: documents, dates, text and
@@ -168,6 +168,9 @@ size_t program_utf8_chars(const char *s);
 ** request arena: for view attributes that a stylesheet reads as numbers
 ** (format-number); text for people uses cairn_format_number. */
 const char *program_fmt(cairn_req *req, double v, int decimals);
+/* An amount of money as an XSD decimal with two places ("1680.00"), for
+** record bodies and view attributes (the views group it for people). */
+const char *program_money(cairn_req *req, double v);
 /* A whole number as text, in the request arena. */
 const char *program_fmt_int(cairn_req *req, long long v);
 

@@ -160,6 +160,10 @@ const char *program_fmt(cairn_req *req, double v, int decimals) {
   return cairn_req_printf(req, "%.*f", decimals, v);
 }
 
+const char *program_money(cairn_req *req, double v) {
+  return program_fmt(req, v, 2);
+}
+
 const char *program_fmt_int(cairn_req *req, long long v) {
   return cairn_req_printf(req, "%lld", v);
 }
