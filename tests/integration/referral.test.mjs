@@ -155,6 +155,36 @@ test('a referral is sent: the email carries the full link and the partner\'s nam
     assert.ok(!m.raw.includes(secret), `the email does not carry "${secret}"`);
 });
 
+test('a send that cannot email stores nothing: no link, no message, the referral still a draft', async () => {
+  const noMail = await addPartner(clin, { name: 'Paula Paper', discipline: 'physician' });
+  const w = await writeReferral(clin, P, noMail, ['measure.nrs']);
+  const v = version(w);
+  const links = sqlJson(srv.database, 'SELECT count(*) AS n FROM capability')[0].n;
+  const o = outboxCount();
+  const r = await clin.postForm(`/patients/${P.pid}/referrals/${w}/send`, {});
+  assert.equal(r.status, 422);
+  assert.match(r.body, /no email address/);
+  checkHtml(r.body, 'refused send');
+  assert.equal(version(w), v);
+  assert.equal(stateOf(w), 'draft');
+  assert.equal(sqlJson(srv.database, 'SELECT count(*) AS n FROM capability')[0].n, links, 'no link issued');
+  assert.equal(outboxCount(), o, 'no message queued');
+  // The letter is the way to reach a partner without email.
+  assert.equal((await clin.get(`/patients/${P.pid}/referrals/${w}/letter`)).status, 200);
+});
+
+test('an inactive partner is not offered and cannot be referred to', async () => {
+  const gone = await addPartner(clin, { name: 'Gone Away', email: 'gone@partner.example', active: '' });
+  let r = await clin.get(`/patients/${P.pid}/referrals/new`);
+  assert.doesNotMatch(r.body, /Gone Away/);
+  const n = sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_referral')[0].n;
+  r = await clin.postForm(`/patients/${P.pid}/referrals`, { kind: 'onward', partner: String(gone), priority: 'routine',
+    reason: 'r', code: 'c', consent: 'yes', consentMethod: 'verbal', episode: String(P.eid) });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /Partner: choose one of the options given/);
+  assert.equal(sqlJson(srv.database, 'SELECT count(*) AS n FROM p_referral_referral')[0].n, n);
+});
+
 // -------------------------------------------------------------- handoff
 
 test('the handoff page opens through the link: no-store, no-referrer, what was shared and nothing else', async () => {
@@ -244,9 +274,12 @@ test('acknowledged, then a note sent back: both shown to staff; refusals store n
   r = await clin.get(`/patients/${P.pid}/referrals/${referral}`);
   assert.match(r.body, /Acknowledged, [0-9-]+, by Tom Trainer \(partner\)/);
   assert.match(r.body, /First appointment done/);
-  // The partner's page shows the note too.
+  // A staff note reaches the partner's page, with the partner's own.
+  r = await clin.postForm(`/patients/${P.pid}/referrals/${referral}/notes`, { text: 'Thank you: her pain flares after long sits.' });
+  assert.equal(r.status, 303);
   r = await holder.get(`/handoff/${referral}`);
   assert.match(r.body, /Booked for Tuesday/);
+  assert.match(r.body, /her pain flares after long sits/);
 });
 
 test('every view and action through the link is in the audit trail, with the patient and the referral', async () => {
