@@ -173,6 +173,22 @@ test('a send that cannot email stores nothing: no link, no message, the referral
   assert.equal((await clin.get(`/patients/${P.pid}/referrals/${w}/letter`)).status, 200);
 });
 
+test('a partner\'s name with markup is escaped on every page and in the email, which still goes out', async () => {
+  const odd = await addPartner(clin, { name: 'Eve <b onmouseover=alert(1)>"Odd"</b>', email: 'eve@partner.example' });
+  const w = await writeReferral(clin, P, odd, []);
+  for (const p of [`/partners/${odd}`, '/partners', `/patients/${P.pid}/referrals/${w}`, `/patients/${P.pid}/referrals/${w}/letter`]) {
+    const r = await clin.get(p);
+    assert.equal(r.status, 200, p);
+    checkHtml(r.body, p);
+    assert.doesNotMatch(r.body, /<b onmouseover/, p);
+  }
+  const { link: l, message } = await send(clin, P, w, 'eve@partner.example');
+  assert.doesNotMatch(message.html, /<b onmouseover/);
+  assert.match(message.text, /Dear Eve <b onmouseover=alert\(1\)>"Odd"<\/b>/, 'plain text is plain');
+  const { page } = await openLink(l);
+  assert.doesNotMatch(page.body, /<b onmouseover/);
+});
+
 test('an inactive partner is not offered and cannot be referred to', async () => {
   const gone = await addPartner(clin, { name: 'Gone Away', email: 'gone@partner.example', active: '' });
   let r = await clin.get(`/patients/${P.pid}/referrals/new`);
