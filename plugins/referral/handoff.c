@@ -189,9 +189,10 @@ int referral_post_handoff_decision(cairn_req *req) {
     cairn_form_error(f, "note", "Say why you decline, or who could help.");
   if (cairn_form_errors(f) > 0) return render(req, rec, f, 422);
   ch.status = strcmp(decision, "accept") == 0 ? "accepted" : "declined";
-  ch.status_note = note[0] ? note : NULL;
   ch.flagged = "";
-  if (note[0] && strcmp(decision, "accept") == 0) {
+  /* The note is the partner's word to the clinic: kept with the others,
+  ** so that the patient's referrals page shows why a partner declined. */
+  if (note[0]) {
     ch.note_from = "partner";
     ch.note_text = note;
   }

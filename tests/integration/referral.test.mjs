@@ -298,6 +298,22 @@ test('acknowledged, then a note sent back: both shown to staff; refusals store n
   assert.match(r.body, /her pain flares after long sits/);
 });
 
+test('a partner declines with a note: the referral closes, its link shows only that, the note reaches the patient\'s referrals', async () => {
+  const w = await writeReferral(clin, Q, partner2, ['measure.nrs']);
+  const { link: l } = await send(clin, Q, w, 'mia@partner.example');
+  const { c } = await openLink(l);
+  let r = await c.postForm(`/handoff/${w}/decision`, { decision: 'decline', note: 'Fully booked until March; try Strong Studio.' });
+  assert.equal(r.status, 303);
+  assert.equal(stateOf(w), 'declined');
+  r = await c.get(`/handoff/${w}`);
+  assert.match(r.body, /This referral is closed/);
+  assert.doesNotMatch(r.body, /Quinn|Fully booked/);
+  r = await clin.get(`/patients/${Q.pid}/referrals`);
+  assert.match(r.body, /class="partner-note"[\s\S]*Mia Masseur \(partner\)[\s\S]*Fully booked until March/);
+  r = await clin.get(`/patients/${Q.pid}/referrals/${w}`);
+  assert.match(r.body, /Declined, [0-9-]+, by Mia Masseur \(partner\)/);
+});
+
 test('every view and action through the link is in the audit trail, with the patient and the referral', async () => {
   const rows = auditRows(srv.database,
     `actor LIKE 'link:%' AND (path = '/handoff/${referral}' OR path LIKE '/handoff/${referral}/%')`);
