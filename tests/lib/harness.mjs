@@ -165,6 +165,11 @@ export function locate({ program = true } = {}) {
   loc.exercisePlugin = env.CAIRN_PLUGIN_EXERCISE || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'exercise', '.libs', 'exercise.so')]
     : [path.join(pdir, 'exercise.so'), path.join(pdir, '..', 'exercise', 'exercise.so')]);
+  // The referral plugin, loaded last when it was built (optional:
+  // CAIRN_PLUGIN_REFERRAL forces a path).
+  loc.referralPlugin = env.CAIRN_PLUGIN_REFERRAL || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'referral', '.libs', 'referral.so')]
+    : [path.join(pdir, 'referral.so'), path.join(pdir, '..', 'referral', 'referral.so')]);
   return loc;
 }
 
@@ -206,7 +211,7 @@ function mailXml(m) {
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
-                            jobsInterval = null, extraPlugins = [], herbal = null, exercise = null }) {
+                            jobsInterval = null, extraPlugins = [], herbal = null, exercise = null, referral = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
@@ -235,6 +240,9 @@ ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${
       <setting name="library" kind="path">${xmlEscape(exercise.library)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${exercise.local ? `      <setting name="local" kind="path">${xmlEscape(exercise.local)}</setting>\n` : ''}    </plugin>
+` : ''}${referral ? `    <plugin path="${xmlEscape(referral.plugin)}">
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+${Object.entries(referral.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -562,6 +570,7 @@ export class CairnServer {
       exercise: loc.exercisePlugin
         ? { plugin: loc.exercisePlugin, library: path.join(loc.data, 'exercise-library.xml'), local: o.exerciseLocal }
         : null,
+      referral: loc.referralPlugin ? { plugin: loc.referralPlugin, settings: o.referralSettings } : null,
     }));
 
     const init = this.cli(['init']);

@@ -70,6 +70,24 @@
                   <xsl:with-param name="current"
                                   select="$path = '/intake' or starts-with($path, '/intake/')"/>
                 </xsl:call-template>
+                <xsl:choose>
+                  <xsl:when test="$staff-role != 'front-desk'">
+                    <xsl:call-template name="nav-item">
+                      <xsl:with-param name="href" select="'/referrals'"/>
+                      <xsl:with-param name="label" select="'Referrals'"/>
+                      <xsl:with-param name="current"
+                                      select="$path = '/referrals' or $path = '/partners' or starts-with($path, '/partners/')"/>
+                    </xsl:call-template>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:call-template name="nav-item">
+                      <xsl:with-param name="href" select="'/partners'"/>
+                      <xsl:with-param name="label" select="'Partners'"/>
+                      <xsl:with-param name="current"
+                                      select="$path = '/partners' or starts-with($path, '/partners/')"/>
+                    </xsl:call-template>
+                  </xsl:otherwise>
+                </xsl:choose>
                 <xsl:if test="$staff-role != 'front-desk'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/outcomes'"/>
