@@ -160,6 +160,11 @@ export function locate({ program = true } = {}) {
   loc.herbalPlugin = env.CAIRN_PLUGIN_HERBAL || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'herbal', '.libs', 'herbal.so')]
     : [path.join(pdir, 'herbal.so'), path.join(pdir, '..', 'herbal', 'herbal.so')]);
+  // The maintenance plugin, after the program when it was built (optional:
+  // CAIRN_PLUGIN_MAINTENANCE forces a path).
+  loc.maintenancePlugin = env.CAIRN_PLUGIN_MAINTENANCE || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'maintenance', '.libs', 'maintenance.so')]
+    : [path.join(pdir, 'maintenance.so'), path.join(pdir, '..', 'maintenance', 'maintenance.so')]);
   return loc;
 }
 
@@ -201,7 +206,7 @@ function mailXml(m) {
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
-                            jobsInterval = null, extraPlugins = [], herbal = null }) {
+                            jobsInterval = null, extraPlugins = [], herbal = null, maintenance = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
@@ -225,6 +230,11 @@ ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEs
 ${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 ` : ''}${herbal ? `    <plugin path="${xmlEscape(herbal.plugin)}">
       <setting name="data" kind="path">${xmlEscape(herbal.data)}</setting>
+    </plugin>
+` : ''}${maintenance ? `    <plugin path="${xmlEscape(maintenance.plugin)}">
+      <setting name="plans" kind="path">${xmlEscape(maintenance.plans)}</setting>
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+      <setting name="definition" kind="path">${xmlEscape(maintenance.definition)}</setting>
     </plugin>
 ` : ''}  </plugins>
 </cairn>
@@ -540,6 +550,12 @@ export class CairnServer {
       herbal: loc.herbalPlugin ? { plugin: loc.herbalPlugin,
         data: path.dirname(firstExisting([path.join(loc.data, 'herbal', 'sources.xml'),
                                           path.join(REPO, 'data', 'herbal', 'sources.xml')])) } : null,
+      // The maintenance plugin needs the program's tables: only with it.
+      maintenance: loc.maintenancePlugin && loc.plugin ? { plugin: loc.maintenancePlugin,
+        plans: firstExisting([path.join(loc.data, 'maintenance-plans.xml'),
+                              path.join(REPO, 'data', 'maintenance-plans.xml')]),
+        definition: firstExisting([path.join(loc.data, 'program-definition.xml'),
+                                   path.join(REPO, 'data', 'program-definition.xml')]) } : null,
     }));
 
     const init = this.cli(['init']);
