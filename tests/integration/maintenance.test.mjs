@@ -17,6 +17,7 @@ import path from 'node:path';
 import { useCairn } from '../lib/harness.mjs';
 import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 import { openLink } from '../lib/intake.mjs';
+import { checkHtml } from '../lib/xml.mjs';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-maint-'));
 const sinkDir = path.join(work, 'sink');
@@ -302,4 +303,22 @@ test('the figures after graduation equal an independent computation', async () =
   assert.equal(p.status, 200);
   assert.match(p.body, /120\.00 a month/);
   assert.match(p.body, /95\.00 a visit/);
+});
+
+test('every page of the plugin is well-formed HTML; the staff pages are refused to a visitor', async () => {
+  const checkin = checkins(await page(ed.pid))[0].record;
+  for (const p of [`/patients/${ann.pid}/maintenance`, `/patients/${cy.pid}/maintenance`, '/maintenance',
+                   '/outcomes/maintenance', `/maintenance/check-ins/${checkin}`]) {
+    const r = await web.get(p);
+    assert.equal(r.status, 200, p);
+    assert.deepEqual(checkHtml(r.body).errors, [], p);
+    assert.notEqual((await srv.client().get(p)).status, 200, `${p} needs a sign-in`);
+  }
+  const r = await srv.client().get('/pricing/maintenance');
+  assert.deepEqual(checkHtml(r.body).errors, []);
+  // Front desk sees the list (to call people) but not a clinical page.
+  assert.equal((await desk.get('/maintenance')).status, 200);
+  assert.equal((await desk.get(`/patients/${ann.pid}/maintenance`)).status, 403);
+  // /pricing links to the plans.
+  assert.match((await srv.client().get('/pricing')).body, /href="\/pricing\/maintenance"/);
 });
