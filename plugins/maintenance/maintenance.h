@@ -91,9 +91,13 @@ const mt_option *mt_option_find(const mt_terms *t, const char *id);
 const mt_instrument *mt_instrument_find(const char *id);
 
 /* util.c */
+/* A path parameter as an id (0 when absent: the route's pattern allows
+** only 1-18 digits). */
 long long mt_param_id(cairn_req *req, const char *name);
+/* An integer and an amount of money as text, in the request's arena. */
 const char *mt_int(cairn_req *req, long long v);
 const char *mt_money(cairn_req *req, double v);
+/* A page that says `message` with `status`; returns the status. */
 int mt_error_page(cairn_req *req, int status, const char *message);
 /* The newest plan of an episode, or NULL. */
 const cairn_record *mt_plan_of_episode(cairn_req *req, long long episode);
@@ -121,7 +125,9 @@ mt_loss mt_episode_verdict(cairn_req *req, long long episode,
                            const mt_terms *t);
 const char *mt_loss_text(mt_loss v);
 
-/* plan.c */
+/* plan.c: the program:Graduation subscriber (a plan and its check-ins,
+** in the graduation's transaction; nothing when the episode has a plan)
+** and the patient's page with its forms. */
 int mt_on_graduation(cairn_req *req, const cairn_record *rec,
                      cairn_error *err);
 int mt_page_patient(cairn_req *req);
@@ -130,18 +136,19 @@ int mt_post_cancel(cairn_req *req);
 /* The page with a refused form `bound` (form id `bound_id`) in place. */
 int mt_render_patient(cairn_req *req, long long patient, cairn_form *bound,
                       const char *bound_id, int status);
-/* checkin.c */
+/* checkin.c: GET and POST of a check-in (link holder or staff). */
 int mt_page_checkin(cairn_req *req);
 int mt_post_checkin(cairn_req *req);
-/* jobs.c */
+/* jobs.c: each returns how many items it handled, or CAIRN_E*. */
 int mt_job_billing(cairn_req *req, cairn_error *err);
 int mt_job_notices(cairn_req *req, cairn_error *err);
 int mt_job_checkins(cairn_req *req, cairn_error *err);
-/* reports.c */
+/* reports.c: /maintenance, /outcomes/maintenance, /pricing/maintenance. */
 int mt_page_list(cairn_req *req);
 int mt_page_outcomes(cairn_req *req);
 int mt_page_pricing(cairn_req *req);
-/* reenrol.c */
+/* reenrol.c: the return form's fields (the page shows it too) */
+extern const cairn_field mt_return_fields[];
 int mt_post_return(cairn_req *req);
 
 #endif /* MAINTENANCE_H */

@@ -50,13 +50,7 @@ int mt_on_graduation(cairn_req *req, const cairn_record *rec,
 
 /* ---------------------------------------------------------- the forms */
 
-static const char *const phases[] = {
-  "introductory", "Introductory phase (a new baseline first)",
-  "first-month", "First-month continuation",
-  "monthly", "Monthly program",
-  NULL
-};
-
+/* The plans of the current terms as radio choices: id, name, ... NULL. */
 static const char *const *option_choices(cairn_req *req) {
   const mt_terms *t = mt_terms_current();
   const char **c = cairn_req_alloc(req, sizeof *c * (2 * t->n_options + 1));
@@ -91,14 +85,6 @@ static const cairn_field cancel_fields[] = {
   {.name = NULL}
 };
 
-static const cairn_field return_fields[] = {
-  {.name = "phase", .label = "Start at", .kind = CAIRN_FIELD_SELECT,
-   .flags = CAIRN_FIELD_REQUIRED, .choices = phases},
-  {.name = "reason", .label = "Why (written reason, 20 characters or more)",
-   .kind = CAIRN_FIELD_TEXTAREA, .flags = CAIRN_FIELD_REQUIRED,
-   .max = MT_TEXT_MAX},
-  {.name = NULL}
-};
 
 /* ----------------------------------------------------------- the page */
 
@@ -268,7 +254,7 @@ static int render(cairn_req *req, long long patient, cairn_form *bound,
       } else {
         f = cairn_form_new(req, ids[i],
                            i == 0 ? plan_fields(req)
-                           : i == 1 ? cancel_fields : return_fields);
+                           : i == 1 ? cancel_fields : mt_return_fields);
         if (i == 0 && p) {
           cairn_form_set(f, "option", cairn_record_value(p, "r:option"));
           cairn_form_set(f, "start", cairn_req_today(req));

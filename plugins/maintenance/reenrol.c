@@ -18,7 +18,7 @@ static const char *const phases[] = {
   "monthly", "Monthly program",
   NULL
 };
-static const cairn_field return_fields[] = {
+const cairn_field mt_return_fields[] = {
   {.name = "phase", .label = "Start at", .kind = CAIRN_FIELD_SELECT,
    .flags = CAIRN_FIELD_REQUIRED, .choices = phases},
   {.name = "reason", .label = "Why (written reason, 20 characters or more)",
@@ -101,7 +101,7 @@ int mt_post_return(cairn_req *req) {
     return mt_error_page(req, 409, "This episode has not graduated: there "
                                    "is nothing to come back from.");
   const char *id = cairn_req_printf(req, "return-%lld", episode);
-  cairn_form *f = cairn_form_new(req, id, return_fields);
+  cairn_form *f = cairn_form_new(req, id, mt_return_fields);
   cairn_form_bind(f);
   const char *reason = cairn_form_value(f, "reason");
   if (reason[0] && strlen(reason) < MT_REASON_MIN)
