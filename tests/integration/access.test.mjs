@@ -76,10 +76,12 @@ function sampleForm(route) {
 
 // Every route that may be opened without signing in.  The core's sign-in
 // and link exchange, and the program plugin's public pages (a price list
-// and the request-a-call form for prospective patients: no patient data).
+// and the request-a-call form for prospective patients: no patient data),
+// and the maintenance plugin's price list of its plans.
 const PUBLIC_ROUTES = [
   'GET /sign-in', 'POST /sign-in', 'GET /c/(?<token>[A-Za-z0-9_-]{43})',
   'GET /pricing', 'GET /request-a-call', 'POST /request-a-call', 'GET /request-a-call/thanks',
+  'GET /pricing/maintenance',
 ];
 
 // Values for the routes' named groups: real records where there are

@@ -170,6 +170,11 @@ export function locate({ program = true } = {}) {
   loc.referralPlugin = env.CAIRN_PLUGIN_REFERRAL || firstExisting(path.basename(pdir) === '.libs'
     ? [path.join(pdir, '..', '..', 'referral', '.libs', 'referral.so')]
     : [path.join(pdir, 'referral.so'), path.join(pdir, '..', 'referral', 'referral.so')]);
+  // The maintenance plugin, after the program when it was built (optional:
+  // CAIRN_PLUGIN_MAINTENANCE forces a path).
+  loc.maintenancePlugin = env.CAIRN_PLUGIN_MAINTENANCE || firstExisting(path.basename(pdir) === '.libs'
+    ? [path.join(pdir, '..', '..', 'maintenance', '.libs', 'maintenance.so')]
+    : [path.join(pdir, 'maintenance.so'), path.join(pdir, '..', 'maintenance', 'maintenance.so')]);
   return loc;
 }
 
@@ -211,7 +216,7 @@ function mailXml(m) {
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
 export function configXml({ listen, listenGroup = null, workers, database, schemas, views, clinicName, timezone, plugin, instruments,
                             plainHttpDemo = false, intake = null, publicUrl = null, mail = null,
-                            jobsInterval = null, extraPlugins = [], herbal = null, exercise = null, referral = null }) {
+                            jobsInterval = null, extraPlugins = [], herbal = null, exercise = null, referral = null, maintenance = null }) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cairn xmlns="urn:cairn:config">
   <listen${listenGroup ? ` group="${xmlEscape(listenGroup)}"` : ''}>${xmlEscape(listen)}</listen>
@@ -243,6 +248,11 @@ ${exercise.local ? `      <setting name="local" kind="path">${xmlEscape(exercise
 ` : ''}${referral ? `    <plugin path="${xmlEscape(referral.plugin)}">
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
 ${Object.entries(referral.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+` : ''}${maintenance ? `    <plugin path="${xmlEscape(maintenance.plugin)}">
+      <setting name="plans" kind="path">${xmlEscape(maintenance.plans)}</setting>
+      <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
+      <setting name="definition" kind="path">${xmlEscape(maintenance.definition)}</setting>
+    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
@@ -571,6 +581,12 @@ export class CairnServer {
         ? { plugin: loc.exercisePlugin, library: path.join(loc.data, 'exercise-library.xml'), local: o.exerciseLocal }
         : null,
       referral: loc.referralPlugin ? { plugin: loc.referralPlugin, settings: o.referralSettings } : null,
+      // The maintenance plugin needs the program's tables: only with it.
+      maintenance: loc.maintenancePlugin && loc.plugin ? { plugin: loc.maintenancePlugin,
+        plans: firstExisting([path.join(loc.data, 'maintenance-plans.xml'),
+                              path.join(REPO, 'data', 'maintenance-plans.xml')]),
+        definition: firstExisting([path.join(loc.data, 'program-definition.xml'),
+                                   path.join(REPO, 'data', 'program-definition.xml')]) } : null,
     }));
 
     const init = this.cli(['init']);

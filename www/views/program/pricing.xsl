@@ -61,6 +61,12 @@
       <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains; flares are expected and answered, at no extra charge.</li>
       <li>You graduate with a home routine of your own.</li>
     </ul>
+    <!-- After the program: the maintenance plugin's price list, a page of
+         its own (GET /pricing/maintenance). -->
+    <section class="panel" id="after-the-program">
+      <h2>After the program</h2>
+      <p>The home routine alone, a monthly membership, visits as needed, or a massage therapist or trainer we trust: <a href="/pricing/maintenance">the maintenance plans and their fees</a>.</p>
+    </section>
     <p class="no-print"><a href="/request-a-call">Request a free 15-minute call</a> to ask whether the program suits you.</p>
     <p class="small muted">Terms of program definition version <xsl:value-of select="$d/@version"/>, effective <xsl:value-of select="$d/@effective"/>. An enrolled patient keeps the terms they started under.</p>
   </xsl:template>
