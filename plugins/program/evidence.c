@@ -321,11 +321,23 @@ static void doc_outcome(cairn_req *req, cairn_doc *doc, const char *kind,
 ** checkpoint)". */
 static const char *checkpoint_when(cairn_req *req, int k) {
   const program_def *d = program_def_current();
-  if (d == NULL) return k == 0 ? "by the introductory checkpoint"
-                               : "by the first-month checkpoint";
-  return cairn_req_printf(req, "by day %d (the %s checkpoint)",
+  const char *mapped = "";
+  size_t i;
+  /* Say which imported timepoints stand for it: the trial's patients
+  ** were at 3 months, not at day 28. */
+  for (i = 0; i < n_map; i++) {
+    if (map[i].checkpoint != k) continue;
+    mapped = cairn_req_printf(req, "%s%s%s", mapped, mapped[0] ? ", " : "",
+                              map[i].timepoint);
+  }
+  if (mapped[0])
+    mapped = cairn_req_printf(req, "; %s in imported cohorts", mapped);
+  if (d == NULL)
+    return cairn_req_printf(req, "by the %s checkpoint%s",
+                            k == 0 ? "introductory" : "first-month", mapped);
+  return cairn_req_printf(req, "by day %d (the %s checkpoint%s)",
                           d->checkpoint[k].due_day,
-                          k == 0 ? "introductory" : "first-month");
+                          k == 0 ? "introductory" : "first-month", mapped);
 }
 
 /* The plain sentence for band b at checkpoint k. */

@@ -207,7 +207,7 @@ test('the checkpoint page shows the sentence of the patient\'s band beside the r
   const k = Number(fm.o.held.attr('k'));
   assert.ok(n >= MIN_N, 'the trial gives enough history in 30-50%');
   const [lo, hi] = wilson(k, n);
-  const sentence = `Of ${n} earlier patients who had improved 30-50% by day 28 (the first-month checkpoint), ${k} (${Math.round(100 * k / n)}%, 95% CI ${Math.round(100 * lo)}-${Math.round(100 * hi)}%) held at least 50% improvement at their last follow-up.`;
+  const sentence = `Of ${n} earlier patients who had improved 30-50% by day 28 (the first-month checkpoint; ${mapped} in imported cohorts), ${k} (${Math.round(100 * k / n)}%, 95% CI ${Math.round(100 * lo)}-${Math.round(100 * hi)}%) held at least 50% improvement at their last follow-up.`;
   assert.ok(page.body.includes(sentence), `the page says: ${sentence}`);
   assert.match(page.body, /Earlier patients like this one/);
   assert.match(page.body, /\(this patient\)/);

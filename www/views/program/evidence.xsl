@@ -57,13 +57,14 @@
   </xsl:template>
 
   <xsl:template match="checkpoint" mode="evidence-table">
+    <div class="table-wrap">
     <table class="evidence-table">
       <thead>
         <tr>
-          <th scope="col">Improvement <xsl:value-of select="@when"/></th>
+          <th scope="col">Improvement</th>
           <th scope="col" class="num">Patients</th>
           <th scope="col">Later reached 50%</th>
-          <th scope="col">Held 50% at last follow-up</th>
+          <th scope="col">Held 50% at last follow&#8209;up</th>
           <th scope="col">Graduated</th>
         </tr>
       </thead>
@@ -83,6 +84,14 @@
         </xsl:for-each>
       </tbody>
     </table>
+    </div>
+    <xsl:if test="band/outcome[@enough = 'no']">
+      <p class="muted small">
+        <xsl:text>“–”: not enough history yet (a share and its interval are shown from </xsl:text>
+        <xsl:value-of select="../@min-n"/>
+        <xsl:text> patients up).</xsl:text>
+      </p>
+    </xsl:if>
     <xsl:if test="@undefined &gt; 0">
       <p class="muted small">
         <xsl:value-of select="@undefined"/>
@@ -105,7 +114,10 @@
         <xsl:value-of select="format-number(@high, '0%')"/>
         <xsl:text>)</xsl:text>
       </xsl:when>
-      <xsl:otherwise>: <span class="muted">not enough history yet</span></xsl:otherwise>
+      <xsl:otherwise>
+        <xsl:text> </xsl:text>
+        <span class="muted" title="not enough history yet">–</span>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
