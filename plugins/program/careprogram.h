@@ -391,4 +391,49 @@ typedef struct program_mark {
 int program_marks_load(cairn_req *req, long long patient, program_mark *m,
                        size_t max, size_t *n);
 
+/* ----------------------------------------------------------- evidence */
+
+/* What happened to earlier patients like this one (evidence.c,
+** docs/evidence.md): bands of improvement at a checkpoint, 0..3 for
+** < 10%, 10-30%, 30-50%, >= 50%; a boundary belongs to the band above. */
+#define EVIDENCE_BANDS 4
+/* Below this many patients a share is not shown: "not enough history". */
+#define EVIDENCE_MIN_N 20
+
+/* The band of an improvement (0..1, may be negative). */
+int program_evidence_band(double improvement);
+const char *program_evidence_band_code(int band);   /* "10-30" */
+const char *program_evidence_band_label(int band);  /* "10-30%" */
+/* The Wilson score interval of k successes in n at normal quantile z
+** (Wilson 1927; Newcombe 1998, method 3): [0, 1] when n is 0. */
+void program_wilson(long k, long n, double z, double *lo, double *hi);
+/* Read the <checkpointMap timepoint= after=/> elements of the definition
+** file (init only). */
+void program_evidence_map_load(cairn_doc *doc);
+
+typedef struct program_evidence_band_counts {
+  long patients;                 /* finished episodes in the band */
+  long followed;                 /* of them, with a measure after it */
+  long reached;                  /* a later measure >= 50% */
+  long held;                     /* the last later measure >= 50% */
+  long program;                  /* run as the program (may graduate) */
+  long graduated;                /* of them, graduated */
+} program_evidence_band_counts;
+
+typedef struct program_evidence {
+  long episodes;                 /* finished episodes with a measure */
+  long undefined[2];             /* baseline already the best score */
+  program_evidence_band_counts band[2][EVIDENCE_BANDS]; /* [checkpoint] */
+} program_evidence;
+
+/* Count the finished episodes.  CAIRN_OK or CAIRN_EDB with *err. */
+int program_evidence_compute(cairn_req *req, program_evidence *ev,
+                             cairn_error *err);
+/* Add <evidence ...><checkpoint ...><band ...><outcome/>*</band>*
+** </checkpoint></evidence> for checkpoint k (0, 1) to doc, the band of
+** `improvement` marked current (NULL: none); or for both checkpoints. */
+int program_doc_evidence(cairn_req *req, cairn_doc *doc, int k,
+                         const double *improvement);
+int program_doc_evidence_all(cairn_req *req, cairn_doc *doc);
+
 #endif /* PROGRAM_CAREPROGRAM_H */

@@ -283,6 +283,9 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   if ((rc = doc_pgic(req, doc, e)) != CAIRN_OK) return rc;
   doc_visits(req, doc, e, k);
   below = doc_recommendation(req, doc, e, k, defined, imp);
+  /* Earlier patients like this one, beside the recommendation. */
+  rc = program_doc_evidence(req, doc, k, defined == 1 ? &imp : NULL);
+  if (rc != CAIRN_OK) return rc;
   if (strcmp(today, due) < 0)
     doc_early_form(req, doc, e, f);
   else

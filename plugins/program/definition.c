@@ -213,6 +213,7 @@ int program_defs_load(const char *path, cairn_error *err) {
        dn = cairn_node_next(dn, "definition")) {
     rc = load_definition(doc, dn, &defs[n_defs++], path, err);
   }
+  if (rc == CAIRN_OK) program_evidence_map_load(doc);
   cairn_doc_free(doc);
   if (rc == CAIRN_OK && program_def_find(current_version) == NULL) {
     rc = cairn_fail(err, CAIRN_EINVAL, "current",

@@ -495,5 +495,7 @@ int program_page_outcomes(cairn_req *req) {
   cairn_doc_attr(doc, "observations", program_fmt_int(req, counted));
   qsort(acc.groups, acc.n_groups, sizeof *acc.groups, group_cmp);
   for (i = 0; i < acc.n_groups; i++) emit_group(req, doc, acc.groups[i]);
+  /* From checkpoint to outcome, for the whole clinic. */
+  if ((rc = program_doc_evidence_all(req, doc)) != CAIRN_OK) return rc;
   return cairn_respond_view(req, doc, "program/outcomes", 200);
 }

@@ -24,6 +24,7 @@
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="../form-lib.xsl"/>
   <xsl:include href="program-lib.xsl"/>
+  <xsl:include href="evidence.xsl"/>
 
   <xsl:variable name="W" select="720"/>
   <xsl:variable name="H" select="280"/>
@@ -78,6 +79,7 @@
       <h2>Recommendation</h2>
       <p><xsl:value-of select="recommendation/@text"/></p>
     </div>
+    <xsl:apply-templates select="evidence" mode="beside"/>
 
     <dl class="stats">
       <div>

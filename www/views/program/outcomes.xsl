@@ -19,6 +19,7 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="evidence.xsl"/>
 
   <xsl:template match="outcomes" mode="title">Outcomes by cohort</xsl:template>
 
@@ -44,6 +45,8 @@
         <p class="panel muted">No observations at named timepoints yet.</p>
       </xsl:otherwise>
     </xsl:choose>
+
+    <xsl:apply-templates select="evidence" mode="clinic"/>
 
     <h2>How these figures are computed</h2>
     <ul class="notes">
