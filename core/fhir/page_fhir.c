@@ -27,6 +27,11 @@ static int wants_fhir_xml(cairn_req *req) {
   return req->accept && strstr(req->accept, FHIR_MEDIA_TYPE) != NULL;
 }
 
+/*
+** GET /patients/{patient}/fhir: the patient's Bundle as the route's raw
+** body.  400 when the client does not ask for FHIR XML, 404 for no such
+** patient (cairn_fhir_export), 500 (logged) when a view fails.
+*/
 int cairn_page_fhir(cairn_req *req) {
   const char *p = cairn_kv_get(req->params, req->n_params, "patient");
   cairn_error err = {0};
