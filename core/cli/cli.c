@@ -29,6 +29,7 @@
 #include "../mail/outbox.h"
 #include "../jobs/jobs.h"
 #include "cli_backup.h"
+#include "../fhir/fhir.h"
 #include <sodium.h>
 
 #ifndef CAIRN_SCHEMAS_DIR
@@ -441,6 +442,10 @@ static int cmd_restore(cli *c, const cli_args *a) {
   return cairn_cli_restore(c->cfg, a->argc, a->argv);
 }
 
+static int cmd_export_fhir(cli *c, const cli_args *a) {
+  return cairn_fhir_cli(c->req, a->argc, a->argv);
+}
+
 static const command commands[] = {
     {.name = "init", .args = "",
      .summary = "create the database or bring it up to date",
@@ -459,6 +464,11 @@ static const command commands[] = {
      .summary = "write every version of every record (stdout)",
      .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_FILE_OPTIONAL,
      .run = cmd_export},
+    {.name = "export-fhir",
+     .args = "[--patient ID] [--since YYYY-MM-DD] [-o FILE]",
+     .summary = "write the records as a FHIR R4 Bundle (XML, stdout)",
+     .needs = NEED_REGISTRY | NEED_STORE, .accepts = ARG_REST,
+     .run = cmd_export_fhir},
     {.name = "import-csv", .args = "--map MAP.xml [--dry-run] FILE.csv",
      .summary = "import a spreadsheet through a mapping, all or nothing",
      .needs = NEED_REGISTRY | NEED_STORE,

@@ -285,6 +285,9 @@ struct cairn_req {
   const char *view;          /* "program/chart" */
   const char *location;      /* for 303 */
   int want_xml;              /* client asked for application/xml */
+  const char *raw_body;      /* or a body sent as it is (the FHIR export) */
+  size_t raw_len;
+  const char *raw_ctype;     /* its Content-Type; set with raw_body */
   /* access (core/server/access.c, core/server/serve.c) */
   struct cairn_staff *staff; /* the signed-in staff member, or NULL */
   struct cairn_capability *cap; /* the capability link in use, or NULL */

@@ -14,6 +14,7 @@
 #include "cairn_int.h"
 #include "corepages.h"
 #include "../jobs/jobs.h"
+#include "../fhir/fhir.h"
 
 /* A plugin declares at most this many of each: far beyond any real plugin,
 ** small enough that a descriptor missing its terminator is caught. */
@@ -32,7 +33,9 @@
 ** core/cli/cli.c checks at start-up that its table and this list agree.
 */
 const char *const cairn_core_commands[] = {
-  "init", "plugins", "routes", "import", "export", "import-csv", "reindex",
+  "init", "plugins", "routes", "import", "export",
+  "export-fhir",      /* the FHIR R4 Bundle (core/fhir) */
+  "import-csv", "reindex",
   "stats", "user", "audit", "help",
   "outbox", "jobs",   /* messages and scheduled work (core/mail, core/jobs) */
   "backup", "restore", /* backups with an anchor (core/cli/backup.c) */
@@ -210,7 +213,8 @@ int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
     int rc = check_commands(d, file, err);
     if (rc) return rc;
   }
-  return cairn_jobs_check_desc(d, file, err);   /* level 4: jobs */
+  int rc = cairn_jobs_check_desc(d, file, err);   /* level 4: jobs */
+  return rc ? rc : cairn_fhir_check_desc(d, file, err); /* level 5: fhir */
 }
 
 /*

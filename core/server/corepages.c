@@ -10,6 +10,7 @@
 #include "access.h"
 #include "corepages.h"
 #include "../mail/outbox.h"
+#include "../fhir/fhir.h"
 #include "../jobs/jobs.h"
 #include "store_db.h"
 
@@ -345,6 +346,9 @@ static const cairn_route core_routes[] = {
     cairn_page_outbox_retry, "put a failed message back in line" },
   { "GET", "/admin/jobs", CAIRN_AUD_ADMIN, cairn_page_jobs,
     "scheduled jobs: last run, next run, last error" },
+  /* one patient as FHIR R4 (core/fhir/page_fhir.c) */
+  { "GET", "/patients/(?<patient>[0-9]{1,18})/fhir", CAIRN_AUD_CLINICIAN,
+    cairn_page_fhir, "one patient as a FHIR R4 Bundle (application/fhir+xml)" },
   { NULL, NULL, 0, NULL, NULL }
 };
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "reload.h"
 #include "../mail/outbox.h"
+#include "../fhir/fhir.h"
 
 /* See reload.h: config, views, time zone, plugins, views, migrations. */
 int cairn_serve_load(const char *config, const char *schemas,
@@ -56,12 +57,14 @@ int cairn_serve_load(const char *config, const char *schemas,
   sc->reg = reg;
   sc->views = views;
   cairn_mail_set_views(views);   /* mail is rendered with the same views */
+  cairn_fhir_set_views(views);   /* and the FHIR export mapped with them */
   return 0;
 }
 
 /* See reload.h: views, plugins (fini), config, in that order. */
 void cairn_serve_unload(cairn_serve_ctx *sc) {
   cairn_mail_set_views(NULL);
+  cairn_fhir_set_views(NULL);
   if (sc->views) cairn_views_free((cairn_views *)sc->views);
   if (sc->reg) cairn_registry_free((cairn_registry *)sc->reg);
   if (sc->cfg) cairn_config_free((cairn_config *)sc->cfg);

@@ -140,6 +140,12 @@ static void response_free(response *r) {
 static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
   *r = (response){ .ctype = "text/html; charset=utf-8" };
   if (req->status == 303 && req->location) return;
+  if (req->raw_body && req->status == 200) {
+    r->text = req->raw_body;
+    r->len = (int)req->raw_len;
+    r->ctype = req->raw_ctype;
+    return;
+  }
   if (!req->view_doc) set_error(req, 500, "The page produced no response.", NULL);
   unsigned who = req->staff ? cairn_role_bit(req->staff->role)
                  : req->cap ? CAIRN_AUD_CAPABILITY : CAIRN_AUD_PUBLIC;
@@ -483,7 +489,7 @@ static void run_handler(cairn_req *req, const cairn_route_rt *route) {
               : http == 404 ? "There is no such record."
               : "The request could not be accepted.",
               NULL);
-  } else if (!req->view_doc && !req->location) {
+  } else if (!req->view_doc && !req->location && !req->raw_body) {
     cairn_logf(CAIRN_LOG_ERROR, "%s %s: handler of plugin %s set no response",
                req->method, req->path, route->plugin->desc->name);
     set_error(req, 500, "Something went wrong on our side. It has been logged.", NULL);

@@ -177,6 +177,11 @@ static void herbal_fini(void) {
   herbal_data = NULL;
 }
 
+/* How its records export as FHIR R4 (docs/fhir.md). */
+static const cairn_fhir_map fhir_maps[] = {
+  {.record_type = HERBAL_T_PRESCRIPTION, .view = "fhir/herbal-prescription"},
+  {.record_type = NULL}};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "herbal",
@@ -191,6 +196,7 @@ static const cairn_plugin descriptor = {
   .init = herbal_init,
   .fini = herbal_fini,
   .commands = commands,
+  .fhir = fhir_maps,
 };
 
 const cairn_plugin *cairn_plugin_entry(void) { return &descriptor; }

@@ -292,6 +292,12 @@ static void intake_fini(void) {
   intake_content_free();
 }
 
+/* How its records export as FHIR R4 (docs/fhir.md): the red-flag
+** section as Flags. */
+static const cairn_fhir_map fhir_maps[] = {
+  {.record_type = INTAKE_T_SECTION, .view = "fhir/intake-section"},
+  {.record_type = NULL}};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "intake",
@@ -305,6 +311,7 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = intake_init,
   .fini = intake_fini,
+  .fhir = fhir_maps,
 };
 
 #pragma GCC visibility push(default)

@@ -383,6 +383,15 @@ static void program_fini(void) {
   instruments_owned = NULL;
 }
 
+/* How its records export as FHIR R4 (www/views/fhir/, docs/fhir.md); the
+** PhaseChange records are read by the episode's view (status history). */
+static const cairn_fhir_map fhir_maps[] = {
+  {.record_type = PROGRAM_T_PATIENT, .view = "fhir/program-patient"},
+  {.record_type = PROGRAM_T_EPISODE, .view = "fhir/program-episode"},
+  {.record_type = PROGRAM_T_OBSERVATION, .view = "fhir/program-observation"},
+  {.record_type = PROGRAM_T_ENCOUNTER, .view = "fhir/program-encounter"},
+  {.record_type = NULL}};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "program",
@@ -396,6 +405,7 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = program_init,
   .fini = program_fini,
+  .fhir = fhir_maps,
 };
 
 #pragma GCC visibility push(default)

@@ -328,6 +328,38 @@ START_TEST(command_rules) {
 }
 END_TEST
 
+/* FHIR mappings (level 5): each names one of the plugin's own record
+** types, at most once, with a view; the lookup finds the view by type. */
+START_TEST(fhir_map_rules) {
+  cairn_error e = {0};
+  cairn_record_type types[] = {
+    { .name = "t:Thing", .ns = "urn:t", .root = "Thing", .xsd = "t.xsd",
+      .table = "t_thing" },
+    { .name = NULL } };
+  cairn_fhir_map maps[3] = {
+    { .record_type = "t:Thing", .view = "fhir/t-thing" },
+    { .record_type = NULL }, { .record_type = NULL } };
+  cairn_plugin d = { CAIRN_PLUGIN_MAGIC, .name = "t", .version = "1",
+                     .api_level = 3, .description = "", .init = init_ok,
+                     .record_types = types, .fhir = maps };
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), 0);
+  maps[0].record_type = "other:Thing";       /* not the plugin's own */
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "FHIR"));
+  maps[0].record_type = "t:Thing";
+  maps[0].view = "";
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  maps[0].view = "fhir/t-thing";
+  maps[1] = maps[0];                         /* twice */
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "two FHIR"));
+  /* a descriptor too short to have the field is not read past its end */
+  maps[1].record_type = NULL;
+  d.size = offsetof(cairn_plugin, fhir);
+  ck_assert_int_eq(cairn_registry_check_desc(&d, "t.so", &e), 0);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("registry");
   TCase *t = tcase_create("load");
@@ -340,6 +372,7 @@ static Suite *suite(void) {
   tcase_add_test(t, plugin_command_runs_through_the_host);
   tcase_add_test(t, plugin_command_is_listed_by_help);
   tcase_add_test(t, command_rules);
+  tcase_add_test(t, fhir_map_rules);
   tcase_add_test(t, command_declared_by_two_plugins_is_refused);
   tcase_add_test(t, missing_entry_is_refused);
   tcase_add_test(t, route_without_audience_is_refused);

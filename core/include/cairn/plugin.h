@@ -50,8 +50,9 @@ extern "C" {
 ** Level 3: the kit -- reading and editing documents, dates, text, one
 **          form model, tokens and hashing, CLI output.
 ** Level 4: messages, jobs, the public address -- public_url,
-**          message_queue, and the descriptor's `jobs`. */
-#define CAIRN_API_LEVEL 4u
+**          message_queue, and the descriptor's `jobs`.
+** Level 5: FHIR mappings (descriptor field fhir). */
+#define CAIRN_API_LEVEL 5u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
 ** without a newer entry tests for it this way; what it cannot do without
@@ -203,6 +204,28 @@ typedef struct cairn_job {
   const char *summary;       /* one line for `cairn jobs list` */
 } cairn_job;
 
+/* How records of one type export as FHIR R4 (level 5): `cairn export-fhir`
+** and GET /patients/{p}/fhir apply the XSLT view `view` (a file under
+** www/views/, named like any view: "program/fhir/observation" is
+** www/views/program/fhir/observation.xsl, or "fhir/observation" for
+** www/views/fhir/observation.xsl) to every record of the type.  The view's
+** input is the patient's whole export (urn:cairn:fhir, docs/fhir.md):
+**   <fhir:patient id="12" base="https://clinic/fhir/">
+**     <fhir:record id= type= patient= version= status= author= created=
+**                  updated=> BODY </fhir:record> ...
+**   </fhir:patient>
+** with the parameter $record the id of the record to map, so a view may
+** read the patient's other records (an episode its phase changes).  Its
+** output is <fhir:resources> holding zero or more FHIR resources in the
+** namespace http://hl7.org/fhir, each with an <id>; the core wraps each
+** in a Bundle entry with fullUrl BASE + "Type/id".  References between
+** resources are relative: "Patient/12", "EpisodeOfCare/40". */
+typedef struct cairn_fhir_map {
+  const char *record_type;   /* "program:Observation"; NULL ends the list;
+                             ** one of the plugin's own record types */
+  const char *view;          /* "fhir/observation" */
+} cairn_fhir_map;
+
 typedef struct cairn_api cairn_api;
 
 /* The descriptor.  The first three fields never move.  Fields are only
@@ -235,6 +258,9 @@ typedef struct cairn_plugin {
                                  ** NULL */
   /* --- added with API level 4 ---------------------------------------- */
   const cairn_job *jobs;     /* terminated by name == NULL; may be NULL */
+  /* --- added with API level 5 ---------------------------------------- */
+  const cairn_fhir_map *fhir; /* terminated by record_type == NULL; may be
+                              ** NULL: the plugin's records do not export */
 } cairn_plugin;
 
 /* The descriptor's first fields, for its designated initializer:
