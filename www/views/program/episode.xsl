@@ -67,6 +67,8 @@
           <xsl:text> </xsl:text>
           <a class="button" href="{@graduation}">Graduation summary</a>
         </xsl:if>
+        <xsl:text> </xsl:text>
+        <a class="button" href="{patient/@href}/episodes/{episode/@id}/patient-link">Patient's page</a>
       </p>
     </div>
 
@@ -188,7 +190,7 @@
                       </xsl:otherwise>
                     </xsl:choose>
                   </td>
-                  <td><xsl:value-of select="@severity"/></td>
+                  <td><xsl:value-of select="@severity"/><xsl:if test="@reported-by = 'patient'"> <span class="badge">reported by the patient: to confirm</span></xsl:if></td>
                   <td><xsl:value-of select="@trigger"/></td>
                 </tr>
               </xsl:for-each>
