@@ -175,7 +175,7 @@ static void doc_visits(cairn_req *req, cairn_doc *doc, long long episode) {
       cairn_sql_bind_text(st, ":t", cairn_req_today(req)) != 0)
     return;
   while (cairn_sql_step(st) == 1)
-    cairn_doc_text_attr(doc, "visit", "date", cairn_sql_text(st, 0), NULL);
+    cairn_doc_text_attr(doc, "visit", "date", cairn_sql_text(st, 0), "");
 }
 
 /* <where phase= phase-label= day= checkpoint-date=? checkpoint-day=?
@@ -197,6 +197,7 @@ static void doc_where(cairn_req *req, cairn_doc *doc,
     const program_checkpoint_def *c = &e->def->checkpoint[cp];
     cairn_doc_attr(doc, "checkpoint-date",
                    cairn_date_format(req, start + c->due_day));
+    if (start + c->due_day <= today) cairn_doc_attr(doc, "checkpoint-due", "yes");
     cairn_doc_attr(doc, "threshold",
                    program_fmt_int(req, (long long)(c->threshold * 100 + 0.5)));
   }

@@ -105,6 +105,8 @@ async function tryAll(c, eid) {
 }
 
 test('the link is emailed in full in one transaction and opens the patient home', async () => {
+  const v = await web.postForm(`${people.ann.E}/visits`, { date: ago(-2), type: 'needling', state: 'planned', notes: 'staff-only note' });
+  assert.equal(v.status, 303, v.body.slice(0, 1500));
   const link = await issue(people.ann, 'ann@example.org');
   const run1 = srv.cli(['jobs', 'run', '--force', 'core:send-mail']);
   assert.equal(run1.code, 0, run1.stderr);
@@ -119,6 +121,8 @@ test('the link is emailed in full in one transaction and opens the patient home'
   assert.match(home.body, /Riverside Pain Clinic/);
   assert.match(home.body, /Introductory/i);
   assert.match(home.body, /50% better/);
+  assert.match(home.body, new RegExp(ago(-2)));
+  assert.doesNotMatch(home.body, /staff-only note/);
   assert.match(home.body, /<table class="pt-table">/);
   assert.doesNotMatch(home.body, /<script(?! src="\/static)/i);
   people.ann.link = link;

@@ -54,8 +54,8 @@
       </svg>
       <figcaption class="small muted">
         <xsl:choose>
-          <xsl:when test="@lower-is-better = 'yes'">Lower is better.</xsl:when>
-          <xsl:otherwise>Higher is better.</xsl:otherwise>
+          <xsl:when test="@lower-is-better = 'yes'">Lower scores are better; the chart shows better as higher up.</xsl:when>
+          <xsl:otherwise>Higher scores are better.</xsl:otherwise>
         </xsl:choose>
         <xsl:text> Filled dots: measured at the clinic. Open dots: your diary.</xsl:text>
       </figcaption>
@@ -83,7 +83,7 @@
       <li><span class="pt-k">Where you are</span> <span class="pt-v"><xsl:value-of select="@phase-label"/></span></li>
       <xsl:if test="@day"><li><span class="pt-k">Day of the program</span> <span class="pt-v"><xsl:value-of select="@day"/></span></li></xsl:if>
       <xsl:if test="@checkpoint-date">
-        <li><span class="pt-k">Next check-in</span> <span class="pt-v"><xsl:value-of select="@checkpoint-date"/></span></li>
+        <li><span class="pt-k">Next check-in</span> <span class="pt-v"><xsl:choose><xsl:when test="@checkpoint-due = 'yes'">due now</xsl:when><xsl:otherwise><xsl:value-of select="@checkpoint-date"/></xsl:otherwise></xsl:choose></span></li>
       </xsl:if>
     </ul>
     <xsl:if test="@checkpoint-date">
