@@ -412,6 +412,7 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   } else if (e->phase == PHASE_ENROLLED || e->phase == PHASE_MONTHLY) {
     program_doc_next_form(req, doc, e, posted, 0);
   }
+  patient_doc_diary_summary(req, doc, e->id);
   if (e->phase == PHASE_GRADUATED)
     cairn_doc_attr(doc, "graduation",
                    cairn_req_printf(req, "/patients/%lld/episodes/%lld/"

@@ -38,6 +38,11 @@ const instr_def *patient_diary_instrument(const program_episode *e);
 /* The newest active PatientLink record of episode `id`, or NULL. */
 const cairn_record *patient_link_active(cairn_req *req, long long episode);
 
+/* Add <patient-diary link="active|none" entries= last=?/> to doc: the
+** episode page's line about the patient's own reports. */
+void patient_doc_diary_summary(cairn_req *req, cairn_doc *doc,
+                               long long episode);
+
 /* Patient pages (patient.c, diary.c). */
 int program_patient_home(cairn_req *req);     /* GET /p/{e} */
 int program_patient_summary(cairn_req *req);  /* GET /p/{e}/summary */

@@ -281,3 +281,21 @@ int program_post_diary_error(cairn_req *req) {
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/patient-link", p.id, e->id));
 }
+
+void patient_doc_diary_summary(cairn_req *req, cairn_doc *doc,
+                               long long episode) {
+  static const char SQL[] =
+      "SELECT count(*), max(entry_date) FROM p_program_diary"
+      " WHERE episode = :e AND status <> 'entered-in-error'";
+  cairn_stmt *st = cairn_sql_prepare(req, SQL, NULL);
+  const cairn_record *link = patient_link_active(req, episode);
+  cairn_doc_open(doc, "patient-diary");
+  cairn_doc_attr(doc, "link", link != NULL ? "active" : "none");
+  if (st != NULL && cairn_sql_bind_int(st, ":e", episode) == 0 &&
+      cairn_sql_step(st) == 1) {
+    cairn_doc_attr(doc, "entries", cairn_sql_text(st, 0));
+    if (!cairn_sql_is_null(st, 1))
+      cairn_doc_attr(doc, "last", cairn_sql_text(st, 1));
+  }
+  cairn_doc_close(doc);
+}

@@ -239,6 +239,13 @@ test('sign out on this device ends the session; the link opens again', async () 
   assert.equal(back.home.status, 200);
 });
 
+test('every patient view is audited with the patient', async () => {
+  const n = Number(dbValue(srv, `SELECT count(*) FROM audit WHERE path LIKE '/p/${people.ann.eid}%' AND patient = ${people.ann.pid}`));
+  assert.ok(n >= 5, `audited views: ${n}`);
+  const ep = await web.get(people.ann.E);
+  assert.match(ep.body, /diary: \d+ entries/);
+});
+
 test('staff cannot open the patient routes with a staff session', async () => {
   const r = await web.get(`/p/${people.ann.eid}`);
   assert.ok([401, 403, 404].includes(r.status), String(r.status));
