@@ -193,8 +193,19 @@ static int link_page(cairn_req *req, const program_patient *p,
       cairn_doc_open(doc, "entry");
       cairn_doc_attr(doc, "id", cairn_sql_text(st, 0));
       cairn_doc_attr(doc, "date", cairn_sql_text(st, 1));
-      cairn_doc_attr(doc, "instrument", cairn_sql_text(st, 2));
-      cairn_doc_attr(doc, "score", program_fmt(req, cairn_sql_real(st, 3), 1));
+      {
+        const instr_def *d = instr_find(program_instruments,
+                                        cairn_sql_text(st, 2));
+        char buf[32];
+        cairn_doc_attr(doc, "instrument", d != NULL ? d->abbreviation
+                                                    : cairn_sql_text(st, 2));
+        if (d != NULL) {
+          instr_format_score(d, cairn_sql_real(st, 3), buf, sizeof buf);
+          cairn_doc_attr(doc, "score", cairn_req_strdup(req, buf));
+        } else {
+          cairn_doc_attr(doc, "score", cairn_sql_text(st, 3));
+        }
+      }
       cairn_doc_attr(doc, "status", cairn_sql_text(st, 4));
       cairn_doc_attr(doc, "error", cairn_req_printf(
           req, "%s/diary/%s/error", base, cairn_sql_text(st, 0)));

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, rmSync, statSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, REPO } from '../lib/harness.mjs';
+import { useCairn, REPO, STAFF } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
@@ -32,7 +32,7 @@ const today = new Date();
 const ago = (n) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - n * DAY)
   .toISOString().slice(0, 10);
 
-let browser, link, eid;
+let browser, link, eid, episodePath;
 
 before(async () => {
   await srv.ready;
@@ -43,6 +43,7 @@ before(async () => {
   r = await web.postForm(`/patients/${pid}/episodes`, { cohort: 'program', periodStart: ago(20), primaryInstrument: 'nrs' });
   eid = Number(/episodes\/(\d+)$/.exec(r.headers.location)[1]);
   const E = `/patients/${pid}/episodes/${eid}`;
+  episodePath = E;
   await web.postForm(`/patients/${pid}/observations`,
     { instrument: 'nrs', effective: ago(20), timepoint: 'baseline', episode: String(eid), 'answer.pain': '8' });
   await web.postForm(`${E}/moves`, { form: 'move', to: 'introductory', date: ago(19) });
@@ -119,6 +120,33 @@ test('the patient on a phone: home, diary, flare, summary', async () => {
   await page.goto(`${srv.base}/p/${eid}/summary`);
   await checkPage(page);
   await shoot(page, 'summary');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the clinician re-issues the link in the browser: the redirect shows it once, with a Copy button', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error' || /favicon\.ico$/.test(m.location()?.url ?? '')) return;
+    problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${srv.base}/sign-in`);
+  await page.getByLabel('User name').fill(STAFF.clinician.username);
+  await page.getByLabel('Password').fill(STAFF.clinician.password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await page.goto(`${srv.base}${episodePath}`);
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Patient\'s page")')]);
+  await page.getByLabel('The patient\'s email address').fill('ann@example.org');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Issue a new link")')]);
+  const url = await page.inputValue('#patient-url');
+  assert.match(url, /^https:\/\/clinic\.example\/riverside\/c\/[A-Za-z0-9_-]{43}$/);
+  assert.equal(await page.locator('button:has-text("Copy the link")').count(), 1);
+  await shoot(page, 'staff-link');
+  await page.reload();
+  assert.equal(await page.locator('#patient-url').count(), 0, 'shown once');
   assert.deepEqual(problems, []);
   await context.close();
 });

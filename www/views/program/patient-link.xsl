@@ -32,8 +32,9 @@
             <div class="panel">
               <h2>The new link</h2>
               <p>It was emailed to <xsl:value-of select="@email"/>. It is shown here once: copy it now if the patient needs it another way.</p>
-              <p><label for="patient-url">The patient's link</label></p>
-              <p><input id="patient-url" class="copy-source" type="text" readonly="readonly" value="{@url}" size="60"/></p>
+              <p class="copy-full"><code><xsl:value-of select="@url"/></code></p>
+              <p><label for="patient-url">The patient's link, to select and copy</label></p>
+              <p><input id="patient-url" class="copy-source" type="text" readonly="readonly" value="{@url}"/></p>
               <p class="copy-slot"></p>
             </div>
           </xsl:if>
