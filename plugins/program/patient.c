@@ -109,7 +109,7 @@ static void doc_measure(cairn_req *req, cairn_doc *doc,
       " UNION ALL SELECT entry_date, score, 'you' FROM p_program_diary"
       " WHERE episode = :e AND instrument = :i"
       " AND status <> 'entered-in-error'"
-      " ORDER BY 1 DESC LIMIT 40";
+      " ORDER BY 1 DESC LIMIT :n";
   char buf[32];
   const char *date[PATIENT_CHART_MAX], *by[PATIENT_CHART_MAX];
   double score[PATIENT_CHART_MAX], base = 0;
@@ -118,7 +118,8 @@ static void doc_measure(cairn_req *req, cairn_doc *doc,
   cairn_stmt *st = cairn_sql_prepare(req, SQL, NULL);
   int has_base = baseline_of(req, e->id, d->id, &base);
   if (st == NULL || cairn_sql_bind_int(st, ":e", e->id) != 0 ||
-      cairn_sql_bind_text(st, ":i", d->id) != 0)
+      cairn_sql_bind_text(st, ":i", d->id) != 0 ||
+      cairn_sql_bind_int(st, ":n", PATIENT_CHART_MAX) != 0)
     return;
   while (n < PATIENT_CHART_MAX && cairn_sql_step(st) == 1) {
     date[n] = cairn_req_strdup(req, cairn_sql_text(st, 0));
@@ -169,10 +170,11 @@ static void doc_visits(cairn_req *req, cairn_doc *doc, long long episode) {
   static const char SQL[] =
       "SELECT visit_date FROM p_program_encounter WHERE episode = :e"
       " AND state = 'planned' AND visit_date >= :t"
-      " AND status <> 'entered-in-error' ORDER BY visit_date LIMIT 10";
+      " AND status <> 'entered-in-error' ORDER BY visit_date LIMIT :n";
   cairn_stmt *st = cairn_sql_prepare(req, SQL, NULL);
   if (st == NULL || cairn_sql_bind_int(st, ":e", episode) != 0 ||
-      cairn_sql_bind_text(st, ":t", cairn_req_today(req)) != 0)
+      cairn_sql_bind_text(st, ":t", cairn_req_today(req)) != 0 ||
+      cairn_sql_bind_int(st, ":n", PATIENT_VISITS_MAX) != 0)
     return;
   while (cairn_sql_step(st) == 1)
     cairn_doc_text_attr(doc, "visit", "date", cairn_sql_text(st, 0), "");

@@ -18,6 +18,9 @@
 #define PATIENT_NOTE_MAX 1000
 /* The "patient-cards" setting, in bytes. */
 #define PATIENT_CARDS_MAX 512
+/* Planned visits the home lists; diary rows the staff page lists. */
+#define PATIENT_VISITS_MAX 10
+#define PATIENT_DIARY_ROWS 60
 /* Points on the home page's chart: the newest ones. */
 #define PATIENT_CHART_MAX 40
 

@@ -156,7 +156,7 @@ static int link_page(cairn_req *req, const program_patient *p,
   static const char SQL[] =
       "SELECT record, entry_date, instrument, score, status FROM"
       " p_program_diary WHERE episode = :e ORDER BY entry_date DESC,"
-      " record DESC LIMIT 60";
+      " record DESC LIMIT :n";
   cairn_doc *doc = cairn_doc_new(req, NULL, "patient-link");
   const cairn_record *r = patient_link_active(req, e->id);
   const char *base = cairn_req_printf(req, "/patients/%lld/episodes/%lld",
@@ -188,7 +188,8 @@ static int link_page(cairn_req *req, const program_patient *p,
                  r != NULL ? "Issue a new link (the old one stops working)"
                            : "Issue and email the link");
   st = cairn_sql_prepare(req, SQL, NULL);
-  if (st != NULL && cairn_sql_bind_int(st, ":e", e->id) == 0) {
+  if (st != NULL && cairn_sql_bind_int(st, ":e", e->id) == 0 &&
+      cairn_sql_bind_int(st, ":n", PATIENT_DIARY_ROWS) == 0) {
     while (cairn_sql_step(st) == 1) {
       cairn_doc_open(doc, "entry");
       cairn_doc_attr(doc, "id", cairn_sql_text(st, 0));
