@@ -80,6 +80,7 @@ static int diary_page(cairn_req *req, const program_episode *e,
   return cairn_respond_view(req, doc, "program/patient-diary", status);
 }
 
+/* GET /p/{e}/diary: the form, or "done today". */
 int program_patient_diary(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   int done, rc = patient_route_episode(req, e, &done);
@@ -105,6 +106,7 @@ static cairn_doc *entry_body(cairn_req *req, long long episode,
   return doc;
 }
 
+/* POST /p/{e}/diary: one entry a day; a refusal stores nothing. */
 int program_patient_diary_post(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   cairn_error err = {0, "", ""};

@@ -38,6 +38,7 @@ static int nothing_here(cairn_req *req) {
                             "link your clinic sent you.");
 }
 
+/* See patient.h: the scope must be exactly this episode. */
 int patient_route_episode(cairn_req *req, program_episode *e, int *done) {
   cairn_error err = {0, "", ""};
   const char *scope = cairn_req_capability(req);
@@ -56,6 +57,7 @@ int patient_route_episode(cairn_req *req, program_episode *e, int *done) {
   return 0;
 }
 
+/* See patient.h. */
 const instr_def *patient_diary_instrument(const program_episode *e) {
   size_t i;
   for (i = 0; REPORTABLE[i] != NULL; i++)
@@ -259,6 +261,7 @@ static cairn_doc *patient_doc(cairn_req *req, const char *root,
   return doc;
 }
 
+/* GET /p/{e}: where the patient is, their measure, visits, the week. */
 int program_patient_home(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   int done, rc = patient_route_episode(req, e, &done);
@@ -288,6 +291,7 @@ int program_patient_home(cairn_req *req) {
   return cairn_respond_view(req, doc, "program/patient-home", 200);
 }
 
+/* GET /p/{e}/summary: their own summary, no staff notes or codes. */
 int program_patient_summary(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   int done, rc = patient_route_episode(req, e, &done);
@@ -340,6 +344,7 @@ static int flare_page(cairn_req *req, const program_episode *e,
   return cairn_respond_view(req, doc, "program/patient-flare", status);
 }
 
+/* GET /p/{e}/flare: the form. */
 int program_patient_flare(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   int done, rc = patient_route_episode(req, e, &done);
@@ -347,6 +352,8 @@ int program_patient_flare(cairn_req *req) {
   return flare_page(req, e, NULL, 200);
 }
 
+/* POST /p/{e}/flare: a program:Flare reported by the patient, for the
+** clinician to confirm; a refusal stores nothing. */
 int program_patient_flare_post(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   cairn_error err = {0, "", ""};

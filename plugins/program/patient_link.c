@@ -24,6 +24,7 @@ static const cairn_field LINK_FIELDS[] = {
    .choices = CADENCE_CHOICES},
   {.name = NULL}};
 
+/* See patient.h. */
 const cairn_record *patient_link_active(cairn_req *req, long long episode) {
   static const char SQL[] =
       "SELECT record FROM p_program_patient_link WHERE episode = :e"
@@ -216,6 +217,7 @@ static int link_page(cairn_req *req, const program_patient *p,
   return cairn_respond_view(req, doc, "program/patient-link", status);
 }
 
+/* GET .../patient-link: shows a just-issued URL once (?issued=). */
 int program_page_patient_link(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
@@ -224,6 +226,8 @@ int program_page_patient_link(cairn_req *req) {
   return link_page(req, &p, e, NULL, shown_url(req, e), 200);
 }
 
+/* POST .../patient-link: issue and email in one transaction, then
+** redirect to the page that shows the link. */
 int program_post_patient_link(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
@@ -249,6 +253,7 @@ int program_post_patient_link(cairn_req *req) {
       e->id, c.record));
 }
 
+/* POST .../patient-link/revoke. */
 int program_post_patient_link_revoke(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
@@ -261,6 +266,7 @@ int program_post_patient_link_revoke(cairn_req *req) {
       req, "/patients/%lld/episodes/%lld/patient-link", p.id, e->id));
 }
 
+/* POST .../diary/{d}/error: a new version marked entered-in-error. */
 int program_post_diary_error(cairn_req *req) {
   program_patient p;
   program_episode *e = cairn_req_alloc(req, sizeof *e);
@@ -294,6 +300,7 @@ int program_post_diary_error(cairn_req *req) {
       req, "/patients/%lld/episodes/%lld/patient-link", p.id, e->id));
 }
 
+/* See patient.h. */
 void patient_doc_diary_summary(cairn_req *req, cairn_doc *doc,
                                long long episode) {
   static const char SQL[] =
