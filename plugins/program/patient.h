@@ -46,6 +46,10 @@ const cairn_record *patient_link_active(cairn_req *req, long long episode);
 void patient_doc_diary_summary(cairn_req *req, cairn_doc *doc,
                                long long episode);
 
+/* Set patient-reported="N" on the current element: the diary entries
+** /outcomes leaves out (counted apart, never mixed with the clinic's). */
+void patient_doc_diary_count(cairn_req *req, cairn_doc *doc);
+
 /* Patient pages (patient.c, diary.c). */
 int program_patient_home(cairn_req *req);     /* GET /p/{e} */
 int program_patient_summary(cairn_req *req);  /* GET /p/{e}/summary */

@@ -318,3 +318,13 @@ void patient_doc_diary_summary(cairn_req *req, cairn_doc *doc,
   }
   cairn_doc_close(doc);
 }
+
+/* See patient.h. */
+void patient_doc_diary_count(cairn_req *req, cairn_doc *doc) {
+  static const char SQL[] =
+      "SELECT count(*) FROM p_program_diary"
+      " WHERE status <> 'entered-in-error'";
+  cairn_stmt *st = cairn_sql_prepare(req, SQL, NULL);
+  if (st != NULL && cairn_sql_step(st) == 1)
+    cairn_doc_attr(doc, "patient-reported", cairn_sql_text(st, 0));
+}

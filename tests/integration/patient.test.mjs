@@ -244,6 +244,8 @@ test('every patient view is audited with the patient', async () => {
   assert.ok(n >= 5, `audited views: ${n}`);
   const ep = await web.get(people.ann.E);
   assert.match(ep.body, /diary: \d+ entries/);
+  const o = await web.get('/outcomes');
+  assert.match(o.body, /Patient-reported<\/strong> diary entries/);
 });
 
 test('staff cannot open the patient routes with a staff session', async () => {
