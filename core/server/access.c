@@ -539,6 +539,15 @@ int cairn_capability_session(cairn_store *st, const char *sid,
   return rc;
 }
 
+int cairn_capability_session_end(cairn_store *st, const char *sid) {
+  if (!secret_shape_ok(sid)) return 0;
+  char hash[65];
+  cairn_secret_hash(sid, hash);
+  return cairn_db_run(bind_text(prep(st, "DELETE FROM capability_session"
+                                         " WHERE id_hash = :hash"),
+                                ":hash", hash), NULL);
+}
+
 int cairn_capability_revoke(cairn_store *st, long long id, cairn_error *err) {
   int rc = cairn_db_run(bind_int(prep(st, "UPDATE capability SET revoked = 1 WHERE id = :id"),
                            ":id", id), NULL);

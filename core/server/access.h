@@ -122,6 +122,9 @@ int cairn_capability_open(cairn_store *st, const char *token,
 /* The capability behind a capability-session cookie, if still valid. */
 int cairn_capability_session(cairn_store *st, const char *sid,
                              cairn_capability *cap);
+/* End the capability session `sid` (the device's "sign out"); the link
+** itself stays valid.  0, or CAIRN_EDB. */
+int cairn_capability_session_end(cairn_store *st, const char *sid);
 int cairn_capability_revoke(cairn_store *st, long long id, cairn_error *err);
 int cairn_rate_check(cairn_store *st, const char *bucket, const char *key,
                      int max, int window_s, cairn_error *err);

@@ -326,6 +326,23 @@ static int get_capability(cairn_req *req) {
   return 303;
 }
 
+/* "Sign out on this device" for a link's holder: end the session the
+** link was exchanged for and drop its cookie; the link itself still
+** works (it is the patient's to keep).  Public: a visitor without the
+** cookie simply lands on the same page. */
+static int post_capability_signout(cairn_req *req) {
+  const char *sid = cairn_kv_get(req->cookies, req->n_cookies, CAIRN_COOKIE_CAPABILITY);
+  if (sid) cairn_capability_session_end(req->store, sid);
+  cairn_add_cookie(req, cairn_cookie(req, CAIRN_COOKIE_CAPABILITY, "", 0));
+  req->audit_outcome = "link session ended";
+  cairn_doc *d = cairn_doc_new(req, NULL, "error");
+  cairn_doc_attr_impl(d, "status", "200");
+  cairn_doc_text_impl(d, "title", "Signed out on this device");
+  cairn_doc_text_impl(d, "message", "You are signed out on this device. To come back, open the link your clinic sent you.");
+  req->view_doc = d->xml; req->view = "error"; req->status = 200;
+  return 200;
+}
+
 static const cairn_route core_routes[] = {
   { "GET", "/sign-in", CAIRN_AUD_PUBLIC, get_signin, "staff sign-in form" },
   { "POST", "/sign-in", CAIRN_AUD_PUBLIC, post_signin, "sign in (throttled per account and address)" },
@@ -337,6 +354,8 @@ static const cairn_route core_routes[] = {
   { "POST", "/admin/users/(?<user>[a-z0-9._-]{2,32})/enable", CAIRN_AUD_ADMIN, post_enable,
     "enable an account" },
   { "GET", "/admin/audit", CAIRN_AUD_ADMIN, get_audit, "search the audit trail" },
+  { "POST", "/c/sign-out", CAIRN_AUD_PUBLIC, post_capability_signout,
+    "end this device's session of a capability link" },
   { "GET", "/c/(?<token>[A-Za-z0-9_-]{43})", CAIRN_AUD_PUBLIC, get_capability,
     "open a capability link" },
   /* messages and scheduled work (core/mail/pages.c, core/jobs/pages.c) */

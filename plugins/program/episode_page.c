@@ -384,6 +384,14 @@ int program_render_episode(cairn_req *req, const program_patient *p,
     if (fl[i].end_date[0]) cairn_doc_attr(doc, "end", fl[i].end_date);
     cairn_doc_attr(doc, "severity", fl[i].severity);
     if (fl[i].trigger[0]) cairn_doc_attr(doc, "trigger", fl[i].trigger);
+    {
+      /* Reported by the patient from their own page (docs/patient.md):
+      ** for the clinician to confirm. */
+      const cairn_record *fr;
+      if (cairn_record_get(req, fl[i].id, &fr, NULL) == CAIRN_OK &&
+          strcmp(cairn_record_value(fr, "r:reportedBy"), "patient") == 0)
+        cairn_doc_attr(doc, "reported-by", "patient");
+    }
     if (fl[i].end_date[0] == '\0') {
       const char *fid = cairn_req_printf(req, "flare-end-%lld", fl[i].id);
       program_form_doc(doc, program_form_for(req, posted, fid,
@@ -405,6 +413,7 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   } else if (e->phase == PHASE_ENROLLED || e->phase == PHASE_MONTHLY) {
     program_doc_next_form(req, doc, e, posted, 0);
   }
+  patient_doc_diary_summary(req, doc, e->id);
   if (e->phase == PHASE_GRADUATED)
     cairn_doc_attr(doc, "graduation",
                    cairn_req_printf(req, "/patients/%lld/episodes/%lld/"

@@ -493,6 +493,7 @@ int program_page_outcomes(cairn_req *req) {
   cairn_doc_attr(doc, "benchmark", cairn_req_printf(req, "%g",
                                                     INSTR_BENCHMARK));
   cairn_doc_attr(doc, "observations", program_fmt_int(req, counted));
+  patient_doc_diary_count(req, doc);
   qsort(acc.groups, acc.n_groups, sizeof *acc.groups, group_cmp);
   for (i = 0; i < acc.n_groups; i++) emit_group(req, doc, acc.groups[i]);
   /* From checkpoint to outcome, for the whole clinic. */

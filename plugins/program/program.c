@@ -25,9 +25,10 @@ CAIRN_PLUGIN_INIT1
 
 /* The least host the plugin runs on: level 3, the kit (documents, dates,
 ** text and forms through the host). */
-#define PROGRAM_API_LEVEL 3u
+#define PROGRAM_API_LEVEL 4u
 
 const instr_table *program_instruments = NULL;
+const char *program_patient_cards = NULL;
 
 /* The table program_instruments points to, owned here. */
 static instr_table *instruments_owned = NULL;
@@ -93,6 +94,21 @@ static const cairn_projection encounter_projections[] = {
   {.column = "notes", .xpath = "r:notes", .type = CAIRN_COL_TEXT},
   {.column = NULL}
 };
+static const cairn_projection patient_link_projections[] = {
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "state", .xpath = "r:state", .type = CAIRN_COL_TEXT},
+  {.column = "expires", .xpath = "r:expires", .type = CAIRN_COL_TEXT},
+  {.column = NULL}
+};
+
+static const cairn_projection diary_projections[] = {
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "entry_date", .xpath = "r:date", .type = CAIRN_COL_TEXT},
+  {.column = "instrument", .xpath = "r:instrument", .type = CAIRN_COL_TEXT},
+  {.column = "score", .xpath = "r:score", .type = CAIRN_COL_REAL},
+  {.column = NULL}
+};
+
 static const cairn_projection flare_projections[] = {
   {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
   {.column = "start_date", .xpath = "r:start", .type = CAIRN_COL_TEXT},
@@ -151,6 +167,13 @@ static const cairn_record_type record_types[] = {
   {.name = PROGRAM_T_GRADUATION, .ns = PROGRAM_NS, .root = "Graduation",
    .xsd = "program.xsd", .table = "program_graduation",
    .projections = graduation_projections},
+  /* The patient's side (patient.xsd, docs/patient.md). */
+  {.name = PROGRAM_T_PATIENT_LINK, .ns = PATIENT_NS, .root = "PatientLink",
+   .xsd = "patient.xsd", .table = "program_patient_link",
+   .projections = patient_link_projections},
+  {.name = PROGRAM_T_DIARY, .ns = PATIENT_NS, .root = "DiaryEntry",
+   .xsd = "patient.xsd", .table = "program_diary",
+   .projections = diary_projections},
   {.name = NULL}
 };
 
@@ -165,6 +188,10 @@ static const cairn_record_type record_types[] = {
 ** patient list (to find and schedule people) but no measures; only
 ** clinicians record observations. */
 #define CLINICAL (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
+
+/* The patient's own pages: /p/{episode}, the target of the episode's
+** personal link. */
+#define PATIENT_HOME "/p/(?<episode>[1-9][0-9]{0,17})"
 
 /* An episode of a patient in a path. */
 #define EPISODE PATIENT "/episodes/(?<episode>[1-9][0-9]{0,17})"
@@ -271,6 +298,51 @@ static const cairn_route routes[] = {
    .handler = program_page_economics,
    .summary = "fees against visits per phase and month, checkpoints, "
               "benchmark"},
+
+  /* The patient's side (docs/patient.md): staff issue the link and see
+  ** the diary; the link's holder sees /p/{episode} and below only, and
+  ** each handler checks the link's scope is this episode. */
+  {.method = "GET", .pattern = EPISODE "/patient-link",
+   .audience = CLINICAL,
+   .handler = program_page_patient_link,
+   .summary = "the patient's personal link and diary"},
+  {.method = "POST", .pattern = EPISODE "/patient-link",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_patient_link,
+   .summary = "issue (or re-issue) and email the patient's personal link"},
+  {.method = "POST", .pattern = EPISODE "/patient-link/revoke",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_patient_link_revoke,
+   .summary = "revoke the patient's personal link"},
+  {.method = "POST",
+   .pattern = EPISODE "/diary/(?<entry>[1-9][0-9]{0,17})/error",
+   .audience = CAIRN_AUD_CLINICIAN,
+   .handler = program_post_diary_error,
+   .summary = "mark a patient's diary entry entered-in-error"},
+  {.method = "GET", .pattern = PATIENT_HOME,
+   .audience = CAIRN_AUD_CAPABILITY,
+   .handler = program_patient_home,
+   .summary = "the patient's home: road map, progress, visits"},
+  {.method = "GET", .pattern = PATIENT_HOME "/diary",
+   .audience = CAIRN_AUD_CAPABILITY,
+   .handler = program_patient_diary,
+   .summary = "the patient's diary check"},
+  {.method = "POST", .pattern = PATIENT_HOME "/diary",
+   .audience = CAIRN_AUD_CAPABILITY,
+   .handler = program_patient_diary_post,
+   .summary = "save the day's diary check (one a day)"},
+  {.method = "GET", .pattern = PATIENT_HOME "/flare",
+   .audience = CAIRN_AUD_CAPABILITY,
+   .handler = program_patient_flare,
+   .summary = "tell the clinic about a flare"},
+  {.method = "POST", .pattern = PATIENT_HOME "/flare",
+   .audience = CAIRN_AUD_CAPABILITY,
+   .handler = program_patient_flare_post,
+   .summary = "record a patient-reported flare"},
+  {.method = "GET", .pattern = PATIENT_HOME "/summary",
+   .audience = CAIRN_AUD_CAPABILITY,
+   .handler = program_patient_summary,
+   .summary = "the patient's own (graduation) summary, printable"},
   {.method = NULL}
 };
 
@@ -305,6 +377,13 @@ static const char *const migrations[] = {
   " ON p_program_flare(episode, start_date);",
   "CREATE INDEX IF NOT EXISTS p_program_observation_by_episode"
   " ON p_program_observation(episode, instrument, effective);",
+  /* One diary entry a day (docs/patient.md): the pages check first; the
+  ** index makes a race of two posts the same day store one. */
+  "CREATE UNIQUE INDEX IF NOT EXISTS p_program_diary_one_a_day"
+  " ON p_program_diary(episode, entry_date)"
+  " WHERE status <> 'entered-in-error';",
+  "CREATE INDEX IF NOT EXISTS p_program_patient_link_by_episode"
+  " ON p_program_patient_link(episode, state);",
   NULL
 };
 
@@ -332,6 +411,17 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
     return CAIRN_EINTERNAL;
   }
   CAIRN_PLUGIN_INIT2(api);
+  {
+    /* The patient home's cards (docs/patient.md), copied: settings are
+    ** read here only. */
+    static char cards[PATIENT_CARDS_MAX];
+    const char *c = cairn_config_get(cfg, "patient-cards");
+    program_patient_cards = NULL;
+    if (c != NULL && c[0] != '\0') {
+      snprintf(cards, sizeof cards, "%s", c);
+      program_patient_cards = cards;
+    }
+  }
   path = cairn_config_get(cfg, "instruments");
   if (path == NULL || path[0] == '\0') {
     return cairn_fail(err, CAIRN_EINVAL, "instruments",

@@ -181,6 +181,7 @@ const char *program_fmt_int(cairn_req *req, long long v);
 double program_nice_step(double lo, double hi, int target);
 
 #include "careprogram.h"
+#include "patient.h"
 
 #pragma GCC visibility pop
 

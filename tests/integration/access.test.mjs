@@ -82,6 +82,9 @@ const PUBLIC_ROUTES = [
   'GET /sign-in', 'POST /sign-in', 'GET /c/(?<token>[A-Za-z0-9_-]{43})',
   'GET /pricing', 'GET /request-a-call', 'POST /request-a-call', 'GET /request-a-call/thanks',
   'GET /pricing/maintenance',
+  // The patient's "sign out on this device" (docs/patient.md): ends only
+  // the caller's own link session.
+  'POST /c/sign-out',
 ];
 
 // Values for the routes' named groups: real records where there are

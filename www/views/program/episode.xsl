@@ -69,6 +69,8 @@
           <xsl:text> </xsl:text>
           <a class="button" href="{@graduation}">Graduation summary</a>
         </xsl:if>
+        <xsl:text> </xsl:text>
+        <a class="button" href="{patient/@href}/episodes/{episode/@id}/patient-link">Patient's page</a>
       </p>
     </div>
 
@@ -165,6 +167,20 @@
       </div>
     </xsl:if>
 
+    <xsl:for-each select="patient-diary">
+      <p class="muted small">
+        <xsl:text>The patient's own page: </xsl:text>
+        <xsl:choose>
+          <xsl:when test="@link = 'active'">link active</xsl:when>
+          <xsl:otherwise>no active link</xsl:otherwise>
+        </xsl:choose>
+        <xsl:text>; diary: </xsl:text><xsl:value-of select="@entries"/><xsl:text> entries</xsl:text>
+        <xsl:if test="@last">, the last on <xsl:value-of select="@last"/></xsl:if>
+        <xsl:text> (patient-reported, kept out of /outcomes). </xsl:text>
+        <a href="{../patient/@href}/episodes/{../episode/@id}/patient-link">See them</a>
+      </p>
+    </xsl:for-each>
+
     <h2>Flares</h2>
     <xsl:choose>
       <xsl:when test="flare">
@@ -191,7 +207,7 @@
                       </xsl:otherwise>
                     </xsl:choose>
                   </td>
-                  <td><xsl:value-of select="@severity"/></td>
+                  <td><xsl:value-of select="@severity"/><xsl:if test="@reported-by = 'patient'"> <span class="badge">reported by the patient: to confirm</span></xsl:if></td>
                   <td><xsl:value-of select="@trigger"/></td>
                 </tr>
               </xsl:for-each>

@@ -70,6 +70,11 @@
         10–20% as minimal, 30% as moderate and 50% as substantial
         improvement (Dworkin RH et al. J Pain 2008;9:105–121).  The share
         is of the patients whose improvement is defined.</li>
+      <xsl:if test="@patient-reported">
+        <li><strong>Patient-reported</strong> diary entries (performer: the
+          patient) are counted apart and not in these figures:
+          <xsl:value-of select="@patient-reported"/> so far.</li>
+      </xsl:if>
       <li><strong>SD</strong> is the sample standard deviation (n − 1).
         Timepoints are ordered by their mean distance in days from
         baseline.</li>
