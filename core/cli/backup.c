@@ -384,6 +384,33 @@ done:
 ** anchor, then as a database, and only then replace cfg->database with it
 ** (one rename; or with --force and a running cairnd, one transaction).
 ** 0, 1 refused or failed (nothing replaced), 2 usage. */
+/* Read the anchor at anchor_path into *a and check that src is the file it
+** describes: its size, then its SHA-256.  0, or 1 with the refusal
+** printed (nothing replaced). */
+static int restore_matches_anchor(const char *src, const char *anchor_path,
+                                  cairn_anchor *a) {
+  cairn_error err = {0};
+  if (cairn_anchor_read(anchor_path, a, &err))
+    return failed("restore: refused", &err);
+  char sha[65];
+  long long size = 0;
+  if (cairn_file_sha256(src, sha, &size, &err)) return failed("restore", &err);
+  if (size != a->size) {
+    fprintf(stderr, "cairn: restore: refused: %s has %lld bytes but its "
+            "anchor %s says %lld: the backup is %s; nothing was replaced\n",
+            src, size, anchor_path, a->size,
+            size < a->size ? "truncated" : "longer than it was written");
+    return 1;
+  }
+  if (strcmp(sha, a->sha256)) {
+    fprintf(stderr, "cairn: restore: refused: the SHA-256 of %s differs from "
+            "its anchor %s: the backup was altered after it was taken; "
+            "nothing was replaced\n", src, anchor_path);
+    return 1;
+  }
+  return 0;
+}
+
 int cairn_cli_restore(const cairn_config *cfg, int argc, char **argv) {
   const char *src = NULL, *anchor_path = NULL;
   int force = 0;
@@ -407,24 +434,8 @@ int cairn_cli_restore(const cairn_config *cfg, int argc, char **argv) {
   /* 1. The file is the one the anchor describes: size, then SHA-256. */
   cairn_anchor a, seen;
   memset(&seen, 0, sizeof seen);
-  if (cairn_anchor_read(anchor_path, &a, &err))
-    return failed("restore: refused", &err);
-  char sha[65];
-  long long size = 0;
-  if (cairn_file_sha256(src, sha, &size, &err)) return failed("restore", &err);
-  if (size != a.size) {
-    fprintf(stderr, "cairn: restore: refused: %s has %lld bytes but its "
-            "anchor %s says %lld: the backup is %s; nothing was replaced\n",
-            src, size, anchor_path, a.size,
-            size < a.size ? "truncated" : "longer than it was written");
-    return 1;
-  }
-  if (strcmp(sha, a.sha256)) {
-    fprintf(stderr, "cairn: restore: refused: the SHA-256 of %s differs from "
-            "its anchor %s: the backup was altered after it was taken; "
-            "nothing was replaced\n", src, anchor_path);
-    return 1;
-  }
+  int rc = restore_matches_anchor(src, anchor_path, &a);
+  if (rc) return rc;
   /* 2. A copy beside the database, checked as the database it will be. */
   snprintf(copy, sizeof copy, "%s.restore%ld", db, (long)getpid());
   if (copy_file(src, copy, db, &err)) return failed("restore", &err);
@@ -448,7 +459,7 @@ int cairn_cli_restore(const cairn_config *cfg, int argc, char **argv) {
   }
   utc_now(iso, stamp);
   if (held) {
-    int rc = copy_into_open(copy, db, &err);
+    rc = copy_into_open(copy, db, &err);
     unlink(copy);
     if (rc) return failed("restore", &err);
     printf("restored %s into the open database %s (--force): audit trail "

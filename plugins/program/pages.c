@@ -214,6 +214,30 @@ static const char *patients_href(cairn_req *req, const char *q, long page) {
                           cairn_url_encode(req, q), page);
 }
 
+/* One <patient> of the list, from the current row of SQL_PATIENTS_PAGE. */
+static void patient_row(cairn_req *req, cairn_doc *doc, cairn_stmt *st) {
+  long long id = cairn_sql_int(st, 0);
+  cairn_doc_open(doc, "patient");
+  cairn_doc_attr(doc, "id", program_fmt_int(req, id));
+  attr_if(doc, "identifier", cairn_sql_text(st, 1));
+  attr_if(doc, "name", cairn_sql_text(st, 2));
+  attr_if(doc, "gender", cairn_sql_text(st, 3));
+  attr_if(doc, "birth-date", cairn_sql_text(st, 4));
+  attr_if(doc, "cohort", cairn_sql_text(st, 5));
+  cairn_doc_attr(doc, "observations",
+                 program_fmt_int(req, cairn_sql_int(st, 6)));
+  cairn_doc_attr(doc, "href", cairn_req_printf(req, "/patients/%lld", id));
+  /* The newest episode run as the program: front desk books its visits
+  ** there; a patient without one is to be enrolled. */
+  if (!cairn_sql_is_null(st, 7))
+    cairn_doc_attr(doc, "visits",
+                   program_visits_href(req, id, cairn_sql_int(st, 7)));
+  else
+    cairn_doc_attr(doc, "enrol",
+                   cairn_req_printf(req, "/patients/%lld/enrol", id));
+  cairn_doc_close(doc);
+}
+
 /*
 ** GET /patients?q=&page=N  ->  view program/patients
 **   <patients q="" page="1" pages="16" total="400" per-page="25"
@@ -298,27 +322,8 @@ int program_page_patients(cairn_req *req) {
   BIND_OK(cairn_sql_bind_int(st, ":offset",
                              (long long)(page - 1) * PATIENTS_PER_PAGE));
   while ((rc = cairn_sql_step(st)) == 1) {
-    long long id = cairn_sql_int(st, 0);
+    patient_row(req, doc, st);
     shown++;
-    cairn_doc_open(doc, "patient");
-    cairn_doc_attr(doc, "id", program_fmt_int(req, id));
-    attr_if(doc, "identifier", cairn_sql_text(st, 1));
-    attr_if(doc, "name", cairn_sql_text(st, 2));
-    attr_if(doc, "gender", cairn_sql_text(st, 3));
-    attr_if(doc, "birth-date", cairn_sql_text(st, 4));
-    attr_if(doc, "cohort", cairn_sql_text(st, 5));
-    cairn_doc_attr(doc, "observations",
-                   program_fmt_int(req, cairn_sql_int(st, 6)));
-    cairn_doc_attr(doc, "href", cairn_req_printf(req, "/patients/%lld", id));
-    /* The newest episode run as the program: front desk books its visits
-    ** there; a patient without one is to be enrolled. */
-    if (!cairn_sql_is_null(st, 7))
-      cairn_doc_attr(doc, "visits",
-                     program_visits_href(req, id, cairn_sql_int(st, 7)));
-    else
-      cairn_doc_attr(doc, "enrol",
-                     cairn_req_printf(req, "/patients/%lld/enrol", id));
-    cairn_doc_close(doc);
   }
   if (rc < 0) return CAIRN_EDB;
   if (shown > 0) {
