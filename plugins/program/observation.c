@@ -340,7 +340,7 @@ static cairn_doc *form_body(cairn_req *req, const observation_page *fs,
     ** plain decimal that program.xsd's Number type accepts too. */
     cairn_doc_text_attr(doc, "answer", "item", fs->def->items[i].id, typed);
   }
-  instr_format_score(fs->def, score, buf, sizeof buf);
+  instr_format_exact(score, buf, sizeof buf);
   cairn_doc_text(doc, "score", buf);
   return doc;
 }
@@ -498,7 +498,7 @@ static int post_form(cairn_req *req, const program_patient *p) {
   if (rc != CAIRN_OK) return rc;
   instrument_ok = strcmp(fs.def->id, value(&fs, "instrument")) == 0;
   if (read_form_answers(req, &fs, &answers) == 0 && instrument_ok &&
-      instr_score(fs.def, &answers, &score, &fault) != INSTR_OK) {
+      instr_score_exact(fs.def, &answers, &score, &fault) != INSTR_OK) {
     cairn_form_error(fs.form,
                    fault.item >= 0
                        ? program_answer_field(req,

@@ -483,7 +483,7 @@ static void doc_points(cairn_req *req, cairn_doc *doc, const trajectory *t,
         instr_improvement(base, p->score, t->d->best, &imp) ==
             INSTR_IMPROVEMENT_DEFINED) {
       cairn_doc_attr(doc, "improvement", program_fmt(req, imp, 4));
-      if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE)
+      if (instr_reached(base, p->score, t->d->best, INSTR_BENCHMARK))
         cairn_doc_attr(doc, "reached", "yes");
     }
     cairn_doc_close(doc);
@@ -509,6 +509,8 @@ static void doc_marks(cairn_req *req, cairn_doc *doc, long first,
     cairn_doc_attr(doc, "day", program_fmt_int(req, a));
     cairn_doc_attr(doc, "end-day", program_fmt_int(req, b));
     cairn_doc_attr(doc, "label", marks[i].label);
+    if (marks[i].response && marks[i].response[0])
+      cairn_doc_attr(doc, "response", marks[i].response);
     cairn_doc_close(doc);
   }
 }
@@ -603,6 +605,7 @@ int program_page_chart(cairn_req *req) {
     attr_if(doc, "period-start", cairn_sql_text(st, 3));
     attr_if(doc, "period-end", cairn_sql_text(st, 4));
     attr_if(doc, "primary-instrument", cairn_sql_text(st, 5));
+    attr_if(doc, "primary-name", program_instrument_name(cairn_sql_text(st, 5)));
     if (!cairn_sql_is_null(st, 6)) {
       cairn_doc_attr(doc, "phase", cairn_sql_text(st, 6));
       cairn_doc_attr(doc, "phase-label", program_phase_label(

@@ -168,6 +168,13 @@ size_t program_utf8_chars(const char *s);
 ** request arena: for view attributes that a stylesheet reads as numbers
 ** (format-number); text for people uses cairn_format_number. */
 const char *program_fmt(cairn_req *req, double v, int decimals);
+/* An instrument's short name for people ("PEG", "NRS pain"), or its id
+** when it is no longer defined: never the code where a name is known. */
+const char *program_instrument_name(const char *id);
+/* A score for people: rounded by the instrument's documented rule
+** (instr_format_score: PEG 7.333333 -> "7.3", 8 -> "8"), the one display
+** rule of every program page. */
+const char *program_score_text(cairn_req *req, const instr_def *d, double v);
 /* An amount of money as an XSD decimal with two places ("1680.00"), for
 ** record bodies and view attributes (the views group it for people). */
 const char *program_money(cairn_req *req, double v);

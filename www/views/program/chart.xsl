@@ -8,7 +8,7 @@
     <chart new-observation="/patients/12/observations/new" truncated="yes"?>
       <patient id= identifier= name= gender= birth-date= href=/>
       <episode id= status= cohort= period-start= period-end=
-               primary-instrument=/>*
+               primary-instrument= primary-name=/>*
       <trajectory instrument= known="yes|no" name= abbreviation= direction=
                   min= max= best= worst= first= last= span= points=
                   baseline= baseline-from="timepoint|first" baseline-date=
@@ -89,7 +89,7 @@
                   <td><xsl:value-of select="@status"/></td>
                   <td><xsl:value-of select="@period-start"/></td>
                   <td><xsl:value-of select="@period-end"/></td>
-                  <td><xsl:value-of select="@primary-instrument"/></td>
+                  <td><xsl:value-of select="@primary-name"/></td>
                   <td>
                     <xsl:if test="@href">
                       <a href="{@href}"><xsl:value-of select="@phase-label"/></a>
@@ -147,6 +147,20 @@
             <xsl:value-of select="@worst"/>
           </p>
           <xsl:apply-templates select="." mode="svg"/>
+          <xsl:if test="mark[@kind = 'flare']">
+            <ul class="small flares">
+              <xsl:for-each select="mark[@kind = 'flare']">
+                <li>
+                  <xsl:value-of select="@label"/>
+                  <xsl:text> from day </xsl:text><xsl:value-of select="@day"/>
+                  <xsl:choose>
+                    <xsl:when test="@response"><xsl:text>: response: </xsl:text><xsl:value-of select="@response"/></xsl:when>
+                    <xsl:otherwise><span class="muted">: no response recorded yet</span></xsl:otherwise>
+                  </xsl:choose>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <p class="muted">This instrument is no longer defined in the
@@ -323,7 +337,7 @@
             <xsl:when test="@kind = 'flare'">
               <rect class="flare" x="{$mx1}" y="{$T}" height="{$PH}"
                     width="{format-number(number($mx2) - number($mx1) + 3, '0.#')}">
-                <title><xsl:value-of select="@label"/></title>
+                <title><xsl:value-of select="@label"/><xsl:if test="@response">: <xsl:value-of select="@response"/></xsl:if></title>
               </rect>
               <text class="flare-label" x="{$mx1}" y="{$T + $PH - 4}"><xsl:value-of select="@label"/></text>
             </xsl:when>

@@ -11,11 +11,13 @@
         <activity item= goal= text=/>*  <move .../>*
       </episode>
       <definition ...>...</definition>
-      <phase-visits phase= name= planned= fee= start=? end=? needling=?
-                    delivered=? scheduled=?/>*3
+      <phase-visits phase= name= planned= fee= charged=? start=? end=?
+                    needling=? delivered=? scheduled=?/>*3
+                    (charged: what was invoiced; fee: the definition's)
       <visit id= date= type= state= notes=?/>*
-      <flare id= start= end=? severity= trigger=?><form/>?</flare>*
+      <flare id= start= end=? severity= trigger=? response=?><form/>?</flare>*
       <taper current=?><week start= recommended= actual= why=/>*</taper>?
+      <evidence .../>?  (monthly program: the graduation checklist from the data)
       <form id="move|exit|visit|flare" .../>*
     </episode-page>
 -->
@@ -48,7 +50,7 @@
         </h1>
         <p class="muted">
           <xsl:text>Episode </xsl:text><xsl:value-of select="episode/@id"/>
-          <xsl:text> · primary measure </xsl:text><xsl:value-of select="episode/@primary-instrument"/>
+          <xsl:text> · primary measure </xsl:text><xsl:value-of select="episode/@primary-name"/>
           <xsl:if test="episode/@definition-version">
             <xsl:text> · program definition version </xsl:text>
             <xsl:value-of select="episode/@definition-version"/>
@@ -90,6 +92,7 @@
       </ul>
     </xsl:if>
 
+    <xsl:apply-templates select="evidence"/>
     <xsl:for-each select="form[@id = 'move']">
       <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
     </xsl:for-each>
@@ -107,7 +110,13 @@
               <th scope="col" class="num">Needling done</th>
               <th scope="col" class="num">All visits</th>
               <th scope="col" class="num">Scheduled</th>
-              <th scope="col" class="num">Fee <xsl:value-of select="$cur"/></th>
+              <th scope="col" class="num">
+                <xsl:choose>
+                  <xsl:when test="episode/@phase = 'graduated' or episode/@phase = 'exited'">Charged</xsl:when>
+                  <xsl:otherwise>Fee</xsl:otherwise>
+                </xsl:choose>
+                <xsl:text> </xsl:text><xsl:value-of select="$cur"/>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -120,7 +129,13 @@
                 <td class="num"><xsl:value-of select="@needling"/></td>
                 <td class="num"><xsl:value-of select="@delivered"/></td>
                 <td class="num"><xsl:value-of select="@scheduled"/></td>
-                <td class="num"><xsl:value-of select="@fee"/></td>
+                <td class="num">
+                  <xsl:choose>
+                    <xsl:when test="@charged"><xsl:value-of select="@charged"/></xsl:when>
+                    <xsl:when test="../episode/@phase = 'graduated' or ../episode/@phase = 'exited'"><span class="muted">not charged</span></xsl:when>
+                    <xsl:otherwise><span class="muted"><xsl:value-of select="@fee"/> when it begins</span></xsl:otherwise>
+                  </xsl:choose>
+                </td>
               </tr>
             </xsl:for-each>
           </tbody>
@@ -173,6 +188,7 @@
                 <th scope="col">Ended</th>
                 <th scope="col">Severity</th>
                 <th scope="col">Suspected trigger</th>
+                <th scope="col">Response</th>
               </tr>
             </thead>
             <tbody>
@@ -190,6 +206,7 @@
                   </td>
                   <td><xsl:value-of select="@severity"/></td>
                   <td><xsl:value-of select="@trigger"/></td>
+                  <td><xsl:value-of select="@response"/></td>
                 </tr>
               </xsl:for-each>
             </tbody>

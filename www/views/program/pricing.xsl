@@ -4,7 +4,7 @@
   plugins/program/pricing.c), from the current program definition:
     <pricing><definition version= effective= currency= name=>
       <phase id= name= days= weeks= sessions= per-week-min= per-week-max=
-             fee= fee-per-planned-session=?><description/></phase>*3
+             fee= fee-per-planned-session=?><description/><if-longer/>?</phase>*3
       <checkpoint after= threshold= .../>*2 <taper/> <graduation/>
     </definition></pricing>
 -->
@@ -32,15 +32,20 @@
             <xsl:text> </xsl:text>
             <xsl:value-of select="format-number(@fee, '#,##0.00')"/>
           </p>
+          <p class="muted small">One fee for the whole phase, not per month.</p>
           <p><xsl:value-of select="description"/></p>
           <dl class="facts">
-            <dt>About</dt>
+            <dt>Typical length</dt>
             <dd>
               <xsl:choose>
-                <xsl:when test="number(@days) &gt;= 28"><xsl:value-of select="format-number(@days div 30.4, '0.#')"/> months</xsl:when>
+                <xsl:when test="number(@days) &gt;= 28">about <xsl:value-of select="format-number(@days div 30.4, '0.#')"/> months</xsl:when>
                 <xsl:otherwise><xsl:value-of select="@weeks"/> weeks</xsl:otherwise>
               </xsl:choose>
             </dd>
+            <xsl:if test="if-longer">
+              <dt>If care runs longer</dt>
+              <dd><xsl:value-of select="if-longer"/></dd>
+            </xsl:if>
             <dt>Needling sessions planned</dt>
             <dd><xsl:value-of select="@sessions"/></dd>
             <dt>Visits a week</dt>
