@@ -477,6 +477,10 @@ int cairn_views_render(const cairn_views *v, const char *name,
 /* ---------------------------------------------------------------- logging */
 /* Name the program in log lines (default "cairnd"). */
 void cairn_log_set_name(const char *name);
+/* Write only lines of `level` or more important (CAIRN_LOG_ERROR <
+** CAIRN_LOG_WARN < CAIRN_LOG_INFO); CAIRN_LOG_INFO, everything, by
+** default. */
+void cairn_log_set_level(int level);
 void cairn_logf(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

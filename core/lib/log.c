@@ -68,6 +68,12 @@ static const char *cairn_log_name = "cairnd";
 
 void cairn_log_set_name(const char *name) { cairn_log_name = name; }
 
+/* The least important level written: info for the server, whose log is
+** its record; the command line keeps quiet unless asked (-v). */
+static int cairn_log_max_level = CAIRN_LOG_INFO;
+
+void cairn_log_set_level(int level) { cairn_log_max_level = level; }
+
 static const char *level_name(int level) {
   switch (level) {
     case CAIRN_LOG_ERROR: return "error";
@@ -88,6 +94,7 @@ void cairn_logf(int level, const char *fmt, ...) {
   int head, saved = errno;
   size_t n, i;
 
+  if (level > cairn_log_max_level) return;
   head = snprintf(line, sizeof line, "%s[%ld]: %s: ", cairn_log_name,
                   (long)getpid(), level_name(level));
   if (head < 0) { errno = saved; return; }

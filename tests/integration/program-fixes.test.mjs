@@ -295,3 +295,19 @@ test('23a. no internal codes: the primary measure by name, PSFS items by the pat
   assert.match(r.body, /Activity 2 of FX-CODES/);
   assert.doesNotMatch(r.body, /<message>a2:/);
 });
+
+test('23b. /favicon.ico is served; the `cairn` command is quiet unless asked (-v)', async () => {
+  const anon = srv.client();
+  let r = await anon.get('/favicon.ico');
+  assert.equal(r.status, 200);
+  assert.match(String(r.headers['content-type']), /^image\/svg\+xml/);
+  assert.match(r.body, /<svg /);
+  r = await anon.get('/pricing');
+  assert.match(r.body, /<link rel="icon" href="\/static\/favicon.svg"/);
+  let c = srv.cli(['routes']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.doesNotMatch(c.stderr, /: info: /, 'no info lines without -v');
+  c = srv.cli(['-v', 'routes']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stderr, /: info: /, 'info lines with -v');
+});
