@@ -165,7 +165,9 @@ static int set_score(cairn_req *req, cairn_doc *body, const instr_def *d,
   /* Stored exact; rounded to the instrument's decimals for display only. */
   instr_format_exact(score, buf, sizeof buf);
   cairn_doc_at(body, NULL);
-  cairn_doc_text(body, "score", buf);
+  /* Last, or before the reason of an observation entered in error. */
+  cairn_doc_insert_before(body, cairn_node_child(body, NULL, "errorReason"),
+                          "score", buf);
   return 0;
 }
 

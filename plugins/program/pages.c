@@ -574,6 +574,54 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
 ** Scores are formatted with the instrument's decimals; improvement is a
 ** fraction (0.5 = 50%), absent on the baseline point and when undefined.
 */
+/* Observations marked entered in error: listed (struck through, with the
+** reason) and counted nowhere. */
+static const char SQL_CHART_IN_ERROR[] =
+    "SELECT record, instrument, effective, score FROM p_program_observation"
+    " WHERE patient = :patient AND status = 'entered-in-error'"
+    " ORDER BY effective, record LIMIT 100";   /* CHART_IN_ERROR_MAX */
+
+/* Observations in error one chart lists: more means a broken record. */
+#define CHART_IN_ERROR_MAX 100
+
+/* <in-error id= instrument= effective= score=? reason=/>* of patient p. */
+static int doc_in_error(cairn_req *req, cairn_doc *doc, long long patient) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_CHART_IN_ERROR, &err);
+  long long ids[CHART_IN_ERROR_MAX];
+  const char *inst[CHART_IN_ERROR_MAX], *date[CHART_IN_ERROR_MAX];
+  const char *score[CHART_IN_ERROR_MAX];
+  size_t n = 0, i;
+  int rc;
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  cairn_sql_bind_int(st, ":patient", patient);
+  while ((rc = cairn_sql_step(st)) == 1 && n < CHART_IN_ERROR_MAX) {
+    const instr_def *d = instr_find(program_instruments, cairn_sql_text(st, 1));
+    ids[n] = cairn_sql_int(st, 0);
+    inst[n] = cairn_req_strdup(req,
+                               program_instrument_name(cairn_sql_text(st, 1)));
+    date[n] = cairn_req_strdup(req, cairn_sql_text(st, 2));
+    score[n] = d && !cairn_sql_is_null(st, 3)
+                   ? program_score_text(req, d, cairn_sql_real(st, 3))
+                   : "";
+    n++;
+  }
+  if (rc < 0) return CAIRN_EDB;
+  /* The statement is done: now each one's reason, from its body. */
+  for (i = 0; i < n; i++) {
+    const cairn_record *rec;
+    cairn_doc_open(doc, "in-error");
+    cairn_doc_attr(doc, "id", program_fmt_int(req, ids[i]));
+    cairn_doc_attr(doc, "instrument", inst[i]);
+    cairn_doc_attr(doc, "effective", date[i]);
+    if (score[i][0]) cairn_doc_attr(doc, "score", score[i]);
+    if (cairn_record_get(req, ids[i], &rec, &err) == CAIRN_OK)
+      cairn_doc_attr(doc, "reason", cairn_record_value(rec, "r:errorReason"));
+    cairn_doc_close(doc);
+  }
+  return CAIRN_OK;
+}
+
 int program_page_chart(cairn_req *req) {
   program_patient p;
   cairn_error err = {0, "", ""};
@@ -590,6 +638,7 @@ int program_page_chart(cairn_req *req) {
   if (rc != CAIRN_OK) return rc;
 
   doc = cairn_doc_new(req, NULL, "chart");
+  cairn_doc_attr(doc, "href", p.href);
   cairn_doc_attr(doc, "new-observation",
                  cairn_req_printf(req, "/patients/%lld/observations/new",
                                   p.id));
@@ -654,6 +703,8 @@ int program_page_chart(cairn_req *req) {
       from = i;
     }
   }
+  rc = doc_in_error(req, doc, p.id);
+  if (rc != CAIRN_OK) return rc;
   return cairn_respond_view(req, doc, "program/chart", 200);
 }
 

@@ -70,6 +70,10 @@ int program_page_graduation(cairn_req *req);      /* GET .../graduation */
 int program_page_schedule(cairn_req *req);        /* GET /schedule */
 int program_page_pricing(cairn_req *req);         /* GET /pricing */
 int program_page_economics(cairn_req *req);       /* GET /economics */
+/* Corrections (corrections.c). */
+int program_post_observation_error(cairn_req *req); /* POST .../error */
+int program_post_visit_cancel(cairn_req *req);    /* POST .../cancel */
+int program_post_visit_reschedule(cairn_req *req); /* POST .../reschedule */
 
 /* ---------------------------------------------------------- check hooks */
 /* Form fields and error fields of an observation's answers are

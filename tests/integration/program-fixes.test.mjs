@@ -311,3 +311,57 @@ test('23b. /favicon.ico is served; the `cairn` command is quiet unless asked (-v
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stderr, /: info: /, 'info lines with -v');
 });
+
+test('23c. an observation entered in error is struck through and counted nowhere; a scheduled visit is moved or cancelled', async () => {
+  const a = await episode('FX-CORRECT', 20, 'nrs', { pain: 8 });
+  await measure(a, 10, { pain: 1 });   // the typo: meant 7
+  await measure(a, 9, { pain: 6 });
+  let x = (await web.getXml(`${a.E}/checkpoint`)).body;
+  assert.equal(attrs(x, 'measure', 'instrument', 'nrs').latest, '6');
+  const chart = (await web.getXml(`/patients/${a.pid}`)).body;
+  const oid = attrs(chart, 'point', 'effective', ago(10)).id;
+  // A reason is needed; nothing changes without one.
+  let r = await web.postForm(`/patients/${a.pid}/observations/${oid}/error`, { reason: 'x' });
+  assert.equal(r.status, 422, r.body.slice(0, 400));
+  assert.match(r.body, /reason/i);
+  assert.match((await web.getXml(`/patients/${a.pid}`)).body, new RegExp(`<point [^>]*id="${oid}"`));
+  r = await web.postForm(`/patients/${a.pid}/observations/${oid}/error`, { reason: 'Typed 1 for 7 on the paper form' });
+  assert.equal(r.status, 303, r.body.replace(/^[\s\S]*<main/, '').slice(0, 1500));
+  const after = (await web.getXml(`/patients/${a.pid}`)).body;
+  assert.doesNotMatch(after, new RegExp(`<point [^>]*id="${oid}"`), 'left out of the trajectory');
+  assert.match(after, new RegExp(`<in-error [^>]*id="${oid}"[^>]*reason="Typed 1 for 7 on the paper form"`));
+  r = await web.get(`/patients/${a.pid}`);
+  assert.match(r.body, /<del>[^<]*NRS/);
+  r = await web.postForm(`/patients/${a.pid}/observations/${oid}/error`, { reason: 'Typed 1 for 7 on the paper form' });
+  assert.equal(r.status, 409);
+  // Outcomes and the checkpoint count only what is left.
+  x = (await web.getXml(`${a.E}/checkpoint`)).body;
+  assert.doesNotMatch(x, new RegExp(`<point [^>]*date="${ago(10)}"`));
+
+  // A scheduled visit: moved, then cancelled with a reason.
+  const future = ago(-3), later = ago(-5);
+  await xmlPost(`${a.E}/visits`, X('Encounter', `<episode>${a.eid}</episode><date>${future}</date><type>needling</type><state>planned</state>`));
+  let ep = (await web.getXml(a.E)).body;
+  const vid = attrs(ep, 'visit', 'date', future).id;
+  r = await web.postForm(`${a.E}/visits/${vid}/reschedule`, { date: 'soon' });
+  assert.equal(r.status, 422);
+  r = await web.postForm(`${a.E}/visits/${vid}/reschedule`, { date: ago(30) });
+  assert.equal(r.status, 422, 'not before the episode began');
+  assert.equal(attrs((await web.getXml(a.E)).body, 'visit', 'id', vid).date, future, 'nothing stored');
+  r = await web.postForm(`${a.E}/visits/${vid}/reschedule`, { date: later });
+  assert.equal(r.status, 303, r.body.slice(0, 400));
+  assert.equal(attrs((await web.getXml(a.E)).body, 'visit', 'id', vid).date, later);
+  r = await web.postForm(`${a.E}/visits/${vid}/cancel`, { reason: '' });
+  assert.equal(r.status, 422);
+  assert.equal(attrs((await web.getXml(a.E)).body, 'visit', 'id', vid).state, 'planned');
+  r = await web.postForm(`${a.E}/visits/${vid}/cancel`, { reason: 'Patient unwell, will call back' });
+  assert.equal(r.status, 303);
+  const v = attrs((await web.getXml(a.E)).body, 'visit', 'id', vid);
+  assert.equal(v.state, 'cancelled');
+  assert.match(v.notes, /Cancelled: Patient unwell/);
+  // A delivered visit is history: not moved.
+  await xmlPost(`${a.E}/visits`, X('Encounter', `<episode>${a.eid}</episode><date>${ago(2)}</date><type>needling</type><state>finished</state>`));
+  const done = attrs((await web.getXml(a.E)).body, 'visit', 'date', ago(2)).id;
+  r = await web.postForm(`${a.E}/visits/${done}/reschedule`, { date: ago(1) });
+  assert.equal(r.status, 409);
+});

@@ -5,7 +5,7 @@
   improvement line, with the observations in a table beneath it.
 
   View document (plugins/program/pages.c, program_page_chart):
-    <chart new-observation="/patients/12/observations/new" truncated="yes"?>
+    <chart href="/patients/12" new-observation="/patients/12/observations/new" truncated="yes"?>
       <patient id= identifier= name= gender= birth-date= href=/>
       <episode id= status= cohort= period-start= period-end=
                primary-instrument= primary-name=/>*
@@ -18,6 +18,7 @@
         <point id= episode= effective= day= timepoint= score=
                baseline="yes"? improvement=? reached="yes"?/>*
       </trajectory>*
+      <in-error id= instrument= effective= score=? reason=?/>*  (struck through)
     </chart>
 
   The chart is drawn in a fixed coordinate space (viewBox) and scales with
@@ -115,12 +116,30 @@
       <xsl:when test="trajectory">
         <xsl:apply-templates select="trajectory"/>
       </xsl:when>
+      <xsl:when test="in-error"/>
       <xsl:otherwise>
         <h2>Outcome measures</h2>
         <p class="muted">No scored observations yet.
           <a href="{@new-observation}">Record the baseline</a>.</p>
       </xsl:otherwise>
     </xsl:choose>
+
+    <xsl:if test="in-error">
+      <h2>Entered in error</h2>
+      <p class="muted small">Kept for the record and left out of every chart, figure and decision.</p>
+      <ul class="in-error">
+        <xsl:for-each select="in-error">
+          <li>
+            <del>
+              <xsl:value-of select="@effective"/>
+              <xsl:text> · </xsl:text><xsl:value-of select="@instrument"/>
+              <xsl:if test="@score"><xsl:text> </xsl:text><xsl:value-of select="@score"/></xsl:if>
+            </del>
+            <xsl:if test="@reason"><span class="muted"> · reason: <xsl:value-of select="@reason"/></span></xsl:if>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </xsl:if>
   </xsl:template>
 
   <!-- ================================================== one instrument -->
@@ -452,6 +471,7 @@
             <th scope="col" class="num">Score</th>
             <th scope="col" class="num">Improvement</th>
             <th scope="col"><span class="visually-hidden">50% reached</span></th>
+            <th scope="col" class="no-print"><span class="visually-hidden">Correct</span></th>
           </tr>
         </thead>
         <tbody>
@@ -477,6 +497,17 @@
                 <xsl:if test="@reached = 'yes'">
                   <span class="badge good">≥ 50%</span>
                 </xsl:if>
+              </td>
+              <td class="no-print">
+                <details class="correct">
+                  <summary>Entered in error?</summary>
+                  <form method="post" action="{/chart/@href}/observations/{@id}/error">
+                    <xsl:call-template name="csrf-field"/>
+                    <label for="reason-{@id}">Reason</label>
+                    <input id="reason-{@id}" name="reason" type="text" maxlength="500" required="required"/>
+                    <button type="submit">Mark as entered in error</button>
+                  </form>
+                </details>
               </td>
             </tr>
           </xsl:for-each>
