@@ -317,7 +317,7 @@ void program_doc_next_form(cairn_req *req, cairn_doc *doc,
       next == PHASE_GRADUATED ? "Graduate"
                               : cairn_req_printf(req, "Continue to the %s",
                                                  label),
-      next == PHASE_GRADUATED ? "Graduation checklist"
+      next == PHASE_GRADUATED ? "Record the graduation"
                               : cairn_req_printf(req, "Start the %s", label));
 }
 

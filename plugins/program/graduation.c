@@ -104,11 +104,12 @@ int program_page_graduation(cairn_req *req) {
       cairn_doc_open(doc, "activity");
       cairn_doc_attr(doc, "text", e->activity[i]);
       if (e->goal[i][0]) cairn_doc_attr(doc, "goal", e->goal[i]);
-      if (r0) {
+      /* One PSFS only is where the patient is now, not where they began. */
+      if (r0 && last_id != first_id) {
         cairn_doc_attr(doc, "first", cairn_record_value(r0, xp));
         cairn_doc_attr(doc, "first-date", first_date);
       }
-      if (r1 && last_id != first_id) {
+      if (r1) {
         cairn_doc_attr(doc, "last", cairn_record_value(r1, xp));
         cairn_doc_attr(doc, "last-date", last_date);
       }

@@ -401,6 +401,10 @@ static int doc_baseline(cairn_req *req, cairn_doc *doc, const trajectory *t,
   cairn_doc_attr(doc, "improvement", "defined");
   cairn_doc_attr(doc, "target",
                  num(req, instr_benchmark_target(base, d->best)));
+  /* For people, by the instrument's rule (the line is drawn at target). */
+  cairn_doc_attr(doc, "target-text",
+                 program_score_text(req, d,
+                                    instr_benchmark_target(base, d->best)));
   return 1;
 }
 

@@ -314,6 +314,94 @@ START_TEST(a_third_of_the_way_is_said_as_33_percent) {
 }
 END_TEST
 
+/* ---------------------------------------------------------- graduation */
+
+/* Episode 7 in the monthly program since 01-29 (introductory 01-01,
+** first-month 01-15), NRS 8 at baseline then 3 every week from 02-01:
+** gains held. */
+static void monthly_held(void) {
+  mock_sql_rows("FROM p_program_episode", 9, 1,
+                "3", "2", "active", "program", "2026-01-01", NULL, "nrs",
+                "monthly", "1");
+  mock_sql_rows("FROM p_program_phase_change", 9, 3,
+                "11", "enrolled", "introductory", "2026-01-01", NULL, NULL,
+                NULL, NULL, NULL,
+                "12", "introductory", "first-month", "2026-01-15", NULL,
+                NULL, "0.6", "yes", NULL,
+                "13", "first-month", "monthly", "2026-01-29", NULL, NULL,
+                "0.6", "yes", NULL);
+  /* No PSFS recorded (the newest-PSFS query: first match wins). */
+  mock_sql_rows("instrument IN ('psfs', 'psfs2')", 3, 0);
+  mock_sql_rows("FROM p_program_observation", 3, 10,
+                "2026-01-01", "8", "baseline", "2026-02-01", "3", "",
+                "2026-02-08", "3", "", "2026-02-15", "3", "",
+                "2026-02-22", "3", "", "2026-03-01", "3", "",
+                "2026-03-08", "3", "", "2026-03-15", "3", "",
+                "2026-03-22", "3", "", "2026-03-29", "3", "");
+}
+
+START_TEST(graduating_without_the_data_needs_a_justification) {
+  cairn_error err = {0, "", ""};
+  cairn_doc *b;
+  monthly_held();
+  /* The new user's input: the boxes ticked, no PSFS ever recorded. */
+  b = move("graduated", "2026-03-31", "", "", "");
+  cairn_doc_text(b, "goalsMet", "yes");
+  cairn_doc_text(b, "gainsHeld", "yes");
+  cairn_doc_text(b, "homeRoutine", "yes");
+  ck_assert_int_eq(program_check_phase_change(req, b, &err), CAIRN_EINVAL);
+  ck_assert_str_eq(err.field, "justification");
+  ck_assert_ptr_nonnull(strstr(err.message, "no PSFS"));
+  /* Written down, it is allowed; the checklist is the data's. */
+  b = move("graduated", "2026-03-31",
+           "Goals reviewed in person; moving abroad next week", "", "");
+  cairn_doc_text(b, "goalsMet", "yes");
+  cairn_doc_text(b, "homeRoutine", "yes");
+  ck_assert_int_eq(program_check_phase_change(req, b, &err), CAIRN_OK);
+  ck_assert_str_eq(elem(b, "goalsMet"), "no");
+  ck_assert_str_eq(elem(b, "gainsHeld"), "yes");
+  ck_assert_int_eq(cairn_doc_count(b, NULL, "r:goalsMet"), 1);
+}
+END_TEST
+
+START_TEST(the_home_routine_is_recorded_by_the_clinician) {
+  cairn_error err = {0, "", ""};
+  monthly_held();
+  ck_assert_int_eq(program_check_phase_change(
+                       req, move("graduated", "2026-03-31",
+                                 "Goals reviewed in person; moving abroad",
+                                 "", ""),
+                       &err),
+                   CAIRN_EINVAL);
+  ck_assert_str_eq(err.field, "homeRoutine");
+}
+END_TEST
+
+START_TEST(goals_are_met_when_every_activity_reaches_its_goal) {
+  program_episode e;
+  double r[PROGRAM_ACTIVITIES_MAX] = {8, 7, 6, 0, 0};
+  int rated[PROGRAM_ACTIVITIES_MAX] = {1, 1, 1, 0, 0};
+  int i;
+  memset(&e, 0, sizeof e);
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) e.activity[i] = e.goal[i] = "";
+  e.activity[0] = "Walk the dog", e.goal[0] = "8";
+  e.activity[1] = "Garden", e.goal[1] = "7";
+  e.activity[2] = "Lift my grandson", e.goal[2] = "6";
+  ck_assert(program_goals_met(&e, r, rated, 1));
+  r[1] = 6.5;
+  ck_assert(!program_goals_met(&e, r, rated, 1));
+  /* PSFS 2.0: lower is better, so 6.5 for a goal of 7 is past it. */
+  ck_assert(program_goals_met(&e, r, rated, 0));
+  r[0] = 8, r[1] = 7, r[2] = 6;
+  rated[2] = 0;
+  ck_assert(!program_goals_met(&e, r, rated, 1));
+  /* No goal set at all: nothing shows them met. */
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) e.goal[i] = "";
+  rated[2] = 1;
+  ck_assert(!program_goals_met(&e, r, rated, 1));
+}
+END_TEST
+
 /* -------------------------------------------------------------- taper */
 
 /* A series of the NRS: baseline 8 at day `from` - 20, then 3 every few
@@ -483,6 +571,9 @@ static Suite *program_suite(void) {
   tcase_add_test(checkpoint, monthly_below_the_benchmark_needs_a_justification);
   tcase_add_test(checkpoint, the_benchmark_is_decided_on_exact_scores);
   tcase_add_test(checkpoint, a_third_of_the_way_is_said_as_33_percent);
+  tcase_add_test(checkpoint, graduating_without_the_data_needs_a_justification);
+  tcase_add_test(checkpoint, the_home_routine_is_recorded_by_the_clinician);
+  tcase_add_test(checkpoint, goals_are_met_when_every_activity_reaches_its_goal);
   tcase_add_test(taper, the_taper_steps_down_3_2_1_as_gains_hold);
   tcase_add_test(taper, a_severe_flare_steps_the_taper_back);
   tcase_add_test(taper, gains_not_yet_held_hold_the_taper);

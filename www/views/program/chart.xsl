@@ -12,7 +12,7 @@
       <trajectory instrument= known="yes|no" name= abbreviation= direction=
                   min= max= best= worst= first= last= span= points=
                   baseline= baseline-from="timepoint|first" baseline-date=
-                  improvement="defined|undefined" target=?
+                  improvement="defined|undefined" target=? target-text=?
                   y-min= y-max= x-max=>
         <y-tick value=/>*  <x-tick day=/>*
         <point id= episode= effective= day= timepoint= score=
@@ -236,7 +236,7 @@
           <xsl:choose>
             <xsl:when test="@improvement = 'defined'">
               <xsl:text>50% improvement means reaching </xsl:text>
-              <xsl:value-of select="@target"/>
+              <xsl:value-of select="@target-text"/>
               <xsl:text>. </xsl:text>
             </xsl:when>
             <xsl:otherwise>The baseline is already the best possible score, so improvement is undefined. </xsl:otherwise>
@@ -332,7 +332,7 @@
           <text class="target-label" x="{$L + $PW + 8}" y="{$ty}">
             <xsl:text>50% improvement</xsl:text>
             <tspan x="{$L + $PW + 8}" dy="14">
-              <xsl:value-of select="@target"/>
+              <xsl:value-of select="@target-text"/>
             </tspan>
           </text>
         </xsl:if>

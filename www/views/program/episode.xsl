@@ -148,7 +148,7 @@
       <p>
         <xsl:text>Recommended now: </xsl:text>
         <strong><xsl:value-of select="taper/@current"/> a week</strong>
-        <span class="muted"> (from the data: gains held over the last two weeks and no flare in the last seven days steps down; a flare holds, a severe one steps back)</span>
+        <span class="muted"> (from the data: gains held over the last <xsl:value-of select="definition/taper/@held-days"/> days and no flare in the last <xsl:value-of select="definition/taper/@flare-free-days"/> days steps down, gradually, each step held at least <xsl:value-of select="definition/taper/@min-weeks-at-step"/> weeks; a flare holds, a severe one steps back)</span>
       </p>
       <div class="table-wrap">
         <table class="small">
@@ -223,13 +223,20 @@
         <div class="table-wrap">
           <table class="small">
             <thead>
-              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th></tr>
+              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
             </thead>
             <tbody>
               <xsl:for-each select="visit">
                 <tr>
                   <th scope="row"><xsl:value-of select="@date"/></th>
-                  <td><xsl:value-of select="@type"/></td>
+                  <td>
+                    <xsl:choose>
+                      <xsl:when test="@type = 'needling'">Needling session</xsl:when>
+                      <xsl:when test="@type = 'herbal-review'">Herbal review</xsl:when>
+                      <xsl:when test="@type = 'exercise'">Exercise session</xsl:when>
+                      <xsl:otherwise>Other</xsl:otherwise>
+                    </xsl:choose>
+                  </td>
                   <td>
                     <xsl:choose>
                       <xsl:when test="@state = 'finished'">delivered</xsl:when>
@@ -238,6 +245,25 @@
                     </xsl:choose>
                   </td>
                   <td><xsl:value-of select="@notes"/></td>
+                  <td class="no-print">
+                    <xsl:if test="@state = 'planned'">
+                      <details class="correct">
+                        <summary>Move or cancel</summary>
+                        <form method="post" action="{/episode-page/episode/@href}/visits/{@id}/reschedule">
+                          <xsl:call-template name="csrf-field"/>
+                          <label for="resched-{@id}">New date</label>
+                          <input id="resched-{@id}" name="date" type="date" value="{@date}" required="required"/>
+                          <button type="submit">Move the visit</button>
+                        </form>
+                        <form method="post" action="{/episode-page/episode/@href}/visits/{@id}/cancel">
+                          <xsl:call-template name="csrf-field"/>
+                          <label for="cancel-{@id}">Reason for cancelling</label>
+                          <input id="cancel-{@id}" name="reason" type="text" maxlength="500" required="required"/>
+                          <button type="submit">Cancel the visit</button>
+                        </form>
+                      </details>
+                    </xsl:if>
+                  </td>
                 </tr>
               </xsl:for-each>
             </tbody>

@@ -62,8 +62,8 @@
             <xsl:for-each select="activity">
               <tr>
                 <th scope="row"><xsl:value-of select="@text"/></th>
-                <td class="num"><xsl:value-of select="@first"/></td>
-                <td class="num"><xsl:value-of select="@last"/></td>
+                <td class="num"><xsl:choose><xsl:when test="@first != ''"><xsl:value-of select="@first"/></xsl:when><xsl:otherwise><span class="muted">not rated</span></xsl:otherwise></xsl:choose></td>
+                <td class="num"><xsl:choose><xsl:when test="@last != ''"><xsl:value-of select="@last"/></xsl:when><xsl:otherwise><span class="muted">not rated</span></xsl:otherwise></xsl:choose></td>
                 <td class="num"><xsl:value-of select="@goal"/></td>
               </tr>
             </xsl:for-each>

@@ -42,10 +42,6 @@
                 <xsl:otherwise><xsl:value-of select="@weeks"/> weeks</xsl:otherwise>
               </xsl:choose>
             </dd>
-            <xsl:if test="if-longer">
-              <dt>If care runs longer</dt>
-              <dd><xsl:value-of select="if-longer"/></dd>
-            </xsl:if>
             <dt>Needling sessions planned</dt>
             <dd><xsl:value-of select="@sessions"/></dd>
             <dt>Visits a week</dt>
@@ -54,6 +50,9 @@
               <xsl:if test="@per-week-max != @per-week-min">–<xsl:value-of select="@per-week-max"/></xsl:if>
             </dd>
           </dl>
+          <xsl:if test="if-longer">
+            <p class="small"><strong>If care runs longer: </strong><xsl:value-of select="if-longer"/></p>
+          </xsl:if>
         </section>
       </xsl:for-each>
     </div>
@@ -63,7 +62,7 @@
       <li>After the first month the benchmark is an improvement of at least
         <xsl:call-template name="pct"><xsl:with-param name="v" select="$d/checkpoint[@after = 'first-month']/@threshold"/></xsl:call-template>
         in your day-to-day measure. Care goes on into the monthly program without it only with a written clinical reason.</li>
-      <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains; flares are expected and answered, at no extra charge.</li>
+      <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains, gradually: at least <xsl:value-of select="$d/taper/@min-weeks-at-step"/> weeks at each step; flares are expected and answered, at no extra charge.</li>
       <li>You graduate with a home routine of your own.</li>
     </ul>
     <p class="no-print"><a href="/request-a-call">Request a free 15-minute call</a> to ask whether the program suits you.</p>
