@@ -242,15 +242,18 @@ static int doc_recommendation(cairn_req *req, cairn_doc *doc,
   } else if (reached) {
     action = "continue";
     text = cairn_req_printf(
-        req, "Improvement %.0f%% reaches the %.0f%% threshold: continue to "
-             "the %s.", imp * 100, cp->threshold * 100,
+        req, "Improvement %s reaches the %.0f%% threshold: continue to "
+             "the %s.", program_percent_text(req, imp, cp->threshold, 1),
+        cp->threshold * 100,
         program_phase_label((program_phase)(e->phase + 1)));
   } else {
     action = "exit";
     text = cairn_req_printf(
         req, "%s, below the %.0f%% threshold: the recommendation is to exit "
              "(%s)%s.",
-        defined == 1 ? cairn_req_printf(req, "Improvement %.0f%%", imp * 100)
+        defined == 1 ? cairn_req_printf(req, "Improvement %s",
+                                        program_percent_text(
+                                            req, imp, cp->threshold, 0))
                      : "Improvement is undefined (the baseline is already "
                        "the best score)",
         cp->threshold * 100,

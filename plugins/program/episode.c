@@ -186,8 +186,9 @@ static int check_below_benchmark(cairn_req *req, const proposed_move *m,
       "%s: below the %.0f%% benchmark, so the monthly program needs a "
       "written clinical justification (at least %d characters%s).",
       m->has_improvement
-          ? cairn_req_printf(req, "Improvement is %.0f%%",
-                             m->improvement * 100)
+          ? cairn_req_printf(req, "Improvement is %s",
+                             program_percent_text(req, m->improvement,
+                                                  cp->threshold, 0))
           : "Improvement is undefined",
       cp->threshold * 100, PROGRAM_JUSTIFICATION_MIN, written(req, n));
 }

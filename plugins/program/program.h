@@ -175,6 +175,12 @@ const char *program_fmt(cairn_req *req, double v, int decimals);
 /* An instrument's short name for people ("PEG", "NRS pain"), or its id
 ** when it is no longer defined: never the code where a name is known. */
 const char *program_instrument_name(const char *id);
+/* An improvement (a fraction) as a percent for people, whole ("50%"),
+** unless rounding would carry a value below `threshold` up to it
+** (49.6% is not "50%, below the 50% threshold"): then one decimal,
+** rounded down ("49.6%").  `reached` is the decision on exact scores. */
+const char *program_percent_text(cairn_req *req, double imp, double threshold,
+                                 int reached);
 /* A score for people: rounded by the instrument's documented rule
 ** (instr_format_score: PEG 7.333333 -> "7.3", 8 -> "8"), the one display
 ** rule of every program page. */

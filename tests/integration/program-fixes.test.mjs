@@ -294,6 +294,11 @@ test('23a. no internal codes: the primary measure by name, PSFS items by the pat
     `<episode>${a.eid}</episode><instrument>psfs</instrument><effective>${ago(1)}</effective><answer item="a1">5</answer><answer item="a2">11</answer><answer item="a3">5</answer>`), 422);
   assert.match(r.body, /Activity 2 of FX-CODES/);
   assert.doesNotMatch(r.body, /<message>a2:/);
+  // The PSFS form asks about the patient's own activities by name.
+  r = await web.get(`/patients/${a.pid}/observations/new?instrument=psfs`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /Activity 1 of FX-CODES/);
+  assert.doesNotMatch(r.body, /Patient(&#39;|'|&apos;)s activity 1/);
 });
 
 test('23b. /favicon.ico is served; the `cairn` command is quiet unless asked (-v)', async () => {

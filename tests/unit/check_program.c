@@ -314,6 +314,14 @@ START_TEST(a_third_of_the_way_is_said_as_33_percent) {
 }
 END_TEST
 
+START_TEST(a_percent_below_the_threshold_never_rounds_up_to_it) {
+  ck_assert_str_eq(program_percent_text(req, 0.49999995, 0.5, 1), "50%");
+  ck_assert_str_eq(program_percent_text(req, 0.496, 0.5, 0), "49.6%");
+  ck_assert_str_eq(program_percent_text(req, 0.3333333, 0.5, 0), "33%");
+  ck_assert_str_eq(program_percent_text(req, 0.61, 0.5, 1), "61%");
+}
+END_TEST
+
 /* ---------------------------------------------------------- graduation */
 
 /* Episode 7 in the monthly program since 01-29 (introductory 01-01,
@@ -571,6 +579,8 @@ static Suite *program_suite(void) {
   tcase_add_test(checkpoint, monthly_below_the_benchmark_needs_a_justification);
   tcase_add_test(checkpoint, the_benchmark_is_decided_on_exact_scores);
   tcase_add_test(checkpoint, a_third_of_the_way_is_said_as_33_percent);
+  tcase_add_test(checkpoint,
+                 a_percent_below_the_threshold_never_rounds_up_to_it);
   tcase_add_test(checkpoint, graduating_without_the_data_needs_a_justification);
   tcase_add_test(checkpoint, the_home_routine_is_recorded_by_the_clinician);
   tcase_add_test(checkpoint, goals_are_met_when_every_activity_reaches_its_goal);
