@@ -109,10 +109,11 @@ static void usage_plugins(FILE *out, const cairn_registry *reg) {
 
 static void usage(FILE *out) {
   fprintf(out,
-          "usage: cairn [-c cairn.xml] [-S schemas-dir] COMMAND [ARGS]\n"
+          "usage: cairn [-v] [-c cairn.xml] [-S schemas-dir] COMMAND [ARGS]\n"
           "\n"
           "  -c FILE  configuration (default $CAIRN_CONFIG or ./cairn.xml)\n"
           "  -S DIR   where config.xsd lives (default $CAIRN_SCHEMAS or %s)\n"
+          "  -v       print info lines too (warnings and errors always)\n"
           "  -h       this text\n"
           "\n"
           "commands:\n", CAIRN_SCHEMAS_DIR);
@@ -603,15 +604,16 @@ static void teardown(cli *c) {
 
 int main(int argc, char **argv) {
   cli c;
-  int opt;
+  int opt, verbose = 0;
   memset(&c, 0, sizeof c);
   c.config_path = getenv("CAIRN_CONFIG");
   c.schemas = getenv("CAIRN_SCHEMAS");
   if (!c.config_path || !*c.config_path) c.config_path = "cairn.xml";
   if (!c.schemas || !*c.schemas) c.schemas = CAIRN_SCHEMAS_DIR;
   /* '+': stop at the command, whose own options are its business. */
-  while ((opt = getopt(argc, argv, "+c:S:h")) != -1) {
+  while ((opt = getopt(argc, argv, "+c:S:vh")) != -1) {
     switch (opt) {
+      case 'v': verbose = 1; break;
       case 'c': c.config_path = optarg; break;
       case 'S': c.schemas = optarg; break;
       case 'h': usage(stdout); return 0;
@@ -638,6 +640,8 @@ int main(int argc, char **argv) {
   }
   xmlInitParser();
   cairn_log_set_name("cairn");
+  /* Quiet unless asked: a command's info lines are for -v. */
+  cairn_log_set_level(verbose ? CAIRN_LOG_INFO : CAIRN_LOG_WARN);
   cairn_xml_init(NULL);
   /* Not a core command: perhaps a plugin's, known once plugins load. */
   rc = setup(&c, k ? k->needs : NEED_REGISTRY | NEED_STORE);

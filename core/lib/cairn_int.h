@@ -533,6 +533,10 @@ xmlDocPtr cairn_views_apply(const cairn_views *v, const char *name,
 void cairn_log_set_name(const char *name);
 /* 1 when stderr is the systemd journal (lines then carry "<N>"). */
 int cairn_log_to_journal(void);
+/* Write only lines of `level` or more important (CAIRN_LOG_ERROR <
+** CAIRN_LOG_WARN < CAIRN_LOG_INFO); CAIRN_LOG_INFO, everything, by
+** default. */
+void cairn_log_set_level(int level);
 void cairn_logf(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -101,6 +101,12 @@ static int level_priority(int level) {
   }
 }
 
+/* The least important level written: info for the server, whose log is
+** its record; the command line keeps quiet unless asked (-v). */
+static int cairn_log_max_level = CAIRN_LOG_INFO;
+
+void cairn_log_set_level(int level) { cairn_log_max_level = level; }
+
 static const char *level_name(int level) {
   switch (level) {
     case CAIRN_LOG_ERROR: return "error";
@@ -122,6 +128,7 @@ void cairn_logf(int level, const char *fmt, ...) {
   int head, saved = errno;
   size_t n, i;
 
+  if (level > cairn_log_max_level) return;
   char prio[8] = "";
   if (cairn_log_to_journal())
     snprintf(prio, sizeof prio, "<%d>", level_priority(level));

@@ -51,6 +51,8 @@ const char *program_exit_reason_label(const char *code);
 typedef struct program_phase_def {
   const char *name;          /* "Introductory phase" */
   const char *description;   /* for the pricing page */
+  const char *if_longer;     /* what happens when care runs longer than
+                             ** `days` (pricing page), "" when unsaid */
   int days;                  /* target duration, days */
   int sessions;              /* planned needling sessions in the phase */
   int per_week_min, per_week_max;  /* cadence, visits a week */
@@ -78,6 +80,8 @@ typedef struct program_def {
   int taper_flare_free_days; /* no flare in this many days to step down */
   double taper_tolerance;    /* a loss of improvement up to this still
                              ** counts as held */
+  int taper_min_weeks;       /* weeks held at each step before the next
+                             ** step down ("gradually") */
   int gains_held_weeks;      /* graduation rule */
 } program_def;
 
@@ -197,6 +201,10 @@ int program_series_load(cairn_req *req, long long episode,
 ** undefined (baseline already best, or no baseline). */
 int program_series_improvement(const program_series *s, size_t i,
                                double *out);
+/* 1 when point i has improved from the baseline by at least `threshold`
+** (instr_reached: on the exact scores, never on a rounded percentage). */
+int program_series_reached(const program_series *s, size_t i,
+                           double threshold);
 /* The newest point on or before day `until` (-1: no limit) other than the
 ** baseline, or -1. */
 int program_series_latest(const program_series *s, long until);
@@ -204,6 +212,8 @@ int program_series_latest(const program_series *s, long until);
 /* -------------------------------------------------------------- taper */
 
 #define PROGRAM_TAPER_WEEKS_MAX 60   /* over a year of monthly program */
+/* Weeks at each step of the taper when the definition does not say. */
+#define PROGRAM_TAPER_MIN_WEEKS 2
 #define PROGRAM_FLARES_MAX 64        /* flares one episode can show */
 
 typedef struct program_flare {
@@ -226,6 +236,7 @@ typedef struct program_taper_week {
 ** start (`from`, days) to `today`, by the rule of the definition:
 ** begin at taper_start; at each new week, a severe flare begun in the
 ** last flare_free_days steps back one; any flare in that window holds;
+** a step held for fewer than taper_min_weeks weeks holds ("gradually");
 ** else gains held over the last held_days (every measure in the window
 ** within `tolerance` of the improvement at its start, which must be a
 ** gain, and at least one measure in the window) steps down one, to
@@ -234,6 +245,40 @@ size_t program_taper(const program_def *d, long from, long today,
                      const program_series *s, const program_flare *f,
                      size_t n_flares, const long *visits, size_t n_visits,
                      program_taper_week *out, size_t max);
+
+/* Gains held over (t - days, t]: the improvement at the newest measure on
+** or before t - days is a gain (> 0), at least one measure falls in the
+** window, and none in it is more than `tolerance` below that level.  The
+** taper's step down and graduation's "gains held" are this rule. */
+int program_gains_held(const program_series *s, long t, long days,
+                       double tolerance);
+
+/* ----------------------------------------------------------- graduation */
+
+/* The graduation checklist computed from the data (graduation_evidence.c). */
+typedef struct program_grad_evidence {
+  int goals_met;                 /* every activity with a goal reached */
+  int gains_held;                /* the primary measure held (window) */
+  long window_days;              /* gainsHeldWeeks x 7 of the definition */
+  const char *psfs_date;         /* the newest PSFS read, "" when none */
+  int higher_better;             /* 1: PSFS version 1, 0: version 2.0 */
+  double rating[PROGRAM_ACTIVITIES_MAX];  /* its rating of a1..a5 */
+  int rated[PROGRAM_ACTIVITIES_MAX];      /* 1: a1..a5 rated */
+} program_grad_evidence;
+
+/* 1 when every activity of e that has a goal is rated at or beyond it
+** (ratings of a1..a5; higher_better 0 for PSFS 2.0); 0 when one falls
+** short, is not rated, or no activity has a goal. */
+int program_goals_met(const program_episode *e, const double *rating,
+                      const int *rated, int higher_better);
+/* The evidence of episode e on `date`.  CAIRN_OK or a DB error. */
+int program_graduation_evidence(cairn_req *req, const program_episode *e,
+                                const char *date, program_grad_evidence *ev);
+/* <evidence goals-met= gains-held= weeks= tolerance= psfs-date=?
+** direction=><activity text= goal=? rating=?/>*</evidence>. */
+void program_doc_graduation_evidence(cairn_req *req, cairn_doc *doc,
+                          const program_episode *e,
+                          const program_grad_evidence *ev);
 
 /* --------------------------------------------------------------- forms */
 
@@ -350,13 +395,16 @@ int program_render_episode(cairn_req *req, const program_patient *p,
 int program_render_checkpoint(cairn_req *req, const program_patient *p,
                               const program_episode *e,
                               const program_form *f, int status);
-/* The exit form and the next-move form (episode_page.c). */
+/* The exit form and the next-move form (episode_page.c); a new form opens
+** with `date` as the date of the decision (NULL: today; the checkpoint
+** page gives the due date). */
 void program_doc_exit_form(cairn_req *req, cairn_doc *doc,
                            const program_episode *e,
-                           const program_form *posted);
+                           const program_form *posted, const char *date);
 void program_doc_next_form(cairn_req *req, cairn_doc *doc,
                            const program_episode *e,
-                           const program_form *posted, int below_benchmark);
+                           const program_form *posted, int below_benchmark,
+                           const char *date);
 /* The fields of the exit form, and of the move form an episode page
 ** shows: the next phase's (with a justification when entering the
 ** monthly program, required below the benchmark; the checklist to
@@ -386,6 +434,7 @@ typedef struct program_mark {
   long day, end;                 /* end -1: a point in time; -2: open */
   const char *kind;              /* "flare" or "phase" */
   const char *label;
+  const char *response;          /* a flare's recorded response, "" */
 } program_mark;
 #define PROGRAM_MARKS_MAX 64
 int program_marks_load(cairn_req *req, long long patient, program_mark *m,

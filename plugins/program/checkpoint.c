@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The shortest time axis of the checkpoint chart, in days: two weeks, the
+** introductory phase. */
+#define CHART_MIN_DAYS 14
+
 /* Needling sessions delivered while the episode was in `phase`, by the
 ** one rule the episode page and /economics use (PROGRAM_PHASE_OF_VISIT in
 ** careprogram.h): a visit belongs to the phase in force on its day. */
@@ -44,10 +48,10 @@ static long long count_needling(cairn_req *req, long long episode,
 /* The trajectory of the primary measure: <measure ...><point/>*
 ** <flare/>*</measure>; returns 1 and *imp when the improvement at the
 ** newest measure is defined, 0 when undefined, -1 without a measure after
-** the baseline. */
+** the baseline; *reached is 1 when that measure reaches `threshold`. */
 static int doc_measure(cairn_req *req, cairn_doc *doc,
                        const program_episode *e, double threshold,
-                       double *imp) {
+                       double *imp, int *reached) {
   program_series *s = cairn_req_alloc(req, sizeof *s);
   program_flare *fl = cairn_req_alloc(req, sizeof *fl * PROGRAM_FLARES_MAX);
   size_t nf = 0, i;
@@ -55,6 +59,7 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
   int latest, defined = -1;
   double lo, hi, base;
 
+  *reached = 0;
   if (program_series_load(req, e->id, e->primary, s) != CAIRN_OK) return -1;
   program_flares_load(req, e->id, fl, PROGRAM_FLARES_MAX, &nf);
   cairn_doc_open(doc, "measure");
@@ -70,11 +75,21 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
   }
   base = s->pt[s->base].score;
   first = s->pt[0].day;
-  last = program_days(cairn_req_today(req));
-  xmax = last - first < 14 ? 14 : last - first;
+  /* The axis spans the episode's data (measures, flares, moves), not up
+  ** to today: weeks without data would squash the trajectory left. */
+  last = s->pt[s->n - 1].day;
+  for (i = 0; i < nf; i++) {
+    if (fl[i].start > last) last = fl[i].start;
+    if (fl[i].end > last) last = fl[i].end;
+  }
+  for (i = 0; i < e->n_moves; i++) {
+    long d = program_days(e->moves[i].date);
+    if (d > last) last = d;
+  }
+  xmax = last - first < CHART_MIN_DAYS ? CHART_MIN_DAYS : last - first;
   lo = fmin(s->def->best, s->def->worst);
   hi = fmax(s->def->best, s->def->worst);
-  cairn_doc_attr(doc, "baseline", program_fmt(req, base, s->def->decimals));
+  cairn_doc_attr(doc, "baseline", program_score_text(req, s->def, base));
   cairn_doc_attr(doc, "baseline-date", s->pt[s->base].date);
   cairn_doc_attr(doc, "y-min", program_fmt(req, lo, 2));
   cairn_doc_attr(doc, "y-max", program_fmt(req, hi, 2));
@@ -84,10 +99,10 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
                              2));
   latest = program_series_latest(s, -1);
   if (latest >= 0) {
-    cairn_doc_attr(doc, "latest", program_fmt(req, s->pt[latest].score,
-                                              s->def->decimals));
+    cairn_doc_attr(doc, "latest", program_score_text(req, s->def, s->pt[latest].score));
     cairn_doc_attr(doc, "latest-date", s->pt[latest].date);
     defined = program_series_improvement(s, (size_t)latest, imp);
+    *reached = program_series_reached(s, (size_t)latest, threshold);
     if (defined) cairn_doc_attr(doc, "improvement", program_fmt(req, *imp, 4));
     else cairn_doc_attr(doc, "improvement-undefined", "yes");
   }
@@ -96,15 +111,23 @@ static int doc_measure(cairn_req *req, cairn_doc *doc,
     cairn_doc_open(doc, "point");
     cairn_doc_attr(doc, "date", s->pt[i].date);
     cairn_doc_attr(doc, "day", program_fmt_int(req, s->pt[i].day - first));
-    cairn_doc_attr(doc, "score", program_fmt(req, s->pt[i].score,
-                                             s->def->decimals));
+    cairn_doc_attr(doc, "score", program_score_text(req, s->def, s->pt[i].score));
     if ((int)i == s->base) cairn_doc_attr(doc, "baseline", "yes");
     else if (program_series_improvement(s, i, &v))
       cairn_doc_attr(doc, "improvement", program_fmt(req, v, 4));
     cairn_doc_close(doc);
   }
+  for (i = 0; i < e->n_moves; i++) {
+    long d = program_days(e->moves[i].date);
+    if (d < first) continue;
+    cairn_doc_open(doc, "phase-mark");
+    cairn_doc_attr(doc, "day", program_fmt_int(req, d - first));
+    cairn_doc_attr(doc, "date", e->moves[i].date);
+    cairn_doc_attr(doc, "label", program_phase_label(e->moves[i].to));
+    cairn_doc_close(doc);
+  }
   for (i = 0; i < nf; i++) {
-    long end = fl[i].end < 0 ? last : fl[i].end;
+    long end = fl[i].end < 0 ? first + xmax : fl[i].end;
     cairn_doc_open(doc, "flare");
     cairn_doc_attr(doc, "start-day", program_fmt_int(req, fl[i].start - first));
     cairn_doc_attr(doc, "end-day", program_fmt_int(req, end - first));
@@ -137,7 +160,7 @@ const cairn_field *program_move_form_fields(cairn_req *req,
   if (program_series_load(req, e->id, e->primary, s) == CAIRN_OK &&
       (latest = program_series_latest(s, -1)) >= 0 &&
       program_series_improvement(s, (size_t)latest, &imp))
-    reached = imp >= cp->threshold - INSTR_SAME_SCORE;
+    reached = program_series_reached(s, (size_t)latest, cp->threshold);
   return program_move_fields(req, e, !reached && cp->justification_below, 0);
 }
 
@@ -207,27 +230,30 @@ static void doc_visits(cairn_req *req, cairn_doc *doc,
 ** improvement is below the threshold. */
 static int doc_recommendation(cairn_req *req, cairn_doc *doc,
                               const program_episode *e, int k, int defined,
-                              double imp) {
+                              double imp, int reached) {
   const program_checkpoint_def *cp = &e->def->checkpoint[k];
-  int reached = defined == 1 && imp >= cp->threshold - INSTR_SAME_SCORE;
   const char *action, *text;
   if (defined < 0) {
     action = "record";
     text = cairn_req_printf(req, "Record a %s measure now: the decision "
                                  "should rest on a measure taken after the "
-                                 "baseline.", e->primary);
+                                 "baseline.",
+                            program_instrument_name(e->primary));
   } else if (reached) {
     action = "continue";
     text = cairn_req_printf(
-        req, "Improvement %.0f%% reaches the %.0f%% threshold: continue to "
-             "the %s.", imp * 100, cp->threshold * 100,
+        req, "Improvement %s reaches the %.0f%% threshold: continue to "
+             "the %s.", program_percent_text(req, imp, cp->threshold, 1),
+        cp->threshold * 100,
         program_phase_label((program_phase)(e->phase + 1)));
   } else {
     action = "exit";
     text = cairn_req_printf(
         req, "%s, below the %.0f%% threshold: the recommendation is to exit "
              "(%s)%s.",
-        defined == 1 ? cairn_req_printf(req, "Improvement %.0f%%", imp * 100)
+        defined == 1 ? cairn_req_printf(req, "Improvement %s",
+                                        program_percent_text(
+                                            req, imp, cp->threshold, 0))
                      : "Improvement is undefined (the baseline is already "
                        "the best score)",
         cp->threshold * 100,
@@ -243,24 +269,40 @@ static int doc_recommendation(cairn_req *req, cairn_doc *doc,
   return !reached;
 }
 
+/* Where an episode with no checkpoint due stands, as a clause: "it has
+** exited (2026-03-02)", "it is in the monthly program". */
+static const char *where_episode_is(cairn_req *req, const program_episode *e) {
+  switch (e->phase) {
+  case PHASE_EXITED:
+    return cairn_req_printf(req, "it has exited (%s)", e->phase_start);
+  case PHASE_GRADUATED:
+    return cairn_req_printf(req, "it has graduated (%s)", e->phase_start);
+  case PHASE_ENROLLED:
+    return "the introductory phase has not started";
+  case PHASE_MONTHLY:
+    return "it is in the monthly program";
+  default:
+    return "it is not run as the care program";
+  }
+}
+
 int program_render_checkpoint(cairn_req *req, const program_patient *p,
                               const program_episode *e,
                               const program_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "checkpoint-page");
   const program_checkpoint_def *cp;
-  const char *today = cairn_req_today(req), *due;
+  const char *today = cairn_req_today(req), *due, *decision_day;
   double imp = 0;
-  int k, defined, below, rc;
+  int k, defined, below, rc, reached = 0;
   long start;
 
   if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
     return program_error_page(
         req, 404, NULL,
-        cairn_req_printf(req, "No checkpoint is due for this episode: it is "
-                              "in the %s. Checkpoints are taken at the end "
-                              "of the introductory phase and of the "
-                              "first-month continuation.",
-                         program_phase_label(e->phase)));
+        cairn_req_printf(req, "No checkpoint is due for this episode: %s. "
+                              "Checkpoints are taken at the end of the "
+                              "introductory phase and of the first-month "
+                              "continuation.", where_episode_is(req, e)));
   k = e->phase == PHASE_INTRODUCTORY ? 0 : 1;
   cp = &e->def->checkpoint[k];
   start = program_days(e->intro_start[0] ? e->intro_start : e->period_start);
@@ -279,18 +321,25 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   program_doc_patient(doc, p);
   program_doc_episode(req, doc, e);
 
-  defined = doc_measure(req, doc, e, cp->threshold, &imp);
+  defined = doc_measure(req, doc, e, cp->threshold, &imp, &reached);
   if ((rc = doc_pgic(req, doc, e)) != CAIRN_OK) return rc;
   doc_visits(req, doc, e, k);
-  below = doc_recommendation(req, doc, e, k, defined, imp);
+  below = doc_recommendation(req, doc, e, k, defined, imp,
+                             defined == 1 && reached);
+  /* The forms open on the due day (a decision recorded late is the due
+  ** day's); before it, or when the phase began after it, on today. */
+  decision_day = strcmp(today, due) < 0 || strcmp(due, e->phase_start) < 0
+                     ? NULL
+                     : due;
   /* Earlier patients like this one, beside the recommendation. */
   rc = program_doc_evidence(req, doc, k, defined == 1 ? &imp : NULL);
   if (rc != CAIRN_OK) return rc;
   if (strcmp(today, due) < 0)
     doc_early_form(req, doc, e, f);
   else
-    program_doc_next_form(req, doc, e, f, below && cp->justification_below);
-  program_doc_exit_form(req, doc, e, f);
+    program_doc_next_form(req, doc, e, f, below && cp->justification_below,
+                          decision_day);
+  program_doc_exit_form(req, doc, e, f, decision_day);
   return cairn_respond_view(req, doc, "program/checkpoint", status);
 }
 

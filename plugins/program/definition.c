@@ -122,6 +122,7 @@ static int load_phase(cairn_doc *doc, cairn_node *c, program_def *d,
   ph = &d->phase[i];
   ph->name = child_text(doc, c, "name");
   ph->description = child_text(doc, c, "description");
+  ph->if_longer = child_text(doc, c, "ifLonger");
   ph->days = (int)num_attr(doc, c, "days");
   ph->sessions = (int)num_attr(doc, c, "sessions");
   ph->per_week_min = (int)num_attr(doc, c, "perWeekMin");
@@ -164,6 +165,10 @@ static int load_taper(cairn_doc *doc, cairn_node *c, program_def *d,
   d->taper_held_days = (int)num_attr(doc, c, "heldDays");
   d->taper_flare_free_days = (int)num_attr(doc, c, "flareFreeDays");
   d->taper_tolerance = num_attr(doc, c, "tolerance");
+  /* Optional in the schema: "gradually" is two weeks at each step. */
+  d->taper_min_weeks = cairn_node_attr(doc, c, "minWeeksAtStep")
+                           ? (int)num_attr(doc, c, "minWeeksAtStep")
+                           : PROGRAM_TAPER_MIN_WEEKS;
   if (d->taper_floor > d->taper_start)
     return fail_def(err, path, d->version, "taper floor is above its "
                     "start");
@@ -232,6 +237,7 @@ void program_defs_free(void) {
     for (k = 0; k < PROGRAM_PAID_PHASES; k++) {
       free((char *)defs[i].phase[k].name);
       free((char *)defs[i].phase[k].description);
+      free((char *)defs[i].phase[k].if_longer);
     }
   }
   free(defs);
@@ -274,6 +280,7 @@ void program_doc_definition(cairn_req *req, cairn_doc *doc,
       cairn_doc_attr(doc, "fee-per-planned-session",
                      program_money(req, p->fee / p->sessions));
     cairn_doc_text(doc, "description", p->description);
+    if (p->if_longer[0]) cairn_doc_text(doc, "if-longer", p->if_longer);
     cairn_doc_close(doc);
   }
   for (i = 0; i < 2; i++) {
@@ -293,6 +300,8 @@ void program_doc_definition(cairn_req *req, cairn_doc *doc,
   cairn_doc_attr(doc, "held-days", program_fmt_int(req, d->taper_held_days));
   cairn_doc_attr(doc, "flare-free-days",
                  program_fmt_int(req, d->taper_flare_free_days));
+  cairn_doc_attr(doc, "min-weeks-at-step",
+                 program_fmt_int(req, d->taper_min_weeks));
   cairn_doc_close(doc);
   cairn_doc_open(doc, "graduation");
   cairn_doc_attr(doc, "gains-held-weeks",

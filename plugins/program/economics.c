@@ -69,12 +69,16 @@ static const char SQL_DECISIONS[] =
     " WHEN 'first-month' THEN 2 ELSE 3 END, to_phase = 'exited',"
     " benchmark_met DESC";
 
+/* Continuations below the benchmark and graduations the data did not
+** show (both carry a written clinical justification). */
 static const char SQL_JUSTIFIED[] =
     "SELECT c.patient, c.episode, p.name, c.change_date, c.improvement,"
-    " c.justification FROM p_program_phase_change c"
+    " c.justification, c.to_phase FROM p_program_phase_change c"
     " JOIN p_program_patient p ON p.record = c.patient"
-    " WHERE c.status <> 'entered-in-error' AND c.to_phase = 'monthly'"
-    " AND c.benchmark_met <> 'yes' ORDER BY c.change_date LIMIT 200";
+    " WHERE c.status <> 'entered-in-error' AND ((c.to_phase = 'monthly'"
+    " AND c.benchmark_met <> 'yes') OR (c.to_phase = 'graduated'"
+    " AND c.justification IS NOT NULL AND c.justification <> ''))"
+    " ORDER BY c.change_date LIMIT 200";
 
 static const char SQL_GRAD_DAYS[] =
     "SELECT days FROM p_program_graduation WHERE status <> 'entered-in-error'"
@@ -144,14 +148,18 @@ static int doc_phases(cairn_req *req, cairn_doc *doc) {
   return CAIRN_OK;
 }
 
-/* Add <name href=? name=? ... fees= visits= per-visit=?/> for the
-** (fees, visits) pair of a row. */
+/* Add <name href=? name=? ... fees= visits= per-visit=? no-fee=?/> for
+** the (fees, visits) pair of a row.  Visits with no fee in the same row (a
+** month after the phase's fee was invoiced) have no per-visit rate: a
+** rate of 0.00 would say the visits were free; no-fee="yes" says why. */
 static void doc_fees(cairn_req *req, cairn_doc *doc, double fees,
                      long long visits) {
   cairn_doc_attr(doc, "fees", program_money(req, fees));
   cairn_doc_attr(doc, "visits", program_fmt_int(req, visits));
-  if (visits > 0)
+  if (visits > 0 && fees > 0)
     cairn_doc_attr(doc, "per-visit", program_money(req, fees / visits));
+  else if (visits > 0)
+    cairn_doc_attr(doc, "no-fee", "yes");
 }
 
 /* <month month= fees= visits= per-visit=?/>*: by calendar month. */
@@ -236,6 +244,7 @@ static int doc_justifications(cairn_req *req, cairn_doc *doc) {
     if (!cairn_sql_is_null(st, 4))
       cairn_doc_attr(doc, "improvement",
                      program_fmt(req, cairn_sql_real(st, 4), 4));
+    cairn_doc_attr(doc, "to", cairn_sql_text(st, 6));
     cairn_doc_text(doc, "text", cairn_sql_text(st, 5));
     cairn_doc_close(doc);
   }

@@ -33,13 +33,16 @@
 
 
 /* Improvement of the primary measure at `date` (the newest measure after
-** the baseline on or before it).  1: defined; 0: undefined (*why says
+** the baseline on or before it) and whether it reaches `threshold` (on
+** the exact scores, *reached).  1: defined; 0: undefined (*why says
 ** why); -1: no measure after the baseline. */
 static int improvement_at(cairn_req *req, const program_episode *e,
-                          const char *date, double *imp, const char **why) {
+                          const char *date, double threshold, double *imp,
+                          int *reached, const char **why) {
   program_series *s = cairn_req_alloc(req, sizeof *s);
   int i;
   *why = "";
+  *reached = 0;
   if (program_series_load(req, e->id, e->primary, s) != CAIRN_OK) return -1;
   i = program_series_latest(s, program_days(date));
   if (i < 0) return -1;
@@ -48,6 +51,7 @@ static int improvement_at(cairn_req *req, const program_episode *e,
            "undefined";
     return 0;
   }
+  *reached = program_series_reached(s, (size_t)i, threshold);
   return 1;
 }
 
@@ -61,6 +65,8 @@ typedef struct proposed_move {
   int has_improvement;           /* 1: improvement below is defined */
   double improvement;            /* of the primary measure, 0..1 */
   const char *benchmark_met;     /* "yes", "no", or "" when not judged */
+  const char *goals_met, *gains_held;  /* computed at graduation, else
+                                 ** NULL */
 } proposed_move;
 
 /* Read the move in `body` and load its episode, which must be run as the
@@ -157,7 +163,7 @@ static int check_baseline(cairn_req *req, const proposed_move *m,
     return cairn_fail(err, CAIRN_EINVAL, "to",
                       "Record a baseline %s measure for this episode "
                       "before the introductory phase starts.",
-                      m->e->primary);
+                      program_instrument_name(m->e->primary));
   return 0;
 }
 
@@ -180,8 +186,9 @@ static int check_below_benchmark(cairn_req *req, const proposed_move *m,
       "%s: below the %.0f%% benchmark, so the monthly program needs a "
       "written clinical justification (at least %d characters%s).",
       m->has_improvement
-          ? cairn_req_printf(req, "Improvement is %.0f%%",
-                             m->improvement * 100)
+          ? cairn_req_printf(req, "Improvement is %s",
+                             program_percent_text(req, m->improvement,
+                                                  cp->threshold, 0))
           : "Improvement is undefined",
       cp->threshold * 100, PROGRAM_JUSTIFICATION_MIN, written(req, n));
 }
@@ -218,49 +225,63 @@ static int check_checkpoint(cairn_req *req, proposed_move *m,
   const program_episode *e = m->e;
   const program_checkpoint_def *cp;
   const char *why;
-  int k, rc;
+  int k, rc, reached;
   if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
     return 0;
   cp = &e->def->checkpoint[e->phase == PHASE_INTRODUCTORY ? 0 : 1];
-  k = improvement_at(req, e, m->date, &m->improvement, &why);
+  k = improvement_at(req, e, m->date, cp->threshold, &m->improvement,
+                     &reached, &why);
   if (k < 0 && m->to != PHASE_EXITED)
     return cairn_fail(err, CAIRN_EINVAL, "to",
                       "Record a %s measure taken after the baseline "
                       "(on or before %s) so that the checkpoint "
-                      "decision rests on data.", e->primary, m->date);
+                      "decision rests on data.",
+                      program_instrument_name(e->primary), m->date);
   m->has_improvement = k == 1;
   if (k >= 0)
-    m->benchmark_met =
-        k == 1 && m->improvement >= cp->threshold - INSTR_SAME_SCORE ? "yes"
-                                                                     : "no";
+    m->benchmark_met = k == 1 && reached ? "yes" : "no";
   rc = check_below_benchmark(req, m, cp, err);
   if (rc != 0) return rc;
   return check_early(req, m, cp, err);
 }
 
-/* Graduation needs every item of the checklist; its improvement is kept. */
+/* Graduation is checked against the data (evidence.c): the functional
+** goals and the gains held are computed, never taken from the client; the
+** home routine is recorded by the clinician.  Graduating while the data
+** fall short needs a written clinical justification, which is kept with
+** the move and counted in /economics.  Its improvement is kept. */
 static int check_graduation(cairn_req *req, cairn_doc *body,
                             proposed_move *m, cairn_error *err) {
-  const char *missing = "", *why;
+  program_grad_evidence ev;
+  const char *short_of = "", *why;
+  size_t n = program_utf8_chars(m->justification);
+  int reached, rc;
   if (m->to != PHASE_GRADUATED) return 0;
-  if (strcmp(program_body_text(body, "goalsMet"), "yes") != 0)
-    missing = "the functional goals met on PSFS";
-  if (strcmp(program_body_text(body, "gainsHeld"), "yes") != 0)
-    missing = cairn_req_printf(req, "%s%sgains held for %d weeks", missing,
-                               missing[0] ? ", " : "",
-                               m->e->def->gains_held_weeks);
   if (strcmp(program_body_text(body, "homeRoutine"), "yes") != 0)
-    missing = cairn_req_printf(req, "%s%sthe home routine handed over",
-                               missing, missing[0] ? ", " : "");
-  if (missing[0])
-    return cairn_fail(err, CAIRN_EINVAL,
-                      strstr(missing, "goals") ? "goalsMet"
-                      : strstr(missing, "gains") ? "gainsHeld"
-                                                 : "homeRoutine",
-                      "Graduation needs every item of the checklist; "
-                      "missing: %s.", missing);
-  m->has_improvement =
-      improvement_at(req, m->e, m->date, &m->improvement, &why) == 1;
+    return cairn_fail(err, CAIRN_EINVAL, "homeRoutine",
+                      "Graduation needs the home routine handed over: "
+                      "record it on the checklist.");
+  rc = program_graduation_evidence(req, m->e, m->date, &ev);
+  if (rc != CAIRN_OK) return cairn_fail(err, rc, NULL, "evidence query");
+  m->goals_met = ev.goals_met ? "yes" : "no";
+  m->gains_held = ev.gains_held ? "yes" : "no";
+  if (!ev.goals_met)
+    short_of = ev.psfs_date[0]
+                   ? "the newest PSFS does not show every goal met"
+                   : "no PSFS of the patient's activities is recorded";
+  if (!ev.gains_held)
+    short_of = cairn_req_printf(
+        req, "%s%sthe primary measure is not shown to have held its gains "
+             "for %ld weeks", short_of, short_of[0] ? "; " : "",
+        ev.window_days / 7);
+  if (short_of[0] && n < PROGRAM_JUSTIFICATION_MIN)
+    return cairn_fail(err, CAIRN_EINVAL, "justification",
+                      "The data do not show the end of the program: %s. "
+                      "Graduating without them needs a written clinical "
+                      "justification (at least %d characters%s).",
+                      short_of, PROGRAM_JUSTIFICATION_MIN, written(req, n));
+  m->has_improvement = improvement_at(req, m->e, m->date, 0, &m->improvement,
+                                      &reached, &why) == 1;
   return 0;
 }
 
@@ -273,6 +294,14 @@ static void set_computed(cairn_req *req, cairn_doc *body,
   cairn_doc_remove(body, NULL, "r:definitionVersion");
   cairn_doc_remove(body, NULL, "r:improvement");
   cairn_doc_remove(body, NULL, "r:benchmarkMet");
+  if (m->goals_met) {
+    cairn_node *home;
+    cairn_doc_remove(body, NULL, "r:goalsMet");
+    cairn_doc_remove(body, NULL, "r:gainsHeld");
+    home = cairn_node_child(body, NULL, "homeRoutine");
+    cairn_doc_insert_before(body, home, "goalsMet", m->goals_met);
+    cairn_doc_insert_before(body, home, "gainsHeld", m->gains_held);
+  }
   cairn_doc_insert_before(body, cairn_node_child(body, NULL, "to"), "from",
                           program_phase_code(m->e->phase));
   cairn_doc_at(body, NULL);

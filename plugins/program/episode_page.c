@@ -15,16 +15,21 @@
 /* Visits one episode page lists: a long monthly program has ~60. */
 #define VISITS_MAX 300
 
+/* Each visit with the phase it counts to, by the one rule of every page
+** (PROGRAM_PHASE_OF_VISIT). */
 static const char SQL_VISITS[] =
-    "SELECT record, visit_date, visit_type, state, notes"
-    " FROM p_program_encounter WHERE episode = :episode"
-    " AND status <> 'entered-in-error' ORDER BY visit_date, record"
+    "SELECT v.record, v.visit_date, v.visit_type, v.state, v.notes, "
+    PROGRAM_PHASE_OF_VISIT
+    " FROM p_program_encounter v WHERE v.episode = :episode"
+    " AND v.status <> 'entered-in-error' ORDER BY v.visit_date, v.record"
     " LIMIT 300";
 
 typedef struct visit {
   long long id;
   long day;
   const char *date, *type, *state, *notes;
+  program_phase phase;           /* the phase it counts to, PHASE_NONE
+                                 ** before the first move */
 } visit;
 
 static int visits_load(cairn_req *req, long long episode, visit *v,
@@ -43,6 +48,9 @@ static int visits_load(cairn_req *req, long long episode, visit *v,
     x->type = cairn_req_strdup(req, cairn_sql_text(st, 2));
     x->state = cairn_req_strdup(req, cairn_sql_text(st, 3));
     x->notes = cairn_req_strdup(req, cairn_sql_text(st, 4));
+    x->phase = cairn_sql_is_null(st, 5)
+                   ? PHASE_NONE
+                   : program_phase_parse(cairn_sql_text(st, 5));
   }
   return rc < 0 ? CAIRN_EDB : CAIRN_OK;
 }
@@ -62,11 +70,40 @@ static const char *phase_span(const program_episode *e, program_phase ph,
   return NULL;
 }
 
+static const char SQL_CHARGED[] =
+    "SELECT phase, sum(amount) FROM p_program_invoice WHERE episode = :episode"
+    " AND status <> 'entered-in-error' GROUP BY phase";
+
+/* The fees invoiced to episode e per paid phase (0: none): what was
+** charged, not what the definition lists. */
+static int charged_load(cairn_req *req, long long episode,
+                        double charged[PROGRAM_PAID_PHASES],
+                        int invoiced[PROGRAM_PAID_PHASES]) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_CHARGED, &err);
+  int rc, k;
+  for (k = 0; k < PROGRAM_PAID_PHASES; k++) charged[k] = 0, invoiced[k] = 0;
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  cairn_sql_bind_int(st, ":episode", episode);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    k = program_phase_paid_index(program_phase_parse(cairn_sql_text(st, 0)));
+    if (k < 0) continue;
+    charged[k] = cairn_sql_real(st, 1);
+    invoiced[k] = 1;
+  }
+  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+}
+
 /* Add <phase-visits> per paid phase: planned sessions of the episode's
-** definition version, needling sessions and all visits delivered. */
-static void doc_delivery(cairn_req *req, cairn_doc *doc,
-                         const program_episode *e, const visit *v, size_t n) {
-  int k;
+** definition version, needling sessions and all visits delivered, each
+** visit in the phase it counts to (the rule /economics and the checkpoint
+** and graduation pages use). */
+static int doc_delivery(cairn_req *req, cairn_doc *doc,
+                        const program_episode *e, const visit *v, size_t n) {
+  double charged[PROGRAM_PAID_PHASES];
+  int invoiced[PROGRAM_PAID_PHASES], k;
+  int rc = charged_load(req, e->id, charged, invoiced);
+  if (rc != CAIRN_OK) return rc;
   for (k = 0; k < PROGRAM_PAID_PHASES; k++) {
     program_phase ph = (program_phase)(k + 1);
     const char *end, *start = phase_span(e, ph, &end);
@@ -79,12 +116,13 @@ static void doc_delivery(cairn_req *req, cairn_doc *doc,
                    program_fmt_int(req, e->def->phase[k].sessions));
     cairn_doc_attr(doc, "fee",
                    program_money(req, e->def->phase[k].fee));
+    if (invoiced[k]) cairn_doc_attr(doc, "charged",
+                                    program_money(req, charged[k]));
     if (start) {
       cairn_doc_attr(doc, "start", start);
       if (end) cairn_doc_attr(doc, "end", end);
       for (i = 0; i < n; i++) {
-        if (strcmp(v[i].date, start) < 0) continue;
-        if (end && strcmp(v[i].date, end) >= 0) continue;
+        if (v[i].phase != ph) continue;
         if (strcmp(v[i].state, "finished") == 0) {
           all++;
           if (strcmp(v[i].type, "needling") == 0) needling++;
@@ -98,6 +136,7 @@ static void doc_delivery(cairn_req *req, cairn_doc *doc,
     }
     cairn_doc_close(doc);
   }
+  return CAIRN_OK;
 }
 
 /* A note's longest text on these forms: a few paragraphs. */
@@ -151,18 +190,20 @@ static const cairn_field monthly_below_fields[] = {
    .max = NOTE_MAX},
   {.name = NULL}};
 
-/* Monthly -> graduated: the checklist ("gainsHeld"'s label names the
-** definition's weeks). */
+/* Monthly -> graduated: the goals and the gains held are computed from the
+** data and shown above the form (program_doc_graduation_evidence); the clinician
+** records the home routine, and a justification when the data fall
+** short. */
 static const cairn_field graduate_fields[] = {
   MOVE_HIDDEN,
   {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
    .flags = CAIRN_FIELD_REQUIRED},
-  {.name = "goalsMet", .label = "Functional goals met on PSFS",
-   .kind = CAIRN_FIELD_CHECKBOX, .flags = CAIRN_FIELD_REQUIRED},
-  {.name = "gainsHeld", .label = "Gains held", .kind = CAIRN_FIELD_CHECKBOX,
-   .flags = CAIRN_FIELD_REQUIRED},
   {.name = "homeRoutine", .label = "Home routine handed over",
    .kind = CAIRN_FIELD_CHECKBOX, .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "justification", .label = "Clinical justification (required "
+                                     "when the data above do not show "
+                                     "goals met and gains held)",
+   .kind = CAIRN_FIELD_TEXTAREA, .max = NOTE_MAX},
   {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
    .max = NOTE_MAX},
   {.name = NULL}};
@@ -224,16 +265,12 @@ const cairn_field *program_move_fields(cairn_req *req,
                                        const program_episode *e,
                                        int below_benchmark, int early) {
   program_phase next = (program_phase)(e->phase + 1);
-  cairn_field *f;
+  (void)req;
   if (early) return early_fields;
   if (next == PHASE_MONTHLY)
     return below_benchmark ? monthly_below_fields : monthly_fields;
   if (next != PHASE_GRADUATED || e->def == NULL) return next_fields;
-  f = program_fields_copy(req, graduate_fields);
-  program_field(f, "gainsHeld")->label =
-      cairn_req_printf(req, "Gains held for %d weeks",
-                       e->def->gains_held_weeks);
-  return f;
+  return graduate_fields;
 }
 
 /* The path the forms of episode e post to, under the episode. */
@@ -246,11 +283,12 @@ static const char *episode_action(cairn_req *req, const program_episode *e,
 /* The exit form, shared with the checkpoint page. */
 void program_doc_exit_form(cairn_req *req, cairn_doc *doc,
                            const program_episode *e,
-                           const program_form *posted) {
+                           const program_form *posted, const char *date) {
   cairn_form *f = program_form_for(req, posted, "exit", program_exit_fields);
   if (f != (posted ? posted->form : NULL)) {
     cairn_form_set(f, "to", "exited");
     cairn_form_set(f, "form", "exit");
+    if (date) cairn_form_set(f, "date", date);
   }
   program_form_doc(doc, f, episode_action(req, e, "moves"), "Record the exit",
                    "Exit the program");
@@ -260,7 +298,8 @@ void program_doc_exit_form(cairn_req *req, cairn_doc *doc,
 ** monthly, monthly -> graduated), shared with the checkpoint page. */
 void program_doc_next_form(cairn_req *req, cairn_doc *doc,
                            const program_episode *e,
-                           const program_form *posted, int below_benchmark) {
+                           const program_form *posted, int below_benchmark,
+                           const char *date) {
   program_phase next = (program_phase)(e->phase + 1);
   cairn_form *f;
   const char *label;
@@ -270,6 +309,7 @@ void program_doc_next_form(cairn_req *req, cairn_doc *doc,
   if (f != (posted ? posted->form : NULL)) {
     cairn_form_set(f, "to", program_phase_code(next));
     cairn_form_set(f, "form", "move");
+    if (date) cairn_form_set(f, "date", date);
   }
   label = program_phase_label(next);
   program_form_doc(
@@ -277,7 +317,7 @@ void program_doc_next_form(cairn_req *req, cairn_doc *doc,
       next == PHASE_GRADUATED ? "Graduate"
                               : cairn_req_printf(req, "Continue to the %s",
                                                  label),
-      next == PHASE_GRADUATED ? "Graduation checklist"
+      next == PHASE_GRADUATED ? "Record the graduation"
                               : cairn_req_printf(req, "Start the %s", label));
 }
 
@@ -367,7 +407,8 @@ int program_render_episode(cairn_req *req, const program_patient *p,
   if (rc != CAIRN_OK) return rc;
   rc = program_flares_load(req, e->id, fl, PROGRAM_FLARES_MAX, &nf);
   if (rc != CAIRN_OK) return rc;
-  doc_delivery(req, doc, e, v, nv);
+  rc = doc_delivery(req, doc, e, v, nv);
+  if (rc != CAIRN_OK) return rc;
   for (i = 0; i < nv; i++) {
     cairn_doc_open(doc, "visit");
     cairn_doc_attr(doc, "id", program_fmt_int(req, v[i].id));
@@ -384,6 +425,7 @@ int program_render_episode(cairn_req *req, const program_patient *p,
     if (fl[i].end_date[0]) cairn_doc_attr(doc, "end", fl[i].end_date);
     cairn_doc_attr(doc, "severity", fl[i].severity);
     if (fl[i].trigger[0]) cairn_doc_attr(doc, "trigger", fl[i].trigger);
+    if (fl[i].response[0]) cairn_doc_attr(doc, "response", fl[i].response);
     {
       /* Reported by the patient from their own page (docs/patient.md):
       ** for the clinician to confirm. */
@@ -394,8 +436,12 @@ int program_render_episode(cairn_req *req, const program_patient *p,
     }
     if (fl[i].end_date[0] == '\0') {
       const char *fid = cairn_req_printf(req, "flare-end-%lld", fl[i].id);
-      program_form_doc(doc, program_form_for(req, posted, fid,
-                                             program_flare_end_fields),
+      cairn_form *ef = program_form_for(req, posted, fid,
+                                        program_flare_end_fields);
+      /* The end of a flare opens with the response already recorded. */
+      if (ef != (posted ? posted->form : NULL))
+        cairn_form_set(ef, "response", fl[i].response);
+      program_form_doc(doc, ef,
                        cairn_req_printf(req, "/patients/%lld/episodes/%lld/"
                                              "flares/%lld/end", p->id, e->id,
                                         fl[i].id),
@@ -411,7 +457,19 @@ int program_render_episode(cairn_req *req, const program_patient *p,
                    cairn_req_printf(req, "/patients/%lld/episodes/%lld/"
                                          "checkpoint", p->id, e->id));
   } else if (e->phase == PHASE_ENROLLED || e->phase == PHASE_MONTHLY) {
-    program_doc_next_form(req, doc, e, posted, 0);
+    if (e->phase == PHASE_MONTHLY) {
+      /* The graduation checklist as the data show it, for the day the
+      ** form was posted for (today otherwise). */
+      program_grad_evidence ev;
+      const char *day = posted && posted->form
+                            ? cairn_form_value(posted->form, "date")
+                            : "";
+      if (program_days(day) < 0) day = cairn_req_today(req);
+      rc = program_graduation_evidence(req, e, day, &ev);
+      if (rc != CAIRN_OK) return rc;
+      program_doc_graduation_evidence(req, doc, e, &ev);
+    }
+    program_doc_next_form(req, doc, e, posted, 0, NULL);
   }
   patient_doc_diary_summary(req, doc, e->id);
   if (e->phase == PHASE_GRADUATED)
@@ -420,7 +478,7 @@ int program_render_episode(cairn_req *req, const program_patient *p,
                                          "graduation", p->id, e->id));
   if (e->phase != PHASE_GRADUATED && e->phase != PHASE_EXITED) {
     if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
-      program_doc_exit_form(req, doc, e, posted);
+      program_doc_exit_form(req, doc, e, posted, NULL);
     doc_visit_form(req, doc, e, posted);
     doc_flare_form(req, doc, e, posted);
   }

@@ -16,10 +16,15 @@ static const char SQL_PSFS[] =
     " WHERE episode = :episode AND instrument IN ('psfs', 'psfs2')"
     " AND status <> 'entered-in-error' ORDER BY effective, record";
 
+/* Visits delivered per phase, by the rule of every page
+** (PROGRAM_PHASE_OF_VISIT): the summary's total is the sum of the paid
+** phases, as on the episode page and in /economics. */
 static const char SQL_VISIT_COUNT[] =
-    "SELECT count(*), sum(visit_type = 'needling') FROM p_program_encounter"
-    " WHERE episode = :episode AND state = 'finished'"
-    " AND status <> 'entered-in-error'";
+    "SELECT ph, count(*), sum(visit_type = 'needling') FROM ("
+    " SELECT v.visit_type, " PROGRAM_PHASE_OF_VISIT " AS ph"
+    " FROM p_program_encounter v WHERE v.episode = :episode"
+    " AND v.state = 'finished' AND v.status <> 'entered-in-error')"
+    " WHERE ph IN ('introductory', 'first-month', 'monthly') GROUP BY ph";
 
 int program_page_graduation(cairn_req *req) {
   program_patient p;
@@ -52,17 +57,24 @@ int program_page_graduation(cairn_req *req) {
                    program_fmt_int(req, e->def ? e->def->gains_held_weeks : 0));
   }
 
+  {
+    /* What the data showed on the day of graduation: the summary says
+    ** only what they show, and a justification when they fell short. */
+    program_grad_evidence ev;
+    rc = program_graduation_evidence(req, e, e->phase_start, &ev);
+    if (rc != CAIRN_OK) return rc;
+    program_doc_graduation_evidence(req, doc, e, &ev);
+  }
+
   if (program_series_load(req, e->id, e->primary, s) == CAIRN_OK &&
       s->def && s->base >= 0) {
     cairn_doc_open(doc, "primary");
     cairn_doc_attr(doc, "abbreviation", s->def->abbreviation);
-    cairn_doc_attr(doc, "baseline", program_fmt(req, s->pt[s->base].score,
-                                                s->def->decimals));
+    cairn_doc_attr(doc, "baseline", program_score_text(req, s->def, s->pt[s->base].score));
     cairn_doc_attr(doc, "baseline-date", s->pt[s->base].date);
     latest = program_series_latest(s, -1);
     if (latest >= 0) {
-      cairn_doc_attr(doc, "latest", program_fmt(req, s->pt[latest].score,
-                                                s->def->decimals));
+      cairn_doc_attr(doc, "latest", program_score_text(req, s->def, s->pt[latest].score));
       cairn_doc_attr(doc, "latest-date", s->pt[latest].date);
       if (program_series_improvement(s, (size_t)latest, &imp))
         cairn_doc_attr(doc, "improvement", program_fmt(req, imp, 4));
@@ -92,11 +104,12 @@ int program_page_graduation(cairn_req *req) {
       cairn_doc_open(doc, "activity");
       cairn_doc_attr(doc, "text", e->activity[i]);
       if (e->goal[i][0]) cairn_doc_attr(doc, "goal", e->goal[i]);
-      if (r0) {
+      /* One PSFS only is where the patient is now, not where they began. */
+      if (r0 && last_id != first_id) {
         cairn_doc_attr(doc, "first", cairn_record_value(r0, xp));
         cairn_doc_attr(doc, "first-date", first_date);
       }
-      if (r1 && last_id != first_id) {
+      if (r1) {
         cairn_doc_attr(doc, "last", cairn_record_value(r1, xp));
         cairn_doc_attr(doc, "last-date", last_date);
       }
@@ -107,10 +120,21 @@ int program_page_graduation(cairn_req *req) {
   st = cairn_sql_prepare(req, SQL_VISIT_COUNT, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
   cairn_sql_bind_int(st, ":episode", e->id);
-  if (cairn_sql_step(st) == 1) {
+  {
+    long long all = 0, needling = 0;
     cairn_doc_open(doc, "visits");
-    cairn_doc_attr(doc, "delivered", program_fmt_int(req, cairn_sql_int(st, 0)));
-    cairn_doc_attr(doc, "needling", program_fmt_int(req, cairn_sql_int(st, 1)));
+    while ((rc = cairn_sql_step(st)) == 1) {
+      cairn_doc_open(doc, "phase-visits");
+      cairn_doc_attr(doc, "phase", cairn_sql_text(st, 0));
+      cairn_doc_attr(doc, "delivered", program_fmt_int(req, cairn_sql_int(st, 1)));
+      cairn_doc_attr(doc, "needling", program_fmt_int(req, cairn_sql_int(st, 2)));
+      cairn_doc_close(doc);
+      all += cairn_sql_int(st, 1);
+      needling += cairn_sql_int(st, 2);
+    }
+    if (rc < 0) return CAIRN_EDB;
+    cairn_doc_attr(doc, "delivered", program_fmt_int(req, all));
+    cairn_doc_attr(doc, "needling", program_fmt_int(req, needling));
     cairn_doc_close(doc);
   }
   return cairn_respond_view(req, doc, "program/graduation", 200);

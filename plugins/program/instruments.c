@@ -202,6 +202,13 @@ int instr_check_answer(const instr_def *d, size_t i, double v,
 
 int instr_score(const instr_def *d, const instr_answers *a, double *score,
                 instr_fault *f) {
+  int rc = instr_score_exact(d, a, score, f);
+  if (rc == INSTR_OK) *score = instr_round(*score, d->decimals);
+  return rc;
+}
+
+int instr_score_exact(const instr_def *d, const instr_answers *a,
+                      double *score, instr_fault *f) {
   size_t i, answered = 0, first_missing = d->n_items;
   double sum = 0, sum_min = 0, sum_range = 0, raw;
   int rc;
@@ -257,8 +264,27 @@ int instr_score(const instr_def *d, const instr_answers *a, double *score,
     }
     return INSTR_EDEF;
   }
-  *score = instr_round(raw, d->decimals);
+  *score = raw;
   return INSTR_OK;
+}
+
+void instr_format_exact(double score, char *buf, size_t n) {
+  double r = instr_round(score, INSTR_DECIMALS_MAX);
+  size_t len;
+  snprintf(buf, n, "%.*f", INSTR_DECIMALS_MAX, r);
+  len = strlen(buf);
+  while (len > 0 && buf[len - 1] == '0') buf[--len] = '\0';
+  if (len > 0 && buf[len - 1] == '.') buf[--len] = '\0';
+}
+
+int instr_reached(double baseline, double now, double best,
+                  double threshold) {
+  double room = baseline - best;
+  if (fabs(room) <= INSTR_SAME_SCORE) return 0;
+  /* (baseline - now) / room >= threshold, multiplied out by |room| so
+  ** that the allowance is in score units, whatever the direction. */
+  if (room > 0) return baseline - now >= threshold * room - INSTR_STORED_EPS;
+  return now - baseline >= threshold * -room - INSTR_STORED_EPS;
 }
 
 double instr_round(double x, int decimals) {

@@ -54,6 +54,11 @@
 /* Two scores closer than this are the same score: every score is rounded
 ** to at most INSTR_DECIMALS_MAX decimals, so real differences are >= 1e-6. */
 #define INSTR_SAME_SCORE 1e-9
+/* A score is stored exact to INSTR_DECIMALS_MAX decimals (7.333333 for
+** PEG 8,7,7), so a stored score is within half a unit in that place of the
+** exact one and two stored scores within one unit of their exact
+** difference: comparisons against a threshold allow this much. */
+#define INSTR_STORED_EPS 1e-6
 /* The program's benchmark: at least 50% improvement from baseline. */
 #define INSTR_BENCHMARK 0.5
 
@@ -158,6 +163,25 @@ int instr_check_answer(const instr_def *d, size_t i, double v,
 ** INSTR_ERANGE / INSTR_ESTEP / INSTR_EMISSING with *f filled. */
 int instr_score(const instr_def *d, const instr_answers *a, double *score,
                 instr_fault *f);
+
+/* The same, without the rounding: the exact score, which is what is
+** stored and what every improvement and threshold is computed from; the
+** rounding is for display only (instr_format_score).  PEG 8,7,7 ->
+** 7.3333..., shown as 7.3. */
+int instr_score_exact(const instr_def *d, const instr_answers *a,
+                      double *score, instr_fault *f);
+
+/* Write an exact score as stored: INSTR_DECIMALS_MAX decimals without
+** trailing zeros (7.333333, 8, 5.5).  buf should hold 32 bytes. */
+void instr_format_exact(double score, char *buf, size_t n);
+
+/* 1 when `now` has improved from `baseline` toward `best` by at least
+** `threshold` (0..1), computed on the scores (not on a rounded
+** percentage) and allowing INSTR_STORED_EPS for stored scores: PEG
+** 7.333333 -> 3.666667 reaches 50%.  0 when it has not or when the
+** improvement is undefined. */
+int instr_reached(double baseline, double now, double best,
+                  double threshold);
 
 /* Round x to `decimals` places, halves away from zero (the convention of
 ** the instruments' manuals: 5.65 -> 5.7).  A tolerance of a few units in

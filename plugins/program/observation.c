@@ -161,6 +161,7 @@ static int render_form(cairn_req *req, observation_page *fs, int status) {
   cairn_error err = {0, "", ""};
   cairn_doc *doc;
   cairn_stmt *st;
+  program_episode *ep;
   size_t i;
   int rc, n;
 
@@ -229,12 +230,26 @@ static int render_form(cairn_req *req, observation_page *fs, int status) {
   cairn_doc_attr(doc, "max-missing", program_fmt_int(req, d->max_missing));
   cairn_doc_close(doc);
 
+  /* PSFS items are the patient's own activities: named by their words
+  ** (the episode's a1..a5), never "a1". */
+  ep = NULL;
+  if (strncmp(d->id, "psfs", 4) == 0 && value(fs, "episode")[0] != '\0') {
+    cairn_error err = {0, "", ""};
+    ep = cairn_req_alloc(req, sizeof *ep);
+    if (program_episode_load(req, fs->patient->id,
+                             strtoll(value(fs, "episode"), NULL, 10), ep,
+                             &err) != CAIRN_OK)
+      ep = NULL;
+  }
   for (i = 0; i < d->n_items; i++) {
     const instr_item *it = &d->items[i];
+    const char *label = it->label ? it->label : it->id;
+    if (ep && i < PROGRAM_ACTIVITIES_MAX && ep->activity[i][0])
+      label = ep->activity[i];
     cairn_doc_open(doc, "item");
     cairn_doc_attr(doc, "id", it->id);
     cairn_doc_attr(doc, "name", program_answer_field(req, it->id));
-    cairn_doc_attr(doc, "label", it->label ? it->label : it->id);
+    cairn_doc_attr(doc, "label", label);
     cairn_doc_attr(doc, "min", cairn_req_printf(req, "%.6g", it->min));
     cairn_doc_attr(doc, "max", cairn_req_printf(req, "%.6g", it->max));
     cairn_doc_attr(doc, "step",
@@ -340,7 +355,7 @@ static cairn_doc *form_body(cairn_req *req, const observation_page *fs,
     ** plain decimal that program.xsd's Number type accepts too. */
     cairn_doc_text_attr(doc, "answer", "item", fs->def->items[i].id, typed);
   }
-  instr_format_score(fs->def, score, buf, sizeof buf);
+  instr_format_exact(score, buf, sizeof buf);
   cairn_doc_text(doc, "score", buf);
   return doc;
 }
@@ -498,7 +513,7 @@ static int post_form(cairn_req *req, const program_patient *p) {
   if (rc != CAIRN_OK) return rc;
   instrument_ok = strcmp(fs.def->id, value(&fs, "instrument")) == 0;
   if (read_form_answers(req, &fs, &answers) == 0 && instrument_ok &&
-      instr_score(fs.def, &answers, &score, &fault) != INSTR_OK) {
+      instr_score_exact(fs.def, &answers, &score, &fault) != INSTR_OK) {
     cairn_form_error(fs.form,
                    fault.item >= 0
                        ? program_answer_field(req,

@@ -15,6 +15,7 @@
 #include "program.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The request whose handler has just scored its Observation, NULL
@@ -70,6 +71,23 @@ static int check_root(cairn_doc *body, const char *root, const char *what,
                     what);
 }
 
+/* The name of item idx for people: for a PSFS item the patient's own
+** activity (the episode's a1..a5), else the item's label; never the
+** internal code. */
+static const char *item_name(cairn_req *req, cairn_doc *body,
+                             const instr_def *d, int idx) {
+  const char *ep = program_body_text(body, "episode");
+  if (strncmp(d->id, "psfs", 4) == 0 && ep[0] && idx < PROGRAM_ACTIVITIES_MAX) {
+    program_episode *e = cairn_req_alloc(req, sizeof *e);
+    cairn_error err = {0, "", ""};
+    if (program_episode_load(req, 0, strtoll(ep, NULL, 10), e, &err) ==
+            CAIRN_OK &&
+        e->activity[idx][0])
+      return cairn_req_printf(req, "\"%s\"", e->activity[idx]);
+  }
+  return d->items[idx].label ? d->items[idx].label : d->items[idx].id;
+}
+
 /* Read the <answer item=>s of `body` into *answers: each item known to d,
 ** answered once, a number.  0, or CAIRN_EINVAL naming answer.<item>. */
 static int read_answers(cairn_req *req, cairn_doc *body, const instr_def *d,
@@ -90,14 +108,15 @@ static int read_answers(cairn_req *req, cairn_doc *body, const instr_def *d,
     if (answers->given[idx]) {
       return cairn_fail(err, CAIRN_EINVAL,
                         program_answer_field(req, d->items[idx].id),
-                        "%s is answered twice.", d->items[idx].id);
+                        "%s is answered twice.",
+                        item_name(req, body, d, idx));
     }
     if (instr_parse_number(program_trim(req, cairn_node_text(body, c)),
                            &answers->value[idx]) != INSTR_OK) {
       return cairn_fail(err, CAIRN_EINVAL,
                         program_answer_field(req, d->items[idx].id),
                         "%s: the answer must be a number such as 6 or "
-                        "6.5.", d->items[idx].id);
+                        "6.5.", item_name(req, body, d, idx));
     }
     answers->given[idx] = 1;
     (*n)++;
@@ -134,17 +153,21 @@ static int set_score(cairn_req *req, cairn_doc *body, const instr_def *d,
   instr_fault fault;
   double score;
   char buf[64];
-  if (instr_score(d, answers, &score, &fault) != INSTR_OK) {
+  if (instr_score_exact(d, answers, &score, &fault) != INSTR_OK) {
     if (fault.item < 0)
       return cairn_fail(err, CAIRN_EINVAL, "answer", "%s", fault.message);
     return cairn_fail(err, CAIRN_EINVAL,
                       program_answer_field(req, d->items[fault.item].id),
-                      "%s: %s", d->items[fault.item].id, fault.message);
+                      "%s: %s", item_name(req, body, d, fault.item),
+                      fault.message);
   }
   cairn_doc_remove(body, NULL, "r:score");
-  instr_format_score(d, score, buf, sizeof buf);
+  /* Stored exact; rounded to the instrument's decimals for display only. */
+  instr_format_exact(score, buf, sizeof buf);
   cairn_doc_at(body, NULL);
-  cairn_doc_text(body, "score", buf);
+  /* Last, or before the reason of an observation entered in error. */
+  cairn_doc_insert_before(body, cairn_node_child(body, NULL, "errorReason"),
+                          "score", buf);
   return 0;
 }
 

@@ -260,7 +260,8 @@ static void latest_add(outcome_acc *acc, const out_base *b,
   }
   tp->imp_n++;
   tp->imp_sum += imp;
-  if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE) tp->reached++;
+  if (instr_reached(base, r->score, g->def->best, INSTR_BENCHMARK))
+    tp->reached++;
 }
 
 /* Fold one patient's rows into the accumulators. */
@@ -321,7 +322,8 @@ static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
     }
     tp->imp_n++;
     tp->imp_sum += imp;
-    if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE) tp->reached++;
+    if (instr_reached(b->score, r->score, d->best, INSTR_BENCHMARK))
+      tp->reached++;
   }
 }
 

@@ -421,6 +421,10 @@ static int doc_baseline(cairn_req *req, cairn_doc *doc, const trajectory *t,
   cairn_doc_attr(doc, "improvement", "defined");
   cairn_doc_attr(doc, "target",
                  num(req, instr_benchmark_target(base, d->best)));
+  /* For people, by the instrument's rule (the line is drawn at target). */
+  cairn_doc_attr(doc, "target-text",
+                 program_score_text(req, d,
+                                    instr_benchmark_target(base, d->best)));
   return 1;
 }
 
@@ -503,7 +507,7 @@ static void doc_points(cairn_req *req, cairn_doc *doc, const trajectory *t,
         instr_improvement(base, p->score, t->d->best, &imp) ==
             INSTR_IMPROVEMENT_DEFINED) {
       cairn_doc_attr(doc, "improvement", program_fmt(req, imp, 4));
-      if (imp >= INSTR_BENCHMARK - INSTR_SAME_SCORE)
+      if (instr_reached(base, p->score, t->d->best, INSTR_BENCHMARK))
         cairn_doc_attr(doc, "reached", "yes");
     }
     cairn_doc_close(doc);
@@ -529,6 +533,8 @@ static void doc_marks(cairn_req *req, cairn_doc *doc, long first,
     cairn_doc_attr(doc, "day", program_fmt_int(req, a));
     cairn_doc_attr(doc, "end-day", program_fmt_int(req, b));
     cairn_doc_attr(doc, "label", marks[i].label);
+    if (marks[i].response && marks[i].response[0])
+      cairn_doc_attr(doc, "response", marks[i].response);
     cairn_doc_close(doc);
   }
 }
@@ -592,6 +598,54 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
 ** Scores are formatted with the instrument's decimals; improvement is a
 ** fraction (0.5 = 50%), absent on the baseline point and when undefined.
 */
+/* Observations marked entered in error: listed (struck through, with the
+** reason) and counted nowhere. */
+static const char SQL_CHART_IN_ERROR[] =
+    "SELECT record, instrument, effective, score FROM p_program_observation"
+    " WHERE patient = :patient AND status = 'entered-in-error'"
+    " ORDER BY effective, record LIMIT 100";   /* CHART_IN_ERROR_MAX */
+
+/* Observations in error one chart lists: more means a broken record. */
+#define CHART_IN_ERROR_MAX 100
+
+/* <in-error id= instrument= effective= score=? reason=/>* of patient p. */
+static int doc_in_error(cairn_req *req, cairn_doc *doc, long long patient) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_CHART_IN_ERROR, &err);
+  long long ids[CHART_IN_ERROR_MAX];
+  const char *inst[CHART_IN_ERROR_MAX], *date[CHART_IN_ERROR_MAX];
+  const char *score[CHART_IN_ERROR_MAX];
+  size_t n = 0, i;
+  int rc;
+  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
+  cairn_sql_bind_int(st, ":patient", patient);
+  while ((rc = cairn_sql_step(st)) == 1 && n < CHART_IN_ERROR_MAX) {
+    const instr_def *d = instr_find(program_instruments, cairn_sql_text(st, 1));
+    ids[n] = cairn_sql_int(st, 0);
+    inst[n] = cairn_req_strdup(req,
+                               program_instrument_name(cairn_sql_text(st, 1)));
+    date[n] = cairn_req_strdup(req, cairn_sql_text(st, 2));
+    score[n] = d && !cairn_sql_is_null(st, 3)
+                   ? program_score_text(req, d, cairn_sql_real(st, 3))
+                   : "";
+    n++;
+  }
+  if (rc < 0) return CAIRN_EDB;
+  /* The statement is done: now each one's reason, from its body. */
+  for (i = 0; i < n; i++) {
+    const cairn_record *rec;
+    cairn_doc_open(doc, "in-error");
+    cairn_doc_attr(doc, "id", program_fmt_int(req, ids[i]));
+    cairn_doc_attr(doc, "instrument", inst[i]);
+    cairn_doc_attr(doc, "effective", date[i]);
+    if (score[i][0]) cairn_doc_attr(doc, "score", score[i]);
+    if (cairn_record_get(req, ids[i], &rec, &err) == CAIRN_OK)
+      cairn_doc_attr(doc, "reason", cairn_record_value(rec, "r:errorReason"));
+    cairn_doc_close(doc);
+  }
+  return CAIRN_OK;
+}
+
 int program_page_chart(cairn_req *req) {
   program_patient p;
   cairn_error err = {0, "", ""};
@@ -608,6 +662,7 @@ int program_page_chart(cairn_req *req) {
   if (rc != CAIRN_OK) return rc;
 
   doc = cairn_doc_new(req, NULL, "chart");
+  cairn_doc_attr(doc, "href", p.href);
   cairn_doc_attr(doc, "new-observation",
                  cairn_req_printf(req, "/patients/%lld/observations/new",
                                   p.id));
@@ -624,6 +679,7 @@ int program_page_chart(cairn_req *req) {
     attr_if(doc, "period-start", cairn_sql_text(st, 3));
     attr_if(doc, "period-end", cairn_sql_text(st, 4));
     attr_if(doc, "primary-instrument", cairn_sql_text(st, 5));
+    attr_if(doc, "primary-name", program_instrument_name(cairn_sql_text(st, 5)));
     if (!cairn_sql_is_null(st, 6)) {
       cairn_doc_attr(doc, "phase", cairn_sql_text(st, 6));
       cairn_doc_attr(doc, "phase-label", program_phase_label(
@@ -672,6 +728,8 @@ int program_page_chart(cairn_req *req) {
       from = i;
     }
   }
+  rc = doc_in_error(req, doc, p.id);
+  if (rc != CAIRN_OK) return rc;
   return cairn_respond_view(req, doc, "program/chart", 200);
 }
 

@@ -72,6 +72,10 @@ int program_page_visits(cairn_req *req);          /* GET .../visits */
 int program_post_attendance(cairn_req *req);      /* POST .../attendance */
 int program_page_pricing(cairn_req *req);         /* GET /pricing */
 int program_page_economics(cairn_req *req);       /* GET /economics */
+/* Corrections (corrections.c). */
+int program_post_observation_error(cairn_req *req); /* POST .../error */
+int program_post_visit_cancel(cairn_req *req);    /* POST .../cancel */
+int program_post_visit_reschedule(cairn_req *req); /* POST .../reschedule */
 
 /* ---------------------------------------------------------- check hooks */
 /* Form fields and error fields of an observation's answers are
@@ -170,6 +174,19 @@ size_t program_utf8_chars(const char *s);
 ** request arena: for view attributes that a stylesheet reads as numbers
 ** (format-number); text for people uses cairn_format_number. */
 const char *program_fmt(cairn_req *req, double v, int decimals);
+/* An instrument's short name for people ("PEG", "NRS pain"), or its id
+** when it is no longer defined: never the code where a name is known. */
+const char *program_instrument_name(const char *id);
+/* An improvement (a fraction) as a percent for people, whole ("50%"),
+** unless rounding would carry a value below `threshold` up to it
+** (49.6% is not "50%, below the 50% threshold"): then one decimal,
+** rounded down ("49.6%").  `reached` is the decision on exact scores. */
+const char *program_percent_text(cairn_req *req, double imp, double threshold,
+                                 int reached);
+/* A score for people: rounded by the instrument's documented rule
+** (instr_format_score: PEG 7.333333 -> "7.3", 8 -> "8"), the one display
+** rule of every program page. */
+const char *program_score_text(cairn_req *req, const instr_def *d, double v);
 /* An amount of money as an XSD decimal with two places ("1680.00"), for
 ** record bodies and view attributes (the views group it for people). */
 const char *program_money(cairn_req *req, double v);

@@ -121,6 +121,8 @@ void program_doc_episode(cairn_req *req, cairn_doc *doc,
   cairn_doc_attr(doc, "period-start", e->period_start);
   if (e->period_end[0]) cairn_doc_attr(doc, "period-end", e->period_end);
   cairn_doc_attr(doc, "primary-instrument", e->primary);
+  if (e->primary[0])
+    cairn_doc_attr(doc, "primary-name", program_instrument_name(e->primary));
   if (e->def) {
     cairn_doc_attr(doc, "definition-version",
                    program_fmt_int(req, e->def_version));
@@ -201,6 +203,13 @@ int program_series_improvement(const program_series *s, size_t i,
                            s->def->best, out) == INSTR_IMPROVEMENT_DEFINED;
 }
 
+int program_series_reached(const program_series *s, size_t i,
+                           double threshold) {
+  if (s->def == NULL || s->base < 0 || i >= s->n) return 0;
+  return instr_reached(s->pt[s->base].score, s->pt[i].score, s->def->best,
+                       threshold);
+}
+
 int program_series_latest(const program_series *s, long until) {
   int i;
   for (i = (int)s->n - 1; i >= 0; i--) {
@@ -219,10 +228,20 @@ static const char SQL_FLARES[] =
     " FROM p_program_flare WHERE episode = :episode"
     " AND status <> 'entered-in-error' ORDER BY start_date, record";
 
+/* A flare's recorded response, from its body (the projection has no
+** column for free text of that length); "" when none. */
+static const char *flare_response(cairn_req *req, long long id) {
+  cairn_error err = {0, "", ""};
+  const cairn_record *rec;
+  if (cairn_record_get(req, id, &rec, &err) != CAIRN_OK) return "";
+  return cairn_record_value(rec, "r:response");
+}
+
 int program_flares_load(cairn_req *req, long long episode,
                         program_flare *f, size_t max, size_t *n) {
   cairn_error err = {0, "", ""};
   cairn_stmt *st = cairn_sql_prepare(req, SQL_FLARES, &err);
+  size_t i;
   int rc;
   *n = 0;
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
@@ -238,7 +257,9 @@ int program_flares_load(cairn_req *req, long long episode,
     x->trigger = cairn_req_strdup(req, cairn_sql_text(st, 4));
     x->response = "";
   }
-  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+  if (rc < 0) return CAIRN_EDB;
+  for (i = 0; i < *n; i++) f[i].response = flare_response(req, f[i].id);
+  return CAIRN_OK;
 }
 
 /* ------------------------------------------------------------ marks */
@@ -248,12 +269,13 @@ static const char SQL_MARK_MOVES[] =
     " WHERE patient = :patient AND status <> 'entered-in-error'"
     " ORDER BY change_date, record LIMIT 32";
 static const char SQL_MARK_FLARES[] =
-    "SELECT start_date, end_date, severity FROM p_program_flare"
+    "SELECT start_date, end_date, severity, record FROM p_program_flare"
     " WHERE patient = :patient AND status <> 'entered-in-error'"
     " ORDER BY start_date, record LIMIT 32";
 
 int program_marks_load(cairn_req *req, long long patient, program_mark *m,
                        size_t max, size_t *n) {
+  size_t first;
   cairn_error err = {0, "", ""};
   cairn_stmt *st = cairn_sql_prepare(req, SQL_MARK_MOVES, &err);
   int rc;
@@ -266,6 +288,7 @@ int program_marks_load(cairn_req *req, long long patient, program_mark *m,
     x->end = -1;
     x->kind = "phase";
     x->label = program_phase_label(program_phase_parse(cairn_sql_text(st, 1)));
+    x->response = "";
   }
   if (rc < 0) return CAIRN_EDB;
   st = cairn_sql_prepare(req, SQL_MARK_FLARES, &err);
@@ -278,6 +301,14 @@ int program_marks_load(cairn_req *req, long long patient, program_mark *m,
     x->end = end[0] ? program_days(end) : -2;
     x->kind = "flare";
     x->label = cairn_req_printf(req, "%s flare", cairn_sql_text(st, 2));
+    x->response = program_fmt_int(req, cairn_sql_int(st, 3));
   }
-  return rc < 0 ? CAIRN_EDB : CAIRN_OK;
+  if (rc < 0) return CAIRN_EDB;
+  /* The statement is done: now read each flare's response (the record
+  ** id was kept in `response` meanwhile). */
+  for (first = 0; first < *n; first++)
+    if (strcmp(m[first].kind, "flare") == 0)
+      m[first].response =
+          flare_response(req, strtoll(m[first].response, NULL, 10));
+  return CAIRN_OK;
 }

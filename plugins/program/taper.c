@@ -16,12 +16,9 @@ static double imp_at(const program_series *s, size_t i) {
   return program_series_improvement(s, i, &v) ? v : 0;
 }
 
-/* Gains held over (t - held, t]: the improvement at the newest measure on
-** or before t - held is a gain (> 0), there is at least one measure in
-** the window, and none in it fell more than `tol` below that level. */
-static int gains_held(const program_def *d, const program_series *s,
-                      long t) {
-  long w0 = t - d->taper_held_days;
+int program_gains_held(const program_series *s, long t, long days,
+                       double tolerance) {
+  long w0 = t - days;
   int ref = -1;
   size_t i, in_window = 0;
   double ref_imp;
@@ -34,7 +31,7 @@ static int gains_held(const program_def *d, const program_series *s,
   for (i = 0; i < s->n; i++) {
     if (s->pt[i].day <= w0 || s->pt[i].day > t) continue;
     in_window++;
-    if (imp_at(s, i) < ref_imp - d->taper_tolerance) return 0;
+    if (imp_at(s, i) < ref_imp - tolerance) return 0;
   }
   return in_window > 0;
 }
@@ -44,7 +41,7 @@ size_t program_taper(const program_def *d, long from, long today,
                      size_t n_flares, const long *visits, size_t n_visits,
                      program_taper_week *out, size_t max) {
   size_t n = 0, i;
-  int rec = d->taper_start;
+  int rec = d->taper_start, weeks_at = 0;   /* weeks at the current step */
   long t;
   for (t = from; t <= today && n < max; t += 7) {
     program_taper_week *w = &out[n];
@@ -61,12 +58,16 @@ size_t program_taper(const program_def *d, long from, long today,
             severe = 1;
         }
       }
+      int before = rec;
       if (severe) {
         if (rec < d->taper_start) rec++;
         w->why = "a severe flare in the last days: step back";
       } else if (recent) {
         w->why = "a flare in the last days: hold";
-      } else if (gains_held(d, s, t)) {
+      } else if (weeks_at < d->taper_min_weeks && rec > d->taper_floor) {
+        w->why = "gradually: each step is held for a while before the next";
+      } else if (program_gains_held(s, t, d->taper_held_days,
+                                    d->taper_tolerance)) {
         if (rec > d->taper_floor) {
           rec--;
           w->why = "gains held and no flare: step down";
@@ -76,7 +77,9 @@ size_t program_taper(const program_def *d, long from, long today,
       } else {
         w->why = "gains not yet shown to hold: hold";
       }
+      if (rec != before) weeks_at = 0;
     }
+    weeks_at++;
     w->start = t;
     w->recommended = rec;
     w->actual = 0;

@@ -155,6 +155,27 @@ size_t program_utf8_chars(const char *s) {
   return n;
 }
 
+const char *program_percent_text(cairn_req *req, double imp, double threshold,
+                                 int reached) {
+  double pct = imp * 100;
+  if (!reached && floor(pct + 0.5) >= floor(threshold * 100 + 0.5))
+    return cairn_req_printf(req, "%.1f%%", floor(pct * 10) / 10);
+  return cairn_req_printf(req, "%.0f%%", pct);
+}
+
+const char *program_instrument_name(const char *id) {
+  const instr_def *d = instr_find(program_instruments, id ? id : "");
+  if (d == NULL) return id ? id : "";
+  return d->abbreviation && d->abbreviation[0] ? d->abbreviation : d->name;
+}
+
+const char *program_score_text(cairn_req *req, const instr_def *d,
+                               double v) {
+  char buf[64];
+  instr_format_score(d, v, buf, sizeof buf);
+  return cairn_req_strdup(req, buf);
+}
+
 const char *program_fmt(cairn_req *req, double v, int decimals) {
   if (v == 0) v = 0;   /* no "-0.0" */
   return cairn_req_printf(req, "%.*f", decimals, v);

@@ -366,7 +366,8 @@ test('journey: request, good fit, the patient fills in through the link, a clini
     'active nrs introductory');
   assert.equal(dbValue(srv, `SELECT birth_date || ' ' || gender FROM p_program_patient WHERE record = ${pid}`), '1970-04-30 female');
   const obs = dbValue(srv, `SELECT group_concat(instrument || '=' || score, ' ') FROM (SELECT instrument, score FROM p_program_observation WHERE patient = ${pid} AND timepoint = 'baseline' ORDER BY instrument)`);
-  assert.equal(obs, 'nrs=6.0 odi=32.0 peg=5.7 psfs=3.0');
+  // Stored exact (PEG 6,7,4 is 17/3); 5.7 is what people are shown.
+  assert.equal(obs, 'nrs=6.0 odi=32.0 peg=5.666667 psfs=3.0');
   const chart = await clinician.get(`/patients/${pid}`);
   assert.equal(chart.status, 200);
   // The medicines and the red-flag screen from intake stay in view after

@@ -137,7 +137,8 @@ test('Rosa, a responder, goes from enrolment to graduation through the pages', a
   for (const d of [93, 89, 86, 82]) await visit(web, rosa.pid, rosa.eid, ago(d));
   await observe(rosa.pid, rosa.eid, 'peg', ago(82), { pain: 2, enjoyment: 3, activity: 3 });
   r = await web.get(`/patients/${rosa.pid}/episodes/${rosa.eid}/checkpoint`);
-  assert.match(r.body, /Improvement 61% reaches the 50% threshold/);
+  // PEG 7 -> 2.67 exactly (2,3,3): 62%; the rounded 2.7 made it 61%.
+  assert.match(r.body, /Improvement 62% reaches the 50% threshold/);
   // The benchmark is reached: no justification needed.
   await move(rosa.pid, rosa.eid, { to: 'monthly', date: ago(81) });
 
@@ -156,7 +157,10 @@ test('Rosa, a responder, goes from enrolment to graduation through the pages', a
   // Graduation needs the whole checklist.
   r = await move(rosa.pid, rosa.eid, { to: 'graduated', date: ago(8), goalsMet: 'yes', gainsHeld: 'yes' }, 422);
   assert.match(r.body, /home routine handed over/);
-  assert.match(r.body, /name="goalsMet" value="yes" checked/, 'the ticked boxes stay ticked');
+  // Goals and gains are computed from the data and shown; the home
+  // routine is the clinician's to record.
+  assert.match(r.body, /Functional goals met/);
+  assert.match(r.body, /Gains held/);
   assert.doesNotMatch(r.body, /name="homeRoutine" value="yes" checked/);
   await move(rosa.pid, rosa.eid, { to: 'graduated', date: ago(8), goalsMet: 'yes', gainsHeld: 'yes', homeRoutine: 'yes' });
 

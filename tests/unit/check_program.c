@@ -11,8 +11,9 @@
 **   checkpoint  moving on before the checkpoint is due, and entering the
 **               monthly program below the 50% benchmark, each need a
 **               written clinical justification of 20 characters;
-**   taper       3 -> 2 -> 1 visits a week as gains hold, by the numbers of
-**               data/program-definition.xml; a severe flare steps back;
+**   taper       3 -> 2 -> 1 visits a week as gains hold, two weeks at each
+**               step, by the numbers of data/program-definition.xml; a
+**               severe flare steps back;
 **   scoring     the Observation check hook scores PEG 6, 7, 4 as 5.7,
 **               replaces a score the client sent, and leaves alone a body
 **               the form handler has scored.
@@ -258,6 +259,157 @@ START_TEST(monthly_below_the_benchmark_needs_a_justification) {
 }
 END_TEST
 
+/* The first-month checkpoint of a PEG episode: baseline `base` on 03-01,
+** then `now` on 03-30 (both as stored: exact to six decimals). */
+static void peg_first_month(const char *base, const char *now) {
+  mock_sql_rows("FROM p_program_episode", 9, 1,
+                "3", "2", "active", "program", "2026-03-01", NULL, "peg",
+                "first-month", "1");
+  mock_sql_rows("FROM p_program_phase_change", 9, 2,
+                "11", "enrolled", "introductory", "2026-03-01", NULL, NULL,
+                NULL, NULL, NULL,
+                "12", "introductory", "first-month", "2026-03-15", NULL,
+                NULL, "0.4", "yes", NULL);
+  mock_sql_rows("FROM p_program_observation", 3, 2,
+                "2026-03-01", base, "baseline", "2026-03-30", now, "week-4");
+}
+
+START_TEST(the_benchmark_is_decided_on_exact_scores) {
+  cairn_error err = {0, "", ""};
+  cairn_doc *b;
+  double s8 = 0, s4 = 0;
+  const instr_def *d = instr_find(program_instruments, "peg");
+  instr_answers a;
+  char buf[32];
+  /* PEG 8,7,7 -> 4,4,3: 7.333... -> 3.666..., exactly 50%.  The rounded
+  ** scores (7.3 -> 3.7) would make it 49%. */
+  memset(&a, 0, sizeof a);
+  a.value[0] = 8, a.value[1] = 7, a.value[2] = 7;
+  a.given[0] = a.given[1] = a.given[2] = 1;
+  ck_assert_int_eq(instr_score_exact(d, &a, &s8, NULL), INSTR_OK);
+  a.value[0] = 4, a.value[1] = 4, a.value[2] = 3;
+  ck_assert_int_eq(instr_score_exact(d, &a, &s4, NULL), INSTR_OK);
+  instr_format_exact(s8, buf, sizeof buf);
+  ck_assert_str_eq(buf, "7.333333");
+  ck_assert(instr_reached(7.333333, 3.666667, 0, 0.5));
+  ck_assert(!instr_reached(7.3, 3.7, 0, 0.5));
+  ck_assert(!instr_reached(8, 5.333333, 0, 0.5));
+  peg_first_month("7.333333", "3.666667");
+  b = move("monthly", "2026-03-31", "", "", "");
+  ck_assert_int_eq(program_check_phase_change(req, b, &err), CAIRN_OK);
+  ck_assert_str_eq(elem(b, "benchmarkMet"), "yes");
+  ck_assert_str_eq(elem(b, "improvement"), "0.5000");
+}
+END_TEST
+
+START_TEST(a_third_of_the_way_is_said_as_33_percent) {
+  cairn_error err = {0, "", ""};
+  /* PEG 8,8,8 -> 6,5,5 is 33.3%: below, and said as 33% (not 34%, which
+  ** the rounded 5.3 gave). */
+  peg_first_month("8", "5.333333");
+  ck_assert_int_eq(program_check_phase_change(
+                       req, move("monthly", "2026-03-31", "", "", ""), &err),
+                   CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(err.message, "Improvement is 33%"));
+}
+END_TEST
+
+START_TEST(a_percent_below_the_threshold_never_rounds_up_to_it) {
+  ck_assert_str_eq(program_percent_text(req, 0.49999995, 0.5, 1), "50%");
+  ck_assert_str_eq(program_percent_text(req, 0.496, 0.5, 0), "49.6%");
+  ck_assert_str_eq(program_percent_text(req, 0.3333333, 0.5, 0), "33%");
+  ck_assert_str_eq(program_percent_text(req, 0.61, 0.5, 1), "61%");
+}
+END_TEST
+
+/* ---------------------------------------------------------- graduation */
+
+/* Episode 7 in the monthly program since 01-29 (introductory 01-01,
+** first-month 01-15), NRS 8 at baseline then 3 every week from 02-01:
+** gains held. */
+static void monthly_held(void) {
+  mock_sql_rows("FROM p_program_episode", 9, 1,
+                "3", "2", "active", "program", "2026-01-01", NULL, "nrs",
+                "monthly", "1");
+  mock_sql_rows("FROM p_program_phase_change", 9, 3,
+                "11", "enrolled", "introductory", "2026-01-01", NULL, NULL,
+                NULL, NULL, NULL,
+                "12", "introductory", "first-month", "2026-01-15", NULL,
+                NULL, "0.6", "yes", NULL,
+                "13", "first-month", "monthly", "2026-01-29", NULL, NULL,
+                "0.6", "yes", NULL);
+  /* No PSFS recorded (the newest-PSFS query: first match wins). */
+  mock_sql_rows("instrument IN ('psfs', 'psfs2')", 3, 0);
+  mock_sql_rows("FROM p_program_observation", 3, 10,
+                "2026-01-01", "8", "baseline", "2026-02-01", "3", "",
+                "2026-02-08", "3", "", "2026-02-15", "3", "",
+                "2026-02-22", "3", "", "2026-03-01", "3", "",
+                "2026-03-08", "3", "", "2026-03-15", "3", "",
+                "2026-03-22", "3", "", "2026-03-29", "3", "");
+}
+
+START_TEST(graduating_without_the_data_needs_a_justification) {
+  cairn_error err = {0, "", ""};
+  cairn_doc *b;
+  monthly_held();
+  /* The new user's input: the boxes ticked, no PSFS ever recorded. */
+  b = move("graduated", "2026-03-31", "", "", "");
+  cairn_doc_text(b, "goalsMet", "yes");
+  cairn_doc_text(b, "gainsHeld", "yes");
+  cairn_doc_text(b, "homeRoutine", "yes");
+  ck_assert_int_eq(program_check_phase_change(req, b, &err), CAIRN_EINVAL);
+  ck_assert_str_eq(err.field, "justification");
+  ck_assert_ptr_nonnull(strstr(err.message, "no PSFS"));
+  /* Written down, it is allowed; the checklist is the data's. */
+  b = move("graduated", "2026-03-31",
+           "Goals reviewed in person; moving abroad next week", "", "");
+  cairn_doc_text(b, "goalsMet", "yes");
+  cairn_doc_text(b, "homeRoutine", "yes");
+  ck_assert_int_eq(program_check_phase_change(req, b, &err), CAIRN_OK);
+  ck_assert_str_eq(elem(b, "goalsMet"), "no");
+  ck_assert_str_eq(elem(b, "gainsHeld"), "yes");
+  ck_assert_int_eq(cairn_doc_count(b, NULL, "r:goalsMet"), 1);
+}
+END_TEST
+
+START_TEST(the_home_routine_is_recorded_by_the_clinician) {
+  cairn_error err = {0, "", ""};
+  monthly_held();
+  ck_assert_int_eq(program_check_phase_change(
+                       req, move("graduated", "2026-03-31",
+                                 "Goals reviewed in person; moving abroad",
+                                 "", ""),
+                       &err),
+                   CAIRN_EINVAL);
+  ck_assert_str_eq(err.field, "homeRoutine");
+}
+END_TEST
+
+START_TEST(goals_are_met_when_every_activity_reaches_its_goal) {
+  program_episode e;
+  double r[PROGRAM_ACTIVITIES_MAX] = {8, 7, 6, 0, 0};
+  int rated[PROGRAM_ACTIVITIES_MAX] = {1, 1, 1, 0, 0};
+  int i;
+  memset(&e, 0, sizeof e);
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) e.activity[i] = e.goal[i] = "";
+  e.activity[0] = "Walk the dog", e.goal[0] = "8";
+  e.activity[1] = "Garden", e.goal[1] = "7";
+  e.activity[2] = "Lift my grandson", e.goal[2] = "6";
+  ck_assert(program_goals_met(&e, r, rated, 1));
+  r[1] = 6.5;
+  ck_assert(!program_goals_met(&e, r, rated, 1));
+  /* PSFS 2.0: lower is better, so 6.5 for a goal of 7 is past it. */
+  ck_assert(program_goals_met(&e, r, rated, 0));
+  r[0] = 8, r[1] = 7, r[2] = 6;
+  rated[2] = 0;
+  ck_assert(!program_goals_met(&e, r, rated, 1));
+  /* No goal set at all: nothing shows them met. */
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) e.goal[i] = "";
+  rated[2] = 1;
+  ck_assert(!program_goals_met(&e, r, rated, 1));
+}
+END_TEST
+
 /* -------------------------------------------------------------- taper */
 
 /* A series of the NRS: baseline 8 at day `from` - 20, then 3 every few
@@ -282,16 +434,22 @@ START_TEST(the_taper_steps_down_3_2_1_as_gains_hold) {
   long from;
   size_t n;
   ck_assert_int_eq(cairn_date_parse("2026-01-05", &from), 0);
-  held_series(&s, from, from + 28);
+  held_series(&s, from, from + 42);
   ck_assert_int_eq(d->taper_start, 3);
   ck_assert_int_eq(d->taper_floor, 1);
-  n = program_taper(d, from, from + 27, &s, NULL, 0, NULL, 0, w, 8);
-  ck_assert_uint_eq(n, 4);
+  ck_assert_int_eq(d->taper_min_weeks, 2);
+  /* Gradually: two weeks at each step, never 3 -> 2 -> 1 in consecutive
+  ** weeks, though the gains hold from the first week. */
+  n = program_taper(d, from, from + 41, &s, NULL, 0, NULL, 0, w, 8);
+  ck_assert_uint_eq(n, 6);
   ck_assert_int_eq(w[0].recommended, 3);
-  ck_assert_int_eq(w[1].recommended, 2);
-  ck_assert_int_eq(w[2].recommended, 1);
-  ck_assert_int_eq(w[3].recommended, 1);
-  ck_assert_str_eq(w[3].why, "gains held: at the floor");
+  ck_assert_int_eq(w[1].recommended, 3);
+  ck_assert_ptr_nonnull(strstr(w[1].why, "gradually"));
+  ck_assert_int_eq(w[2].recommended, 2);
+  ck_assert_int_eq(w[3].recommended, 2);
+  ck_assert_int_eq(w[4].recommended, 1);
+  ck_assert_int_eq(w[5].recommended, 1);
+  ck_assert_str_eq(w[5].why, "gains held: at the floor");
 }
 END_TEST
 
@@ -308,8 +466,8 @@ START_TEST(a_severe_flare_steps_the_taper_back) {
   n = program_taper(program_def_current(), from, from + 27, &s, &f, 1, NULL,
                     0, w, 8);
   ck_assert_uint_eq(n, 4);
-  ck_assert_int_eq(w[2].recommended, 1);
-  ck_assert_int_eq(w[3].recommended, 2);
+  ck_assert_int_eq(w[2].recommended, 2);
+  ck_assert_int_eq(w[3].recommended, 3);
   ck_assert_ptr_nonnull(strstr(w[3].why, "severe flare"));
 }
 END_TEST
@@ -350,8 +508,13 @@ START_TEST(the_check_hook_scores_peg_and_replaces_a_sent_score) {
   cairn_error err = {0, "", ""};
   cairn_doc *o = peg("6", "7", "4", "9.9");
   ck_assert_int_eq(program_check_observation(req, o, &err), CAIRN_OK);
-  ck_assert_str_eq(elem(o, "score"), "5.7");
+  /* Stored exact; 5.7 is what people are shown. */
+  ck_assert_str_eq(elem(o, "score"), "5.666667");
   ck_assert_int_eq(cairn_doc_count(o, NULL, "r:score"), 1);
+  ck_assert_str_eq(program_score_text(req, instr_find(program_instruments,
+                                                      "peg"),
+                                      5.666667),
+                   "5.7");
 }
 END_TEST
 
@@ -414,6 +577,13 @@ static Suite *program_suite(void) {
   tcase_add_test(checkpoint,
                  a_checkpoint_decision_rests_on_a_measure_after_the_baseline);
   tcase_add_test(checkpoint, monthly_below_the_benchmark_needs_a_justification);
+  tcase_add_test(checkpoint, the_benchmark_is_decided_on_exact_scores);
+  tcase_add_test(checkpoint, a_third_of_the_way_is_said_as_33_percent);
+  tcase_add_test(checkpoint,
+                 a_percent_below_the_threshold_never_rounds_up_to_it);
+  tcase_add_test(checkpoint, graduating_without_the_data_needs_a_justification);
+  tcase_add_test(checkpoint, the_home_routine_is_recorded_by_the_clinician);
+  tcase_add_test(checkpoint, goals_are_met_when_every_activity_reaches_its_goal);
   tcase_add_test(taper, the_taper_steps_down_3_2_1_as_gains_hold);
   tcase_add_test(taper, a_severe_flare_steps_the_taper_back);
   tcase_add_test(taper, gains_not_yet_held_hold_the_taper);

@@ -38,6 +38,7 @@
           <xsl:value-of select="$clinic"/>
         </title>
         <link rel="stylesheet" href="/static/cairn.css"/>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

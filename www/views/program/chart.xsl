@@ -6,19 +6,20 @@
   improvement line, with the observations in a table beneath it.
 
   View document (plugins/program/pages.c, program_page_chart):
-    <chart new-observation="/patients/12/observations/new" truncated="yes"?>
+    <chart href="/patients/12" new-observation="/patients/12/observations/new" truncated="yes"?>
       <patient id= identifier= name= gender= birth-date= href=/>
       <episode id= status= cohort= period-start= period-end=
-               primary-instrument=/>*
+               primary-instrument= primary-name=/>*
       <trajectory instrument= known="yes|no" name= abbreviation= direction=
                   min= max= best= worst= first= last= span= points=
                   baseline= baseline-from="timepoint|first" baseline-date=
-                  improvement="defined|undefined" target=?
+                  improvement="defined|undefined" target=? target-text=?
                   y-min= y-max= x-max=>
         <y-tick value=/>*  <x-tick day=/>*
         <point id= episode= effective= day= timepoint= score=
                baseline="yes"? improvement=? reached="yes"?/>*
       </trajectory>*
+      <in-error id= instrument= effective= score=? reason=?/>*  (struck through)
     </chart>
 
   The chart is drawn in a fixed coordinate space (viewBox) and scales with
@@ -99,7 +100,7 @@
                   <td><xsl:value-of select="@status"/></td>
                   <td><xsl:value-of select="@period-start"/></td>
                   <td><xsl:value-of select="@period-end"/></td>
-                  <td><xsl:value-of select="@primary-instrument"/></td>
+                  <td><xsl:value-of select="@primary-name"/></td>
                   <td>
                     <xsl:if test="@href">
                       <a href="{@href}"><xsl:value-of select="@phase-label"/></a>
@@ -125,12 +126,30 @@
       <xsl:when test="trajectory">
         <xsl:apply-templates select="trajectory"/>
       </xsl:when>
+      <xsl:when test="in-error"/>
       <xsl:otherwise>
         <h2>Outcome measures</h2>
         <p class="muted">No scored observations yet.
           <a href="{@new-observation}">Record the baseline</a>.</p>
       </xsl:otherwise>
     </xsl:choose>
+
+    <xsl:if test="in-error">
+      <h2>Entered in error</h2>
+      <p class="muted small">Kept for the record and left out of every chart, figure and decision.</p>
+      <ul class="in-error">
+        <xsl:for-each select="in-error">
+          <li>
+            <del>
+              <xsl:value-of select="@effective"/>
+              <xsl:text> · </xsl:text><xsl:value-of select="@instrument"/>
+              <xsl:if test="@score"><xsl:text> </xsl:text><xsl:value-of select="@score"/></xsl:if>
+            </del>
+            <xsl:if test="@reason"><span class="muted"> · reason: <xsl:value-of select="@reason"/></span></xsl:if>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </xsl:if>
   </xsl:template>
 
   <!-- ================================================== one instrument -->
@@ -157,6 +176,20 @@
             <xsl:value-of select="@worst"/>
           </p>
           <xsl:apply-templates select="." mode="svg"/>
+          <xsl:if test="mark[@kind = 'flare']">
+            <ul class="small flares">
+              <xsl:for-each select="mark[@kind = 'flare']">
+                <li>
+                  <xsl:value-of select="@label"/>
+                  <xsl:text> from day </xsl:text><xsl:value-of select="@day"/>
+                  <xsl:choose>
+                    <xsl:when test="@response"><xsl:text>: response: </xsl:text><xsl:value-of select="@response"/></xsl:when>
+                    <xsl:otherwise><span class="muted">: no response recorded yet</span></xsl:otherwise>
+                  </xsl:choose>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <p class="muted">This instrument is no longer defined in the
@@ -213,7 +246,7 @@
           <xsl:choose>
             <xsl:when test="@improvement = 'defined'">
               <xsl:text>50% improvement means reaching </xsl:text>
-              <xsl:value-of select="@target"/>
+              <xsl:value-of select="@target-text"/>
               <xsl:text>. </xsl:text>
             </xsl:when>
             <xsl:otherwise>The baseline is already the best possible score, so improvement is undefined. </xsl:otherwise>
@@ -309,7 +342,7 @@
           <text class="target-label" x="{$L + $PW + 8}" y="{$ty}">
             <xsl:text>50% improvement</xsl:text>
             <tspan x="{$L + $PW + 8}" dy="14">
-              <xsl:value-of select="@target"/>
+              <xsl:value-of select="@target-text"/>
             </tspan>
           </text>
         </xsl:if>
@@ -333,7 +366,7 @@
             <xsl:when test="@kind = 'flare'">
               <rect class="flare" x="{$mx1}" y="{$T}" height="{$PH}"
                     width="{format-number(number($mx2) - number($mx1) + 3, '0.#')}">
-                <title><xsl:value-of select="@label"/></title>
+                <title><xsl:value-of select="@label"/><xsl:if test="@response">: <xsl:value-of select="@response"/></xsl:if></title>
               </rect>
               <text class="flare-label" x="{$mx1}" y="{$T + $PH - 4}"><xsl:value-of select="@label"/></text>
             </xsl:when>
@@ -448,6 +481,7 @@
             <th scope="col" class="num">Score</th>
             <th scope="col" class="num">Improvement</th>
             <th scope="col"><span class="visually-hidden">50% reached</span></th>
+            <th scope="col" class="no-print"><span class="visually-hidden">Correct</span></th>
           </tr>
         </thead>
         <tbody>
@@ -473,6 +507,17 @@
                 <xsl:if test="@reached = 'yes'">
                   <span class="badge good">≥ 50%</span>
                 </xsl:if>
+              </td>
+              <td class="no-print">
+                <details class="correct">
+                  <summary>Entered in error?</summary>
+                  <form method="post" action="{/chart/@href}/observations/{@id}/error">
+                    <xsl:call-template name="csrf-field"/>
+                    <label for="reason-{@id}">Reason</label>
+                    <input id="reason-{@id}" name="reason" type="text" maxlength="500" required="required"/>
+                    <button type="submit">Mark as entered in error</button>
+                  </form>
+                </details>
               </td>
             </tr>
           </xsl:for-each>

@@ -12,6 +12,7 @@
                latest=? latest-date=? improvement=? improvement-undefined=?
                y-min= y-max= x-max= threshold-score=>
         <point date= day= score= baseline="yes"? improvement=?/>*
+        <phase-mark day= date= label=/>*  (the episode's moves on the axis)
         <flare start-day= end-day= severity= start=/>*
       </measure>
       <pgic date= score= meaning=/>?
@@ -137,6 +138,13 @@
             </rect>
             <text class="flare-label" x="{$x1}" y="{$T + 12}"><xsl:value-of select="@severity"/> flare</text>
           </xsl:for-each>
+          <xsl:for-each select="$m/phase-mark">
+            <xsl:variable name="px"><xsl:call-template name="cx"><xsl:with-param name="d" select="number(@day)"/></xsl:call-template></xsl:variable>
+            <line class="phase-line" x1="{$px}" x2="{$px}" y1="{$T}" y2="{$T + $PH}">
+              <title><xsl:value-of select="@label"/> from <xsl:value-of select="@date"/></title>
+            </line>
+            <text class="phase-label" x="{$px + 3}" y="{$T + 10 + (position() mod 3) * 11}"><xsl:value-of select="@label"/></text>
+          </xsl:for-each>
           <line class="axis" x1="{$L}" x2="{$L + $PW}" y1="{$T + $PH}" y2="{$T + $PH}"/>
           <line class="axis" x1="{$L}" x2="{$L}" y1="{$T}" y2="{$T + $PH}"/>
           <text class="tick-label" x="{$L - 6}" y="{$T + 4}" text-anchor="end"><xsl:value-of select="format-number($m/@y-max, '0.#')"/></text>
@@ -170,7 +178,7 @@
         </svg>
         <figcaption class="small muted">
           <xsl:value-of select="$m/@name"/>
-          <xsl:text>: the baseline line, the threshold line, and flares shaded. Flares never move the baseline.</xsl:text>
+          <xsl:text>: the baseline line, the threshold line, the phases (dashed) and flares shaded. Flares never move the baseline.</xsl:text>
         </figcaption>
       </figure>
       <div class="table-wrap">

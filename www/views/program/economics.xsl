@@ -9,7 +9,8 @@
       <episode href= name= phase= fees= visits= per-visit=?/>*
       <decision from= to= threshold-met=? count= justified=/>*
       <benchmark decisions= reached= share=?/>
-      <justification href= name= date= improvement=?><text/></justification>*
+      <justification href= name= date= improvement=? to="monthly|graduated"><text/></justification>*
+      (month and episode rows with visits and no fee carry no-fee="yes" instead of per-visit)
       <graduation count= median-days=?/>
     </economics>
 -->
@@ -76,10 +77,14 @@
     </div>
 
     <xsl:if test="justification">
-      <h2>Continued below the benchmark, with justification</h2>
+      <h2>Continued below the benchmark or graduated without the data, with justification</h2>
       <xsl:for-each select="justification">
         <blockquote class="justification">
           <p><a href="{@href}"><xsl:value-of select="@name"/></a> · <xsl:value-of select="@date"/>
+            <xsl:choose>
+              <xsl:when test="@to = 'graduated'"> · graduated without the evidence of goals met and gains held</xsl:when>
+              <xsl:otherwise> · on to the monthly program below the benchmark</xsl:otherwise>
+            </xsl:choose>
             <xsl:if test="@improvement"> · improvement <xsl:call-template name="pct"><xsl:with-param name="v" select="@improvement"/></xsl:call-template></xsl:if></p>
           <p><xsl:value-of select="text"/></p>
         </blockquote>
@@ -92,11 +97,12 @@
         <thead><tr><th scope="col">Month</th><th scope="col" class="num">Fees invoiced</th><th scope="col" class="num">Visits delivered</th><th scope="col" class="num">Per visit</th></tr></thead>
         <tbody>
           <xsl:for-each select="month">
-            <tr><th scope="row"><xsl:value-of select="@month"/></th><td class="num"><xsl:value-of select="@fees"/></td><td class="num"><xsl:value-of select="@visits"/></td><td class="num"><xsl:value-of select="@per-visit"/></td></tr>
+            <tr><th scope="row"><xsl:value-of select="@month"/></th><td class="num"><xsl:value-of select="@fees"/></td><td class="num"><xsl:value-of select="@visits"/></td><td class="num"><xsl:call-template name="per-visit"><xsl:with-param name="none">no fee this month (paid by an earlier phase fee)</xsl:with-param></xsl:call-template></td></tr>
           </xsl:for-each>
         </tbody>
       </table>
     </div>
+    <p class="small muted">Fees are invoiced when a phase begins, so a month can have visits and no fee: its visits were paid for by a phase fee invoiced in an earlier month.</p>
 
     <h2>Per episode</h2>
     <div class="table-wrap">
@@ -106,10 +112,20 @@
           <xsl:for-each select="episode">
             <tr><th scope="row"><a href="{@href}"><xsl:value-of select="@name"/></a></th>
               <td><xsl:call-template name="phase-name"><xsl:with-param name="id" select="@phase"/></xsl:call-template></td>
-              <td class="num"><xsl:value-of select="@fees"/></td><td class="num"><xsl:value-of select="@visits"/></td><td class="num"><xsl:value-of select="@per-visit"/></td></tr>
+              <td class="num"><xsl:value-of select="@fees"/></td><td class="num"><xsl:value-of select="@visits"/></td><td class="num"><xsl:call-template name="per-visit"/></td></tr>
           </xsl:for-each>
         </tbody>
       </table>
     </div>
+  </xsl:template>
+
+  <!-- The per-visit rate of a row, or what its absence means. -->
+  <xsl:template name="per-visit">
+    <xsl:param name="none">no fee invoiced</xsl:param>
+    <xsl:choose>
+      <xsl:when test="@per-visit"><xsl:value-of select="@per-visit"/></xsl:when>
+      <xsl:when test="@no-fee = 'yes'"><span class="muted"><xsl:value-of select="$none"/></span></xsl:when>
+      <xsl:otherwise>–</xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

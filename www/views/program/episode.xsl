@@ -12,11 +12,13 @@
         <activity item= goal= text=/>*  <move .../>*
       </episode>
       <definition ...>...</definition>
-      <phase-visits phase= name= planned= fee= start=? end=? needling=?
-                    delivered=? scheduled=?/>*3
+      <phase-visits phase= name= planned= fee= charged=? start=? end=?
+                    needling=? delivered=? scheduled=?/>*3
+                    (charged: what was invoiced; fee: the definition's)
       <visit id= date= type= state= notes=?/>*
-      <flare id= start= end=? severity= trigger=?><form/>?</flare>*
+      <flare id= start= end=? severity= trigger=? response=?><form/>?</flare>*
       <taper current=?><week start= recommended= actual= why=/>*</taper>?
+      <evidence .../>?  (monthly program: the graduation checklist from the data)
       <form id="move|exit|visit|flare" .../>*
     </episode-page>
 -->
@@ -50,7 +52,7 @@
         </h1>
         <p class="muted">
           <xsl:text>Episode </xsl:text><xsl:value-of select="episode/@id"/>
-          <xsl:text> · primary measure </xsl:text><xsl:value-of select="episode/@primary-instrument"/>
+          <xsl:text> · primary measure </xsl:text><xsl:value-of select="episode/@primary-name"/>
           <xsl:if test="episode/@definition-version">
             <xsl:text> · program definition version </xsl:text>
             <xsl:value-of select="episode/@definition-version"/>
@@ -95,6 +97,7 @@
       </ul>
     </xsl:if>
 
+    <xsl:apply-templates select="evidence"/>
     <xsl:for-each select="form[@id = 'move']">
       <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
     </xsl:for-each>
@@ -112,7 +115,13 @@
               <th scope="col" class="num">Needling done</th>
               <th scope="col" class="num">All visits</th>
               <th scope="col" class="num">Scheduled</th>
-              <th scope="col" class="num">Fee <xsl:value-of select="$cur"/></th>
+              <th scope="col" class="num">
+                <xsl:choose>
+                  <xsl:when test="episode/@phase = 'graduated' or episode/@phase = 'exited'">Charged</xsl:when>
+                  <xsl:otherwise>Fee</xsl:otherwise>
+                </xsl:choose>
+                <xsl:text> </xsl:text><xsl:value-of select="$cur"/>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -125,7 +134,13 @@
                 <td class="num"><xsl:value-of select="@needling"/></td>
                 <td class="num"><xsl:value-of select="@delivered"/></td>
                 <td class="num"><xsl:value-of select="@scheduled"/></td>
-                <td class="num"><xsl:value-of select="@fee"/></td>
+                <td class="num">
+                  <xsl:choose>
+                    <xsl:when test="@charged"><xsl:value-of select="@charged"/></xsl:when>
+                    <xsl:when test="../episode/@phase = 'graduated' or ../episode/@phase = 'exited'"><span class="muted">not charged</span></xsl:when>
+                    <xsl:otherwise><span class="muted"><xsl:value-of select="@fee"/> when it begins</span></xsl:otherwise>
+                  </xsl:choose>
+                </td>
               </tr>
             </xsl:for-each>
           </tbody>
@@ -138,7 +153,7 @@
       <p>
         <xsl:text>Recommended now: </xsl:text>
         <strong><xsl:value-of select="taper/@current"/> a week</strong>
-        <span class="muted"> (from the data: gains held over the last two weeks and no flare in the last seven days steps down; a flare holds, a severe one steps back)</span>
+        <span class="muted"> (from the data: gains held over the last <xsl:value-of select="definition/taper/@held-days"/> days and no flare in the last <xsl:value-of select="definition/taper/@flare-free-days"/> days steps down, gradually, each step held at least <xsl:value-of select="definition/taper/@min-weeks-at-step"/> weeks; a flare holds, a severe one steps back)</span>
       </p>
       <div class="table-wrap">
         <table class="small">
@@ -192,6 +207,7 @@
                 <th scope="col">Ended</th>
                 <th scope="col">Severity</th>
                 <th scope="col">Suspected trigger</th>
+                <th scope="col">Response</th>
               </tr>
             </thead>
             <tbody>
@@ -209,6 +225,7 @@
                   </td>
                   <td><xsl:value-of select="@severity"/><xsl:if test="@reported-by = 'patient'"> <span class="badge">reported by the patient: to confirm</span></xsl:if></td>
                   <td><xsl:value-of select="@trigger"/></td>
+                  <td><xsl:value-of select="@response"/></td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -225,13 +242,20 @@
         <div class="table-wrap">
           <table class="small">
             <thead>
-              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th></tr>
+              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
             </thead>
             <tbody>
               <xsl:for-each select="visit">
                 <tr>
                   <th scope="row"><xsl:value-of select="@date"/></th>
-                  <td><xsl:value-of select="@type"/></td>
+                  <td>
+                    <xsl:choose>
+                      <xsl:when test="@type = 'needling'">Needling session</xsl:when>
+                      <xsl:when test="@type = 'herbal-review'">Herbal review</xsl:when>
+                      <xsl:when test="@type = 'exercise'">Exercise session</xsl:when>
+                      <xsl:otherwise>Other</xsl:otherwise>
+                    </xsl:choose>
+                  </td>
                   <td>
                     <xsl:choose>
                       <xsl:when test="@state = 'finished'">delivered</xsl:when>
@@ -240,6 +264,25 @@
                     </xsl:choose>
                   </td>
                   <td><xsl:value-of select="@notes"/></td>
+                  <td class="no-print">
+                    <xsl:if test="@state = 'planned'">
+                      <details class="correct">
+                        <summary>Move or cancel</summary>
+                        <form method="post" action="{/episode-page/episode/@href}/visits/{@id}/reschedule">
+                          <xsl:call-template name="csrf-field"/>
+                          <label for="resched-{@id}">New date</label>
+                          <input id="resched-{@id}" name="date" type="date" value="{@date}" required="required"/>
+                          <button type="submit">Move the visit</button>
+                        </form>
+                        <form method="post" action="{/episode-page/episode/@href}/visits/{@id}/cancel">
+                          <xsl:call-template name="csrf-field"/>
+                          <label for="cancel-{@id}">Reason for cancelling</label>
+                          <input id="cancel-{@id}" name="reason" type="text" maxlength="500" required="required"/>
+                          <button type="submit">Cancel the visit</button>
+                        </form>
+                      </details>
+                    </xsl:if>
+                  </td>
                 </tr>
               </xsl:for-each>
             </tbody>

@@ -8,7 +8,8 @@
       <patient/> <episode ...><move/>*</episode>
       <primary abbreviation= baseline= baseline-date= latest=? latest-date=? improvement=?/>?
       <activity text= goal=? first=? first-date=? last=? last-date=?/>*
-      <visits delivered= needling=/>
+      <evidence goals-met= gains-held= weeks= .../>  (the data on the day)
+      <visits delivered= needling=><phase-visits phase= delivered= needling=/>*</visits>
     </graduation>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -62,8 +63,8 @@
             <xsl:for-each select="activity">
               <tr>
                 <th scope="row"><xsl:value-of select="@text"/></th>
-                <td class="num"><xsl:value-of select="@first"/></td>
-                <td class="num"><xsl:value-of select="@last"/></td>
+                <td class="num"><xsl:choose><xsl:when test="@first != ''"><xsl:value-of select="@first"/></xsl:when><xsl:otherwise><span class="muted">not rated</span></xsl:otherwise></xsl:choose></td>
+                <td class="num"><xsl:choose><xsl:when test="@last != ''"><xsl:value-of select="@last"/></xsl:when><xsl:otherwise><span class="muted">not rated</span></xsl:otherwise></xsl:choose></td>
                 <td class="num"><xsl:value-of select="@goal"/></td>
               </tr>
             </xsl:for-each>
@@ -74,7 +75,29 @@
     </xsl:if>
     <h2>Your path</h2>
     <xsl:apply-templates select="episode" mode="path"/>
-    <p><xsl:value-of select="visits/@delivered"/> visits, of which <xsl:value-of select="visits/@needling"/> needling sessions. Gains were held for at least <xsl:value-of select="@weeks-held"/> weeks and your home routine was handed over.</p>
+    <p>
+      <xsl:value-of select="visits/@delivered"/> visits, of which <xsl:value-of select="visits/@needling"/> needling sessions
+      <xsl:if test="visits/phase-visits">
+        <xsl:text> (</xsl:text>
+        <xsl:for-each select="visits/phase-visits">
+          <xsl:call-template name="phase-name"><xsl:with-param name="id" select="@phase"/></xsl:call-template>
+          <xsl:text>: </xsl:text><xsl:value-of select="@delivered"/>
+          <xsl:if test="position() != last()"><xsl:text>; </xsl:text></xsl:if>
+        </xsl:for-each>
+        <xsl:text>)</xsl:text>
+      </xsl:if>
+      <xsl:text>.</xsl:text>
+      <xsl:if test="evidence/@gains-held = 'yes'"> Your gains held for at least <xsl:value-of select="evidence/@weeks"/> weeks.</xsl:if>
+      <xsl:if test="evidence/@goals-met = 'yes'"> You reached the goals you set for your activities.</xsl:if>
+      <xsl:text> Your home routine was handed over.</xsl:text>
+    </p>
+    <xsl:if test="evidence/@goals-met != 'yes' or evidence/@gains-held != 'yes'">
+      <p class="small muted no-print">
+        <xsl:if test="evidence/@goals-met != 'yes'">The measures recorded do not show every activity goal met. </xsl:if>
+        <xsl:if test="evidence/@gains-held != 'yes'">The measures recorded do not show the gains held for <xsl:value-of select="evidence/@weeks"/> weeks. </xsl:if>
+        <xsl:text>The clinician's justification is on the path above.</xsl:text>
+      </p>
+    </xsl:if>
     <h2>Next steps</h2>
     <p>Keep to your home routine. If your gains slip for more than a couple of weeks, get in touch: a short conversation is the first step back.</p>
     <p class="no-print muted small">Print this page from the browser; the site frame is left off the printout.</p>

@@ -4,7 +4,7 @@
   plugins/program/pricing.c), from the current program definition:
     <pricing><definition version= effective= currency= name=>
       <phase id= name= days= weeks= sessions= per-week-min= per-week-max=
-             fee= fee-per-planned-session=?><description/></phase>*3
+             fee= fee-per-planned-session=?><description/><if-longer/>?</phase>*3
       <checkpoint after= threshold= .../>*2 <taper/> <graduation/>
     </definition></pricing>
 -->
@@ -32,12 +32,13 @@
             <xsl:text> </xsl:text>
             <xsl:value-of select="format-number(@fee, '#,##0.00')"/>
           </p>
+          <p class="muted small">One fee for the whole phase, not per month.</p>
           <p><xsl:value-of select="description"/></p>
           <dl class="facts">
-            <dt>About</dt>
+            <dt>Typical length</dt>
             <dd>
               <xsl:choose>
-                <xsl:when test="number(@days) &gt;= 28"><xsl:value-of select="format-number(@days div 30.4, '0.#')"/> months</xsl:when>
+                <xsl:when test="number(@days) &gt;= 28">about <xsl:value-of select="format-number(@days div 30.4, '0.#')"/> months</xsl:when>
                 <xsl:otherwise><xsl:value-of select="@weeks"/> weeks</xsl:otherwise>
               </xsl:choose>
             </dd>
@@ -49,6 +50,9 @@
               <xsl:if test="@per-week-max != @per-week-min">–<xsl:value-of select="@per-week-max"/></xsl:if>
             </dd>
           </dl>
+          <xsl:if test="if-longer">
+            <p class="small"><strong>If care runs longer: </strong><xsl:value-of select="if-longer"/></p>
+          </xsl:if>
         </section>
       </xsl:for-each>
     </div>
@@ -58,7 +62,7 @@
       <li>After the first month the benchmark is an improvement of at least
         <xsl:call-template name="pct"><xsl:with-param name="v" select="$d/checkpoint[@after = 'first-month']/@threshold"/></xsl:call-template>
         in your day-to-day measure. Care goes on into the monthly program without it only with a written clinical reason.</li>
-      <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains; flares are expected and answered, at no extra charge.</li>
+      <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains, gradually: at least <xsl:value-of select="$d/taper/@min-weeks-at-step"/> weeks at each step; flares are expected and answered, at no extra charge.</li>
       <li>You graduate with a home routine of your own.</li>
     </ul>
     <!-- After the program: the maintenance plugin's price list, a page of

@@ -67,4 +67,62 @@
     </ol>
   </xsl:template>
 
+  <!-- The graduation checklist as the data show it (plugins/program/
+       evidence.c): <evidence goals-met= gains-held= weeks= tolerance=
+       psfs-date=? direction=><activity text= goal=? rating=?/>*</evidence> -->
+  <xsl:template match="evidence">
+    <section class="panel evidence">
+      <h3>Graduation checklist, from the data</h3>
+      <ul class="checklist">
+        <li class="ev-{@goals-met}">
+          <strong>
+            <xsl:choose>
+              <xsl:when test="@goals-met = 'yes'">Functional goals met</xsl:when>
+              <xsl:otherwise>Functional goals not shown as met</xsl:otherwise>
+            </xsl:choose>
+          </strong>
+          <xsl:choose>
+            <xsl:when test="@psfs-date"> (PSFS of <xsl:value-of select="@psfs-date"/>)</xsl:when>
+            <xsl:otherwise>: no PSFS of the patient's activities is recorded</xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="activity">
+            <table class="small">
+              <thead><tr><th scope="col">Activity</th><th scope="col" class="num">Rating</th><th scope="col" class="num">Goal</th></tr></thead>
+              <tbody>
+                <xsl:for-each select="activity">
+                  <tr>
+                    <th scope="row"><xsl:value-of select="@text"/></th>
+                    <td class="num">
+                      <xsl:choose>
+                        <xsl:when test="@rating"><xsl:value-of select="@rating"/></xsl:when>
+                        <xsl:otherwise>not rated</xsl:otherwise>
+                      </xsl:choose>
+                    </td>
+                    <td class="num"><xsl:value-of select="@goal"/></td>
+                  </tr>
+                </xsl:for-each>
+              </tbody>
+            </table>
+          </xsl:if>
+        </li>
+        <li class="ev-{@gains-held}">
+          <strong>
+            <xsl:choose>
+              <xsl:when test="@gains-held = 'yes'">Gains held</xsl:when>
+              <xsl:otherwise>Gains not shown to hold</xsl:otherwise>
+            </xsl:choose>
+          </strong>
+          <xsl:text> over the last </xsl:text><xsl:value-of select="@weeks"/>
+          <xsl:text> weeks (every measure of the primary measure within </xsl:text>
+          <xsl:call-template name="pct"><xsl:with-param name="v" select="@tolerance"/></xsl:call-template>
+          <xsl:text> of the improvement at the start of the window)</xsl:text>
+        </li>
+        <li>Home routine: recorded by the clinician below.</li>
+      </ul>
+      <xsl:if test="@goals-met != 'yes' or @gains-held != 'yes'">
+        <p class="muted small">Graduating without this evidence needs a written clinical justification.</p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
 </xsl:stylesheet>
