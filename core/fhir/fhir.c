@@ -42,6 +42,16 @@ const char *cairn_fhir_view(const cairn_registry *reg, const char *type) {
 
 int cairn_fhir_check_desc(const cairn_plugin *d, const char *file,
                           cairn_error *err) {
+  if (d->size >= offsetof(cairn_plugin, references) + sizeof d->references)
+    for (const cairn_reference *r = d->references; r && r->record_type; r++) {
+      int own = 0;
+      for (const cairn_record_type *t = d->record_types; t && t->name; t++)
+        if (strcmp(t->name, r->record_type) == 0) own = 1;
+      if (!own || !r->element || !r->element[0])
+        return cairn_fail(err, CAIRN_EINVAL, NULL,
+                          "%s: refused: a record reference needs one of the "
+                          "plugin's record types and an element", file);
+    }
   if (d->size < offsetof(cairn_plugin, fhir) + sizeof d->fhir) return 0;
   for (const cairn_fhir_map *m = d->fhir; m && m->record_type; m++) {
     int own = 0;

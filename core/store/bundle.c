@@ -19,7 +19,8 @@
 **     keeps a map, old id -> new id, filled as each version 1 is created
 **     (id_map below), and rewrites through it (a) the envelope's patient
 **     attribute, before the record is written, and (b) the body elements
-**     that hold record ids, listed in body_refs[] (an Observation's
+**     that hold record ids, as the plugins declare them
+**     (cairn_plugin.references; an Observation's
 **     <episode>).  A reference to an id not yet in the map is refused:
 **     the bundle is not in write order, or is missing a record.
 **
@@ -43,22 +44,6 @@
 #include <libxml/xmlsave.h>
 
 #include "bundle.h"
-
-/*
-** Body elements that hold record ids, by record type.  A record type
-** cannot yet declare its references (cairn_record_type has no place for
-** them in ABI 1), so the few that exist are listed here; the element is a
-** direct child of the body's root in the type's namespace.  A reference
-** not listed is copied as it is, which is right only when the ids come
-** out unchanged (an import into an empty database).
-*/
-static const struct body_ref {
-  const char *type;          /* record type */
-  const char *element;       /* local name of the child holding an id */
-} body_refs[] = {
-    {"program:Observation", "episode"},
-    {NULL, NULL},
-};
 
 /* The highest version row when the export begins: the export's snapshot. */
 static const char SQL_LAST_VERSION_ROW[] =
@@ -261,11 +246,14 @@ static const char *rec_attr(xmlNodePtr n, const char *name, char *buf,
   return buf;
 }
 
-/* Rewrite the ids in the body elements listed in body_refs[]. */
-static int remap_body(const id_map *m, const char *type, xmlNodePtr body,
-                      cairn_error *err) {
-  for (const struct body_ref *r = body_refs; r->type; r++) {
-    if (strcmp(r->type, type) != 0) continue;
+/* Rewrite the ids in the body elements that the loaded plugins declare as
+** references to other records (cairn_plugin.references). */
+static int remap_body(const cairn_registry *reg, const id_map *m,
+                      const char *type, xmlNodePtr body, cairn_error *err) {
+  for (size_t p = 0; p < reg->n_plugins; p++)
+  for (const cairn_reference *r = reg->plugins[p].desc->references;
+       r && r->record_type; r++) {
+    if (strcmp(r->record_type, type) != 0) continue;
     for (xmlNodePtr k = body->children; k; k = k->next) {
       if (k->type != XML_ELEMENT_NODE || !k->ns || !body->ns ||
           !xmlStrEqual(k->ns->href, body->ns->href) ||
@@ -351,7 +339,7 @@ static int import_record(cairn_req *req, id_map *m, xmlNodePtr rec,
   xmlNodePtr copy = xmlDocCopyNode(src, body, 1);
   if (!copy) abort();
   xmlDocSetRootElement(body, copy);
-  int rc = remap_body(m, type, copy, err);
+  int rc = remap_body(req->reg, m, type, copy, err);
   if (rc) {
     xmlFreeDoc(body);
     return rc;

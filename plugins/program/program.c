@@ -490,6 +490,20 @@ static void program_fini(void) {
 
 /* How its records export as FHIR R4 (www/views/fhir/, docs/fhir.md); the
 ** PhaseChange records are read by the episode's view (status history). */
+/* Body elements that hold another record's id: a bundle import rewrites
+** them when the records get new ids. */
+static const cairn_reference references[] = {
+  {.record_type = PROGRAM_T_OBSERVATION, .element = "episode"},
+  {.record_type = PROGRAM_T_PHASE_CHANGE, .element = "episode"},
+  {.record_type = PROGRAM_T_ENCOUNTER, .element = "episode"},
+  {.record_type = PROGRAM_T_FLARE, .element = "episode"},
+  {.record_type = PROGRAM_T_INVOICE, .element = "episode"},
+  {.record_type = PROGRAM_T_GRADUATION, .element = "episode"},
+  {.record_type = PROGRAM_T_PATIENT_LINK, .element = "episode"},
+  {.record_type = PROGRAM_T_DIARY, .element = "episode"},
+  {.record_type = NULL},
+};
+
 static const cairn_fhir_map fhir_maps[] = {
   {.record_type = PROGRAM_T_PATIENT, .view = "fhir/program-patient"},
   {.record_type = PROGRAM_T_EPISODE, .view = "fhir/program-episode"},
@@ -511,6 +525,7 @@ static const cairn_plugin descriptor = {
   .init = program_init,
   .fini = program_fini,
   .fhir = fhir_maps,
+  .references = references,
 };
 
 #pragma GCC visibility push(default)

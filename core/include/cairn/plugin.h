@@ -51,7 +51,8 @@ extern "C" {
 **          form model, tokens and hashing, CLI output.
 ** Level 4: messages, jobs, the public address -- public_url,
 **          message_queue, and the descriptor's `jobs`.
-** Level 5: FHIR mappings (descriptor field fhir). */
+** Level 5: FHIR mappings and record references (descriptor fields fhir,
+**          references). */
 #define CAIRN_API_LEVEL 5u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
@@ -138,7 +139,7 @@ typedef struct cairn_projection {
 ** (record INTEGER PRIMARY KEY, patient, version, status, <projections>),
 ** always reflecting the newest version of each record. */
 typedef struct cairn_record_type {
-  const char *name;          /* "program:Observation"; NULL ends the list */
+  const char *name;          /* "herbal:Prescription"; NULL ends the list */
   const char *ns;            /* namespace URI of the root element */
   const char *root;          /* local name of the root element */
   const char *xsd;           /* schema file name in the schemas directory */
@@ -206,8 +207,8 @@ typedef struct cairn_job {
 
 /* How records of one type export as FHIR R4 (level 5): `cairn export-fhir`
 ** and GET /patients/{p}/fhir apply the XSLT view `view` (a file under
-** www/views/, named like any view: "program/fhir/observation" is
-** www/views/program/fhir/observation.xsl, or "fhir/observation" for
+** www/views/, named like any view: "herbal/fhir/prescription" is
+** www/views/herbal/fhir/prescription.xsl, or "fhir/observation" for
 ** www/views/fhir/observation.xsl) to every record of the type.  The view's
 ** input is the patient's whole export (urn:cairn:fhir, docs/fhir.md):
 **   <fhir:patient id="12" base="https://clinic/fhir/">
@@ -221,10 +222,20 @@ typedef struct cairn_job {
 ** in a Bundle entry with fullUrl BASE + "Type/id".  References between
 ** resources are relative: "Patient/12", "EpisodeOfCare/40". */
 typedef struct cairn_fhir_map {
-  const char *record_type;   /* "program:Observation"; NULL ends the list;
+  const char *record_type;   /* "herbal:Prescription"; NULL ends the list;
                              ** one of the plugin's own record types */
   const char *view;          /* "fhir/observation" */
 } cairn_fhir_map;
+
+/* A body element that holds the id of another record (level 5): a bundle
+** import (`cairn import`) rewrites it when the records get new ids.  The
+** element is a direct child of the body's root, in the type's namespace,
+** and holds a record id written earlier in the bundle. */
+typedef struct cairn_reference {
+  const char *record_type;   /* "herbal:Prescription"; NULL ends the list;
+                             ** one of the plugin's own record types */
+  const char *element;       /* local name: "episode" */
+} cairn_reference;
 
 typedef struct cairn_api cairn_api;
 
@@ -261,6 +272,8 @@ typedef struct cairn_plugin {
   /* --- added with API level 5 ---------------------------------------- */
   const cairn_fhir_map *fhir; /* terminated by record_type == NULL; may be
                               ** NULL: the plugin's records do not export */
+  const cairn_reference *references; /* terminated by record_type == NULL;
+                              ** may be NULL: no body holds a record id */
 } cairn_plugin;
 
 /* The descriptor's first fields, for its designated initializer:
