@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t n = 0;
   cairn_error err = {0};
   if (cairn_parse_cookies(a, s, &kv, &n, &err) == 0) {
-    assert(n <= CAIRN_COOKIES_MAX);
+    assert(n <= CAIRN_COOKIES_MAX + CAIRN_COOKIES_OWN_MAX);
     for (size_t i = 0; i < n; i++) {
       assert(kv[i].name && kv[i].value);
       (void)cairn_kv_get(kv, n, kv[i].name);

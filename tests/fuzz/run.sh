@@ -57,7 +57,8 @@ build_core() {
   local objs=() f o
   for f in "$SRC"/core/*/*.c; do
     case $(basename "$f") in cairnd.c|cli.c|cli_*.c) continue ;; esac
-    o=$OBJ/$(basename "$f" .c).o
+    # core/mail/pages.c and core/jobs/pages.c: the folder is part of the name.
+    o=$OBJ/$(basename "$(dirname "$f")")_$(basename "$f" .c).o
     if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ "$SRC/core/lib/cairn_int.h" -nt "$o" ]; then
       "$CC" "${CFLAGS_F[@]}" -fsanitize=fuzzer-no-link "${DEFS[@]}" -c "$f" -o "$o" >>"$log" 2>&1 || return 1
     fi
