@@ -182,16 +182,17 @@ worker_rss_kb() {
 
 # sign_in PORT: sets COOKIE and CSRF for USER.  The sign-in form's token is
 # double-submit: any 43-character value sent as both cookie and field.
+# Cookies carry the __Host- prefix (Secure cookies, the default).
 sign_in() {
   local port=$1 pre hdr sid
   pre=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | cut -c1-43)
-  hdr=$(curl -s -D - -o /dev/null -b "cairn_pre=$pre" \
+  hdr=$(curl -s -D - -o /dev/null -b "__Host-cairn_pre=$pre" \
         --data-urlencode "username=$USER" --data-urlencode "password=$PASSWORD" \
         --data-urlencode "csrf=$pre" --data-urlencode "next=/" \
         "http://127.0.0.1:$port/sign-in")
-  sid=$(sed -nE 's/^[Ss]et-[Cc]ookie: cairn_sid=([^;]*).*/\1/p' <<<"$hdr" | tr -d '\r' | head -n 1)
+  sid=$(sed -nE 's/^[Ss]et-[Cc]ookie: __Host-cairn_sid=([^;]*).*/\1/p' <<<"$hdr" | tr -d '\r' | head -n 1)
   [ -n "$sid" ] || { echo "bench: sign-in as $USER failed:" >&2; echo "$hdr" >&2; exit 1; }
-  COOKIE="cairn_sid=$sid"
+  COOKIE="__Host-cairn_sid=$sid"
   CSRF=$(curl -s -D - -o /dev/null -H 'Accept: application/xml' -b "$COOKIE" "http://127.0.0.1:$port/" |
          sed -nE 's/^[Xx]-[Cc][Ss][Rr][Ff]-[Tt]oken: ([^ ]*).*/\1/p' | tr -d '\r')
   [ -n "$CSRF" ] || { echo "bench: no X-CSRF-Token after sign-in" >&2; exit 1; }
