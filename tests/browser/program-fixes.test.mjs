@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, REPO } from '../lib/harness.mjs';
+import { useCairn, REPO, COOKIE_SESSION, browserSessionCookie } from '../lib/harness.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -62,7 +62,7 @@ before(async () => {
   await srv.ready;
   mkdirSync(ARTIFACTS, { recursive: true });
   web = await srv.as('clinician');
-  sid = web.cookie('cairn_sid');
+  sid = web.cookie(COOKIE_SESSION);
   E.monthly = await episode('BF-MONTHLY', 90, 'monthly');
   await post(`${E.monthly.href}/flares`, X('Flare', `<episode>${E.monthly.eid}</episode><start>${ago(4)}</start><severity>moderate</severity><trigger>Moving house</trigger><response>Extra needling that week; loading stepped back one level.</response>`));
   await post(`${E.monthly.href}/visits`, X('Encounter', `<episode>${E.monthly.eid}</episode><date>${ago(-2)}</date><type>needling</type><state>planned</state>`));
@@ -85,8 +85,7 @@ after(async () => { await browser?.close(); });
 async function look(url, name, { signedIn = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   if (signedIn) {
-    const u = new URL(srv.base);
-    await context.addCookies([{ name: 'cairn_sid', value: sid, domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([browserSessionCookie(srv.base, sid)]);
   }
   const page = await context.newPage();
   const problems = [];

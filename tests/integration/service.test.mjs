@@ -158,7 +158,7 @@ test('log lines carry syslog priorities when stderr is the journal, and only the
     rmSync(d, { recursive: true, force: true });
     return { code: r.status, out };
   };
-  const stats = [loc.cairn, '-c', cfg, '-S', loc.schemas, 'stats'];
+  const stats = [loc.cairn, '-v', '-c', cfg, '-S', loc.schemas, 'stats'];   // -v: info lines too
   const broken = [loc.cairnd, '-c', path.join(dir, 'missing.xml'), '-S', loc.schemas];
 
   const j = go(stats, true);
