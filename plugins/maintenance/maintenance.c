@@ -11,6 +11,8 @@
 */
 #include "maintenance.h"
 
+#include <string.h>
+
 CAIRN_PLUGIN_INIT1
 
 static const cairn_projection plan_projections[] = {
@@ -130,6 +132,8 @@ static const cairn_job jobs[] = {
   {.name = NULL}
 };
 
+int mt_referrals;   /* see maintenance.h */
+
 static int maintenance_init(const cairn_api *api,
                             const cairn_plugin_config *cfg,
                             cairn_error *err) {
@@ -143,6 +147,8 @@ static int maintenance_init(const cairn_api *api,
                         "maintenance: the setting \"%s\" is required",
                         required[i]);
   }
+  const char *ref = cairn_config_get(cfg, "referrals");
+  mt_referrals = ref != NULL && strcmp(ref, "yes") == 0;
   int rc = mt_data_load(cairn_config_get(cfg, "plans"),
                         cairn_config_get(cfg, "instruments"),
                         cairn_config_get(cfg, "definition"), err);

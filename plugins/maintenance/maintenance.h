@@ -14,6 +14,11 @@ CAIRN_PLUGIN_EXTERN
 
 #define MT_NS "urn:cairn:maintenance"
 #define MT_T_PLAN "maintenance:Plan"
+
+/* 1 when the setting "referrals" is "yes": the referral plugin is loaded
+** beside this one, so a plan's external options link to its form.  (A
+** plugin may not read sqlite_master to find out for itself.) */
+extern int mt_referrals;
 #define MT_T_INVOICE "maintenance:Invoice"
 #define MT_T_CHECKIN "maintenance:CheckIn"
 #define MT_T_RETURN "maintenance:Return"

@@ -105,9 +105,6 @@ static const char RETURN_SQL[] =
 static const char CAME_FROM_SQL[] =
     "SELECT previous FROM p_maintenance_return WHERE episode = :e"
     " AND status = 'active'";
-static const char REFERRAL_SQL[] =
-    "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-    " AND name = 'p_referral_referral'";
 
 /* One plan as attributes of <plan>. */
 static void plan_doc(cairn_req *req, cairn_doc *doc, const cairn_record *p) {
@@ -201,9 +198,7 @@ static int render(cairn_req *req, long long patient, cairn_form *bound,
   if (cairn_sql_step(st) != 1)
     return mt_error_page(req, 404, "There is no such patient.");
   cairn_doc_attr(doc, "name", cairn_sql_text(st, 0));
-  st = cairn_sql_prepare(req, REFERRAL_SQL, &err);
-  int referral = st && cairn_sql_step(st) == 1 && cairn_sql_int(st, 0) > 0;
-  cairn_doc_attr(doc, "referral-form", referral ? "yes" : "no");
+  cairn_doc_attr(doc, "referral-form", mt_referrals ? "yes" : "no");
   cairn_doc_attr(doc, "currency", t->currency);
   cairn_stmt *g = cairn_sql_prepare(req, GRADUATED_SQL, &err);
   if (!g) return err.code;

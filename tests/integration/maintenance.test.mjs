@@ -325,3 +325,9 @@ test('every page of the plugin is well-formed HTML; the staff pages are refused 
   // /pricing links to the plans.
   assert.match((await srv.client().get('/pricing')).body, /href="\/pricing\/maintenance"/);
 });
+
+test('with the referral plugin loaded, the plan page links its form, and nothing probes sqlite_master', async () => {
+  const x = await page(ann.pid);
+  assert.match(x, /referral-form="yes"/, 'the external options link to the referral form');
+  assert.doesNotMatch(srv.logs().cairnd, /refused SQL/, 'no plugin query was refused');
+});

@@ -252,7 +252,7 @@ ${Object.entries(referral.settings ?? {}).map(([k, v]) => `      <setting name="
       <setting name="plans" kind="path">${xmlEscape(maintenance.plans)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
       <setting name="definition" kind="path">${xmlEscape(maintenance.definition)}</setting>
-    </plugin>
+${referral ? '      <setting name="referrals">yes</setting>\n' : ''}    </plugin>
 ` : ''}  </plugins>
 </cairn>
 `;
