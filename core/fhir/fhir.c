@@ -176,21 +176,9 @@ static int write_entry(fhir_out *x, xmlNodePtr res, const char *rec_id,
   xmlAddChild(wrap, copy);
   xmlReconciliateNs(x->holder, entry);
 
-  xmlBufferEmpty(x->buf);
-  xmlSaveCtxtPtr sv = xmlSaveToBuffer(x->buf, "UTF-8",
-                                      XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
-  if (!sv) abort();
-  long w = xmlSaveTree(sv, entry);
-  xmlSaveClose(sv);
-  xmlUnlinkNode(entry);
-  xmlFreeNode(entry);
-  if (w < 0)
+  if (cairn_xml_write_line(x->out, x->buf, entry) != 0)
     return cairn_fail(err, CAIRN_EINTERNAL, NULL,
                       "record %s: cannot serialize its FHIR entry", rec_id);
-  fputs("  ", x->out);
-  fwrite(xmlBufferContent(x->buf), 1, (size_t)xmlBufferLength(x->buf),
-         x->out);
-  fputc('\n', x->out);
   x->n++;
   return 0;
 }

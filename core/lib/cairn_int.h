@@ -99,6 +99,11 @@ xmlDocPtr cairn_xml_parse_file(const char *path, cairn_error *err);
 /* Validate against a compiled schema; the first error goes in *err with
 ** the element name as field. */
 int cairn_xml_validate(xmlSchemaPtr schema, xmlDocPtr doc, cairn_error *err);
+/* Serialize `node` (escaped, no declaration) into buf and write it to out
+** as one indented line, then unlink and free node: the streaming writers
+** of bundles and FHIR exports.  0, or -1 when it cannot be serialized
+** (nothing written; node freed all the same). */
+int cairn_xml_write_line(FILE *out, xmlBufferPtr buf, xmlNodePtr node);
 /* How many times cairn_xml_validate has run in this process (for tests). */
 extern unsigned long cairn_xml_validations;
 /* Compile an XSD file. */

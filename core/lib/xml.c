@@ -35,6 +35,7 @@
 #include <libxml/SAX2.h>
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xmlsave.h>
 
 #include "cairn_int.h"
 
@@ -503,4 +504,21 @@ xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err) {
     return NULL;
   }
   return schema;
+}
+
+/* See cairn_int.h. */
+int cairn_xml_write_line(FILE *out, xmlBufferPtr buf, xmlNodePtr node) {
+  xmlBufferEmpty(buf);
+  xmlSaveCtxtPtr sv = xmlSaveToBuffer(buf, "UTF-8",
+                                      XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
+  if (!sv) abort();
+  long w = xmlSaveTree(sv, node);
+  xmlSaveClose(sv);
+  xmlUnlinkNode(node);
+  xmlFreeNode(node);
+  if (w < 0) return -1;
+  fputs("  ", out);
+  fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out);
+  fputc('\n', out);
+  return 0;
 }

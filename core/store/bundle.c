@@ -101,22 +101,10 @@ static int export_version(export_ctx *x, cairn_stmt *st, cairn_error *err) {
 
   /* The serializer escapes every text and attribute; the body keeps its
   ** own namespace declaration, <record> inherits the bundle's. */
-  xmlBufferEmpty(x->buf);
-  xmlSaveCtxtPtr sv = xmlSaveToBuffer(x->buf, "UTF-8",
-                                      XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
-  if (!sv) abort();
-  long w = xmlSaveTree(sv, rec);
-  xmlSaveClose(sv);
-  xmlUnlinkNode(rec);
-  xmlFreeNode(rec);
-  if (w < 0)
+  if (cairn_xml_write_line(x->out, x->buf, rec) != 0)
     return cairn_fail(err, CAIRN_EINTERNAL, NULL,
                       "record %lld version %d: cannot serialize", id,
                       version);
-  fputs("  ", x->out);
-  fwrite(xmlBufferContent(x->buf), 1, (size_t)xmlBufferLength(x->buf),
-         x->out);
-  fputc('\n', x->out);
   x->n++;
   return 0;
 }
