@@ -12,6 +12,7 @@
 #include "cairn_int.h"
 #include "access.h"
 #include "../mail/outbox.h"
+#include "sections.h"
 
 /* ------------------------------------------------------------ request */
 
@@ -97,6 +98,33 @@ static int h_respond_view(cairn_req *r, cairn_doc *doc, const char *view,
   r->status = status;
   r->location = NULL;
   return status;
+}
+
+/* See plugin.h, respond_error. */
+static int h_respond_error(cairn_req *r, int status, const char *field,
+                           const char *message) {
+  cairn_doc *doc = cairn_doc_new(r, NULL, "error");
+  cairn_doc_attr_impl(doc, "status", cairn_arena_printf(r->arena, "%d",
+                                                        status));
+  cairn_doc_text_impl(doc, "message", message ? message : "");
+  if (field != NULL && field[0] != '\0')
+    cairn_doc_text_impl(doc, "field", field);
+  return h_respond_view(r, doc, "error", status);
+}
+
+/* See plugin.h, respond_failure. */
+static int h_respond_failure(cairn_req *r, const cairn_error *err,
+                             int invalid_status) {
+  int status;
+  switch (err->code) {
+  case CAIRN_EINVAL:
+  case CAIRN_ELIMIT: status = invalid_status ? invalid_status : 422; break;
+  case CAIRN_ENOTFOUND: status = 404; break;
+  case CAIRN_ECONFLICT: status = 409; break;
+  case CAIRN_EDENIED: status = 403; break;
+  default: return err->code < 0 ? err->code : CAIRN_EINTERNAL;
+  }
+  return h_respond_error(r, status, err->field, err->message);
 }
 
 /*
@@ -423,6 +451,10 @@ const cairn_api cairn_host_table = {
   .public_url = cairn_public_url,
   .message_queue = cairn_message_queue_impl,
   .transaction = cairn_transaction_impl,
+  /* level 6: the error page */
+  .respond_error = h_respond_error,
+  .respond_failure = h_respond_failure,
+  .sections_fill = cairn_sections_fill_impl,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

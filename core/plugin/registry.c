@@ -15,6 +15,7 @@
 #include "corepages.h"
 #include "../jobs/jobs.h"
 #include "../fhir/fhir.h"
+#include "sections.h"
 
 /* A plugin declares at most this many of each: far beyond any real plugin,
 ** small enough that a descriptor missing its terminator is caught. */
@@ -214,7 +215,8 @@ int cairn_registry_check_desc(const cairn_plugin *d, const char *file,
     if (rc) return rc;
   }
   int rc = cairn_jobs_check_desc(d, file, err);   /* level 4: jobs */
-  return rc ? rc : cairn_fhir_check_desc(d, file, err); /* level 5: fhir */
+  if (rc == 0) rc = cairn_fhir_check_desc(d, file, err); /* level 5: fhir */
+  return rc ? rc : cairn_sections_check_desc(d, file, err); /* level 6 */
 }
 
 /*

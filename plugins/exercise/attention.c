@@ -41,7 +41,7 @@ int ex_page_attention(cairn_req *req) {
   long long ids[EX_ATTENTION_MAX], pats[EX_ATTENTION_MAX];
   size_t n = 0, i, k;
   int rc;
-  if (st == NULL) return ex_fail_page(req, &err);
+  if (st == NULL) return cairn_respond_failure(req, &err, 0);
   cairn_sql_bind_int(st, ":max", EX_ATTENTION_MAX);
   while ((rc = cairn_sql_step(st)) == 1 && n < EX_ATTENTION_MAX) {
     ids[n] = cairn_sql_int(st, 0);

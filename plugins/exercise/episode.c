@@ -242,7 +242,7 @@ int ex_route_episode(cairn_req *req, ex_episode **out) {
   long long id = strtoll(cairn_req_param(req, "episode"), NULL, 10);
   int rc = ex_episode_load(req, p, id, out, &err);
   if (rc == 0) return 0;
-  return ex_fail_page(req, &err);
+  return cairn_respond_failure(req, &err, 0);
 }
 
 int ex_inside_count(const ex_episode *e, const char *id) {

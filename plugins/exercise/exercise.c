@@ -221,7 +221,7 @@ static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "exercise",
   .version = "0.1.0",
-  .api_level = 3,
+  .api_level = 6,
   .description = "exercise progression: corrective, qi gong, loading, "
                  "gated by the pain-monitoring model; the home routine",
   .record_types = record_types,

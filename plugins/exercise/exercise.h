@@ -133,10 +133,6 @@ cairn_doc *ex_stage_body(cairn_req *req, const ex_episode *e,
                          const char *date, ex_stage to, const char *kind,
                          const char *reason, long long flare);
 
-/* Pages. */
-int ex_error_page(cairn_req *req, int status, const char *field,
-                  const char *message);
-int ex_fail_page(cairn_req *req, const cairn_error *err);
 int ex_render_section(cairn_req *req, ex_episode *e, cairn_form *posted,
                       int status);
 void ex_doc_dose(cairn_req *req, cairn_doc *doc, const ex_dose *d);

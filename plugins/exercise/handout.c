@@ -39,19 +39,19 @@ int ex_post_routine(cairn_req *req) {
   if (rc != 0) return rc;
   if (ex_req_is_xml(req)) {
     b = cairn_req_body_record(req, EX_T_ROUTINE, &err);
-    if (b == NULL) return ex_fail_page(req, &err);
+    if (b == NULL) return cairn_respond_failure(req, &err, 0);
     rc = e->routine_id > 0
              ? cairn_record_revise(req, e->routine_id, e->routine_version,
                                    NULL, b, &err)
              : cairn_record_create(req, EX_T_ROUTINE, e->patient, b, &id,
                                    &err);
-    if (rc != 0) return ex_fail_page(req, &err);
+    if (rc != 0) return cairn_respond_failure(req, &err, 0);
     return cairn_respond_redirect(req, cairn_req_printf(
         req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
   }
   m = mastered(req, e, idx, 30);
   if (m == 0)
-    return ex_error_page(req, 409, "item",
+    return cairn_respond_error(req, 409, "item",
                          "Nothing is mastered yet: an exercise joins the "
                          "home routine after enough sessions inside the "
                          "pain-monitoring model.");
@@ -60,7 +60,7 @@ int ex_post_routine(cairn_req *req) {
   if (note != NULL && note[0] != '\0' &&
       cairn_text_check(note, 2000, CAIRN_TEXT_MULTILINE, "note", "The note",
                        &err) != 0)
-    return ex_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   b = cairn_doc_new(req, EXERCISE_NS, "HomeRoutine");
   cairn_doc_text(b, "episode", ex_fmt_int(req, e->id));
   cairn_doc_text(b, "date", today);
@@ -89,7 +89,7 @@ int ex_post_routine(cairn_req *req) {
                                  b, &err)
            : cairn_record_create(req, EX_T_ROUTINE, e->patient, b, &id,
                                  &err);
-  if (rc != 0) return ex_fail_page(req, &err);
+  if (rc != 0) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
 }
@@ -112,12 +112,12 @@ int ex_page_handout(cairn_req *req) {
   int rc = ex_route_episode(req, &e);
   if (rc != 0) return rc;
   if (e->routine_id == 0)
-    return ex_error_page(req, 404, "routine",
+    return cairn_respond_error(req, 404, "routine",
                          "There is no home routine yet: review it on the "
                          "exercise page first.");
   if (cairn_record_get_for_patient(req, e->patient, e->routine_id, &rec,
                                    &err) != 0)
-    return ex_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   body = cairn_record_body(req, rec);
   doc = cairn_doc_new(req, NULL, "exercise-handout");
   cairn_doc_attr(doc, "patient", e->patient_name);

@@ -264,10 +264,10 @@ int ex_post_stage(cairn_req *req) {
                           e->patient, e->id);
   if (ex_req_is_xml(req)) {
     body = cairn_req_body_record(req, EX_T_STAGE, &err);
-    if (body == NULL) return ex_fail_page(req, &err);
+    if (body == NULL) return cairn_respond_failure(req, &err, 0);
     rc = cairn_record_create(req, EX_T_STAGE, e->patient, body, &id, &err);
     return rc == 0 ? cairn_respond_redirect(req, back)
-                   : ex_fail_page(req, &err);
+                   : cairn_respond_failure(req, &err, 0);
   }
   form = cairn_form_new(req, "stage", stage_fields);
   if (cairn_form_bind(form) > 0) return ex_render_section(req, e, form, 422);
@@ -284,7 +284,7 @@ int ex_post_stage(cairn_req *req) {
   rc = cairn_record_create(req, EX_T_STAGE, e->patient, body, &id, &err);
   if (rc == 0) return cairn_respond_redirect(req, back);
   if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT && rc != CAIRN_ELIMIT)
-    return ex_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   cairn_form_host_error(form, &err);
   return ex_render_section(req, e, form, rc == CAIRN_ECONFLICT ? 409 : 422);
 }

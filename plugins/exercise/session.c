@@ -133,7 +133,7 @@ int ex_page_session_new(cairn_req *req) {
   int rc = ex_route_episode(req, &e);
   if (rc != 0) return rc;
   if (e->stage == EX_STAGE_NONE)
-    return ex_error_page(req, 409, "stage",
+    return cairn_respond_error(req, 409, "stage",
                          "The exercise progression has not started: start "
                          "it on the exercise page first.");
   f = cairn_form_new(req, "session", session_fields(req, e));
@@ -189,7 +189,7 @@ static int refused(cairn_req *req, const ex_episode *e, cairn_form *f,
                    const cairn_error *err) {
   if (err->code != CAIRN_EINVAL && err->code != CAIRN_ECONFLICT &&
       err->code != CAIRN_ELIMIT)
-    return ex_fail_page(req, err);
+    return cairn_respond_failure(req, err, 0);
   cairn_form_host_error(f, err);
   if (err->field[0] == '\0' || strcmp(err->field, "done") == 0 ||
       strcmp(err->field, "stage") == 0)
@@ -210,10 +210,10 @@ int ex_post_session(cairn_req *req) {
                           e->patient, e->id);
   if (ex_req_is_xml(req)) {
     body = cairn_req_body_record(req, EX_T_SESSION, &err);
-    if (body == NULL) return ex_fail_page(req, &err);
+    if (body == NULL) return cairn_respond_failure(req, &err, 0);
     rc = cairn_record_create(req, EX_T_SESSION, e->patient, body, &id, &err);
     return rc == 0 ? cairn_respond_redirect(req, back)
-                   : ex_fail_page(req, &err);
+                   : cairn_respond_failure(req, &err, 0);
   }
   f = cairn_form_new(req, "session", session_fields(req, e));
   cairn_form_bind(f);
@@ -237,10 +237,10 @@ int ex_post_morning(cairn_req *req) {
   for (i = 0; i < e->n_sessions; i++)
     if (e->session[i].id == sid) s = &e->session[i];
   if (s == NULL)
-    return ex_error_page(req, 404, "session",
+    return cairn_respond_error(req, 404, "session",
                          "There is no such session in this episode.");
   if (v == NULL || ex_response_parse(v) == EX_RESP_UNKNOWN)
-    return ex_error_page(req, 422, "nextMorning",
+    return cairn_respond_error(req, 422, "nextMorning",
                          "Next morning: choose better, same or worse than "
                          "usual.");
   b = cairn_doc_new(req, EXERCISE_NS, "Session");
@@ -261,7 +261,7 @@ int ex_post_morning(cairn_req *req) {
   cairn_doc_text(b, "nextMorning", v);
   if (s->notes[0]) cairn_doc_text(b, "notes", s->notes);
   rc = cairn_record_revise(req, sid, s->version, NULL, b, &err);
-  if (rc != 0) return ex_fail_page(req, &err);
+  if (rc != 0) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
 }

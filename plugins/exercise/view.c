@@ -1,7 +1,7 @@
 /*
 ** view.c -- what every page of the plugin puts in its view document: an
 ** exercise with its dose and drawing, a dose in words, the patient and
-** episode at the top, error pages.
+** episode at the top.
 */
 #include "exercise.h"
 
@@ -20,29 +20,6 @@ const char *ex_fmt_kg(cairn_req *req, double kg) {
 int ex_req_is_xml(cairn_req *req) {
   const char *ct = cairn_req_content_type(req);
   return strcmp(ct, "application/xml") == 0 || strcmp(ct, "text/xml") == 0;
-}
-
-int ex_error_page(cairn_req *req, int status, const char *field,
-                  const char *message) {
-  cairn_doc *doc = cairn_doc_new(req, NULL, "error");
-  cairn_doc_attr(doc, "status", ex_fmt_int(req, status));
-  cairn_doc_text(doc, "message", message);
-  if (field != NULL && field[0] != '\0') cairn_doc_text(doc, "field", field);
-  return cairn_respond_view(req, doc, "error", status);
-}
-
-int ex_fail_page(cairn_req *req, const cairn_error *err) {
-  switch (err->code) {
-  case CAIRN_EINVAL:
-  case CAIRN_ELIMIT:
-    return ex_error_page(req, 422, err->field, err->message);
-  case CAIRN_ENOTFOUND:
-    return ex_error_page(req, 404, err->field, err->message);
-  case CAIRN_ECONFLICT:
-    return ex_error_page(req, 409, err->field, err->message);
-  default:
-    return err->code < 0 ? err->code : CAIRN_EINTERNAL;
-  }
 }
 
 /* <dose sets= reps=? hold=? load=? volume= work= text=/>: text is the

@@ -207,7 +207,7 @@ int intake_post_enrol(cairn_req *req) {
   e.primary = cairn_form_value(f, "primary");
 
   rc = revise_patient(req, rec, demo, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   rc = write_episode(req, &e, &err);
   if (rc == CAIRN_OK) {
     intake_fields_load(rec, &fl);
@@ -218,7 +218,7 @@ int intake_post_enrol(cairn_req *req) {
   }
   if (rc != CAIRN_OK) {
     withdraw(req, &e);
-    return intake_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   }
   return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
                                                       e.patient));

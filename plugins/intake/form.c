@@ -226,9 +226,9 @@ static int load_for_form(cairn_req *req, const cairn_record **rec) {
   if (is_capability(req) &&
       (cap == NULL ||
        strcmp(cap, cairn_req_printf(req, "intake:%lld", id)) != 0))
-    return intake_error_page(req, 403, "This link does not open this page.");
+    return cairn_respond_error(req, 403, NULL, "This link does not open this page.");
   rc = intake_load(req, id, rec, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return CAIRN_OK;
 }
 
@@ -252,7 +252,7 @@ static int form_stored(cairn_req *req, const cairn_record *rec, int idx,
   if (rc != CAIRN_OK) return rc;
   if (sid > 0) {
     if (cairn_record_get(req, sid, &srec, &err) != CAIRN_OK)
-      return intake_fail_page(req, &err);
+      return cairn_respond_failure(req, &err, 0);
     sec->load(req, srec, f);
   } else if (strcmp(sec->name, "demographics") == 0 &&
              cairn_record_get(req, cairn_record_patient(rec), &pat, &err) ==
@@ -273,10 +273,10 @@ int intake_page_form(cairn_req *req) {
   if (strcmp(section, "done") == 0)
     return render_done(req, cairn_record_value(rec, "r:state"));
   if ((idx = section_index(section)) < 0)
-    return intake_error_page(req, 404, "There is no such section.");
+    return cairn_respond_error(req, 404, NULL, "There is no such section.");
   if (strcmp(cairn_record_value(rec, "r:state"), "open") != 0 &&
       is_capability(req))
-    return intake_error_page(req, 409, "This questionnaire has already been "
+    return cairn_respond_error(req, 409, NULL, "This questionnaire has already been "
                                        "sent to the clinic. Thank you.");
   f = cairn_form_new(req, INTAKE_FORM_ID, intake_section_fields(section));
   rc = form_stored(req, rec, idx, f);
@@ -371,7 +371,7 @@ static int submit(cairn_req *req, const cairn_record *rec) {
   }
   intake_link_withdraw(req, &fl);
   rc = intake_fields_save(req, rec, &fl, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   /* The link is withdrawn, and its session with it: say thank you here
   ** rather than redirect to a page it can no longer open. */
   if (is_capability(req)) return render_done(req, "submitted");
@@ -392,12 +392,12 @@ int intake_post_form(cairn_req *req) {
   iid = cairn_record_id(rec);
   state = cairn_record_value(rec, "r:state");
   if (section == NULL || (idx = section_index(section)) < 0)
-    return intake_error_page(req, 422, "Say which section is being saved.");
+    return cairn_respond_error(req, 422, NULL, "Say which section is being saved.");
   if (strcmp(state, "enrolled") == 0)
-    return intake_error_page(req, 409, "This intake is closed: the patient is "
+    return cairn_respond_error(req, 409, NULL, "This intake is closed: the patient is "
                                        "enrolled.");
   if (strcmp(state, "open") != 0 && is_capability(req))
-    return intake_error_page(req, 409, "This questionnaire has already been "
+    return cairn_respond_error(req, 409, NULL, "This questionnaire has already been "
                                        "sent to the clinic. Thank you.");
   f = cairn_form_new(req, INTAKE_FORM_ID, intake_section_fields(section));
   cairn_form_bind(f);
@@ -412,10 +412,10 @@ int intake_post_form(cairn_req *req) {
     cairn_form_error(f, "", cairn_req_strdup(req, err.message));
     return render(req, rec, section, f, 422);
   }
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   if (strcmp(section, "redflags") == 0 &&
       (rc = open_task(req, rec, f, &err)) != CAIRN_OK)
-    return intake_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   if (strcmp(section, "consent") == 0) return submit(req, rec);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/intake/%lld/form?section=%s", iid, INTAKE_SECTIONS[idx + 1].name));

@@ -35,7 +35,7 @@
 CAIRN_PLUGIN_INIT1
 
 /* The kit: documents, dates, text, forms and hashing through the host. */
-#define INTAKE_API_LEVEL 3u
+#define INTAKE_API_LEVEL 6u
 
 intake_settings intake_cfg;
 

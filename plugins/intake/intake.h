@@ -218,11 +218,6 @@ int intake_required(cairn_req *req, cairn_form *f, const char *name,
 
 /* -------------------------------------------------------------- helpers */
 
-/* The shared error view; returns status. */
-int intake_error_page(cairn_req *req, int status, const char *message);
-/* A host failure as a response (EINVAL/ELIMIT -> 422, ENOTFOUND -> 404,
-** ECONFLICT -> 409, else returned for the core's 500). */
-int intake_fail_page(cairn_req *req, const cairn_error *err);
 
 /* A decimal of at most `decimals` decimals, no sign, no exponent. */
 int intake_number_parse(const char *s, int decimals, double *out);

@@ -214,7 +214,7 @@ int intake_page_request_detail(cairn_req *req) {
   cairn_error err = {0, "", ""};
   cairn_form *f;
   int rc = load_request(req, &rec, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   /* A scheduled call is shown in the form, ready to move. */
   f = cairn_form_new(req, INTAKE_FORM_ID, SCHEDULE_FIELDS);
   cairn_form_set(f, "call", cairn_record_value(rec, "r:call"));
@@ -300,9 +300,9 @@ int intake_post_schedule(cairn_req *req) {
   cairn_form *f;
   request_change c = {.state = "scheduled"};
   int rc = load_request(req, &rec, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   if (!is_open(rec))
-    return intake_error_page(req, 409, "This request already has an outcome.");
+    return cairn_respond_error(req, 409, NULL, "This request already has an outcome.");
   f = cairn_form_new(req, INTAKE_FORM_ID, SCHEDULE_FIELDS);
   cairn_form_bind(f);
   check_call(req, f);
@@ -310,7 +310,7 @@ int intake_post_schedule(cairn_req *req) {
   c.call = cairn_form_value(f, "call");
   rc = cairn_record_revise(req, cairn_record_id(rec), cairn_record_version(rec),
                            NULL, request_body(req, rec, &c), &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, "/intake");
 }
 
@@ -354,16 +354,16 @@ int intake_post_outcome(cairn_req *req) {
   cairn_form *f;
   request_change c = {.decided = cairn_req_today(req)};
   int rc = load_request(req, &rec, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   if (!is_open(rec))
-    return intake_error_page(req, 409, "This request already has an outcome.");
+    return cairn_respond_error(req, 409, NULL, "This request already has an outcome.");
   f = cairn_form_new(req, INTAKE_FORM_ID, OUTCOME_FIELDS);
   cairn_form_bind(f);
   check_outcome(req, f);
   if (cairn_form_errors(f) > 0) return render_request(req, rec, f, 422);
   if (strcmp(cairn_form_value(f, "fit"), "good") == 0) {
     rc = open_intake(req, rec, &c.patient, &c.intake, &err);
-    if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+    if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
     c.state = "good-fit";
   } else {
     c.state = "not-a-fit";
@@ -372,7 +372,7 @@ int intake_post_outcome(cairn_req *req) {
   }
   rc = cairn_record_revise(req, cairn_record_id(rec), cairn_record_version(rec),
                            NULL, request_body(req, rec, &c), &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   if (c.intake > 0)
     return cairn_respond_redirect(req, cairn_req_printf(req, "/intake/%lld",
                                                         c.intake));

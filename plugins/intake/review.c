@@ -230,7 +230,7 @@ int intake_render_review(cairn_req *req, const cairn_record *intake,
 int intake_load_page(cairn_req *req, const cairn_record **rec) {
   cairn_error err = {0, "", ""};
   int rc = intake_load(req, intake_param_id(req, "id"), rec, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return CAIRN_OK;
 }
 
@@ -255,7 +255,7 @@ int intake_post_link(cairn_req *req) {
   id = cairn_record_id(rec);
   intake_fields_load(rec, &fl);
   if (strcmp(fl.state, "open") != 0)
-    return intake_error_page(req, 409, "The questionnaire has been sent; a "
+    return cairn_respond_error(req, 409, NULL, "The questionnaire has been sent; a "
                                        "link is no longer needed.");
   intake_link_withdraw(req, &fl);
   rc = cairn_capability_issue(req, cairn_req_printf(req, "intake:%lld", id),
@@ -263,17 +263,17 @@ int intake_post_link(cairn_req *req) {
                               cairn_record_patient(rec),
                               (long)intake_cfg.link_days * 24 * 60 * 60,
                               intake_cfg.link_uses, &link, &link_id, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   fl.link_id = intake_fmt_int(req, link_id);
   fl.link_expires = cairn_date_format(req, cairn_date_today(req) +
                                                intake_cfg.link_days);
   rc = intake_fields_save(req, rec, &fl, &err);
   if (rc != CAIRN_OK) {
     cairn_capability_revoke(req, link_id, NULL);
-    return intake_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   }
   rc = intake_load(req, id, &rec, &err);
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return intake_render_review(req, rec, NULL, link, 200);
 }
 
@@ -333,8 +333,8 @@ int intake_post_referral(cairn_req *req) {
                                    cairn_req_actor(req), cairn_req_today(req)),
                   &err);
   if (rc == CAIRN_ENOTFOUND)
-    return intake_error_page(req, 409, "There is no open referral to record.");
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+    return cairn_respond_error(req, 409, NULL, "There is no open referral to record.");
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, cairn_req_printf(req, "/intake/%lld",
                                                       cairn_record_id(rec)));
 }
@@ -352,7 +352,7 @@ int intake_post_clear(cairn_req *req) {
   rc = intake_screen_load(req, rec, &s);
   if (rc != CAIRN_OK) return rc;
   if (s.positive == 0)
-    return intake_error_page(req, 409, "The red-flag screen has no positive "
+    return cairn_respond_error(req, 409, NULL, "The red-flag screen has no positive "
                                        "answer to clear.");
   f = cairn_form_new(req, INTAKE_FORM_ID, CLEAR_FIELDS);
   cairn_form_bind(f);
@@ -371,7 +371,7 @@ int intake_post_clear(cairn_req *req) {
                     &err);
     if (rc == CAIRN_ENOTFOUND) rc = CAIRN_OK;   /* already referred */
   }
-  if (rc != CAIRN_OK) return intake_fail_page(req, &err);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, cairn_req_printf(req, "/intake/%lld",
                                                       cairn_record_id(rec)));
 }

@@ -1,5 +1,5 @@
 /*
-** util.c -- helpers the intake plugin's pages share: error pages, numbers
+** util.c -- helpers the intake plugin's pages share: numbers
 ** and ids read from a form or a route, record bodies, and small record
 ** look-ups.
 */
@@ -11,24 +11,6 @@
 
 const char *intake_fmt_int(cairn_req *req, long long v) {
   return cairn_req_printf(req, "%lld", v);
-}
-
-int intake_error_page(cairn_req *req, int status, const char *message) {
-  cairn_doc *doc = cairn_doc_new(req, NULL, "error");
-  cairn_doc_attr(doc, "status", intake_fmt_int(req, status));
-  cairn_doc_text(doc, "message", message);
-  return cairn_respond_view(req, doc, "error", status);
-}
-
-int intake_fail_page(cairn_req *req, const cairn_error *err) {
-  switch (err->code) {
-  case CAIRN_EINVAL:
-  case CAIRN_ELIMIT: return intake_error_page(req, 422, err->message);
-  case CAIRN_ENOTFOUND: return intake_error_page(req, 404, err->message);
-  case CAIRN_ECONFLICT: return intake_error_page(req, 409, err->message);
-  case CAIRN_EDENIED: return intake_error_page(req, 403, err->message);
-  default: return err->code < 0 ? err->code : CAIRN_EINTERNAL;
-  }
 }
 
 int intake_required(cairn_req *req, cairn_form *f, const char *name,

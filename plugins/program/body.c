@@ -14,7 +14,7 @@ int program_req_is_xml(cairn_req *req) {
 }
 
 int program_unsupported(cairn_req *req) {
-  return program_error_page(
+  return cairn_respond_error(
       req, 415, NULL,
       "Send the form (application/x-www-form-urlencoded) or the record as "
       "XML (application/xml).");
@@ -29,14 +29,14 @@ int program_post_episode_xml(cairn_req *req, const char *type,
   int rc;
   if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
-    return program_fail_page(req, &err, 400);
+    return cairn_respond_failure(req, &err, 400);
   }
   if (strtoll(program_body_text(body, "episode"), NULL, 10) != e->id)
-    return program_error_page(req, 422, "episode",
+    return cairn_respond_error(req, 422, "episode",
                               "The episode in the body is not the episode "
                               "of the URL.");
   rc = cairn_record_create(req, type, p->id, body, &id, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   /* Front desk cannot open the episode page: their page is the visits. */
   if (program_is_front_desk(req))
     return cairn_respond_redirect(req, program_visits_href(req, p->id, e->id));

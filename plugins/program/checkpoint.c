@@ -297,7 +297,7 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
   long start;
 
   if (e->phase != PHASE_INTRODUCTORY && e->phase != PHASE_FIRST_MONTH)
-    return program_error_page(
+    return cairn_respond_error(
         req, 404, NULL,
         cairn_req_printf(req, "No checkpoint is due for this episode: %s. "
                               "Checkpoints are taken at the end of the "
@@ -340,6 +340,9 @@ int program_render_checkpoint(cairn_req *req, const program_patient *p,
     program_doc_next_form(req, doc, e, f, below && cp->justification_below,
                           decision_day);
   program_doc_exit_form(req, doc, e, f, decision_day);
+  /* Beside the measures: what other plugins know of this phase (herbal
+  ** adherence and adverse effects, exercise sessions). */
+  cairn_sections_fill(req, "checkpoint", p->id, e->id, doc);
   return cairn_respond_view(req, doc, "program/checkpoint", status);
 }
 

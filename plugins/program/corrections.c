@@ -60,7 +60,7 @@ static int route_record(cairn_req *req, const program_patient *p,
   if (rc == CAIRN_OK && strcmp(cairn_record_type_name(*rec), type) != 0)
     rc = CAIRN_ENOTFOUND;
   if (rc == CAIRN_ENOTFOUND)
-    return program_error_page(req, 404, NULL, "There is no such record for "
+    return cairn_respond_error(req, 404, NULL, "There is no such record for "
                                               "this patient.");
   return rc;
 }
@@ -97,20 +97,20 @@ int program_post_observation_error(cairn_req *req) {
   const char *reason;
   int rc = program_patient_load(req, &p, &err);
   if (rc == CAIRN_ENOTFOUND)
-    return program_error_page(req, 404, NULL, err.message);
+    return cairn_respond_error(req, 404, NULL, err.message);
   if (rc != CAIRN_OK) return rc;
   if (!is_form(req)) return program_unsupported(req);
   rc = route_record(req, &p, "observation", PROGRAM_T_OBSERVATION, &rec);
   if (rc != 0) return rc;
   if (strcmp(cairn_record_status(rec), "entered-in-error") == 0)
-    return program_error_page(req, 409, NULL, "This observation is already "
+    return cairn_respond_error(req, 409, NULL, "This observation is already "
                                               "marked as entered in error.");
   reason = posted_reason(req, "reason", "The reason", &err);
-  if (reason == NULL) return program_fail_page(req, &err, 422);
+  if (reason == NULL) return cairn_respond_failure(req, &err, 422);
   rc = cairn_record_revise(req, cairn_record_id(rec), cairn_record_version(rec),
                            "entered-in-error",
                            observation_in_error(req, rec, reason), &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, p.href);
 }
 
@@ -125,10 +125,10 @@ static int route_planned_visit(cairn_req *req, program_patient *p,
   rc = route_record(req, p, "visit", PROGRAM_T_ENCOUNTER, rec);
   if (rc != 0) return rc;
   if (strtoll(cairn_record_value(*rec, "r:episode"), NULL, 10) != e->id)
-    return program_error_page(req, 404, NULL, "There is no such visit in "
+    return cairn_respond_error(req, 404, NULL, "There is no such visit in "
                                               "this episode.");
   if (strcmp(cairn_record_value(*rec, "r:state"), "planned") != 0)
-    return program_error_page(
+    return cairn_respond_error(
         req, 409, NULL,
         "Only a scheduled visit can be cancelled or moved; this one is "
         "recorded as delivered or already cancelled.");
@@ -155,7 +155,7 @@ static int revise_visit(cairn_req *req, const program_patient *p,
   cairn_error err = {0, "", ""};
   int rc = cairn_record_revise(req, cairn_record_id(rec),
                                cairn_record_version(rec), NULL, body, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld", p->id, e->id));
 }
@@ -169,7 +169,7 @@ int program_post_visit_cancel(cairn_req *req) {
   int rc = route_planned_visit(req, &p, e, &rec);
   if (rc != 0) return rc;
   reason = posted_reason(req, "reason", "The reason for cancelling", &err);
-  if (reason == NULL) return program_fail_page(req, &err, 422);
+  if (reason == NULL) return cairn_respond_failure(req, &err, 422);
   notes = cairn_record_value(rec, "r:notes");
   notes = notes[0] ? cairn_req_printf(req, "%s\nCancelled: %s", notes, reason)
                    : cairn_req_printf(req, "Cancelled: %s", reason);
@@ -190,7 +190,7 @@ int program_post_visit_reschedule(cairn_req *req) {
   if (rc != 0) return rc;
   date = program_trim(req, cairn_req_form(req, "date"));
   if (cairn_date_parse(date, &day) != 0)
-    return program_error_page(req, 422, "date", "Write the new date as a "
+    return cairn_respond_error(req, 422, "date", "Write the new date as a "
                                                 "real date, YYYY-MM-DD.");
   /* The check hook refuses a day before the episode began. */
   return revise_visit(req, &p, e, rec,

@@ -172,7 +172,7 @@ int program_post_attendance(cairn_req *req) {
        strtoll(cairn_record_value(rec, "r:episode"), NULL, 10) != e->id))
     rc = cairn_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such visit.");
   if (rc == CAIRN_ENOTFOUND)
-    return program_error_page(req, 404, NULL, "There is no such visit.");
+    return cairn_respond_error(req, 404, NULL, "There is no such visit.");
   if (rc != CAIRN_OK) return rc;
   attended = program_trim(req, cairn_req_form(req, "attended"));
   from = program_trim(req, cairn_req_form(req, "from"));
@@ -205,7 +205,7 @@ int program_post_attendance(cairn_req *req) {
     return cairn_respond_redirect(req, program_visits_href(req, p.id, e->id));
   }
   if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT)
-    return program_fail_page(req, &err, 422);
+    return cairn_respond_failure(req, &err, 422);
   pf.problem = cairn_req_strdup(req, err.message);
   return program_render_visits(req, &p, e, &pf,
                                rc == CAIRN_ECONFLICT ? 409 : 422);

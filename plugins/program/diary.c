@@ -87,7 +87,7 @@ int program_patient_diary(cairn_req *req) {
   const instr_def *d;
   if (done) return rc;
   d = patient_diary_instrument(e);
-  if (d == NULL) return program_error_page(req, 404, NULL, "No diary.");
+  if (d == NULL) return cairn_respond_error(req, 404, NULL, "No diary.");
   return diary_page(req, e, d, NULL, 200);
 }
 
@@ -120,10 +120,10 @@ int program_patient_diary_post(cairn_req *req) {
   int done, rc = patient_route_episode(req, e, &done);
   if (done) return rc;
   d = patient_diary_instrument(e);
-  if (d == NULL) return program_error_page(req, 404, NULL, "No diary.");
+  if (d == NULL) return cairn_respond_error(req, 404, NULL, "No diary.");
   /* One a day: a second check the same day stores nothing. */
   if (done_today(req, e->id))
-    return program_error_page(req, 409, NULL,
+    return cairn_respond_error(req, 409, NULL,
                               "You have already done today's check. You "
                               "can do the next one tomorrow.");
   f = cairn_form_new(req, "diary", diary_fields(req, e, d));
@@ -147,7 +147,7 @@ int program_patient_diary_post(cairn_req *req) {
     cairn_form_host_error(f, &err);
     return diary_page(req, e, d, f, 422);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/p/%lld?sent=diary", e->id));
 }

@@ -69,21 +69,21 @@ static int post_patient_xml(cairn_req *req) {
   int rc;
   if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
-    return program_fail_page(req, &err, 400);
+    return cairn_respond_failure(req, &err, 400);
   }
   /* The schema requires one identifier, first. */
   ident = cairn_node_child(body, NULL, NULL);
   v = ident ? cairn_node_text(body, ident) : "";
   sys = ident ? cairn_node_attr(body, ident, "system") : NULL;
   rc = program_identifier_taken(req, sys, v, &taken, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 500);
   if (taken > 0)
-    return program_error_page(
+    return cairn_respond_error(
         req, 409, "identifier",
         cairn_req_printf(req, "Another patient (%lld) already has "
                               "identifier \"%.64s\".", taken, v));
   rc = cairn_record_create(req, PROGRAM_T_PATIENT, 0, body, &id, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, cairn_req_printf(req, "/patients/%lld",
                                                       id));
 }
@@ -127,7 +127,7 @@ int program_post_patient(cairn_req *req) {
   f = cairn_form_new(req, "patient", PATIENT_FIELDS);
   program_form_read(req, f, PATIENT_NAMES);
   rc = check_patient(req, f, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 500);
   if (cairn_form_errors(f) > 0) return render_patient_form(req, f, 422);
   {
     const char *pairs[] = {
@@ -143,7 +143,7 @@ int program_post_patient(cairn_req *req) {
     cairn_form_host_error(f, &err);
     return render_patient_form(req, f, 422);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   /* Front desk may not open the chart (clinician|admin): send them to the
   ** list, found by the new identifier, instead of to a 403.  The
   ** identifier passed identifier_ok, so its characters are all legal in a
@@ -246,7 +246,7 @@ int program_page_enrol(cairn_req *req) {
   cairn_error err = {0, "", ""};
   cairn_form *f;
   int rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
   f = cairn_form_new(req, "enrol", enrol_fields(req));
@@ -265,28 +265,28 @@ static int post_episode_xml(cairn_req *req, const program_patient *p) {
   int rc;
   if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
-    return program_fail_page(req, &err, 400);
+    return cairn_respond_failure(req, &err, 400);
   }
   phase = cairn_node_child(body, NULL, "phase");
   ver = cairn_node_child(body, NULL, "definitionVersion");
   if (phase == NULL)
-    return program_error_page(req, 422, "phase",
+    return cairn_respond_error(req, 422, "phase",
                               "An episode of the care program starts in "
                               "phase \"enrolled\": add <phase>enrolled"
                               "</phase>.");
   if (strcmp(cairn_node_text(body, phase), "enrolled") != 0)
-    return program_error_page(req, 409, "phase",
+    return cairn_respond_error(req, 409, "phase",
                               "An episode starts in phase \"enrolled\"; "
                               "later phases are reached by moves "
                               "(PhaseChange).");
   if (ver != NULL &&
       program_def_find(atoi(cairn_node_text(body, ver))) == NULL)
-    return program_error_page(req, 422, "definitionVersion",
+    return cairn_respond_error(req, 422, "definitionVersion",
                               "There is no program definition of that "
                               "version.");
   if (!can_be_primary(instr_find(
           program_instruments, program_body_text(body, "primaryInstrument"))))
-    return program_error_page(req, 422, "primaryInstrument",
+    return cairn_respond_error(req, 422, "primaryInstrument",
                               "Name the primary measure (an instrument "
                               "that has a baseline to improve from).");
   if (ver == NULL) {
@@ -298,7 +298,7 @@ static int post_episode_xml(cairn_req *req, const program_patient *p) {
         program_fmt_int(req, program_def_current()->version));
   }
   rc = cairn_record_create(req, PROGRAM_T_EPISODE, p->id, body, &id, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/patients/%lld/episodes/%lld", p->id, id));
 }
@@ -363,7 +363,7 @@ int program_post_episode(cairn_req *req) {
   int rc;
 
   rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
   if (program_req_is_xml(req)) return post_episode_xml(req, &p);
@@ -387,7 +387,7 @@ int program_post_episode(cairn_req *req) {
     cairn_form_host_error(f, &err);
     return render_enrol(req, &p, f, 422);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/patients/%lld/episodes/%lld", p.id, id));
 }

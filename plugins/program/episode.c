@@ -473,7 +473,7 @@ int program_post_move(cairn_req *req) {
     return cairn_respond_redirect(req, cairn_req_printf(
         req, "/patients/%lld/episodes/%lld", p.id, e->id));
   if (rc != CAIRN_EINVAL && rc != CAIRN_ECONFLICT && rc != CAIRN_ELIMIT)
-    return program_fail_page(req, &err, 422);
+    return cairn_respond_failure(req, &err, 422);
   program_form_refused(req, &pf, &err);
   return rerender(req, &p, e, &pf, rc == CAIRN_ECONFLICT ? 409 : 422);
 }

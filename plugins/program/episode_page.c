@@ -472,6 +472,8 @@ int program_render_episode(cairn_req *req, const program_patient *p,
     program_doc_next_form(req, doc, e, posted, 0, NULL);
   }
   patient_doc_diary_summary(req, doc, e->id);
+  /* What other plugins add (herbs, exercise, referrals, maintenance). */
+  cairn_sections_fill(req, "episode", p->id, e->id, doc);
   if (e->phase == PHASE_GRADUATED)
     cairn_doc_attr(doc, "graduation",
                    cairn_req_printf(req, "/patients/%lld/episodes/%lld/"

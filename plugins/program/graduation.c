@@ -41,7 +41,7 @@ int program_page_graduation(cairn_req *req) {
   rc = program_route_episode(req, &p, e);
   if (rc != 0) return rc;
   if (e->phase != PHASE_GRADUATED)
-    return program_error_page(req, 404, NULL,
+    return cairn_respond_error(req, 404, NULL,
                               "This episode has not graduated yet: the "
                               "summary is written at graduation.");
   doc = cairn_doc_new(req, NULL, "graduation");
@@ -137,5 +137,8 @@ int program_page_graduation(cairn_req *req) {
     cairn_doc_attr(doc, "needling", program_fmt_int(req, needling));
     cairn_doc_close(doc);
   }
+  /* What comes next and the home routine, from the plugins that own
+  ** them (maintenance, exercise, referral). */
+  cairn_sections_fill(req, "graduation", p.id, e->id, doc);
   return cairn_respond_view(req, doc, "program/graduation", 200);
 }

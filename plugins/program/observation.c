@@ -282,7 +282,7 @@ int program_page_observation_new(cairn_req *req) {
   int rc;
 
   rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
   rc = latest_episode(req, p.id, &ep, &ep_instrument);
@@ -294,7 +294,7 @@ int program_page_observation_new(cairn_req *req) {
   if (asked != NULL && asked[0] != '\0') {
     fs.def = instr_find(program_instruments, asked);
     if (fs.def == NULL) {
-      return program_error_page(
+      return cairn_respond_error(
           req, 400, "instrument",
           cairn_req_printf(req, "There is no instrument \"%.40s\"; choose "
                                 "one of those listed at /instruments.",
@@ -493,7 +493,7 @@ static int store_form(cairn_req *req, observation_page *fs, double score) {
                    cairn_req_strdup(req, err.message));
     return render_form(req, fs, 422);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, fs->patient->href);
 }
 
@@ -534,7 +534,7 @@ static int post_xml(cairn_req *req, const program_patient *p) {
 
   if (body == NULL) {
     if (err.code == 0) err.code = CAIRN_EINVAL;
-    return program_fail_page(req, &err, 400);
+    return cairn_respond_failure(req, &err, 400);
   }
   if (cairn_node_child(body, NULL, "episode") != NULL) {
     t = program_trim(req, program_body_text(body, "episode"));
@@ -542,7 +542,7 @@ static int post_xml(cairn_req *req, const program_patient *p) {
     rc = episode_of_patient(req, episode, p->id);
     if (rc < 0) return rc;
     if (rc == 0) {
-      return program_error_page(
+      return cairn_respond_error(
           req, 422, "episode",
           cairn_req_printf(req, "Episode %s is not an episode of patient "
                                 "%lld.", t, p->id));
@@ -552,10 +552,10 @@ static int post_xml(cairn_req *req, const program_patient *p) {
       req, p, program_trim(req, program_body_text(body, "effective")),
       episode, &why);
   if (rc != CAIRN_OK) return rc;
-  if (why != NULL) return program_error_page(req, 422, "effective", why);
+  if (why != NULL) return cairn_respond_error(req, 422, "effective", why);
   rc = cairn_record_create(req, PROGRAM_T_OBSERVATION, p->id, body, &id,
                            &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, p->href);
 }
 
@@ -564,14 +564,14 @@ int program_post_observation(cairn_req *req) {
   cairn_error err = {0, "", ""};
   const char *ct = cairn_req_content_type(req);
   int rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
   if (strcmp(ct, "application/x-www-form-urlencoded") == 0)
     return post_form(req, &p);
   if (strcmp(ct, "application/xml") == 0 || strcmp(ct, "text/xml") == 0)
     return post_xml(req, &p);
-  return program_error_page(
+  return cairn_respond_error(
       req, 415, NULL,
       "Send the form (application/x-www-form-urlencoded) or an Observation "
       "record (application/xml).");

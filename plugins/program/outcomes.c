@@ -473,7 +473,7 @@ int program_page_outcomes(cairn_req *req) {
       g = tp ? tp->group : NULL;
     }
     if (g == NULL) {
-      return program_error_page(
+      return cairn_respond_error(
           req, 500, NULL,
           cairn_req_printf(req, "The report would have more than %d rows "
                                 "(cohort, instrument, timepoint): use a "

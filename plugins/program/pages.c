@@ -262,7 +262,7 @@ int program_page_patients(cairn_req *req) {
 
   if (q == NULL) q = "";
   if (program_utf8_chars(q) > QUERY_CHARS_MAX) {
-    return program_error_page(
+    return cairn_respond_error(
         req, 400, "q",
         cairn_req_printf(req, "The search text is longer than %d "
                               "characters; search by part of a name or an "
@@ -279,7 +279,7 @@ int program_page_patients(cairn_req *req) {
   if (page_text != NULL && page_text[0] != '\0') {
     page = parse_page(page_text);
     if (page == 0) {
-      return program_error_page(
+      return cairn_respond_error(
           req, 400, "page",
           cairn_req_printf(req, "The page must be a whole number from 1 to "
                                 "%d.", PAGE_MAX));
@@ -657,7 +657,7 @@ int program_page_chart(cairn_req *req) {
   int rc;
 
   rc = program_patient_load(req, &p, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   if (rc != CAIRN_OK) return rc;
 

@@ -33,7 +33,7 @@ static long long route_episode(cairn_req *req) {
 /* The same page for a wrong, expired or revoked link and a missing
 ** episode: nothing about anyone. */
 static int nothing_here(cairn_req *req) {
-  return program_error_page(req, 404, NULL,
+  return cairn_respond_error(req, 404, NULL,
                             "This page is not available. Please use the "
                             "link your clinic sent you.");
 }
@@ -50,7 +50,7 @@ int patient_route_episode(cairn_req *req, program_episode *e, int *done) {
     return nothing_here(req);
   rc = program_episode_load(req, 0, id, e, &err);
   if (rc == CAIRN_ENOTFOUND) return nothing_here(req);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 500);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 500);
   if (patient_link_active(req, id) == NULL) return nothing_here(req);
   cairn_audit_note(req, e->patient, e->id);
   *done = 0;
@@ -377,7 +377,7 @@ int program_patient_flare_post(cairn_req *req) {
     cairn_form_host_error(f, &err);
     return flare_page(req, e, f, 422);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/p/%lld?sent=flare", e->id));
 }

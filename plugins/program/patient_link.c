@@ -247,7 +247,7 @@ int program_post_patient_link(cairn_req *req) {
     cairn_form_host_error(f, &err);
     return link_page(req, &p, e, f, NULL, 422);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/patient-link?issued=%lld", p.id,
       e->id, c.record));
@@ -261,7 +261,7 @@ int program_post_patient_link_revoke(cairn_req *req) {
   int rc = program_route_episode(req, &p, e);
   if (rc != 0) return rc;
   rc = revoke_active(req, e->id, &err);
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/patient-link", p.id, e->id));
 }
@@ -279,7 +279,7 @@ int program_post_diary_error(cairn_req *req) {
                                     &err);
   if (rc != CAIRN_OK || strcmp(cairn_record_type_name(r), PROGRAM_T_DIARY) ||
       strtoll(cairn_record_value(r, "r:episode"), NULL, 10) != e->id)
-    return program_error_page(req, 404, NULL, "No such diary entry.");
+    return cairn_respond_error(req, 404, NULL, "No such diary entry.");
   {
     /* The same entry again, as a new version marked entered-in-error. */
     static const char *const NAMES[] = {"episode", "date", "instrument",
@@ -295,7 +295,7 @@ int program_post_diary_error(cairn_req *req) {
                              cairn_record_version(r), "entered-in-error",
                              body, &err);
   }
-  if (rc != CAIRN_OK) return program_fail_page(req, &err, 422);
+  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 422);
   return cairn_respond_redirect(req, cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/patient-link", p.id, e->id));
 }

@@ -25,7 +25,7 @@ CAIRN_PLUGIN_INIT1
 
 /* The least host the plugin runs on: level 3, the kit (documents, dates,
 ** text and forms through the host). */
-#define PROGRAM_API_LEVEL 4u
+#define PROGRAM_API_LEVEL 6u
 
 const instr_table *program_instruments = NULL;
 const char *program_patient_cards = NULL;

@@ -120,20 +120,6 @@ int program_on_phase_change(cairn_req *req, const cairn_record *rec,
 
 /* -------------------------------------------------------------- helpers */
 
-/* Respond with the shared error view (www/views/error.xsl), in the shape
-** the core uses for its own errors:
-** <error status="422"><message>...</message><field>answer.pain</field>?
-** </error>.  field may be NULL.  Returns status. */
-int program_error_page(cairn_req *req, int status, const char *field,
-                       const char *message);
-
-/* Turn a failure from the host (*err) into a response: CAIRN_EINVAL and
-** CAIRN_ELIMIT become `invalid_status` with the message and field,
-** CAIRN_ENOTFOUND 404, CAIRN_ECONFLICT 409; anything else is returned as
-** is for the core to log and answer 500 without internals. */
-int program_fail_page(cairn_req *req, const cairn_error *err,
-                      int invalid_status);
-
 /* A patient as the pages show it (strings in the request arena). */
 typedef struct program_patient {
   long long id;

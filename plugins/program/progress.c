@@ -102,7 +102,7 @@ int program_route_episode(cairn_req *req, program_patient *p,
   cairn_error err = {0, "", ""};
   int rc = program_patient_load(req, p, &err);
   if (rc == CAIRN_OK) rc = program_episode_of_route(req, p, e, &err);
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   return rc;
 }

@@ -11,30 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int program_error_page(cairn_req *req, int status, const char *field,
-                       const char *message) {
-  cairn_doc *doc = cairn_doc_new(req, NULL, "error");
-  cairn_doc_attr(doc, "status", program_fmt_int(req, status));
-  cairn_doc_text(doc, "message", message);
-  if (field != NULL && field[0] != '\0') cairn_doc_text(doc, "field", field);
-  return cairn_respond_view(req, doc, "error", status);
-}
-
-int program_fail_page(cairn_req *req, const cairn_error *err,
-                      int invalid_status) {
-  switch (err->code) {
-  case CAIRN_EINVAL:
-  case CAIRN_ELIMIT:
-    return program_error_page(req, invalid_status, err->field, err->message);
-  case CAIRN_ENOTFOUND:
-    return program_error_page(req, 404, err->field, err->message);
-  case CAIRN_ECONFLICT:
-    return program_error_page(req, 409, err->field, err->message);
-  default:
-    return err->code < 0 ? err->code : CAIRN_EINTERNAL;
-  }
-}
-
 /* Patients with an identifier value; the system lives in the body only. */
 static const char SQL_PATIENTS_BY_IDENTIFIER[] =
     "SELECT record FROM p_program_patient"

@@ -98,7 +98,7 @@ static int post_common(cairn_req *req, const char *type, program_patient *p,
   *done = 1;
   if (rc != 0) return rc;
   if (e->phase == PHASE_NONE)
-    return program_error_page(req, 409, "episode",
+    return cairn_respond_error(req, 409, "episode",
                               "This episode is not run as the care program.");
   if (program_req_is_xml(req))
     return program_post_episode_xml(req, type, p, e);
@@ -136,7 +136,7 @@ static int create_or_rerender(cairn_req *req, const char *type,
                  : cairn_req_printf(req, "/patients/%lld/episodes/%lld",
                                     p->id, e->id));
   if (rc != CAIRN_EINVAL && rc != CAIRN_ELIMIT)
-    return program_fail_page(req, &err, 422);
+    return cairn_respond_failure(req, &err, 422);
   program_form_refused(req, pf, &err);
   return rerender(req, p, e, pf, 422);
 }
@@ -215,7 +215,7 @@ static int route_flare(cairn_req *req, program_patient *p,
       (strcmp(cairn_record_type_name(*rec), PROGRAM_T_FLARE) != 0 ||
        strtoll(cairn_record_value(*rec, "r:episode"), NULL, 10) != e->id))
     rc = cairn_fail(&err, CAIRN_ENOTFOUND, NULL, "There is no such flare.");
-  if (rc == CAIRN_ENOTFOUND) return program_error_page(req, 404, NULL,
+  if (rc == CAIRN_ENOTFOUND) return cairn_respond_error(req, 404, NULL,
                                                        err.message);
   return rc;
 }
@@ -238,7 +238,7 @@ int program_post_flare_end(cairn_req *req) {
   pf.form = cairn_form_new(req, pf.id, program_flare_end_fields);
   program_form_read(req, pf.form, names);
   if (cairn_record_value(rec, "r:end")[0])
-    return program_error_page(req, 409, "end", "This flare has already "
+    return cairn_respond_error(req, 409, "end", "This flare has already "
                                                "ended.");
   if (program_form_date(req, pf.form, "end", 1, 0)) {
     resp = cairn_form_value(pf.form, "response");
@@ -256,7 +256,7 @@ int program_post_flare_end(cairn_req *req) {
     if (rc == CAIRN_OK)
       return cairn_respond_redirect(req, cairn_req_printf(
           req, "/patients/%lld/episodes/%lld", p.id, e->id));
-    if (rc != CAIRN_EINVAL) return program_fail_page(req, &err, 422);
+    if (rc != CAIRN_EINVAL) return cairn_respond_failure(req, &err, 422);
     program_form_refused(req, &pf, &err);
   }
   return program_render_episode(req, &p, e, &pf, 422);
@@ -295,7 +295,7 @@ int program_page_schedule(cairn_req *req) {
   int rc, k, n = 0;
   if (q == NULL || q[0] == '\0') q = cairn_req_today(req);
   if (cairn_date_parse(q, &day) != 0)
-    return program_error_page(req, 400, "week", "Give the week as a date, "
+    return cairn_respond_error(req, 400, "week", "Give the week as a date, "
                                                 "YYYY-MM-DD.");
   /* 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays. */
   monday = day - (((day + 3) % 7) + 7) % 7;

@@ -124,7 +124,7 @@ static int render_new(cairn_req *req, long long patient, long long episode,
   int rc;
   if (cairn_record_get(req, patient, &p, &err) != CAIRN_OK ||
       strcmp(cairn_record_type_name(p), PROGRAM_T_PATIENT) != 0)
-    return referral_error_page(req, 404, "There is no such patient.");
+    return cairn_respond_error(req, 404, NULL, "There is no such patient.");
   cairn_doc_attr(doc, "patient", referral_fmt_int(req, patient));
   cairn_doc_attr(doc, "patient-name", cairn_record_value(p, "r:name"));
   if (episode > 0) cairn_doc_attr(doc, "episode", referral_fmt_int(req, episode));
@@ -133,7 +133,7 @@ static int render_new(cairn_req *req, long long patient, long long episode,
   rc = referral_where_offer(req, doc, patient, episode);
   cairn_doc_close(doc);
   if (rc == CAIRN_ENOTFOUND)
-    return referral_error_page(req, 404, "That episode is not this patient's.");
+    return cairn_respond_error(req, 404, NULL, "That episode is not this patient's.");
   if (rc != CAIRN_OK) return rc;
   cairn_form_doc(doc, f, cairn_req_printf(req, "/patients/%lld/referrals", patient),
                  "Save the referral");
@@ -153,7 +153,7 @@ int referral_page_new(cairn_req *req) {
     char *end;
     episode = strtoll(ep, &end, 10);
     if (*end != '\0' || episode <= 0 || strlen(ep) > 18)
-      return referral_error_page(req, 400, "The episode is a record number.");
+      return cairn_respond_error(req, 400, NULL, "The episode is a record number.");
   } else {
     episode = newest_episode(req, patient);
   }
@@ -181,7 +181,7 @@ int referral_post_new(cairn_req *req) {
 
   if (cairn_record_get(req, patient, &pat, &err) != CAIRN_OK ||
       strcmp(cairn_record_type_name(pat), PROGRAM_T_PATIENT) != 0)
-    return referral_error_page(req, 404, "There is no such patient.");
+    return cairn_respond_error(req, 404, NULL, "There is no such patient.");
   cairn_form_bind(f);
   ep = cairn_form_value(f, "episode");
   if (ep[0] != '\0') {
@@ -229,7 +229,7 @@ int referral_post_new(cairn_req *req) {
   cairn_doc_text(body, "by", cairn_req_actor(req));
   cairn_doc_close(body);
   if (cairn_record_create(req, REFERRAL_T_REFERRAL, patient, body, &id, &err) != 0) {
-    if (err.code != CAIRN_EINVAL) return referral_fail_page(req, &err);
+    if (err.code != CAIRN_EINVAL) return cairn_respond_failure(req, &err, 0);
     cairn_form_host_error(f, &err);
     return render_new(req, patient, episode, f, "", 422);
   }

@@ -52,12 +52,12 @@ static const cairn_record *link_referral(cairn_req *req, int *page) {
   *page = 0;
   if (scope == NULL ||
       strcmp(scope, cairn_req_printf(req, "referral:%lld", id)) != 0) {
-    *page = referral_error_page(req, 404, "This page opens only through the "
+    *page = cairn_respond_error(req, 404, NULL, "This page opens only through the "
                                           "link the clinic sent you.");
     return NULL;
   }
   if (referral_load(req, 0, id, &rec, &err) != CAIRN_OK) {
-    *page = referral_fail_page(req, &err);
+    *page = cairn_respond_failure(req, &err, 0);
     return NULL;
   }
   return rec;
@@ -141,7 +141,7 @@ static int apply(cairn_req *req, const cairn_record *rec,
                           NULL, referral_changed(req, rec, ch,
                                                  partner_by(req, rec)),
                           &err) != CAIRN_OK)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/handoff/%lld", cairn_record_id(rec)));
 }
@@ -150,7 +150,7 @@ static int apply(cairn_req *req, const cairn_record *rec,
 static const cairn_record *open_referral(cairn_req *req, int *page) {
   const cairn_record *rec = link_referral(req, page);
   if (rec != NULL && referral_closed(cairn_record_value(rec, "r:status"))) {
-    *page = referral_error_page(req, 409, "This referral is closed.");
+    *page = cairn_respond_error(req, 409, NULL, "This referral is closed.");
     return NULL;
   }
   return rec;
@@ -163,7 +163,7 @@ int referral_post_handoff_ack(cairn_req *req) {
   const cairn_record *rec = open_referral(req, &page);
   if (rec == NULL) return page;
   if (strcmp(cairn_record_value(rec, "r:status"), "sent") != 0)
-    return referral_error_page(req, 409, "The referral was acknowledged "
+    return cairn_respond_error(req, 409, NULL, "The referral was acknowledged "
                                          "already.");
   ch.status = "acknowledged";
   ch.flagged = "";
@@ -180,7 +180,7 @@ int referral_post_handoff_decision(cairn_req *req) {
   if (rec == NULL) return page;
   state = cairn_record_value(rec, "r:status");
   if (strcmp(state, "sent") != 0 && strcmp(state, "acknowledged") != 0)
-    return referral_error_page(req, 409, "The referral was decided already.");
+    return cairn_respond_error(req, 409, NULL, "The referral was decided already.");
   f = cairn_form_new(req, "decision", DECISION_FIELDS);
   cairn_form_bind(f);
   decision = cairn_form_value(f, "decision");
@@ -227,7 +227,7 @@ int referral_post_handoff_appointment(cairn_req *req) {
   const cairn_record *rec = open_referral(req, &page);
   if (rec == NULL) return page;
   if (strcmp(cairn_record_value(rec, "r:status"), "accepted") != 0)
-    return referral_error_page(req, 409, "Accept the referral before you "
+    return cairn_respond_error(req, 409, NULL, "Accept the referral before you "
                                          "record its first appointment.");
   f = cairn_form_new(req, "appointment", APPOINTMENT_FIELDS);
   if (cairn_form_bind(f) > 0) return render(req, rec, f, 422);

@@ -164,7 +164,7 @@ int referral_post_partner_new(cairn_req *req) {
   body = partner_body(req, f);
   if (body == NULL) return render_new(req, f, 422);
   if (cairn_record_create(req, REFERRAL_T_PARTNER, 0, body, &id, &err) != 0) {
-    if (err.code != CAIRN_EINVAL) return referral_fail_page(req, &err);
+    if (err.code != CAIRN_EINVAL) return cairn_respond_failure(req, &err, 0);
     cairn_form_host_error(f, &err);
     return render_new(req, f, 422);
   }
@@ -230,7 +230,7 @@ int referral_page_partner(cairn_req *req) {
   const cairn_record *p;
   cairn_error err = {0, "", ""};
   if (referral_partner_load(req, referral_param_id(req, "id"), &p, &err) != 0)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   return render_partner(req, p, NULL, 200);
 }
 
@@ -241,14 +241,14 @@ int referral_post_partner(cairn_req *req) {
   cairn_form *f;
   cairn_doc *body;
   if (referral_partner_load(req, referral_param_id(req, "id"), &p, &err) != 0)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   f = cairn_form_new(req, PARTNER_FORM_ID, PARTNER_FIELDS);
   if (cairn_form_bind(f) > 0) return render_partner(req, p, f, 422);
   body = partner_body(req, f);
   if (body == NULL) return render_partner(req, p, f, 422);
   if (cairn_record_revise(req, cairn_record_id(p), cairn_record_version(p),
                           NULL, body, &err) != 0) {
-    if (err.code != CAIRN_EINVAL) return referral_fail_page(req, &err);
+    if (err.code != CAIRN_EINVAL) return cairn_respond_failure(req, &err, 0);
     cairn_form_host_error(f, &err);
     return render_partner(req, p, f, 422);
   }
@@ -281,7 +281,7 @@ int referral_page_partners(cairn_req *req) {
   tag = tag ? tag : "";
   /* LIKE's own characters in what was typed match themselves. */
   if (strpbrk(q, "%_\\") || strpbrk(tag, "%_\\"))
-    return referral_error_page(req, 400, "Search for letters, digits and "
+    return cairn_respond_error(req, 400, NULL, "Search for letters, digits and "
                                          "spaces only.");
   if (cairn_sql_bind_text(st, ":q", q) != 0 ||
       cairn_sql_bind_text(st, ":discipline", discipline) != 0 ||

@@ -31,7 +31,7 @@
 CAIRN_PLUGIN_INIT1
 
 /* Level 4: the outbox (message_queue, public_url, transaction) and jobs. */
-#define REFERRAL_API_LEVEL 4u
+#define REFERRAL_API_LEVEL 6u
 
 /* The link's default life (the issue's 60 days) and the core's bounds of
 ** a capability link (60 s .. 90 days). */

@@ -74,11 +74,6 @@ extern size_t referral_n_instruments;
 
 /* ----------------------------------------------------------- util.c */
 
-/* The error page (view "error") with `status` and `message`. */
-int referral_error_page(cairn_req *req, int status, const char *message);
-/* The error page for a host error: 422, 404, 409 or 403 by its code;
-** other codes are returned for the core's 500. */
-int referral_fail_page(cairn_req *req, const cairn_error *err);
 /* A route's named id group as a positive number, or 0. */
 long long referral_param_id(cairn_req *req, const char *name);
 /* "%lld" in the request's arena. */

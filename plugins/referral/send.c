@@ -39,7 +39,7 @@ static const cairn_record *route_referral(cairn_req *req, int *page) {
   *page = 0;
   if (referral_load(req, referral_param_id(req, "patient"),
                     referral_param_id(req, "id"), &rec, &err) != CAIRN_OK) {
-    *page = referral_fail_page(req, &err);
+    *page = cairn_respond_failure(req, &err, 0);
     return NULL;
   }
   return rec;
@@ -119,16 +119,16 @@ int referral_post_send(cairn_req *req) {
   w.rec = route_referral(req, &page);
   if (w.rec == NULL) return page;
   if (referral_closed(cairn_record_value(w.rec, "r:status")))
-    return referral_error_page(req, 409, "The referral is closed: write a "
+    return cairn_respond_error(req, 409, NULL, "The referral is closed: write a "
                                          "new one.");
   if (referral_partner_load(req, atoll(cairn_record_value(w.rec, "r:performer")),
                             &w.partner, &err) != CAIRN_OK)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   rc = cairn_transaction(req, send_in_transaction, &w, &err);
   if (rc != CAIRN_OK) {
     cairn_form *f = cairn_form_new(req, "send", NO_FIELDS);
     if (err.code != CAIRN_EINVAL && err.code != CAIRN_ECONFLICT)
-      return referral_fail_page(req, &err);
+      return cairn_respond_failure(req, &err, 0);
     cairn_form_error(f, "", err.message);
     return referral_render_one(req, w.rec, f,
                                err.code == CAIRN_ECONFLICT ? 409 : 422);
@@ -146,18 +146,18 @@ int referral_post_revoke(cairn_req *req) {
   if (rec == NULL) return page;
   link = cairn_record_value(rec, "r:linkId");
   if (link[0] == '\0')
-    return referral_error_page(req, 409, "The referral has no link to "
+    return cairn_respond_error(req, 409, NULL, "The referral has no link to "
                                          "withdraw.");
   if (cairn_capability_revoke(req, atoll(link), &err) != CAIRN_OK &&
       err.code != CAIRN_ENOTFOUND)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   ch.link_id = "";
   ch.link_expires = "";
   if (cairn_record_revise(req, cairn_record_id(rec), cairn_record_version(rec),
                           NULL, referral_changed(req, rec, &ch,
                                                  cairn_req_actor(req)),
                           &err) != CAIRN_OK)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   return back(req, rec);
 }
 
@@ -171,7 +171,7 @@ int referral_post_cancel(cairn_req *req) {
   const cairn_record *rec = route_referral(req, &page);
   if (rec == NULL) return page;
   if (referral_closed(cairn_record_value(rec, "r:status")))
-    return referral_error_page(req, 409, "The referral is already closed.");
+    return cairn_respond_error(req, 409, NULL, "The referral is already closed.");
   f = cairn_form_new(req, "cancel", CANCEL_FIELDS);
   if (cairn_form_bind(f) > 0) return referral_render_one(req, rec, f, 422);
   ch.status = "cancelled";
@@ -180,7 +180,7 @@ int referral_post_cancel(cairn_req *req) {
                           NULL, referral_changed(req, rec, &ch,
                                                  cairn_req_actor(req)),
                           &err) != CAIRN_OK)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   return back(req, rec);
 }
 
@@ -205,7 +205,7 @@ int referral_post_staff_note(cairn_req *req) {
                           NULL, referral_changed(req, rec, &ch,
                                                  cairn_req_actor(req)),
                           &err) != CAIRN_OK) {
-    if (err.code != CAIRN_EINVAL) return referral_fail_page(req, &err);
+    if (err.code != CAIRN_EINVAL) return cairn_respond_failure(req, &err, 0);
     cairn_form_host_error(f, &err);
     return referral_render_one(req, rec, f, 422);
   }

@@ -134,7 +134,7 @@ int referral_page_patient(cairn_req *req) {
   cairn_stmt *st;
   int rc;
   if (doc_patient(req, doc, patient) != CAIRN_OK)
-    return referral_error_page(req, 404, "There is no such patient.");
+    return cairn_respond_error(req, 404, NULL, "There is no such patient.");
   st = cairn_sql_prepare(req, SQL_PATIENT, &err);
   if (st == NULL) return err.code ? err.code : CAIRN_EDB;
   if (cairn_sql_bind_int(st, ":patient", patient) != 0 ||
@@ -269,7 +269,7 @@ int referral_page_one(cairn_req *req) {
   cairn_error err = {0, "", ""};
   if (referral_load(req, referral_param_id(req, "patient"),
                     referral_param_id(req, "id"), &rec, &err) != CAIRN_OK)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   return referral_render_one(req, rec, NULL, 200);
 }
 
@@ -282,7 +282,7 @@ int referral_page_letter(cairn_req *req) {
   int rc;
   if (referral_load(req, referral_param_id(req, "patient"),
                     referral_param_id(req, "id"), &rec, &err) != CAIRN_OK)
-    return referral_fail_page(req, &err);
+    return cairn_respond_failure(req, &err, 0);
   doc = cairn_doc_new(req, NULL, "letter");
   cairn_doc_attr(doc, "id", referral_fmt_int(req, cairn_record_id(rec)));
   cairn_doc_attr(doc, "today", cairn_req_today(req));

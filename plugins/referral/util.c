@@ -1,5 +1,5 @@
 /*
-** util.c -- helpers the referral plugin's pages share: error pages, ids,
+** util.c -- helpers the referral plugin's pages share: ids,
 ** loading its records, probing for other plugins' tables, and rewriting a
 ** referral's body for a change.
 */
@@ -11,26 +11,6 @@
 /* See referral.h. */
 const char *referral_fmt_int(cairn_req *req, long long v) {
   return cairn_req_printf(req, "%lld", v);
-}
-
-/* See referral.h. */
-int referral_error_page(cairn_req *req, int status, const char *message) {
-  cairn_doc *doc = cairn_doc_new(req, NULL, "error");
-  cairn_doc_attr(doc, "status", referral_fmt_int(req, status));
-  cairn_doc_text(doc, "message", message);
-  return cairn_respond_view(req, doc, "error", status);
-}
-
-/* See referral.h. */
-int referral_fail_page(cairn_req *req, const cairn_error *err) {
-  switch (err->code) {
-  case CAIRN_EINVAL:
-  case CAIRN_ELIMIT: return referral_error_page(req, 422, err->message);
-  case CAIRN_ENOTFOUND: return referral_error_page(req, 404, err->message);
-  case CAIRN_ECONFLICT: return referral_error_page(req, 409, err->message);
-  case CAIRN_EDENIED: return referral_error_page(req, 403, err->message);
-  default: return err->code < 0 ? err->code : CAIRN_EINTERNAL;
-  }
 }
 
 /* See referral.h. */

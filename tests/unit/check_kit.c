@@ -702,6 +702,142 @@ START_TEST(built_body_is_validated_before_the_hook) {
 }
 END_TEST
 
+/* ============================================================= sections */
+
+static int fills;              /* how many fill calls the test saw */
+
+static int fill_lines(cairn_req *r, long long patient, long long episode,
+                      cairn_doc *doc, cairn_error *err) {
+  (void)err;
+  fills++;
+  api->doc_open(doc, "line");                 /* left open on purpose */
+  api->doc_attr(doc, "label", "Stage");
+  api->doc_attr(doc, "patient", api->req_printf(r, "%lld", patient));
+  api->doc_attr(doc, "episode", api->req_printf(r, "%lld", episode));
+  return 1;
+}
+static int fill_nothing(cairn_req *r, long long patient, long long episode,
+                        cairn_doc *doc, cairn_error *err) {
+  (void)r; (void)patient; (void)episode; (void)doc; (void)err;
+  fills++;
+  return 0;
+}
+static int fill_fails(cairn_req *r, long long patient, long long episode,
+                      cairn_doc *doc, cairn_error *err) {
+  (void)r; (void)patient; (void)episode; (void)doc;
+  fills++;
+  return cairn_fail(err, CAIRN_EINTERNAL, NULL, "broken on purpose");
+}
+
+static const cairn_section sections_a[] = {
+  { .slot = "episode", .title = "Exercise", .fill = fill_lines },
+  { .slot = "checkpoint", .title = "Exercise", .fill = fill_nothing },
+  { .slot = NULL } };
+static const cairn_section sections_b[] = {
+  { .slot = "episode", .title = "Herbs", .fill = fill_fails },
+  { .slot = "episode", .title = "Plan", .fill = fill_nothing },
+  { .slot = NULL } };
+static const cairn_section sections_bad[] = {
+  { .slot = "Episode!", .title = "x", .fill = fill_nothing },
+  { .slot = NULL } };
+static const cairn_section sections_untitled[] = {
+  { .slot = "episode", .title = "", .fill = fill_nothing },
+  { .slot = NULL } };
+
+/* Each plugin's sections of the slot asked for, in load order, inside
+** their own element; a fill that leaves an element open does not spill
+** over; nothing, failure and something are told apart; other slots and
+** plugins not initialized are not asked. */
+START_TEST(sections_fill_asks_each_plugin_of_the_slot) {
+  static const cairn_plugin pa = { CAIRN_PLUGIN_MAGIC, .name = "exercise",
+    .version = "0", .api_level = 6, .sections = sections_a };
+  static const cairn_plugin pb = { CAIRN_PLUGIN_MAGIC, .name = "herbal",
+    .version = "0", .api_level = 6, .sections = sections_b };
+  cairn_loaded pl[3] = { { .desc = &pa, .initialized = 1 },
+                         { .desc = &pb, .initialized = 1 },
+                         { .desc = &pa, .initialized = 0 } };
+  cairn_registry r = { .plugins = pl, .n_plugins = 3 };
+  cairn_doc *doc = api->doc_new(&req, NULL, "page");
+  req.reg = &r;
+  fills = 0;
+  ck_assert_int_eq(api->sections_fill(&req, "episode", 7, 42, doc), 1);
+  ck_assert_int_eq(fills, 3);
+  api->doc_text(doc, "after", "x");          /* back at the root */
+  ck_assert_str_eq(api->doc_value(doc, NULL, "count(/page/sections/section)"),
+                   "3");
+  ck_assert_str_eq(api->doc_value(doc, NULL, "/page/sections/@slot"), "episode");
+  ck_assert_str_eq(api->doc_value(doc, NULL, "/page/sections/section[1]/@plugin"),
+                   "exercise");
+  ck_assert_str_eq(api->doc_value(doc, NULL,
+                   "/page/sections/section[1]/line/@episode"), "42");
+  ck_assert_str_eq(api->doc_value(doc, NULL,
+                   "/page/sections/section[1]/line/@patient"), "7");
+  ck_assert_str_eq(api->doc_value(doc, NULL, "/page/sections/section[2]/@failed"),
+                   "1");
+  ck_assert_str_eq(api->doc_value(doc, NULL, "/page/sections/section[3]/@empty"),
+                   "1");
+  ck_assert_str_eq(api->doc_value(doc, NULL, "/page/sections/section[3]/@title"),
+                   "Plan");
+  ck_assert_str_eq(api->doc_value(doc, NULL, "count(/page/after)"), "1");
+  fills = 0;
+  ck_assert_int_eq(api->sections_fill(&req, "graduation", 7, 42, doc), 0);
+  ck_assert_int_eq(fills, 0);
+  req.reg = NULL;
+}
+END_TEST
+
+static int init_nothing(const cairn_api *a, const cairn_plugin_config *cfg,
+                        cairn_error *err) {
+  (void)a; (void)cfg; (void)err;
+  return 0;
+}
+
+/* A slot that is not a name, a section without a title, are refused at
+** load, naming the file. */
+START_TEST(sections_are_checked_at_load) {
+  static const cairn_plugin bad = { CAIRN_PLUGIN_MAGIC, .init = init_nothing,
+    .name = "bad",
+    .version = "0", .api_level = 6, .sections = sections_bad };
+  static const cairn_plugin untitled = { CAIRN_PLUGIN_MAGIC, .init = init_nothing,
+    .name = "bad",
+    .version = "0", .api_level = 6, .sections = sections_untitled };
+  static const cairn_plugin good = { CAIRN_PLUGIN_MAGIC, .init = init_nothing,
+    .name = "good",
+    .version = "0", .api_level = 6, .sections = sections_a };
+  cairn_error e = {0};
+  ck_assert_int_eq(cairn_registry_check_desc(&bad, "bad.so", &e),
+                   CAIRN_EINVAL);
+  ck_assert_ptr_nonnull(strstr(e.message, "bad.so"));
+  ck_assert_int_eq(cairn_registry_check_desc(&untitled, "u.so", &e),
+                   CAIRN_EINVAL);
+  ck_assert_msg(cairn_registry_check_desc(&good, "good.so", &e) == 0, "%s",
+                e.message);
+}
+END_TEST
+
+/* The error page: status, message and field in the core's shape; a
+** failure's code picks the status, and what is not the caller's fault is
+** handed back for the core to log. */
+START_TEST(error_page_answers_by_the_failure_code) {
+  cairn_error e = {0};
+  ck_assert_int_eq(api->respond_error(&req, 404, NULL, "No such thing."),
+                   404);
+  ck_assert_str_eq(req.view, "error");
+  cairn_fail(&e, CAIRN_EINVAL, "date", "The date is not a date.");
+  ck_assert_int_eq(api->respond_failure(&req, &e, 0), 422);
+  cairn_fail(&e, CAIRN_EINVAL, "date", "The date is not a date.");
+  ck_assert_int_eq(api->respond_failure(&req, &e, 400), 400);
+  cairn_fail(&e, CAIRN_ECONFLICT, NULL, "stale");
+  ck_assert_int_eq(api->respond_failure(&req, &e, 0), 409);
+  cairn_fail(&e, CAIRN_EDENIED, NULL, "no");
+  ck_assert_int_eq(api->respond_failure(&req, &e, 0), 403);
+  cairn_fail(&e, CAIRN_ENOTFOUND, NULL, "gone");
+  ck_assert_int_eq(api->respond_failure(&req, &e, 0), 404);
+  cairn_fail(&e, CAIRN_EDB, NULL, "disk");
+  ck_assert_int_eq(api->respond_failure(&req, &e, 0), CAIRN_EDB);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("kit");
   TCase *t = tcase_create("table");
@@ -739,6 +875,12 @@ static Suite *suite(void) {
   tcase_add_checked_fixture(t, req_setup, req_teardown);
   tcase_add_test(t, random_token_is_base64url_of_its_length);
   tcase_add_test(t, hash_is_blake2b_256);
+  suite_add_tcase(s, t);
+  t = tcase_create("sections and errors");
+  tcase_add_checked_fixture(t, req_setup, req_teardown);
+  tcase_add_test(t, sections_fill_asks_each_plugin_of_the_slot);
+  tcase_add_test(t, sections_are_checked_at_load);
+  tcase_add_test(t, error_page_answers_by_the_failure_code);
   suite_add_tcase(s, t);
   t = tcase_create("write path");
   tcase_add_checked_fixture(t, store_setup, store_teardown);

@@ -52,8 +52,11 @@ extern "C" {
 ** Level 4: messages, jobs, the public address -- public_url,
 **          message_queue, and the descriptor's `jobs`.
 ** Level 5: FHIR mappings and record references (descriptor fields fhir,
-**          references). */
-#define CAIRN_API_LEVEL 5u
+**          references).
+** Level 6: the core's error page (respond_error, respond_failure) and
+**          sections one plugin adds to another's page (descriptor field
+**          sections, host entry sections_fill). */
+#define CAIRN_API_LEVEL 6u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
 ** without a newer entry tests for it this way; what it cannot do without
@@ -227,6 +230,30 @@ typedef struct cairn_fhir_map {
   const char *view;          /* "fhir/observation" */
 } cairn_fhir_map;
 
+/* A part a plugin adds to a page another plugin owns (level 6): the
+** program's episode page asks every loaded plugin for its section of slot
+** "episode", the checkpoint page for "checkpoint", the graduation summary
+** for "graduation".  The owner calls sections_fill; the core calls each
+** declared fill in load order, inside an element
+**   <section plugin="exercise" slot="episode" title="Exercise">
+** that fill adds to in one shared shape, which www/views/section-lib.xsl
+** renders the same on every page:
+**   <line label="Stage" level="ok|warn|alert">Corrective</line>   a fact
+**   <action href="/patients/1/episodes/2/exercise">Record a session</action>
+**   <note>plain text</note>
+** fill returns 1 when it added something to show, 0 when it has nothing
+** for this episode (the element is then marked empty="1"), or a negative
+** CAIRN_E* code (logged; the element is marked failed="1" and the page
+** still answers).  fill sees the request as the page's handler does and
+** must show the caller only what its role may see (cairn_req_role). */
+typedef struct cairn_section {
+  const char *slot;          /* "episode", "checkpoint", "graduation", or
+                             ** a slot another plugin documents */
+  const char *title;         /* the section's heading, plain words */
+  int (*fill)(cairn_req *req, long long patient, long long episode,
+              cairn_doc *doc, cairn_error *err);
+} cairn_section;
+
 /* A body element that holds the id of another record (level 5): a bundle
 ** import (`cairn import`) rewrites it when the records get new ids.  The
 ** element is a direct child of the body's root, in the type's namespace,
@@ -274,6 +301,9 @@ typedef struct cairn_plugin {
                               ** NULL: the plugin's records do not export */
   const cairn_reference *references; /* terminated by record_type == NULL;
                               ** may be NULL: no body holds a record id */
+  /* --- added with API level 6 ---------------------------------------- */
+  const cairn_section *sections; /* terminated by slot == NULL; may be
+                              ** NULL: the plugin adds to no other page */
 } cairn_plugin;
 
 /* The descriptor's first fields, for its designated initializer:
@@ -618,6 +648,27 @@ struct cairn_api {
   int (*transaction)(cairn_req *req,
                      int (*fn)(cairn_req *req, void *arg, cairn_error *err),
                      void *arg, cairn_error *err);
+
+  /* --- level 6: the error page ------------------------------------------ */
+  /* Answer with the core's error page (view "error": the status, the
+  ** message in plain words, and the form field at fault when `field` is
+  ** neither NULL nor empty).  Returns `status`, for `return
+  ** cairn_respond_error(req, 404, NULL, "No such referral.");`. */
+  int (*respond_error)(cairn_req *req, int status, const char *field,
+                       const char *message);
+  /* Answer a failure *err with the error page at the status its code
+  ** means: CAIRN_EINVAL and CAIRN_ELIMIT at `invalid_status` (0: 422),
+  ** CAIRN_ENOTFOUND 404, CAIRN_ECONFLICT 409, CAIRN_EDENIED 403.  Any
+  ** other code (CAIRN_EDB, CAIRN_EINTERNAL) is returned as it is, for the
+  ** core to log and answer 500 without showing the message. */
+  int (*respond_failure)(cairn_req *req, const cairn_error *err,
+                         int invalid_status);
+  /* Add every loaded plugin's section of `slot` for this patient and
+  ** episode (see cairn_section) at the builder's position, inside
+  ** <sections slot="...">.  Returns how many have something to show.
+  ** A failing fill is logged and marked, never fails the page. */
+  int (*sections_fill)(cairn_req *req, const char *slot, long long patient,
+                       long long episode, cairn_doc *doc);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -757,6 +808,10 @@ typedef struct cairn_field {
 #define cairn_public_url      cairn_host_api->public_url
 #define cairn_message_queue   cairn_host_api->message_queue
 #define cairn_transaction     cairn_host_api->transaction
+/* level 6 */
+#define cairn_respond_error   cairn_host_api->respond_error
+#define cairn_respond_failure cairn_host_api->respond_failure
+#define cairn_sections_fill   cairn_host_api->sections_fill
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus

@@ -25,6 +25,7 @@
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="../form-lib.xsl"/>
   <xsl:include href="program-lib.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
   <xsl:include href="evidence.xsl"/>
 
   <xsl:variable name="W" select="720"/>
@@ -81,6 +82,7 @@
       <p><xsl:value-of select="recommendation/@text"/></p>
     </div>
     <xsl:apply-templates select="evidence" mode="beside"/>
+    <xsl:apply-templates select="sections" mode="sections"/>
 
     <dl class="stats">
       <div>

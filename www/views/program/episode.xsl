@@ -26,6 +26,7 @@
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="../form-lib.xsl"/>
   <xsl:include href="program-lib.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
   <xsl:include href="intake-lib.xsl"/>
 
   <xsl:template match="episode-page" mode="title">
@@ -195,6 +196,8 @@
         <a href="{../patient/@href}/episodes/{../episode/@id}/patient-link">See them</a>
       </p>
     </xsl:for-each>
+
+    <xsl:apply-templates select="sections" mode="sections"/>
 
     <h2>Flares</h2>
     <xsl:choose>

@@ -15,6 +15,7 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="program-lib.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="graduation" mode="title">Graduation summary: <xsl:value-of select="patient/@name"/></xsl:template>
 
@@ -98,6 +99,7 @@
         <xsl:text>The clinician's justification is on the path above.</xsl:text>
       </p>
     </xsl:if>
+    <xsl:apply-templates select="sections" mode="sections"/>
     <h2>Next steps</h2>
     <p>Keep to your home routine. If your gains slip for more than a couple of weeks, get in touch: a short conversation is the first step back.</p>
     <p class="no-print muted small">Print this page from the browser; the site frame is left off the printout.</p>
