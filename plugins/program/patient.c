@@ -312,6 +312,10 @@ int program_patient_summary(cairn_req *req) {
       cairn_doc_text_attr(doc, "goal", "activity", e->activity[i],
                           e->goal[i]);
   doc_cards(req, doc, e->id);
+  /* The patient's part of what other plugins hold (the home routine,
+  ** the plan after graduation): slot "patient-summary", whose fills show
+  ** no staff notes, justifications or internal codes. */
+  cairn_sections_fill(req, "patient-summary", e->patient, e->id, doc);
   return cairn_respond_view(req, doc, "program/patient-summary", 200);
 }
 

@@ -233,7 +233,9 @@ typedef struct cairn_fhir_map {
 /* A part a plugin adds to a page another plugin owns (level 6): the
 ** program's episode page asks every loaded plugin for its section of slot
 ** "episode", the checkpoint page for "checkpoint", the graduation summary
-** for "graduation".  The owner calls sections_fill; the core calls each
+** for "graduation", the patient's own summary (/p/{e}/summary) for
+** "patient-summary" (whose fills show no staff notes, justifications or
+** internal codes: the patient reads it).  The owner calls sections_fill; the core calls each
 ** declared fill in load order, inside an element
 **   <section plugin="exercise" slot="episode" title="Exercise">
 ** that fill adds to in one shared shape, which www/views/section-lib.xsl

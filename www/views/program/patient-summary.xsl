@@ -12,6 +12,7 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="patient-lib.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="patient-summary" mode="title">
     <xsl:choose>
@@ -64,6 +65,8 @@
         </xsl:when>
         <xsl:otherwise><p>Keep up the routine your clinician showed you.</p></xsl:otherwise>
       </xsl:choose>
+
+      <xsl:apply-templates select="sections" mode="sections"/>
 
       <h2>What comes next</h2>
       <p>If pain comes back or a flare does not settle within a few days, contact your clinic: a maintenance visit is there when you need it.</p>
