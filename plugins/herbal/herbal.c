@@ -61,6 +61,13 @@ static const cairn_projection adverse_projections[] = {
   {NULL, NULL, 0}
 };
 
+static const cairn_projection refill_projections[] = {
+  {"prescription", "r:prescription", CAIRN_COL_INT},
+  {"refill_date", "r:date", CAIRN_COL_TEXT},
+  {"days_supplied", "r:daysSupplied", CAIRN_COL_INT},
+  {NULL, NULL, 0}
+};
+
 static const cairn_record_type record_types[] = {
   {.name = HERBAL_T_PRESCRIPTION, .ns = HERBAL_NS, .root = "Prescription",
    .xsd = "herbal.xsd", .table = "herbal_prescription",
@@ -74,12 +81,18 @@ static const cairn_record_type record_types[] = {
   {.name = HERBAL_T_ADVERSE, .ns = HERBAL_NS, .root = "AdverseEffect",
    .xsd = "herbal.xsd", .table = "herbal_adverse_effect",
    .projections = adverse_projections, .check = herbal_check_adverse},
+  {.name = HERBAL_T_REFILL, .ns = HERBAL_NS, .root = "Refill",
+   .xsd = "herbal.xsd", .table = "herbal_refill",
+   .projections = refill_projections, .check = herbal_check_refill},
   {.name = NULL}
 };
 
 #define PRESCRIBERS (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
 #define PATIENT "/patients/(?<patient>[0-9]{1,18})/herbal"
 #define RX PATIENT "/prescriptions/(?<id>[0-9]{1,18})"
+/* The patient's own page, reached through the episode's personal link
+** (docs/patient.md, "The hook for other plugins"). */
+#define HERBS_PAGE "/p/(?<episode>[1-9][0-9]{0,17})/herbs"
 
 static const cairn_route routes[] = {
   {"GET", PATIENT, CAIRN_AUD_STAFF, herbal_page_patient,
@@ -114,6 +127,16 @@ static const cairn_route routes[] = {
    "record an adverse effect"},
   {"POST", RX "/adverse", PRESCRIBERS, herbal_post_adverse,
    "save an adverse effect (serious: stop or change)"},
+  {"GET", RX "/refill", PRESCRIBERS, herbal_page_refill,
+   "record a refill (date, days supplied); shows when the next is due"},
+  {"POST", RX "/refill", PRESCRIBERS, herbal_post_refill,
+   "save a refill (refused for a stopped prescription)"},
+  {"GET", HERBS_PAGE, CAIRN_AUD_CAPABILITY, herbal_patient_herbs,
+   "the patient's own: today's herbs, how to take them"},
+  {"POST", HERBS_PAGE "/doses", CAIRN_AUD_CAPABILITY, herbal_patient_doses,
+   "the patient records the doses taken this week"},
+  {"POST", HERBS_PAGE "/effect", CAIRN_AUD_CAPABILITY, herbal_patient_effect,
+   "the patient reports a side effect"},
   {"GET", "/herbal/alerts", CAIRN_AUD_STAFF, herbal_page_alerts,
    "prescriptions unsafe since saved; serious adverse effects"},
   {"GET", "/herbs", CAIRN_AUD_STAFF, herbal_page_reference,
@@ -130,6 +153,10 @@ static const char *const migrations[] = {
   " ON p_herbal_prescription(patient, start_date);",
   "CREATE INDEX IF NOT EXISTS p_herbal_adverse_by_severity"
   " ON p_herbal_adverse_effect(severity, effect_date);",
+  "CREATE INDEX IF NOT EXISTS p_herbal_refill_by_prescription"
+  " ON p_herbal_refill(prescription);",
+  "CREATE INDEX IF NOT EXISTS p_herbal_prescription_by_episode"
+  " ON p_herbal_prescription(episode);",
   NULL
 };
 
@@ -182,11 +209,21 @@ static const cairn_fhir_map fhir_maps[] = {
   {.record_type = HERBAL_T_PRESCRIPTION, .view = "fhir/herbal-prescription"},
   {.record_type = NULL}};
 
+/* Parts of the program's pages (level 6): the episode page, the
+** checkpoint page (adherence and adverse effects beside the measures) and
+** the staff dashboard. */
+static const cairn_section sections[] = {
+  {.slot = "episode", .title = "Herbal medicine", .fill = herbal_section_episode},
+  {.slot = "checkpoint", .title = "Herbal medicine this phase",
+   .fill = herbal_section_checkpoint},
+  {.slot = "dashboard", .title = "Herbal alerts", .fill = herbal_section_dashboard},
+  {.slot = NULL}};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "herbal",
   .version = "0.1.0",
-  .api_level = 3,
+  .api_level = 6,
   .description = "herbal prescriptions checked for safety against sourced "
                  "reference data",
   .record_types = record_types,
@@ -197,6 +234,7 @@ static const cairn_plugin descriptor = {
   .fini = herbal_fini,
   .commands = commands,
   .fhir = fhir_maps,
+  .sections = sections,
 };
 
 const cairn_plugin *cairn_plugin_entry(void) { return &descriptor; }

@@ -21,6 +21,14 @@ CAIRN_PLUGIN_EXTERN
 #define HERBAL_T_MEDICATIONS "herbal:Medications"
 #define HERBAL_T_ADHERENCE "herbal:Adherence"
 #define HERBAL_T_ADVERSE "herbal:AdverseEffect"
+#define HERBAL_T_REFILL "herbal:Refill"
+
+/* Doses a day, as the printed instructions say (half in the morning, half
+** in the evening, for decoctions and granules): what a week prescribes
+** when the patient records their own doses. */
+#define HERBAL_DOSES_PER_DAY 2
+/* Days before the supply runs out from which a refill shows as due. */
+#define HERBAL_REFILL_NOTICE_DAYS 3
 
 /* The reference table, loaded once in init (before workers fork) and
 ** read-only afterwards. */
@@ -68,10 +76,21 @@ void herbal_findings_doc(cairn_req *req, cairn_doc *doc,
 int herbal_refusal(const herbal_findings *out, herbal_verdict v,
                    cairn_error *err);
 
+/* A prescription's supply (refill.c): refills so far, and the day the
+** supply runs out (start date + days + every refill's days supplied),
+** which is when the next refill is due. */
+typedef struct herbal_supply_info {
+  int refills;               /* active refill records */
+  long runs_out;             /* day number (cairn_date_parse) */
+  int stopped;               /* the prescription is stopped */
+} herbal_supply_info;
+int herbal_supply(cairn_req *req, const cairn_record *rx, herbal_supply_info *out);
+
 /* Record checks (cairn_record_type.check). */
 int herbal_check_prescription(cairn_req *req, cairn_doc *body,
                               cairn_error *err);
 int herbal_check_adverse(cairn_req *req, cairn_doc *body, cairn_error *err);
+int herbal_check_refill(cairn_req *req, cairn_doc *body, cairn_error *err);
 
 /* Pages (routes in herbal.c). */
 int herbal_page_reference(cairn_req *req);   /* GET /herbs */
@@ -93,9 +112,42 @@ int herbal_page_adherence(cairn_req *req);
 int herbal_post_adherence(cairn_req *req);
 int herbal_page_adverse(cairn_req *req);
 int herbal_post_adverse(cairn_req *req);
-/* <adherence week= taken= prescribed=/>* and <adverse date= severity=
-** action=><what/></adverse>* of prescription rx under doc's current
-** element. */
+int herbal_page_refill(cairn_req *req);
+int herbal_post_refill(cairn_req *req);
+/* The patient's own page under /p/{e}/herbs (patient_page.c). */
+int herbal_patient_herbs(cairn_req *req);
+int herbal_patient_doses(cairn_req *req);
+int herbal_patient_effect(cairn_req *req);
+/* Sections on the program's pages (sections.c, cairn_section.fill). */
+int herbal_section_episode(cairn_req *req, long long patient, long long episode,
+                           cairn_doc *doc, cairn_error *err);
+int herbal_section_checkpoint(cairn_req *req, long long patient, long long episode,
+                              cairn_doc *doc, cairn_error *err);
+int herbal_section_dashboard(cairn_req *req, long long patient, long long episode,
+                             cairn_doc *doc, cairn_error *err);
+/* What the dashboard and /herbal/alerts list (rx_pages.c): active
+** prescriptions unsafe since saved, and serious adverse effects still
+** waiting for a stop or change.  visit is called once per item. */
+typedef struct herbal_alert {
+  const char *kind;          /* "unsafe" or "serious" */
+  long long patient;         /* the patient's record id */
+  long long prescription;    /* the prescription concerned */
+  long long record;          /* the adverse effect ("serious"), else 0 */
+  const char *name;          /* the patient's name, "" when unknown */
+  const char *date;          /* the effect's date ("serious") */
+  const char *action;        /* the effect's recorded action ("serious") */
+  int open;                  /* "serious": still no stop or change since */
+  const herbal_findings *findings; /* "unsafe": today's check */
+} herbal_alert;
+int herbal_alerts_each(cairn_req *req,
+                       int (*visit)(cairn_req *req, const herbal_alert *a, void *ctx),
+                       void *ctx);
+/* 1 when serious adverse effect `effect_date` of prescription rx has had
+** no stop or change since (rx_pages.c). */
+int herbal_effect_open(cairn_req *req, const cairn_record *rx, const char *effect_date);
+/* <adherence week= taken= prescribed=/>*, <adverse date= severity=
+** action=><what/></adverse>*, <refill date= days=/>* and <supply runs-out=
+** refills=/> of prescription rx under doc's current element. */
 int herbal_monitoring_doc(cairn_req *req, cairn_doc *doc, long long rx);
 
 /* `cairn herbal-data [--check FILE.xml]` */

@@ -117,6 +117,9 @@ int herbal_post_adverse(cairn_req *req) { return post(req, "adverse", adverse_fi
 static const char ADHERENCE_SQL[] =
     "SELECT week_start, doses_taken, doses_prescribed FROM p_herbal_adherence"
     " WHERE prescription = :rx AND status = 'active' ORDER BY week_start, record";
+static const char REFILL_SQL[] =
+    "SELECT refill_date, days_supplied FROM p_herbal_refill"
+    " WHERE prescription = :rx AND status = 'active' ORDER BY refill_date, record";
 static const char ADVERSE_SQL[] =
     "SELECT record, effect_date, severity, action FROM p_herbal_adverse_effect"
     " WHERE prescription = :rx AND status = 'active' ORDER BY effect_date, record";
@@ -148,5 +151,24 @@ int herbal_monitoring_doc(cairn_req *req, cairn_doc *doc, long long rx) {
     cairn_doc_text(doc, "what", cairn_record_value(rec, "r:what"));
     cairn_doc_close(doc);
   }
-  return rc < 0 ? CAIRN_EDB : 0;
+  if (rc < 0) return CAIRN_EDB;
+  st = cairn_sql_prepare(req, REFILL_SQL, &err);
+  if (!st) return err.code;
+  cairn_sql_bind_int(st, ":rx", rx);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    cairn_doc_open(doc, "refill");
+    cairn_doc_attr(doc, "date", cairn_sql_text(st, 0));
+    cairn_doc_attr(doc, "days", cairn_sql_text(st, 1));
+    cairn_doc_close(doc);
+  }
+  if (rc < 0) return CAIRN_EDB;
+  const cairn_record *rec;
+  herbal_supply_info s;
+  if (cairn_record_get(req, rx, &rec, &err)) return err.code;
+  if ((rc = herbal_supply(req, rec, &s))) return rc;
+  cairn_doc_open(doc, "supply");
+  cairn_doc_attr(doc, "runs-out", cairn_date_format(req, s.runs_out));
+  cairn_doc_attr(doc, "refills", cairn_req_printf(req, "%d", s.refills));
+  cairn_doc_close(doc);
+  return 0;
 }

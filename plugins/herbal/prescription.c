@@ -225,5 +225,11 @@ int herbal_check_adverse(cairn_req *req, cairn_doc *body, cairn_error *err) {
     return cairn_fail(err, CAIRN_EINVAL, "action",
                       "A serious adverse effect asks for the herbs to be "
                       "stopped or changed, not continued.");
+  /* "pending" is the patient's report: the clinician decides. */
+  if (strcmp(action, "pending") == 0 &&
+      strcmp(cairn_doc_value(body, NULL, "r:reportedBy"), "patient") != 0)
+    return cairn_fail(err, CAIRN_EINVAL, "action",
+                      "Choose what is done about the adverse effect: continue, "
+                      "change or stop.");
   return 0;
 }

@@ -335,19 +335,29 @@ static const char SERIOUS_SQL[] =
     " WHERE severity = 'serious' AND status = 'active'"
     " ORDER BY effect_date DESC, record DESC";
 
-/* GET /herbal/alerts: what the dashboard shows.  Every active prescription
-** is checked again against its patient's medicines and pregnancy status as
-** they are now; one that now blocks more than it did when saved (a new
-** medicine, a pregnancy) or is refused is listed, with the findings.
-** Serious adverse effects are listed too. */
-int herbal_page_alerts(cairn_req *req) {
+/* See herbal.h: stopped, or changed (a <change> dated on or after the
+** effect) closes it. */
+int herbal_effect_open(cairn_req *req, const cairn_record *rx, const char *effect_date) {
+  if (strcmp(cairn_record_status(rx), "stopped") == 0) return 0;
+  cairn_doc *body = cairn_record_body(req, rx);
+  if (cairn_doc_count(body, NULL, "r:stopped") > 0) return 0;
+  for (cairn_node *c = cairn_node_child(body, NULL, "change"); c; c = cairn_node_next(c, "change"))
+    if (strcmp(cairn_doc_value(body, c, "r:date"), effect_date) >= 0) return 0;
+  return 1;
+}
+
+/* See herbal.h.  Every active prescription is checked again against its
+** patient's medicines and pregnancy status as they are now (so every
+** change of either is seen at once); one that now blocks more than it did
+** when saved, or is refused, is listed with today's findings. */
+int herbal_alerts_each(cairn_req *req,
+                       int (*visit)(cairn_req *req, const herbal_alert *a, void *ctx),
+                       void *ctx) {
   cairn_error err = {0};
-  cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-alerts");
   cairn_stmt *st = cairn_sql_prepare(req, ACTIVE_SQL, &err);
-  if (!st) return err.code;
+  if (!st) return err.code ? err.code : CAIRN_EDB;
   int rc;
-  /* One buffer for every check: the findings of each are written to the
-  ** view before the next. */
+  /* One buffer for every check: each visit uses it before the next. */
   herbal_findings *out = cairn_req_alloc(req, sizeof *out);
   while ((rc = cairn_sql_step(st)) == 1) {
     long long id = cairn_sql_int(st, 0), patient = cairn_sql_int(st, 1);
@@ -358,29 +368,50 @@ int herbal_page_alerts(cairn_req *req) {
     herbal_check_body(req, body, out, &err);
     if (err.code) return err.code;
     if (out->count[HERBAL_REFUSE] == 0 && out->count[HERBAL_BLOCK] <= overridden) continue;
-    cairn_doc_open(doc, "unsafe");
-    cairn_doc_attr(doc, "prescription", cairn_req_printf(req, "%lld", id));
-    cairn_doc_attr(doc, "patient", cairn_req_printf(req, "%lld", patient));
-    cairn_doc_attr(doc, "name", patient_name(req, patient));
-    herbal_findings_doc(req, doc, out);
-    cairn_doc_close(doc);
-    cairn_audit_note(req, patient, id);
+    herbal_alert a = {.kind = "unsafe", .patient = patient, .prescription = id,
+                      .name = patient_name(req, patient), .findings = out};
+    if ((rc = visit(req, &a, ctx))) return rc;
   }
   if (rc < 0) return CAIRN_EDB;
   st = cairn_sql_prepare(req, SERIOUS_SQL, &err);
-  if (!st) return err.code;
+  if (!st) return err.code ? err.code : CAIRN_EDB;
   while ((rc = cairn_sql_step(st)) == 1) {
-    long long patient = cairn_sql_int(st, 1);
-    cairn_doc_open(doc, "serious");
-    cairn_doc_attr(doc, "record", cairn_sql_text(st, 0));
-    cairn_doc_attr(doc, "patient", cairn_sql_text(st, 1));
-    cairn_doc_attr(doc, "name", patient_name(req, patient));
-    cairn_doc_attr(doc, "prescription", cairn_sql_text(st, 2));
-    cairn_doc_attr(doc, "date", cairn_sql_text(st, 3));
-    cairn_doc_attr(doc, "action", cairn_sql_text(st, 4));
-    cairn_doc_close(doc);
-    cairn_audit_note(req, patient, cairn_sql_int(st, 0));
+    long long patient = cairn_sql_int(st, 1), rx_id = cairn_sql_int(st, 2);
+    const char *date = cairn_req_strdup(req, cairn_sql_text(st, 3));
+    const cairn_record *rx;
+    int open = cairn_record_get(req, rx_id, &rx, NULL) == 0 &&
+               herbal_effect_open(req, rx, date);
+    herbal_alert a = {.kind = "serious", .patient = patient, .prescription = rx_id,
+                      .record = cairn_sql_int(st, 0), .name = patient_name(req, patient),
+                      .date = date, .action = cairn_req_strdup(req, cairn_sql_text(st, 4)),
+                      .open = open};
+    int vrc = visit(req, &a, ctx);
+    if (vrc) return vrc;
   }
-  if (rc < 0) return CAIRN_EDB;
+  return rc < 0 ? CAIRN_EDB : 0;
+}
+
+/* One alert as the alerts page shows it. */
+static int alert_doc(cairn_req *req, const herbal_alert *a, void *ctx) {
+  cairn_doc *doc = ctx;
+  cairn_doc_open(doc, a->kind);
+  if (a->record) cairn_doc_attr(doc, "record", cairn_req_printf(req, "%lld", a->record));
+  cairn_doc_attr(doc, "patient", cairn_req_printf(req, "%lld", a->patient));
+  cairn_doc_attr(doc, "name", a->name);
+  cairn_doc_attr(doc, "prescription", cairn_req_printf(req, "%lld", a->prescription));
+  cairn_doc_attr(doc, "date", a->date);
+  cairn_doc_attr(doc, "action", a->action);
+  if (a->record) cairn_doc_attr(doc, "open", a->open ? "yes" : "no");
+  if (a->findings) herbal_findings_doc(req, doc, a->findings);
+  cairn_doc_close(doc);
+  cairn_audit_note(req, a->patient, a->record ? a->record : a->prescription);
+  return 0;
+}
+
+/* GET /herbal/alerts: what the dashboard shows, in full. */
+int herbal_page_alerts(cairn_req *req) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-alerts");
+  int rc = herbal_alerts_each(req, alert_doc, doc);
+  if (rc) return rc;
   return cairn_respond_view(req, doc, "herbal/alerts", 200);
 }

@@ -211,6 +211,13 @@ function mailXml(m) {
 `;
 }
 
+// The program plugin's "patient-cards" setting (docs/patient.md): one card
+// per loaded plugin that has a page of the patient's own.
+function patientCards({ herbal }) {
+  const cards = [herbal ? 'herbs=Your herbs today' : null].filter(Boolean);
+  return cards.length ? `      <setting name="patient-cards">${xmlEscape(cards.join(','))}</setting>\n` : '';
+}
+
 // The config file cairnd and cairn read (schemas/config.xsd).  Besides the
 // program (and intake) plugin: publicUrl, mail (see mailXml), jobsInterval
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
@@ -231,7 +238,7 @@ export function configXml({ listen, listenGroup = null, workers, database, schem
 ${publicUrl ? `  <public-url>${xmlEscape(publicUrl)}</public-url>\n` : ''}${plainHttpDemo ? '  <security><plain-http-demo/></security>\n' : ''}${mailXml(mail)}${jobsInterval ? `  <jobs><interval-seconds>${jobsInterval}</interval-seconds></jobs>\n` : ''}  <plugins>
 ${plugin ? `    <plugin path="${xmlEscape(plugin)}">
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
-    </plugin>
+${patientCards({ herbal })}    </plugin>
 ` : ''}${extraPlugins.map((x) => `    <plugin path="${xmlEscape(x.path)}">
 ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 `).join('')}${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">

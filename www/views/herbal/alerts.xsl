@@ -4,7 +4,7 @@
   View document (plugins/herbal/rx_pages.c):
     <herbal-alerts>
       <unsafe prescription= patient= name=><finding>rule severity line herb source message</finding>*</unsafe>*
-      <serious record= patient= name= prescription= date= action=/>*
+      <serious record= patient= name= prescription= date= action= open="yes|no"/>*
     </herbal-alerts>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
@@ -35,7 +35,10 @@
           <ul>
             <xsl:for-each select="serious">
               <li><a href="/patients/{@patient}/herbal/prescriptions/{@prescription}"><xsl:value-of select="@name"/><xsl:if test="@name = ''">Patient <xsl:value-of select="@patient"/></xsl:if></a>,
-                <xsl:value-of select="@date"/>: herbs <xsl:value-of select="@action"/></li>
+                <xsl:value-of select="@date"/>: <xsl:choose>
+                  <xsl:when test="@open = 'yes'"><strong>asks for a stop or a change of the herbs</strong> (recorded: <xsl:value-of select="@action"/>)</xsl:when>
+                  <xsl:otherwise>herbs <xsl:value-of select="@action"/>; stopped or changed since</xsl:otherwise>
+                </xsl:choose></li>
             </xsl:for-each>
           </ul>
         </xsl:when>

@@ -81,6 +81,19 @@
       </xsl:choose>
       <p class="no-print"><a href="{$base}/adherence">Record adherence</a> · <a href="{$base}/adverse">Record an adverse effect</a></p>
     </section>
+    <section class="panel" id="refills">
+      <h2>Refills</h2>
+      <xsl:if test="refill">
+        <ul><xsl:for-each select="refill"><li><xsl:value-of select="@date"/>: <xsl:value-of select="@days"/> days supplied</li></xsl:for-each></ul>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="$rx/h:stopped"><p>Stopped: no refill.</p></xsl:when>
+        <xsl:otherwise>
+          <p>The supply runs out on <strong><xsl:value-of select="supply/@runs-out"/></strong>: the next refill is due then.</p>
+          <p class="no-print"><a href="{$base}/refill">Record a refill</a></p>
+        </xsl:otherwise>
+      </xsl:choose>
+    </section>
     <section class="panel">
       <h2>History</h2>
       <ul>

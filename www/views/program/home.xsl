@@ -8,11 +8,13 @@
       <counts patients= episodes= observations=/>
       <cohort name= patients= episodes=/>*
       <instrument id= abbreviation= name=/>*
+      <sections slot="dashboard">...</sections>   other plugins' parts (section-lib.xsl)
     </home>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="home" mode="title">Overview</xsl:template>
 
@@ -50,6 +52,8 @@
         <dd><xsl:value-of select="format-number(counts/@observations, '#,##0')"/></dd>
       </div>
     </dl>
+
+    <xsl:apply-templates select="sections" mode="sections"/>
 
     <xsl:for-each select="program">
       <h2>Care program</h2>
