@@ -70,15 +70,20 @@ int herbal_command_data(cairn_req *req, int argc, char **argv,
     }
     facts += h->n_notices;
   }
+  /* The rules expanded: every herb of one side with every herb of the
+  ** other is one pair the check blocks. */
+  int herb_pairs = 0;
+  for (int i = 0; i < db->n_pairs; i++)
+    herb_pairs += db->pairs[i].side[0].herbs.n * db->pairs[i].side[1].herbs.n;
   int aristolochic = 0;
   for (int i = 0; i < db->n_herbs; i++) aristolochic += db->herbs[i].n_notices > 0;
   cairn_cli_print(req,
                   "herbs %d (aristolochic acid, refused: %d)\nformulas %d\n"
-                  "incompatible pairs %d\nmedicines %d in %d classes\n"
+                  "incompatible pairs %d (herb pairs, expanded: %d)\nmedicines %d in %d classes\n"
                   "interactions %d\nherb facts %d, of which \"not found\" %d\n"
                   "review: %s\nsources %d:\n",
                   db->n_herbs, aristolochic, db->n_formulas, db->n_pairs,
-                  db->n_drugs, db->n_classes, db->n_interactions, facts,
+                  herb_pairs, db->n_drugs, db->n_classes, db->n_interactions, facts,
                   not_found, db->unverified ? "unverified (check every fact "
                   "against its source before clinical use)" : "verified",
                   db->n_sources);

@@ -112,6 +112,20 @@ test('Du Huo Ji Sheng Tang for a patient on warfarin: warnings beside the herbs,
     await page.emulateMedia({ media: 'print' });
     assert.match(await page.locator('main').innerText(), /Total for the whole prescription: 1302 g/);
     await shoot(page, 'herbal-dispensing-print.png');
+
+    // The episode page carries the herbal section (kit sections, slot
+    // "episode"): the prescription, doses, the refill due, links to act.
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto(`${srv.base}/patients/${pid}/episodes/${eid}`, { waitUntil: 'load' });
+    const section = page.locator('#section-herbal-episode');
+    const st = await section.innerText();
+    assert.match(st, /Du Huo Ji Sheng Tang( \(modified\))?, raw herbs for decoction, \d+ days from/);
+    assert.match(st, /Next refill\s+due/);
+    assert.ok(await section.locator('a:has-text("Record a refill")').isVisible());
+    const file = path.join(ARTIFACTS, 'herbal-episode-section.png');
+    await section.screenshot({ path: file });
+    assert.ok(statSync(file).size > 5000, `${file} has content`);
+    console.log(`screenshot: ${file}`);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
