@@ -210,13 +210,15 @@ static const cairn_fhir_map fhir_maps[] = {
   {.record_type = NULL}};
 
 /* Parts of the program's pages (level 6): the episode page, the
-** checkpoint page (adherence and adverse effects beside the measures) and
-** the staff dashboard. */
+** checkpoint page (adherence and adverse effects beside the measures),
+** the staff dashboard and the patient's own summary. */
 static const cairn_section sections[] = {
   {.slot = "episode", .title = "Herbal medicine", .fill = herbal_section_episode},
   {.slot = "checkpoint", .title = "Herbal medicine this phase",
    .fill = herbal_section_checkpoint},
   {.slot = "dashboard", .title = "Herbal alerts", .fill = herbal_section_dashboard},
+  {.slot = "patient-summary", .title = "Your herbal medicine",
+   .fill = herbal_section_patient_summary},
   {.slot = NULL}};
 
 static const cairn_plugin descriptor = {

@@ -123,6 +123,8 @@ int herbal_section_episode(cairn_req *req, long long patient, long long episode,
                            cairn_doc *doc, cairn_error *err);
 int herbal_section_checkpoint(cairn_req *req, long long patient, long long episode,
                               cairn_doc *doc, cairn_error *err);
+int herbal_section_patient_summary(cairn_req *req, long long patient, long long episode,
+                                   cairn_doc *doc, cairn_error *err);
 int herbal_section_dashboard(cairn_req *req, long long patient, long long episode,
                              cairn_doc *doc, cairn_error *err);
 /* What the dashboard and /herbal/alerts list (rx_pages.c): active

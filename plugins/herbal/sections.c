@@ -357,3 +357,41 @@ int herbal_section_dashboard(cairn_req *req, long long patient, long long episod
   put_action(&o, "/herbal/alerts", "All herbal alerts");
   return 1;
 }
+
+/* See herbal.h: the patient's own summary (/p/{e}/summary), for the
+** holder of this episode's link only: the formulas taken, when, and the
+** doses the patient recorded; no grams, findings or codes. */
+int herbal_section_patient_summary(cairn_req *req, long long patient, long long episode,
+                                   cairn_doc *doc, cairn_error *err) {
+  const char *scope = cairn_req_capability(req);
+  if (cairn_req_role(req) || !scope ||
+      strcmp(scope, cairn_req_printf(req, "episode:%lld", episode)) != 0)
+    return 0;
+  cairn_stmt *st = cairn_sql_prepare(req, RX_SQL, NULL);
+  if (!st) return 0;
+  cairn_sql_bind_int(st, ":e", episode);
+  cairn_sql_bind_int(st, ":p", patient);
+  cairn_sql_bind_text(st, ":from", "0000-00-00");
+  out o;
+  out_start(&o, doc, "Tell your clinic before you start any new medicine, or if "
+                     "you become or may be pregnant.");
+  int rc, n = 0, active = 0;
+  while ((rc = cairn_sql_step(st)) == 1) {
+    const cairn_record *rx;
+    if (cairn_record_get(req, cairn_sql_int(st, 0), &rx, err)) return err->code;
+    int stopped = strcmp(cairn_record_status(rx), "stopped") == 0;
+    active += !stopped;
+    const char *stop = cairn_record_value(rx, "r:stopped/r:date");
+    put_line(&o, "Your herbs", "ok",
+             cairn_req_printf(req, "%s, from %s for %s days%s%s", formula_name(rx),
+                              cairn_record_value(rx, "r:startDate"),
+                              cairn_record_value(rx, "r:days"),
+                              stop[0] ? "; stopped on " : "", stop));
+    n++;
+  }
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "herbal: prescriptions unreadable");
+  if (n == 0) return 0;
+  if (active)
+    put_action(&o, cairn_req_printf(req, "/p/%lld/herbs", episode), "Your herbs today");
+  return 1;
+}

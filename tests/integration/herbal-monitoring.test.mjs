@@ -198,6 +198,14 @@ test('the patient\'s page: a card on the home, today\'s herbs without codes, dos
   assert.match(text(again.body), /you told us 10/);
   const ep = await web.get(people.bea.E);
   assert.match(text(ep.body), /Doses taken 10 of \d+ prescribed/);
+  // the patient's own summary lists the herbs, without grams or codes
+  const sum = await c.get(`/p/${people.bea.eid}/summary`);
+  assert.equal(sum.status, 200);
+  const hs = /id="section-herbal-patient-summary">[\s\S]*?<\/section>/.exec(sum.body);
+  assert.ok(hs, 'the herbal part of the summary');
+  assert.match(text(hs[0]), new RegExp(`Your herbs Du Huo Ji Sheng Tang, from ${ago(9)} for 14 days`));
+  assert.match(hs[0], new RegExp(`href="/p/${people.bea.eid}/herbs"`));
+  assert.doesNotMatch(hs[0], /du-huo-ji-sheng-tang|\bg a day|finding|warfarin/);
 });
 
 test('the patient reports a serious side effect: the dashboard asks the clinician for a stop or a change', async () => {
