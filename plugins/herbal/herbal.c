@@ -209,6 +209,16 @@ static const cairn_fhir_map fhir_maps[] = {
   {.record_type = HERBAL_T_PRESCRIPTION, .view = "fhir/herbal-prescription"},
   {.record_type = NULL}};
 
+/* Body elements that hold another record's id, rewritten by a bundle
+** import when the records get new ids. */
+static const cairn_reference references[] = {
+  {.record_type = HERBAL_T_PRESCRIPTION, .element = "subject"},
+  {.record_type = HERBAL_T_PRESCRIPTION, .element = "episode"},
+  {.record_type = HERBAL_T_ADHERENCE, .element = "prescription"},
+  {.record_type = HERBAL_T_ADVERSE, .element = "prescription"},
+  {.record_type = HERBAL_T_REFILL, .element = "prescription"},
+  {.record_type = NULL}};
+
 /* Parts of the program's pages (level 6): the episode page, the
 ** checkpoint page (adherence and adverse effects beside the measures),
 ** the staff dashboard and the patient's own summary. */
@@ -236,6 +246,7 @@ static const cairn_plugin descriptor = {
   .fini = herbal_fini,
   .commands = commands,
   .fhir = fhir_maps,
+  .references = references,
   .sections = sections,
 };
 

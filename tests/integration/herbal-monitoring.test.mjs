@@ -299,3 +299,32 @@ test('a medicines change re-runs the checks: an unsafe prescription shows on the
   const d = await desk.get('/');
   assert.doesNotMatch(d.body, /section-herbal-dashboard/);
 });
+
+test('a bundle imported twice: the prescription, its refill, doses and effect point at their own patient and prescription', () => {
+  const P = 'urn:cairn:program', H = 'urn:cairn:herbal';
+  const rec = (id, type, p, body) => `  <record id="${id}" type="${type}" patient="${p}" version="1" status="active" author="test" time="2026-11-02T09:00:00Z">${body}</record>`;
+  const bundle = (tag) => `<?xml version="1.0" encoding="UTF-8"?>
+<bundle xmlns="urn:cairn:bundle" version="1">
+${rec(1, 'program:Patient', 1, `<Patient xmlns="${P}"><identifier>BUN-${tag}</identifier><name>Bundle ${tag}</name><birthDate>1970-01-01</birthDate></Patient>`)}
+${rec(2, 'program:EpisodeOfCare', 1, `<EpisodeOfCare xmlns="${P}"><status>active</status><cohort>program</cohort><periodStart>2026-11-02</periodStart><phase>enrolled</phase></EpisodeOfCare>`)}
+${rec(3, 'herbal:Prescription', 1, `<Prescription xmlns="${H}"><subject>1</subject><episode>2</episode><formula kind="custom"></formula><form>raw</form><days>14</days><startDate>2026-11-02</startDate><prescriber>test</prescriber><herb><name>Du Huo</name><grams>9</grams></herb></Prescription>`)}
+${rec(4, 'herbal:Refill', 1, `<Refill xmlns="${H}"><prescription>3</prescription><date>2026-11-16</date><daysSupplied>14</daysSupplied></Refill>`)}
+${rec(5, 'herbal:Adherence', 1, `<Adherence xmlns="${H}"><prescription>3</prescription><weekStart>2026-11-02</weekStart><dosesTaken>12</dosesTaken><dosesPrescribed>14</dosesPrescribed><recordedBy>visit</recordedBy></Adherence>`)}
+${rec(6, 'herbal:AdverseEffect', 1, `<AdverseEffect xmlns="${H}"><prescription>3</prescription><date>2026-11-05</date><what>Nausea</what><severity>mild</severity><action>continue</action></AdverseEffect>`)}
+</bundle>
+`;
+  for (const tag of ['A', 'B']) {
+    const file = path.join(work, `bundle-${tag}.xml`);
+    writeFileSync(file, bundle(tag));
+    const im = srv.cli(['import', file]);
+    assert.equal(im.code, 0, im.stderr);
+  }
+  for (const t of ['refill', 'adherence', 'adverse_effect']) {
+    const n = dbValue(srv, `SELECT count(*) FROM p_herbal_${t} x JOIN p_herbal_prescription r ON r.record = x.prescription AND r.patient = x.patient JOIN p_program_patient p ON p.record = x.patient WHERE p.name LIKE 'Bundle %'`);
+    assert.equal(n, '2', `${t}: each points at its own patient's prescription`);
+  }
+  const ep = dbValue(srv, "SELECT count(*) FROM p_herbal_prescription r JOIN p_program_episode e ON e.record = r.episode AND e.patient = r.patient JOIN p_program_patient p ON p.record = r.patient WHERE p.name LIKE 'Bundle %'");
+  assert.equal(ep, '2', 'each prescription names its own patient\'s episode');
+  const subj = dbValue(srv, "SELECT count(*) FROM p_herbal_prescription r JOIN p_program_patient p ON p.record = r.patient WHERE p.name LIKE 'Bundle %' AND r.subject = r.patient");
+  assert.equal(subj, '2', 'the subject the check reads is the prescription\'s own patient');
+});
