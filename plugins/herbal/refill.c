@@ -3,7 +3,9 @@
 ** supplied), refusing one for a stopped prescription (the record type's
 ** check, so imports and the XML path refuse it too), and when the next is
 ** due: the supply runs out on the start date plus the prescription's days
-** plus every refill's days supplied.
+** plus every refill's days supplied.  The form refuses any refill of a
+** stopped prescription; the check, which also runs on imports, refuses one
+** dated after the stop.
 */
 #include "herbal.h"
 
@@ -23,6 +25,10 @@ static const cairn_field refill_fields[] = {
   {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA, .max = 4000},
   {.name = NULL}
 };
+
+static const char STOPPED_MESSAGE[] =
+    "This prescription is stopped: it cannot be refilled. "
+    "Prescribe again if the herbs are to continue.";
 
 static const char REFILL_DAYS_SQL[] =
     "SELECT count(*), coalesce(sum(days_supplied), 0) FROM p_herbal_refill"
@@ -60,10 +66,12 @@ int herbal_check_refill(cairn_req *req, cairn_doc *body, cairn_error *err) {
   herbal_supply_info s;
   int rc = herbal_supply(req, rx, &s);
   if (rc) return cairn_fail(err, rc, "prescription", "The prescription could not be read.");
-  if (s.stopped)
-    return cairn_fail(err, CAIRN_EINVAL, "prescription",
-                      "This prescription is stopped: it cannot be refilled. "
-                      "Prescribe again if the herbs are to continue.");
+  /* A refill dated after the stop is refused; one dated before it is the
+  ** history of a prescription stopped since (a bundle replays a stopped
+  ** prescription's versions before the refills recorded while it ran). */
+  const char *stop = cairn_record_value(rx, "r:stopped/r:date");
+  if (s.stopped && (!stop[0] || strcmp(cairn_doc_value(body, NULL, "r:date"), stop) > 0))
+    return cairn_fail(err, CAIRN_EINVAL, "prescription", "%s", STOPPED_MESSAGE);
   return 0;
 }
 
@@ -99,6 +107,11 @@ static int refill(cairn_req *req, int post) {
     return render(req, form, patient, id, &s, 200);
   }
   if (cairn_form_bind(form)) return render(req, form, patient, id, &s, 422);
+  /* The form refuses any refill once stopped, whatever its date. */
+  if (s.stopped) {
+    cairn_form_error(form, "", STOPPED_MESSAGE);
+    return render(req, form, patient, id, &s, 422);
+  }
   cairn_doc *b = cairn_doc_new(req, HERBAL_NS, "Refill");
   cairn_doc_text(b, "prescription", cairn_req_printf(req, "%lld", id));
   cairn_doc_text(b, "date", cairn_form_value(form, "date"));

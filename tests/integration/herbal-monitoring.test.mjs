@@ -328,3 +328,29 @@ ${rec(6, 'herbal:AdverseEffect', 1, `<AdverseEffect xmlns="${H}"><prescription>3
   const subj = dbValue(srv, "SELECT count(*) FROM p_herbal_prescription r JOIN p_program_patient p ON p.record = r.patient WHERE p.name LIKE 'Bundle %' AND r.subject = r.patient");
   assert.equal(subj, '2', 'the subject the check reads is the prescription\'s own patient');
 });
+
+test('a stopped prescription\'s refills import when dated before the stop; one dated after is refused and nothing imported', () => {
+  const P = 'urn:cairn:program', H = 'urn:cairn:herbal';
+  const rec = (id, type, v, body) => `  <record id="${id}" type="${type}" patient="1" version="${v}" status="${/<stopped>/.test(body) ? 'stopped' : 'active'}" author="test" time="2026-11-02T09:00:00Z">${body}</record>`;
+  const rx = (stopped) => `<Prescription xmlns="${H}"><subject>1</subject><formula kind="custom"></formula><form>raw</form><days>14</days><startDate>2026-11-02</startDate><prescriber>test</prescriber>${stopped ? '<stopped><date>2026-11-20</date><reason>Done</reason></stopped>' : ''}<herb><name>Du Huo</name><grams>9</grams></herb></Prescription>`;
+  const bundle = (tag, refillDate) => `<?xml version="1.0" encoding="UTF-8"?>
+<bundle xmlns="urn:cairn:bundle" version="1">
+${rec(1, 'program:Patient', 1, `<Patient xmlns="${P}"><identifier>STOP-${tag}</identifier><name>Stop ${tag}</name><birthDate>1970-01-01</birthDate></Patient>`)}
+${rec(2, 'herbal:Prescription', 1, rx(false))}
+${rec(2, 'herbal:Prescription', 2, rx(true))}
+${rec(3, 'herbal:Refill', 1, `<Refill xmlns="${H}"><prescription>2</prescription><date>${refillDate}</date><daysSupplied>7</daysSupplied></Refill>`)}
+</bundle>
+`;
+  let file = path.join(work, 'stop-ok.xml');
+  writeFileSync(file, bundle('A', '2026-11-16'));
+  let im = srv.cli(['import', file]);
+  assert.equal(im.code, 0, im.stderr);
+  const n = count('herbal:Refill'), v = versions(srv);
+  file = path.join(work, 'stop-late.xml');
+  writeFileSync(file, bundle('B', '2026-11-21'));
+  im = srv.cli(['import', file]);
+  assert.notEqual(im.code, 0);
+  assert.match(im.stderr, /stopped: it cannot be refilled/);
+  assert.equal(count('herbal:Refill'), n, 'nothing imported');
+  assert.equal(versions(srv), v, 'nothing imported');
+});
