@@ -43,7 +43,7 @@ static const char *const HOW_BAD[] = {
 };
 
 static const cairn_field dose_fields[] = {
-  {.name = "dosesTaken", .label = "Doses taken this week", .kind = CAIRN_FIELD_INTEGER,
+  {.name = "dosesTaken", .label = "How many did you take?", .kind = CAIRN_FIELD_INTEGER,
    .flags = CAIRN_FIELD_REQUIRED, .min = 0, .max = 50,
    .hint = "Count each cup or each dose of granules or pills."},
   {.name = NULL}
