@@ -168,6 +168,7 @@ static int render(cairn_req *req, const pt_ctx *c, cairn_form *doses, cairn_form
   return cairn_respond_view(req, doc, "herbal/patient-herbs", status);
 }
 
+/* GET /p/{e}/herbs. */
 int herbal_patient_herbs(cairn_req *req) {
   pt_ctx c;
   int done, rc = load(req, &c, &done);
@@ -183,6 +184,9 @@ static int store(cairn_req *req, const pt_ctx *c, const char *type, cairn_doc *b
   return cairn_record_create(req, type, c->patient, b, &id, err);
 }
 
+/* POST /p/{e}/herbs/doses: this week's doses, as a herbal:Adherence
+** recorded by the patient (a later one for the same week supersedes it on
+** the staff pages). */
 int herbal_patient_doses(cairn_req *req) {
   pt_ctx c;
   int done, rc = load(req, &c, &done);
@@ -207,6 +211,8 @@ int herbal_patient_doses(cairn_req *req) {
   return cairn_respond_redirect(req, cairn_req_printf(req, "/p/%lld/herbs?sent=doses", c.episode));
 }
 
+/* POST /p/{e}/herbs/effect: a side effect, as a herbal:AdverseEffect
+** for the clinician to decide (action "pending"). */
 int herbal_patient_effect(cairn_req *req) {
   pt_ctx c;
   int done, rc = load(req, &c, &done);

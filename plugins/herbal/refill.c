@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The route's named id, 0 when absent. */
 static long long route_id(cairn_req *req, const char *name) {
   const char *v = cairn_req_param(req, name);
   return v ? strtoll(v, NULL, 10) : 0;
@@ -75,6 +76,7 @@ int herbal_check_refill(cairn_req *req, cairn_doc *body, cairn_error *err) {
   return 0;
 }
 
+/* The refill form with when the supply runs out. */
 static int render(cairn_req *req, cairn_form *form, long long patient, long long id,
                   const herbal_supply_info *s, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-monitoring");

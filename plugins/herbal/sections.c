@@ -306,10 +306,15 @@ int herbal_section_checkpoint(cairn_req *req, long long patient, long long episo
 
 /* What the dashboard fill gathers. */
 typedef struct dash {
-  out *o;
-  int shown, more;
+  out *o;                    /* the section being written */
+  int shown;                 /* alerts listed */
+  int more;                  /* alerts past DASHBOARD_ALERTS_MAX */
 } dash;
 
+/* One alert as a dashboard line with a link to its prescription: an
+** unsafe prescription with what now blocks, or a serious adverse effect
+** still open; closed effects are left out, and past DASHBOARD_ALERTS_MAX
+** only counted. */
 static int dash_item(cairn_req *req, const herbal_alert *a, void *ctx) {
   dash *d = ctx;
   if (strcmp(a->kind, "serious") == 0 && !a->open) return 0;
