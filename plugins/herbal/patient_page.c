@@ -185,8 +185,8 @@ static int store(cairn_req *req, const pt_ctx *c, const char *type, cairn_doc *b
 }
 
 /* POST /p/{e}/herbs/doses: this week's doses, as a herbal:Adherence
-** recorded by the patient (a later one for the same week supersedes it on
-** the staff pages). */
+** recorded by the patient (the sections count the newest of a week; the
+** prescription page lists every one). */
 int herbal_patient_doses(cairn_req *req) {
   pt_ctx c;
   int done, rc = load(req, &c, &done);
