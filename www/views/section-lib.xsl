@@ -9,6 +9,8 @@
     <sections slot="episode">
       <section plugin="exercise" slot="episode" title="Exercise" empty="1"? failed="1"?>
         <line label="Stage" level="ok|warn|alert"?>Corrective</line>*
+          or <line label="Stage" value="Corrective" level=?/> (the builder's
+          doc_open + doc_attr, for a line with a level)
         <note>plain text</note>*
         <action href="/local/path">Record a session</action>*
       </section>*
@@ -34,7 +36,7 @@
               <xsl:for-each select="line">
                 <div class="line-{@level}">
                   <dt><xsl:value-of select="@label"/></dt>
-                  <dd><xsl:value-of select="."/></dd>
+                  <dd><xsl:value-of select="@value"/><xsl:value-of select="."/></dd>
                 </div>
               </xsl:for-each>
             </dl>

@@ -240,7 +240,8 @@ typedef struct cairn_fhir_map {
 **   <section plugin="exercise" slot="episode" title="Exercise">
 ** that fill adds to in one shared shape, which www/views/section-lib.xsl
 ** renders the same on every page:
-**   <line label="Stage" level="ok|warn|alert">Corrective</line>   a fact
+**   <line label="Stage" value="Corrective" level="ok|warn|alert"/>  a fact
+**     (or its value as the text: doc_text_attr(doc, "line", "label", ...))
 **   <action href="/patients/1/episodes/2/exercise">Record a session</action>
 **   <note>plain text</note>
 ** fill returns 1 when it added something to show, 0 when it has nothing
