@@ -145,6 +145,8 @@ int program_page_home(cairn_req *req) {
       if (rc != CAIRN_OK) return rc;
     }
   }
+  /* What other plugins add (after graduation: who to talk to). */
+  cairn_sections_fill(req, "dashboard", 0, 0, doc);
   return cairn_respond_view(req, doc, "program/home", 200);
 }
 

@@ -13,6 +13,7 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="home" mode="title">Overview</xsl:template>
 
@@ -154,6 +155,7 @@
         </li>
       </xsl:for-each>
     </ul>
+    <xsl:apply-templates select="sections" mode="sections"/>
     <p><a href="/instruments">How each instrument is scored</a></p>
   </xsl:template>
 
