@@ -33,10 +33,10 @@ static int bill_plan(cairn_req *req, const cairn_record *p, int budget,
   if (!o || cairn_date_parse(mt_billed_from(&f), &start)) return 0;
   if (f.end_date && cairn_date_parse(f.end_date, &end)) return 0;
   /* Paused: no period that begins on or after the pause is billed. */
-  if (f.paused_on && cairn_date_parse(f.paused_on, &paused) == CAIRN_OK &&
-      (end == 0 || paused - 1 < end))
-    end = paused - 1;
-  if (f.paused_on && end < start) return 0;
+  if (f.paused_on && cairn_date_parse(f.paused_on, &paused) == CAIRN_OK) {
+    end = mt_billing_limit(end, paused);
+    if (end < start) return 0;
+  }
   int n = mt_billing_periods(start, cairn_date_today(req), end, periods,
                              MT_PERIODS_MAX), done = 0;
   for (int i = 0; i < n && done < budget; i++) {

@@ -102,10 +102,9 @@ int mt_post_resume(cairn_req *req) {
                                               "readable.");
   /* A pause that has not begun is simply withdrawn.  Otherwise the months
   ** begin again where the paid one ran out, or today. */
-  if (paused <= today) {
-    long again = paused > from ? mt_period_end(from, paused - 1) + 1 : from;
-    pf.billed_from = cairn_date_format(req, again > today ? again : today);
-  }
+  if (paused <= today)
+    pf.billed_from = cairn_date_format(req, mt_resume_from(from, paused,
+                                                           today));
   pf.state = "active";
   pf.paused_on = pf.pause_reason = NULL;
   pf.resumed_on = cairn_date_format(req, today);

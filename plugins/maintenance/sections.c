@@ -55,6 +55,11 @@ static void action(lines *l, const char *href, const char *label) {
   cairn_doc_attr(l->doc, "href", href);
 }
 
+/* "1 month", "3 months". */
+static const char *months_words(cairn_req *req, long long n) {
+  return cairn_req_printf(req, "%lld month%s", n, n == 1 ? "" : "s");
+}
+
 /* 1 when the caller is clinical staff (the plan page is theirs). */
 static int clinical(cairn_req *req) {
   const char *r = cairn_req_role(req);
@@ -159,8 +164,9 @@ static int fill_episode(cairn_req *req, long long patient, long long episode,
   cairn_sql_bind_int(st, ":e", episode);
   line(&l, "Next check-in", NULL,
        cairn_sql_step(st) == 1
-           ? cairn_req_printf(req, "%s months after graduation, due %s",
-                              cairn_sql_text(st, 0), cairn_sql_text(st, 1))
+           ? cairn_req_printf(req, "%s after graduation, due %s",
+                              months_words(req, cairn_sql_int(st, 0)),
+                              cairn_sql_text(st, 1))
            : "none left: every check-in is answered");
   mt_loss v = mt_episode_verdict(req, episode, mt_terms_current());
   line(&l, "Loss of gains",
@@ -198,8 +204,9 @@ static const char *schedule_text(cairn_req *req, long long episode,
     const char *done = strcmp(cairn_sql_text(st, 2), "done") == 0
                            ? (plain ? " (done, thank you)" : " (answered)")
                            : "";
-    out = cairn_req_printf(req, "%s%s%s months: %s%s", out, n ? "; " : "",
-                           cairn_sql_text(st, 0), cairn_sql_text(st, 1), done);
+    out = cairn_req_printf(req, "%s%s%s: %s%s", out, n ? "; " : "",
+                           months_words(req, cairn_sql_int(st, 0)),
+                           cairn_sql_text(st, 1), done);
     n++;
   }
   return n ? out : NULL;
@@ -320,8 +327,8 @@ static int fill_outcomes(cairn_req *req, long long patient, long long episode,
     mt_timepoint f;
     int rc = mt_timepoint_figures(req, t->checkin_months[i], &f, err);
     if (rc) return rc;
-    const char *label = cairn_req_printf(req, "%d months after graduation",
-                                         f.months);
+    const char *label = cairn_req_printf(req, "%s after graduation",
+                                         months_words(req, f.months));
     if (f.n == 0)
       line(&l, label, NULL, "n 0: no answered check-in yet");
     else

@@ -325,7 +325,7 @@ test('the graduation summary and the patient\'s own summary say what comes next,
   assert.match(g, /<h2>What comes next<\/h2>/);
   assert.match(g, /Monthly maintenance membership \(active, from /);
   assert.match(g, /AUD 120\.00 a month, 1 visit a month included/);
-  for (const m of [1, 3, 6, 12]) assert.match(g, new RegExp(`${m} months: ${addMonths(bo.grad, m)}`));
+  for (const m of [1, 3, 6, 12]) assert.match(g, new RegExp(`${m} months?: ${addMonths(bo.grad, m)}`));
   assert.doesNotMatch(r.body, /<h2>Next steps<\/h2>/, 'the general word gives way to the plan');
   // The patient's own summary, through the patient's link.
   r = await web.postForm(`/patients/${bo.pid}/episodes/${bo.eid}/patient-link`, { email: 'bo@example.org', diary: 'daily' });
@@ -339,7 +339,7 @@ test('the graduation summary and the patient\'s own summary say what comes next,
   assert.ok(ps, 'the patient summary has the maintenance section');
   assert.match(ps, /<dt>Your plan<\/dt>\s*<dd>Monthly maintenance membership<\/dd>/);
   assert.match(ps, /<dt>Its fee<\/dt>\s*<dd>AUD 120\.00 a month/);
-  assert.match(ps, new RegExp(`<dt>We check in with you</dt>\\s*<dd>1 months: ${addMonths(bo.grad, 1)}`));
+  assert.match(ps, new RegExp(`<dt>We check in with you</dt>\\s*<dd>1 month: ${addMonths(bo.grad, 1)}`));
   assert.match(ps, /How to come back/);
   // Plain words: no codes, no staff links, no record ids.
   assert.doesNotMatch(ps, /href=|maintenance:|termsVersion|as-needed|membership"|peg|PGIC|episode \d/i);
@@ -457,7 +457,7 @@ test('the figures after graduation equal an independent computation', async () =
   assert.ok(sec, '/outcomes has the section after graduation');
   for (const m of [1, 3, 6, 12]) {
     const rows = answered.filter((a) => a.months === m && a.base !== 0);
-    const dd = new RegExp(`<dt>${m} months after graduation</dt>\\s*<dd>([^<]*)</dd>`).exec(sec)?.[1];
+    const dd = new RegExp(`<dt>${m} months? after graduation</dt>\\s*<dd>([^<]*)</dd>`).exec(sec)?.[1];
     assert.ok(dd, `a line for ${m} months`);
     if (!rows.length) { assert.match(dd, /^n 0/); continue; }
     const imps = rows.map((a) => (a.base - a.score) / a.base);
