@@ -26,6 +26,7 @@ static const char LAST_MONTH_SQL[] =
     "SELECT max(period_start) FROM p_maintenance_invoice WHERE plan = :plan"
     " AND visit IS NULL AND status = 'active'";
 
+/* See maintenance.h: billedFrom when the plan was resumed, else start. */
 const char *mt_billed_from(const mt_plan_fields *f) {
   return f->billed_from ? f->billed_from : f->start;
 }
@@ -57,6 +58,8 @@ static void check_pause(cairn_req *req, const cairn_record *plan,
              "later day.", cairn_sql_text(st, 0)));
 }
 
+/* POST .../pause: the plan paused from the day given, with the reason;
+** a refused form stores nothing and shows the page again (422). */
 int mt_post_pause(cairn_req *req) {
   long long patient = mt_param_id(req, "patient");
   long long episode = mt_param_id(req, "episode");
@@ -85,6 +88,8 @@ int mt_post_pause(cairn_req *req) {
   return mt_render_patient(req, patient, f, id, 422);
 }
 
+/* POST .../resume: a paused plan active again, its months counted from
+** mt_resume_from; 409 when the plan is not paused. */
 int mt_post_resume(cairn_req *req) {
   long long patient = mt_param_id(req, "patient");
   long long episode = mt_param_id(req, "episode");

@@ -31,6 +31,7 @@ typedef struct lines {
   cairn_node *end;           /* <end/> of the section */
 } lines;
 
+/* Start the lines of a section at the builder's current element. */
 static lines lines_begin(cairn_doc *doc) {
   return (lines){.doc = doc, .end = cairn_doc_insert_before(doc, NULL, "end",
                                                             "")};
@@ -45,10 +46,12 @@ static void line(lines *l, const char *label, const char *level,
   if (level) cairn_doc_attr(l->doc, "level", level);
 }
 
+/* <note>text</note>: a sentence. */
 static void note(lines *l, const char *text) {
   cairn_doc_insert_before(l->doc, l->end, "note", text);
 }
 
+/* <action href=>label</action>: a local link. */
 static void action(lines *l, const char *href, const char *label) {
   cairn_node *n = cairn_doc_insert_before(l->doc, l->end, "action", label);
   cairn_doc_at(l->doc, n);
@@ -82,6 +85,7 @@ static const char *fee_text(cairn_req *req, const mt_terms *t,
   return "no fee";
 }
 
+/* A plan's state in words. */
 static const char *state_text(const mt_plan_fields *f) {
   if (strcmp(f->state, "paused") == 0) return "paused";
   if (strcmp(f->state, "ended") == 0) return "ended";

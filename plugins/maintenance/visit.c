@@ -23,6 +23,8 @@ typedef struct visit_write {
   const char *date;          /* the visit's day */
 } visit_write;
 
+/* In one transaction: the Visit, and under visits as needed its Invoice
+** at the plan's visitFee naming the visit. */
 static int write_visit(cairn_req *req, void *arg, cairn_error *err) {
   visit_write *w = arg;
   long long patient = cairn_record_patient(w->plan), visit, id;
@@ -47,6 +49,8 @@ static int write_visit(cairn_req *req, void *arg, cairn_error *err) {
   return cairn_record_create(req, MT_T_INVOICE, patient, b, &id, err);
 }
 
+/* POST .../visits: 409 when the plan takes no visit (its kind, paused or
+** ended); 422 for a date in the future or before the plan's start. */
 int mt_post_visit(cairn_req *req) {
   long long patient = mt_param_id(req, "patient");
   long long episode = mt_param_id(req, "episode");

@@ -182,6 +182,18 @@ test('the patient\'s own summary on a phone: the plan, its fee, the check-ins, h
   } finally { await context.close(); }
 });
 
+test('the dashboard says how many graduates to talk to, with the way to the list', async () => {
+  const { page, context, res, problems } = await openPage(`${srv.base}/`);
+  try {
+    assert.equal(res.status(), 200);
+    const sec = page.locator('#section-maintenance-dashboard');
+    assert.match(await sec.innerText(), /Talk about coming back\s+0 graduates/);
+    assert.equal(await sec.locator('a[href="/maintenance"]').count(), 1);
+    await sec.screenshot({ path: path.join(ARTIFACTS, 'maintenance-dashboard-section.png') });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the public price list with the plans', async () => {
   const { page, context, res, problems } = await openPage(`${srv.base}/pricing/maintenance`, { staff: false });
   try {

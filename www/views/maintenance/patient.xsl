@@ -52,7 +52,7 @@
         <tbody>
           <xsl:for-each select="checkin">
             <tr id="checkin-{@record}">
-              <td><xsl:value-of select="@months"/> months</td>
+              <td><xsl:value-of select="@months"/><xsl:choose><xsl:when test="@months = 1"> month</xsl:when><xsl:otherwise> months</xsl:otherwise></xsl:choose></td>
               <td><xsl:value-of select="@due"/></td>
               <td><xsl:value-of select="@state"/><xsl:if test="@via"> (<xsl:value-of select="@via"/>)</xsl:if></td>
               <td><xsl:value-of select="@score"/></td>
@@ -111,7 +111,7 @@
 
   <xsl:template match="plan">
     <h3>Plan</h3>
-    <dl class="plan" id="plan-{@record}">
+    <dl class="plan facts" id="plan-{@record}">
       <dt>Plan</dt><dd><xsl:value-of select="@name"/></dd>
       <dt>State</dt><dd class="state"><xsl:value-of select="@state"/><xsl:if test="@paused-on"> (from <xsl:value-of select="@paused-on"/>)</xsl:if><xsl:if test="@end-date"> (ends <xsl:value-of select="@end-date"/>)</xsl:if></dd>
       <xsl:if test="pause-reason"><dt>Paused because</dt><dd><xsl:value-of select="pause-reason"/></dd></xsl:if>
