@@ -207,6 +207,33 @@ test('a check-in through the link in its message; a refused answer stores nothin
   assert.ok([401, 403].includes((await patient.get(`/maintenance/check-ins/${other}`)).status));
 });
 
+test('one reminder with a new link once the message is reminderDays old; the old link no longer opens; no second reminder', async () => {
+  const open = checkins(await page(ann.pid)).find((x) => x.state === 'sent');
+  assert.ok(open, 'an unanswered check-in of Ann');
+  const before = readSinkDir(sinkDir).filter((m) => m.to.includes('ann@example.org'));
+  const oldLink = before.map((m) => new RegExp(`${PUBLIC}(/c/[A-Za-z0-9_-]+)`).exec(m.text)[1]);
+  // Eight days pass for the job's choice: the sent date is set back in the
+  // projection (derived data) only; the clock cannot be moved here.
+  spawnSync('sqlite3', [srv.database, `UPDATE p_maintenance_checkin SET sent_date = '${ago(8)}' WHERE record = ${open.record}`]);
+  assert.match(jobs('maintenance:check-ins'), /ran: 1 done/);
+  assert.match(jobs('maintenance:check-ins'), /ran: 0 done/);
+  jobs('core:send-mail');
+  const after = readSinkDir(sinkDir).filter((m) => m.to.includes('ann@example.org'));
+  assert.equal(after.length, before.length + 1, 'one reminder');
+  const reminder = after.find((m) => /a reminder/.test(m.text));
+  assert.ok(reminder, 'the message says it is a reminder');
+  const c = checkins(await page(ann.pid)).find((x) => x.record === open.record);
+  assert.equal(c.state, 'reminded');
+  assert.equal(c.reminded, ago(0));
+  // The new link opens the check-in; the revoked one opens nothing.
+  const fresh = new RegExp(`${PUBLIC}(/c/[A-Za-z0-9_-]+)`).exec(reminder.text)[1];
+  assert.equal((await openLink(srv.base, fresh)).res.status, 303);
+  for (const l of oldLink) {
+    const { res } = await openLink(srv.base, l);
+    if (res.status === 303 && res.headers.location.endsWith(`/${open.record}`)) assert.fail('the replaced link still opens the check-in');
+  }
+});
+
 // A check-in taken by phone by a clinician.
 // PEG is the mean of its three items, kept exact (six decimals) and
 // rounded only for display.
