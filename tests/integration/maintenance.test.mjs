@@ -328,6 +328,19 @@ test('re-enrolment opens a new episode linked to its predecessor; a refused one 
   assert.equal(stored('program:EpisodeOfCare'), eps + 1);
 });
 
+test('a return at the introductory phase waits for a new baseline: no fee until the program moves it on', async () => {
+  const iv = await graduate('M-IV', 'Iv Maint', 6, 1);
+  const r = await web.postForm(`/patients/${iv.pid}/maintenance/episodes/${iv.eid}/return`,
+                               { phase: 'introductory', reason: 'Flare-ups for six weeks; a fresh start with a new baseline.' });
+  const neu = Number(/\/episodes\/(\d+)$/.exec(locationOf(r))[1]);
+  assert.equal(sql(`SELECT phase || ',' || definition_version FROM p_program_episode WHERE record = ${neu}`), 'enrolled,1');
+  assert.equal(count(`SELECT count(*) FROM p_program_invoice WHERE episode = ${neu}`), 0);
+  // The new baseline, then the move: the program raises the phase's fee.
+  await observe(iv.pid, neu, ago(0), 5, 'baseline');
+  await move(iv.pid, neu, { to: 'introductory', date: ago(0) });
+  assert.equal(sql(`SELECT phase || ',' || printf('%.2f', amount) FROM p_program_invoice WHERE episode = ${neu}`), 'introductory,420.00');
+});
+
 test('cancel at any time: the month runs out, no later one is billed', async () => {
   let r = await web.postForm(`/patients/${ann.pid}/maintenance/episodes/${ann.eid}/cancel`, { reason: '' });
   assert.equal(r.status, 422);
