@@ -88,6 +88,27 @@ static void load_instruments(cairn_doc *doc) {
   }
 }
 
+/* The current program definition's fee of each paid phase and its
+** currency, copied (the document is freed): a return to the program at a
+** paid phase is invoiced at these. */
+static void load_fees(cairn_doc *def) {
+  for (cairn_node *d = cairn_node_child(def, NULL, "definition"); d;
+       d = cairn_node_next(d, "definition")) {
+    if ((int)num_attr(def, d, "version", 0) != mt.definition_version) continue;
+    const char *cur = cairn_node_attr(def, d, "currency");
+    if (cur && strlen(cur) < sizeof mt.definition_currency)
+      strcpy(mt.definition_currency, cur);
+    for (cairn_node *p = cairn_node_child(def, d, "phase"); p;
+         p = cairn_node_next(p, "phase"))
+      for (int i = 0; i < MT_PAID_PHASES; i++)
+        if (strcmp(cairn_node_attr(def, p, "id"), mt_paid_phases[i]) == 0)
+          mt.phase_fee[i] = num_attr(def, p, "fee", 0);
+  }
+}
+
+const char *const mt_paid_phases[MT_PAID_PHASES] = {"introductory",
+                                                    "first-month", "monthly"};
+
 int mt_data_load(const char *plans, const char *instruments,
                  const char *definition, cairn_error *err) {
   memset(&mt, 0, sizeof mt);
@@ -110,6 +131,7 @@ int mt_data_load(const char *plans, const char *instruments,
   if (!def) return err->code ? err->code : CAIRN_EINVAL;
   mt.definition_version =
       (int)num_attr(def, cairn_doc_root(def), "current", 0);
+  load_fees(def);
   cairn_doc_free(def);
   return CAIRN_OK;
 }

@@ -16,22 +16,27 @@
 
 static const char MEMBERSHIPS_SQL[] =
     "SELECT record FROM p_maintenance_plan WHERE kind = 'membership'"
-    " AND status = 'active' AND state IN ('active', 'ended')"
+    " AND status = 'active' AND state IN ('active', 'paused', 'ended')"
     " ORDER BY record LIMIT 1000";
 static const char INVOICED_SQL[] =
     "SELECT count(*) FROM p_maintenance_invoice WHERE plan = :plan"
-    " AND period_start = :start AND status = 'active'";
+    " AND period_start = :start AND visit IS NULL AND status = 'active'";
 
 /* Bill the periods of one plan not billed yet; how many were. */
 static int bill_plan(cairn_req *req, const cairn_record *p, int budget,
                      cairn_error *err) {
   mt_plan_fields f;
-  long start, end = 0, periods[MT_PERIODS_MAX];
+  long start, end = 0, paused, periods[MT_PERIODS_MAX];
   mt_plan_fields_read(p, &f);
   const mt_terms *t = mt_terms_find(atoi(f.terms_version));
   const mt_option *o = mt_option_find(t, f.option);
-  if (!o || cairn_date_parse(f.start, &start)) return 0;
+  if (!o || cairn_date_parse(mt_billed_from(&f), &start)) return 0;
   if (f.end_date && cairn_date_parse(f.end_date, &end)) return 0;
+  /* Paused: no period that begins on or after the pause is billed. */
+  if (f.paused_on && cairn_date_parse(f.paused_on, &paused) == CAIRN_OK) {
+    end = mt_billing_limit(end, paused);
+    if (end < start) return 0;
+  }
   int n = mt_billing_periods(start, cairn_date_today(req), end, periods,
                              MT_PERIODS_MAX), done = 0;
   for (int i = 0; i < n && done < budget; i++) {

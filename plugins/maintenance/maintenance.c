@@ -30,6 +30,14 @@ static const cairn_projection invoice_projections[] = {
   {.column = "period_start", .xpath = "r:periodStart", .type = CAIRN_COL_TEXT},
   {.column = "period_end", .xpath = "r:periodEnd", .type = CAIRN_COL_TEXT},
   {.column = "amount", .xpath = "r:amount", .type = CAIRN_COL_REAL},
+  {.column = "visit", .xpath = "r:visit", .type = CAIRN_COL_INT},
+  {.column = NULL}
+};
+static const cairn_projection visit_projections[] = {
+  {.column = "plan", .xpath = "r:plan", .type = CAIRN_COL_INT},
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "visit_date", .xpath = "r:date", .type = CAIRN_COL_TEXT},
+  {.column = "kind", .xpath = "r:kind", .type = CAIRN_COL_TEXT},
   {.column = NULL}
 };
 static const cairn_projection checkin_projections[] = {
@@ -62,6 +70,8 @@ static const cairn_record_type record_types[] = {
   {.name = MT_T_RETURN, .ns = MT_NS, .root = "Return",
    .xsd = "maintenance.xsd", .table = "maintenance_return",
    .projections = return_projections},
+  {.name = MT_T_VISIT, .ns = MT_NS, .root = "Visit", .xsd = "maintenance.xsd",
+   .table = "maintenance_visit", .projections = visit_projections},
   {.name = NULL}
 };
 
@@ -82,6 +92,14 @@ static const cairn_route routes[] = {
   {.method = "POST", .pattern = EPISODE "/cancel", .audience = CAIRN_AUD_STAFF,
    .handler = mt_post_cancel,
    .summary = "cancel the plan (a membership's month runs out)"},
+  {.method = "POST", .pattern = EPISODE "/pause", .audience = CAIRN_AUD_STAFF,
+   .handler = mt_post_pause,
+   .summary = "pause the plan from a day, with a reason (no month billed)"},
+  {.method = "POST", .pattern = EPISODE "/resume", .audience = CAIRN_AUD_STAFF,
+   .handler = mt_post_resume, .summary = "resume a paused plan"},
+  {.method = "POST", .pattern = EPISODE "/visits", .audience = CLINICAL,
+   .handler = mt_post_visit,
+   .summary = "record a maintenance visit (as needed: invoiced at its fee)"},
   {.method = "POST", .pattern = EPISODE "/return", .audience = CLINICAL,
    .handler = mt_post_return,
    .summary = "re-enrol: a new episode linked to this one, with a reason"},
@@ -115,6 +133,8 @@ static const char *const migrations[] = {
   " ON p_maintenance_checkin(state, due);",
   "CREATE INDEX IF NOT EXISTS p_maintenance_return_by_previous"
   " ON p_maintenance_return(previous);",
+  "CREATE INDEX IF NOT EXISTS p_maintenance_visit_by_plan"
+  " ON p_maintenance_visit(plan, visit_date);",
   NULL
 };
 
@@ -167,7 +187,7 @@ static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "maintenance",
   .version = "0.1.0",
-  .api_level = 4,
+  .api_level = 6,
   .description = "after graduation: plans, memberships billed by the month, "
                  "check-ins and the way back",
   .record_types = record_types,
@@ -177,6 +197,7 @@ static const cairn_plugin descriptor = {
   .init = maintenance_init,
   .fini = maintenance_fini,
   .jobs = jobs,
+  .sections = mt_sections,
 };
 
 const cairn_plugin *cairn_plugin_entry(void) { return &descriptor; }

@@ -22,6 +22,7 @@ extern int mt_referrals;
 #define MT_T_INVOICE "maintenance:Invoice"
 #define MT_T_CHECKIN "maintenance:CheckIn"
 #define MT_T_RETURN "maintenance:Return"
+#define MT_T_VISIT "maintenance:Visit"
 
 /* Limits of the plan data. */
 #define MT_TERMS_MAX 32          /* versions of the terms */
@@ -74,6 +75,10 @@ typedef struct mt_instrument {
   int n_items;
 } mt_instrument;
 
+/* The program's paid phases, in order (a return may start at each). */
+#define MT_PAID_PHASES 3
+extern const char *const mt_paid_phases[MT_PAID_PHASES];
+
 typedef struct mt_data {
   mt_terms terms[MT_TERMS_MAX]; /* every version in the file */
   int n_terms;
@@ -81,6 +86,8 @@ typedef struct mt_data {
   mt_instrument instruments[MT_INSTRUMENTS_MAX];
   int n_instruments;
   int definition_version;    /* the program definition's current version */
+  double phase_fee[MT_PAID_PHASES];       /* its fee of each of mt_paid_phases */
+  char definition_currency[4]; /* its currency: "AUD" */
 } mt_data;
 
 extern mt_data mt;
@@ -110,7 +117,12 @@ const cairn_record *mt_plan_of_episode(cairn_req *req, long long episode);
 typedef struct mt_plan_fields {
   const char *episode, *option, *kind, *start, *graduated, *terms_version,
       *renewal, *state, *end_date, *end_reason, *email, *first_name,
-      *notice_for;           /* each NULL or "" when absent */
+      *notice_for,
+      *billed_from,          /* billing periods count from this day (a
+                             ** resumed membership); absent: from start */
+      *paused_on, *pause_reason, /* a pause: no period that begins on or
+                             ** after paused_on is billed */
+      *resumed_on;           /* each NULL or "" when absent */
 } mt_plan_fields;
 void mt_plan_fields_read(const cairn_record *rec, mt_plan_fields *f);
 cairn_doc *mt_plan_body(cairn_req *req, const mt_plan_fields *f);
@@ -152,6 +164,32 @@ int mt_job_checkins(cairn_req *req, cairn_error *err);
 int mt_page_list(cairn_req *req);
 int mt_page_outcomes(cairn_req *req);
 int mt_page_pricing(cairn_req *req);
+/* The plan of the URL's episode, which must be the URL's patient's: 0, or
+** the status of the error page already answered. */
+int mt_load_plan(cairn_req *req, long long patient, long long episode,
+                 const cairn_record **plan);
+/* pause.c: pause (with the day and a reason) and resume a plan; the day
+** a plan's billing periods count from. */
+extern const cairn_field mt_pause_fields[], mt_resume_fields[];
+int mt_post_pause(cairn_req *req);
+int mt_post_resume(cairn_req *req);
+const char *mt_billed_from(const mt_plan_fields *f);
+/* visit.c: a maintenance visit (as needed: invoiced at the visit fee). */
+extern const cairn_field mt_visit_fields[];
+int mt_post_visit(cairn_req *req);
+/* sections.c: the parts this plugin adds to the program's pages. */
+extern const cairn_section mt_sections[];
+/* reports.c: the figures after graduation at one check-in timepoint. */
+typedef struct mt_timepoint {
+  int months;                /* after graduation */
+  int n;                     /* answered, with an improvement defined */
+  int undefined;             /* answered, improvement undefined */
+  double mean;               /* mean improvement (0-1), when n > 0 */
+  double share_50;           /* share at 50% or better (0-1) */
+  double share_back;         /* share who came back (0-1) */
+} mt_timepoint;
+int mt_timepoint_figures(cairn_req *req, int months, mt_timepoint *out,
+                         cairn_error *err);
 /* reenrol.c: the return form's fields (the page shows it too) */
 extern const cairn_field mt_return_fields[];
 int mt_post_return(cairn_req *req);

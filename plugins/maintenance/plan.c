@@ -97,8 +97,11 @@ static const char CHECKINS_SQL[] =
     "SELECT record FROM p_maintenance_checkin WHERE episode = :e"
     " AND status = 'active' ORDER BY months";
 static const char INVOICES_SQL[] =
-    "SELECT period_start, period_end, amount FROM p_maintenance_invoice"
-    " WHERE plan = :plan AND status = 'active' ORDER BY period_start";
+    "SELECT period_start, period_end, amount, visit FROM p_maintenance_invoice"
+    " WHERE plan = :plan AND status = 'active' ORDER BY period_start, record";
+static const char VISITS_SQL[] =
+    "SELECT visit_date, kind FROM p_maintenance_visit"
+    " WHERE plan = :plan AND status = 'active' ORDER BY visit_date, record";
 static const char RETURN_SQL[] =
     "SELECT episode, phase, return_date FROM p_maintenance_return"
     " WHERE previous = :e AND status = 'active'";
@@ -122,6 +125,9 @@ static void plan_doc(cairn_req *req, cairn_doc *doc, const cairn_record *p) {
   cairn_doc_attr(doc, "end-date", f.end_date);
   cairn_doc_attr(doc, "email", f.email);
   cairn_doc_attr(doc, "terms-version", f.terms_version);
+  cairn_doc_attr(doc, "paused-on", f.paused_on);
+  cairn_doc_attr(doc, "resumed-on", f.resumed_on);
+  cairn_doc_attr(doc, "billed-from", f.billed_from);
   if (o) {
     cairn_doc_attr(doc, "name", o->name);
     if (strcmp(o->kind, "membership") == 0) {
@@ -133,6 +139,7 @@ static void plan_doc(cairn_req *req, cairn_doc *doc, const cairn_record *p) {
     cairn_doc_attr(doc, "currency", t->currency);
   }
   cairn_doc_text(doc, "end-reason", f.end_reason);
+  cairn_doc_text(doc, "pause-reason", f.pause_reason);
   cairn_error err = {0};
   cairn_stmt *st = cairn_sql_prepare(req, INVOICES_SQL, &err);
   if (st) {
@@ -142,6 +149,17 @@ static void plan_doc(cairn_req *req, cairn_doc *doc, const cairn_record *p) {
       cairn_doc_attr(doc, "period-start", cairn_sql_text(st, 0));
       cairn_doc_attr(doc, "period-end", cairn_sql_text(st, 1));
       cairn_doc_attr(doc, "amount", mt_money(req, cairn_sql_real(st, 2)));
+      if (!cairn_sql_is_null(st, 3)) cairn_doc_attr(doc, "visit", "yes");
+      cairn_doc_close(doc);
+    }
+  }
+  st = cairn_sql_prepare(req, VISITS_SQL, &err);
+  if (st) {
+    cairn_sql_bind_int(st, ":plan", cairn_record_id(p));
+    while (cairn_sql_step(st) == 1) {
+      cairn_doc_open(doc, "visit");
+      cairn_doc_attr(doc, "date", cairn_sql_text(st, 0));
+      cairn_doc_attr(doc, "kind", cairn_sql_text(st, 1));
       cairn_doc_close(doc);
     }
   }
@@ -181,6 +199,59 @@ static void checkins_doc(cairn_req *req, cairn_doc *doc, long long episode) {
       cairn_doc_attr(doc, "improvement", cairn_format_number(req, imp * 100, 0));
     cairn_doc_text(doc, "comment", f.comment);
     cairn_doc_close(doc);
+  }
+}
+
+/* The forms of an episode's plan, each posting to its own path. */
+typedef struct plan_form {
+  const char *action;        /* the path's last part and the form id's
+                             ** prefix: "plan" posts to .../plan */
+  const char *button;        /* its button */
+} plan_form;
+
+static const plan_form forms[] = {
+  {.action = "plan", .button = "Save the plan"},
+  {.action = "cancel", .button = "Cancel the plan"},
+  {.action = "return", .button = "Open a new episode"},
+  {.action = "pause", .button = "Pause the plan"},
+  {.action = "resume", .button = "Resume the plan"},
+  {.action = "visits", .button = "Record the visit"},
+  {.action = NULL}
+};
+
+/* Every form of episode e (plan p, or NULL), `bound` in place of the one
+** whose id is bound_id. */
+static void episode_forms(cairn_req *req, cairn_doc *doc, long long patient,
+                          long long e, const cairn_record *p,
+                          cairn_form *bound, const char *bound_id) {
+  const char *base = cairn_req_printf(req, PLANNERS "/episodes/%lld",
+                                      patient, e);
+  for (const plan_form *pf = forms; pf->action; pf++) {
+    const char *id = cairn_req_printf(req, "%s-%lld", pf->action, e);
+    const cairn_field *fields =
+        strcmp(pf->action, "plan") == 0      ? plan_fields(req)
+        : strcmp(pf->action, "cancel") == 0  ? cancel_fields
+        : strcmp(pf->action, "return") == 0  ? mt_return_fields
+        : strcmp(pf->action, "pause") == 0   ? mt_pause_fields
+        : strcmp(pf->action, "resume") == 0  ? mt_resume_fields
+                                             : mt_visit_fields;
+    cairn_form *f;
+    if (bound && strcmp(bound_id, id) == 0) {
+      f = bound;
+    } else {
+      f = cairn_form_new(req, id, fields);
+      if (strcmp(pf->action, "plan") == 0 && p) {
+        cairn_form_set(f, "option", cairn_record_value(p, "r:option"));
+        cairn_form_set(f, "start", cairn_req_today(req));
+        cairn_form_set(f, "email", cairn_record_value(p, "r:email"));
+        cairn_form_set(f, "firstName", cairn_record_value(p, "r:firstName"));
+      }
+      if (strcmp(pf->action, "pause") == 0 || strcmp(pf->action, "visits") == 0)
+        cairn_form_set(f, strcmp(pf->action, "pause") == 0 ? "from" : "date",
+                       cairn_req_today(req));
+    }
+    cairn_form_doc(doc, f, cairn_req_printf(req, "%s/%s", base, pf->action),
+                   pf->button);
   }
 }
 
@@ -237,33 +308,7 @@ static int render(cairn_req *req, long long patient, cairn_form *bound,
       if (cairn_sql_step(st) == 1)
         cairn_doc_text(doc, "previous", cairn_sql_text(st, 0));
     }
-    const char *base = cairn_req_printf(req, PLANNERS "/episodes/%lld",
-                                        patient, e);
-    const char *ids[3] = {cairn_req_printf(req, "plan-%lld", e),
-                          cairn_req_printf(req, "cancel-%lld", e),
-                          cairn_req_printf(req, "return-%lld", e)};
-    for (int i = 0; i < 3; i++) {
-      cairn_form *f;
-      if (bound && strcmp(bound_id, ids[i]) == 0) {
-        f = bound;
-      } else {
-        f = cairn_form_new(req, ids[i],
-                           i == 0 ? plan_fields(req)
-                           : i == 1 ? cancel_fields : mt_return_fields);
-        if (i == 0 && p) {
-          cairn_form_set(f, "option", cairn_record_value(p, "r:option"));
-          cairn_form_set(f, "start", cairn_req_today(req));
-          cairn_form_set(f, "email", cairn_record_value(p, "r:email"));
-          cairn_form_set(f, "firstName", cairn_record_value(p, "r:firstName"));
-        }
-      }
-      cairn_form_doc(doc, f,
-                     cairn_req_printf(req, "%s/%s", base,
-                                      i == 0 ? "plan" : i == 1 ? "cancel"
-                                                               : "return"),
-                     i == 0 ? "Save the plan" : i == 1 ? "Cancel the plan"
-                                                       : "Open a new episode");
-    }
+    episode_forms(req, doc, patient, e, p, bound, bound_id);
     cairn_doc_close(doc);
   }
   return cairn_respond_view(req, doc, "maintenance/patient", status);
@@ -275,8 +320,8 @@ int mt_page_patient(cairn_req *req) {
   return render(req, patient, NULL, "", 200);
 }
 
-/* The plan of the URL's episode, which must be the URL's patient's. */
-static int load_plan(cairn_req *req, long long patient, long long episode,
+/* See maintenance.h. */
+int mt_load_plan(cairn_req *req, long long patient, long long episode,
                      const cairn_record **plan) {
   cairn_error err = {0};
   const cairn_record *ep;
@@ -301,7 +346,7 @@ int mt_post_plan(cairn_req *req) {
   long long patient = mt_param_id(req, "patient");
   long long episode = mt_param_id(req, "episode");
   const cairn_record *plan;
-  int rc = load_plan(req, patient, episode, &plan);
+  int rc = mt_load_plan(req, patient, episode, &plan);
   if (rc) return rc;
   const char *id = cairn_req_printf(req, "plan-%lld", episode);
   cairn_form *f = bind(req, id, plan_fields(req));
@@ -332,6 +377,7 @@ int mt_post_plan(cairn_req *req) {
         : NULL;
     pf.state = "active";
     pf.end_date = pf.end_reason = pf.notice_for = NULL;
+    pf.billed_from = pf.paused_on = pf.pause_reason = pf.resumed_on = NULL;
     pf.email = cairn_form_value(f, "email");
     pf.first_name = cairn_form_value(f, "firstName");
     cairn_error err = {0};
@@ -349,7 +395,7 @@ int mt_post_cancel(cairn_req *req) {
   long long patient = mt_param_id(req, "patient");
   long long episode = mt_param_id(req, "episode");
   const cairn_record *plan;
-  int rc = load_plan(req, patient, episode, &plan);
+  int rc = mt_load_plan(req, patient, episode, &plan);
   if (rc) return rc;
   const char *id = cairn_req_printf(req, "cancel-%lld", episode);
   cairn_form *f = bind(req, id, cancel_fields);
@@ -359,13 +405,16 @@ int mt_post_cancel(cairn_req *req) {
     cairn_form_error(f, "reason", "The plan has already ended.");
   if (cairn_form_errors(f) == 0) {
     long today = cairn_date_today(req), start;
-    cairn_date_parse(pf.start, &start);
+    cairn_date_parse(mt_billed_from(&pf), &start);
+    /* A membership's paid month runs out; anything else, or a paused
+    ** membership (its pause stays on the record and bounds its billing),
+    ** ends today. */
+    int runs_out = strcmp(pf.kind, "membership") == 0 &&
+                   strcmp(pf.state, "active") == 0 && start <= today;
     pf.state = "ended";
     pf.end_reason = cairn_form_value(f, "reason");
-    /* A membership's paid month runs out; anything else ends today. */
     pf.end_date = cairn_date_format(
-        req, strcmp(pf.kind, "membership") == 0 && start <= today
-                 ? mt_period_end(start, today) : today);
+        req, runs_out ? mt_period_end(start, today) : today);
     cairn_error err = {0};
     if (cairn_record_revise(req, cairn_record_id(plan),
                             cairn_record_version(plan), NULL,

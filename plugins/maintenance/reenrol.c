@@ -11,6 +11,7 @@
 
 #define PROGRAM_NS "urn:cairn:program"
 #define PROGRAM_T_EPISODE "program:EpisodeOfCare"
+#define PROGRAM_T_INVOICE "program:Invoice"
 
 static const char *const phases[] = {
   "introductory", "Introductory phase (a new baseline first)",
@@ -37,6 +38,32 @@ typedef struct way_back {
   const char *phase, *reason;
   long long episode;            /* out: the new episode */
 } way_back;
+
+/* A return that starts at a paid phase skips the move into it, so the
+** phase's flat fee is raised here, as the program raises it on a move: one
+** program:Invoice at the fee of the definition current today.  The
+** introductory phase starts from "enrolled": the program invoices it when
+** the clinician moves the episode on after the new baseline. */
+static int invoice_phase(cairn_req *req, const way_back *w, const char *today,
+                         cairn_error *err) {
+  int k = -1;
+  long long id;
+  if (strcmp(w->phase, "introductory") == 0) return CAIRN_OK;
+  for (int i = 0; i < MT_PAID_PHASES; i++)
+    if (strcmp(w->phase, mt_paid_phases[i]) == 0) k = i;
+  if (k < 0 || mt.definition_version <= 0 || !mt.definition_currency[0])
+    return cairn_fail(err, CAIRN_EINVAL, "phase",
+                      "The program definition has no fee for this phase.");
+  cairn_doc *b = cairn_doc_new(req, PROGRAM_NS, "Invoice");
+  cairn_doc_text(b, "episode", mt_int(req, w->episode));
+  cairn_doc_text(b, "phase", w->phase);
+  cairn_doc_text(b, "date", today);
+  cairn_doc_text(b, "amount", cairn_req_printf(req, "%.2f", mt.phase_fee[k]));
+  cairn_doc_text(b, "currency", mt.definition_currency);
+  cairn_doc_text(b, "definitionVersion", mt_int(req, mt.definition_version));
+  return cairn_record_create(req, PROGRAM_T_INVOICE,
+                             cairn_record_patient(w->previous), b, &id, err);
+}
 
 static int open_episode(cairn_req *req, void *arg, cairn_error *err) {
   way_back *w = arg;
@@ -70,6 +97,8 @@ static int open_episode(cairn_req *req, void *arg, cairn_error *err) {
                  mt_int(req, mt.definition_version > 0 ? mt.definition_version
                                                        : 1));
   rc = cairn_record_create(req, MT_T_RETURN, patient, r, &id, err);
+  if (rc) return rc;
+  rc = invoice_phase(req, w, today, err);
   if (rc) return rc;
   mt_plan_fields f;
   mt_plan_fields_read(w->plan, &f);

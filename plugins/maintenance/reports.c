@@ -88,52 +88,67 @@ static const char CAME_BACK_SQL[] =
 /* The 50% benchmark of PROGRAM.md. */
 #define MT_BENCHMARK 0.5
 
+/* See maintenance.h.  The baseline is the episode's (mt_episode_baseline);
+** improvement toward the instrument's best; "came back": a Return from the
+** episode exists. */
+int mt_timepoint_figures(cairn_req *req, int months, mt_timepoint *out,
+                         cairn_error *err) {
+  long long eps[MT_LIST_MAX];
+  double scores[MT_LIST_MAX], sum = 0;
+  int k = 0, at50 = 0, back = 0;
+  *out = (mt_timepoint){.months = months};
+  cairn_stmt *st = cairn_sql_prepare(req, ANSWERED_AT_SQL, err);
+  if (!st) return err->code;
+  cairn_sql_bind_int(st, ":m", months);
+  while (k < MT_LIST_MAX && cairn_sql_step(st) == 1) {
+    eps[k] = cairn_sql_int(st, 0);
+    scores[k++] = cairn_sql_real(st, 1);
+  }
+  for (int j = 0; j < k; j++) {
+    const char *instrument;
+    double baseline, imp;
+    const mt_instrument *in = NULL;
+    if (mt_episode_baseline(req, eps[j], &instrument, &baseline) == 0)
+      in = mt_instrument_find(instrument);
+    if (!in || mt_improvement(baseline, scores[j], in->best, &imp) != 0) {
+      out->undefined++;
+      continue;
+    }
+    out->n++;
+    sum += imp;
+    at50 += imp >= MT_BENCHMARK;
+    cairn_stmt *b = cairn_sql_prepare(req, CAME_BACK_SQL, err);
+    if (!b) return err->code;
+    cairn_sql_bind_int(b, ":e", eps[j]);
+    back += cairn_sql_step(b) == 1 && cairn_sql_int(b, 0) > 0;
+  }
+  if (out->n > 0) {
+    out->mean = sum / out->n;
+    out->share_50 = (double)at50 / out->n;
+    out->share_back = (double)back / out->n;
+  }
+  return CAIRN_OK;
+}
+
 int mt_page_outcomes(cairn_req *req) {
   cairn_error err = {0};
   const mt_terms *t = mt_terms_current();
   cairn_doc *doc = cairn_doc_new(req, NULL, "maintenance-outcomes");
   for (int i = 0; i < t->n_checkins; i++) {
-    int m = t->checkin_months[i], n = 0, undefined = 0, at50 = 0, back = 0;
-    double sum = 0;
-    cairn_stmt *st = cairn_sql_prepare(req, ANSWERED_AT_SQL, &err);
-    if (!st) return err.code;
-    cairn_sql_bind_int(st, ":m", m);
-    long long eps[MT_LIST_MAX];
-    double scores[MT_LIST_MAX];
-    int k = 0;
-    while (k < MT_LIST_MAX && cairn_sql_step(st) == 1) {
-      eps[k] = cairn_sql_int(st, 0);
-      scores[k++] = cairn_sql_real(st, 1);
-    }
-    for (int j = 0; j < k; j++) {
-      const char *instrument;
-      double baseline, imp;
-      const mt_instrument *in = NULL;
-      if (mt_episode_baseline(req, eps[j], &instrument, &baseline) == 0)
-        in = mt_instrument_find(instrument);
-      if (!in || mt_improvement(baseline, scores[j], in->best, &imp) != 0) {
-        undefined++;
-        continue;
-      }
-      n++;
-      sum += imp;
-      at50 += imp >= MT_BENCHMARK;
-      cairn_stmt *b = cairn_sql_prepare(req, CAME_BACK_SQL, &err);
-      if (!b) return err.code;
-      cairn_sql_bind_int(b, ":e", eps[j]);
-      back += cairn_sql_step(b) == 1 && cairn_sql_int(b, 0) > 0;
-    }
+    mt_timepoint f;
+    if (mt_timepoint_figures(req, t->checkin_months[i], &f, &err))
+      return err.code;
     cairn_doc_open(doc, "timepoint");
-    cairn_doc_attr(doc, "months", mt_int(req, m));
-    cairn_doc_attr(doc, "n", mt_int(req, n));
-    cairn_doc_attr(doc, "undefined", mt_int(req, undefined));
-    if (n > 0) {
+    cairn_doc_attr(doc, "months", mt_int(req, f.months));
+    cairn_doc_attr(doc, "n", mt_int(req, f.n));
+    cairn_doc_attr(doc, "undefined", mt_int(req, f.undefined));
+    if (f.n > 0) {
       cairn_doc_attr(doc, "mean-improvement",
-                     cairn_format_number(req, 100.0 * sum / n, 1));
+                     cairn_format_number(req, 100.0 * f.mean, 1));
       cairn_doc_attr(doc, "share-50",
-                     cairn_format_number(req, 100.0 * at50 / n, 1));
+                     cairn_format_number(req, 100.0 * f.share_50, 1));
       cairn_doc_attr(doc, "share-came-back",
-                     cairn_format_number(req, 100.0 * back / n, 1));
+                     cairn_format_number(req, 100.0 * f.share_back, 1));
     }
     cairn_doc_close(doc);
   }

@@ -64,6 +64,16 @@ long mt_period_end(long start, long day) {
   return day;
 }
 
+long mt_billing_limit(long end, long paused) {
+  return end == 0 || paused - 1 < end ? paused - 1 : end;
+}
+
+long mt_resume_from(long from, long paused, long today) {
+  if (paused > today) return from;
+  long again = paused > from ? mt_period_end(from, paused - 1) + 1 : from;
+  return again > today ? again : today;
+}
+
 long mt_next_renewal(long start, long today, int term_months) {
   if (term_months < 1) term_months = 12;
   for (int k = 1; k <= MT_PERIODS_MAX; k++) {

@@ -27,6 +27,17 @@ int mt_billing_periods(long start, long today, long end, long *out, int max);
 ** day of the first period. */
 long mt_period_end(long start, long day);
 
+/* The last day a paused plan is billed for: no period that begins on or
+** after `paused` (the day the pause begins) is billed, nor after `end`
+** (0: none).  Pass the result as mt_billing_periods' end. */
+long mt_billing_limit(long end, long paused);
+
+/* The day a plan begun (or last resumed) on `from` and paused on `paused`
+** counts its billing periods from when resumed on `today`: a pause that
+** has not begun is withdrawn (`from`); otherwise the day the month begun
+** before the pause runs out, or `today` when that is later. */
+long mt_resume_from(long from, long paused, long today);
+
 /* The first renewal after `today` of a plan begun on `start` renewing
 ** every `term_months` months. */
 long mt_next_renewal(long start, long today, int term_months);

@@ -68,6 +68,10 @@ void mt_plan_fields_read(const cairn_record *rec, mt_plan_fields *f) {
   f->email = value_or_null(rec, "r:email");
   f->first_name = value_or_null(rec, "r:firstName");
   f->notice_for = value_or_null(rec, "r:noticeFor");
+  f->billed_from = value_or_null(rec, "r:billedFrom");
+  f->paused_on = value_or_null(rec, "r:pausedOn");
+  f->pause_reason = value_or_null(rec, "r:pauseReason");
+  f->resumed_on = value_or_null(rec, "r:resumedOn");
 }
 
 /* doc_text of a value that may be NULL or "" (nothing written). */
@@ -90,6 +94,10 @@ cairn_doc *mt_plan_body(cairn_req *req, const mt_plan_fields *f) {
   text_opt(d, "email", f->email);
   text_opt(d, "firstName", f->first_name);
   text_opt(d, "noticeFor", f->notice_for);
+  text_opt(d, "billedFrom", f->billed_from);
+  text_opt(d, "pausedOn", f->paused_on);
+  text_opt(d, "pauseReason", f->pause_reason);
+  text_opt(d, "resumedOn", f->resumed_on);
   return d;
 }
 

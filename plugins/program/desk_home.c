@@ -99,5 +99,7 @@ int program_page_desk_home(cairn_req *req) {
   rc = desk_intake_rows(req, doc, SQL_DESK_CALLS, 1);
   if (rc == CAIRN_OK) rc = desk_intake_rows(req, doc, SQL_DESK_INTAKES, 0);
   if (rc != CAIRN_OK) return rc;
+  /* What other plugins add (after graduation: check-ins to call). */
+  cairn_sections_fill(req, "dashboard", 0, 0, doc);
   return cairn_respond_view(req, doc, "program/desk-home", 200);
 }

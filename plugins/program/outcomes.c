@@ -500,5 +500,7 @@ int program_page_outcomes(cairn_req *req) {
   for (i = 0; i < acc.n_groups; i++) emit_group(req, doc, acc.groups[i]);
   /* From checkpoint to outcome, for the whole clinic. */
   if ((rc = program_doc_evidence_all(req, doc)) != CAIRN_OK) return rc;
+  /* What other plugins add (after graduation, per check-in). */
+  cairn_sections_fill(req, "outcomes", 0, 0, doc);
   return cairn_respond_view(req, doc, "program/outcomes", 200);
 }

@@ -146,7 +146,7 @@ int program_page_home(cairn_req *req) {
     }
   }
   /* What other plugins put on the dashboard (slot "dashboard", no patient
-  ** or episode: herbal alerts, for one). */
+  ** or episode): herbal alerts, who to talk to about coming back. */
   cairn_sections_fill(req, "dashboard", 0, 0, doc);
   return cairn_respond_view(req, doc, "program/home", 200);
 }

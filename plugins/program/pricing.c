@@ -11,5 +11,7 @@ int program_page_pricing(cairn_req *req) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "pricing");
   const program_def *d = program_def_current();
   program_doc_definition(req, doc, d);
+  /* What other plugins add below the program (the maintenance plans). */
+  cairn_sections_fill(req, "pricing", 0, 0, doc);
   return cairn_respond_view(req, doc, "program/pricing", 200);
 }

@@ -57,6 +57,8 @@ before(async () => {
     justification: 'Graduating on the clinical picture for this test: the data are thin on purpose.' });
   await post(`/patients/${pid}/maintenance/episodes/${eid}/plan`,
              { option: 'membership', start: ago(95), email: 'nora@example.org', firstName: 'Nora' });
+  // A visit under the membership: listed, never invoiced.
+  await post(`/patients/${pid}/maintenance/episodes/${eid}/visits`, { date: ago(3) });
   for (const job of ['maintenance:billing', 'maintenance:check-ins', 'core:send-mail']) {
     const r = srv.cli(['jobs', 'run', '--force', job]);
     assert.equal(r.code, 0, r.stderr);
@@ -101,6 +103,7 @@ test('the plan page: a membership, its invoices, the check-ins and the way back'
     assert.match(main, /Monthly maintenance membership/);
     assert.match(main, /Invoices \(one a month\)/);
     assert.match(main, /Gains held/);
+    assert.match(main, /included in the membership/);
     await shoot(page, 'maintenance-plan.png');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
@@ -118,6 +121,75 @@ test('the check-in form on a phone, opened from the link in the message', async 
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no sideways scrolling on a phone (${width}px)`);
     await shoot(page, 'maintenance-checkin-phone.png');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('/pricing shows the plans below the program', async () => {
+  const { page, context, res, problems } = await openPage(`${srv.base}/pricing`, { staff: false });
+  try {
+    assert.equal(res.status(), 200);
+    const sec = page.locator('#section-maintenance-pricing');
+    assert.match(await sec.innerText(), /Monthly maintenance membership\s+AUD 120\.00 a month/);
+    const [prog, plans] = await Promise.all([page.locator('h2', { hasText: 'How decisions are made' }).boundingBox(), sec.boundingBox()]);
+    assert.ok(plans.y > prog.y, 'the plans come below the program');
+    await shoot(page, 'maintenance-pricing-below-program.png');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the graduation summary says what comes next from the plan', async () => {
+  const { page, context, res, problems } = await openPage(`${srv.base}/patients/${pid}/episodes/${eid}/graduation`);
+  try {
+    assert.equal(res.status(), 200);
+    const sec = await page.locator('#section-maintenance-graduation').innerText();
+    assert.match(sec, /What comes next/);
+    assert.match(sec, /Monthly maintenance membership/);
+    await shoot(page, 'maintenance-graduation-summary.png');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the episode page shows the plan, its status, the next check-in and the flag', async () => {
+  const { page, context, res, problems } = await openPage(`${srv.base}/patients/${pid}/episodes/${eid}`);
+  try {
+    assert.equal(res.status(), 200);
+    const sec = await page.locator('#section-maintenance-episode').innerText();
+    assert.match(sec, /Next check-in/);
+    assert.match(sec, /Loss of gains\s+Gains held/);
+    await page.locator('#section-maintenance-episode').screenshot({ path: path.join(ARTIFACTS, 'maintenance-episode-section.png') });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the patient\'s own summary on a phone: the plan, its fee, the check-ins, how to come back', async () => {
+  const r = await web.postForm(`/patients/${pid}/episodes/${eid}/patient-link`, { email: 'nora@example.org', diary: 'daily' });
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  const shown = await web.get(r.headers.location);
+  const link = new RegExp(`value="${PUBLIC.replace(/[.]/g, '\\.')}(/c/[A-Za-z0-9_-]{43})"`).exec(shown.body)[1];
+  const { page, context, res, problems } = await openPage(`${srv.base}${link}`,
+    { staff: false, viewport: { width: 390, height: 844 } });
+  try {
+    assert.equal(res.status(), 200);
+    await page.goto(`${srv.base}/p/${eid}/summary`, { waitUntil: 'load' });
+    const sec = await page.locator('#section-maintenance-patient-summary').innerText();
+    assert.match(sec, /Your plan\s+Monthly maintenance membership/);
+    assert.match(sec, /How to come back/);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no sideways scrolling on a phone (${width}px)`);
+    await shoot(page, 'maintenance-patient-summary-phone.png');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the dashboard says how many graduates to talk to, with the way to the list', async () => {
+  const { page, context, res, problems } = await openPage(`${srv.base}/`);
+  try {
+    assert.equal(res.status(), 200);
+    const sec = page.locator('#section-maintenance-dashboard');
+    assert.match(await sec.innerText(), /Talk about coming back\s+0 graduates/);
+    assert.equal(await sec.locator('a[href="/maintenance"]').count(), 1);
+    await sec.screenshot({ path: path.join(ARTIFACTS, 'maintenance-dashboard-section.png') });
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

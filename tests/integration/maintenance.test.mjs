@@ -207,6 +207,33 @@ test('a check-in through the link in its message; a refused answer stores nothin
   assert.ok([401, 403].includes((await patient.get(`/maintenance/check-ins/${other}`)).status));
 });
 
+test('one reminder with a new link once the message is reminderDays old; the old link no longer opens; no second reminder', async () => {
+  const open = checkins(await page(ann.pid)).find((x) => x.state === 'sent');
+  assert.ok(open, 'an unanswered check-in of Ann');
+  const before = readSinkDir(sinkDir).filter((m) => m.to.includes('ann@example.org'));
+  const oldLink = before.map((m) => new RegExp(`${PUBLIC}(/c/[A-Za-z0-9_-]+)`).exec(m.text)[1]);
+  // Eight days pass for the job's choice: the sent date is set back in the
+  // projection (derived data) only; the clock cannot be moved here.
+  spawnSync('sqlite3', [srv.database, `UPDATE p_maintenance_checkin SET sent_date = '${ago(8)}' WHERE record = ${open.record}`]);
+  assert.match(jobs('maintenance:check-ins'), /ran: 1 done/);
+  assert.match(jobs('maintenance:check-ins'), /ran: 0 done/);
+  jobs('core:send-mail');
+  const after = readSinkDir(sinkDir).filter((m) => m.to.includes('ann@example.org'));
+  assert.equal(after.length, before.length + 1, 'one reminder');
+  const reminder = after.find((m) => /a reminder/.test(m.text));
+  assert.ok(reminder, 'the message says it is a reminder');
+  const c = checkins(await page(ann.pid)).find((x) => x.record === open.record);
+  assert.equal(c.state, 'reminded');
+  assert.equal(c.reminded, ago(0));
+  // The new link opens the check-in; the revoked one opens nothing.
+  const fresh = new RegExp(`${PUBLIC}(/c/[A-Za-z0-9_-]+)`).exec(reminder.text)[1];
+  assert.equal((await openLink(srv.base, fresh)).res.status, 303);
+  for (const l of oldLink) {
+    const { res } = await openLink(srv.base, l);
+    if (res.status === 303 && res.headers.location.endsWith(`/${open.record}`)) assert.fail('the replaced link still opens the check-in');
+  }
+});
+
 // A check-in taken by phone by a clinician.
 // PEG is the mean of its three items, kept exact (six decimals) and
 // rounded only for display.
@@ -246,6 +273,23 @@ test('loss of gains: below half on two check-ins in a row (and not on one)', asy
   await byPhone(di, 3, [5, 5, 5]);  // 5: 37.5%, below half twice in a row
   assert.equal(await verdict(di), 'talk');
   assert.match(await page(di.pid), /fallen below half/);
+  // The dashboard says so, with the way to the list: Cy (near the
+  // baseline once) and Di (below half twice) are the two to talk to.
+  const home = await web.get('/');
+  assert.equal(home.status, 200);
+  const sec = /<section[^>]*id="section-maintenance-dashboard"[\s\S]*?<\/section>/.exec(home.body)?.[0];
+  assert.ok(sec, 'the dashboard has the maintenance section');
+  assert.match(sec, /<dt>Talk about coming back<\/dt>\s*<dd>2 graduates<\/dd>/);
+  assert.match(sec, /<a href="\/maintenance">Talk about coming back<\/a>/);
+  // Di's episode page: the plan, its status, the next check-in, the flag.
+  const ep = await web.get(`/patients/${di.pid}/episodes/${di.eid}`);
+  const es = /<section[^>]*id="section-maintenance-episode"[\s\S]*?<\/section>/.exec(ep.body)?.[0];
+  assert.ok(es, 'the episode page has the maintenance section');
+  assert.match(es, /<dt>Plan<\/dt>\s*<dd>The home routine alone<\/dd>/);
+  assert.match(es, /<dt>Status<\/dt>\s*<dd>active since /);
+  assert.match(es, new RegExp(`<dt>Next check-in</dt>\\s*<dd>6 months after graduation, due ${addMonths(di.grad, 6)}</dd>`));
+  assert.match(es, /class="line-alert"[^>]*>\s*<dt>Loss of gains<\/dt>\s*<dd>Talk about coming back/);
+  assert.match(es, new RegExp(`href="/patients/${di.pid}/maintenance"`));
 });
 
 test('re-enrolment opens a new episode linked to its predecessor; a refused one stores nothing', async () => {
@@ -263,6 +307,18 @@ test('re-enrolment opens a new episode linked to its predecessor; a refused one 
   const neu = Number(/\/episodes\/(\d+)$/.exec(locationOf(r))[1]);
   assert.equal(sql(`SELECT previous || ',' || phase FROM p_maintenance_return WHERE episode = ${neu}`), `${cy.eid},monthly`);
   assert.equal(sql(`SELECT phase FROM p_program_episode WHERE record = ${neu}`), 'monthly');
+  // At the current definition's fees: the monthly program's flat fee,
+  // one invoice, as a move into the phase raises it.
+  assert.equal(sql(`SELECT phase || ',' || printf('%.2f', amount) || ',' || currency || ',' || definition_version FROM p_program_invoice WHERE episode = ${neu}`),
+               'monthly,1680.00,AUD,1');
+  // The new episode's page shows where it came from: the previous
+  // baseline and graduation.
+  const ep = await web.get(`/patients/${cy.pid}/episodes/${neu}`);
+  const es = /<section[^>]*id="section-maintenance-episode"[\s\S]*?<\/section>/.exec(ep.body)?.[0];
+  assert.ok(es, 'the new episode page has the maintenance section');
+  assert.match(es, new RegExp(`from episode ${cy.eid}, starting at the monthly phase`));
+  assert.match(es, new RegExp(`<dt>Previous graduation</dt>\\s*<dd>${cy.grad}, 86% improvement from baseline</dd>`));
+  assert.match(es, /<dt>Previous baseline<\/dt>\s*<dd>peg 7\.0<\/dd>/);
   const x = await page(cy.pid);
   assert.equal(attr(x, 'came-back', 'episode'), String(neu));
   assert.equal(attr(x, 'plan', 'state'), 'ended');
@@ -270,6 +326,19 @@ test('re-enrolment opens a new episode linked to its predecessor; a refused one 
   r = await web.postForm(`/patients/${cy.pid}/maintenance/episodes/${cy.eid}/return`, { phase: 'monthly', reason: J });
   assert.equal(r.status, 409);
   assert.equal(stored('program:EpisodeOfCare'), eps + 1);
+});
+
+test('a return at the introductory phase waits for a new baseline: no fee until the program moves it on', async () => {
+  const iv = await graduate('M-IV', 'Iv Maint', 6, 1);
+  const r = await web.postForm(`/patients/${iv.pid}/maintenance/episodes/${iv.eid}/return`,
+                               { phase: 'introductory', reason: 'Flare-ups for six weeks; a fresh start with a new baseline.' });
+  const neu = Number(/\/episodes\/(\d+)$/.exec(locationOf(r))[1]);
+  assert.equal(sql(`SELECT phase || ',' || definition_version FROM p_program_episode WHERE record = ${neu}`), 'enrolled,1');
+  assert.equal(count(`SELECT count(*) FROM p_program_invoice WHERE episode = ${neu}`), 0);
+  // The new baseline, then the move: the program raises the phase's fee.
+  await observe(iv.pid, neu, ago(0), 5, 'baseline');
+  await move(iv.pid, neu, { to: 'introductory', date: ago(0) });
+  assert.equal(sql(`SELECT phase || ',' || printf('%.2f', amount) FROM p_program_invoice WHERE episode = ${neu}`), 'introductory,420.00');
 });
 
 test('cancel at any time: the month runs out, no later one is billed', async () => {
@@ -287,6 +356,125 @@ test('cancel at any time: the month runs out, no later one is billed', async () 
   assert.equal(count(`SELECT count(*) FROM p_maintenance_invoice WHERE plan = ${ann.plan}`), n);
 });
 
+test('the graduation summary and the patient\'s own summary say what comes next, from the plan', async () => {
+  // Bo holds a membership (from the renewal test).
+  let r = await web.get(`/patients/${bo.pid}/episodes/${bo.eid}/graduation`);
+  assert.equal(r.status, 200);
+  const g = /<section[^>]*id="section-maintenance-graduation"[\s\S]*?<\/section>/.exec(r.body)?.[0];
+  assert.ok(g, 'the graduation summary has the maintenance section');
+  assert.match(g, /<h2>What comes next<\/h2>/);
+  assert.match(g, /Monthly maintenance membership \(active, from /);
+  assert.match(g, /AUD 120\.00 a month, 1 visit a month included/);
+  for (const m of [1, 3, 6, 12]) assert.match(g, new RegExp(`${m} months?: ${addMonths(bo.grad, m)}`));
+  assert.doesNotMatch(r.body, /<h2>Next steps<\/h2>/, 'the general word gives way to the plan');
+  // The patient's own summary, through the patient's link.
+  r = await web.postForm(`/patients/${bo.pid}/episodes/${bo.eid}/patient-link`, { email: 'bo@example.org', diary: 'daily' });
+  assert.equal(r.status, 303, r.body.slice(0, 600));
+  const shown = await web.get(r.headers.location);
+  const link = new RegExp(`value="${PUBLIC.replace(/[.]/g, '\\.')}(/c/[A-Za-z0-9_-]{43})"`).exec(shown.body)[1];
+  const { patient } = await openLink(srv.base, link);
+  const s = await patient.get(`/p/${bo.eid}/summary`);
+  assert.equal(s.status, 200, s.body.slice(0, 500));
+  const ps = /<section[^>]*id="section-maintenance-patient-summary"[\s\S]*?<\/section>/.exec(s.body)?.[0];
+  assert.ok(ps, 'the patient summary has the maintenance section');
+  assert.match(ps, /<dt>Your plan<\/dt>\s*<dd>Monthly maintenance membership<\/dd>/);
+  assert.match(ps, /<dt>Its fee<\/dt>\s*<dd>AUD 120\.00 a month/);
+  assert.match(ps, new RegExp(`<dt>We check in with you</dt>\\s*<dd>1 month: ${addMonths(bo.grad, 1)}`));
+  assert.match(ps, /How to come back/);
+  // Plain words: no codes, no staff links, no record ids.
+  assert.doesNotMatch(ps, /href=|maintenance:|termsVersion|as-needed|membership"|peg|PGIC|episode \d/i);
+});
+
+// A fresh graduate with a plan of `option` from `start`.
+async function withPlan(id, name, option, start) {
+  const who = await graduate(id, name, 6, 1, 200);
+  const r = await web.postForm(`/patients/${who.pid}/maintenance/episodes/${who.eid}/plan`,
+                               { option, start, email: `${id.toLowerCase()}@example.org`, firstName: name.split(' ')[0] });
+  locationOf(r);
+  who.plan = attr(await page(who.pid), 'plan', 'record');
+  who.P = `/patients/${who.pid}/maintenance/episodes/${who.eid}`;
+  return who;
+}
+const invoices = (plan) => sql(`SELECT period_start || ',' || printf('%.2f', amount) || ',' || ifnull(visit, '-') FROM p_maintenance_invoice WHERE plan = ${plan} ORDER BY period_start, record`).split('\n').filter(Boolean);
+
+test('a paused membership is billed for no month that begins while paused; resumed, its months begin again', async () => {
+  const start = ago(65), from = ago(40);
+  const fa = await withPlan('M-FA', 'Fa Maint', 'membership', start);
+  const versions = () => count('SELECT count(*) FROM record_version');
+  let n = versions();
+  // Refused: no reason; before the plan starts.  Nothing stored.
+  let r = await web.postForm(`${fa.P}/pause`, { from, reason: '' });
+  assert.equal(r.status, 422);
+  r = await web.postForm(`${fa.P}/pause`, { from: ago(70), reason: 'Travelling for two months.' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /before it starts/);
+  r = await web.postForm(`${fa.P}/resume`, {});
+  assert.equal(r.status, 409, 'an active plan cannot be resumed');
+  assert.equal(versions(), n);
+  locationOf(await web.postForm(`${fa.P}/pause`, { from, reason: 'Travelling for two months.' }));
+  let x = await page(fa.pid);
+  assert.equal(attr(x, 'plan', 'state'), 'paused');
+  assert.equal(attr(x, 'plan', 'paused-on'), from);
+  jobs('maintenance:billing');
+  jobs('maintenance:billing');
+  // Independently: the months that began before the pause.
+  const before = [];
+  for (let k = 0; addMonths(start, k) < from; k++) before.push(`${addMonths(start, k)},120.00,-`);
+  assert.deepEqual(invoices(fa.plan), before);
+  // No renewal notice for a paused plan, no visit.
+  r = await web.postForm(`${fa.P}/visits`, { date: ago(1) });
+  assert.equal(r.status, 409);
+  assert.equal(count(`SELECT count(*) FROM p_maintenance_visit WHERE plan = ${fa.plan}`), 0);
+  // Resumed today: the paid month ran out long ago, so the months begin today.
+  locationOf(await web.postForm(`${fa.P}/resume`, {}));
+  x = await page(fa.pid);
+  assert.equal(attr(x, 'plan', 'state'), 'active');
+  assert.equal(attr(x, 'plan', 'billed-from'), ago(0));
+  jobs('maintenance:billing');
+  assert.deepEqual(invoices(fa.plan), [...before, `${ago(0)},120.00,-`]);
+  // A pause from a day whose month is already invoiced is refused.
+  n = versions();
+  r = await web.postForm(`${fa.P}/pause`, { from: ago(0), reason: 'Travelling again.' });
+  assert.equal(r.status, 422);
+  assert.match(r.body, /already invoiced/);
+  assert.equal(versions(), n);
+  // Paused from tomorrow, then cancelled: the pause bounds the billing.
+  locationOf(await web.postForm(`${fa.P}/pause`, { from: iso(TODAY + DAY), reason: 'Travelling again.' }));
+  locationOf(await web.postForm(`${fa.P}/cancel`, { reason: 'Moving away.' }));
+  jobs('maintenance:billing');
+  assert.equal(invoices(fa.plan).length, before.length + 1);
+});
+
+test('visits as needed are invoiced at the stated fee, one invoice a visit; a membership\'s visits never are', async () => {
+  const ga = await withPlan('M-GA', 'Ga Maint', 'as-needed', ago(30));
+  // Refused: before the plan starts; in the future.  Nothing stored.
+  let r = await web.postForm(`${ga.P}/visits`, { date: ago(31) });
+  assert.equal(r.status, 422);
+  r = await web.postForm(`${ga.P}/visits`, { date: iso(TODAY + 2 * DAY) });
+  assert.equal(r.status, 422);
+  assert.equal(stored('maintenance:Visit'), 0);
+  locationOf(await web.postForm(`${ga.P}/visits`, { date: ago(20) }));
+  locationOf(await web.postForm(`${ga.P}/visits`, { date: ago(5) }));
+  jobs('maintenance:billing');
+  const v = sql(`SELECT group_concat(record) FROM (SELECT record FROM p_maintenance_visit WHERE plan = ${ga.plan} ORDER BY visit_date)`).split(',');
+  assert.deepEqual(invoices(ga.plan), [`${ago(20)},95.00,${v[0]}`, `${ago(5)},95.00,${v[1]}`]);
+  // A membership: the job bills the month; visits, even beyond the one
+  // included, add no invoice.
+  const hu = await withPlan('M-HU', 'Hu Maint', 'membership', ago(10));
+  jobs('maintenance:billing');
+  locationOf(await web.postForm(`${hu.P}/visits`, { date: ago(8) }));
+  locationOf(await web.postForm(`${hu.P}/visits`, { date: ago(2) }));
+  jobs('maintenance:billing');
+  assert.deepEqual(invoices(hu.plan), [`${ago(10)},120.00,-`]);
+  assert.equal(count(`SELECT count(*) FROM p_maintenance_visit WHERE plan = ${hu.plan}`), 2);
+  // The home routine alone takes no visit here.
+  const n = stored('maintenance:Visit');
+  r = await web.postForm(`/patients/${ed.pid}/maintenance/episodes/${ed.eid}/visits`, { date: ago(1) });
+  assert.equal(r.status, 409);
+  assert.equal(stored('maintenance:Visit'), n);
+  assert.equal(stored('maintenance:Invoice'), count('SELECT count(*) FROM p_maintenance_invoice'));
+});
+
 test('the figures after graduation equal an independent computation', async () => {
   const r = await web.getXml('/outcomes/maintenance');
   assert.equal(r.status, 200, r.body.slice(0, 500));
@@ -302,6 +490,31 @@ test('the figures after graduation equal an independent computation', async () =
     const back = rows.filter((a) => a.episode === cy.eid).length;
     assert.equal(attr(tp, 'timepoint', 'share-came-back'), pct(back / rows.length));
   }
+  // /outcomes itself: its section after graduation, the same figures.
+  const o = await web.get('/outcomes');
+  assert.equal(o.status, 200);
+  const sec = /<section[^>]*id="section-maintenance-outcomes"[\s\S]*?<\/section>/.exec(o.body)?.[0];
+  assert.ok(sec, '/outcomes has the section after graduation');
+  for (const m of [1, 3, 6, 12]) {
+    const rows = answered.filter((a) => a.months === m && a.base !== 0);
+    const dd = new RegExp(`<dt>${m} months? after graduation</dt>\\s*<dd>([^<]*)</dd>`).exec(sec)?.[1];
+    assert.ok(dd, `a line for ${m} months`);
+    if (!rows.length) { assert.match(dd, /^n 0/); continue; }
+    const imps = rows.map((a) => (a.base - a.score) / a.base);
+    const pct = (v) => (Math.round(v * 1000) / 10).toFixed(1);
+    const back = rows.filter((a) => a.episode === cy.eid).length;
+    assert.equal(dd, `n ${rows.length}; mean improvement from baseline ${pct(imps.reduce((a, b) => a + b, 0) / imps.length)}%; ` +
+      `still at 50% or better ${pct(imps.filter((v) => v >= 0.5).length / imps.length)}%; came back ${pct(back / rows.length)}%`);
+  }
+  // /pricing shows the plans below the program.
+  const pr = await srv.client().get('/pricing');
+  assert.equal(pr.status, 200);
+  const ps = /<section[^>]*id="section-maintenance-pricing"[\s\S]*?<\/section>/.exec(pr.body)?.[0];
+  assert.ok(ps, '/pricing has the plans');
+  assert.ok(pr.body.indexOf('section-maintenance-pricing') > pr.body.indexOf('How decisions are made'), 'below the program');
+  assert.match(ps, /<dt>Monthly maintenance membership<\/dt>\s*<dd>AUD 120\.00 a month/);
+  assert.match(ps, /<dt>Visits as needed<\/dt>\s*<dd>AUD 95\.00 a visit/);
+  assert.match(ps, /<dt>The home routine alone<\/dt>\s*<dd>no fee<\/dd>/);
   const p = await srv.client().get('/pricing/maintenance');
   assert.equal(p.status, 200);
   assert.match(p.body, /120\.00 a month/);

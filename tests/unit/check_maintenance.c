@@ -57,6 +57,33 @@ START_TEST(cancelled_month_runs_out_and_no_later_one_begins) {
 }
 END_TEST
 
+START_TEST(paused_no_month_begun_in_the_pause_is_billed) {
+  long p[MT_PERIODS_MAX];
+  /* Paused from 20 March: January, February and March (begun before the
+  ** pause) are billed; April and May, begun while paused, are not. */
+  long limit = mt_billing_limit(0, D2026_03_20);
+  ck_assert_int_eq(mt_billing_periods(D2026_01_15, D2026_04_15 + 30, limit, p, 10), 3);
+  /* Paused on the day a month begins: that month is not billed. */
+  limit = mt_billing_limit(0, D2026_03_15);
+  ck_assert_int_eq(mt_billing_periods(D2026_01_15, D2026_04_15, limit, p, 10), 2);
+  /* Cancelled before the pause: the earlier end holds. */
+  ck_assert_int_eq(mt_billing_limit(D2026_02_15, D2026_03_20), D2026_02_15);
+}
+END_TEST
+
+START_TEST(resumed_months_begin_where_the_paid_one_ran_out_or_today) {
+  /* Paused 20 March, resumed 1 April: March's month runs to 14 April, so
+  ** the months begin again on 15 April. */
+  ck_assert_int_eq(mt_resume_from(D2026_01_15, D2026_03_20, D2026_03_20 + 12), D2026_04_15);
+  /* Resumed in May: from that day. */
+  ck_assert_int_eq(mt_resume_from(D2026_01_15, D2026_03_20, D2026_04_15 + 30), D2026_04_15 + 30);
+  /* A pause that has not begun is withdrawn: the months are unchanged. */
+  ck_assert_int_eq(mt_resume_from(D2026_01_15, D2026_04_15, D2026_03_20), D2026_01_15);
+  /* Paused on the first day: nothing was paid; from today. */
+  ck_assert_int_eq(mt_resume_from(D2026_01_15, D2026_01_15, D2026_03_20), D2026_03_20);
+}
+END_TEST
+
 START_TEST(renewal_is_the_next_term_after_today) {
   ck_assert_int_eq(mt_next_renewal(D2026_01_15, D2026_03_20, 12), D2027_01_15);
   ck_assert_int_eq(mt_next_renewal(D2026_01_15, D2026_01_15, 3), D2026_04_15);
@@ -123,6 +150,8 @@ static Suite *suite(void) {
   tcase_add_test(dates, billing_one_period_a_month_from_the_start);
   tcase_add_test(dates, cancelled_month_runs_out_and_no_later_one_begins);
   tcase_add_test(dates, renewal_is_the_next_term_after_today);
+  tcase_add_test(dates, paused_no_month_begun_in_the_pause_is_billed);
+  tcase_add_test(dates, resumed_months_begin_where_the_paid_one_ran_out_or_today);
   suite_add_tcase(s, dates);
   TCase *loss = tcase_create("loss-of-gains");
   tcase_add_test(loss, improvement_toward_best_and_undefined_at_best);

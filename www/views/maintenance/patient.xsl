@@ -8,13 +8,17 @@
       <episode id= graduated= improvement=? verdict="held|talk|undefined">
         <verdict-text/>
         <plan record= option= kind= start= renewal=? state= end-date=? email=?
-              terms-version= name= monthly-fee=? visits-included=? visit-fee=? currency=>
-          <end-reason/>? <invoice period-start= period-end= amount=/>*
+              terms-version= paused-on=? resumed-on=? billed-from=?
+              name= monthly-fee=? visits-included=? visit-fee=? currency=>
+          <end-reason/>? <pause-reason/>?
+          <invoice period-start= period-end= amount= visit="yes"?/>*
+          <visit date= kind=/>*
         </plan>
         <checkin record= months= due= state= sent=? reminded=? answered=? via=?
                  score=? improvement=? pgic=? home-routine=?><comment/>?</checkin>*
         <came-back episode= phase= date=/>?   <previous>id</previous>?
         <form id="plan-E"/> <form id="cancel-E"/> <form id="return-E"/>
+        <form id="pause-E"/> <form id="resume-E"/> <form id="visits-E"/>
       </episode>*
     </maintenance-patient>
 -->
@@ -48,7 +52,7 @@
         <tbody>
           <xsl:for-each select="checkin">
             <tr id="checkin-{@record}">
-              <td><xsl:value-of select="@months"/> months</td>
+              <td><xsl:value-of select="@months"/><xsl:choose><xsl:when test="@months = 1"> month</xsl:when><xsl:otherwise> months</xsl:otherwise></xsl:choose></td>
               <td><xsl:value-of select="@due"/></td>
               <td><xsl:value-of select="@state"/><xsl:if test="@via"> (<xsl:value-of select="@via"/>)</xsl:if></td>
               <td><xsl:value-of select="@score"/></td>
@@ -69,6 +73,31 @@
         <xsl:if test="../@referral-form != 'yes'">
           <p>A massage therapist or a trainer is arranged by staff through a referral.</p>
         </xsl:if>
+        <xsl:if test="plan/@kind = 'membership' or plan/@kind = 'as-needed'">
+          <h3>A visit here</h3>
+          <xsl:choose>
+            <xsl:when test="plan/@state = 'active'">
+              <p><xsl:choose>
+                <xsl:when test="plan/@kind = 'membership'">Included in the monthly fee: a visit is never invoiced.</xsl:when>
+                <xsl:otherwise>Invoiced at the plan's fee a visit.</xsl:otherwise>
+              </xsl:choose></p>
+              <xsl:apply-templates select="form[starts-with(@id, 'visits-')]" mode="form"/>
+            </xsl:when>
+            <xsl:otherwise><p>A paused plan takes no visit: resume it first.</p></xsl:otherwise>
+          </xsl:choose>
+        </xsl:if>
+        <xsl:choose>
+          <xsl:when test="plan/@state = 'paused'">
+            <h3>Resume</h3>
+            <p>The months begin again where the paid one ran out, or today.</p>
+            <xsl:apply-templates select="form[starts-with(@id, 'resume-')]" mode="form"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <h3>Pause</h3>
+            <p>While paused, no month is billed and no visit taken; the month already begun runs out.</p>
+            <xsl:apply-templates select="form[starts-with(@id, 'pause-')]" mode="form"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <h3>Cancel</h3>
         <xsl:apply-templates select="form[starts-with(@id, 'cancel-')]" mode="form"/>
       </xsl:if>
@@ -82,10 +111,12 @@
 
   <xsl:template match="plan">
     <h3>Plan</h3>
-    <dl class="plan" id="plan-{@record}">
+    <dl class="plan facts" id="plan-{@record}">
       <dt>Plan</dt><dd><xsl:value-of select="@name"/></dd>
-      <dt>State</dt><dd class="state"><xsl:value-of select="@state"/><xsl:if test="@end-date"> (ends <xsl:value-of select="@end-date"/>)</xsl:if></dd>
+      <dt>State</dt><dd class="state"><xsl:value-of select="@state"/><xsl:if test="@paused-on"> (from <xsl:value-of select="@paused-on"/>)</xsl:if><xsl:if test="@end-date"> (ends <xsl:value-of select="@end-date"/>)</xsl:if></dd>
+      <xsl:if test="pause-reason"><dt>Paused because</dt><dd><xsl:value-of select="pause-reason"/></dd></xsl:if>
       <xsl:if test="end-reason"><dt>Reason</dt><dd><xsl:value-of select="end-reason"/></dd></xsl:if>
+      <xsl:if test="@resumed-on"><dt>Resumed</dt><dd><xsl:value-of select="@resumed-on"/><xsl:if test="@billed-from">; months from <xsl:value-of select="@billed-from"/></xsl:if></dd></xsl:if>
       <dt>Since</dt><dd><xsl:value-of select="@start"/></dd>
       <dt>Terms</dt><dd>version <xsl:value-of select="@terms-version"/></dd>
       <xsl:if test="@monthly-fee"><dt>Fee</dt><dd><xsl:value-of select="@currency"/><xsl:text> </xsl:text><xsl:value-of select="@monthly-fee"/> a month, <xsl:value-of select="@visits-included"/> visit(s) included</dd></xsl:if>
@@ -94,15 +125,26 @@
       <xsl:if test="@email"><dt>Email</dt><dd><xsl:value-of select="@email"/></dd></xsl:if>
     </dl>
     <xsl:if test="invoice">
-      <h4>Invoices (one a month)</h4>
+      <h4><xsl:choose><xsl:when test="@kind = 'as-needed'">Invoices (one a visit)</xsl:when><xsl:otherwise>Invoices (one a month)</xsl:otherwise></xsl:choose></h4>
       <table>
-        <thead><tr><th scope="col">Period</th><th scope="col">Amount</th></tr></thead>
+        <thead><tr><th scope="col">For</th><th scope="col">Amount</th></tr></thead>
         <tbody>
           <xsl:for-each select="invoice">
-            <tr class="invoice"><td><xsl:value-of select="@period-start"/> to <xsl:value-of select="@period-end"/></td><td><xsl:value-of select="../@currency"/><xsl:text> </xsl:text><xsl:value-of select="@amount"/></td></tr>
+            <tr class="invoice"><td><xsl:choose>
+              <xsl:when test="@visit = 'yes'">The visit on <xsl:value-of select="@period-start"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="@period-start"/> to <xsl:value-of select="@period-end"/></xsl:otherwise>
+            </xsl:choose></td><td><xsl:value-of select="../@currency"/><xsl:text> </xsl:text><xsl:value-of select="@amount"/></td></tr>
           </xsl:for-each>
         </tbody>
       </table>
+    </xsl:if>
+    <xsl:if test="visit">
+      <h4>Visits here</h4>
+      <ul>
+        <xsl:for-each select="visit">
+          <li class="visit"><xsl:value-of select="@date"/><xsl:if test="@kind = 'membership'"> (included in the membership)</xsl:if></li>
+        </xsl:for-each>
+      </ul>
     </xsl:if>
   </xsl:template>
 </xsl:stylesheet>

@@ -12,6 +12,7 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="desk-home" mode="title">Today</xsl:template>
 
@@ -121,5 +122,6 @@
       </xsl:choose>
       <p><a href="/intake">The intake queue</a></p>
     </section>
+    <xsl:apply-templates select="sections" mode="sections"/>
   </xsl:template>
 </xsl:stylesheet>

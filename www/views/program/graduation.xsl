@@ -100,8 +100,11 @@
       </p>
     </xsl:if>
     <xsl:apply-templates select="sections" mode="sections"/>
-    <h2>Next steps</h2>
-    <p>Keep to your home routine. If your gains slip for more than a couple of weeks, get in touch: a short conversation is the first step back.</p>
+    <!-- Without a maintenance plan's "what comes next", the general word. -->
+    <xsl:if test="not(sections/section[@plugin = 'maintenance' and not(@empty = '1')])">
+      <h2>Next steps</h2>
+      <p>Keep to your home routine. If your gains slip for more than a couple of weeks, get in touch: a short conversation is the first step back.</p>
+    </xsl:if>
     <p class="no-print muted small">Print this page from the browser; the site frame is left off the printout.</p>
   </xsl:template>
 </xsl:stylesheet>

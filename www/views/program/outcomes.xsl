@@ -20,6 +20,7 @@
 
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="evidence.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="outcomes" mode="title">Outcomes by cohort</xsl:template>
 
@@ -47,6 +48,7 @@
     </xsl:choose>
 
     <xsl:apply-templates select="evidence" mode="clinic"/>
+    <xsl:apply-templates select="sections" mode="sections"/>
 
     <h2>How these figures are computed</h2>
     <ul class="notes">

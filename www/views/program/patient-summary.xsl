@@ -68,8 +68,11 @@
 
       <xsl:apply-templates select="sections" mode="sections"/>
 
-      <h2>What comes next</h2>
-      <p>If pain comes back or a flare does not settle within a few days, contact your clinic: a maintenance visit is there when you need it.</p>
+      <!-- Without a maintenance plan's "what comes next", the general word. -->
+      <xsl:if test="not(sections/section[@plugin = 'maintenance' and not(@empty = '1')])">
+        <h2>What comes next</h2>
+        <p>If pain comes back or a flare does not settle within a few days, contact your clinic: a maintenance visit is there when you need it.</p>
+      </xsl:if>
       <p class="no-print muted small">To print or keep this page, use your browser's print or share menu.</p>
     </div>
   </xsl:template>

@@ -11,6 +11,7 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="program-lib.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
   <xsl:template match="pricing" mode="title">Pricing</xsl:template>
   <xsl:template match="pricing" mode="content">
     <xsl:variable name="d" select="definition"/>
@@ -65,12 +66,15 @@
       <li>In the monthly program visits taper from <xsl:value-of select="$d/taper/@start"/> to <xsl:value-of select="$d/taper/@floor"/> a week as you hold your gains, gradually: at least <xsl:value-of select="$d/taper/@min-weeks-at-step"/> weeks at each step; flares are expected and answered, at no extra charge.</li>
       <li>You graduate with a home routine of your own.</li>
     </ul>
-    <!-- After the program: the maintenance plugin's price list, a page of
-         its own (GET /pricing/maintenance). -->
-    <section class="panel" id="after-the-program">
-      <h2>After the program</h2>
-      <p>The home routine alone, a monthly membership, visits as needed, or a massage therapist or trainer we trust: <a href="/pricing/maintenance">the maintenance plans and their fees</a>.</p>
-    </section>
+    <!-- After the program: what other plugins add (the maintenance
+         plans, slot "pricing"); without them, a pointer. -->
+    <xsl:apply-templates select="sections" mode="sections"/>
+    <xsl:if test="not(sections/section[not(@empty = '1')])">
+      <section class="panel" id="after-the-program">
+        <h2>After the program</h2>
+        <p>Keep up your home routine; the clinic is there when you need it.</p>
+      </section>
+    </xsl:if>
     <p class="no-print"><a href="/request-a-call">Request a free 15-minute call</a> to ask whether the program suits you.</p>
     <p class="small muted">Terms of program definition version <xsl:value-of select="$d/@version"/>, effective <xsl:value-of select="$d/@effective"/>. An enrolled patient keeps the terms they started under.</p>
   </xsl:template>
