@@ -5,7 +5,11 @@
 
   View document (plugins/intake/queue.c):
     <intake-queue answer-days= role=>
-      <request id= name= received= state="new|scheduled" call=? overdue="yes"?/>*
+      <request id= name= received= state="new|scheduled" call=? overdue="yes"?
+               overdue-since=?/>*    overdue-since: marked by the job
+                                     intake:overdue-calls
+      <form id="send" action="/intake/link" ...>   email an open intake's
+                                     link (www/views/form-lib.xsl)
       <intake id= state= opened= name= sections= red-flag="yes"?/>*
       <task id= intake= opened= name=/>*
       <decided id= name= received= state= decided= intake=?/>*
@@ -13,6 +17,7 @@
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
 
   <xsl:template match="intake-queue" mode="title">Intake</xsl:template>
 
@@ -50,7 +55,10 @@
                     <th scope="row"><a href="/intake/requests/{@id}"><xsl:value-of select="@name"/></a></th>
                     <td>
                       <xsl:value-of select="@received"/>
-                      <xsl:if test="@overdue = 'yes'"><xsl:text> </xsl:text><span class="badge warn">not answered</span></xsl:if>
+                      <xsl:choose>
+                        <xsl:when test="@overdue-since"><xsl:text> </xsl:text><span class="badge warn">overdue since <xsl:value-of select="@overdue-since"/></span></xsl:when>
+                        <xsl:when test="@overdue = 'yes'"><xsl:text> </xsl:text><span class="badge warn">not answered</span></xsl:when>
+                      </xsl:choose>
                     </td>
                     <td><xsl:value-of select="@state"/></td>
                     <td><xsl:value-of select="translate(@call, 'T', ' ')"/></td>
@@ -90,6 +98,17 @@
         <xsl:otherwise><p class="muted">No open intakes.</p></xsl:otherwise>
       </xsl:choose>
     </section>
+
+    <xsl:if test="form/field[@name = 'intake']/option">
+      <section class="panel" aria-labelledby="h-send">
+        <h2 id="h-send">Send a questionnaire link</h2>
+        <p>Issues the patient's link to their intake questionnaire and emails it to them
+          (it greets them by first name and says nothing else about them).
+          The next page shows the link once, to copy if they need it another way.
+          A link already issued for that intake stops working.</p>
+        <xsl:apply-templates select="form" mode="form"/>
+      </section>
+    </xsl:if>
 
     <xsl:if test="task">
       <section class="panel" aria-labelledby="h-tasks">
