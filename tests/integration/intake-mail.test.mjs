@@ -205,6 +205,9 @@ ${req(1, 'Olga Late', day(5), 'new')}${req(2, 'Otto Later', day(3), 'new')}${req
   // The mark is the job's, on the record.
   assert.equal(dbValue(srv, "SELECT author FROM record_version v JOIN p_intake_request p ON p.record = v.record WHERE p.name = 'Olga Late' ORDER BY v.version DESC LIMIT 1"), 'job:intake:overdue-calls');
 
+  // The front desk's home says it too.
+  const home = await desk.get('/');
+  assert.match(home.body, new RegExp(`Olga Late</a> · asked ${day(5)}, not yet answered <span class="badge warn">overdue since ${day(3)}</span>`));
   const q = await desk.get('/intake');
   assert.match(q.body, new RegExp(`Olga Late</a></th>\\s*<td>${day(5)} <span class="badge warn">overdue since ${day(3)}</span>`));
   assert.doesNotMatch(q.body, /Nina Recent<\/a><\/th>\s*<td>[0-9-]+ <span/);
@@ -215,4 +218,51 @@ ${req(1, 'Olga Late', day(5), 'new')}${req(2, 'Otto Later', day(3), 'new')}${req
   assert.match(srv.cli(['jobs', 'run', '--force', 'intake:overdue-calls']).stdout, /ran: 0 done/);
   const q2 = await desk.get('/intake');
   assert.doesNotMatch(q2.body, /Olga Late<\/a><\/th>\s*<td>[0-9-]+ <span class="badge warn">/);
+});
+
+test('the job program:overdue-checkpoints records each checkpoint gone overdue, once, and the dashboard says since when', async () => {
+  const web = await srv.as('clinician');
+  const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  const X = (root, body) => `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="urn:cairn:program">${body}</${root}>`;
+  const post = async (p, xml) => {
+    const r = await web.postXml(p, xml);
+    assert.equal(r.status, 303, `${p}: ${r.status} ${r.body.slice(0, 600)}`);
+    return r;
+  };
+  // One episode introduced 20 days ago (its checkpoint overdue), one yesterday (not).
+  const episode = async (name, startedAgo) => {
+    const r0 = await post('/patients', X('Patient', `<identifier>J-${name.split(' ')[0].toUpperCase()}</identifier><name>${name}</name>`));
+    const pid = Number(/\/patients\/(\d+)/.exec(r0.headers.location)[1]);
+    const r1 = await post(`/patients/${pid}/episodes`, X('EpisodeOfCare',
+      `<status>active</status><cohort>program</cohort><periodStart>${day(startedAgo + 1)}</periodStart><primaryInstrument>nrs</primaryInstrument><phase>enrolled</phase>`));
+    const eid = Number(/episodes\/(\d+)/.exec(r1.headers.location)[1]);
+    await post(`/patients/${pid}/observations`, X('Observation', `<episode>${eid}</episode><instrument>nrs</instrument><effective>${day(startedAgo + 1)}</effective><timepoint>baseline</timepoint><answer item="pain">6</answer>`));
+    await post(`/patients/${pid}/episodes/${eid}/moves`, X('PhaseChange', `<episode>${eid}</episode><to>introductory</to><date>${day(startedAgo)}</date>`));
+    return eid;
+  };
+  const late = await episode('Olive Overdue', 20);
+  await episode('Nora Ontime', 1);
+  assert.match(srv.cli(['jobs', 'list']).stdout, /program:overdue-checkpoints/);
+
+  const marks = () => dbValue(srv, "SELECT group_concat(episode || ':' || phase, ';') FROM p_program_checkpoint_overdue");
+  const first = srv.cli(['jobs', 'run', '--force', 'program:overdue-checkpoints']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /job program:overdue-checkpoints ran: 1 done/);
+  assert.equal(marks(), `${late}:introductory`);
+  const since = dbValue(srv, `SELECT overdue_since FROM p_program_checkpoint_overdue WHERE episode = ${late}`);
+  assert.ok(since < day(0) && since > day(20), `overdue since ${since}`);
+  assert.equal(dbValue(srv, `SELECT v.author FROM record_version v JOIN p_program_checkpoint_overdue o ON o.record = v.record WHERE o.episode = ${late}`), 'job:program:overdue-checkpoints');
+
+  const v = versions(srv);
+  const second = srv.cli(['jobs', 'run', '--force', 'program:overdue-checkpoints']);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /job program:overdue-checkpoints ran: 0 done/);
+  assert.equal(versions(srv), v, 'the second run writes nothing');
+  assert.equal(marks(), `${late}:introductory`);
+
+  const home = await web.getXml('/');
+  assert.match(home.body, new RegExp(`<checkpoint state="overdue" phase="introductory" name="Olive Overdue" due="[0-9-]+" overdue="${since}"`));
+  assert.doesNotMatch(home.body, /name="Nora Ontime"[^>]*state="overdue"|state="overdue"[^>]*name="Nora Ontime"/);
+  const html = await web.get('/');
+  assert.match(html.body, /id="checkpoints-overdue"[\s\S]*Olive Overdue[\s\S]*overdue since/);
 });
