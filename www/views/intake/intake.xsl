@@ -72,7 +72,9 @@
         <h2>The patient's link</h2>
         <xsl:if test="new-link/@sent-to">
           <p>It was emailed to <strong><xsl:value-of select="new-link/@sent-to"/></strong>
-            (the message goes out within a minute; <a href="/admin/outbox">the outbox</a> shows it).</p>
+            <xsl:text> (the message goes out within a minute</xsl:text>
+            <xsl:if test="@role = 'admin'">; <a href="/admin/outbox">the outbox</a> shows it</xsl:if>
+            <xsl:text>).</xsl:text></p>
         </xsl:if>
         <p>It is shown here once and cannot be shown again; issuing a new one withdraws it.
           It lasts <xsl:value-of select="new-link/@days"/> days
