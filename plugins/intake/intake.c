@@ -59,6 +59,10 @@ static const cairn_projection intake_projections[] = {
   {.column = "opened", .xpath = "r:opened", .type = CAIRN_COL_TEXT},
   {.column = "request", .xpath = "r:request", .type = CAIRN_COL_INT},
   {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "link_expires", .xpath = "r:linkExpires",
+   .type = CAIRN_COL_TEXT},
+  {.column = "link_sent_to", .xpath = "r:linkSentTo",
+   .type = CAIRN_COL_TEXT},
   {.column = NULL}
 };
 

@@ -41,7 +41,8 @@ static const char SQL_INTAKES[] =
     " (SELECT count(*) FROM p_intake_section s WHERE s.intake = i.record"
     "  AND s.status <> 'entered-in-error'),"
     " (SELECT count(*) FROM p_intake_task t WHERE t.intake = i.record"
-    "  AND t.state = 'open')"
+    "  AND t.state = 'open'),"
+    " i.link_expires, i.link_sent_to"
     " FROM p_intake_intake i LEFT JOIN p_program_patient p"
     "  ON p.record = i.patient"
     " WHERE i.state IN ('open', 'submitted') AND i.status <> 'entered-in-error'"
@@ -56,6 +57,7 @@ static const char SQL_TASKS[] =
 /* How a list's column becomes an attribute of its element. */
 typedef enum column_kind {
   COL_TEXT = 1,              /* the text, always ("" for NULL) */
+  COL_TEXT_OPT,              /* the text, absent for NULL or "" */
   COL_INT,                   /* the number, always */
   COL_INT_OPT,               /* the number, absent for NULL */
   COL_YES                    /* "yes" when the number is above 0 */
@@ -71,7 +73,7 @@ typedef struct queue_list {
   const char *sql;           /* SELECT, columns in the order of cols */
   const char *element;       /* element name of each row */
   int limit;                 /* rows shown at most */
-  list_column cols[7];       /* ends with attr == NULL */
+  list_column cols[9];       /* ends with attr == NULL */
 } queue_list;
 
 static const queue_list LISTS[] = {
@@ -82,7 +84,8 @@ static const queue_list LISTS[] = {
   {.sql = SQL_INTAKES, .element = "intake", .limit = LIST_MAX,
    .cols = {{"id", COL_INT}, {"state", COL_TEXT}, {"opened", COL_TEXT},
             {"name", COL_TEXT}, {"sections", COL_INT},
-            {"red-flag", COL_YES}, {NULL, 0}}},
+            {"red-flag", COL_YES}, {"link-expires", COL_TEXT_OPT},
+            {"link-sent-to", COL_TEXT_OPT}, {NULL, 0}}},
   {.sql = SQL_TASKS, .element = "task", .limit = LIST_MAX,
    .cols = {{"id", COL_INT}, {"intake", COL_INT}, {"opened", COL_TEXT},
             {"name", COL_TEXT}, {NULL, 0}}},
@@ -101,6 +104,10 @@ static int doc_list(cairn_req *req, cairn_doc *doc, const queue_list *l) {
       const char *a = l->cols[c].attr;
       switch (l->cols[c].kind) {
       case COL_TEXT: cairn_doc_attr(doc, a, cairn_sql_text(st, c)); break;
+      case COL_TEXT_OPT:
+        if (!cairn_sql_is_null(st, c) && cairn_sql_text(st, c)[0] != '\0')
+          cairn_doc_attr(doc, a, cairn_sql_text(st, c));
+        break;
       case COL_INT_OPT:
       case COL_INT:
         if (l->cols[c].kind == COL_INT_OPT && cairn_sql_is_null(st, c)) break;
@@ -171,6 +178,7 @@ int intake_render_queue(cairn_req *req, cairn_form *f, int status) {
   cairn_doc_attr(doc, "answer-days",
                  intake_fmt_int(req, intake_cfg.answer_days));
   cairn_doc_attr(doc, "role", cairn_req_role(req));
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
   rc = doc_open_requests(req, doc, cutoff);
   for (i = 0; rc == CAIRN_OK && i < sizeof LISTS / sizeof LISTS[0]; i++)
     rc = doc_list(req, doc, &LISTS[i]);

@@ -104,6 +104,11 @@ for (const [label, viewport] of [['phone', { width: 390, height: 844 }], ['deskt
     await page.reload();
     assert.equal(await page.locator('#patient-url').count(), 0, 'a reload shows the link no more');
     assert.match(await page.locator('#h-link').locator('..').innerText(), /emailed to/);
+    // The queue after issuing: where the link went, not the link.
+    await page.goto(`${srv.base}/intake`);
+    assert.match(await page.locator('table').nth(0).innerText(), new RegExp(`${name}[\\s\\S]*emailed to`));
+    assert.equal(await page.locator('text=/\\/c\\/[A-Za-z0-9_-]{43}/').count(), 0);
+    await shoot(page, `${label}-3-queue-after`);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -94,6 +94,10 @@ test('an intake link emailed from the queue page arrives in full, by first name,
   assert.match(again.body, /A link was issued and emailed to harriet@example\.org/);
   assert.equal(links(), n);
   assert.equal(outboxRows(), before + 1);
+  // The queue says where the link went, never the link.
+  const q2 = await desk.get('/intake');
+  assert.match(q2.body, /Harriet Quill<\/a><\/th>[\s\S]*?<td>emailed to harriet@example\.org, until \d{4}-\d{2}-\d{2}<\/td>/);
+  assert.doesNotMatch(q2.body, /\/c\/[A-Za-z0-9_-]{43}/);
 
   // Delivered by the job, read back from the sink.
   const run = srv.cli(['jobs', 'run', '--force', 'core:send-mail']);
@@ -136,6 +140,7 @@ test('the intake page issues a link to hand over without email, shown once after
   assert.match(page.body, new RegExp(`value="${PUBLIC.replace(/[.]/g, '\\.')}/c/[A-Za-z0-9_-]{43}"`));
   assert.doesNotMatch(page.body, /emailed to/);
   assert.equal(outboxRows(), before, 'nothing queued without an address');
+  assert.match((await desk.get('/intake')).body, /Ivo Plain<\/a><\/th>[\s\S]*?<td>issued, until \d{4}-\d{2}-\d{2}<\/td>/);
   // Emailed from the intake's page too: the same 303, one message.
   const e = await desk.postForm(`/intake/${intakeId}/link`, { email: 'ivo@example.org', name: '' });
   assert.equal(e.status, 303);

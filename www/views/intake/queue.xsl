@@ -4,13 +4,14 @@
   intake/queue.xsl - the front desk's queue (GET /intake).
 
   View document (plugins/intake/queue.c):
-    <intake-queue answer-days= role=>
+    <intake-queue answer-days= role= today=>
       <request id= name= received= state="new|scheduled" call=? overdue="yes"?
                overdue-since=?/>*    overdue-since: marked by the job
                                      intake:overdue-calls
       <form id="send" action="/intake/link" ...>   email an open intake's
                                      link (www/views/form-lib.xsl)
-      <intake id= state= opened= name= sections= red-flag="yes"?/>*
+      <intake id= state= opened= name= sections= red-flag="yes"?
+              link-expires=? link-sent-to=?/>*   the patient's link, if issued
       <task id= intake= opened= name=/>*
       <decided id= name= received= state= decided= intake=?/>*
     </intake-queue>
@@ -78,7 +79,7 @@
         <xsl:when test="intake">
           <div class="table-wrap">
             <table>
-              <thead><tr><th scope="col">Patient</th><th scope="col">Opened</th><th scope="col">State</th><th scope="col">Sections saved</th></tr></thead>
+              <thead><tr><th scope="col">Patient</th><th scope="col">Opened</th><th scope="col">State</th><th scope="col">Sections saved</th><th scope="col">Patient's link</th></tr></thead>
               <tbody>
                 <xsl:for-each select="intake">
                   <tr>
@@ -89,6 +90,15 @@
                       <xsl:if test="@red-flag = 'yes'"><xsl:text> </xsl:text><span class="badge danger">red flag</span></xsl:if>
                     </td>
                     <td><xsl:value-of select="@sections"/> of <xsl:value-of select="/intake-queue/@sections-total"/></td>
+                    <td>
+                      <xsl:choose>
+                        <xsl:when test="@state != 'open'"><span class="muted">not needed</span></xsl:when>
+                        <xsl:when test="@link-expires and number(translate(@link-expires, '-', '')) &lt; number(translate(/intake-queue/@today, '-', ''))">expired <xsl:value-of select="@link-expires"/></xsl:when>
+                        <xsl:when test="@link-sent-to">emailed to <xsl:value-of select="@link-sent-to"/>, until <xsl:value-of select="@link-expires"/></xsl:when>
+                        <xsl:when test="@link-expires">issued, until <xsl:value-of select="@link-expires"/></xsl:when>
+                        <xsl:otherwise><span class="muted">none yet</span></xsl:otherwise>
+                      </xsl:choose>
+                    </td>
                   </tr>
                 </xsl:for-each>
               </tbody>
