@@ -586,9 +586,11 @@ async function runCall(base, desk, call, today, visitor) {
   const loc = await expect303(`${call.name}: outcome`, desk.postForm(`/intake/requests/${request}/outcome`, { fit: 'good' }));
   const intake = Number(/\/intake\/(\d+)/.exec(loc)[1]);
   // The front desk issues the patient's link...
-  const l = await desk.postForm(`/intake/${intake}/link`, {});
-  const link = /href="(\/c\/[A-Za-z0-9_-]+)"/.exec(l.body);
-  if (l.status !== 200 || !link) throw new Error(`${call.name}: link not issued: ${refusal(l)}`);
+  // (a POST answered 303; the page it leads to shows the link once)
+  const issued = await expect303(`${call.name}: issue the link`, desk.postForm(`/intake/${intake}/link`, {}));
+  const l = await desk.get(issued);
+  const link = /value="[^"]*?(\/c\/[A-Za-z0-9_-]+)"/.exec(l.body);
+  if (l.status !== 200 || !link) throw new Error(`${call.name}: link not shown: ${refusal(l)}`);
   // ...and the patient opens it and saves the first section.
   const patient = new Client(base, 'patient');
   const o = await patient.get(link[1]);

@@ -49,6 +49,8 @@ static const cairn_projection request_projections[] = {
   {.column = "decided", .xpath = "r:decided", .type = CAIRN_COL_TEXT},
   {.column = "intake", .xpath = "r:intake", .type = CAIRN_COL_INT},
   {.column = "stamp", .xpath = "r:stamp", .type = CAIRN_COL_TEXT},
+  {.column = "overdue_since", .xpath = "r:overdueSince",
+   .type = CAIRN_COL_TEXT},
   {.column = NULL}
 };
 
@@ -57,6 +59,10 @@ static const cairn_projection intake_projections[] = {
   {.column = "opened", .xpath = "r:opened", .type = CAIRN_COL_TEXT},
   {.column = "request", .xpath = "r:request", .type = CAIRN_COL_INT},
   {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "link_expires", .xpath = "r:linkExpires",
+   .type = CAIRN_COL_TEXT},
+  {.column = "link_sent_to", .xpath = "r:linkSentTo",
+   .type = CAIRN_COL_TEXT},
   {.column = NULL}
 };
 
@@ -126,10 +132,14 @@ static const cairn_route routes[] = {
   {.method = "GET", .pattern = "/intake/" ID,
    .audience = DESK, .handler = intake_page_intake,
    .summary = "an intake: sections, red flags, link, enrolment"},
+  {.method = "POST", .pattern = "/intake/link",
+   .audience = DESK, .handler = intake_post_queue_link,
+   .summary = "issue an open intake's link and email it (the queue's "
+              "form)"},
   {.method = "POST", .pattern = "/intake/" ID "/link",
    .audience = DESK, .handler = intake_post_link,
-   .summary = "issue the patient's intake link (the previous one is "
-              "withdrawn)"},
+   .summary = "issue the patient's intake link, emailed when an address "
+              "is given (the previous one is withdrawn)"},
   {.method = "GET", .pattern = "/intake/" ID "/form",
    .audience = DESK | CAIRN_AUD_CAPABILITY, .handler = intake_page_form,
    .summary = "the questionnaire, one section a page (?section=)"},
@@ -298,6 +308,16 @@ static const cairn_fhir_map fhir_maps[] = {
   {.record_type = INTAKE_T_SECTION, .view = "fhir/intake-section"},
   {.record_type = NULL}};
 
+/* Scheduled work (docs/messages-and-jobs.md): hourly, so a request is
+** marked within the hour it falls answer-days behind. */
+static const cairn_job jobs[] = {
+  {.name = "overdue-calls", .interval_seconds = 60 * 60,
+   .handler = intake_job_overdue_calls,
+   .summary = "mark discovery-call requests not answered within "
+              "answer-days as overdue (queue and front-desk home)"},
+  {.name = NULL}
+};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "intake",
@@ -311,6 +331,7 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = intake_init,
   .fini = intake_fini,
+  .jobs = jobs,
   .fhir = fhir_maps,
 };
 

@@ -166,6 +166,7 @@ int intake_post_schedule(cairn_req *req);      /* POST .../schedule */
 int intake_post_outcome(cairn_req *req);       /* POST .../outcome */
 int intake_page_intake(cairn_req *req);        /* GET  /intake/N */
 int intake_post_link(cairn_req *req);          /* POST /intake/N/link */
+int intake_post_queue_link(cairn_req *req);    /* POST /intake/link */
 int intake_page_form(cairn_req *req);          /* GET  /intake/N/form */
 int intake_post_form(cairn_req *req);          /* POST /intake/N/form */
 int intake_post_clear(cairn_req *req);         /* POST /intake/N/clear */
@@ -278,6 +279,45 @@ int intake_load_page(cairn_req *req, const cairn_record **rec);
 ** messages) and the link just issued, either may be NULL. */
 int intake_render_review(cairn_req *req, const cairn_record *intake,
                          cairn_form *f, const char *link, int status);
+/* The staff page of an intake with its link form lf refused (as
+** posted, with its messages). */
+int intake_render_link_form(cairn_req *req, const cairn_record *intake,
+                            cairn_form *lf, int status);
+
+/* ------------------------------------------------------- the link (link.c) */
+
+/* The form that issues the patient's link on the intake's page (the
+** address is optional there: without it the link is only shown) and the
+** one on the queue page (which intake, the address required). */
+extern const cairn_field INTAKE_LINK_FIELDS[];
+/* The queue page's form for the open intakes `choices` (value, label
+** pairs, NULL-terminated, in the request's arena). */
+cairn_field *intake_queue_link_fields(cairn_req *req,
+                                      const char *const *choices);
+/* The id of the form on the queue page: its controls are "send-<field>". */
+#define INTAKE_SEND_FORM_ID "send"
+/* The link to show on intake rec's page for ?issued=: its URL when it is
+** the link just issued and not yet shown, removed from the record as it
+** is shown (so a reload shows nothing); NULL otherwise.  *sent_to gets
+** the address it was emailed to, or "". */
+const char *intake_link_take(cairn_req *req, const cairn_record **rec,
+                             const char **sent_to);
+/* The open intakes as choices of the queue page's form: id, "name
+** (opened date)", ..., NULL (request arena; at most LIST_MAX). */
+const char *const *intake_open_choices(cairn_req *req);
+/* The queue page with the send form f (as posted) at `status`. */
+int intake_render_queue(cairn_req *req, cairn_form *f, int status);
+
+/* ---------------------------------------------------- jobs (overdue.c) */
+/* Mark the requests still new answer-days after they arrived: their
+** overdueSince is set once, so a second run changes nothing.  The count
+** marked, or CAIRN_E*. */
+int intake_job_overdue_calls(cairn_req *req, cairn_error *err);
+/* Store request rec again, still new, marked overdue since `since`
+** (queue.c, which owns the request's body).  Nothing for a request no
+** longer new. */
+int intake_request_mark_overdue(cairn_req *req, const cairn_record *rec,
+                                const char *since, cairn_error *err);
 
 /* The Intake record's fields as text ("" when absent), to change some
 ** and store the record again (intake_fields_save revises it with the
@@ -288,6 +328,8 @@ typedef struct intake_fields {
   const char *request;         /* the DiscoveryRequest's id */
   const char *link_id;         /* the patient's link, "" when none */
   const char *link_expires;    /* the link's last day */
+  const char *link_url;        /* the link in full until shown once, or "" */
+  const char *link_sent_to;    /* the address it was emailed to, or "" */
   const char *submitted;       /* date the consent was given */
   const char *cleared_screen;  /* the redflags version a clinician cleared */
   const char *cleared_by;      /* who cleared it */

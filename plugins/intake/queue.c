@@ -17,9 +17,17 @@
 #define LIST_MAX 100
 
 static const char SQL_OPEN_REQUESTS[] =
-    "SELECT record, name, received, state, call_at FROM p_intake_request"
+    "SELECT record, name, received, state, call_at, overdue_since"
+    " FROM p_intake_request"
     " WHERE state IN ('new', 'scheduled') AND status <> 'entered-in-error'"
     " ORDER BY received, record LIMIT 100";
+
+/* The open intakes a link may be sent for, as the send form's choices. */
+static const char SQL_OPEN_INTAKES[] =
+    "SELECT i.record, p.name, i.opened FROM p_intake_intake i"
+    " LEFT JOIN p_program_patient p ON p.record = i.patient"
+    " WHERE i.state = 'open' AND i.status <> 'entered-in-error'"
+    " ORDER BY i.opened, i.record LIMIT 100";
 
 static const char SQL_DECIDED[] =
     "SELECT record, name, received, state, decided, intake"
@@ -33,7 +41,8 @@ static const char SQL_INTAKES[] =
     " (SELECT count(*) FROM p_intake_section s WHERE s.intake = i.record"
     "  AND s.status <> 'entered-in-error'),"
     " (SELECT count(*) FROM p_intake_task t WHERE t.intake = i.record"
-    "  AND t.state = 'open')"
+    "  AND t.state = 'open'),"
+    " i.link_expires, i.link_sent_to"
     " FROM p_intake_intake i LEFT JOIN p_program_patient p"
     "  ON p.record = i.patient"
     " WHERE i.state IN ('open', 'submitted') AND i.status <> 'entered-in-error'"
@@ -48,6 +57,7 @@ static const char SQL_TASKS[] =
 /* How a list's column becomes an attribute of its element. */
 typedef enum column_kind {
   COL_TEXT = 1,              /* the text, always ("" for NULL) */
+  COL_TEXT_OPT,              /* the text, absent for NULL or "" */
   COL_INT,                   /* the number, always */
   COL_INT_OPT,               /* the number, absent for NULL */
   COL_YES                    /* "yes" when the number is above 0 */
@@ -63,7 +73,7 @@ typedef struct queue_list {
   const char *sql;           /* SELECT, columns in the order of cols */
   const char *element;       /* element name of each row */
   int limit;                 /* rows shown at most */
-  list_column cols[7];       /* ends with attr == NULL */
+  list_column cols[9];       /* ends with attr == NULL */
 } queue_list;
 
 static const queue_list LISTS[] = {
@@ -74,7 +84,8 @@ static const queue_list LISTS[] = {
   {.sql = SQL_INTAKES, .element = "intake", .limit = LIST_MAX,
    .cols = {{"id", COL_INT}, {"state", COL_TEXT}, {"opened", COL_TEXT},
             {"name", COL_TEXT}, {"sections", COL_INT},
-            {"red-flag", COL_YES}, {NULL, 0}}},
+            {"red-flag", COL_YES}, {"link-expires", COL_TEXT_OPT},
+            {"link-sent-to", COL_TEXT_OPT}, {NULL, 0}}},
   {.sql = SQL_TASKS, .element = "task", .limit = LIST_MAX,
    .cols = {{"id", COL_INT}, {"intake", COL_INT}, {"opened", COL_TEXT},
             {"name", COL_TEXT}, {NULL, 0}}},
@@ -93,6 +104,10 @@ static int doc_list(cairn_req *req, cairn_doc *doc, const queue_list *l) {
       const char *a = l->cols[c].attr;
       switch (l->cols[c].kind) {
       case COL_TEXT: cairn_doc_attr(doc, a, cairn_sql_text(st, c)); break;
+      case COL_TEXT_OPT:
+        if (!cairn_sql_is_null(st, c) && cairn_sql_text(st, c)[0] != '\0')
+          cairn_doc_attr(doc, a, cairn_sql_text(st, c));
+        break;
       case COL_INT_OPT:
       case COL_INT:
         if (l->cols[c].kind == COL_INT_OPT && cairn_sql_is_null(st, c)) break;
@@ -108,7 +123,8 @@ static int doc_list(cairn_req *req, cairn_doc *doc, const queue_list *l) {
 }
 
 /* The open requests, oldest first; those still new and received on or
-** before `cutoff` are marked overdue. */
+** before `cutoff` are marked overdue, with the date the job
+** intake:overdue-calls recorded when it has run. */
 static int doc_open_requests(cairn_req *req, cairn_doc *doc,
                              const char *cutoff) {
   cairn_error err = {0, "", ""};
@@ -127,14 +143,31 @@ static int doc_open_requests(cairn_req *req, cairn_doc *doc,
       cairn_doc_attr(doc, "call", cairn_sql_text(st, 4));
     if (strcmp(state, "new") == 0 && strcmp(received, cutoff) <= 0)
       cairn_doc_attr(doc, "overdue", "yes");
+    if (strcmp(state, "new") == 0 && !cairn_sql_is_null(st, 5))
+      cairn_doc_attr(doc, "overdue-since", cairn_sql_text(st, 5));
     cairn_doc_close(doc);
   }
   return rc < 0 ? CAIRN_EDB : CAIRN_OK;
 }
 
-/* GET /intake: open requests (overdue flagged), recent outcomes, open
-** intakes, referrals out to arrange. */
-int intake_page_queue(cairn_req *req) {
+/* See intake.h. */
+const char *const *intake_open_choices(cairn_req *req) {
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_OPEN_INTAKES, NULL);
+  const char **c = cairn_req_alloc(req, (2 * LIST_MAX + 1) * sizeof *c);
+  int n = 0;
+  while (st != NULL && n < 2 * LIST_MAX && cairn_sql_step(st) == 1) {
+    c[n++] = intake_fmt_int(req, cairn_sql_int(st, 0));
+    c[n++] = cairn_req_printf(req, "%s (intake opened %s)",
+                              cairn_sql_text(st, 1), cairn_sql_text(st, 2));
+  }
+  c[n] = NULL;
+  return c;
+}
+
+/* See intake.h.  GET /intake: open requests (overdue flagged), recent
+** outcomes, open intakes, referrals out to arrange, and the form that
+** emails an open intake's link. */
+int intake_render_queue(cairn_req *req, cairn_form *f, int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "intake-queue");
   /* Received on or before this date and still new: overdue. */
   const char *cutoff =
@@ -145,12 +178,22 @@ int intake_page_queue(cairn_req *req) {
   cairn_doc_attr(doc, "answer-days",
                  intake_fmt_int(req, intake_cfg.answer_days));
   cairn_doc_attr(doc, "role", cairn_req_role(req));
+  cairn_doc_attr(doc, "today", cairn_req_today(req));
   rc = doc_open_requests(req, doc, cutoff);
   for (i = 0; rc == CAIRN_OK && i < sizeof LISTS / sizeof LISTS[0]; i++)
     rc = doc_list(req, doc, &LISTS[i]);
   if (rc != CAIRN_OK) return rc;
   cairn_doc_attr(doc, "sections-total", "7");
-  return cairn_respond_view(req, doc, "intake/queue", 200);
+  if (f == NULL)
+    f = cairn_form_new(req, INTAKE_SEND_FORM_ID,
+                       intake_queue_link_fields(req, intake_open_choices(req)));
+  cairn_form_doc(doc, f, "/intake/link", "Issue and email the link");
+  return cairn_respond_view(req, doc, "intake/queue", status);
+}
+
+/* GET /intake. */
+int intake_page_queue(cairn_req *req) {
+  return intake_render_queue(req, NULL, 200);
 }
 
 /* ------------------------------------------------------ one request */
@@ -231,6 +274,7 @@ typedef struct request_change {
   const char *pointed_to;    /* not a fit: where to instead, or NULL */
   long long patient;         /* good fit: the new patient, else 0 */
   long long intake;          /* good fit: the new intake, else 0 */
+  const char *overdue_since; /* the overdue mark; NULL keeps the stored one */
 } request_change;
 
 /* The new body of request rec after change c. */
@@ -254,6 +298,9 @@ static cairn_doc *request_body(cairn_req *req, const cairn_record *rec,
     intake_put(doc, "patient", intake_fmt_int(req, c->patient));
   if (c->intake > 0) intake_put(doc, "intake", intake_fmt_int(req, c->intake));
   intake_put(doc, "stamp", cairn_record_value(rec, "r:stamp"));
+  intake_put(doc, "overdueSince",
+             c->overdue_since ? c->overdue_since
+                              : cairn_record_value(rec, "r:overdueSince"));
   return doc;
 }
 
@@ -377,4 +424,14 @@ int intake_post_outcome(cairn_req *req) {
     return cairn_respond_redirect(req, cairn_req_printf(req, "/intake/%lld",
                                                         c.intake));
   return cairn_respond_redirect(req, "/intake");
+}
+
+/* See intake.h. */
+int intake_request_mark_overdue(cairn_req *req, const cairn_record *rec,
+                                const char *since, cairn_error *err) {
+  request_change c = {.state = "new", .overdue_since = since};
+  if (strcmp(cairn_record_value(rec, "r:state"), "new") != 0) return CAIRN_OK;
+  return cairn_record_revise(req, cairn_record_id(rec),
+                             cairn_record_version(rec), NULL,
+                             request_body(req, rec, &c), err);
 }

@@ -187,9 +187,13 @@ static int doc_task(cairn_req *req, cairn_doc *doc, long long id) {
   return CAIRN_OK;
 }
 
-/* See intake.h. */
-int intake_render_review(cairn_req *req, const cairn_record *intake,
-                         cairn_form *f, const char *link, int status) {
+/* The staff page of an intake: form f (a refused clear, referral or
+** enrolment) and lf (a refused link form) as posted, either NULL; the
+** link just issued in full (shown once) and the address it was emailed
+** to ("" for none), or NULL. */
+static int render(cairn_req *req, const cairn_record *intake, cairn_form *f,
+                  cairn_form *lf, const char *link, const char *sent_to,
+                  int status) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "intake");
   cairn_error err = {0, "", ""};
   long long id = cairn_record_id(intake);
@@ -218,12 +222,32 @@ int intake_render_review(cairn_req *req, const cairn_record *intake,
   if (link) {
     cairn_doc_open(doc, "new-link");
     cairn_doc_attr(doc, "href", link);
+    /* A path alone: the clinic has no public address configured. */
+    if (link[0] == '/') cairn_doc_attr(doc, "local", "yes");
+    if (sent_to[0] != '\0') cairn_doc_attr(doc, "sent-to", sent_to);
     cairn_doc_attr(doc, "days", intake_fmt_int(req, intake_cfg.link_days));
     cairn_doc_attr(doc, "uses", intake_fmt_int(req, intake_cfg.link_uses));
     cairn_doc_close(doc);
   }
   if (f) cairn_form_doc(doc, f, NULL, NULL);
+  if (lf == NULL) lf = cairn_form_new(req, "link", INTAKE_LINK_FIELDS);
+  cairn_doc_open(doc, "link-form");
+  cairn_form_doc(doc, lf, cairn_req_printf(req, "/intake/%lld/link", id),
+                 "Issue the link");
+  cairn_doc_close(doc);
   return cairn_respond_view(req, doc, "intake/intake", status);
+}
+
+/* See intake.h. */
+int intake_render_review(cairn_req *req, const cairn_record *intake,
+                         cairn_form *f, const char *link, int status) {
+  return render(req, intake, f, NULL, link, "", status);
+}
+
+/* See intake.h. */
+int intake_render_link_form(cairn_req *req, const cairn_record *intake,
+                            cairn_form *lf, int status) {
+  return render(req, intake, NULL, lf, NULL, "", status);
 }
 
 /* See intake.h. */
@@ -234,47 +258,15 @@ int intake_load_page(cairn_req *req, const cairn_record **rec) {
   return CAIRN_OK;
 }
 
-/* GET /intake/N. */
+/* GET /intake/N: with ?issued=L just after the link L was issued, the
+** link in full, once. */
 int intake_page_intake(cairn_req *req) {
   const cairn_record *rec;
+  const char *link, *sent_to;
   int rc = intake_load_page(req, &rec);
   if (rc != CAIRN_OK) return rc;
-  return intake_render_review(req, rec, NULL, NULL, 200);
-}
-
-/* POST /intake/N/link: withdraw the link, issue a new one, show it
-** once. */
-int intake_post_link(cairn_req *req) {
-  const cairn_record *rec;
-  cairn_error err = {0, "", ""};
-  intake_fields fl;
-  const char *link;
-  long long link_id, id;
-  int rc = intake_load_page(req, &rec);
-  if (rc != CAIRN_OK) return rc;
-  id = cairn_record_id(rec);
-  intake_fields_load(rec, &fl);
-  if (strcmp(fl.state, "open") != 0)
-    return cairn_respond_error(req, 409, NULL, "The questionnaire has been sent; a "
-                                       "link is no longer needed.");
-  intake_link_withdraw(req, &fl);
-  rc = cairn_capability_issue(req, cairn_req_printf(req, "intake:%lld", id),
-                              cairn_req_printf(req, "/intake/%lld/form", id),
-                              cairn_record_patient(rec),
-                              (long)intake_cfg.link_days * 24 * 60 * 60,
-                              intake_cfg.link_uses, &link, &link_id, &err);
-  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
-  fl.link_id = intake_fmt_int(req, link_id);
-  fl.link_expires = cairn_date_format(req, cairn_date_today(req) +
-                                               intake_cfg.link_days);
-  rc = intake_fields_save(req, rec, &fl, &err);
-  if (rc != CAIRN_OK) {
-    cairn_capability_revoke(req, link_id, NULL);
-    return cairn_respond_failure(req, &err, 0);
-  }
-  rc = intake_load(req, id, &rec, &err);
-  if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
-  return intake_render_review(req, rec, NULL, link, 200);
+  link = intake_link_take(req, &rec, &sent_to);
+  return render(req, rec, NULL, NULL, link, sent_to, 200);
 }
 
 /* The ReferralTask t again, with state and note set. */

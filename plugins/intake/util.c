@@ -113,6 +113,8 @@ void intake_fields_load(const cairn_record *rec, intake_fields *f) {
   f->request = cairn_record_value(rec, "r:request");
   f->link_id = cairn_record_value(rec, "r:linkId");
   f->link_expires = cairn_record_value(rec, "r:linkExpires");
+  f->link_url = cairn_record_value(rec, "r:linkUrl");
+  f->link_sent_to = cairn_record_value(rec, "r:linkSentTo");
   f->submitted = cairn_record_value(rec, "r:submitted");
   f->cleared_screen = cairn_record_value(rec, "r:clearedScreen");
   f->cleared_by = cairn_record_value(rec, "r:clearedBy");
@@ -129,6 +131,8 @@ int intake_fields_save(cairn_req *req, const cairn_record *rec,
   intake_put(doc, "request", f->request);
   intake_put(doc, "linkId", f->link_id);
   intake_put(doc, "linkExpires", f->link_expires);
+  intake_put(doc, "linkUrl", f->link_url);
+  intake_put(doc, "linkSentTo", f->link_sent_to);
   intake_put(doc, "submitted", f->submitted);
   intake_put(doc, "clearedScreen", f->cleared_screen);
   intake_put(doc, "clearedBy", f->cleared_by);
@@ -148,4 +152,6 @@ void intake_link_withdraw(cairn_req *req, intake_fields *f) {
               err.message);
   f->link_id = "";
   f->link_expires = "";
+  f->link_url = "";
+  f->link_sent_to = "";
 }

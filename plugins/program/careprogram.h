@@ -428,6 +428,10 @@ const cairn_field *program_move_form_fields(cairn_req *req,
 /* Add the program's part of the home page: <program> with phases,
 ** checkpoints due and overdue, open flares. */
 int program_dashboard(cairn_req *req, cairn_doc *doc);
+/* The job program:overdue-checkpoints (overdue.c): a CheckpointOverdue
+** record for each episode whose phase's checkpoint went past its
+** overdueDay and has none yet.  The count written, or CAIRN_E*. */
+int program_job_overdue_checkpoints(cairn_req *req, cairn_error *err);
 
 /* Chart marks for one patient (pages.c draws them on each trajectory). */
 typedef struct program_mark {

@@ -4,7 +4,8 @@
 ** overdue, and open flares.  A checkpoint is due on its definition's
 ** dueDay and overdue after its overdueDay, both counted from the start of
 ** the introductory phase, by the definition version the episode began
-** under.
+** under; once the job program:overdue-checkpoints has recorded it
+** (overdue.c), the date it recorded.
 */
 #include "program.h"
 
@@ -23,7 +24,11 @@ static const char SQL_AT_CHECKPOINT[] =
     "SELECT e.record, e.patient, p.name, e.phase, e.definition_version,"
     " (SELECT c.change_date FROM p_program_phase_change c"
     "  WHERE c.episode = e.record AND c.to_phase = 'introductory'"
-    "  AND c.status <> 'entered-in-error' ORDER BY c.record LIMIT 1)"
+    "  AND c.status <> 'entered-in-error' ORDER BY c.record LIMIT 1),"
+    /* The job program:overdue-checkpoints' mark for this phase, if any. */
+    " (SELECT o.overdue_since FROM p_program_checkpoint_overdue o"
+    "  WHERE o.episode = e.record AND o.phase = e.phase"
+    "  AND o.status <> 'entered-in-error' LIMIT 1)"
     " FROM p_program_episode e JOIN p_program_patient p"
     " ON p.record = e.patient"
     " WHERE e.phase IN ('introductory', 'first-month')"
@@ -72,7 +77,12 @@ int program_dashboard(cairn_req *req, cairn_doc *doc) {
     cp = &d->checkpoint[ph == PHASE_INTRODUCTORY ? 0 : 1];
     due = start + cp->due_day;
     overdue = start + cp->overdue_day;
-    if (today > overdue) state = "overdue";
+    /* Marked by the job: overdue since the day it recorded. */
+    if (!cairn_sql_is_null(st, 6)) {
+      long marked = program_days(cairn_sql_text(st, 6));
+      if (marked >= 0) overdue = marked;
+    }
+    if (today > overdue || !cairn_sql_is_null(st, 6)) state = "overdue";
     else if (due <= sunday) state = "due";
     else continue;
     cairn_doc_open(doc, "checkpoint");

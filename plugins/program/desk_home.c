@@ -21,7 +21,8 @@ static const char SQL_DESK_TODAY[] =
 /* The intake plugin's projections, read as data (plugins never call each
 ** other): open discovery-call requests and intakes not yet enrolled. */
 static const char SQL_DESK_CALLS[] =
-    "SELECT record, name, received, state, call_at FROM p_intake_request"
+    "SELECT record, name, received, state, call_at, overdue_since"
+    " FROM p_intake_request"
     " WHERE state IN ('new', 'scheduled') AND status <> 'entered-in-error'"
     " ORDER BY state = 'scheduled', coalesce(call_at, received), record"
     " LIMIT 200";
@@ -48,6 +49,9 @@ static int desk_intake_rows(cairn_req *req, cairn_doc *doc, const char *sql,
       cairn_doc_attr(doc, "state", cairn_sql_text(st, 3));
       if (!cairn_sql_is_null(st, 4))
         cairn_doc_attr(doc, "call", cairn_sql_text(st, 4));
+      /* Marked by the intake plugin's job intake:overdue-calls. */
+      if (!cairn_sql_is_null(st, 5))
+        cairn_doc_attr(doc, "overdue-since", cairn_sql_text(st, 5));
       cairn_doc_attr(doc, "href",
                      cairn_req_printf(req, "/intake/requests/%lld", id));
     } else {

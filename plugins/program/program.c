@@ -135,6 +135,14 @@ static const cairn_projection graduation_projections[] = {
   {.column = NULL}
 };
 
+static const cairn_projection overdue_projections[] = {
+  {.column = "episode", .xpath = "r:episode", .type = CAIRN_COL_INT},
+  {.column = "phase", .xpath = "r:phase", .type = CAIRN_COL_TEXT},
+  {.column = "overdue_since", .xpath = "r:overdueSince",
+   .type = CAIRN_COL_TEXT},
+  {.column = NULL}
+};
+
 static const cairn_record_type record_types[] = {
   {.name = PROGRAM_T_PATIENT, .ns = PROGRAM_NS, .root = "Patient",
    .xsd = "program.xsd", .table = "program_patient", .flags = CAIRN_RT_PATIENT,
@@ -167,6 +175,11 @@ static const cairn_record_type record_types[] = {
   {.name = PROGRAM_T_GRADUATION, .ns = PROGRAM_NS, .root = "Graduation",
    .xsd = "program.xsd", .table = "program_graduation",
    .projections = graduation_projections},
+  /* Written only by the job program:overdue-checkpoints. */
+  {.name = PROGRAM_T_CHECKPOINT_OVERDUE, .ns = PROGRAM_NS,
+   .root = "CheckpointOverdue", .xsd = "program.xsd",
+   .table = "program_checkpoint_overdue",
+   .projections = overdue_projections},
   /* The patient's side (patient.xsd, docs/patient.md). */
   {.name = PROGRAM_T_PATIENT_LINK, .ns = PATIENT_NS, .root = "PatientLink",
    .xsd = "patient.xsd", .table = "program_patient_link",
@@ -501,7 +514,18 @@ static const cairn_reference references[] = {
   {.record_type = PROGRAM_T_GRADUATION, .element = "episode"},
   {.record_type = PROGRAM_T_PATIENT_LINK, .element = "episode"},
   {.record_type = PROGRAM_T_DIARY, .element = "episode"},
+  {.record_type = PROGRAM_T_CHECKPOINT_OVERDUE, .element = "episode"},
   {.record_type = NULL},
+};
+
+/* Scheduled work (docs/messages-and-jobs.md): hourly, so a checkpoint is
+** marked within the hour it goes overdue. */
+static const cairn_job jobs[] = {
+  {.name = "overdue-checkpoints", .interval_seconds = 60 * 60,
+   .handler = program_job_overdue_checkpoints,
+   .summary = "record checkpoints gone past their overdueDay (the staff "
+              "dashboard's \"overdue since\")"},
+  {.name = NULL}
 };
 
 static const cairn_fhir_map fhir_maps[] = {
@@ -524,6 +548,7 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = program_init,
   .fini = program_fini,
+  .jobs = jobs,
   .fhir = fhir_maps,
   .references = references,
 };

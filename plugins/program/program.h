@@ -36,6 +36,7 @@ CAIRN_PLUGIN_EXTERN
 #define PROGRAM_T_FLARE       "program:Flare"
 #define PROGRAM_T_INVOICE     "program:Invoice"
 #define PROGRAM_T_GRADUATION  "program:Graduation"
+#define PROGRAM_T_CHECKPOINT_OVERDUE "program:CheckpointOverdue"
 
 /* The timepoint improvement is counted from (PROGRAM.md). */
 #define PROGRAM_BASELINE "baseline"

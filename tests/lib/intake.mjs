@@ -107,8 +107,12 @@ export async function goodFit(desk, name) {
 // Issue the patient's link (staff) and return its path "/c/<token>".
 export async function issueLink(staff, intakeId) {
   const r = await staff.postForm(`/intake/${intakeId}/link`, {});
-  const m = /href="(\/c\/[A-Za-z0-9_-]{43})"/.exec(r.body);
-  if (r.status !== 200 || !m) throw new Error(`link: ${r.status} ${r.body.slice(0, 800)}`);
+  if (r.status !== 303) throw new Error(`link: ${r.status} ${r.body.slice(0, 800)}`);
+  // The link is shown once, in full (or as a path when the clinic has no
+  // public address), on the page the POST redirects to.
+  const page = await staff.get(r.headers.location);
+  const m = /value="(?:[^"]*?)(\/c\/[A-Za-z0-9_-]{43})"/.exec(page.body);
+  if (page.status !== 200 || !m) throw new Error(`link page: ${page.status} ${page.body.slice(0, 800)}`);
   return m[1];
 }
 

@@ -1,9 +1,10 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <?cairn-audience admin clinician front-desk?>
 <!--
-  intake/intake.xsl - the staff page of one intake (GET /intake/{id}; also
-  the answer to POST .../link, showing the new link once, and to a refused
-  POST .../clear or .../enrol).
+  intake/intake.xsl - the staff page of one intake (GET /intake/{id}; with
+  ?issued= after POST .../link or POST /intake/link, the new link in full,
+  once; also the answer to a refused POST .../link, .../clear or
+  .../enrol).
 
   View document (plugins/intake/review.c):
     <intake id= role= terms-version= patient= patient-name=>
@@ -15,7 +16,9 @@
       </screen>
       <measure id= abbreviation= name=/>*      measured at baseline
       <blocker>why enrolment cannot happen</blocker>*
-      <new-link href= days= uses=/>?
+      <new-link href= local="yes"? sent-to=? days= uses=/>?   once, after
+                                the redirect of POST .../link (?issued=)
+      <link-form><form id="link" .../></link-form>   email it (optional)
       <form id="f">...</form>?   the form model's values and messages
                                 (www/views/form-lib.xsl)
     </intake>
@@ -67,12 +70,24 @@
     <xsl:if test="new-link">
       <div class="panel notice" role="status">
         <h2>The patient's link</h2>
-        <p>Give this link to the patient. It is shown only now and cannot be shown again;
-          issuing a new one withdraws it. It lasts <xsl:value-of select="new-link/@days"/> days
-          and opens at most <xsl:value-of select="new-link/@uses"/> times.</p>
-        <p><a class="link-out" href="{new-link/@href}" id="patient-link"><xsl:value-of select="new-link/@href"/></a></p>
-        <p class="muted small">Copy the link's address (right-click, Copy link address) into your message:
-          it is this server's address followed by the path above. Opening it here would spend one of its uses.</p>
+        <xsl:if test="new-link/@sent-to">
+          <p>It was emailed to <strong><xsl:value-of select="new-link/@sent-to"/></strong>
+            <xsl:text> (the message goes out within a minute</xsl:text>
+            <xsl:if test="@role = 'admin'">; <a href="/admin/outbox">the outbox</a> shows it</xsl:if>
+            <xsl:text>).</xsl:text></p>
+        </xsl:if>
+        <p>It is shown here once and cannot be shown again; issuing a new one withdraws it.
+          It lasts <xsl:value-of select="new-link/@days"/> days
+          and opens at most <xsl:value-of select="new-link/@uses"/> times.
+          Opening it here would spend one of its uses.</p>
+        <p class="copy-full"><code><xsl:value-of select="new-link/@href"/></code></p>
+        <p><label for="patient-url">The patient's link, to select and copy</label></p>
+        <p><input id="patient-url" class="copy-source" type="text" readonly="readonly" value="{new-link/@href}"/></p>
+        <p class="copy-slot"></p>
+        <xsl:if test="new-link/@local = 'yes'">
+          <p class="muted small">The clinic has no public address in its configuration
+            (<code>&lt;public-url&gt;</code>): give this path after the address the patient reaches the clinic at.</p>
+        </xsl:if>
       </div>
     </xsl:if>
 
@@ -237,14 +252,15 @@
         <h2 id="h-link">Let the patient fill it in</h2>
         <p>
           <xsl:choose>
-            <xsl:when test="$in/i:linkId">A link was issued; it expires on <xsl:value-of select="$in/i:linkExpires"/>. A new one withdraws it.</xsl:when>
+            <xsl:when test="$in/i:linkId">
+              <xsl:text>A link was issued</xsl:text>
+              <xsl:if test="$in/i:linkSentTo"><xsl:text> and emailed to </xsl:text><xsl:value-of select="$in/i:linkSentTo"/></xsl:if>
+              <xsl:text>; it expires on </xsl:text><xsl:value-of select="$in/i:linkExpires"/><xsl:text>. A new one withdraws it.</xsl:text>
+            </xsl:when>
             <xsl:otherwise>No link has been issued.</xsl:otherwise>
           </xsl:choose>
         </p>
-        <form method="post" action="/intake/{@id}/link">
-          <xsl:call-template name="csrf-field"/>
-          <button type="submit" class="secondary">Issue a link for the patient</button>
-        </form>
+        <xsl:apply-templates select="link-form/form" mode="form"/>
       </section>
     </xsl:if>
 
@@ -281,5 +297,6 @@
         </xsl:choose>
       </section>
     </xsl:if>
+    <xsl:if test="new-link"><script src="/static/copy.js"></script></xsl:if>
   </xsl:template>
 </xsl:stylesheet>

@@ -4,15 +4,21 @@
   intake/queue.xsl - the front desk's queue (GET /intake).
 
   View document (plugins/intake/queue.c):
-    <intake-queue answer-days= role=>
-      <request id= name= received= state="new|scheduled" call=? overdue="yes"?/>*
-      <intake id= state= opened= name= sections= red-flag="yes"?/>*
+    <intake-queue answer-days= role= today=>
+      <request id= name= received= state="new|scheduled" call=? overdue="yes"?
+               overdue-since=?/>*    overdue-since: marked by the job
+                                     intake:overdue-calls
+      <form id="send" action="/intake/link" ...>   email an open intake's
+                                     link (www/views/form-lib.xsl)
+      <intake id= state= opened= name= sections= red-flag="yes"?
+              link-expires=? link-sent-to=?/>*   the patient's link, if issued
       <task id= intake= opened= name=/>*
       <decided id= name= received= state= decided= intake=?/>*
     </intake-queue>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="../form-lib.xsl"/>
 
   <xsl:template match="intake-queue" mode="title">Intake</xsl:template>
 
@@ -50,7 +56,10 @@
                     <th scope="row"><a href="/intake/requests/{@id}"><xsl:value-of select="@name"/></a></th>
                     <td>
                       <xsl:value-of select="@received"/>
-                      <xsl:if test="@overdue = 'yes'"><xsl:text> </xsl:text><span class="badge warn">not answered</span></xsl:if>
+                      <xsl:choose>
+                        <xsl:when test="@overdue-since"><xsl:text> </xsl:text><span class="badge warn">overdue since <xsl:value-of select="@overdue-since"/></span></xsl:when>
+                        <xsl:when test="@overdue = 'yes'"><xsl:text> </xsl:text><span class="badge warn">not answered</span></xsl:when>
+                      </xsl:choose>
                     </td>
                     <td><xsl:value-of select="@state"/></td>
                     <td><xsl:value-of select="translate(@call, 'T', ' ')"/></td>
@@ -70,7 +79,7 @@
         <xsl:when test="intake">
           <div class="table-wrap">
             <table>
-              <thead><tr><th scope="col">Patient</th><th scope="col">Opened</th><th scope="col">State</th><th scope="col">Sections saved</th></tr></thead>
+              <thead><tr><th scope="col">Patient</th><th scope="col">Opened</th><th scope="col">State</th><th scope="col">Sections saved</th><th scope="col">Patient's link</th></tr></thead>
               <tbody>
                 <xsl:for-each select="intake">
                   <tr>
@@ -81,6 +90,15 @@
                       <xsl:if test="@red-flag = 'yes'"><xsl:text> </xsl:text><span class="badge danger">red flag</span></xsl:if>
                     </td>
                     <td><xsl:value-of select="@sections"/> of <xsl:value-of select="/intake-queue/@sections-total"/></td>
+                    <td>
+                      <xsl:choose>
+                        <xsl:when test="@state != 'open'"><span class="muted">not needed</span></xsl:when>
+                        <xsl:when test="@link-expires and number(translate(@link-expires, '-', '')) &lt; number(translate(/intake-queue/@today, '-', ''))">expired <xsl:value-of select="@link-expires"/></xsl:when>
+                        <xsl:when test="@link-sent-to">emailed to <xsl:value-of select="@link-sent-to"/>, until <xsl:value-of select="@link-expires"/></xsl:when>
+                        <xsl:when test="@link-expires">issued, until <xsl:value-of select="@link-expires"/></xsl:when>
+                        <xsl:otherwise><span class="muted">none yet</span></xsl:otherwise>
+                      </xsl:choose>
+                    </td>
                   </tr>
                 </xsl:for-each>
               </tbody>
@@ -90,6 +108,17 @@
         <xsl:otherwise><p class="muted">No open intakes.</p></xsl:otherwise>
       </xsl:choose>
     </section>
+
+    <xsl:if test="form/field[@name = 'intake']/option">
+      <section class="panel" aria-labelledby="h-send">
+        <h2 id="h-send">Send a questionnaire link</h2>
+        <p>Issues the patient's link to their intake questionnaire and emails it to them
+          (it greets them by first name and says nothing else about them).
+          The next page shows the link once, to copy if they need it another way.
+          A link already issued for that intake stops working.</p>
+        <xsl:apply-templates select="form" mode="form"/>
+      </section>
+    </xsl:if>
 
     <xsl:if test="task">
       <section class="panel" aria-labelledby="h-tasks">

@@ -6,7 +6,8 @@
   attended / missed, the discovery-call queue and the intakes waiting.
     <desk-home today=>
       <visit id= type= state= name= identifier= visits=><attendance action= from=/>?</visit>*
-      <call name= received= state= call=? href=/>*
+      <call name= received= state= call=? overdue-since=? href=/>*   overdue-since:
+                                  marked by the job intake:overdue-calls
       <intake state= opened= name= href=/>*
     </desk-home>
 -->
@@ -92,6 +93,9 @@
                   <xsl:otherwise>
                     <xsl:text> · asked </xsl:text><xsl:value-of select="substring(@received, 1, 10)"/>
                     <xsl:text>, not yet answered</xsl:text>
+                    <xsl:if test="@overdue-since and @state = 'new'">
+                      <xsl:text> </xsl:text><span class="badge warn">overdue since <xsl:value-of select="@overdue-since"/></span>
+                    </xsl:if>
                   </xsl:otherwise>
                 </xsl:choose>
               </li>
