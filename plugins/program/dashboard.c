@@ -1,7 +1,8 @@
 /*
 ** dashboard.c -- the care program's part of the staff home page (GET /):
 ** patients by phase, checkpoints due this week (Monday to Sunday) and
-** overdue, and open flares.  A checkpoint is due on its definition's
+** overdue, and open flares; then the parts other plugins add (slot
+** "dashboard").  A checkpoint is due on its definition's
 ** dueDay and overdue after its overdueDay, both counted from the start of
 ** the introductory phase, by the definition version the episode began
 ** under.
@@ -102,6 +103,9 @@ int program_dashboard(cairn_req *req, cairn_doc *doc) {
     cairn_doc_close(doc);
   }
   if (rc < 0) return CAIRN_EDB;
+  /* What other plugins add to the dashboard (slot "dashboard", patient
+  ** and episode 0): the exercise gates open and flares' step backs. */
+  cairn_sections_fill(req, "dashboard", 0, 0, doc);
   cairn_doc_close(doc);
   return CAIRN_OK;
 }

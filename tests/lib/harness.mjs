@@ -211,6 +211,15 @@ function mailXml(m) {
 `;
 }
 
+// The program plugin's settings that say which other plugins are loaded
+// beside it: the patient home's cards (docs/patient.md) and exercise=yes
+// (graduation's home routine computed from the exercise plugin's).
+function programSettings({ exercise }) {
+  const cards = [exercise ? 'routine=Your home routine' : null].filter(Boolean);
+  return (exercise ? '      <setting name="exercise">yes</setting>\n' : '')
+    + (cards.length ? `      <setting name="patient-cards">${xmlEscape(cards.join(','))}</setting>\n` : '');
+}
+
 // The config file cairnd and cairn read (schemas/config.xsd).  Besides the
 // program (and intake) plugin: publicUrl, mail (see mailXml), jobsInterval
 // (the master's), and extraPlugins [{ path, settings: { name: value } }].
@@ -231,7 +240,7 @@ export function configXml({ listen, listenGroup = null, workers, database, schem
 ${publicUrl ? `  <public-url>${xmlEscape(publicUrl)}</public-url>\n` : ''}${plainHttpDemo ? '  <security><plain-http-demo/></security>\n' : ''}${mailXml(mail)}${jobsInterval ? `  <jobs><interval-seconds>${jobsInterval}</interval-seconds></jobs>\n` : ''}  <plugins>
 ${plugin ? `    <plugin path="${xmlEscape(plugin)}">
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
-    </plugin>
+${programSettings({ exercise })}    </plugin>
 ` : ''}${extraPlugins.map((x) => `    <plugin path="${xmlEscape(x.path)}">
 ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 `).join('')}${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">

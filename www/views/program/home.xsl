@@ -13,6 +13,7 @@
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <xsl:template match="home" mode="title">Overview</xsl:template>
 
@@ -106,6 +107,7 @@
           </xsl:choose>
         </section>
       </div>
+      <xsl:apply-templates select="sections" mode="sections"/>
       <p><a href="/patients/new">New patient</a> · <a href="/schedule">This week's schedule</a> · <xsl:if test="$staff-role != 'front-desk'"><a href="/economics">Economics</a> · </xsl:if><a href="/pricing">Public pricing page</a></p>
     </xsl:for-each>
 
