@@ -32,7 +32,7 @@ int ex_active_episodes(cairn_req *req, long long *ids, long long *patients,
                        size_t max, cairn_error *err) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL_ACTIVE, err);
   size_t n = 0;
-  int rc;
+  int rc = 0;
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, ":max", (long long)max);
   while (n < max && (rc = cairn_sql_step(st)) == 1) {

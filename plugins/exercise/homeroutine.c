@@ -25,6 +25,7 @@ static ex_dose read_dose(cairn_doc *body, cairn_node *n) {
   return d;
 }
 
+/* See exercise.h. */
 int ex_routine_load(cairn_req *req, const ex_episode *e, ex_routine *r,
                     cairn_error *err) {
   const ex_library *lib = exercise_library;
@@ -66,6 +67,7 @@ int ex_routine_load(cairn_req *req, const ex_episode *e, ex_routine *r,
   return 1;
 }
 
+/* See exercise.h. */
 const char *ex_how_often(cairn_req *req, int per_week) {
   if (per_week >= 7) return "every day";
   if (per_week <= 1) return "once a week";
@@ -73,6 +75,7 @@ const char *ex_how_often(cairn_req *req, int per_week) {
   return cairn_req_printf(req, "%d times a week", per_week);
 }
 
+/* See exercise.h. */
 const char *ex_flare_step_back(cairn_req *req, const ex_routine *r) {
   const ex_rules *rules = &exercise_library->rules;
   const char *out = "";

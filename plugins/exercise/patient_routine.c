@@ -28,6 +28,8 @@ static const char SQL_LINK_ACTIVE[] =
     "SELECT count(*) FROM p_program_patient_link WHERE episode = :episode"
     " AND state = 'active' AND status <> 'entered-in-error'";
 
+/* The same answer for a wrong, revoked or expired link and a missing
+** episode or session: nothing about anyone. */
 static int nothing_here(cairn_req *req) {
   return cairn_respond_error(req, 404, NULL,
                              "This page is not available. Please use the "
@@ -166,6 +168,7 @@ static int render(cairn_req *req, const ex_episode *e, const ex_routine *r,
   return cairn_respond_view(req, doc, "exercise/patient-routine", status);
 }
 
+/* GET /p/{e}/routine: the routine and the log. */
 int ex_patient_routine(cairn_req *req) {
   ex_episode *e;
   ex_routine *r;
@@ -178,6 +181,8 @@ int ex_patient_routine(cairn_req *req) {
   return render(req, e, r, have, NULL, 200);
 }
 
+/* POST /p/{e}/routine/sessions: a session logged at home; 303 back to the
+** page, or the page again with what was typed and why at 409/422. */
 int ex_patient_session(cairn_req *req) {
   ex_episode *e;
   ex_routine *r;
@@ -235,6 +240,8 @@ int ex_patient_session(cairn_req *req) {
   return render(req, e, r, have, f, rc == CAIRN_ECONFLICT ? 409 : 422);
 }
 
+/* POST /p/{e}/routine/sessions/{s}/morning: a session's next morning, once
+** (a new version of the session). */
 int ex_patient_morning(cairn_req *req) {
   ex_episode *e;
   cairn_error err = {0};

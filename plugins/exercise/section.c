@@ -37,8 +37,9 @@ const char *ex_next_step(cairn_req *req, const ex_episode *e) {
            "hold; before then only with a written reason.";
   }
   if (e->stage == EX_STAGE_LOADING)
-    return "Step each exercise's load up as shown below, and build the home "
-           "routine from what is mastered.";
+    return "Step each exercise's load up by its rule (the loads on the "
+           "exercise page), and build the home routine from what is "
+           "mastered.";
   if (e->gate.open)
     return cairn_req_printf(req, "Move on to %s.",
                             ex_stage_label(ex_stage_next(e->stage)));

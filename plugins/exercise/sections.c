@@ -124,6 +124,11 @@ static int fill_episode(cairn_req *req, long long patient, long long episode,
 
   if (e->stage == EX_STAGE_NONE) {
     fact(&w, "Stage", "warn", "Not started");
+  } else if (e->stage == EX_STAGE_LOADING) {
+    /* no gate after the last stage: the loads step up on their own */
+    fact(&w, "Stage", "ok",
+         cairn_req_printf(req, "%s, since %s", ex_stage_label(e->stage),
+                          e->stage_since_date));
   } else {
     fact(&w, "Stage", "ok",
          cairn_req_printf(req, "%s, since %s", ex_stage_label(e->stage),
@@ -136,7 +141,9 @@ static int fill_episode(cairn_req *req, long long patient, long long episode,
     fact(&w, "Stepped back", "alert",
          cairn_req_printf(req, "%s, on %s", ex_step_back_words(back),
                           back->date));
-  fact(&w, "Next step", e->gate.open ? "ok" : "warn", ex_next_step(req, e));
+  fact(&w, "Next step",
+       e->gate.open || e->stage == EX_STAGE_LOADING ? "ok" : "warn",
+       ex_next_step(req, e));
   if (rc == 1)
     fact(&w, "Home routine", "ok",
          cairn_req_printf(req, "Since %s: %ld week%s practised (%zu "

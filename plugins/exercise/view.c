@@ -22,6 +22,7 @@ int ex_req_is_xml(cairn_req *req) {
   return strcmp(ct, "application/xml") == 0 || strcmp(ct, "text/xml") == 0;
 }
 
+/* See exercise.h. */
 const char *ex_dose_text(cairn_req *req, const ex_dose *d) {
   const char *per =
       d->reps > 0 && d->hold > 0
