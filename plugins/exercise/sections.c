@@ -267,6 +267,7 @@ static int fill_dashboard(cairn_req *req, long long patient,
   rc = ex_active_episodes(req, ids, pats, EX_ACTIVE_MAX, err);
   if (rc < 0) return rc;
   n = (size_t)rc;
+  if (n == 0) return 0;          /* no progression: nothing to say */
   writer_start(&w, doc, "/exercise", "The exercise worklist");
   for (i = 0; i < n; i++) {
     ex_episode *e;
