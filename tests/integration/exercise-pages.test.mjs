@@ -330,3 +330,20 @@ test('another patient\'s link, a revoked link and an expired link see nothing an
   const r = await web.get(`/p/${bea.eid}/routine`);
   assert.ok([401, 403, 404].includes(r.status), String(r.status));
 });
+
+test('before the clinician writes a routine, the patient\'s page says so and logs nothing', async () => {
+  const a = await episode('EXP-EARLY');
+  const { c } = await patientLink(a, 'early@example.org');
+  const r = await c.get(`/p/${a.eid}/routine`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /has not written your home routine yet/);
+  assert.doesNotMatch(r.body, /Log a session/);
+  const n = versions(srv);
+  const p = await c.postForm(`/p/${a.eid}/routine/sessions`, { date: ago(0), x1: 'yes', pain: '2' });
+  assert.equal(p.status, 409);
+  assert.equal(versions(srv), n, 'nothing stored');
+  // and the summary has no exercise part
+  const s = await c.get(`/p/${a.eid}/summary`);
+  assert.equal(s.status, 200);
+  assert.equal(sectionOf(s.body, 'patient-summary'), '');
+});
