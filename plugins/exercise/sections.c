@@ -69,6 +69,7 @@ static void fact(ex_writer *w, const char *label, const char *level,
   cairn_doc_attr(w->doc, "level", level);
 }
 
+/* <note>text</note>: plain words under the lines. */
 static void note(ex_writer *w, const char *text) {
   cairn_doc_insert_before(w->doc, w->anchor, "note", text);
 }
