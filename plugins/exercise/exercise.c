@@ -106,6 +106,7 @@ static const cairn_record_type record_types[] = {
 
 #define EPISODE "/patients/(?<patient>[1-9][0-9]{0,17})" \
                 "/episodes/(?<episode>[1-9][0-9]{0,17})/exercise"
+#define PATIENT_ROUTINE "/p/(?<episode>[1-9][0-9]{0,17})/routine"
 /* Clinical detail: clinicians, and the administrator who answers for the
 ** clinic's data; only clinicians record. */
 #define CLINICAL (CAIRN_AUD_CLINICIAN | CAIRN_AUD_ADMIN)
@@ -141,6 +142,19 @@ static const cairn_route routes[] = {
   { .method = "GET", .pattern = "/exercises", .audience = CAIRN_AUD_STAFF,
     .handler = ex_page_library,
     .summary = "the exercise library and its rules with their sources" },
+  /* The patient's own page (docs/patient.md): reached through the
+  ** episode's personal link only; each handler checks its scope. */
+  { .method = "GET", .pattern = PATIENT_ROUTINE,
+    .audience = CAIRN_AUD_CAPABILITY, .handler = ex_patient_routine,
+    .summary = "the patient's home routine and their session log" },
+  { .method = "POST", .pattern = PATIENT_ROUTINE "/sessions",
+    .audience = CAIRN_AUD_CAPABILITY, .handler = ex_patient_session,
+    .summary = "the patient logs a session at home (exercise:Session)" },
+  { .method = "POST",
+    .pattern = PATIENT_ROUTINE "/sessions/(?<session>[1-9][0-9]{0,17})"
+               "/morning",
+    .audience = CAIRN_AUD_CAPABILITY, .handler = ex_patient_morning,
+    .summary = "the patient adds a session's next-morning response" },
   { .method = NULL }
 };
 
@@ -230,6 +244,7 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = exercise_init,
   .fini = exercise_fini,
+  .sections = exercise_sections,
 };
 
 const cairn_plugin *cairn_plugin_entry(void) { return &descriptor; }

@@ -6,7 +6,11 @@
 **               program's episode and flares, our stages and sessions)
 **               and what the rules make of it (stage, gate, loads)
 **   hooks.c     the check hooks of Stage, Session and HomeRoutine
-**   section.c   the episode's exercise section, its stage form
+**   section.c   the episode's exercise page, its stage form
+**   sections.c  its parts of the program's pages (episode, graduation,
+**               the patient's summary, the dashboard)
+**   homeroutine.c the stored home routine, read for every page showing it
+**   patient_routine.c the patient's own routine page and session log
 **   session.c   the session form, its POST, the next-morning response
 **   routine.c   (pure) / handout.c: the home routine, its review, the
 **               printed handout
@@ -133,8 +137,50 @@ cairn_doc *ex_stage_body(cairn_req *req, const ex_episode *e,
                          const char *date, ex_stage to, const char *kind,
                          const char *reason, long long flare);
 
+/* The episode's home routine as stored (homeroutine.c). */
+#define EX_ROUTINE_ITEMS_MAX 30  /* the schema's maxOccurs of <item> */
+#define EX_ROUTINE_TOOLS_MAX 20  /* ... and of <tool> */
+/* The tool whose advice is the flare plan (data/exercise-library.xml). */
+#define EX_FLARE_PLAN_TOOL "flare-plan"
+
+typedef struct ex_routine_entry {
+  const ex_exercise *x;      /* the library's exercise */
+  ex_dose dose;              /* as prescribed at the review */
+  int per_week;              /* days a week at home */
+} ex_routine_entry;
+
+typedef struct ex_routine {
+  const char *since;         /* the day version 1 was written */
+  const char *reviewed;      /* the newest review's day */
+  const char *note;          /* the clinician's note to the patient, or "" */
+  int version;               /* reviews so far */
+  long weeks;                /* whole weeks practised as of today */
+  size_t n_items;
+  ex_routine_entry item[EX_ROUTINE_ITEMS_MAX]; /* in the stored order */
+  size_t n_tools;
+  const ex_tool *tool[EX_ROUTINE_TOOLS_MAX];   /* but the flare plan */
+  const ex_tool *flare_plan; /* the flare plan when chosen, else NULL */
+} ex_routine;
+
+/* Read episode e's home routine into *r: 1 when it has one, 0 when not
+** (*r zeroed), or a negative CAIRN_E* with *err.  Strings are arena
+** memory; items whose exercise the library no longer holds are left
+** out. */
+int ex_routine_load(cairn_req *req, const ex_episode *e, ex_routine *r,
+                    cairn_error *err);
+/* "every day", "twice a week", "3 times a week", "once a week". */
+const char *ex_how_often(cairn_req *req, int per_week);
+/* The flare plan's step back in words: each loading exercise one level
+** down ("Goblet squat 3 x 8 at 8 kg; ..."), and what to keep doing. */
+const char *ex_flare_step_back(cairn_req *req, const ex_routine *r);
+/* The next step for the episode, in words. */
+const char *ex_next_step(cairn_req *req, const ex_episode *e);
+
 int ex_render_section(cairn_req *req, ex_episode *e, cairn_form *posted,
                       int status);
+/* A dose in words: "3 x 8 at 12 kg", "2 x 30 s hold", "2 x 8, 5 s
+** hold". */
+const char *ex_dose_text(cairn_req *req, const ex_dose *d);
 void ex_doc_dose(cairn_req *req, cairn_doc *doc, const ex_dose *d);
 void ex_doc_exercise(cairn_req *req, cairn_doc *doc, const ex_exercise *x,
                      int with_drawing);
@@ -153,6 +199,32 @@ int ex_post_routine(cairn_req *req);
 int ex_page_handout(cairn_req *req);
 int ex_page_library(cairn_req *req);
 int ex_page_attention(cairn_req *req);
+int ex_patient_routine(cairn_req *req);
+int ex_patient_session(cairn_req *req);
+int ex_patient_morning(cairn_req *req);
+
+/* The parts of the program's pages (sections.c). */
+extern const cairn_section exercise_sections[];
+/* A flare's step back stays on the episode page and the dashboard for
+** two weeks: long enough to be seen at the next visits of a taper. */
+#define EX_STEPPED_BACK_DAYS 14
+/* The newest stage change a flare made within EX_STEPPED_BACK_DAYS of
+** today, or NULL. */
+const ex_change *ex_recent_step_back(const ex_episode *e);
+/* Episodes the worklist and the dashboard look at: every active
+** progression, up to a clinic's worth. */
+#define EX_ACTIVE_MAX 500
+/* The active episodes with a progression (not graduated or exited), up to
+** max, into ids and patients: how many, or a negative CAIRN_E*. */
+int ex_active_episodes(cairn_req *req, long long *ids, long long *patients,
+                       size_t max, cairn_error *err);
+/* "a severe flare: one stage back", "a flare: one load level back". */
+const char *ex_step_back_words(const ex_change *c);
+
+/* Session s of e again with its next-morning response `v` (a code), for
+** record_revise. */
+cairn_doc *ex_session_with_morning(cairn_req *req, const ex_episode *e,
+                                   const ex_session_rec *s, const char *v);
 
 /* Check hooks and the subscriber. */
 int ex_check_stage(cairn_req *req, cairn_doc *body, cairn_error *err);

@@ -94,78 +94,57 @@ int ex_post_routine(cairn_req *req) {
       req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
 }
 
-/* "every day", "3 times a week", "once a week". */
-static const char *how_often(cairn_req *req, int per_week) {
-  if (per_week >= 7) return "every day";
-  if (per_week == 1) return "once a week";
-  if (per_week == 2) return "twice a week";
-  return cairn_req_printf(req, "%d times a week", per_week);
-}
-
 int ex_page_handout(cairn_req *req) {
   const ex_library *lib = exercise_library;
   ex_episode *e;
+  ex_routine *r;
   cairn_error err = {0};
-  const cairn_record *rec;
-  cairn_doc *body, *doc;
-  cairn_node *n;
+  cairn_doc *doc;
+  size_t i;
   int rc = ex_route_episode(req, &e);
   if (rc != 0) return rc;
-  if (e->routine_id == 0)
+  r = cairn_req_alloc(req, sizeof *r);
+  rc = ex_routine_load(req, e, r, &err);
+  if (rc < 0) return cairn_respond_failure(req, &err, 0);
+  if (rc == 0)
     return cairn_respond_error(req, 404, "routine",
                          "There is no home routine yet: review it on the "
                          "exercise page first.");
-  if (cairn_record_get_for_patient(req, e->patient, e->routine_id, &rec,
-                                   &err) != 0)
-    return cairn_respond_failure(req, &err, 0);
-  body = cairn_record_body(req, rec);
   doc = cairn_doc_new(req, NULL, "exercise-handout");
   cairn_doc_attr(doc, "patient", e->patient_name);
-  cairn_doc_attr(doc, "reviewed", cairn_doc_value(body, NULL, "r:date"));
-  cairn_doc_attr(doc, "since", cairn_doc_value(body, NULL, "r:since"));
+  cairn_doc_attr(doc, "reviewed", r->reviewed);
+  cairn_doc_attr(doc, "since", r->since);
   cairn_doc_attr(doc, "max-pain", ex_fmt_int(req, lib->rules.max_pain));
   cairn_doc_attr(doc, "back-href", cairn_req_printf(
       req, "/patients/%lld/episodes/%lld/exercise", e->patient, e->id));
-  for (n = cairn_node_child(body, NULL, "item"); n != NULL;
-       n = cairn_node_next(n, "item")) {
-    const ex_exercise *x =
-        ex_library_find(lib, cairn_node_attr(body, n, "exercise"));
-    const char *v;
-    ex_dose d = { .sets = 1 }, back;
-    if (x == NULL) continue;
-    v = cairn_node_attr(body, n, "sets");
-    d.sets = v ? atoi(v) : 1;
-    v = cairn_node_attr(body, n, "reps");
-    d.reps = v ? atoi(v) : 0;
-    v = cairn_node_attr(body, n, "hold");
-    d.hold = v ? atoi(v) : 0;
-    v = cairn_node_attr(body, n, "load");
-    d.load = v ? strtod(v, NULL) : 0;
-    v = cairn_node_attr(body, n, "perWeek");
-    ex_doc_exercise(req, doc, x, 1);
-    cairn_doc_attr(doc, "how-often", how_often(req, v ? atoi(v) : 1));
+  for (i = 0; i < r->n_items; i++) {
+    const ex_routine_entry *it = &r->item[i];
+    ex_doc_exercise(req, doc, it->x, 1);
+    cairn_doc_attr(doc, "how-often", ex_how_often(req, it->per_week));
     cairn_doc_open(doc, "prescribed");
-    ex_doc_dose(req, doc, &d);
+    ex_doc_dose(req, doc, &it->dose);
     cairn_doc_close(doc);
-    if (x->stage == EX_STAGE_LOADING) {
-      back = ex_dose_down(&lib->rules, d);
+    if (it->x->stage == EX_STAGE_LOADING) {
+      ex_dose back = ex_dose_down(&lib->rules, it->dose);
       cairn_doc_open(doc, "flare-dose");
       ex_doc_dose(req, doc, &back);
       cairn_doc_close(doc);
     }
     cairn_doc_close(doc);
   }
-  for (n = cairn_node_child(body, NULL, "tool"); n != NULL;
-       n = cairn_node_next(n, "tool")) {
-    const ex_tool *t = ex_library_tool(lib, cairn_node_text(body, n));
-    if (t == NULL) continue;
+  for (i = 0; i < r->n_tools; i++) {
     cairn_doc_open(doc, "tool");
-    cairn_doc_attr(doc, "flare-plan",
-                   strcmp(t->id, "flare-plan") == 0 ? "yes" : NULL);
-    cairn_doc_attr(doc, "name", t->name);
-    cairn_doc_text(doc, "advice", t->advice);
+    cairn_doc_attr(doc, "name", r->tool[i]->name);
+    cairn_doc_text(doc, "advice", r->tool[i]->advice);
     cairn_doc_close(doc);
   }
-  cairn_doc_text(doc, "note", cairn_doc_value(body, NULL, "r:note"));
+  if (r->flare_plan != NULL) {
+    cairn_doc_open(doc, "tool");
+    cairn_doc_attr(doc, "flare-plan", "yes");
+    cairn_doc_attr(doc, "name", r->flare_plan->name);
+    cairn_doc_text(doc, "advice", r->flare_plan->advice);
+    cairn_doc_close(doc);
+  }
+  cairn_doc_text(doc, "note", r->note);
   return cairn_respond_view(req, doc, "exercise/handout", 200);
 }

@@ -24,8 +24,8 @@ static const cairn_field stage_fields[] = {
   { .name = NULL }
 };
 
-/* The next step in words. */
-static const char *next_step(cairn_req *req, const ex_episode *e) {
+/* See exercise.h. */
+const char *ex_next_step(cairn_req *req, const ex_episode *e) {
   if (e->stage == EX_STAGE_NONE) {
     if (strcmp(e->phase, "monthly") == 0 && e->gains_held)
       return "The data say the gains are stabilizing: start corrective "
@@ -37,8 +37,9 @@ static const char *next_step(cairn_req *req, const ex_episode *e) {
            "hold; before then only with a written reason.";
   }
   if (e->stage == EX_STAGE_LOADING)
-    return "Step each exercise's load up as shown below, and build the home "
-           "routine from what is mastered.";
+    return "Step each exercise's load up by its rule (the loads on the "
+           "exercise page), and build the home routine from what is "
+           "mastered.";
   if (e->gate.open)
     return cairn_req_printf(req, "Move on to %s.",
                             ex_stage_label(ex_stage_next(e->stage)));
@@ -178,7 +179,7 @@ int ex_render_section(cairn_req *req, ex_episode *e, cairn_form *posted,
   cairn_doc_attr(doc, "phase", e->phase);
   cairn_doc_attr(doc, "gains-held", e->gains_held ? "yes" : "no");
   cairn_doc_close(doc);
-  cairn_doc_text(doc, "next", next_step(req, e));
+  cairn_doc_text(doc, "next", ex_next_step(req, e));
 
   cairn_doc_open(doc, "changes");
   for (i = 0; i < e->n_changes; i++) {

@@ -224,6 +224,30 @@ int ex_post_session(cairn_req *req) {
   return refused(req, e, f, &err);
 }
 
+/* See exercise.h. */
+cairn_doc *ex_session_with_morning(cairn_req *req, const ex_episode *e,
+                                   const ex_session_rec *s, const char *v) {
+  cairn_doc *b = cairn_doc_new(req, EXERCISE_NS, "Session");
+  size_t i;
+  cairn_doc_text(b, "episode", ex_fmt_int(req, e->id));
+  cairn_doc_text(b, "date", s->date);
+  cairn_doc_text(b, "stage", ex_stage_code(s->s.stage));
+  for (i = 0; i < s->n_done; i++) {
+    const ex_dose *d = &s->done[i].dose;
+    cairn_doc_open(b, "done");
+    cairn_doc_attr(b, "exercise", s->done[i].exercise);
+    cairn_doc_attr(b, "sets", ex_fmt_int(req, d->sets));
+    if (d->reps > 0) cairn_doc_attr(b, "reps", ex_fmt_int(req, d->reps));
+    if (d->hold > 0) cairn_doc_attr(b, "hold", ex_fmt_int(req, d->hold));
+    cairn_doc_attr(b, "load", ex_fmt_kg(req, d->load));
+    cairn_doc_close(b);
+  }
+  cairn_doc_text(b, "pain", ex_fmt_int(req, s->s.pain));
+  cairn_doc_text(b, "nextMorning", v);
+  if (s->notes[0]) cairn_doc_text(b, "notes", s->notes);
+  return b;
+}
+
 int ex_post_morning(cairn_req *req) {
   ex_episode *e;
   cairn_error err = {0};
@@ -243,23 +267,7 @@ int ex_post_morning(cairn_req *req) {
     return cairn_respond_error(req, 422, "nextMorning",
                          "Next morning: choose better, same or worse than "
                          "usual.");
-  b = cairn_doc_new(req, EXERCISE_NS, "Session");
-  cairn_doc_text(b, "episode", ex_fmt_int(req, e->id));
-  cairn_doc_text(b, "date", s->date);
-  cairn_doc_text(b, "stage", ex_stage_code(s->s.stage));
-  for (i = 0; i < s->n_done; i++) {
-    const ex_dose *d = &s->done[i].dose;
-    cairn_doc_open(b, "done");
-    cairn_doc_attr(b, "exercise", s->done[i].exercise);
-    cairn_doc_attr(b, "sets", ex_fmt_int(req, d->sets));
-    if (d->reps > 0) cairn_doc_attr(b, "reps", ex_fmt_int(req, d->reps));
-    if (d->hold > 0) cairn_doc_attr(b, "hold", ex_fmt_int(req, d->hold));
-    cairn_doc_attr(b, "load", ex_fmt_kg(req, d->load));
-    cairn_doc_close(b);
-  }
-  cairn_doc_text(b, "pain", ex_fmt_int(req, s->s.pain));
-  cairn_doc_text(b, "nextMorning", v);
-  if (s->notes[0]) cairn_doc_text(b, "notes", s->notes);
+  b = ex_session_with_morning(req, e, s, v);
   rc = cairn_record_revise(req, sid, s->version, NULL, b, &err);
   if (rc != 0) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, cairn_req_printf(

@@ -22,18 +22,23 @@ int ex_req_is_xml(cairn_req *req) {
   return strcmp(ct, "application/xml") == 0 || strcmp(ct, "text/xml") == 0;
 }
 
-/* <dose sets= reps=? hold=? load=? volume= work= text=/>: text is the
-** dose in words, "3 x 8 at 12 kg", "2 x 30 s hold", "2 x 8, 5 s hold". */
-void ex_doc_dose(cairn_req *req, cairn_doc *doc, const ex_dose *d) {
+/* See exercise.h. */
+const char *ex_dose_text(cairn_req *req, const ex_dose *d) {
   const char *per =
       d->reps > 0 && d->hold > 0
           ? cairn_req_printf(req, "%d, %d s hold", d->reps, d->hold)
       : d->reps > 0 ? cairn_req_printf(req, "%d", d->reps)
                     : cairn_req_printf(req, "%d s hold", d->hold);
-  const char *text = d->load > 0
+  return d->load > 0
       ? cairn_req_printf(req, "%d x %s at %s kg", d->sets, per,
                          ex_fmt_kg(req, d->load))
       : cairn_req_printf(req, "%d x %s", d->sets, per);
+}
+
+/* <dose sets= reps=? hold=? load=? volume= work= text=/>: text is the
+** dose in words (ex_dose_text). */
+void ex_doc_dose(cairn_req *req, cairn_doc *doc, const ex_dose *d) {
+  const char *text = ex_dose_text(req, d);
   cairn_doc_open(doc, "dose");
   cairn_doc_attr(doc, "sets", ex_fmt_int(req, d->sets));
   if (d->reps > 0) cairn_doc_attr(doc, "reps", ex_fmt_int(req, d->reps));

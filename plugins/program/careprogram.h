@@ -255,10 +255,27 @@ int program_gains_held(const program_series *s, long t, long days,
 
 /* ----------------------------------------------------------- graduation */
 
+/* 1 when the setting "exercise" is "yes": the exercise plugin is loaded,
+** and graduation's home routine is computed from its projection
+** p_exercise_routine (docs/exercise.md) instead of a tick box. */
+extern int program_exercise_loaded;
+/* 1 when graduation's home routine of e is computed: the exercise plugin
+** is loaded and holds e's progression (an episode it never saw keeps the
+** tick box). */
+int program_routine_computed(cairn_req *req, const program_episode *e);
+
 /* The graduation checklist computed from the data (graduation_evidence.c). */
 typedef struct program_grad_evidence {
   int goals_met;                 /* every activity with a goal reached */
   int gains_held;                /* the primary measure held (window) */
+  int routine_computed;          /* 1: the home routine below is computed
+                                 ** (program_routine_computed); 0: the
+                                 ** clinician ticks it */
+  int routine;                   /* a home routine with at least one
+                                 ** exercise exists on the date */
+  const char *routine_since;     /* since when, "" when none */
+  long routine_weeks;            /* whole weeks practised by the date */
+  int routine_items;             /* its exercises */
   long window_days;              /* gainsHeldWeeks x 7 of the definition */
   const char *psfs_date;         /* the newest PSFS read, "" when none */
   int higher_better;             /* 1: PSFS version 1, 0: version 2.0 */
@@ -275,7 +292,10 @@ int program_goals_met(const program_episode *e, const double *rating,
 int program_graduation_evidence(cairn_req *req, const program_episode *e,
                                 const char *date, program_grad_evidence *ev);
 /* <evidence goals-met= gains-held= weeks= tolerance= psfs-date=?
-** direction=><activity text= goal=? rating=?/>*</evidence>. */
+** direction= home-routine="yes|no|ticked" routine-since=?
+** routine-weeks=? routine-items=?><activity text= goal=?
+** rating=?/>*</evidence>; home-routine "ticked": the clinician records
+** it (the exercise plugin is not loaded). */
 void program_doc_graduation_evidence(cairn_req *req, cairn_doc *doc,
                           const program_episode *e,
                           const program_grad_evidence *ev);

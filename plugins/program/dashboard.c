@@ -1,7 +1,8 @@
 /*
 ** dashboard.c -- the care program's part of the staff home page (GET /):
 ** patients by phase, checkpoints due this week (Monday to Sunday) and
-** overdue, and open flares.  A checkpoint is due on its definition's
+** overdue, and open flares; then the parts other plugins add (slot
+** "dashboard").  A checkpoint is due on its definition's
 ** dueDay and overdue after its overdueDay, both counted from the start of
 ** the introductory phase, by the definition version the episode began
 ** under; once the job program:overdue-checkpoints has recorded it

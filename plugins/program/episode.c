@@ -67,6 +67,8 @@ typedef struct proposed_move {
   const char *benchmark_met;     /* "yes", "no", or "" when not judged */
   const char *goals_met, *gains_held;  /* computed at graduation, else
                                  ** NULL */
+  const char *home_routine;      /* computed at graduation when the
+                                 ** exercise plugin is loaded, else NULL */
 } proposed_move;
 
 /* Read the move in `body` and load its episode, which must be run as the
@@ -247,9 +249,12 @@ static int check_checkpoint(cairn_req *req, proposed_move *m,
 
 /* Graduation is checked against the data (evidence.c): the functional
 ** goals and the gains held are computed, never taken from the client; the
-** home routine is recorded by the clinician.  Graduating while the data
-** fall short needs a written clinical justification, which is kept with
-** the move and counted in /economics.  Its improvement is kept. */
+** home routine too when the exercise plugin holds the episode's
+** progression (a routine written on its page), else the clinician records
+** it and it is required.
+** Graduating while the data fall short needs a written clinical
+** justification, which is kept with the move and counted in /economics.
+** Its improvement is kept. */
 static int check_graduation(cairn_req *req, cairn_doc *body,
                             proposed_move *m, cairn_error *err) {
   program_grad_evidence ev;
@@ -257,12 +262,13 @@ static int check_graduation(cairn_req *req, cairn_doc *body,
   size_t n = program_utf8_chars(m->justification);
   int reached, rc;
   if (m->to != PHASE_GRADUATED) return 0;
-  if (strcmp(program_body_text(body, "homeRoutine"), "yes") != 0)
+  rc = program_graduation_evidence(req, m->e, m->date, &ev);
+  if (rc != CAIRN_OK) return cairn_fail(err, rc, NULL, "evidence query");
+  if (!ev.routine_computed &&
+      strcmp(program_body_text(body, "homeRoutine"), "yes") != 0)
     return cairn_fail(err, CAIRN_EINVAL, "homeRoutine",
                       "Graduation needs the home routine handed over: "
                       "record it on the checklist.");
-  rc = program_graduation_evidence(req, m->e, m->date, &ev);
-  if (rc != CAIRN_OK) return cairn_fail(err, rc, NULL, "evidence query");
   m->goals_met = ev.goals_met ? "yes" : "no";
   m->gains_held = ev.gains_held ? "yes" : "no";
   if (!ev.goals_met)
@@ -274,6 +280,13 @@ static int check_graduation(cairn_req *req, cairn_doc *body,
         req, "%s%sthe primary measure is not shown to have held its gains "
              "for %ld weeks", short_of, short_of[0] ? "; " : "",
         ev.window_days / 7);
+  if (ev.routine_computed) {
+    m->home_routine = ev.routine ? "yes" : "no";
+    if (!ev.routine)
+      short_of = cairn_req_printf(
+          req, "%s%sno home routine is written on the exercise page",
+          short_of, short_of[0] ? "; " : "");
+  }
   if (short_of[0] && n < PROGRAM_JUSTIFICATION_MIN)
     return cairn_fail(err, CAIRN_EINVAL, "justification",
                       "The data do not show the end of the program: %s. "
@@ -298,9 +311,13 @@ static void set_computed(cairn_req *req, cairn_doc *body,
     cairn_node *home;
     cairn_doc_remove(body, NULL, "r:goalsMet");
     cairn_doc_remove(body, NULL, "r:gainsHeld");
+    if (m->home_routine) cairn_doc_remove(body, NULL, "r:homeRoutine");
     home = cairn_node_child(body, NULL, "homeRoutine");
+    cairn_doc_at(body, NULL);
     cairn_doc_insert_before(body, home, "goalsMet", m->goals_met);
     cairn_doc_insert_before(body, home, "gainsHeld", m->gains_held);
+    if (m->home_routine)
+      cairn_doc_insert_before(body, NULL, "homeRoutine", m->home_routine);
   }
   cairn_doc_insert_before(body, cairn_node_child(body, NULL, "to"), "from",
                           program_phase_code(m->e->phase));

@@ -208,6 +208,21 @@ static const cairn_field graduate_fields[] = {
    .max = NOTE_MAX},
   {.name = NULL}};
 
+/* The same when the exercise plugin computes the home routine: no tick
+** box (the evidence above shows the routine and its weeks). */
+static const cairn_field graduate_computed_fields[] = {
+  MOVE_HIDDEN,
+  {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
+   .flags = CAIRN_FIELD_REQUIRED},
+  {.name = "justification", .label = "Clinical justification (required "
+                                     "when the data above do not show "
+                                     "goals met, gains held and a home "
+                                     "routine)",
+   .kind = CAIRN_FIELD_TEXTAREA, .max = NOTE_MAX},
+  {.name = "note", .label = "Note", .kind = CAIRN_FIELD_TEXTAREA,
+   .max = NOTE_MAX},
+  {.name = NULL}};
+
 /* Moving on before the checkpoint is due. */
 static const cairn_field early_fields[] = {
   MOVE_HIDDEN,
@@ -265,12 +280,12 @@ const cairn_field *program_move_fields(cairn_req *req,
                                        const program_episode *e,
                                        int below_benchmark, int early) {
   program_phase next = (program_phase)(e->phase + 1);
-  (void)req;
   if (early) return early_fields;
   if (next == PHASE_MONTHLY)
     return below_benchmark ? monthly_below_fields : monthly_fields;
   if (next != PHASE_GRADUATED || e->def == NULL) return next_fields;
-  return graduate_fields;
+  return program_routine_computed(req, e) ? graduate_computed_fields
+                                          : graduate_fields;
 }
 
 /* The path the forms of episode e post to, under the episode. */

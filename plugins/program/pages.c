@@ -146,7 +146,9 @@ int program_page_home(cairn_req *req) {
     }
   }
   /* What other plugins put on the dashboard (slot "dashboard", no patient
-  ** or episode): herbal alerts, who to talk to about coming back. */
+  ** or episode): herbal alerts, exercise gates open and flares' step
+  ** backs, who to talk to about coming back.  Each fill shows what the
+  ** role may see. */
   cairn_sections_fill(req, "dashboard", 0, 0, doc);
   return cairn_respond_view(req, doc, "program/home", 200);
 }

@@ -15,6 +15,12 @@
 **                 (data/program-definition.xml, schemas/program-
 **                 definition.xsd); default: program-definition.xml in the
 **                 directory of the instruments file.
+**   patient-cards the patient home's cards of other plugins, NAME=Title,...
+**                 (docs/patient.md)
+**   exercise      "yes" when the exercise plugin is loaded beside this one:
+**                 graduation's "home routine" is then computed from its
+**                 home routine (p_exercise_routine) instead of a tick box.
+**                 (A plugin may not read sqlite_master to find out.)
 */
 #include "program.h"
 
@@ -28,6 +34,7 @@ CAIRN_PLUGIN_INIT1
 #define PROGRAM_API_LEVEL 6u
 
 const instr_table *program_instruments = NULL;
+int program_exercise_loaded = 0;   /* see careprogram.h */
 const char *program_patient_cards = NULL;
 
 /* The table program_instruments points to, owned here. */
@@ -449,6 +456,10 @@ static int program_init(const cairn_api *api, const cairn_plugin_config *cfg,
       snprintf(cards, sizeof cards, "%s", c);
       program_patient_cards = cards;
     }
+  }
+  {
+    const char *x = cairn_config_get(cfg, "exercise");
+    program_exercise_loaded = x != NULL && strcmp(x, "yes") == 0;
   }
   path = cairn_config_get(cfg, "instruments");
   if (path == NULL || path[0] == '\0') {

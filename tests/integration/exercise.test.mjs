@@ -71,6 +71,12 @@ before(async () => {
   web = await srv.as('clinician');
 });
 
+test('the staff home says nothing about exercise while no progression exists', async () => {
+  const r = await web.get('/');
+  assert.equal(r.status, 200);
+  assert.doesNotMatch(r.body, /id="section-exercise-dashboard"/);
+});
+
 test('the library: three stages, the Ba Duan Jin in order, rules with sources, a drawing per exercise', async () => {
   const r = await web.get('/exercises');
   assert.equal(r.status, 200);

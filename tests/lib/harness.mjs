@@ -211,11 +211,17 @@ function mailXml(m) {
 `;
 }
 
-// The program plugin's "patient-cards" setting (docs/patient.md): one card
-// per loaded plugin that has a page of the patient's own.
-function patientCards({ herbal }) {
-  const cards = [herbal ? 'herbs=Your herbs today' : null].filter(Boolean);
-  return cards.length ? `      <setting name="patient-cards">${xmlEscape(cards.join(','))}</setting>\n` : '';
+// The program plugin's settings that say which other plugins are loaded
+// beside it: the patient home's cards (docs/patient.md), one per loaded
+// plugin with a page of the patient's own, and exercise=yes (graduation's
+// home routine computed from the exercise plugin's).
+function programSettings({ herbal, exercise }) {
+  const cards = [herbal ? 'herbs=Your herbs today' : null,
+    exercise ? 'routine=Your home routine' : null].filter(Boolean);
+  return (exercise ? '      <setting name="exercise">yes</setting>
+' : '')
+    + (cards.length ? `      <setting name="patient-cards">${xmlEscape(cards.join(','))}</setting>
+` : '');
 }
 
 // The config file cairnd and cairn read (schemas/config.xsd).  Besides the
@@ -238,7 +244,7 @@ export function configXml({ listen, listenGroup = null, workers, database, schem
 ${publicUrl ? `  <public-url>${xmlEscape(publicUrl)}</public-url>\n` : ''}${plainHttpDemo ? '  <security><plain-http-demo/></security>\n' : ''}${mailXml(mail)}${jobsInterval ? `  <jobs><interval-seconds>${jobsInterval}</interval-seconds></jobs>\n` : ''}  <plugins>
 ${plugin ? `    <plugin path="${xmlEscape(plugin)}">
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
-${patientCards({ herbal })}    </plugin>
+${programSettings({ herbal, exercise })}    </plugin>
 ` : ''}${extraPlugins.map((x) => `    <plugin path="${xmlEscape(x.path)}">
 ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 `).join('')}${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">

@@ -90,11 +90,16 @@
       <xsl:text>.</xsl:text>
       <xsl:if test="evidence/@gains-held = 'yes'"> Your gains held for at least <xsl:value-of select="evidence/@weeks"/> weeks.</xsl:if>
       <xsl:if test="evidence/@goals-met = 'yes'"> You reached the goals you set for your activities.</xsl:if>
-      <xsl:text> Your home routine was handed over.</xsl:text>
+      <xsl:choose>
+        <xsl:when test="evidence/@home-routine = 'yes'"> Your home routine was handed over: you had practised it for <xsl:value-of select="evidence/@routine-weeks"/> week<xsl:if test="evidence/@routine-weeks != 1">s</xsl:if>.</xsl:when>
+        <xsl:when test="evidence/@home-routine = 'no'"/>
+        <xsl:otherwise> Your home routine was handed over.</xsl:otherwise>
+      </xsl:choose>
     </p>
-    <xsl:if test="evidence/@goals-met != 'yes' or evidence/@gains-held != 'yes'">
+    <xsl:if test="evidence/@goals-met != 'yes' or evidence/@gains-held != 'yes' or evidence/@home-routine = 'no'">
       <p class="small muted no-print">
         <xsl:if test="evidence/@goals-met != 'yes'">The measures recorded do not show every activity goal met. </xsl:if>
+        <xsl:if test="evidence/@home-routine = 'no'">No home routine was written on the exercise page. </xsl:if>
         <xsl:if test="evidence/@gains-held != 'yes'">The measures recorded do not show the gains held for <xsl:value-of select="evidence/@weeks"/> weeks. </xsl:if>
         <xsl:text>The clinician's justification is on the path above.</xsl:text>
       </p>

@@ -69,7 +69,8 @@
 
   <!-- The graduation checklist as the data show it (plugins/program/
        evidence.c): <evidence goals-met= gains-held= weeks= tolerance=
-       psfs-date=? direction=><activity text= goal=? rating=?/>*</evidence> -->
+       psfs-date=? direction= home-routine="yes|no|ticked" routine-since=?
+       routine-weeks=? routine-items=?><activity text= goal=? rating=?/>*</evidence> -->
   <xsl:template match="evidence">
     <section class="panel evidence">
       <h3>Graduation checklist, from the data</h3>
@@ -117,9 +118,24 @@
           <xsl:call-template name="pct"><xsl:with-param name="v" select="@tolerance"/></xsl:call-template>
           <xsl:text> of the improvement at the start of the window)</xsl:text>
         </li>
-        <li>Home routine: recorded by the clinician below.</li>
+        <xsl:choose>
+          <xsl:when test="@home-routine = 'yes'">
+            <li class="ev-yes" id="evidence-home-routine"><strong>Home routine written</strong>
+              <xsl:text> since </xsl:text><xsl:value-of select="@routine-since"/>
+              <xsl:text>: </xsl:text><xsl:value-of select="@routine-weeks"/>
+              <xsl:text> week</xsl:text><xsl:if test="@routine-weeks != 1">s</xsl:if>
+              <xsl:text> practised, </xsl:text><xsl:value-of select="@routine-items"/>
+              <xsl:text> exercise</xsl:text><xsl:if test="@routine-items != 1">s</xsl:if>
+              <xsl:text> (the exercise page)</xsl:text></li>
+          </xsl:when>
+          <xsl:when test="@home-routine = 'no'">
+            <li class="ev-no" id="evidence-home-routine"><strong>No home routine written</strong>
+              <xsl:text> on the exercise page yet</xsl:text></li>
+          </xsl:when>
+          <xsl:otherwise><li>Home routine: recorded by the clinician below.</li></xsl:otherwise>
+        </xsl:choose>
       </ul>
-      <xsl:if test="@goals-met != 'yes' or @gains-held != 'yes'">
+      <xsl:if test="@goals-met != 'yes' or @gains-held != 'yes' or @home-routine = 'no'">
         <p class="muted small">Graduating without this evidence needs a written clinical justification.</p>
       </xsl:if>
     </section>
