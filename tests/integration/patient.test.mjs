@@ -114,6 +114,7 @@ test('the link is emailed in full in one transaction and opens the patient home'
   assert.equal(got.length, 1);
   assert.match(got[0].text, new RegExp(`${PUBLIC}${link}`));
   assert.match(got[0].headers.subject, /Riverside Pain Clinic/);
+  assert.match(got[0].text, /each time you use it, for 90 days more/);
   assert.doesNotMatch(got[0].headers.subject, /Ann/);
   const { home, target } = await open(link);
   assert.equal(target, `/p/${people.ann.eid}`);
@@ -227,6 +228,48 @@ test('a revoked link and an expired link show nothing and store nothing', async 
     assert.doesNotMatch(r.body, /Bea|50% better/);
   }
   assert.equal(versions(srv), n);
+});
+
+// Move an episode's live link `days` into the past, as if issued then.
+function age(eid, days) {
+  const w = run('sqlite3', [srv.database, `UPDATE capability SET created = created - ${days * 86400},
+    expires = expires - ${days * 86400} WHERE scope = 'episode:${eid}' AND revoked = 0`]);
+  assert.equal(w.code, 0, w.stderr);
+}
+const daysLeft = (eid) => Number(dbValue(srv,
+  `SELECT (expires - strftime('%s','now')) / 86400.0 FROM capability WHERE scope = 'episode:${eid}' AND revoked = 0`));
+
+test('the link is renewed by use: used on day 80 it opens on day 100; unused it expires; revoked it stays dead', async () => {
+  const cyd = await enrolled('PT-CYD', 'Cyd Renewed');
+  const dan = await enrolled('PT-DAN', 'Dan Idle');
+  const used = await issue(cyd, 'cyd@example.org');
+  const idle = await issue(dan, 'dan@example.org');
+  const page = await web.get(`${cyd.E}/patient-link`);
+  assert.match(page.body, /90 days after each time the patient uses it/);
+  age(cyd.eid, 80); age(dan.eid, 80);
+  assert.ok(daysLeft(cyd.eid) < 10.01, String(daysLeft(cyd.eid)));
+  const day80 = await open(used);
+  assert.equal(day80.home.status, 200);
+  assert.ok(daysLeft(cyd.eid) > 89.9, `renewed on use: ${daysLeft(cyd.eid)} days left`);
+  age(cyd.eid, 20); age(dan.eid, 20);
+  const day100 = await open(used);
+  assert.equal(day100.home.status, 200);
+  assert.match(day100.home.body, /Your care program/);
+  assert.match(day100.home.body, new RegExp(`href="/p/${cyd.eid}/diary"`));
+  const c = new Client(srv.base);
+  const gone = await c.get(idle);
+  assert.equal(gone.status, 410, 'unused for 100 days: expired');
+  assert.equal((await c.get(`/p/${dan.eid}`)).status === 200, false);
+  // revoked after renewal: the link and its open session show nothing
+  const rv = await web.postForm(`${cyd.E}/patient-link/revoke`, {});
+  assert.equal(rv.status, 303);
+  const n = versions(srv);
+  for (const [m, p, r] of await tryAll(day100.c, cyd.eid)) {
+    assert.ok([401, 403, 404, 410].includes(r.status), `${m} ${p}: ${r.status}`);
+    assert.doesNotMatch(r.body, /Your care program|50% better/);
+  }
+  assert.equal(versions(srv), n);
+  assert.equal((await new Client(srv.base).get(used)).status, 410);
 });
 
 test('sign out on this device ends the session; the link opens again', async () => {
