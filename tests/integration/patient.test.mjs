@@ -170,11 +170,24 @@ test('the diary: one check a day; a second is refused and stores nothing; markup
   assert.match(staff.body, /patient-reported/);
   assert.doesNotMatch(staff.body, /<script>alert/);
   assert.doesNotMatch(staff.body, /<b onmouseover/);
-  // The clinician marks it entered-in-error; the patient may check again.
+  // The staff chart draws it apart: an open circle off the line, marked
+  // patient-reported in the table, the baseline still the clinic's, with
+  // the clinician's entered-in-error form.
   const id = /\/diary\/(\d+)\/error/.exec(staff.body)[1];
+  const chart = await web.get(`/patients/${people.ann.pid}`);
+  assert.equal(chart.status, 200);
+  assert.match(chart.body, /class="point patient"/);
+  assert.match(chart.body, /reported by the patient in the diary/);
+  assert.match(chart.body, new RegExp(`<th scope="row">${ago(0)}</th><td class="num">\\d+</td><td><span class="badge">patient-reported</span></td>`));
+  assert.match(chart.body, new RegExp(`<th scope="row">${ago(20)}</th><td class="num">0</td><td>baseline</td>`));
+  assert.match(chart.body, new RegExp(`action="${people.ann.E}/diary/${id}/error"`));
+  assert.doesNotMatch(chart.body, /<script>alert|<b onmouseover/);
+  // The clinician marks it entered-in-error; the patient may check again.
   const e = await web.postForm(`${people.ann.E}/diary/${id}/error`, {});
   assert.equal(e.status, 303);
   assert.equal(dbValue(srv, `SELECT status FROM p_program_diary WHERE record = ${id}`), 'entered-in-error');
+  const after = await web.get(`/patients/${people.ann.pid}`);
+  assert.doesNotMatch(after.body, /class="point patient"|patient-reported/);
   const home = await c.get(`/p/${people.ann.eid}`);
   assert.doesNotMatch(home.body, /Your diary<\/td>/);
 });
