@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, run, Client, csrfFromHtml } from '../lib/harness.mjs';
+import { useCairn, run, Client, csrfFromHtml, REPO } from '../lib/harness.mjs';
 import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 import { dbValue, versions } from '../lib/intake.mjs';
 
@@ -302,6 +302,24 @@ test('every patient view is audited with the patient', async () => {
   assert.match(ep.body, /diary: \d+ entries/);
   const o = await web.get('/outcomes');
   assert.match(o.body, /Patient-reported<\/strong> diary entries/);
+});
+
+test('the diary exports to FHIR as Observations performed by the patient, marked so, and validates against R4', async () => {
+  const r = await web.get(`/patients/${people.ann.pid}/fhir?_format=xml`);
+  assert.equal(r.status, 200, r.body.slice(0, 500));
+  const file = path.join(work, 'ann-fhir.xml');
+  writeFileSync(file, r.body);
+  const v = run('xmllint', ['--noout', '--nonet', '--schema', path.join(REPO, 'tests', 'fhir-xsd', 'fhir-single.xsd'), file], { timeoutMs: 120000 });
+  assert.equal(v.code, 0, `${v.stderr}`.slice(0, 2000));
+  const diary = [...r.body.matchAll(/<Observation[ >][\s\S]*?<\/Observation>/g)].map((m) => m[0])
+    .filter((o) => /reported by the patient at home \(diary\)/.test(o));
+  assert.equal(diary.length, 1, 'the one diary entry');
+  assert.match(diary[0], new RegExp(`<performer><reference value="Patient/${people.ann.pid}"/></performer>`));
+  assert.match(diary[0], /<code value="72514-3"\/>/, 'NRS as the clinic codes it');
+  // marked entered-in-error by the clinician: exported so, not dropped
+  assert.match(diary[0], /<status value="entered-in-error"\/>/);
+  // the patient's note is text: markup stays inert
+  assert.doesNotMatch(r.body, /<script>|<b onmouseover/);
 });
 
 test('staff cannot open the patient routes with a staff session', async () => {
