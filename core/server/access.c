@@ -496,11 +496,16 @@ static long long capability_renew(cairn_store *st, long long id,
   return expires;
 }
 
+/* See access.h.  The lifetime is taken once, from the link as issued: a
+** second call keeps it (expires - created grows with each renewal), and it
+** is never more than the longest a link may be issued for. */
 int cairn_capability_renew_on_use(cairn_store *st, long long id,
                                   cairn_error *err) {
   cairn_stmt *s = prep(st,
-      "UPDATE capability SET renew_s = expires - created WHERE id = :id"
+      "UPDATE capability SET renew_s = coalesce(renew_s,"
+      " min(expires - created, :max)) WHERE id = :id"
       " AND revoked = 0 AND expires > :now");
+  bind_int(s, ":max", (long long)CAIRN_CAPABILITY_TTL_MAX_S);
   bind_int(s, ":id", id);
   bind_int(s, ":now", (long long)time(NULL));
   if (cairn_db_run(s, NULL))

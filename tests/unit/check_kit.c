@@ -903,6 +903,11 @@ START_TEST(renewed_link_lives_while_used_and_dies_when_revoked) {
   link_age(used, 80); link_age(fixed, 80); link_age(idle, 80);
   ck_assert_int_eq(link_open(used_tok, sid), 0);
   link_left(used, 90, 0);
+  /* marked again after a renewal: the lifetime stays 90 days, not 170 */
+  ck_assert_int_eq(api->capability_renew_on_use(&req, used, &e), 0);
+  link_age(used, 1);
+  ck_assert_int_eq(link_open(used_tok, sid), 0);
+  link_left(used, 90, 0);
   ck_assert_int_eq(link_open(fixed_tok, sid2), 0);
   link_left(fixed, 10, 0);
   /* day 100 */
