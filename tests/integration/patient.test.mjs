@@ -88,15 +88,39 @@ before(async () => {
   web = await srv.as('clinician');
   people.ann = await enrolled('PT-ANN', 'Ann Example');
   people.bea = await enrolled('PT-BEA', 'Bea Other');
+  loadPatientRoutes();
 });
 after(() => { sink.stop(); rmSync(work, { recursive: true, force: true }); });
 
-const ROUTES = (eid) => [['GET', `/p/${eid}`], ['GET', `/p/${eid}/diary`], ['GET', `/p/${eid}/flare`],
-  ['GET', `/p/${eid}/summary`], ['POST', `/p/${eid}/diary`], ['POST', `/p/${eid}/flare`]];
+// Every route a capability link may reach under /p/{episode}, read from
+// `cairn routes`, so a plugin that adds a patient route (the hook in
+// docs/patient.md) is walked too: the episode group is the episode, any
+// other group 1.
+let patientRoutes = [];
+function loadPatientRoutes() {
+  const r = srv.cli(['routes']);
+  assert.equal(r.code, 0, r.stderr);
+  patientRoutes = r.stdout.split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([method, pattern, audience]) => /^(GET|POST)$/.test(method) && audience === 'capability'
+      && pattern.startsWith('/p/(?<episode>'))
+    .map(([method, pattern]) => [method, pattern]);
+  const program = ['GET /p/', 'GET /diary', 'POST /diary', 'GET /flare', 'POST /flare', 'GET /summary'];
+  for (const want of program) {
+    const [m, tail] = want.split(' ');
+    assert.ok(patientRoutes.some(([method, pattern]) => method === m && (tail === '/p/' ? /\)$/.test(pattern) : pattern.endsWith(tail))),
+      `${want} among ${patientRoutes.map((x) => x.join(' ')).join(', ')}`);
+  }
+}
+const ROUTES = (eid) => patientRoutes.map(([method, pattern]) =>
+  [method, pattern.replace(/\(\?<episode>[^()]*\)/, String(eid)).replace(/\(\?<\w+>[^()]*\)/g, '1')]);
 
 async function tryAll(c, eid) {
   const out = [];
-  for (const [method, p] of ROUTES(eid)) {
+  const routes = ROUTES(eid);
+  assert.ok(routes.length >= 6, `patient routes: ${routes.length}`);
+  for (const [method, p] of routes) {
+    assert.match(p, /^\/p\/[0-9]+(\/[A-Za-z0-9_.-]+)*$/, `a plain path: ${p}`);
     const r = method === 'GET' ? await c.get(p)
       : await c.postForm(p, { 'item-pain': '3', note: 'x', start: ago(0), severity: 'mild' });
     out.push([method, p, r]);
