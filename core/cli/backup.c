@@ -11,7 +11,6 @@
 ** its anchor and itself before anything is replaced, then replaces the
 ** database in one rename.  Results go to stdout, progress to stderr.
 */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,26 +23,10 @@
 #include "cli_backup.h"
 
 #define EXIT_USAGE 2
-/* Dated backups in a --dir: PREFIX + "YYYY-MM-DDTHHMMSSZ" + ".db", so that
-** the names sort in the order they were taken. */
-#define DATED_PREFIX "cairn-"
-#define DATED_SUFFIX ".db"
-#define DATED_STAMP_LEN 18
-/* Most backups --keep may ask to keep: a bound that catches a typo (a
-** year of dailies is 365). */
-#define KEEP_MAX 10000
 /* Progress lines when stderr is not a terminal: one per this many percent. */
 #define PROGRESS_LINE_PERCENT 10
 
 /* ---------------------------------------------------------- helpers */
-
-/* Seconds since t0 (CLOCK_MONOTONIC). */
-static double since(const struct timespec *t0) {
-  struct timespec t1;
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  return (double)(t1.tv_sec - t0->tv_sec) +
-         (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 /* UTC now as "2026-12-03T13:25:00Z" (iso) and "2026-12-03T132500Z"
 ** (stamp, for file names: no colons). */
@@ -53,12 +36,6 @@ static void utc_now(char iso[32], char stamp[32]) {
   gmtime_r(&t, &tm);
   strftime(iso, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
   strftime(stamp, 32, "%Y-%m-%dT%H%M%SZ", &tm);
-}
-
-/* The last component of path (the file name). */
-static const char *base_name(const char *path) {
-  const char *s = strrchr(path, '/');
-  return s ? s + 1 : path;
 }
 
 /* Progress of a copy on stderr: a bar redrawn in place on a terminal,
@@ -90,133 +67,31 @@ static int failed(const char *what, const cairn_error *err) {
 
 /* ----------------------------------------------------------- backup */
 
-/*
-** Take one backup of cfg->database at `dest`: copy beside it (DEST.tmpPID),
-** check the copy, hash it, rename it to DEST, then write DEST.anchor.  A
-** failure leaves neither DEST nor its anchor behind.
-*/
+/* Take one backup of cfg->database at `dest` (cairn_backup_take) and say
+** what was done on stdout. */
 static int backup_one(const cairn_config *cfg, const char *dest) {
   cairn_error err = {0};
-  cairn_anchor a;
-  char tmp[4200], anchor_path[4200], stamp[32];
-  struct timespec t0;
-  int pages = 0;
-  memset(&a, 0, sizeof a);
-  if (access(dest, F_OK) == 0) {
-    fprintf(stderr, "cairn: backup: %s exists already: a backup never "
-            "overwrites a file\n", dest);
-    return 1;
-  }
-  /* DEST.tmpPID is created with mode 0640 (core/store/backup.c); rename
-  ** keeps it. */
-  snprintf(tmp, sizeof tmp, "%s.tmp%ld", dest, (long)getpid());
-  snprintf(anchor_path, sizeof anchor_path, "%s" CAIRN_ANCHOR_SUFFIX, dest);
+  cairn_backup_taken t;
   progress_state ps = { .tty = isatty(STDERR_FILENO), .last = -1 };
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  if (cairn_backup_copy(cfg->database, tmp, show_progress, &ps, &pages, &err))
+  if (cairn_backup_take(cfg->database, dest, show_progress, &ps, &t, &err))
     return failed("backup", &err);
-  double copy_s = since(&t0);
-  if (cairn_backup_check(tmp, &a, &err)) {
-    unlink(tmp);
-    return failed("backup: the copy failed its check", &err);
-  }
-  if (cairn_file_sha256(tmp, a.sha256, &a.size, &err)) {
-    unlink(tmp);
-    return failed("backup", &err);
-  }
-  /* The copy is durable before it takes the name. */
-  int fd = open(tmp, O_RDONLY);
-  if (fd < 0 || fsync(fd) != 0) {
-    fprintf(stderr, "cairn: backup: fsync %s: %s\n", tmp, strerror(errno));
-    if (fd >= 0) close(fd);
-    unlink(tmp);
-    return 1;
-  }
-  close(fd);
-  if (rename(tmp, dest) != 0) {
-    fprintf(stderr, "cairn: backup: renaming %s to %s: %s\n", tmp, dest,
-            strerror(errno));
-    unlink(tmp);
-    return 1;
-  }
-  snprintf(a.file, sizeof a.file, "%s", base_name(dest));
-  utc_now(a.created, stamp);
-  if (cairn_anchor_write(anchor_path, &a, &err)) {
-    unlink(dest);
-    return failed("backup: the anchor", &err);
-  }
   printf("backup of %s: %d pages, %lld bytes, copied in %.2f s, %.2f s in all\n",
-         cfg->database, pages, a.size, copy_s, since(&t0));
+         cfg->database, t.pages, t.anchor.size, t.copy_s, t.total_s);
   printf("checked: integrity ok, audit trail intact (%lld entries)\n",
-         a.audit_entries);
-  printf("written: %s (sha256 %s)\n", dest, a.sha256);
-  if (a.audit_seq)
-    printf("anchor: %s (audit head: entry %lld, %s)\n", anchor_path,
-           a.audit_seq, a.audit_hash);
+         t.anchor.audit_entries);
+  printf("written: %s (sha256 %s)\n", dest, t.anchor.sha256);
+  if (t.anchor.audit_seq)
+    printf("anchor: %s (audit head: entry %lld, %s)\n", t.anchor_path,
+           t.anchor.audit_seq, t.anchor.audit_hash);
   else
-    printf("anchor: %s (the audit trail is empty)\n", anchor_path);
+    printf("anchor: %s (the audit trail is empty)\n", t.anchor_path);
   return 0;
 }
 
-/* 1 when name is a dated backup: cairn-YYYY-MM-DDTHHMMSSZ.db. */
-static int is_dated(const char *name) {
-  size_t p = strlen(DATED_PREFIX), s = strlen(DATED_SUFFIX);
-  if (strlen(name) != p + DATED_STAMP_LEN + s) return 0;
-  if (strncmp(name, DATED_PREFIX, p) || strcmp(name + p + DATED_STAMP_LEN, DATED_SUFFIX))
-    return 0;
-  for (size_t i = 0; i < DATED_STAMP_LEN; i++) {
-    char c = name[p + i];
-    if (!((c >= '0' && c <= '9') || c == '-' || c == 'T' || c == 'Z')) return 0;
-  }
-  return 1;
-}
-
-/* qsort order of file names: byte order, which is time order for dated
-** backups. */
-static int compare_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Remove the oldest dated backups of dir (and their anchors) beyond the
-** newest `keep`.  Returns the count of failures. */
-static int prune(const char *dir, long keep) {
-  DIR *d = opendir(dir);
-  if (!d) {
-    fprintf(stderr, "cairn: backup: %s: %s\n", dir, strerror(errno));
-    return 1;
-  }
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    if (!is_dated(e->d_name)) continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 32;
-      names = realloc(names, cap * sizeof *names);
-      if (!names) abort();
-    }
-    names[n] = strdup(e->d_name);
-    if (!names[n]) abort();
-    n++;
-  }
-  closedir(d);
-  if (n) qsort(names, n, sizeof *names, compare_names);
-  int bad = 0;
-  for (size_t i = 0; i + (size_t)keep < n; i++) {
-    char path[4200], anchor[4300];
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    snprintf(anchor, sizeof anchor, "%s" CAIRN_ANCHOR_SUFFIX, path);
-    if (unlink(path) != 0) {
-      fprintf(stderr, "cairn: backup: removing %s: %s\n", path, strerror(errno));
-      bad++;
-      continue;
-    }
-    unlink(anchor);
-    printf("removed: %s (keeping the newest %ld)\n", path, keep);
-  }
-  for (size_t i = 0; i < n; i++) free(names[i]);
-  free(names);
-  return bad;
+/* The cairn_backup_removed of the CLI: says so on stdout; arg the count
+** kept. */
+static void said_removed(void *arg, const char *path) {
+  printf("removed: %s (keeping the newest %ld)\n", path, *(long *)arg);
 }
 
 /* The usage of `cairn backup`; the exit status 2. */
@@ -238,9 +113,9 @@ int cairn_cli_backup(const cairn_config *cfg, int argc, char **argv) {
     } else if (!strcmp(argv[i], "--keep") && i + 1 < argc) {
       char *end;
       keep = strtol(argv[++i], &end, 10);
-      if (*end || keep < 1 || keep > KEEP_MAX) {
+      if (*end || keep < 1 || keep > CAIRN_BACKUP_KEEP_MAX) {
         fprintf(stderr, "cairn: backup: --keep takes a number from 1 to %d\n",
-                KEEP_MAX);
+                CAIRN_BACKUP_KEEP_MAX);
         return EXIT_USAGE;
       }
     } else if (argv[i][0] != '-' && !dest) {
@@ -257,13 +132,16 @@ int cairn_cli_backup(const cairn_config *cfg, int argc, char **argv) {
     fprintf(stderr, "cairn: backup: %s is not a directory\n", dir);
     return 1;
   }
-  char iso[32], stamp[32], path[4200];
-  utc_now(iso, stamp);
-  snprintf(path, sizeof path, "%s/" DATED_PREFIX "%s" DATED_SUFFIX, dir, stamp);
+  char path[CAIRN_BACKUP_PATH_MAX];
+  cairn_error err = {0};
+  if (cairn_backup_dated_path(dir, time(NULL), path, sizeof path, &err))
+    return failed("backup", &err);
   int rc = backup_one(cfg, path);
-  /* Prune only after a good backup: a failing job must not eat the
+  /* Prune only after a good backup: a failing run must not eat the
   ** backups that are left. */
-  if (rc == 0 && keep && prune(dir, keep)) rc = 1;
+  if (rc == 0 && keep &&
+      cairn_backup_prune(dir, keep, said_removed, &keep, &err) < 0)
+    rc = failed("backup", &err);
   return rc;
 }
 

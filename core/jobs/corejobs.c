@@ -7,15 +7,24 @@
 **                       last use as expired, and delete sessions that
 **                       have ended (capability cookies, idle or
 **                       over-age staff sessions)
+**   core:backup         a checked, anchored backup a day into the
+**                       config's <backup dir>, keeping the newest
+**                       <backup keep> (core/store/backup_dated.c)
 **
-** Both are idempotent: running one twice does nothing more.
+** All are idempotent: running one twice does nothing more.
 */
 #include <time.h>
 #include "cairn_int.h"
 #include "access.h"
 #include "coresql.h"
 #include "../mail/outbox.h"
+#include "backup.h"
 #include "jobs.h"
+
+/* How often the backup job looks whether today's backup exists: hourly,
+** so a night whose backup failed (a full disk, the machine off) gets one
+** within the hour after the cause is gone, while a day still gets one. */
+#define BACKUP_JOB_INTERVAL_S (60 * 60)
 
 /* Deliver what is due.  A clinic without <mail> has nothing to send. */
 static int send_mail(cairn_req *req, cairn_error *err) {
@@ -60,11 +69,49 @@ static int expire_links(cairn_req *req, cairn_error *err) {
   return rc < 0 ? rc : marked;
 }
 
+/* Today's backup (UTC day, as the dated names are), unless it exists;
+** then prune beyond the count kept.  The count is backups taken (0 or
+** 1).  A failure is logged at error priority: `journalctl -p err` must
+** show a day without a backup. */
+static int backup_daily(cairn_req *req, cairn_error *err) {
+  const cairn_config *c = req->cfg;
+  char path[CAIRN_BACKUP_PATH_MAX];
+  cairn_backup_taken t;
+  time_t now = time(NULL);
+  int rc, removed;
+  if (!c->backup_dir) return 0;
+  rc = cairn_backup_dated_exists(c->backup_dir, now, err);
+  if (rc == 1) return 0;
+  if (rc == 0) rc = cairn_backup_dated_path(c->backup_dir, now, path,
+                                            sizeof path, err);
+  if (rc == 0) rc = cairn_backup_take(c->database, path, NULL, NULL, &t, err);
+  if (rc != 0) {
+    cairn_logf(CAIRN_LOG_ERROR, "backup: no backup taken: %s",
+               err ? err->message : "failed");
+    return rc;
+  }
+  removed = cairn_backup_prune(c->backup_dir, c->backup_keep, NULL, NULL,
+                               err);
+  if (removed < 0) {
+    cairn_logf(CAIRN_LOG_ERROR, "backup: %s taken, but pruning failed: %s",
+               path, err ? err->message : "failed");
+    return removed;
+  }
+  cairn_logf(CAIRN_LOG_INFO, "backup: %s taken and checked (%lld bytes, "
+             "audit head %lld), %d older removed, keeping %d", path,
+             t.anchor.size, t.anchor.audit_seq, removed, c->backup_keep);
+  return 1;
+}
+
 const cairn_job cairn_core_jobs[] = {
   { .name = "send-mail", .interval_seconds = 60, .handler = send_mail,
     .summary = "deliver the outbox by SMTP, with retries" },
   { .name = "expire-links", .interval_seconds = 60 * 60,
     .handler = expire_links,
     .summary = "mark expired capability links, delete ended sessions" },
+  { .name = "backup", .interval_seconds = BACKUP_JOB_INTERVAL_S,
+    .handler = backup_daily,
+    .summary = "a checked, anchored backup a day into <backup dir>, "
+               "keeping the newest <backup keep>" },
   { .name = NULL }
 };

@@ -138,6 +138,9 @@ typedef struct cairn_config {
   struct cairn_mail_config *mail; /* <mail>, or NULL: nothing is sent */
   int jobs_interval;         /* seconds between the master's job runs;
                              ** 0: the master runs none (timer or cron) */
+  char *backup_dir;          /* <backup dir=>: where the daily backup job
+                             ** writes dated backups; NULL: no job backups */
+  int backup_keep;           /* <backup keep=>: dated backups kept there */
 } cairn_config;
 
 /* <mail>: how the outbox reaches the clinic's SMTP relay. */
@@ -153,7 +156,7 @@ typedef struct cairn_mail_config {
   int stale_claim_s;         /* a row left "sending" this long is retried */
 } cairn_mail_config;
 
-/* Read <public-url>, <mail> or <jobs> (config_outbound.c) into c; 0 for
+/* Read <public-url>, <mail>, <jobs> or <backup> (config_outbound.c) into c; 0 for
 ** any other element.  CAIRN_EINVAL naming the element for a bad value. */
 int cairn_config_outbound(xmlNodePtr n, const char *base, cairn_config *c,
                           cairn_error *err);

@@ -16,6 +16,7 @@
 **     <stale-claim-seconds>900</stale-claim-seconds>
 **   </mail>
 **   <jobs><interval-seconds>60</interval-seconds></jobs>
+**   <backup dir="/var/lib/cairn/backups" keep="14"/>
 **
 ** The password file's name is kept; the password itself is read by the
 ** sender at each delivery (core/mail/smtp.c) and never stored or logged.
@@ -39,6 +40,10 @@
                                      ** wait minutes per step; one minute
                                      ** for the whole exchange is plenty
                                      ** for a relay on the clinic's LAN */
+/* Dated backups the daily job keeps when <backup> does not say: two
+** weeks of nights, so a mistake noticed after a weekend away is still
+** before the oldest. */
+#define BACKUP_KEEP_DEFAULT 14
 #define STALE_CLAIM_DEFAULT_S 900    /* a quarter hour: far past any one
                                      ** delivery, short enough that a
                                      ** killed sender's mail is not late
@@ -205,8 +210,8 @@ static int read_mail(xmlNodePtr n, const char *base, cairn_config *c,
 }
 
 /*
-** Read one top-level element of the config if it is <public-url>, <mail>
-** or <jobs>; 0 (nothing done) for any other.  Paths are resolved against
+** Read one top-level element of the config if it is <public-url>, <mail>,
+** <jobs> or <backup>; 0 (nothing done) for any other.  Paths are resolved against
 ** `base`, the config file's directory.
 */
 int cairn_config_outbound(xmlNodePtr n, const char *base, cairn_config *c,
@@ -227,12 +232,33 @@ int cairn_config_outbound(xmlNodePtr n, const char *base, cairn_config *c,
       if (is_el(k, "interval-seconds")) c->jobs_interval = number(k);
     return 0;
   }
+  if (is_el(n, "backup")) {
+    xmlChar *dir = xmlGetProp(n, BAD_CAST "dir");
+    xmlChar *keep = xmlGetProp(n, BAD_CAST "keep");
+    char *p = NULL;
+    if (dir && dir[0] != '/' && base) {
+      size_t len = strlen(base) + strlen((const char *)dir) + 2;
+      p = malloc(len);
+      if (!p) abort();
+      snprintf(p, len, "%s/%s", base, (const char *)dir);
+    } else {
+      p = strdup(dir ? (const char *)dir : "");
+      if (!p) abort();
+    }
+    free(c->backup_dir);
+    c->backup_dir = p;
+    c->backup_keep = keep ? atoi((const char *)keep) : BACKUP_KEEP_DEFAULT;
+    xmlFree(dir);
+    xmlFree(keep);
+    return 0;
+  }
   return 0;
 }
 
 /* Free what cairn_config_outbound read (cairn_config_free calls it). */
 void cairn_config_outbound_free(cairn_config *c) {
   free(c->public_url);
+  free(c->backup_dir);
   if (c->mail) {
     free(c->mail->host); free(c->mail->user); free(c->mail->password_file);
     free(c->mail->from_address); free(c->mail->from_name);

@@ -280,6 +280,11 @@ static int h_capability_revoke(cairn_req *r, long long id, cairn_error *err) {
   return rc;
 }
 
+static int h_capability_renew_on_use(cairn_req *r, long long id,
+                                     cairn_error *err) {
+  return cairn_capability_renew_on_use(r->store, id, err);
+}
+
 static int h_rate_check(cairn_req *r, const char *bucket, int max, int window,
                         cairn_error *err) {
   return cairn_rate_check(r->store, bucket, r->remote_addr, max, window, err);
@@ -455,6 +460,7 @@ const cairn_api cairn_host_table = {
   .respond_error = h_respond_error,
   .respond_failure = h_respond_failure,
   .sections_fill = cairn_sections_fill_impl,
+  .capability_renew_on_use = h_capability_renew_on_use,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

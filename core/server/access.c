@@ -450,7 +450,8 @@ int cairn_capability_issue(cairn_store *st, const char *actor,
 
 static int capability_row(cairn_store *st, const char *sql, const char *hash,
                           cairn_capability *cap, long long *expires,
-                          long long *uses_left, int *revoked) {
+                          long long *uses_left, int *revoked,
+                          long long *renew_s) {
   cairn_stmt *s = prep(st, sql);
   if (!s) return CAIRN_EDB;
   int rc = CAIRN_ENOTFOUND;
@@ -466,11 +467,52 @@ static int capability_row(cairn_store *st, const char *sql, const char *hash,
       *expires = cairn_sql_int(s, 4);
       *uses_left = cairn_sql_is_null(s, 5) ? -1 : cairn_sql_int(s, 5);
       *revoked = (int)cairn_sql_int(s, 7);
+      *renew_s = cairn_sql_is_null(s, 8) ? 0 : cairn_sql_int(s, 8);
       rc = 0;
     }
   }
   cairn_db_done(s);
   return rc;
+}
+
+/* A use of link `id` at `now`: a link renewed by use (renew_s set) gets
+** the expiry now + renew_s when that moves it by a step or more.  The
+** WHERE repeats every condition, so a link revoked or expired in between
+** stays so.  Returns the expiry in force afterwards. */
+static long long capability_renew(cairn_store *st, long long id,
+                                  long long now, long long expires,
+                                  long long renew_s) {
+  if (renew_s <= 0 || now >= expires ||
+      now + renew_s - expires < CAIRN_CAPABILITY_RENEW_STEP_S)
+    return expires;
+  cairn_stmt *s = prep(st,
+      "UPDATE capability SET expires = :now + renew_s WHERE id = :id"
+      " AND renew_s IS NOT NULL AND revoked = 0 AND expires > :now"
+      " AND expires < :now + renew_s");
+  bind_int(s, ":now", now);
+  bind_int(s, ":id", id);
+  if (cairn_db_run(s, NULL) == 0 && cairn_db_changes(st) == 1)
+    return now + renew_s;
+  return expires;
+}
+
+/* See access.h.  The lifetime is taken once, from the link as issued: a
+** second call keeps it (expires - created grows with each renewal), and it
+** is never more than the longest a link may be issued for. */
+int cairn_capability_renew_on_use(cairn_store *st, long long id,
+                                  cairn_error *err) {
+  cairn_stmt *s = prep(st,
+      "UPDATE capability SET renew_s = coalesce(renew_s,"
+      " min(expires - created, :max)) WHERE id = :id"
+      " AND revoked = 0 AND expires > :now");
+  bind_int(s, ":max", (long long)CAIRN_CAPABILITY_TTL_MAX_S);
+  bind_int(s, ":id", id);
+  bind_int(s, ":now", (long long)time(NULL));
+  if (cairn_db_run(s, NULL))
+    return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be changed.");
+  if (cairn_db_changes(st) == 0)
+    return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "No such link.");
+  return 0;
 }
 
 int cairn_capability_open(cairn_store *st, const char *token,
@@ -480,11 +522,12 @@ int cairn_capability_open(cairn_store *st, const char *token,
     return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "This link is not valid.");
   char hash[65];
   cairn_secret_hash(token, hash);
-  long long expires, uses;
+  long long expires, uses, renew_s;
   int revoked;
   int rc = capability_row(st,
-      "SELECT id, scope, target, patient, expires, uses_left, token_hash, revoked"
-      " FROM capability WHERE token_hash = :hash", hash, cap, &expires, &uses, &revoked);
+      "SELECT id, scope, target, patient, expires, uses_left, token_hash, revoked,"
+      " renew_s FROM capability WHERE token_hash = :hash", hash, cap, &expires,
+      &uses, &revoked, &renew_s);
   if (rc) return cairn_fail(err, CAIRN_ENOTFOUND, NULL, "This link is not valid.");
   time_t now = time(NULL);
   if (revoked)
@@ -500,6 +543,7 @@ int cairn_capability_open(cairn_store *st, const char *token,
                                " WHERE id = :id AND uses_left > 0"),
                       ":id", cap->id), NULL))
     return cairn_fail(err, CAIRN_EDB, NULL, "The link could not be opened.");
+  expires = capability_renew(st, cap->id, (long long)now, expires, renew_s);
   char shash[65];
   cairn_secret_new(sid_out);
   cairn_secret_hash(sid_out, shash);
@@ -521,21 +565,26 @@ int cairn_capability_session(cairn_store *st, const char *sid,
   char hash[65];
   cairn_secret_hash(sid, hash);
   cairn_stmt *s = prep(st,
-      "SELECT c.id, c.scope, c.target, c.patient, c.revoked, c.expires, cs.expires"
-      " FROM capability_session cs JOIN capability c ON c.id = cs.capability"
-      " WHERE cs.id_hash = :hash");
+      "SELECT c.id, c.scope, c.target, c.patient, c.revoked, c.expires, cs.expires,"
+      " c.renew_s FROM capability_session cs JOIN capability c"
+      " ON c.id = cs.capability WHERE cs.id_hash = :hash");
   if (!s) return CAIRN_EDB;
   int rc = CAIRN_ENOTFOUND;
   time_t now = time(NULL);
+  long long expires = 0, renew_s = 0;
   if (cairn_sql_step(bind_text(s, ":hash", hash)) == 1 && !cairn_sql_int(s, 4) &&
       cairn_sql_int(s, 5) > now && cairn_sql_int(s, 6) > now) {
     cap->id = cairn_sql_int(s, 0);
     snprintf(cap->scope, sizeof cap->scope, "%s", cairn_db_text(s, 1));
     snprintf(cap->target, sizeof cap->target, "%s", cairn_db_text(s, 2));
     cap->patient = cairn_sql_int(s, 3);
+    expires = cairn_sql_int(s, 5);
+    renew_s = cairn_sql_is_null(s, 7) ? 0 : cairn_sql_int(s, 7);
     rc = 0;
   }
   cairn_db_done(s);
+  /* A page seen through the link's session is a use of the link. */
+  if (rc == 0) capability_renew(st, cap->id, (long long)now, expires, renew_s);
   return rc;
 }
 

@@ -39,6 +39,11 @@
 #define CAIRN_CAPABILITY_SESSION_S (30 * 60)
 #define CAIRN_CAPABILITY_TTL_MIN_S 60
 #define CAIRN_CAPABILITY_TTL_MAX_S (90L * 24 * 60 * 60)
+/* A link renewed by use moves its expiry at most once in this long: a
+** write per page the patient opens would put every one of their reads
+** behind the database's write lock, and a day is the grain the expiry is
+** shown in. */
+#define CAIRN_CAPABILITY_RENEW_STEP_S (24L * 60 * 60)
 
 /* Cookie names. */
 #define CAIRN_COOKIE_SESSION "cairn_sid"
@@ -126,6 +131,15 @@ int cairn_capability_session(cairn_store *st, const char *sid,
 ** itself stays valid.  0, or CAIRN_EDB. */
 int cairn_capability_session_end(cairn_store *st, const char *sid);
 int cairn_capability_revoke(cairn_store *st, long long id, cairn_error *err);
+/* Make link `id` renewed by use: from now on each use (an opening, or a
+** request through one of its sessions) moves its expiry to the moment of
+** use plus the lifetime it was issued with (expires - created), at most
+** once per CAIRN_CAPABILITY_RENEW_STEP_S.  Never beyond that lifetime
+** from the last use, and so never beyond CAIRN_CAPABILITY_TTL_MAX_S; a
+** revoked or expired link is not renewed.  0, CAIRN_ENOTFOUND (no such
+** live link) or CAIRN_EDB. */
+int cairn_capability_renew_on_use(cairn_store *st, long long id,
+                                  cairn_error *err);
 int cairn_rate_check(cairn_store *st, const char *bucket, const char *key,
                      int max, int window_s, cairn_error *err);
 

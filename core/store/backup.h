@@ -12,7 +12,9 @@
 #ifndef CAIRN_BACKUP_H
 #define CAIRN_BACKUP_H
 
+#include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 #include "cairn_int.h"
 
 /* The anchor is the backup's name plus this. */
@@ -101,5 +103,66 @@ int cairn_db_holder(const char *db_path, pid_t *pid);
 
 /* fsync the directory that holds `path`, so a rename in it is durable. */
 int cairn_fsync_dir_of(const char *path, cairn_error *err);
+
+
+/* --- a backup taken whole, and dated backups in a directory ----------
+** (core/store/backup_dated.c; used by `cairn backup` and the core's
+** backup job). */
+
+/* Longest path of a backup or its anchor: PATH_MAX on Linux. */
+#define CAIRN_BACKUP_PATH_MAX 4096
+/* Dated backups in a directory: PREFIX + "YYYY-MM-DDTHHMMSSZ" (UTC) +
+** SUFFIX, so that the names sort in the order they were taken. */
+#define CAIRN_BACKUP_DATED_PREFIX "cairn-"
+#define CAIRN_BACKUP_DATED_SUFFIX ".db"
+#define CAIRN_BACKUP_DATED_STAMP_LEN 18
+/* Most dated backups a directory may be asked to keep: a bound that
+** catches a typo (a year of dailies is 365). */
+#define CAIRN_BACKUP_KEEP_MAX 10000
+
+/* What cairn_backup_take did. */
+typedef struct cairn_backup_taken {
+  char path[CAIRN_BACKUP_PATH_MAX];        /* the backup written */
+  char anchor_path[CAIRN_BACKUP_PATH_MAX]; /* its anchor, beside it */
+  cairn_anchor anchor;                     /* what the anchor says */
+  int pages;                               /* pages copied */
+  double copy_s;                           /* seconds the copy took */
+  double total_s;                          /* seconds in all, checks too */
+} cairn_backup_taken;
+
+/*
+** Take one backup of the database at `db_path` as `dest` (which must not
+** exist): copy beside it (DEST.tmpPID, cairn_backup_copy with `progress`),
+** check the copy (cairn_backup_check), hash it, fsync it, rename it to
+** DEST, then write DEST.anchor.  A failure leaves neither DEST nor its
+** anchor behind; *err says which step failed.  *t is filled on success.
+*/
+int cairn_backup_take(const char *db_path, const char *dest,
+                      cairn_backup_progress progress, void *arg,
+                      cairn_backup_taken *t, cairn_error *err);
+
+/* The name of a dated backup taken at `when` in `dir`:
+** DIR/cairn-YYYY-MM-DDTHHMMSSZ.db.  CAIRN_EINVAL when it does not fit. */
+int cairn_backup_dated_path(const char *dir, time_t when, char *out,
+                            size_t size, cairn_error *err);
+
+/* 1 when `dir` holds a dated backup (with its anchor) taken on the UTC
+** day of `when`, 0 when not; CAIRN_EINVAL when dir cannot be read. */
+int cairn_backup_dated_exists(const char *dir, time_t when,
+                              cairn_error *err);
+
+/* Called for each backup cairn_backup_prune removes. */
+typedef void (*cairn_backup_removed)(void *arg, const char *path);
+
+/*
+** Remove the oldest dated backups of `dir` (and their anchors) beyond the
+** newest `keep` (1..CAIRN_BACKUP_KEEP_MAX), calling `removed` (may be
+** NULL) for each.  Files that are not dated backups are never touched.
+** Returns how many were removed, or CAIRN_EINVAL naming the first file
+** that could not be (the others are still tried).
+*/
+int cairn_backup_prune(const char *dir, long keep,
+                       cairn_backup_removed removed, void *arg,
+                       cairn_error *err);
 
 #endif

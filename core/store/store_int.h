@@ -13,7 +13,7 @@
 
 /* Version of the core tables' shape, kept in PRAGMA user_version: the
 ** number of core_migration() scripts applied. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* Buckets of the statement cache: a power of two near the number of
 ** distinct statements a worker uses (a few dozen). */
 #define STMT_BUCKETS 64

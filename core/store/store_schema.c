@@ -190,10 +190,17 @@ static const char *const access_schema =
 extern const char *const cairn_outbox_schema;
 extern const char *const cairn_jobs_schema;
 
+/* Version 5: links renewed by use (cairn_capability_renew_on_use).
+** renew_s is the lifetime a use gives back, in seconds; NULL for a link
+** whose expiry is fixed at issue. */
+static const char *const capability_renew_schema =
+    "ALTER TABLE capability ADD COLUMN renew_s INTEGER;\n";
+
 /* The script that brings the core tables from version i to i + 1. */
 static const char *core_migration(int i) {
   return i == 0 ? core_schema : i == 1 ? access_schema
-       : i == 2 ? cairn_outbox_schema : i == 3 ? cairn_jobs_schema : NULL;
+       : i == 2 ? cairn_outbox_schema : i == 3 ? cairn_jobs_schema
+       : i == 4 ? capability_renew_schema : NULL;
 }
 
 const char *store_coltype_sql(cairn_coltype t) {

@@ -347,12 +347,19 @@ static const char SQL_CHART_EPISODES[] =
     " WHERE patient = :patient AND status <> 'entered-in-error'"
     " ORDER BY period_start, record";
 
+/* The clinic's observations and the patient's diary entries (last
+** column 1: reported by the patient), one instrument after another. */
 static const char SQL_CHART_OBSERVATIONS[] =
-    "SELECT record, episode, instrument, effective, timepoint, score"
+    "SELECT record, episode, instrument, effective, timepoint, score, 0"
     " FROM p_program_observation"
     " WHERE patient = :patient AND status <> 'entered-in-error'"
     "   AND score IS NOT NULL"
-    " ORDER BY instrument, effective, record"
+    " UNION ALL"
+    " SELECT record, episode, instrument, entry_date, '', score, 1"
+    " FROM p_program_diary"
+    " WHERE patient = :patient AND status <> 'entered-in-error'"
+    "   AND score IS NOT NULL"
+    " ORDER BY 3, 4, 1"
     " LIMIT :limit";
 
 /* One observation on the chart. */
@@ -363,6 +370,7 @@ typedef struct chart_point {
   const char *timepoint;       /* arena copy, "" when none */
   double score;
   long days;                   /* days since 1970-01-01 */
+  int by_patient;              /* 1: a diary entry, reported by the patient */
 } chart_point;
 
 /* Emit one <trajectory> for points [from, to) of one instrument. */
@@ -374,6 +382,7 @@ typedef struct trajectory {
   size_t base;                   /* the baseline's index */
   long first;                    /* day of the first point: day 0 */
   const instr_def *d;            /* NULL when the instrument is unknown */
+  const char *href;              /* the patient's page, "/patients/12" */
 } trajectory;
 
 /* The points of an instrument no longer in the file: listed, not drawn. */
@@ -508,11 +517,21 @@ static void doc_points(cairn_req *req, cairn_doc *doc, const trajectory *t,
     instr_format_score(t->d, p->score, buf, sizeof buf);
     cairn_doc_attr(doc, "score", cairn_req_strdup(req, buf));
     if (i == t->base) cairn_doc_attr(doc, "baseline", "yes");
+    if (p->by_patient) {
+      /* Performer: the patient.  Entered-in-error by the clinician. */
+      cairn_doc_attr(doc, "performer", "patient");
+      cairn_doc_attr(doc, "error", cairn_req_printf(
+          req, "%s/episodes/%lld/diary/%lld/error",
+          t->href, p->episode, p->id));
+    }
     if (defined && i != t->base &&
         instr_improvement(base, p->score, t->d->best, &imp) ==
             INSTR_IMPROVEMENT_DEFINED) {
       cairn_doc_attr(doc, "improvement", program_fmt(req, imp, 4));
-      if (instr_reached(base, p->score, t->d->best, INSTR_BENCHMARK))
+      /* The benchmark is the clinic's measurement's to reach: a diary
+      ** entry shows its improvement but never the badge. */
+      if (!p->by_patient &&
+          instr_reached(base, p->score, t->d->best, INSTR_BENCHMARK))
         cairn_doc_attr(doc, "reached", "yes");
     }
     cairn_doc_close(doc);
@@ -545,9 +564,11 @@ static void doc_marks(cairn_req *req, cairn_doc *doc, long first,
 }
 
 static void chart_trajectory(cairn_req *req, cairn_doc *doc,
-                             const chart_point *pt, size_t from, size_t to,
+                             const char *href, const chart_point *pt,
+                             size_t from, size_t to,
                              const program_mark *marks, size_t n_marks) {
   trajectory t = {.pt = pt, .from = from, .to = to, .base = from,
+                  .href = href,
                   .first = pt[from].days,
                   .d = instr_find(program_instruments, pt[from].instrument)};
   long span = pt[to - 1].days - t.first;
@@ -559,6 +580,14 @@ static void chart_trajectory(cairn_req *req, cairn_doc *doc,
     if (strcmp(pt[i].timepoint, PROGRAM_BASELINE) == 0) {
       t.base = i;
       base_labelled = 1;
+      break;
+    }
+  }
+  /* Without one marked, the baseline is the clinic's first measurement:
+  ** a diary entry is the baseline only of a run that has nothing else. */
+  for (i = from; !base_labelled && i < to; i++) {
+    if (!pt[i].by_patient) {
+      t.base = i;
       break;
     }
   }
@@ -713,6 +742,7 @@ int program_page_chart(cairn_req *req) {
     c->effective = cairn_req_strdup(req, cairn_sql_text(st, 3));
     c->timepoint = cairn_req_strdup(req, cairn_sql_text(st, 4));
     c->score = cairn_sql_real(st, 5);
+    c->by_patient = cairn_sql_int(st, 6) != 0;
     /* The schema admits only real dates, so this cannot fail; a row that
     ** somehow does is left off rather than drawn at a wrong place. */
     if (cairn_date_parse(c->effective, &c->days) != 0) continue;
@@ -729,7 +759,7 @@ int program_page_chart(cairn_req *req) {
   }
   for (from = 0, i = 1; i <= n; i++) {
     if (i == n || strcmp(pts[i].instrument, pts[from].instrument) != 0) {
-      chart_trajectory(req, doc, pts, from, i, marks, nm);
+      chart_trajectory(req, doc, p.href, pts, from, i, marks, nm);
       from = i;
     }
   }

@@ -292,12 +292,48 @@ int program_patient_home(cairn_req *req) {
 }
 
 /* GET /p/{e}/summary: their own summary, no staff notes or codes. */
+/* The clinic's PSFS ratings of the episode, oldest first. */
+static const char SQL_PSFS[] =
+    "SELECT record FROM p_program_observation WHERE episode = :episode"
+    " AND instrument IN ('psfs', 'psfs2') AND status <> 'entered-in-error'"
+    " ORDER BY effective, record";
+
+/* <goal activity= goal=? start=? now=?/> per activity the episode names:
+** the patient's own goal, and how they rated the activity at the clinic
+** first and last (0 unable, 10 as before the problem).  With one rating
+** only, it is where they are now, not where they began. */
+static void doc_goals(cairn_req *req, cairn_doc *doc,
+                      const program_episode *e) {
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_PSFS, NULL);
+  const cairn_record *r0 = NULL, *r1 = NULL;
+  long long first = 0, last = 0;
+  int i;
+  if (st != NULL && cairn_sql_bind_int(st, ":episode", e->id) == 0)
+    while (cairn_sql_step(st) == 1) {
+      if (first == 0) first = cairn_sql_int(st, 0);
+      last = cairn_sql_int(st, 0);
+    }
+  if (first) cairn_record_get(req, first, &r0, NULL);
+  if (last) cairn_record_get(req, last, &r1, NULL);
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
+    const char *xp = cairn_req_printf(req, "r:answer[@item='a%d']", i + 1);
+    if (e->activity[i] == NULL || e->activity[i][0] == '\0') continue;
+    cairn_doc_open(doc, "goal");
+    cairn_doc_attr(doc, "activity", e->activity[i]);
+    if (e->goal[i][0]) cairn_doc_attr(doc, "goal", e->goal[i]);
+    if (r0 != NULL && last != first && cairn_record_value(r0, xp)[0])
+      cairn_doc_attr(doc, "start", cairn_record_value(r0, xp));
+    if (r1 != NULL && cairn_record_value(r1, xp)[0])
+      cairn_doc_attr(doc, "now", cairn_record_value(r1, xp));
+    cairn_doc_close(doc);
+  }
+}
+
 int program_patient_summary(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
   int done, rc = patient_route_episode(req, e, &done);
   const instr_def *d;
   cairn_doc *doc;
-  int i;
   if (done) return rc;
   d = patient_diary_instrument(e);
   doc = patient_doc(req, "patient-summary", e);
@@ -307,10 +343,7 @@ int program_patient_summary(cairn_req *req) {
     cairn_doc_attr(doc, "graduated-on", e->phase_start);
   doc_where(req, doc, e);
   if (d != NULL) doc_measure(req, doc, e, d);
-  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++)
-    if (e->activity[i] != NULL && e->activity[i][0])
-      cairn_doc_text_attr(doc, "goal", "activity", e->activity[i],
-                          e->goal[i]);
+  doc_goals(req, doc, e);
   doc_cards(req, doc, e->id);
   /* The patient's part of what other plugins hold (the home routine,
   ** the plan after graduation): slot "patient-summary", whose fills show

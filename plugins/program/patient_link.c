@@ -102,6 +102,10 @@ static int issue(cairn_req *req, void *arg, cairn_error *err) {
       cairn_req_printf(req, "/p/%lld", c->e->id), c->e->patient,
       (long)PATIENT_LINK_DAYS * 24 * 60 * 60, 0, &path, &cap, err);
   if (rc != CAIRN_OK) return rc;
+  /* Renewed by use: it ends PATIENT_LINK_DAYS after the patient last
+  ** opened it, so a patient who keeps the diary never loses the page. */
+  rc = cairn_capability_renew_on_use(req, cap, err);
+  if (rc != CAIRN_OK) return rc;
   c->url = cairn_public_url(req, path);
   if (c->url == NULL)
     return cairn_fail(err, CAIRN_EINVAL, "email",
@@ -120,6 +124,7 @@ static int issue(cairn_req *req, void *arg, cairn_error *err) {
   cairn_doc_text(mail, "link", c->url);
   cairn_doc_text(mail, "expires",
                  cairn_date_format(req, today + PATIENT_LINK_DAYS));
+  cairn_doc_text(mail, "renewed-days", program_fmt_int(req, PATIENT_LINK_DAYS));
   return cairn_message_queue(req, c->email, NULL, "mail/link", mail, err);
 }
 

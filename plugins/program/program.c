@@ -544,6 +544,7 @@ static const cairn_fhir_map fhir_maps[] = {
   {.record_type = PROGRAM_T_EPISODE, .view = "fhir/program-episode"},
   {.record_type = PROGRAM_T_OBSERVATION, .view = "fhir/program-observation"},
   {.record_type = PROGRAM_T_ENCOUNTER, .view = "fhir/program-encounter"},
+  {.record_type = PROGRAM_T_DIARY, .view = "fhir/program-diary"},
   {.record_type = NULL}};
 
 static const cairn_plugin descriptor = {

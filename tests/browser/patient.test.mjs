@@ -1,8 +1,10 @@
 // Headless Chromium at a phone's size (390x844) on the patient's own
 // pages (docs/patient.md): home, the diary check, "I'm having a flare",
-// and the summary, each saved as a full-page screenshot in
+// the summary so far, and the graduation summary of the demo seed's
+// graduated patient, each saved as a full-page screenshot in
 // tests/artifacts/patient-*.png (look at them).  Every form field has a
-// label; nothing overflows the phone's width; no console errors.
+// label; nothing overflows the phone's width; no console errors.  Then the
+// clinician's chart with the patient's diary entry drawn apart.
 //
 // CHROMIUM names the browser binary (default /usr/bin/chromium).
 
@@ -12,7 +14,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, rmSync, statSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useCairn, REPO, STAFF } from '../lib/harness.mjs';
+import { useCairn, REPO, STAFF, run } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
@@ -23,8 +25,9 @@ const passwordFile = path.join(work, 'smtp-password');
 writeFileSync(passwordFile, 'not-a-real-password\n');
 const PUBLIC = 'https://clinic.example/riverside';
 
+const SEED = path.join(REPO, 'scripts', 'seed-demo.mjs');
 const srv = useCairn({
-  publicUrl: PUBLIC, clinicName: 'Riverside Pain Clinic',
+  publicUrl: PUBLIC, clinicName: 'Riverside Pain Clinic', intakeSettings: { 'min-seconds': '1' },
   mail: { port: sink.port, user: 'desk', passwordFile, timeout: 2, staleClaim: 4, from: 'desk@clinic.example' },
 });
 const DAY = 86400000;
@@ -32,7 +35,7 @@ const today = new Date();
 const ago = (n) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - n * DAY)
   .toISOString().slice(0, 10);
 
-let browser, link, eid, episodePath;
+let browser, link, eid, episodePath, chartPath;
 
 before(async () => {
   await srv.ready;
@@ -44,6 +47,7 @@ before(async () => {
   eid = Number(/episodes\/(\d+)$/.exec(r.headers.location)[1]);
   const E = `/patients/${pid}/episodes/${eid}`;
   episodePath = E;
+  chartPath = `/patients/${pid}`;
   await web.postForm(`/patients/${pid}/observations`,
     { instrument: 'nrs', effective: ago(20), timepoint: 'baseline', episode: String(eid), 'answer.pain': '8' });
   await web.postForm(`${E}/moves`, { form: 'move', to: 'introductory', date: ago(19) });
@@ -124,6 +128,46 @@ test('the patient on a phone: home, diary, flare, summary', async () => {
   await context.close();
 });
 
+test('a graduated patient on a phone: their graduation summary, printable, one column', { timeout: 240000 }, async () => {
+  const r = run(process.execPath, [SEED, '--url', srv.base, '--user', STAFF.clinician.username,
+    '--desk-user', STAFF['front-desk'].username, '--json'], {
+    env: { CAIRN_SEED_PASSWORD: STAFF.clinician.password, CAIRN_SEED_DESK_PASSWORD: STAFF['front-desk'].password },
+    timeoutMs: 200000 });
+  assert.equal(r.code, 0, `seed: ${r.stderr}${r.stdout}`);
+  const web = await srv.as('clinician');
+  const list = await web.get('/patients?q=SEED-01');
+  const pid = /href="\/patients\/(\d+)"/.exec(list.body)[1];
+  const chart = await web.get(`/patients/${pid}`);
+  const geid = /\/patients\/\d+\/episodes\/(\d+)/.exec(chart.body)[1];
+  const issued = await web.postForm(`/patients/${pid}/episodes/${geid}/patient-link`, { email: 'ruth@example.org', diary: 'weekly' });
+  assert.equal(issued.status, 303, issued.body.slice(0, 500));
+  const shown = await web.get(issued.headers.location);
+  const glink = /value="https:\/\/clinic\.example\/riverside(\/c\/[A-Za-z0-9_-]{43})"/.exec(shown.body)[1];
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(srv.base + glink);
+  await page.goto(`${srv.base}/p/${geid}/summary`);
+  const text = await page.textContent('main');
+  assert.match(text, /Your graduation summary/);
+  assert.match(text, /You graduated from the care program on \d{4}-\d\d-\d\d/);
+  assert.match(text, /Climb the stairs at home/, 'their goals');
+  assert.match(text, /How well you can do it, out of 10: \d+ at the start, \d+ now\./, 'where they began and where they are');
+  assert.match(text, /Your goal: \d+(, reached)?\./);
+  assert.doesNotMatch(text, /justification|entered-in-error|urn:cairn|LOINC|72514|91148/i);
+  await checkPage(page);
+  await shoot(page, 'graduation-summary');
+  // printed, it is one column that fits the page
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('nav.pt-nav').isVisible(), false, 'navigation is not printed');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `printed page is ${wide}px wide`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the clinician re-issues the link in the browser: the redirect shows it once, with a Copy button', async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
@@ -145,6 +189,15 @@ test('the clinician re-issues the link in the browser: the redirect shows it onc
   assert.match(url, /^https:\/\/clinic\.example\/riverside\/c\/[A-Za-z0-9_-]{43}$/);
   assert.equal(await page.locator('button:has-text("Copy the link")').count(), 1);
   await shoot(page, 'staff-link');
+  // The chart: the patient's diary entry is an open circle off the line,
+  // marked patient-reported in the table, with entered-in-error.
+  await page.goto(`${srv.base}${chartPath}`);
+  assert.equal(await page.locator('svg circle.point.patient').count(), 1);
+  assert.equal(await page.locator('td:has-text("patient-reported")').count(), 1);
+  assert.equal(await page.locator('tr:has(td:has-text("patient-reported")) .badge.good').count(), 0,
+    'a diary entry never carries the 50% badge');
+  assert.equal(await page.locator('button:has-text("Mark entered in error")').count(), 1);
+  await shoot(page, 'staff-chart');
   await page.reload();
   assert.equal(await page.locator('#patient-url').count(), 0, 'shown once');
   assert.deepEqual(problems, []);

@@ -9,7 +9,9 @@
 //   - dropping the newest audit entries after a backup passes the plain
 //     chain check (the chain is still linear) but not the anchor check;
 //   - a restore while cairnd runs is refused, unless --force copies the
-//     backup into the open database, which cairnd then serves.
+//     backup into the open database, which cairnd then serves;
+//   - the job core:backup, configured by <backup dir keep>, takes one
+//     checked, anchored backup a day and keeps the newest N.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -204,6 +206,36 @@ test('backup --dir --keep names backups by date and keeps the newest N', { timeo
   const names = readdirSync(dir).sort();
   assert.equal(names.length, 4, names.join(' '));
   for (const n of names) assert.match(n, /^cairn-\d{4}-\d\d-\d\dT\d{6}Z\.db(\.anchor)?$/);
+});
+
+test('the job core:backup takes one checked backup a day from <backup dir keep> and prunes beyond keep', { timeout: 60000 }, async () => {
+  const c = freshClinic('job');
+  copyFileSync(backup, c.database);
+  writeFileSync(c.cfg, readFileSync(c.cfg, 'utf8').replace('  <plugins>', '  <backup dir="nightly" keep="2"/>\n  <plugins>'));
+  const dir = path.join(c.dir, 'nightly');
+  run('mkdir', ['-p', dir]);
+  const old = ['cairn-2026-01-01T010000Z.db', 'cairn-2026-01-02T010000Z.db'];
+  for (const n of old) { writeFileSync(path.join(dir, n), 'old'); writeFileSync(path.join(dir, `${n}.anchor`), 'old'); }
+  writeFileSync(path.join(dir, 'keep-me.txt'), 'not a dated backup');
+  const r = c.cli(['jobs', 'run', '--force', 'core:backup']);
+  assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /job core:backup ran: 1 done/);
+  const names = readdirSync(dir).sort();
+  const mine = names.filter((n) => /^cairn-\d{4}-\d\d-\d\dT\d{6}Z\.db$/.test(n) && !old.includes(n));
+  assert.equal(mine.length, 1, names.join(' '));
+  assert.deepEqual(names, [old[1], `${old[1]}.anchor`, mine[0], `${mine[0]}.anchor`, 'keep-me.txt'].sort());
+  // checked and anchored: the anchor's hash is the file's, and the clinic's
+  // chain holds the anchored head
+  const anchor = readFileSync(path.join(dir, `${mine[0]}.anchor`), 'utf8');
+  const sha = createHash('sha256').update(readFileSync(path.join(dir, mine[0]))).digest('hex');
+  assert.match(anchor, new RegExp(`^sha256 ${sha}$`, 'm'));
+  const v = c.cli(['audit', 'verify', '--anchor', path.join(dir, `${mine[0]}.anchor`)]);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+  // the same day again: nothing taken, nothing removed
+  const again = c.cli(['jobs', 'run', '--force', 'core:backup']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /job core:backup ran: 0 done/);
+  assert.deepEqual(readdirSync(dir).sort(), names);
 });
 
 test('restore --force copies a backup into the database cairnd is serving, and cairnd serves it', async () => {

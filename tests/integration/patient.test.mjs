@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, run, Client, csrfFromHtml } from '../lib/harness.mjs';
+import { useCairn, run, Client, csrfFromHtml, REPO } from '../lib/harness.mjs';
 import { readSinkDir, spawnSink } from '../lib/smtp-sink.mjs';
 import { dbValue, versions } from '../lib/intake.mjs';
 
@@ -88,15 +88,39 @@ before(async () => {
   web = await srv.as('clinician');
   people.ann = await enrolled('PT-ANN', 'Ann Example');
   people.bea = await enrolled('PT-BEA', 'Bea Other');
+  loadPatientRoutes();
 });
 after(() => { sink.stop(); rmSync(work, { recursive: true, force: true }); });
 
-const ROUTES = (eid) => [['GET', `/p/${eid}`], ['GET', `/p/${eid}/diary`], ['GET', `/p/${eid}/flare`],
-  ['GET', `/p/${eid}/summary`], ['POST', `/p/${eid}/diary`], ['POST', `/p/${eid}/flare`]];
+// Every route a capability link may reach under /p/{episode}, read from
+// `cairn routes`, so a plugin that adds a patient route (the hook in
+// docs/patient.md) is walked too: the episode group is the episode, any
+// other group 1.
+let patientRoutes = [];
+function loadPatientRoutes() {
+  const r = srv.cli(['routes']);
+  assert.equal(r.code, 0, r.stderr);
+  patientRoutes = r.stdout.split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([method, pattern, audience]) => /^(GET|POST)$/.test(method) && audience === 'capability'
+      && pattern.startsWith('/p/(?<episode>'))
+    .map(([method, pattern]) => [method, pattern]);
+  const program = ['GET /p/', 'GET /diary', 'POST /diary', 'GET /flare', 'POST /flare', 'GET /summary'];
+  for (const want of program) {
+    const [m, tail] = want.split(' ');
+    assert.ok(patientRoutes.some(([method, pattern]) => method === m && (tail === '/p/' ? /\)$/.test(pattern) : pattern.endsWith(tail))),
+      `${want} among ${patientRoutes.map((x) => x.join(' ')).join(', ')}`);
+  }
+}
+const ROUTES = (eid) => patientRoutes.map(([method, pattern]) =>
+  [method, pattern.replace(/\(\?<episode>[^()]*\)/, String(eid)).replace(/\(\?<\w+>[^()]*\)/g, '1')]);
 
 async function tryAll(c, eid) {
   const out = [];
-  for (const [method, p] of ROUTES(eid)) {
+  const routes = ROUTES(eid);
+  assert.ok(routes.length >= 6, `patient routes: ${routes.length}`);
+  for (const [method, p] of routes) {
+    assert.match(p, /^\/p\/[0-9]+(\/[A-Za-z0-9_.-]+)*$/, `a plain path: ${p}`);
     const r = method === 'GET' ? await c.get(p)
       : await c.postForm(p, { 'item-pain': '3', note: 'x', start: ago(0), severity: 'mild' });
     out.push([method, p, r]);
@@ -114,6 +138,7 @@ test('the link is emailed in full in one transaction and opens the patient home'
   assert.equal(got.length, 1);
   assert.match(got[0].text, new RegExp(`${PUBLIC}${link}`));
   assert.match(got[0].headers.subject, /Riverside Pain Clinic/);
+  assert.match(got[0].text, /each time you use it, for 90 days more/);
   assert.doesNotMatch(got[0].headers.subject, /Ann/);
   const { home, target } = await open(link);
   assert.equal(target, `/p/${people.ann.eid}`);
@@ -169,11 +194,24 @@ test('the diary: one check a day; a second is refused and stores nothing; markup
   assert.match(staff.body, /patient-reported/);
   assert.doesNotMatch(staff.body, /<script>alert/);
   assert.doesNotMatch(staff.body, /<b onmouseover/);
-  // The clinician marks it entered-in-error; the patient may check again.
+  // The staff chart draws it apart: an open circle off the line, marked
+  // patient-reported in the table, the baseline still the clinic's, with
+  // the clinician's entered-in-error form.
   const id = /\/diary\/(\d+)\/error/.exec(staff.body)[1];
+  const chart = await web.get(`/patients/${people.ann.pid}`);
+  assert.equal(chart.status, 200);
+  assert.match(chart.body, /class="point patient"/);
+  assert.match(chart.body, /reported by the patient in the diary/);
+  assert.match(chart.body, new RegExp(`<th scope="row">${ago(0)}</th><td class="num">\\d+</td><td><span class="badge">patient-reported</span></td>`));
+  assert.match(chart.body, new RegExp(`<th scope="row">${ago(20)}</th><td class="num">0</td><td>baseline</td>`));
+  assert.match(chart.body, new RegExp(`action="${people.ann.E}/diary/${id}/error"`));
+  assert.doesNotMatch(chart.body, /<script>alert|<b onmouseover/);
+  // The clinician marks it entered-in-error; the patient may check again.
   const e = await web.postForm(`${people.ann.E}/diary/${id}/error`, {});
   assert.equal(e.status, 303);
   assert.equal(dbValue(srv, `SELECT status FROM p_program_diary WHERE record = ${id}`), 'entered-in-error');
+  const after = await web.get(`/patients/${people.ann.pid}`);
+  assert.doesNotMatch(after.body, /class="point patient"|patient-reported/);
   const home = await c.get(`/p/${people.ann.eid}`);
   assert.doesNotMatch(home.body, /Your diary<\/td>/);
 });
@@ -229,6 +267,48 @@ test('a revoked link and an expired link show nothing and store nothing', async 
   assert.equal(versions(srv), n);
 });
 
+// Move an episode's live link `days` into the past, as if issued then.
+function age(eid, days) {
+  const w = run('sqlite3', [srv.database, `UPDATE capability SET created = created - ${days * 86400},
+    expires = expires - ${days * 86400} WHERE scope = 'episode:${eid}' AND revoked = 0`]);
+  assert.equal(w.code, 0, w.stderr);
+}
+const daysLeft = (eid) => Number(dbValue(srv,
+  `SELECT (expires - strftime('%s','now')) / 86400.0 FROM capability WHERE scope = 'episode:${eid}' AND revoked = 0`));
+
+test('the link is renewed by use: used on day 80 it opens on day 100; unused it expires; revoked it stays dead', async () => {
+  const cyd = await enrolled('PT-CYD', 'Cyd Renewed');
+  const dan = await enrolled('PT-DAN', 'Dan Idle');
+  const used = await issue(cyd, 'cyd@example.org');
+  const idle = await issue(dan, 'dan@example.org');
+  const page = await web.get(`${cyd.E}/patient-link`);
+  assert.match(page.body, /90 days after each time the patient uses it/);
+  age(cyd.eid, 80); age(dan.eid, 80);
+  assert.ok(daysLeft(cyd.eid) < 10.01, String(daysLeft(cyd.eid)));
+  const day80 = await open(used);
+  assert.equal(day80.home.status, 200);
+  assert.ok(daysLeft(cyd.eid) > 89.9, `renewed on use: ${daysLeft(cyd.eid)} days left`);
+  age(cyd.eid, 20); age(dan.eid, 20);
+  const day100 = await open(used);
+  assert.equal(day100.home.status, 200);
+  assert.match(day100.home.body, /Your care program/);
+  assert.match(day100.home.body, new RegExp(`href="/p/${cyd.eid}/diary"`));
+  const c = new Client(srv.base);
+  const gone = await c.get(idle);
+  assert.equal(gone.status, 410, 'unused for 100 days: expired');
+  assert.equal((await c.get(`/p/${dan.eid}`)).status === 200, false);
+  // revoked after renewal: the link and its open session show nothing
+  const rv = await web.postForm(`${cyd.E}/patient-link/revoke`, {});
+  assert.equal(rv.status, 303);
+  const n = versions(srv);
+  for (const [m, p, r] of await tryAll(day100.c, cyd.eid)) {
+    assert.ok([401, 403, 404, 410].includes(r.status), `${m} ${p}: ${r.status}`);
+    assert.doesNotMatch(r.body, /Your care program|50% better/);
+  }
+  assert.equal(versions(srv), n);
+  assert.equal((await new Client(srv.base).get(used)).status, 410);
+});
+
 test('sign out on this device ends the session; the link opens again', async () => {
   const { c } = await open(people.ann.link);
   const s = await c.postForm('/c/sign-out', {});
@@ -246,6 +326,24 @@ test('every patient view is audited with the patient', async () => {
   assert.match(ep.body, /diary: \d+ entries/);
   const o = await web.get('/outcomes');
   assert.match(o.body, /Patient-reported<\/strong> diary entries/);
+});
+
+test('the diary exports to FHIR as Observations performed by the patient, marked so, and validates against R4', async () => {
+  const r = await web.get(`/patients/${people.ann.pid}/fhir?_format=xml`);
+  assert.equal(r.status, 200, r.body.slice(0, 500));
+  const file = path.join(work, 'ann-fhir.xml');
+  writeFileSync(file, r.body);
+  const v = run('xmllint', ['--noout', '--nonet', '--schema', path.join(REPO, 'tests', 'fhir-xsd', 'fhir-single.xsd'), file], { timeoutMs: 120000 });
+  assert.equal(v.code, 0, `${v.stderr}`.slice(0, 2000));
+  const diary = [...r.body.matchAll(/<Observation[ >][\s\S]*?<\/Observation>/g)].map((m) => m[0])
+    .filter((o) => /reported by the patient at home \(diary\)/.test(o));
+  assert.equal(diary.length, 1, 'the one diary entry');
+  assert.match(diary[0], new RegExp(`<performer><reference value="Patient/${people.ann.pid}"/></performer>`));
+  assert.match(diary[0], /<code value="72514-3"\/>/, 'NRS as the clinic codes it');
+  // marked entered-in-error by the clinician: exported so, not dropped
+  assert.match(diary[0], /<status value="entered-in-error"\/>/);
+  // the patient's note is text: markup stays inert
+  assert.doesNotMatch(r.body, /<script>|<b onmouseover/);
 });
 
 test('staff cannot open the patient routes with a staff session', async () => {

@@ -3,16 +3,19 @@
 ** tests/unit/plugins/jobtest.c: its declared job is found and run when
 ** due, not again before its interval, and never while another runner
 ** holds its lease; a failing job is recorded; a job without a handler is
-** refused at load.
+** refused at load.  The core's own jobs: expire-links, and the daily
+** backup (one checked, anchored backup a day, older ones pruned).
 */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cairn_int.h"
+#include "backup.h"
 #include "jobs.h"
 
 #ifndef TEST_PLUGIN_DIR
@@ -233,6 +236,89 @@ START_TEST(expire_links_marks_expired_links_and_ends_their_sessions) {
 }
 END_TEST
 
+/* The names in directory d, sorted, joined by spaces (static). */
+static const char *listing(const char *d) {
+  static char buf[4096];
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "ls -1 %s | tr '\\n' ' '", d);
+  FILE *p = popen(cmd, "r");
+  size_t n = fread(buf, 1, sizeof buf - 1, p);
+  buf[n] = 0;
+  pclose(p);
+  return buf;
+}
+
+/* Create an empty file at dir/name. */
+static void touch(const char *d, const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", d, name);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fclose(f);
+}
+
+START_TEST(backup_job_takes_one_checked_backup_a_day_and_prunes) {
+  char *r, bdir[128], today[64], path[512], sha[65];
+  cairn_anchor a;
+  cairn_error e = {0};
+  long long size, seq;
+  char head[65];
+  load("jobtest.so", "no");
+  /* Without <backup> the job does nothing. */
+  ck_assert_int_eq(run(1, "core:backup", &r), 0);
+  ck_assert_msg(strstr(r, "job core:backup ran: 0 done") != NULL, "%s", r);
+  snprintf(bdir, sizeof bdir, "%s/backups", dir);
+  ck_assert_int_eq(mkdir(bdir, 0700), 0);
+  /* Three older dated backups, and files that are not dated backups. */
+  touch(bdir, "cairn-2026-01-01T010000Z.db");
+  touch(bdir, "cairn-2026-01-01T010000Z.db.anchor");
+  touch(bdir, "cairn-2026-01-02T010000Z.db");
+  touch(bdir, "cairn-2026-01-02T010000Z.db.anchor");
+  touch(bdir, "cairn-2026-01-03T010000Z.db");
+  touch(bdir, "cairn-2026-01-03T010000Z.db.anchor");
+  touch(bdir, "monday.db");
+  cfg.database = db;
+  cfg.backup_dir = bdir;
+  cfg.backup_keep = 2;
+  ck_assert_int_eq(run(1, "core:backup", &r), 0);
+  ck_assert_msg(strstr(r, "job core:backup ran: 1 done") != NULL, "%s", r);
+  /* today's and the newest older one are kept; the others are gone */
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(today, sizeof today, "cairn-%Y-%m-%dT", &tm);
+  const char *l = listing(bdir);
+  ck_assert_msg(strstr(l, "cairn-2026-01-01") == NULL, "%s", l);
+  ck_assert_msg(strstr(l, "cairn-2026-01-02") == NULL, "%s", l);
+  ck_assert_msg(strstr(l, "cairn-2026-01-03T010000Z.db cairn-2026-01-03T010000Z.db.anchor ") != NULL, "%s", l);
+  ck_assert_msg(strstr(l, "monday.db") != NULL, "%s", l);
+  const char *mine = strstr(l, today);
+  ck_assert_msg(mine != NULL, "%s", l);
+  /* the backup is the one its anchor describes, with the live chain's head */
+  snprintf(path, sizeof path, "%s/%.*s", bdir, (int)strcspn(mine, " "), mine);
+  ck_assert_int_eq(cairn_file_sha256(path, sha, &size, &e), 0);
+  strcat(path, CAIRN_ANCHOR_SUFFIX);
+  ck_assert_msg(cairn_anchor_read(path, &a, &e) == 0, "%s", e.message);
+  ck_assert_str_eq(a.sha256, sha);
+  ck_assert_int_eq(a.size, size);
+  ck_assert_int_eq(cairn_audit_head(st, &seq, head, &e), 0);
+  ck_assert_int_eq(a.audit_seq, seq);
+  /* Idempotent within the day: nothing taken, nothing removed. */
+  char before[4096];
+  snprintf(before, sizeof before, "%s", l);
+  ck_assert_int_eq(run(1, "core:backup", &r), 0);
+  ck_assert_msg(strstr(r, "job core:backup ran: 0 done") != NULL, "%s", r);
+  ck_assert_str_eq(listing(bdir), before);
+  /* A directory that is not there fails the job, recorded with why. */
+  cfg.backup_dir = (char *)"/nonexistent/cairn-backups";
+  ck_assert_int_eq(run(1, "core:backup", &r), 1);
+  ck_assert_msg(strstr(r, "job core:backup failed: backup directory "
+                          "/nonexistent/cairn-backups") != NULL, "%s", r);
+  cfg.backup_dir = NULL;
+  cfg.database = NULL;
+}
+END_TEST
+
 static Suite *jobs_suite(void) {
   Suite *s = suite_create("jobs");
   TCase *t = tcase_create("runner");
@@ -244,6 +330,7 @@ static Suite *jobs_suite(void) {
   tcase_add_test(t, an_unknown_job_name_is_a_usage_error);
   tcase_add_test(t, a_job_without_a_handler_is_refused_at_load);
   tcase_add_test(t, expire_links_marks_expired_links_and_ends_their_sessions);
+  tcase_add_test(t, backup_job_takes_one_checked_backup_a_day_and_prunes);
   suite_add_tcase(s, t);
   return s;
 }

@@ -14,11 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <libxml/xpathInternals.h>
 #include <sodium.h>
 
 #include "cairn_int.h"
+#include "access.h"
+#include "store_db.h"
 
 #ifndef CAIRN_TEST_DATA
 #define CAIRN_TEST_DATA "tests/unit/data"
@@ -838,6 +841,109 @@ START_TEST(error_page_answers_by_the_failure_code) {
 }
 END_TEST
 
+/* ================================================= links renewed by use */
+
+#define DAY_S (24LL * 60 * 60)
+
+/* Move link `id` `days` into the past, as if issued that much earlier. */
+static void link_age(long long id, long long days) {
+  cairn_stmt *s = cairn_db_prepare(store,
+      "UPDATE capability SET created = created - :d, expires = expires - :d"
+      " WHERE id = :id", NULL);
+  cairn_sql_bind_int(s, ":d", days * DAY_S);
+  cairn_sql_bind_int(s, ":id", id);
+  ck_assert_int_eq(cairn_db_run(s, NULL), 0);
+}
+
+/* Link `id`'s expiry is `days` days and `extra_s` seconds from now (the
+** few seconds the test takes allowed for). */
+static void link_left(long long id, long long days, long long extra_s) {
+  cairn_stmt *s = cairn_db_prepare(store,
+      "SELECT expires FROM capability WHERE id = :id", NULL);
+  cairn_sql_bind_int(s, ":id", id);
+  long long left = cairn_db_int(s, 0) - (long long)time(NULL);
+  long long want = days * DAY_S + extra_s;
+  ck_assert_msg(left <= want && left >= want - 5,
+                "link %lld: %lld s left, expected %lld", id, left, want);
+}
+
+/* Issue a 90-day link through the kit; renewable when `renew`. */
+static long long link_new(int renew, const char **token) {
+  cairn_error e = {0};
+  const char *link = NULL;
+  long long id = 0;
+  ck_assert_int_eq(api->capability_issue(&req, "episode:7", "/p/7", 0,
+                                         90 * DAY_S, 0, &link, &id, &e), 0);
+  if (renew) ck_assert_int_eq(api->capability_renew_on_use(&req, id, &e), 0);
+  *token = link + 3;  /* "/c/<token>" */
+  return id;
+}
+
+static int link_open(const char *token, char sid[44]) {
+  cairn_capability cap;
+  cairn_error e = {0};
+  return cairn_capability_open(store, token, &cap, sid, &e);
+}
+
+/* A renewable link used on day 80 still opens on day 100, and its expiry
+** is then 90 days from the last use; a fixed link of the same age and a
+** renewable one never used have expired; revocation ends a renewed link
+** and its session; a use less than a day after the last renewal writes
+** nothing. */
+START_TEST(renewed_link_lives_while_used_and_dies_when_revoked) {
+  const char *used_tok, *fixed_tok, *idle_tok;
+  char sid[44], sid2[44];
+  cairn_capability cap;
+  cairn_error e = {0};
+  long long used = link_new(1, &used_tok);
+  long long fixed = link_new(0, &fixed_tok);
+  long long idle = link_new(1, &idle_tok);
+  link_left(used, 90, 0);
+  /* day 80: the used one is renewed, the fixed one keeps its 10 days */
+  link_age(used, 80); link_age(fixed, 80); link_age(idle, 80);
+  ck_assert_int_eq(link_open(used_tok, sid), 0);
+  link_left(used, 90, 0);
+  /* marked again after a renewal: the lifetime stays 90 days, not 170 */
+  ck_assert_int_eq(api->capability_renew_on_use(&req, used, &e), 0);
+  link_age(used, 1);
+  ck_assert_int_eq(link_open(used_tok, sid), 0);
+  link_left(used, 90, 0);
+  ck_assert_int_eq(link_open(fixed_tok, sid2), 0);
+  link_left(fixed, 10, 0);
+  /* day 100 */
+  link_age(used, 20); link_age(fixed, 20); link_age(idle, 20);
+  ck_assert_int_eq(link_open(used_tok, sid), 0);
+  link_left(used, 90, 0);
+  ck_assert_int_eq(link_open(fixed_tok, sid2), CAIRN_EDENIED);
+  ck_assert_int_eq(link_open(idle_tok, sid2), CAIRN_EDENIED);
+  link_left(idle, -10, 0);
+  /* an expired link is not brought back by marking it renewable */
+  ck_assert_int_eq(api->capability_renew_on_use(&req, idle, &e),
+                   CAIRN_ENOTFOUND);
+  /* a page seen through the session renews too; at most once a day */
+  link_age(used, 30);
+  link_left(used, 60, 0);
+  ck_assert_int_eq(cairn_capability_session(store, sid, &cap), 0);
+  ck_assert_int_eq(cap.id, used);
+  link_left(used, 90, 0);
+  {
+    cairn_stmt *s = cairn_db_prepare(store,
+        "UPDATE capability SET expires = expires - 3600 WHERE id = :id", NULL);
+    cairn_sql_bind_int(s, ":id", used);
+    ck_assert_int_eq(cairn_db_run(s, NULL), 0);
+  }
+  ck_assert_int_eq(cairn_capability_session(store, sid, &cap), 0);
+  link_left(used, 90, -3600);  /* not moved: less than a day */
+  /* revoked: neither the link nor its session opens, and use renews nothing */
+  ck_assert_int_eq(api->capability_revoke(&req, used, &e), 0);
+  ck_assert_int_eq(link_open(used_tok, sid2), CAIRN_EDENIED);
+  ck_assert_int_eq(cairn_capability_session(store, sid, &cap),
+                   CAIRN_ENOTFOUND);
+  ck_assert_int_eq(api->capability_renew_on_use(&req, used, &e),
+                   CAIRN_ENOTFOUND);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("kit");
   TCase *t = tcase_create("table");
@@ -888,6 +994,7 @@ static Suite *suite(void) {
   tcase_add_test(t, unchanged_body_is_validated_once);
   tcase_add_test(t, body_changed_by_the_hook_is_validated_again);
   tcase_add_test(t, built_body_is_validated_before_the_hook);
+  tcase_add_test(t, renewed_link_lives_while_used_and_dies_when_revoked);
   suite_add_tcase(s, t);
   return s;
 }

@@ -672,6 +672,15 @@ struct cairn_api {
   ** A failing fill is logged and marked, never fails the page. */
   int (*sections_fill)(cairn_req *req, const char *slot, long long patient,
                        long long episode, cairn_doc *doc);
+  /* Make link `id` (from capability_issue) renewed by use: each use, an
+  ** opening or a page seen through its session, moves its expiry to the
+  ** time of use plus the lifetime it was issued with, at most once a day;
+  ** so a link of 90 days ends 90 days after its last use, and one never
+  ** used ends 90 days after issue.  Revocation still ends it at once.
+  ** Call it after capability_issue, in the same transaction.
+  ** CAIRN_ENOTFOUND when there is no such live link. */
+  int (*capability_renew_on_use)(cairn_req *req, long long id,
+                                 cairn_error *err);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -815,6 +824,7 @@ typedef struct cairn_field {
 #define cairn_respond_error   cairn_host_api->respond_error
 #define cairn_respond_failure cairn_host_api->respond_failure
 #define cairn_sections_fill   cairn_host_api->sections_fill
+#define cairn_capability_renew_on_use cairn_host_api->capability_renew_on_use
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus

@@ -12,6 +12,8 @@
                                        "Here is your personal link to ..."
       <link>https://clinic.example/c/...</link>   public_url() of the link
       <expires>2026-12-10</expires>?   shown as "It works until ..."
+      <renewed-days>90</renewed-days>?  a link renewed by use: "...; each
+                                       time you use it, N more days"
     </link-mail>
 
   The subject names the clinic only: never the patient, never clinical
@@ -31,7 +33,9 @@
     <xsl:value-of select="link"/>
     <xsl:text>&#10;&#10;</xsl:text>
     <xsl:if test="expires">
-      <xsl:text>It works until </xsl:text><xsl:value-of select="expires"/><xsl:text>. </xsl:text>
+      <xsl:text>It works until </xsl:text><xsl:value-of select="expires"/>
+      <xsl:if test="renewed-days"><xsl:text>, and each time you use it, for </xsl:text><xsl:value-of select="renewed-days"/><xsl:text> days more</xsl:text></xsl:if>
+      <xsl:text>. </xsl:text>
     </xsl:if>
     <xsl:text>It is for you only: please do not forward this message. If you did not expect it, you can ignore it.&#10;</xsl:text>
   </xsl:template>
@@ -47,7 +51,7 @@
       <xsl:with-param name="href" select="link"/>
     </xsl:call-template>
     <p>
-      <xsl:if test="expires">It works until <xsl:value-of select="expires"/>. </xsl:if>
+      <xsl:if test="expires">It works until <xsl:value-of select="expires"/><xsl:if test="renewed-days">, and each time you use it, for <xsl:value-of select="renewed-days"/> days more</xsl:if>. </xsl:if>
       <xsl:text>It is for you only: please do not forward this message. If you did not expect it, you can ignore it.</xsl:text>
     </p>
   </xsl:template>

@@ -17,7 +17,10 @@
                   y-min= y-max= x-max=>
         <y-tick value=/>*  <x-tick day=/>*
         <point id= episode= effective= day= timepoint= score=
-               baseline="yes"? improvement=? reached="yes"?/>*
+               baseline="yes"? improvement=? reached="yes"?
+               performer="patient"? error=?/>*   performer: a diary entry,
+                                  reported by the patient; error: the form
+                                  that marks it entered-in-error
       </trajectory>*
       <in-error id= instrument= effective= score=? reason=?/>*  (struck through)
     </chart>
@@ -223,7 +226,8 @@
         <xsl:call-template name="y"><xsl:with-param name="v" select="number(@target)"/></xsl:call-template>
       </xsl:if>
     </xsl:variable>
-    <xsl:variable name="last" select="point[last()]"/>
+    <xsl:variable name="clinic" select="point[not(@performer)]"/>
+    <xsl:variable name="last" select="($clinic | point[not($clinic)])[last()]"/>
     <figure class="chart">
       <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
            viewBox="0 0 {$W} {$H}" aria-labelledby="{$id}-title {$id}-desc">
@@ -233,8 +237,14 @@
           <xsl:value-of select="/chart/patient/@name"/>
         </title>
         <desc id="{$id}-desc">
-          <xsl:value-of select="@points"/>
-          <xsl:text> observations from </xsl:text>
+          <xsl:value-of select="count($clinic)"/>
+          <xsl:text> observations at the clinic</xsl:text>
+          <xsl:if test="point[@performer = 'patient']">
+            <xsl:text> and </xsl:text>
+            <xsl:value-of select="count(point[@performer = 'patient'])"/>
+            <xsl:text> reported by the patient in the diary (open circles, counted apart)</xsl:text>
+          </xsl:if>
+          <xsl:text> from </xsl:text>
           <xsl:value-of select="@first"/>
           <xsl:text> to </xsl:text>
           <xsl:value-of select="@last"/>
@@ -251,7 +261,7 @@
             </xsl:when>
             <xsl:otherwise>The baseline is already the best possible score, so improvement is undefined. </xsl:otherwise>
           </xsl:choose>
-          <xsl:text>Latest score </xsl:text>
+          <xsl:text>Latest score at the clinic </xsl:text>
           <xsl:value-of select="$last/@score"/>
           <xsl:text> on </xsl:text>
           <xsl:value-of select="$last/@effective"/>
@@ -382,7 +392,7 @@
         <!-- the trajectory -->
         <polyline class="trajectory">
           <xsl:attribute name="points">
-            <xsl:for-each select="point">
+            <xsl:for-each select="$clinic">
               <xsl:call-template name="x">
                 <xsl:with-param name="day" select="number(@day)"/>
                 <xsl:with-param name="t" select="$t"/>
@@ -403,6 +413,7 @@
             <xsl:attribute name="class">
               <xsl:text>point</xsl:text>
               <xsl:if test="@baseline = 'yes'"> base</xsl:if>
+              <xsl:if test="@performer = 'patient'"> patient</xsl:if>
             </xsl:attribute>
             <xsl:attribute name="cx">
               <xsl:call-template name="x">
@@ -424,6 +435,7 @@
               </xsl:if>
               <xsl:text> · </xsl:text>
               <xsl:value-of select="@score"/>
+              <xsl:if test="@performer = 'patient'"> · reported by the patient</xsl:if>
             </title>
           </circle>
         </xsl:for-each>
@@ -431,6 +443,9 @@
       <figcaption>
         <ul class="legend">
           <li><span class="key"></span>Score</li>
+          <xsl:if test="point[@performer = 'patient']">
+            <li><span class="key patient"></span>Patient-reported (diary): not joined by the line, counted apart from the clinic's measurements</li>
+          </xsl:if>
           <xsl:if test="mark[@kind = 'flare']">
             <li><span class="key flare"></span>Flare (never resets the baseline)</li>
           </xsl:if>
@@ -489,7 +504,10 @@
             <tr>
               <th scope="row"><xsl:value-of select="@effective"/></th>
               <td class="num"><xsl:value-of select="@day"/></td>
-              <td><xsl:value-of select="@timepoint"/></td>
+              <td>
+                <xsl:value-of select="@timepoint"/>
+                <xsl:if test="@performer = 'patient'"><span class="badge">patient-reported</span></xsl:if>
+              </td>
               <td class="num"><xsl:value-of select="@score"/></td>
               <td class="num">
                 <xsl:choose>
@@ -509,6 +527,14 @@
                 </xsl:if>
               </td>
               <td class="no-print">
+                <xsl:choose>
+                <xsl:when test="@performer = 'patient'">
+                  <form method="post" action="{@error}">
+                    <xsl:call-template name="csrf-field"/>
+                    <button type="submit" class="link">Mark entered in error</button>
+                  </form>
+                </xsl:when>
+                <xsl:otherwise>
                 <details class="correct">
                   <summary>Entered in error?</summary>
                   <form method="post" action="{/chart/@href}/observations/{@id}/error">
@@ -518,6 +544,8 @@
                     <button type="submit">Mark as entered in error</button>
                   </form>
                 </details>
+                </xsl:otherwise>
+                </xsl:choose>
               </td>
             </tr>
           </xsl:for-each>

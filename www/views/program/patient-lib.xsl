@@ -38,9 +38,7 @@
         <rect x="0" y="0" width="{$w}" height="{$h}" fill="#fafafa" stroke="#ddd"/>
         <xsl:if test="@baseline-y">
           <line x1="0" x2="{$w}" y1="{@baseline-y}" y2="{@baseline-y}" stroke="#888" stroke-dasharray="4 3"/>
-          <text x="4" y="{@baseline-y - 3}" font-size="10" fill="#555">start <xsl:value-of select="@baseline"/></text>
           <line x1="0" x2="{$w}" y1="{@half-y}" y2="{@half-y}" stroke="#2a7d4f" stroke-width="2"/>
-          <text x="4" y="{@half-y - 3}" font-size="10" fill="#2a7d4f">50% better: <xsl:value-of select="@half"/></text>
         </xsl:if>
         <xsl:if test="count(point) &gt; 1">
           <polyline points="{@points}" fill="none" stroke="#1f5fa8" stroke-width="2"/>
@@ -51,6 +49,11 @@
             <xsl:attribute name="stroke">#1f5fa8</xsl:attribute>
           </circle>
         </xsl:for-each>
+        <!-- The labels last, with a halo, so no point hides them. -->
+        <xsl:if test="@baseline-y">
+          <text x="4" y="{@baseline-y - 3}" font-size="10" fill="#555" stroke="#fafafa" stroke-width="3" paint-order="stroke">start <xsl:value-of select="@baseline"/></text>
+          <text x="4" y="{@half-y - 3}" font-size="10" fill="#2a7d4f" stroke="#fafafa" stroke-width="3" paint-order="stroke">50% better: <xsl:value-of select="@half"/></text>
+        </xsl:if>
       </svg>
       <figcaption class="small muted">
         <xsl:choose>

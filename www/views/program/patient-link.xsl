@@ -41,6 +41,7 @@
           <p>
             <xsl:text>A link is active: issued </xsl:text><xsl:value-of select="@issued"/>
             <xsl:text>, works until </xsl:text><xsl:value-of select="@expires"/>
+            <xsl:text> and 90 days after each time the patient uses it</xsl:text>
             <xsl:text>, sent to </xsl:text><xsl:value-of select="@email"/>
             <xsl:text>; the diary asks </xsl:text><xsl:value-of select="@diary"/><xsl:text>.</xsl:text>
           </p>

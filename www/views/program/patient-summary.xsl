@@ -5,7 +5,10 @@
   printable, one column on a phone, no staff notes, no codes.
 
     <patient-summary episode= base= today= graduated="yes|no" graduated-on=?>
-      <where .../> <measure .../>? <goal activity=>goal text</goal>*
+      <where .../> <measure .../>? <goal activity= goal=? start=? now=?/>*
+                                  an activity they named, their goal for it
+                                  and their clinic ratings (0-10), first
+                                  and latest
       <cards><card .../>*</cards>
     </patient-summary>
 -->
@@ -51,9 +54,25 @@
 
       <xsl:if test="goal">
         <h2>Your goals</h2>
+        <p class="muted small">The activities you chose, rated at the clinic from 0 (unable to do it) to 10 (as well as before the problem).</p>
         <ul class="pt-list">
           <xsl:for-each select="goal">
-            <li><strong><xsl:value-of select="@activity"/></strong><xsl:if test="normalize-space(.)">: <xsl:value-of select="."/></xsl:if></li>
+            <li>
+              <strong><xsl:value-of select="@activity"/></strong>
+              <xsl:if test="@start or @now">
+                <br/>
+                <xsl:text>How well you can do it, out of 10: </xsl:text>
+                <xsl:if test="@start"><xsl:value-of select="@start"/><xsl:text> at the start, </xsl:text></xsl:if>
+                <xsl:if test="@now"><xsl:value-of select="@now"/><xsl:text> now</xsl:text></xsl:if>
+                <xsl:text>.</xsl:text>
+              </xsl:if>
+              <xsl:if test="@goal">
+                <br/>
+                <xsl:text>Your goal: </xsl:text><xsl:value-of select="@goal"/>
+                <xsl:if test="@now and number(@now) &gt;= number(@goal)"><xsl:text>, reached</xsl:text></xsl:if>
+                <xsl:text>.</xsl:text>
+              </xsl:if>
+            </li>
           </xsl:for-each>
         </ul>
       </xsl:if>
