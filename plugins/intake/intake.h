@@ -142,6 +142,8 @@ typedef struct intake_settings {
   int rate_max;                /* public requests per address ... */
   int rate_window;             /* ... per this many seconds */
   const char *cohort;          /* the cohort label of enrolled episodes */
+  int referrals;               /* the referral plugin is loaded: the red-flag
+                               ** task links to its referral out */
 } intake_settings;
 extern intake_settings intake_cfg;
 

@@ -200,6 +200,7 @@ int intake_render_review(cairn_req *req, const cairn_record *intake,
   cairn_doc_attr(doc, "id", intake_fmt_int(req, id));
   cairn_doc_attr(doc, "role", cairn_req_role(req));
   cairn_doc_attr(doc, "terms-version", intake_data->terms_version);
+  cairn_doc_attr(doc, "referrals", intake_cfg.referrals ? "yes" : "no");
   if (cairn_record_get(req, cairn_record_patient(intake), &pat, &err) ==
       CAIRN_OK) {
     cairn_doc_attr(doc, "patient",
