@@ -151,7 +151,12 @@ static const cairn_route routes[] = {
   {.method = NULL}
 };
 
-static const cairn_subscription subscriptions[] = {{.record_type = NULL}};
+/* The referral plugin's records, read as data: a referral out that is
+** sent closes the red-flag task it answers (no such records, no calls). */
+static const cairn_subscription subscriptions[] = {
+  {.record_type = "referral:Referral", .fn = intake_on_referral},
+  {.record_type = NULL}
+};
 
 static const char *const migrations[] = {
   "CREATE INDEX IF NOT EXISTS p_intake_request_by_state"

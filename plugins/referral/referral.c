@@ -182,6 +182,14 @@ static const cairn_fhir_map fhir_maps[] = {
   {.record_type = NULL}
 };
 
+/* Body elements that hold another record's id: a bundle import rewrites
+** them when the records get new ids (the episode, the partner). */
+static const cairn_reference references[] = {
+  {.record_type = REFERRAL_T_REFERRAL, .element = "episode"},
+  {.record_type = REFERRAL_T_REFERRAL, .element = "performer"},
+  {.record_type = NULL}
+};
+
 static const char *const migrations[] = {
   "CREATE INDEX IF NOT EXISTS p_referral_referral_by_patient"
   " ON p_referral_referral(patient, authored);",
@@ -306,6 +314,7 @@ static const cairn_plugin descriptor = {
   .init = referral_init,
   .jobs = jobs,
   .fhir = fhir_maps,
+  .references = references,
   .sections = referral_sections,
 };
 

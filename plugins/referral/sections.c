@@ -228,6 +228,11 @@ static int gather_tags(cairn_req *req, tag_count *tags, int *n,
   return rc < 0 ? CAIRN_EDB : CAIRN_OK;
 }
 
+/* Tags in alphabetical order, for qsort. */
+static int tag_cmp(const void *a, const void *b) {
+  return strcmp(((const tag_count *)a)->tag, ((const tag_count *)b)->tag);
+}
+
 /* Slot "graduation": refer onward, by what the patient wants next. */
 static int fill_graduation(cairn_req *req, long long patient,
                            long long episode, cairn_doc *doc,
@@ -244,9 +249,12 @@ static int fill_graduation(cairn_req *req, long long patient,
                                 "a tag yet: add partners and what they are "
                                 "trusted for.");
   } else {
-    cairn_doc_text(doc, "note", "What does the patient want next? The "
-                                "directory's partners, by what the clinic "
-                                "trusts them for:");
+    qsort(tags, (size_t)n, sizeof *tags, tag_cmp);
+    cairn_doc_text(doc, "note", "The directory's partners, by what the "
+                                "clinic trusts them for. Choose what the "
+                                "patient wants next: its link writes the "
+                                "referral with only the partners trusted "
+                                "for it.");
     for (i = 0; i < n; i++)
       put_line(doc, tags[i].tag, NULL, tags[i].names);
   }

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { useCairn, Client } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
-import { CANARY, SUMMARY, ago, patientWithEpisode, addPartner, writeReferral,
+import { CANARY, SUMMARY, ago, patientWithEpisode, graduatedPatient, addPartner, writeReferral,
          send as sendTo, openLink as openLinkAt } from '../lib/referral.mjs';
 import { sqlJson, sqlExec, auditRows } from '../lib/access.mjs';
 import { checkHtml } from '../lib/xml.mjs';
@@ -456,25 +456,8 @@ test('the episode page and the chart show the referrals with their status and th
 });
 
 test('graduation offers "refer onward": the directory by tag, each link filtering the partners to those trusted for it', async () => {
-  const JUST = 'Goals reviewed with the patient in person; she is confident with the home routine.';
-  const X = (root, body) => `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="urn:cairn:program">${body}</${root}>`;
-  const post = async (p, xml) => { const r = await clin.postXml(p, xml); assert.equal(r.status, 303, `${p}: ${r.body.slice(0, 800)}`); return r; };
-  let r = await post('/patients', X('Patient', '<identifier>REF-G</identifier><name>Gina Graduate</name><gender>female</gender>'));
-  const pid = Number(/\/patients\/(\d+)/.exec(r.headers.location)[1]);
-  r = await post(`/patients/${pid}/episodes`, X('EpisodeOfCare', `<status>active</status><cohort>program</cohort><periodStart>${ago(60)}</periodStart><primaryInstrument>nrs</primaryInstrument><phase>enrolled</phase><activity item="a1" goal="8">Run 5 km</activity>`));
-  const eid = Number(/episodes\/(\d+)/.exec(r.headers.location)[1]);
-  const E = `/patients/${pid}/episodes/${eid}`;
-  const nrs = (d, v, extra = '') => post(`/patients/${pid}/observations`, X('Observation', `<episode>${eid}</episode><instrument>nrs</instrument><effective>${ago(d)}</effective>${extra}<answer item="pain">${v}</answer>`));
-  const mv = (to, d, extra = '') => post(`${E}/moves`, X('PhaseChange', `<episode>${eid}</episode><to>${to}</to><date>${ago(d)}</date>${extra}`));
-  await nrs(60, 8, '<timepoint>baseline</timepoint>');
-  await mv('introductory', 60);
-  await nrs(47, 3);
-  await mv('first-month', 46);
-  await nrs(33, 3);
-  await mv('monthly', 32);
-  for (let d = 25; d >= 1; d -= 7) await nrs(d, 2);
-  await mv('graduated', 0, `<justification>${JUST}</justification><goalsMet>yes</goalsMet><homeRoutine>yes</homeRoutine>`);
-  r = await clin.get(`${E}/graduation`);
+  const { pid, eid, E } = await graduatedPatient(clin, 'REF-G', 'Gina Graduate');
+  let r = await clin.get(`${E}/graduation`);
   assert.equal(r.status, 200, r.body.slice(0, 800));
   checkHtml(r.body, 'graduation');
   const part = /id="section-referral-graduation">[\s\S]*?<\/section>/.exec(r.body);
@@ -490,6 +473,10 @@ test('graduation offers "refer onward": the directory by tag, each link filterin
   assert.match(r.body, /Tom Trainer/);
   assert.doesNotMatch(r.body, /Mia Masseur/, 'the directory filtered by what the patient wants next');
   assert.match(r.body, /value="onward"[^>]*checked|checked[^>]*value="onward"/);
+  // A partner whose name and organisation together are longer than a
+  // line: the referral keeps the two cut to one line, and is written.
+  const long = await addPartner(clin, { name: `Ülla ${'Ü'.repeat(140)}`, organisation: 'Ö'.repeat(150), email: 'long@partner.example' });
+  await writeReferral(clin, { pid, eid }, long, []);
 });
 
 test('the intake\'s red-flag task becomes a referral out: linked from the intake and the chart, its reason filled in from the screen', async () => {
@@ -521,6 +508,17 @@ test('the intake\'s red-flag task becomes a referral out: linked from the intake
   const id = Number(/referrals\/(\d+)$/.exec(r.headers.location)[1]);
   assert.deepEqual(sqlJson(srv.database, `SELECT kind, patient, state FROM p_referral_referral WHERE record = ${id}`)[0],
     { kind: 'out', patient: pid, state: 'draft' });
+  const taskState = () => sqlJson(srv.database, `SELECT state FROM p_intake_task WHERE intake = ${intakeId}`)[0].state;
+  assert.equal(taskState(), 'open', 'a draft closes nothing');
+  // Sent, it closes the intake's task as referred, naming the partner.
+  await send(clin, { pid }, id, 'tom@partner.example');
+  assert.equal(taskState(), 'referred');
+  r = await clin.get(`/intake/${intakeId}`);
+  assert.match(r.body, new RegExp(`Referral out made: </strong>Referred to: Tom Trainer, Strong Studio \\(referral ${id}, sent by`));
+  assert.doesNotMatch(r.body, /referral-out/, 'no second referral offered');
+  r = await clin.get(`/patients/${pid}`);
+  assert.doesNotMatch(r.body, /Red flag/);
+  assert.match(r.body, /Tom Trainer \(out\)[\s\S]*Sent: waiting for the partner/);
   // A patient without a task gets no reason made up.
   r = await clin.get(`/patients/${P.pid}/referrals/new?kind=out`);
   assert.doesNotMatch(r.body, /Red-flag screen at intake/);
