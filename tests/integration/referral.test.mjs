@@ -11,10 +11,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, Client } from '../lib/harness.mjs';
+import { useCairn, Client, run, REPO } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
 import { CANARY, SUMMARY, ago, patientWithEpisode, graduatedPatient, addPartner, writeReferral,
          send as sendTo, openLink as openLinkAt } from '../lib/referral.mjs';
@@ -522,4 +522,20 @@ test('the intake\'s red-flag task becomes a referral out: linked from the intake
   // A patient without a task gets no reason made up.
   r = await clin.get(`/patients/${P.pid}/referrals/new?kind=out`);
   assert.doesNotMatch(r.body, /Red-flag screen at intake/);
+});
+
+test('a patient\'s FHIR answer carries the referral as a ServiceRequest that validates: based on the episode\'s plan, the first appointment, the notes', async () => {
+  const r = await clin.get(`/patients/${P.pid}/fhir?_format=xml`);
+  assert.equal(r.status, 200, r.body.slice(0, 400));
+  const file = path.join(work, 'patient.xml');
+  writeFileSync(file, r.body);
+  const v = run('xmllint', ['--noout', '--nonet', '--schema', path.join(REPO, 'tests', 'fhir-xsd', 'fhir-single.xsd'), file], { timeoutMs: 120000 });
+  assert.equal(v.code, 0, `${v.stderr}`.slice(0, 2000));
+  const sr = new RegExp(`<ServiceRequest[^>]*><id value="${referral}"/>[\\s\\S]*?</ServiceRequest>`).exec(r.body)?.[0] ?? '';
+  assert.match(sr, new RegExp(`<basedOn><reference value="CarePlan/careplan-${P.eid}"/></basedOn><status value="completed"/>`));
+  assert.match(sr, new RegExp(`<occurrenceDateTime value="${today}"/>`));
+  assert.match(sr, /<display value="Tom Trainer, Strong Studio"\/>/);
+  assert.match(sr, /<authorString value="Tom Trainer \(partner\)"\/><time value="[0-9-]+"\/><text value="Booked for Tuesday &lt;b&gt;9am&lt;\/b&gt;; will send our plan."\/>/);
+  assert.ok(r.body.includes(`<fullUrl value="https://clinic.example/riverside/fhir/CarePlan/careplan-${P.eid}"/>`), 'the plan it is based on is in the Bundle');
+  assert.ok(!sr.includes(CANARY), 'what was not shared stays out of the referral');
 });
