@@ -25,6 +25,8 @@
 **   definition   the care program's definition (default: program-
 **                definition.xml beside instruments.xml); its current
 **                version is the one new episodes begin under
+**   referrals    "yes" when the referral plugin is loaded: an open
+**                red-flag task then links to writing the referral out
 */
 #include "intake.h"
 
@@ -159,7 +161,12 @@ static const cairn_route routes[] = {
   {.method = NULL}
 };
 
-static const cairn_subscription subscriptions[] = {{.record_type = NULL}};
+/* The referral plugin's records, read as data: a referral out that is
+** sent closes the red-flag task it answers (no such records, no calls). */
+static const cairn_subscription subscriptions[] = {
+  {.record_type = "referral:Referral", .fn = intake_on_referral},
+  {.record_type = NULL}
+};
 
 static const char *const migrations[] = {
   "CREATE INDEX IF NOT EXISTS p_intake_request_by_state"
@@ -215,6 +222,7 @@ static int setting_int(const cairn_plugin_config *cfg, const char *name,
 ** CAIRN_EINVAL with *err naming the last bad setting. */
 static int read_settings(const cairn_plugin_config *cfg, cairn_error *err) {
   const char *cohort = cairn_config_get(cfg, "cohort");
+  const char *referrals = cairn_config_get(cfg, "referrals");
   int bad = 0;
   /* Bounds: a day at least, a month at most, for flags and links alike;
   ** the link's days stay under the host's 90-day cap. */
@@ -227,6 +235,7 @@ static int read_settings(const cairn_plugin_config *cfg, cairn_error *err) {
   intake_cfg.rate_window = setting_int(cfg, "rate-window", 3600, 1, 86400,
                                        err, &bad);
   intake_cfg.cohort = cohort && cohort[0] ? cohort : "program";
+  intake_cfg.referrals = referrals != NULL && strcmp(referrals, "yes") == 0;
   return bad ? CAIRN_EINVAL : CAIRN_OK;
 }
 

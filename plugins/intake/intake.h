@@ -142,6 +142,8 @@ typedef struct intake_settings {
   int rate_max;                /* public requests per address ... */
   int rate_window;             /* ... per this many seconds */
   const char *cohort;          /* the cohort label of enrolled episodes */
+  int referrals;               /* the referral plugin is loaded: the red-flag
+                               ** task links to its referral out */
 } intake_settings;
 extern intake_settings intake_cfg;
 
@@ -172,6 +174,11 @@ int intake_post_form(cairn_req *req);          /* POST /intake/N/form */
 int intake_post_clear(cairn_req *req);         /* POST /intake/N/clear */
 int intake_post_enrol(cairn_req *req);         /* POST /intake/N/enrol */
 int intake_post_referral(cairn_req *req);      /* POST /intake/N/referral */
+/* Event on referral:Referral (the referral plugin's, when it is loaded): a
+** referral out, as it is sent, closes the patient's open red-flag tasks
+** as referred, naming the partner and the referral. */
+int intake_on_referral(cairn_req *req, const cairn_record *rec,
+                       cairn_error *err);
 
 int intake_check_section(cairn_req *req, cairn_doc *body, cairn_error *err);
 /* A new DiscoveryRequest's stamp has not been used by another request

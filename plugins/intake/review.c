@@ -204,6 +204,7 @@ static int render(cairn_req *req, const cairn_record *intake, cairn_form *f,
   cairn_doc_attr(doc, "id", intake_fmt_int(req, id));
   cairn_doc_attr(doc, "role", cairn_req_role(req));
   cairn_doc_attr(doc, "terms-version", intake_data->terms_version);
+  cairn_doc_attr(doc, "referrals", intake_cfg.referrals ? "yes" : "no");
   if (cairn_record_get(req, cairn_record_patient(intake), &pat, &err) ==
       CAIRN_OK) {
     cairn_doc_attr(doc, "patient",
@@ -329,6 +330,47 @@ int intake_post_referral(cairn_req *req) {
   if (rc != CAIRN_OK) return cairn_respond_failure(req, &err, 0);
   return cairn_respond_redirect(req, cairn_req_printf(req, "/intake/%lld",
                                                       cairn_record_id(rec)));
+}
+
+/* Open tasks one patient can have at once (one per intake; a patient
+** with more intakes than this open at once is a data error). */
+#define OPEN_TASKS_MAX 8
+
+/* See intake.h. */
+int intake_on_referral(cairn_req *req, const cairn_record *rec,
+                       cairn_error *err) {
+  static const char SQL[] =
+      "SELECT intake FROM p_intake_task WHERE patient = :patient"
+      " AND state = 'open' AND status <> 'entered-in-error'"
+      " ORDER BY record LIMIT :limit";
+  long long intakes[OPEN_TASKS_MAX];
+  const char *to, *note;
+  cairn_stmt *st;
+  int n = 0, i, rc = 0;
+  /* Only a referral out, as it is sent (its newest move is to "sent"). */
+  if (strcmp(cairn_record_value(rec, "r:category"), "out") != 0 ||
+      strcmp(cairn_record_value(rec, "r:status"), "sent") != 0 ||
+      strcmp(cairn_record_value(rec, "r:statusHistory[last()]/r:status"),
+             "sent") != 0)
+    return CAIRN_OK;
+  st = cairn_sql_prepare(req, SQL, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  if (cairn_sql_bind_int(st, ":patient", cairn_record_patient(rec)) != 0 ||
+      cairn_sql_bind_int(st, ":limit", OPEN_TASKS_MAX) != 0)
+    return CAIRN_EINTERNAL;
+  while (n < OPEN_TASKS_MAX && (rc = cairn_sql_step(st)) == 1)
+    intakes[n++] = cairn_sql_int(st, 0);
+  if (rc < 0) return CAIRN_EDB;
+  to = cairn_record_value(rec, "r:performerDisplay");
+  note = cairn_req_printf(req, "Referred to: %s (referral %lld, sent by %s, "
+                               "%s)", to[0] ? to : "a partner of the directory",
+                          cairn_record_id(rec), cairn_req_actor(req),
+                          cairn_req_today(req));
+  for (i = 0; i < n; i++) {
+    rc = close_task(req, intakes[i], "referred", note, err);
+    if (rc != CAIRN_OK && rc != CAIRN_ENOTFOUND) return rc;
+  }
+  return CAIRN_OK;
 }
 
 /* POST /intake/N/clear: a clinician clears this version of the screen

@@ -702,6 +702,8 @@ int program_page_chart(cairn_req *req) {
                                   p.id));
   program_doc_patient(doc, &p);
   program_doc_intake(req, doc, p.id, 0);
+  /* What other plugins add to the chart (referrals and partners' notes). */
+  cairn_sections_fill(req, "chart", p.id, 0, doc);
 
   PREPARE(st, SQL_CHART_EPISODES);
   BIND_OK(cairn_sql_bind_int(st, ":patient", p.id));

@@ -4,10 +4,11 @@
 ** words, which items of the records go in, the patient's consent), saved
 ** as a draft; and the rules a Referral's schema cannot say.
 **
-** The page takes a pre-filled kind and episode, so that other plugins'
-** pages can link to it: the intake's red-flag task
-** (/patients/P/referrals/new?kind=out) and graduation's "refer onward"
-** (/patients/P/referrals/new?kind=onward&episode=E&tag=running).
+** The page takes a pre-filled kind and episode, so that other pages can
+** link to it: the intake's red-flag task (/patients/P/referrals/new?
+** kind=out, its reason filled in from the open task) and graduation's
+** "refer onward" (/patients/P/referrals/new?kind=onward&episode=E&
+** tag=running).
 */
 #include "referral.h"
 
@@ -115,6 +116,27 @@ static long long newest_episode(cairn_req *req, long long patient) {
   return cairn_sql_int(st, 0);
 }
 
+/* The reason of a referral out, from the intake's open red-flag task:
+** when it was opened and which flags were positive (the questions and
+** their sources are on the intake's page).  NULL when there is none. */
+static const char *redflag_reason(cairn_req *req, long long patient) {
+  long long task = referral_open_task(req, patient);
+  const cairn_record *t;
+  cairn_error err = {0, "", ""};
+  const char *flags = "";
+  int k, n;
+  if (task == 0 || cairn_record_get(req, task, &t, &err) != CAIRN_OK)
+    return NULL;
+  n = atoi(cairn_record_value(t, "count(r:flag)"));
+  for (k = 1; k <= n && k <= REFERRAL_FLAGS_MAX; k++)
+    flags = cairn_req_printf(req, "%s%s%s", flags, k > 1 ? ", " : "",
+                             cairn_record_value(t, cairn_req_printf(
+                                 req, "r:flag[%d]", k)));
+  return cairn_req_printf(req, "Red-flag screen at intake (%s): positive "
+                               "for %s.", cairn_record_value(t, "r:opened"),
+                          flags);
+}
+
 /* The compose page: patient, form, the items to share. */
 static int render_new(cairn_req *req, long long patient, long long episode,
                       cairn_form *f, const char *tag, int status) {
@@ -160,8 +182,13 @@ int referral_page_new(cairn_req *req) {
   if (kind && (strcmp(kind, "onward") == 0 || strcmp(kind, "out") == 0 ||
                strcmp(kind, "alongside") == 0))
     cairn_form_set(f, "kind", kind);
-  if (kind && strcmp(kind, "out") == 0) cairn_form_set(f, "priority", "urgent");
-  else cairn_form_set(f, "priority", "routine");
+  if (kind && strcmp(kind, "out") == 0) {
+    const char *reason = redflag_reason(req, patient);
+    cairn_form_set(f, "priority", "urgent");
+    if (reason) cairn_form_set(f, "reason", reason);
+  } else {
+    cairn_form_set(f, "priority", "routine");
+  }
   if (partner) cairn_form_set(f, "partner", partner);
   if (episode > 0) cairn_form_set(f, "episode", referral_fmt_int(req, episode));
   cairn_form_set(f, "consentMethod", "verbal");
@@ -204,6 +231,8 @@ int referral_post_new(cairn_req *req) {
   if (episode > 0) cairn_doc_text(body, "episode", referral_fmt_int(req, episode));
   cairn_doc_text(body, "performer",
                  referral_fmt_int(req, cairn_record_id(partner)));
+  cairn_doc_text(body, "performerDisplay",
+                 referral_partner_display(req, partner));
   cairn_doc_text(body, "category", cairn_form_value(f, "kind"));
   cairn_doc_text(body, "priority", cairn_form_value(f, "priority"));
   cairn_doc_text(body, "status", "draft");

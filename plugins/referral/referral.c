@@ -30,7 +30,8 @@
 
 CAIRN_PLUGIN_INIT1
 
-/* Level 4: the outbox (message_queue, public_url, transaction) and jobs. */
+/* Level 4: the outbox (message_queue, public_url, transaction) and jobs;
+** level 5: the FHIR mapping; level 6: the error page and sections. */
 #define REFERRAL_API_LEVEL 6u
 
 /* The link's default life (the issue's 60 days) and the core's bounds of
@@ -175,6 +176,20 @@ static const cairn_job jobs[] = {
   {.name = NULL}
 };
 
+/* How referrals export as FHIR R4: ServiceRequest (docs/fhir.md). */
+static const cairn_fhir_map fhir_maps[] = {
+  {.record_type = REFERRAL_T_REFERRAL, .view = "fhir/referral-referral"},
+  {.record_type = NULL}
+};
+
+/* Body elements that hold another record's id: a bundle import rewrites
+** them when the records get new ids (the episode, the partner). */
+static const cairn_reference references[] = {
+  {.record_type = REFERRAL_T_REFERRAL, .element = "episode"},
+  {.record_type = REFERRAL_T_REFERRAL, .element = "performer"},
+  {.record_type = NULL}
+};
+
 static const char *const migrations[] = {
   "CREATE INDEX IF NOT EXISTS p_referral_referral_by_patient"
   " ON p_referral_referral(patient, authored);",
@@ -298,6 +313,9 @@ static const cairn_plugin descriptor = {
   .migrations = migrations,
   .init = referral_init,
   .jobs = jobs,
+  .fhir = fhir_maps,
+  .references = references,
+  .sections = referral_sections,
 };
 
 #pragma GCC visibility push(default)

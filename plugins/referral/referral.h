@@ -9,7 +9,8 @@
 ** transaction; revoking and re-issuing the link; cancelling), handoff.c
 ** (the partner's page through the link, and its actions), tracking.c
 ** (/referrals, the patient's referrals, one referral, the letter),
-** job.c (the unacknowledged flag), util.c (helpers).
+** sections.c (its parts of the program's pages), job.c (the
+** unacknowledged flag), util.c (helpers).
 **
 ** Every symbol but cairn_plugin_entry() is hidden.
 */
@@ -43,6 +44,9 @@ CAIRN_PLUGIN_EXTERN
 ** measure: a year of weekly scores is more than a partner reads. */
 #define REFERRAL_MEASURES_MAX 8
 #define REFERRAL_POINTS_MAX 60
+/* Red flags one intake task names (intake.xsd: one per question of the
+** screen, at most 32). */
+#define REFERRAL_FLAGS_MAX 32
 /* Rows a list page shows: a clinic has tens of open referrals, not
 ** thousands; the page says when there are more. */
 #define REFERRAL_LIST_MAX 200
@@ -123,6 +127,10 @@ cairn_doc *referral_changed(cairn_req *req, const cairn_record *rec,
 ** element is left at `parent`. */
 void referral_copy_element(cairn_doc *src, cairn_node *n, cairn_doc *dst,
                            cairn_node *parent);
+/* "Name, Organisation" of a partner, at most REFERRAL_LINE_MAX
+** characters: the referral keeps it as performerDisplay. */
+const char *referral_partner_display(cairn_req *req,
+                                     const cairn_record *partner);
 /* 1 when a referral in `status` is closed (its link shows only that). */
 int referral_closed(const char *status);
 
@@ -183,6 +191,14 @@ int referral_doc_shared(cairn_req *req, cairn_doc *doc,
 /* The staff page of one referral with an optional form and status. */
 int referral_render_one(cairn_req *req, const cairn_record *rec,
                         cairn_form *form, int status);
+
+/* ------------------------------------------------------- sections.c */
+
+/* The parts of the program's pages (slots episode, graduation, chart). */
+extern const cairn_section referral_sections[];
+/* The record id of the patient's newest open red-flag task of the intake
+** (intake:ReferralTask), or 0: none, or no intake records at all. */
+long long referral_open_task(cairn_req *req, long long patient);
 
 /* ------------------------------------------------------------ job.c */
 

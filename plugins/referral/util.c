@@ -113,7 +113,7 @@ void referral_copy_element(cairn_doc *src, cairn_node *n, cairn_doc *dst,
 /* The elements of a Referral, in schema order, copied as they are unless
 ** the change names them. */
 static const char *const REFERRAL_HEAD[] = {
-  "episode", "performer", "category", "priority", NULL
+  "episode", "performer", "performerDisplay", "category", "priority", NULL
 };
 
 /* See referral.h. */
@@ -177,4 +177,22 @@ cairn_doc *referral_changed(cairn_req *req, const cairn_record *rec,
     cairn_doc_close(dst);
   }
   return dst;
+}
+
+/* See referral.h. */
+const char *referral_partner_display(cairn_req *req,
+                                     const cairn_record *partner) {
+  const char *name = cairn_record_value(partner, "r:name");
+  const char *org = cairn_record_value(partner, "r:organisation");
+  char *s = cairn_req_printf(req, "%s%s%s", name, org[0] ? ", " : "", org);
+  size_t i, chars = 0;
+  /* At most REFERRAL_LINE_MAX characters, cut between two of them. */
+  for (i = 0; s[i]; i++) {
+    if (((unsigned char)s[i] & 0xC0) == 0x80) continue;
+    if (++chars > REFERRAL_LINE_MAX) {
+      s[i] = '\0';
+      break;
+    }
+  }
+  return s;
 }

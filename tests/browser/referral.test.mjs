@@ -17,7 +17,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { useCairn, REPO, STAFF } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
-import { CANARY, SUMMARY, patientWithEpisode, addPartner, writeReferral, send } from '../lib/referral.mjs';
+import { CANARY, SUMMARY, patientWithEpisode, graduatedPatient, addPartner, writeReferral, send } from '../lib/referral.mjs';
 
 const ARTIFACTS = path.join(REPO, 'tests', 'artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -34,7 +34,7 @@ const srv = useCairn({
                       'clinic-address': '12 River Street, London' },
 });
 let browser;
-let who, referral, link;
+let who, referral, link, grad;
 
 before(async () => {
   await srv.ready;
@@ -48,6 +48,9 @@ before(async () => {
   who = await patientWithEpisode(clin, 'REF-B1', 'Rhea Referred');
   const partner = await addPartner(clin, { name: 'Tom Trainer', organisation: 'Strong Studio',
     email: 'tom@partner.example', tags: 'post-rehab-strength running' });
+  await addPartner(clin, { name: 'Mia Masseur', discipline: 'massage-therapist', email: 'mia@partner.example',
+    tags: 'maintenance' });
+  grad = await graduatedPatient(clin, 'REF-B2', 'Gina Graduate');
   referral = await writeReferral(clin, who, partner, ['measure.nrs']);
   ({ link } = await send(srv, sinkDir, PUBLIC, clin, who, referral, 'tom@partner.example'));
 });
@@ -73,9 +76,10 @@ async function person(options) {
   return { context, page, problems };
 }
 
-async function shoot(page, name) {
+async function shoot(page, name, part = null) {
   const file = path.join(ARTIFACTS, `referral-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (part) await page.locator(part).screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
   assert.ok(statSync(file).size > 5000, `${file} has content`);
   console.log(`screenshot: ${file}`);
 }
@@ -126,6 +130,23 @@ test('the clinician sees the note on the referral, and the letter prints', async
   await page.emulateMedia({ media: 'print' });
   assert.match(await page.textContent('main'), /Dear Tom Trainer/);
   await shoot(page, 'letter-print');
+  await page.emulateMedia({ media: 'screen' });
+  // The episode page and the chart carry the referral and the note back.
+  await page.goto(`${srv.base}/patients/${who.pid}/episodes/${who.eid}`);
+  assert.match(await page.textContent('#section-referral-episode'), /Tom Trainer \(partner\), [0-9-]+: Booked for Tuesday at 9/);
+  await shoot(page, 'episode-section', '#section-referral-episode');
+  await page.goto(`${srv.base}/patients/${who.pid}`);
+  assert.match(await page.textContent('#section-referral-chart'), /Acknowledged since/);
+  await shoot(page, 'chart-section', '#section-referral-chart');
+  // Graduation offers "refer onward" by tag; a tag's link filters the
+  // directory to the partners trusted for it.
+  await page.goto(`${srv.base}${grad.E}/graduation`);
+  await shoot(page, 'graduation', '#section-referral-graduation');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Refer onward: running' }).click()]);
+  const options = await page.locator('select[name="partner"] option').allTextContents();
+  assert.ok(options.some((o) => /Tom Trainer/.test(o)), options.join(' | '));
+  assert.ok(!options.some((o) => /Mia Masseur/.test(o)), options.join(' | '));
+  await shoot(page, 'onward-new');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -50,3 +50,39 @@ test('an Observation\'s and an Encounter\'s <episode> are rewritten to the episo
   assert.equal(visits.length, 2, JSON.stringify(visits));
   for (const v of visits) assert.equal(v.vpatient, v.epatient, `a visit of patient ${v.vpatient} points at episode ${v.episode} of patient ${v.epatient}`);
 });
+
+// A referral's <episode> and <performer> (the partner, a record of no
+// patient) are references too: without them a second import pointed the
+// referral at the first import's partner and episode, or was refused.
+const R = 'urn:cairn:referral';
+function referralBundle(firstId, tag) {
+  const partner = firstId, p = firstId + 1, e = firstId + 2;
+  const t = 'author="test" time="2026-11-02T09:00:00Z"';
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bundle xmlns="urn:cairn:bundle" version="1">
+  <record id="${partner}" type="referral:Partner" patient="0" version="1" status="active" ${t}><Partner xmlns="${R}"><name>Partner ${tag}</name><discipline>personal-trainer</discipline><active>true</active></Partner></record>
+  <record id="${p}" type="program:Patient" patient="${p}" version="1" status="active" ${t}><Patient xmlns="${P}"><identifier>RB-${tag}</identifier><name>Referred ${tag}</name></Patient></record>
+  <record id="${e}" type="program:EpisodeOfCare" patient="${p}" version="1" status="active" ${t}><EpisodeOfCare xmlns="${P}"><status>active</status><cohort>program</cohort><periodStart>2026-11-02</periodStart><phase>enrolled</phase></EpisodeOfCare></record>
+  <record id="${e + 1}" type="referral:Referral" patient="${p}" version="1" status="active" ${t}><Referral xmlns="${R}"><episode>${e}</episode><performer>${partner}</performer><category>onward</category><priority>routine</priority><status>draft</status><authoredOn>2026-11-02</authoredOn><requester>test</requester><reason>r</reason><code>c</code><supportingInfo/><statusHistory><status>draft</status><date>2026-11-02</date><by>test</by></statusHistory></Referral></record>
+</bundle>
+`;
+}
+
+test('a referral\'s <episode> and <performer> are rewritten to the new ids of its episode and partner', () => {
+  for (const tag of ['A', 'B']) {
+    const file = path.join(srv.dir, `referral-${tag}.xml`);
+    writeFileSync(file, referralBundle(1, tag));
+    const r = srv.cli(['import', file]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const rows = sqlJson(srv.database,
+    'SELECT r.patient AS rpatient, e.patient AS epatient, pa.name AS partner, p.name AS name FROM p_referral_referral r ' +
+    'LEFT JOIN p_program_episode e ON e.record = r.episode LEFT JOIN p_referral_partner pa ON pa.record = r.partner ' +
+    'JOIN p_program_patient p ON p.record = r.patient ORDER BY r.record');
+  assert.equal(rows.length, 2, JSON.stringify(rows));
+  for (const [i, tag] of ['A', 'B'].entries()) {
+    assert.equal(rows[i].rpatient, rows[i].epatient, JSON.stringify(rows[i]));
+    assert.equal(rows[i].name, `Referred ${tag}`);
+    assert.equal(rows[i].partner, `Partner ${tag}`, JSON.stringify(rows[i]));
+  }
+});

@@ -1,7 +1,8 @@
 // The FHIR R4 export (docs/fhir.md): `cairn export-fhir` and GET
 // /patients/{p}/fhir write a Bundle that validates against the official R4
 // schema (tests/fhir-xsd/, xmllint), for the imported trial cohort and for
-// the demo seed's journeys through the loaded plugins; the route answers
+// the demo seed's journeys through the loaded plugins (referrals become
+// ServiceRequests); the route answers
 // clinicians only, in application/fhir+xml, and is audited as a patient
 // read; --patient and --since narrow the export.
 
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { useCairn, run, STAFF, REPO, patientId } from '../lib/harness.mjs';
-import { Visitor, sendRequest, goodFit, sections } from '../lib/intake.mjs';
+import { Visitor, sendRequest, goodFit, sections, dbValue } from '../lib/intake.mjs';
 
 const XSD = path.join(REPO, 'tests', 'fhir-xsd', 'fhir-single.xsd');
 const SEED = path.join(REPO, 'scripts', 'seed-demo.mjs');
@@ -63,7 +64,7 @@ test('the trial cohort exports as a collection Bundle that validates against the
   writeFileSync(path.join(tmp, 'census.json'), JSON.stringify(trialCensus));
 });
 
-test('a journey through the loaded plugins (the demo seed, an intake, a prescription) exports and validates', async () => {
+test('a journey through the loaded plugins (the demo seed, an intake, a prescription, referrals) exports and validates', async () => {
   const r = run(process.execPath, [SEED, '--url', srv.base, '--user', STAFF.clinician.username,
     '--desk-user', STAFF['front-desk'].username, '--json'], {
     env: { CAIRN_SEED_PASSWORD: STAFF.clinician.password, CAIRN_SEED_DESK_PASSWORD: STAFF['front-desk'].password },
@@ -92,6 +93,24 @@ test('a journey through the loaded plugins (the demo seed, an intake, a prescrip
   <herb><name>Dang Gui</name><grams>6</grams></herb>
 </Prescription>`);
   assert.ok(rx.status === 201 || rx.status === 303 || rx.status === 200, `prescription: ${rx.status} ${rx.body.slice(0, 400)}`);
+  // the referral plugin: a partner; a referral out for the red flag (no
+  // episode), and one onward from patient 100's episode, then cancelled
+  const pt = await web.postForm('/partners', { name: 'Dr Gail GP', organisation: 'Riverside Surgery', discipline: 'physician',
+    email: 'gail@partner.example', tags: 'red-flags', active: 'yes' });
+  assert.equal(pt.status, 303, pt.body.slice(0, 400));
+  const partner = /\/partners\/(\d+)/.exec(pt.headers.location)[1];
+  const rhea = dbValue(srv, `SELECT patient FROM p_intake_intake WHERE record = ${intakeId}`);
+  const ref = async (p, fields) => {
+    const r = await web.postForm(`/patients/${p}/referrals`, { partner, consent: 'yes', consentMethod: 'verbal', ...fields });
+    assert.equal(r.status, 303, `referral: ${r.body.slice(0, 600)}`);
+    return /referrals\/(\d+)$/.exec(r.headers.location)[1];
+  };
+  const out = await ref(rhea, { kind: 'out', priority: 'urgent', reason: 'Red-flag screen: saddle numbness.', code: 'Same-day assessment.' });
+  const episode = dbValue(srv, `SELECT record FROM p_program_episode WHERE patient = ${pid} ORDER BY record DESC LIMIT 1`);
+  const onward = await ref(pid, { kind: 'onward', priority: 'routine', episode, reason: 'Graduated; wants to run.', code: 'Return-to-run plan.',
+    summary: 'Pain down from 7 to 3.\nWalks 40 minutes.' });
+  const cancel = await web.postForm(`/patients/${pid}/referrals/${onward}/cancel`, { reason: 'The patient chose another trainer.' });
+  assert.equal(cancel.status, 303, cancel.body.slice(0, 400));
   const { file, xml } = exportFhir('all.xml');
   const v = validate(file);
   assert.ok(v.ok, `schema: ${v.message}`);
@@ -103,6 +122,21 @@ test('a journey through the loaded plugins (the demo seed, an intake, a prescrip
   assert.match(xml, /<code value="91148-7"\/>[\s\S]*<component>/, 'PEG with its items');
   assert.equal(c.Flag, 2, 'one Flag per positive red-flag answer');
   assert.match(xml, /<ingredient><itemCodeableConcept><text value="Du Huo"\/><\/itemCodeableConcept>/);
+  // referrals are ServiceRequests: the one out names the red flags it
+  // answers, the cancelled one is revoked; every reference resolves
+  assert.equal(c.ServiceRequest, 2, JSON.stringify(c));
+  const sr = (id) => new RegExp(`<ServiceRequest[^>]*><id value="${id}"/>[\\s\\S]*?</ServiceRequest>`).exec(xml)?.[0] ?? '';
+  assert.match(sr(out), /<status value="draft"\/><intent value="order"\/>/);
+  assert.match(sr(out), /<priority value="urgent"\/>/);
+  assert.match(sr(out), /<display value="Dr Gail GP, Riverside Surgery"\/>/);
+  assert.match(sr(out), /<reasonReference><reference value="Flag\/flag-\d+-ce-saddle"\/><\/reasonReference>/);
+  assert.match(sr(onward), /<status value="revoked"\/>/);
+  assert.match(sr(onward), /<code value="onward"\/>/);
+  assert.match(sr(onward), /<text value="Pain down from 7 to 3\.(&#10;|\n)Walks 40 minutes\."\/>/);
+  const full = new Set([...xml.matchAll(/<fullUrl value="[^"]*\/fhir\/([A-Za-z]+\/[^"]+)"/g)].map((m) => m[1]));
+  for (const m of [...sr(out).matchAll(/<reference value="([^"]+)"/g), ...sr(onward).matchAll(/<reference value="([^"]+)"/g)])
+    assert.ok(full.has(m[1]), `reference ${m[1]} names an entry`);
+  if (process.env.CAIRN_FHIR_SHOW) console.log(sr(out));
   console.log(`journey export: ${JSON.stringify(c)}`);
   // one PEG Observation, for the record (docs/fhir.md shows one)
   const peg = xml.split('\n').find((l) => l.includes('<Observation') && l.includes('91148-7'));

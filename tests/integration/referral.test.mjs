@@ -11,15 +11,16 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useCairn, Client } from '../lib/harness.mjs';
+import { useCairn, Client, run, REPO } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
-import { CANARY, SUMMARY, ago, patientWithEpisode, addPartner, writeReferral,
+import { CANARY, SUMMARY, ago, patientWithEpisode, graduatedPatient, addPartner, writeReferral,
          send as sendTo, openLink as openLinkAt } from '../lib/referral.mjs';
 import { sqlJson, sqlExec, auditRows } from '../lib/access.mjs';
 import { checkHtml } from '../lib/xml.mjs';
+import { Visitor, sendRequest, goodFit, sections as intakeSections } from '../lib/intake.mjs';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-referral-'));
 const sinkDir = path.join(work, 'sink');
@@ -31,6 +32,7 @@ const srv = useCairn({
   clinicName: 'Riverside Pain Clinic',
   mail: { port: sink.port, from: 'desk@clinic.example', timeout: 5 },
   referralSettings: { 'clinic-phone': '+44 20 7946 0000', 'clinic-email': 'desk@clinic.example', 'ack-days': '7' },
+  intakeSettings: { 'min-seconds': '1' },
 });
 after(() => { sink.stop(); rmSync(work, { recursive: true, force: true }); });
 
@@ -418,4 +420,122 @@ test('the job flags referrals sent and not acknowledged after ack-days, once', a
   assert.match(r.body, /not acknowledged after\s*7\s*days/);
   r = await clin.get(`/patients/${Q.pid}/referrals/${w}`);
   assert.match(r.body, /not acknowledged \(flagged/);
+});
+
+// ------------------------------------------- parts of the program's pages
+
+test('the episode page and the chart show the referrals with their status and the partners\' notes; front desk and admin see no write link', async () => {
+  let r = await clin.get(`/patients/${P.pid}/episodes/${P.eid}`);
+  assert.equal(r.status, 200);
+  checkHtml(r.body, 'episode page');
+  const part = /<section class="panel plugin-section" id="section-referral-episode">[\s\S]*?<\/section>/.exec(r.body);
+  assert.ok(part, 'the episode page has the referral section');
+  assert.match(part[0], /Tom Trainer \(onward\)/);
+  assert.match(part[0], /First appointment done since/);
+  assert.match(part[0], /Tom Trainer \(partner\), [0-9-]+: Booked for Tuesday &lt;b&gt;9am&lt;\/b&gt;/, 'the partner\'s note, escaped');
+  assert.match(part[0], new RegExp(`href="/patients/${P.pid}/referrals/new\\?kind=alongside&amp;episode=${P.eid}"`));
+  // The other patient's referrals and notes are not on this page.
+  assert.doesNotMatch(part[0], /Fully booked|Quinn/);
+  r = await clin.get(`/patients/${P.pid}`);
+  assert.equal(r.status, 200);
+  checkHtml(r.body, 'chart');
+  const chart = /id="section-referral-chart">[\s\S]*?<\/section>/.exec(r.body);
+  assert.ok(chart, 'the chart has the referral section');
+  assert.match(chart[0], /Booked for Tuesday/);
+  assert.doesNotMatch(chart[0], /Red flag/, 'no intake task for this patient');
+  r = await clin.get(`/patients/${Q.pid}`);
+  assert.match(r.body, /Fully booked until March/, 'a decline\'s note reaches the chart');
+  assert.match(r.body, /Mia Masseur \(onward\)[\s\S]*Declined since/);
+  // The administrator reads them but is offered nothing to write.
+  const admin = await srv.as('admin');
+  r = await admin.get(`/patients/${P.pid}/episodes/${P.eid}`);
+  assert.match(r.body, /id="section-referral-episode"/);
+  assert.doesNotMatch(r.body, /referrals\/new/);
+  r = await desk.get(`/patients/${P.pid}/episodes/${P.eid}`);
+  assert.equal(r.status, 403);
+});
+
+test('graduation offers "refer onward": the directory by tag, each link filtering the partners to those trusted for it', async () => {
+  const { pid, eid, E } = await graduatedPatient(clin, 'REF-G', 'Gina Graduate');
+  let r = await clin.get(`${E}/graduation`);
+  assert.equal(r.status, 200, r.body.slice(0, 800));
+  checkHtml(r.body, 'graduation');
+  const part = /id="section-referral-graduation">[\s\S]*?<\/section>/.exec(r.body);
+  assert.ok(part, 'the graduation summary has "refer onward"');
+  assert.match(part[0], /Refer onward/);
+  assert.match(part[0], /<dt>running<\/dt>\s*<dd>Tom Trainer<\/dd>/);
+  assert.match(part[0], /<dt>maintenance<\/dt>\s*<dd>Mia Masseur<\/dd>/);
+  assert.doesNotMatch(part[0], /Gone Away/, 'an inactive partner is not offered');
+  const href = `/patients/${pid}/referrals/new?kind=onward&episode=${eid}&tag=running`;
+  assert.ok(part[0].includes(`href="${href.replace(/&/g, '&amp;')}"`), part[0]);
+  r = await clin.get(href);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /Tom Trainer/);
+  assert.doesNotMatch(r.body, /Mia Masseur/, 'the directory filtered by what the patient wants next');
+  assert.match(r.body, /value="onward"[^>]*checked|checked[^>]*value="onward"/);
+  // A partner whose name and organisation together are longer than a
+  // line: the referral keeps the two cut to one line, and is written.
+  const long = await addPartner(clin, { name: `Ülla ${'Ü'.repeat(140)}`, organisation: 'Ö'.repeat(150), email: 'long@partner.example' });
+  await writeReferral(clin, { pid, eid }, long, []);
+});
+
+test('the intake\'s red-flag task becomes a referral out: linked from the intake and the chart, its reason filled in from the screen', async () => {
+  const visitor = new Visitor(srv.base, '127.0.0.9');
+  const s = await sendRequest(visitor, { name: 'Ravi Redflag' });
+  assert.equal(s.status, 303, s.body.slice(0, 800));
+  const { intakeId } = await goodFit(desk, 'Ravi Redflag');
+  for (const sec of intakeSections({ name: 'Ravi Redflag', flags: { 'ce-saddle': 'yes', 'weight-loss': 'unsure' } })) {
+    const f = await desk.postForm(`/intake/${intakeId}/form`, sec);
+    assert.equal(f.status, 303, `${sec.section}: ${f.body.slice(0, 400)}`);
+  }
+  const pid = Number(sqlJson(srv.database, `SELECT patient FROM p_intake_intake WHERE record = ${intakeId}`)[0].patient);
+  const href = `/patients/${pid}/referrals/new?kind=out`;
+  let r = await clin.get(`/intake/${intakeId}`);
+  assert.equal(r.status, 200);
+  assert.match(r.body, new RegExp(`id="referral-out" href="${href.replace(/[?]/g, '\\?')}"`));
+  r = await desk.get(`/intake/${intakeId}`);
+  assert.doesNotMatch(r.body, /referral-out/, 'front desk is not offered it');
+  r = await clin.get(`/patients/${pid}`);
+  assert.match(r.body, /id="section-referral-chart"[\s\S]*Red flag[\s\S]*Write the referral out/);
+  r = await clin.get(href);
+  assert.equal(r.status, 200);
+  assert.match(r.body, /value="urgent" selected/);
+  assert.match(r.body, /Red-flag screen at intake \([0-9-]+\): positive for ce-saddle, weight-loss\./);
+  // Written and saved, it is a referral of kind "out" for this patient.
+  r = await clin.postForm(`/patients/${pid}/referrals`, { kind: 'out', partner: String(partner), priority: 'urgent',
+    reason: 'Red-flag screen at intake: positive for ce-saddle, weight-loss.', code: 'Same-day assessment.', consent: 'yes', consentMethod: 'verbal' });
+  assert.equal(r.status, 303, r.body.slice(0, 800));
+  const id = Number(/referrals\/(\d+)$/.exec(r.headers.location)[1]);
+  assert.deepEqual(sqlJson(srv.database, `SELECT kind, patient, state FROM p_referral_referral WHERE record = ${id}`)[0],
+    { kind: 'out', patient: pid, state: 'draft' });
+  const taskState = () => sqlJson(srv.database, `SELECT state FROM p_intake_task WHERE intake = ${intakeId}`)[0].state;
+  assert.equal(taskState(), 'open', 'a draft closes nothing');
+  // Sent, it closes the intake's task as referred, naming the partner.
+  await send(clin, { pid }, id, 'tom@partner.example');
+  assert.equal(taskState(), 'referred');
+  r = await clin.get(`/intake/${intakeId}`);
+  assert.match(r.body, new RegExp(`Referral out made: </strong>Referred to: Tom Trainer, Strong Studio \\(referral ${id}, sent by`));
+  assert.doesNotMatch(r.body, /referral-out/, 'no second referral offered');
+  r = await clin.get(`/patients/${pid}`);
+  assert.doesNotMatch(r.body, /Red flag/);
+  assert.match(r.body, /Tom Trainer \(out\)[\s\S]*Sent: waiting for the partner/);
+  // A patient without a task gets no reason made up.
+  r = await clin.get(`/patients/${P.pid}/referrals/new?kind=out`);
+  assert.doesNotMatch(r.body, /Red-flag screen at intake/);
+});
+
+test('a patient\'s FHIR answer carries the referral as a ServiceRequest that validates: based on the episode\'s plan, the first appointment, the notes', async () => {
+  const r = await clin.get(`/patients/${P.pid}/fhir?_format=xml`);
+  assert.equal(r.status, 200, r.body.slice(0, 400));
+  const file = path.join(work, 'patient.xml');
+  writeFileSync(file, r.body);
+  const v = run('xmllint', ['--noout', '--nonet', '--schema', path.join(REPO, 'tests', 'fhir-xsd', 'fhir-single.xsd'), file], { timeoutMs: 120000 });
+  assert.equal(v.code, 0, `${v.stderr}`.slice(0, 2000));
+  const sr = new RegExp(`<ServiceRequest[^>]*><id value="${referral}"/>[\\s\\S]*?</ServiceRequest>`).exec(r.body)?.[0] ?? '';
+  assert.match(sr, new RegExp(`<basedOn><reference value="CarePlan/careplan-${P.eid}"/></basedOn><status value="completed"/>`));
+  assert.match(sr, new RegExp(`<occurrenceDateTime value="${today}"/>`));
+  assert.match(sr, /<display value="Tom Trainer, Strong Studio"\/>/);
+  assert.match(sr, /<authorString value="Tom Trainer \(partner\)"\/><time value="[0-9-]+"\/><text value="Booked for Tuesday &lt;b&gt;9am&lt;\/b&gt;; will send our plan."\/>/);
+  assert.ok(r.body.includes(`<fullUrl value="https://clinic.example/riverside/fhir/CarePlan/careplan-${P.eid}"/>`), 'the plan it is based on is in the Bundle');
+  assert.ok(!sr.includes(CANARY), 'what was not shared stays out of the referral');
 });

@@ -250,7 +250,7 @@ ${Object.entries(x.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEs
 `).join('')}${intake ? `    <plugin path="${xmlEscape(intake.plugin)}">
       <setting name="content" kind="path">${xmlEscape(intake.content)}</setting>
       <setting name="instruments" kind="path">${xmlEscape(instruments)}</setting>
-${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
+${referral ? '      <setting name="referrals">yes</setting>\n' : ''}${Object.entries(intake.settings ?? {}).map(([k, v]) => `      <setting name="${xmlEscape(k)}">${xmlEscape(v)}</setting>\n`).join('')}    </plugin>
 ` : ''}${herbal ? `    <plugin path="${xmlEscape(herbal.plugin)}">
       <setting name="data" kind="path">${xmlEscape(herbal.data)}</setting>
     </plugin>

@@ -38,6 +38,28 @@ export async function patientWithEpisode(web, id, name) {
   return { pid, eid, name };
 }
 
+// A patient whose episode graduated today (NRS 8 -> 2, through every
+// phase, with a written justification): { pid, eid, E (its path) }.
+export async function graduatedPatient(web, id, name) {
+  const JUST = 'Goals reviewed with the patient in person; she is confident with the home routine.';
+  let r = await xmlPost(web, '/patients', X('Patient', `<identifier>${id}</identifier><name>${name}</name><gender>female</gender>`));
+  const pid = Number(/\/patients\/(\d+)/.exec(r.headers.location)[1]);
+  r = await xmlPost(web, `/patients/${pid}/episodes`, X('EpisodeOfCare', `<status>active</status><cohort>program</cohort><periodStart>${ago(60)}</periodStart><primaryInstrument>nrs</primaryInstrument><phase>enrolled</phase><activity item="a1" goal="8">Run 5 km</activity>`));
+  const eid = Number(/episodes\/(\d+)/.exec(r.headers.location)[1]);
+  const E = `/patients/${pid}/episodes/${eid}`;
+  const nrs = (d, v, extra = '') => xmlPost(web, `/patients/${pid}/observations`, X('Observation', `<episode>${eid}</episode><instrument>nrs</instrument><effective>${ago(d)}</effective>${extra}<answer item="pain">${v}</answer>`));
+  const mv = (to, d, extra = '') => xmlPost(web, `${E}/moves`, X('PhaseChange', `<episode>${eid}</episode><to>${to}</to><date>${ago(d)}</date>${extra}`));
+  await nrs(60, 8, '<timepoint>baseline</timepoint>');
+  await mv('introductory', 60);
+  await nrs(47, 3);
+  await mv('first-month', 46);
+  await nrs(33, 3);
+  await mv('monthly', 32);
+  for (let d = 25; d >= 1; d -= 7) await nrs(d, 2);
+  await mv('graduated', 0, `<justification>${JUST}</justification><goalsMet>yes</goalsMet><homeRoutine>yes</homeRoutine>`);
+  return { pid, eid, E };
+}
+
 // Add a partner through the staff form; returns its id.
 export async function addPartner(web, fields) {
   const r = await web.postForm('/partners', { discipline: 'physical-therapist', active: 'yes', ...fields });

@@ -235,7 +235,8 @@ typedef struct cairn_fhir_map {
 ** "episode", the checkpoint page for "checkpoint", the graduation summary
 ** for "graduation", the patient's own summary (/p/{e}/summary) for
 ** "patient-summary" (whose fills show no staff notes, justifications or
-** internal codes: the patient reads it).  The owner calls sections_fill; the core calls each
+** internal codes: the patient reads it), the patient's chart
+** (/patients/{p}) for "chart" (episode 0).  The owner calls sections_fill; the core calls each
 ** declared fill in load order, inside an element
 **   <section plugin="exercise" slot="episode" title="Exercise">
 ** that fill adds to in one shared shape, which www/views/section-lib.xsl

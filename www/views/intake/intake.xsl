@@ -7,7 +7,9 @@
   .../enrol).
 
   View document (plugins/intake/review.c):
-    <intake id= role= terms-version= patient= patient-name=>
+    <intake id= role= terms-version= referrals="yes|no" patient= patient-name=>
+      (referrals="yes": the referral plugin is loaded, so an open task
+      links to writing the referral out to a partner of the directory)
       <record ...><i:Intake>...</i:Intake></record>
       <task state="open|referred|cleared" opened=><note/></task>?   the newest referral out
       <section name= saved=? version=?><record><i:Section>...</i:Section></record>?</section>*
@@ -131,6 +133,10 @@
           </ul>
           <xsl:if test="task[@state = 'referred']">
             <p><strong>Referral out made: </strong><xsl:value-of select="task/note"/></p>
+          </xsl:if>
+          <xsl:if test="task[@state = 'open'] and @role = 'clinician' and @referrals = 'yes' and @patient">
+            <p class="actions"><a class="button" id="referral-out" href="/patients/{@patient}/referrals/new?kind=out">Write the referral out</a>
+              <xsl:text> to a partner of the directory, urgent, with this screen as its reason; or record below a referral made another way.</xsl:text></p>
           </xsl:if>
           <xsl:if test="task[@state = 'open'] and @role = 'clinician'">
             <form method="post" action="/intake/{@id}/referral" novalidate="novalidate">

@@ -23,6 +23,8 @@
                                   that marks it entered-in-error
       </trajectory>*
       <in-error id= instrument= effective= score=? reason=?/>*  (struck through)
+      <sections slot="chart">...</sections>   what other plugins add
+                                            (section-lib.xsl; episode 0)
     </chart>
 
   The chart is drawn in a fixed coordinate space (viewBox) and scales with
@@ -35,6 +37,7 @@
 
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="intake-lib.xsl"/>
+  <xsl:include href="../section-lib.xsl"/>
 
   <!-- Chart geometry, in viewBox units: width, height, and the plot area's
        left, top, width and height.  The right margin holds the labels of
@@ -81,6 +84,7 @@
     </div>
 
     <xsl:apply-templates select="intake" mode="from-intake"/>
+    <xsl:apply-templates select="sections" mode="sections"/>
     <h2>Episodes of care</h2>
     <xsl:choose>
       <xsl:when test="episode">
