@@ -71,6 +71,15 @@
                   <xsl:with-param name="current"
                                   select="$path = '/intake' or starts-with($path, '/intake/')"/>
                 </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/schedule'"/>
+                  <xsl:with-param name="label" select="'Schedule'"/>
+                  <xsl:with-param name="current" select="$path = '/schedule'"/>
+                </xsl:call-template>
+                <!-- The plugins' staff index pages, each for the roles its
+                     route admits: the open referrals and the exercise
+                     worklist are clinical (clinician, admin); the front
+                     desk has the partners' directory and the libraries. -->
                 <xsl:choose>
                   <xsl:when test="$staff-role != 'front-desk'">
                     <xsl:call-template name="nav-item">
@@ -89,11 +98,34 @@
                     </xsl:call-template>
                   </xsl:otherwise>
                 </xsl:choose>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/herbs'"/>
+                  <xsl:with-param name="label" select="'Herbs'"/>
+                  <xsl:with-param name="current"
+                                  select="$path = '/herbs' or starts-with($path, '/herbal/')"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/exercises'"/>
+                  <xsl:with-param name="label" select="'Exercise'"/>
+                  <xsl:with-param name="current" select="$path = '/exercises' or $path = '/exercise'"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/maintenance'"/>
+                  <xsl:with-param name="label" select="'Maintenance'"/>
+                  <xsl:with-param name="current"
+                                  select="$path = '/maintenance' or starts-with($path, '/maintenance/')"/>
+                </xsl:call-template>
                 <xsl:if test="$staff-role != 'front-desk'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/outcomes'"/>
                     <xsl:with-param name="label" select="'Outcomes'"/>
-                    <xsl:with-param name="current" select="$path = '/outcomes'"/>
+                    <xsl:with-param name="current"
+                                    select="$path = '/outcomes' or starts-with($path, '/outcomes/')"/>
+                  </xsl:call-template>
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/economics'"/>
+                    <xsl:with-param name="label" select="'Economics'"/>
+                    <xsl:with-param name="current" select="$path = '/economics'"/>
                   </xsl:call-template>
                 </xsl:if>
                 <xsl:call-template name="nav-item">
@@ -101,18 +133,6 @@
                   <xsl:with-param name="label" select="'Instruments'"/>
                   <xsl:with-param name="current" select="$path = '/instruments'"/>
                 </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/schedule'"/>
-                  <xsl:with-param name="label" select="'Schedule'"/>
-                  <xsl:with-param name="current" select="$path = '/schedule'"/>
-                </xsl:call-template>
-                <xsl:if test="$staff-role != 'front-desk'">
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/economics'"/>
-                    <xsl:with-param name="label" select="'Economics'"/>
-                    <xsl:with-param name="current" select="$path = '/economics'"/>
-                  </xsl:call-template>
-                </xsl:if>
                 <xsl:if test="$staff-role = 'admin'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/admin/users'"/>

@@ -73,7 +73,9 @@
           <a class="button" href="{patient/@href}/enrol">Enrol in the care program</a>
           <xsl:text> </xsl:text>
         </xsl:if>
-        <a class="button" href="{@new-observation}">Record an observation</a>
+        <xsl:if test="$staff-role = 'clinician'">
+          <a class="button" href="{@new-observation}">Record an observation</a>
+        </xsl:if>
       </p>
     </div>
 
@@ -130,7 +132,9 @@
       <xsl:otherwise>
         <h2>Outcome measures</h2>
         <p class="muted">No scored observations yet.
-          <a href="{@new-observation}">Record the baseline</a>.</p>
+          <xsl:if test="$staff-role = 'clinician'">
+            <a href="{@new-observation}">Record the baseline</a>.
+          </xsl:if></p>
       </xsl:otherwise>
     </xsl:choose>
 
@@ -509,6 +513,7 @@
                 </xsl:if>
               </td>
               <td class="no-print">
+                <xsl:if test="$staff-role = 'clinician'">
                 <details class="correct">
                   <summary>Entered in error?</summary>
                   <form method="post" action="{/chart/@href}/observations/{@id}/error">
@@ -518,6 +523,7 @@
                     <button type="submit">Mark as entered in error</button>
                   </form>
                 </details>
+                </xsl:if>
               </td>
             </tr>
           </xsl:for-each>

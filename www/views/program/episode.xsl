@@ -62,8 +62,10 @@
       </div>
       <p class="actions no-print">
         <a class="button" href="{patient/@href}">Chart</a>
-        <xsl:text> </xsl:text>
-        <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        <xsl:if test="$staff-role = 'clinician'">
+          <xsl:text> </xsl:text>
+          <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        </xsl:if>
         <xsl:if test="@checkpoint">
           <xsl:text> </xsl:text>
           <a class="button" href="{@checkpoint}">Checkpoint decision</a>
@@ -99,7 +101,9 @@
     </xsl:if>
 
     <xsl:apply-templates select="evidence"/>
-    <xsl:for-each select="form[@id = 'move']">
+    <!-- Forms only for the roles their routes admit: a move, a flare and
+         an exit are a clinician's; visits also the front desk's. -->
+    <xsl:for-each select="form[@id = 'move'][$staff-role = 'clinician']">
       <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
     </xsl:for-each>
 
@@ -222,7 +226,9 @@
                       <xsl:when test="@end"><xsl:value-of select="@end"/></xsl:when>
                       <xsl:otherwise>
                         <span class="badge">open</span>
-                        <xsl:apply-templates select="form" mode="form"/>
+                        <xsl:if test="$staff-role = 'clinician'">
+                          <xsl:apply-templates select="form" mode="form"/>
+                        </xsl:if>
                       </xsl:otherwise>
                     </xsl:choose>
                   </td>
@@ -268,7 +274,7 @@
                   </td>
                   <td><xsl:value-of select="@notes"/></td>
                   <td class="no-print">
-                    <xsl:if test="@state = 'planned'">
+                    <xsl:if test="@state = 'planned' and ($staff-role = 'clinician' or $staff-role = 'front-desk')">
                       <details class="correct">
                         <summary>Move or cancel</summary>
                         <form method="post" action="{/episode-page/episode/@href}/visits/{@id}/reschedule">
@@ -296,7 +302,8 @@
     </xsl:choose>
 
     <div class="form-grid no-print">
-      <xsl:for-each select="form[@id = 'visit' or @id = 'flare' or @id = 'exit']">
+      <xsl:for-each select="form[(@id = 'visit' and $staff-role = 'front-desk') or
+                                 ((@id = 'visit' or @id = 'flare' or @id = 'exit') and $staff-role = 'clinician')]">
         <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
       </xsl:for-each>
     </div>
