@@ -237,6 +237,19 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A date and time as the product shows them: "2026-12-04 10:30" from
+       "2026-12-04T10:30" (seconds and a zone suffix dropped).  The value is
+       the clinic's local time already (the plugins store it so). -->
+  <xsl:template name="datetime">
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="string-length($value) &gt;= 16 and substring($value, 11, 1) = 'T'">
+        <xsl:value-of select="concat(substring($value, 1, 10), ' ', substring($value, 12, 5))"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$value"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- "lower-is-better" as words. -->
   <xsl:template name="direction">
     <xsl:param name="direction"/>

@@ -53,7 +53,7 @@
                       <xsl:if test="@overdue = 'yes'"><xsl:text> </xsl:text><span class="badge warn">not answered</span></xsl:if>
                     </td>
                     <td><xsl:value-of select="@state"/></td>
-                    <td><xsl:value-of select="translate(@call, 'T', ' ')"/></td>
+                    <td><xsl:call-template name="datetime"><xsl:with-param name="value" select="@call"/></xsl:call-template></td>
                   </tr>
                 </xsl:for-each>
               </tbody>

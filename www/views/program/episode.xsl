@@ -16,9 +16,10 @@
                     needling=? delivered=? scheduled=?/>*3
                     (charged: what was invoiced; fee: the definition's)
       <visit id= date= type= state= notes=?/>*
-      <flare id= start= end=? severity= trigger=? response=?><form/>?</flare>*
+      <flare id= start= end=? severity= trigger=? response=? visits-per-week=?><form/>?</flare>*
       <taper current=?><week start= recommended= actual= why=/>*</taper>?
       <evidence .../>?  (monthly program: the graduation checklist from the data)
+      <graduation-waits flare-start=/>?  (monthly, a flare open: no graduation form)
       <form id="move|exit|visit|flare" .../>*
     </episode-page>
 -->
@@ -101,6 +102,13 @@
     </xsl:if>
 
     <xsl:apply-templates select="evidence"/>
+    <xsl:for-each select="graduation-waits">
+      <p class="notice" id="graduation-waits">
+        <xsl:text>Graduation waits: a flare is open since </xsl:text>
+        <xsl:value-of select="@flare-start"/>
+        <xsl:text>. Answer it as its response says, record its end under Flares below, then judge the gains.</xsl:text>
+      </p>
+    </xsl:for-each>
     <!-- Forms only for the roles their routes admit: a move, a flare and
          an exit are a clinician's; visits also the front desk's. -->
     <xsl:for-each select="form[@id = 'move'][$staff-role = 'clinician']">
@@ -158,7 +166,7 @@
       <p>
         <xsl:text>Recommended now: </xsl:text>
         <strong><xsl:value-of select="taper/@current"/> a week</strong>
-        <span class="muted"> (from the data: gains held over the last <xsl:value-of select="definition/taper/@held-days"/> days and no flare in the last <xsl:value-of select="definition/taper/@flare-free-days"/> days steps down, gradually, each step held at least <xsl:value-of select="definition/taper/@min-weeks-at-step"/> weeks; a flare holds, a severe one steps back)</span>
+        <span class="muted"> (from the data: gains held over the last <xsl:value-of select="definition/taper/@held-days"/> days and no flare in the last <xsl:value-of select="definition/taper/@flare-free-days"/> days steps down, gradually, each step held at least <xsl:value-of select="definition/taper/@min-weeks-at-step"/> weeks; a flare holds, a severe one steps back; an open flare whose response asks a number of visits a week sets it)</span>
       </p>
       <div class="table-wrap">
         <table class="small">
@@ -234,7 +242,13 @@
                   </td>
                   <td><xsl:value-of select="@severity"/><xsl:if test="@reported-by = 'patient'"> <span class="badge">reported by the patient: to confirm</span></xsl:if></td>
                   <td><xsl:value-of select="@trigger"/></td>
-                  <td><xsl:value-of select="@response"/></td>
+                  <td>
+                    <xsl:value-of select="@response"/>
+                    <xsl:if test="@visits-per-week">
+                      <xsl:if test="@response"><br/></xsl:if>
+                      <strong><xsl:value-of select="@visits-per-week"/> visits a week while it lasts</strong>
+                    </xsl:if>
+                  </td>
                 </tr>
               </xsl:for-each>
             </tbody>
