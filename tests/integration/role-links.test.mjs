@@ -20,7 +20,7 @@ import { useCairn, STAFF } from '../lib/harness.mjs';
 import { parseRoutes } from '../lib/access.mjs';
 import { seedDemo } from '../../scripts/seed-demo.mjs';
 
-const srv = useCairn();
+const srv = useCairn({ publicUrl: 'https://clinic.example', mail: { port: 9 } });
 const ROLES = ['clinician', 'front-desk', 'admin'];
 // How far out from the start pages links are followed, and at most how
 // many pages a role opens (the seeded clinic has about a dozen patients).
@@ -84,16 +84,17 @@ before(async () => {
 function startPages() {
   const pages = ['/', '/patients', '/outcomes', '/herbs', '/herbal/alerts', '/exercises', '/exercise',
     '/referrals', '/partners', '/maintenance', '/intake', '/schedule', '/instruments', '/economics'];
-  for (const name of ['Ruth Okafor', 'Graham Whitlock', 'Tomasz Nowak', 'Helen Fraser']) {
+  for (const name of ['Ruth Okafor', 'Graham Whitlock', 'Tomasz Nowak', 'Helen Fraser', 'Kenji Watanabe', 'Margaret Ellis']) {
     const row = seeded.rows.find((r) => r.name === name);
     assert.ok(row, `${name} seeded`);
-    pages.push(row.page, row.page.replace(/\/episodes\/\d+$/, ''));
+    const patient = row.page.replace(/\/episodes\/\d+$/, '');
+    pages.push(row.page, patient, `${row.page}/exercise`, `${patient}/herbal`, `${patient}/referrals`, `${patient}/maintenance`);
   }
   return pages;
 }
 
 for (const role of ROLES) {
-  test(`${role}: every link on the main pages and three steps out answers, none 403 or 404`, async () => {
+  test(`${role}: every link on the main pages and three steps out answers, none 403 or 404`, async (t) => {
     const web = await srv.as(role);
     const seen = new Map();          // path -> status
     const from = new Map();          // path -> a page that links to it
@@ -120,6 +121,7 @@ for (const role of ROLES) {
       }
       queue = next;
     }
+    t.diagnostic(`${role}: ${seen.size} pages opened, ${badPosts.length} forms refused`);
     assert.equal(seen.get('/'), 200, 'the dashboard opens');
     assert.equal(seen.get('/patients'), 200, 'the patient list opens');
     const dead = [...seen].filter(([p, s]) => (s === 403 || s === 404) && !(starts.has(p) && !from.has(p)))

@@ -46,7 +46,9 @@
         <h1>Exercise progression</h1>
       </div>
       <p class="actions no-print">
-        <xsl:if test="stage/@code != 'not-started'">
+        <!-- Recording is a clinician's (the routes say so): the
+             administrator reads the progression. -->
+        <xsl:if test="stage/@code != 'not-started' and $staff-role = 'clinician'">
           <a class="button" href="{links/@session-new}">Record a session</a>
         </xsl:if>
         <xsl:if test="routine"><a class="button" href="{routine/@handout-href}">Handout</a></xsl:if>
@@ -81,7 +83,7 @@
         <p class="muted">Programme phase: <xsl:value-of select="start/@phase"/>;
           gains held: <xsl:value-of select="start/@gains-held"/>.</p>
       </xsl:if>
-      <xsl:apply-templates select="form" mode="form"/>
+      <xsl:if test="$staff-role = 'clinician'"><xsl:apply-templates select="form" mode="form"/></xsl:if>
     </section>
 
     <xsl:if test="loads/exercise">
@@ -115,6 +117,7 @@
                   <td>
                     <xsl:choose>
                       <xsl:when test="@next-morning != ''"><xsl:value-of select="@next-morning"/></xsl:when>
+                      <xsl:when test="$staff-role != 'clinician'"><span class="muted">not known yet</span></xsl:when>
                       <xsl:otherwise>
                         <form method="post" action="{@morning-href}" class="inline">
                           <xsl:call-template name="csrf-field"/>
@@ -165,7 +168,7 @@
         </table>
       </div>
     </xsl:if>
-    <xsl:if test="mastery/exercise[@mastered = 'yes']">
+    <xsl:if test="mastery/exercise[@mastered = 'yes'] and $staff-role = 'clinician'">
       <form method="post" action="{links/@routine}" class="panel no-print" id="routine-form">
         <xsl:call-template name="csrf-field"/>
         <fieldset>
