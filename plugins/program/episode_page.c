@@ -231,7 +231,7 @@ static const char *const SEVERITY_CHOICES[] = {
   "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
 /* The visits a week a flare's response may ask (the schema allows 1-7). */
 static const char *const PER_WEEK_CHOICES[] = {
-  "1", "1 a week", "2", "2 a week", "3", "3 a week", "4", "4 a week",
+  "", "Not said: the taper holds", "1", "1 a week", "2", "2 a week", "3", "3 a week", "4", "4 a week",
   "5", "5 a week", NULL};
 
 const cairn_field program_visit_fields[] = {

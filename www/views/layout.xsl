@@ -128,11 +128,16 @@
                     <xsl:with-param name="current" select="$path = '/economics'"/>
                   </xsl:call-template>
                 </xsl:if>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/instruments'"/>
-                  <xsl:with-param name="label" select="'Instruments'"/>
-                  <xsl:with-param name="current" select="$path = '/instruments'"/>
-                </xsl:call-template>
+                <!-- One line at a laptop's width: clinicians and the
+                     administrator reach the instruments from the overview
+                     ("How each instrument is scored"). -->
+                <xsl:if test="$staff-role = 'front-desk'">
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/instruments'"/>
+                    <xsl:with-param name="label" select="'Instruments'"/>
+                    <xsl:with-param name="current" select="$path = '/instruments'"/>
+                  </xsl:call-template>
+                </xsl:if>
                 <xsl:if test="$staff-role = 'admin'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/admin/users'"/>

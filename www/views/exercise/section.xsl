@@ -88,8 +88,11 @@
 
     <xsl:if test="loads/exercise">
       <h2>Loads</h2>
+      <!-- A chart for each exercise done; the library's others in one
+           line with their starting dose (a wall of empty charts hid the
+           two that mattered). -->
       <div class="ex-charts">
-        <xsl:for-each select="loads/exercise">
+        <xsl:for-each select="loads/exercise[point]">
           <figure class="chart ex-load" id="load-{@id}">
             <figcaption><strong><xsl:value-of select="@name"/></strong>:
               next <xsl:value-of select="next/dose/@text"/>
@@ -98,6 +101,19 @@
           </figure>
         </xsl:for-each>
       </div>
+      <xsl:if test="loads/exercise[not(point)]">
+        <p class="muted small">
+          <xsl:choose>
+            <xsl:when test="loads/exercise[point]">Not done yet, each at the library's starting dose: </xsl:when>
+            <xsl:otherwise>No loading session yet; each starts at the library's dose: </xsl:otherwise>
+          </xsl:choose>
+          <xsl:for-each select="loads/exercise[not(point)]">
+            <xsl:if test="position() &gt; 1">; </xsl:if>
+            <xsl:value-of select="@name"/><xsl:text> </xsl:text><xsl:value-of select="next/dose/@text"/>
+          </xsl:for-each>
+          <xsl:text>.</xsl:text>
+        </p>
+      </xsl:if>
     </xsl:if>
 
     <h2>Sessions</h2>

@@ -52,12 +52,14 @@
       </xsl:choose>
       <!-- Prescribing is a clinician's or the administrator's. -->
       <xsl:if test="$staff-role != 'front-desk'">
-      <form method="get" action="/patients/{$p/@id}/herbal/prescribe">
-        <label for="formula">Prescribe, starting from</label>
-        <select id="formula" name="formula">
-          <option value="">a custom prescription</option>
-          <xsl:for-each select="formula-choice"><option value="{@id}"><xsl:value-of select="@pinyin"/></option></xsl:for-each>
-        </select>
+      <form method="get" action="/patients/{$p/@id}/herbal/prescribe" class="search">
+        <div class="field">
+          <label for="formula">Prescribe, starting from</label>
+          <select id="formula" name="formula">
+            <option value="">a custom prescription</option>
+            <xsl:for-each select="formula-choice"><option value="{@id}"><xsl:value-of select="@pinyin"/></option></xsl:for-each>
+          </select>
+        </div>
         <button type="submit">Prescribe</button>
       </form>
       </xsl:if>

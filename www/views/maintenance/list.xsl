@@ -49,7 +49,7 @@
               <xsl:for-each select="open-checkin">
                 <tr>
                   <td><xsl:call-template name="plan-link"/></td>
-                  <td><xsl:value-of select="@months"/> months</td>
+                  <td><xsl:value-of select="@months"/> month<xsl:if test="@months != 1">s</xsl:if></td>
                   <td><xsl:value-of select="@due"/></td>
                   <td><xsl:value-of select="@state"/></td>
                   <td>

@@ -48,10 +48,10 @@
         <tbody>
           <xsl:for-each select="checkin">
             <tr id="checkin-{@record}">
-              <td><xsl:value-of select="@months"/> months</td>
+              <td><xsl:value-of select="@months"/> month<xsl:if test="@months != 1">s</xsl:if></td>
               <td><xsl:value-of select="@due"/></td>
               <td><xsl:value-of select="@state"/><xsl:if test="@via"> (<xsl:value-of select="@via"/>)</xsl:if></td>
-              <td><xsl:value-of select="@score"/></td>
+              <td><xsl:if test="@score != ''"><xsl:call-template name="one-decimal"><xsl:with-param name="value" select="@score"/></xsl:call-template></xsl:if></td>
               <td><xsl:if test="@improvement"><xsl:value-of select="@improvement"/>%</xsl:if></td>
               <td><xsl:value-of select="@pgic"/></td>
               <td><xsl:value-of select="@home-routine"/></td>

@@ -103,7 +103,7 @@
 
     <xsl:apply-templates select="evidence"/>
     <xsl:for-each select="graduation-waits">
-      <p class="notice" id="graduation-waits">
+      <p class="flag-note" id="graduation-waits" role="status">
         <xsl:text>Graduation waits: a flare is open since </xsl:text>
         <xsl:value-of select="@flare-start"/>
         <xsl:text>. Answer it as its response says, record its end under Flares below, then judge the gains.</xsl:text>
