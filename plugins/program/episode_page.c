@@ -227,8 +227,10 @@ static const char *const VISIT_TYPE_CHOICES[] = {
 static const char *const VISIT_STATE_CHOICES[] = {
   "finished", "Delivered", "planned", "Scheduled", "cancelled", "Cancelled",
   "missed", "Missed (did not come)", NULL};
+/* No severity is chosen for the clinician: a first empty choice, so that
+** a flare recorded in a hurry is not filed as mild by default. */
 static const char *const SEVERITY_CHOICES[] = {
-  "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
+  "", "Choose", "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
 /* The visits a week a flare's response may ask (the schema allows 1-7). */
 static const char *const PER_WEEK_CHOICES[] = {
   "", "Not said: the taper holds", "1", "1 a week", "2", "2 a week", "3", "3 a week", "4", "4 a week",

@@ -8,6 +8,8 @@
 //   2. graduation was offered during an open flare: the episode page says
 //      why it waits instead of the form, and the move is refused (409,
 //      nothing stored) until the flare has ended;
+//      (and the flare form no longer files a flare as mild, 1 visit a week,
+//      by default: its lists open on an empty choice);
 //   3. the front desk's "Calls to make" showed the booked call as a raw
 //      "2026-12-04T10:30": it reads "2026-12-04 10:30" as the intake queue
 //      and the rest of the product show a time.
@@ -73,6 +75,14 @@ test('an open flare whose response asks 2 visits a week: the taper recommends 2;
   assert.equal(doc.childrenNamed('taper')[0].attr('current'), '1', 'tapered to the floor before the flare');
   assert.ok(doc.findAll('form').some((f) => f.attr('id') === 'move'), 'graduation offered before the flare');
 
+  // The flare form chooses neither a severity nor visits a week for the
+  // clinician: both lists open on an empty choice.
+  const form = /<form[^>]*action="[^"]*\/flares"[\s\S]*?<\/form>/.exec((await web.get(a.E)).body)[0];
+  for (const name of ['severity', 'visitsPerWeek']) {
+    const sel = new RegExp(`<select[^>]*name="${name}"[^>]*>\\s*<option value=""[ >]`).exec(form);
+    assert.ok(sel, `${name}: the first choice is empty`);
+    assert.doesNotMatch(new RegExp(`<select[^>]*name="${name}"[\\s\\S]*?</select>`).exec(form)[0], /<option value="[^"]+" selected/);
+  }
   // A refused flare form (9 visits a week is not a choice) stores nothing.
   const flares = stored('program:Flare');
   let r = await web.postForm(`${a.E}/flares`, { start: ago(2), severity: 'moderate', visitsPerWeek: '9' });
