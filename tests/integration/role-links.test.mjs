@@ -83,7 +83,8 @@ before(async () => {
 
 function startPages() {
   const pages = ['/', '/patients', '/outcomes', '/herbs', '/herbal/alerts', '/exercises', '/exercise',
-    '/referrals', '/partners', '/maintenance', '/intake', '/schedule', '/instruments', '/economics'];
+    '/referrals', '/partners', '/maintenance', '/intake', '/schedule', '/instruments', '/economics',
+    '/outcomes/maintenance', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/jobs'];
   for (const name of ['Ruth Okafor', 'Graham Whitlock', 'Tomasz Nowak', 'Helen Fraser', 'Kenji Watanabe', 'Margaret Ellis']) {
     const row = seeded.rows.find((r) => r.name === name);
     assert.ok(row, `${name} seeded`);

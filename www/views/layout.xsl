@@ -16,6 +16,12 @@
     path    the request path, to mark the current section
     csrf    the form token, when the core issues one (forms include it)
     staff-name, staff-role   the signed-in staff member ('' when nobody is)
+
+  Every view that imports this file sees $staff-role ('admin', 'clinician',
+  'front-desk'): a link or form is shown only to the roles its route admits
+  (tests/integration/role-links.test.mjs crawls each role's pages for a
+  403), and the navigation names each plugin's staff index page for the
+  roles that may open it.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
