@@ -260,15 +260,54 @@
     </xsl:choose>
 
     <h2>Visits</h2>
+    <!-- The newest visits and every one booked ahead in full; a long
+         history folds away under "Earlier visits" (a program's forty
+         visits pushed the forms off the screen). -->
+    <xsl:variable name="shown" select="12"/>
+    <xsl:variable name="past" select="visit[@state != 'planned']"/>
+    <xsl:variable name="fold" select="count($past) - $shown"/>
     <xsl:choose>
       <xsl:when test="visit">
+        <xsl:if test="$fold &gt; 0">
+          <details class="earlier-visits">
+            <summary>Earlier visits (<xsl:value-of select="$fold"/>)</summary>
+            <div class="table-wrap">
+              <table class="small">
+                <thead>
+              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
+            </thead>
+                <tbody>
+                  <xsl:apply-templates select="$past[position() &lt;= $fold]" mode="visit-row"/>
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </xsl:if>
         <div class="table-wrap">
           <table class="small">
             <thead>
               <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
             </thead>
             <tbody>
-              <xsl:for-each select="visit">
+              <xsl:apply-templates select="visit[@state = 'planned' or count(preceding-sibling::visit[@state != 'planned']) &gt;= $fold]" mode="visit-row"/>
+            </tbody>
+          </table>
+        </div>
+      </xsl:when>
+      <xsl:otherwise><p class="muted">No visits recorded.</p></xsl:otherwise>
+    </xsl:choose>
+
+    <div class="form-grid no-print">
+      <xsl:for-each select="form[(@id = 'visit' and $staff-role = 'front-desk') or
+                                 ((@id = 'visit' or @id = 'flare' or @id = 'exit') and $staff-role = 'clinician')]">
+        <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <!-- One visit as a table row: date, type, status, notes, and for a
+       booked one the forms to move or cancel it. -->
+  <xsl:template match="visit" mode="visit-row">
                 <tr>
                   <th scope="row"><xsl:value-of select="@date"/></th>
                   <td>
@@ -307,19 +346,5 @@
                     </xsl:if>
                   </td>
                 </tr>
-              </xsl:for-each>
-            </tbody>
-          </table>
-        </div>
-      </xsl:when>
-      <xsl:otherwise><p class="muted">No visits recorded.</p></xsl:otherwise>
-    </xsl:choose>
-
-    <div class="form-grid no-print">
-      <xsl:for-each select="form[(@id = 'visit' and $staff-role = 'front-desk') or
-                                 ((@id = 'visit' or @id = 'flare' or @id = 'exit') and $staff-role = 'clinician')]">
-        <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
-      </xsl:for-each>
-    </div>
   </xsl:template>
 </xsl:stylesheet>
