@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // scripts/seed-demo.mjs -- give a demo clinic a program a newcomer can walk
 // through: a dozen invented patients, one in every state the care program
-// knows, written through the HTTP API exactly as staff (and, for the
-// public form and the intake link, a prospective patient) would write
-// them.  No SQL, no CLI: only routes and the XML API, so the seed keeps
-// working while the internals change.
+// knows, and every plugin with realistic data (herbal prescriptions with
+// adherence, exercise progressions and home routines, trusted partners and
+// referrals sent by email, maintenance plans and check-ins taken by phone,
+// a patient's personal link: mail waits in the outbox), written through
+// the HTTP API exactly as staff (and, for the public form and the intake
+// link, a prospective patient) would write them.  No SQL, no CLI: only
+// routes and the XML APIs, so the seed keeps working while the internals
+// change.  A plugin the clinic has not loaded (its staff index page does
+// not answer) is left out; a referral is sent only when the clinic has a
+// public address and mail (else it stays a draft, and the seed says so).
 //
 //   node scripts/seed-demo.mjs --url http://127.0.0.1:8080 \
 //        --user demo --desk-user demo-desk --password-file _demo/demo-password
@@ -26,7 +32,8 @@
 //
 // Idempotent: each story looks for its patient first (by identifier for
 // the program's patients, by name in the intake queue for the others) and
-// is skipped when found, so a second run adds nothing.
+// is skipped when found, with everything the plugins hold for it; the
+// partners are looked up by name.  A second run adds nothing.
 //
 // Growing the seed: a story is data in STORIES (program patients) or CALLS
 // (the public form and the intake); a plugin that lands adds the route it
@@ -50,6 +57,8 @@ import { fileURLToPath } from 'node:url';
 const FORM_WAIT_MS = 3300;
 const COHORT = 'program';
 const NS = 'urn:cairn:program';
+const EX_NS = 'urn:cairn:exercise';
+const HERBAL_NS = 'urn:cairn:herbal';
 // Identifiers of the seeded program patients: "SEED-" and two digits.
 const ID_PREFIX = 'SEED-';
 
@@ -177,17 +186,30 @@ async function expect303(what, p) {
   return r.headers.location ?? '';
 }
 
+// A write through an XML API that answers 201 Created with the new
+// record's id in its view (<... id="N">); returns the id.
+async function expectCreated(what, p) {
+  const r = await p;
+  if (r.status !== 201) throw new Error(`${what} refused: ${refusal(r)}`);
+  const id = /<[a-z-]+\b[^>]*\bid="(\d+)"/.exec(r.body)?.[1];
+  if (!id) throw new Error(`${what}: 201 without the record's id`);
+  return Number(id);
+}
+
 // ------------------------------------------------------ the program's API
 
 // XML of a program record: pairs [name, value] or [name, value, attrs];
 // undefined / '' values are left out.
-function record(root, pairs) {
-  const kids = pairs.filter(([, v]) => v !== undefined && v !== '').map(([k, v, attrs]) => {
+// A value that is itself a list of pairs becomes child elements; an empty
+// value with attributes, an empty element (<done exercise=.../>).
+function record(root, pairs, ns = NS) {
+  const els = (list) => list.filter(([, v, attrs]) => (v !== undefined && v !== '') || attrs).map(([k, v, attrs]) => {
     const a = attrs ? Object.entries(attrs).filter(([, x]) => x !== undefined)
       .map(([n, x]) => ` ${n}="${xmlEscape(x)}"`).join('') : '';
-    return `  <${k}${a}>${xmlEscape(v)}</${k}>`;
+    if (Array.isArray(v)) return `<${k}${a}>${els(v).join('')}</${k}>`;
+    return v === undefined || v === '' ? `<${k}${a}/>` : `<${k}${a}>${xmlEscape(v)}</${k}>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${NS}">\n${kids.join('\n')}\n</${root}>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${ns}">\n${els(pairs).map((e) => `  ${e}`).join('\n')}\n</${root}>\n`;
 }
 
 // The ids in a redirect to /patients/P[/episodes/E].
@@ -244,10 +266,46 @@ class Chart {
         ['goalsMet', extra.goalsMet], ['gainsHeld', extra.gainsHeld], ['homeRoutine', extra.homeRoutine]])));
   }
 
-  async flare(start, severity, trigger, response, end) {
+  async flare(start, severity, trigger, response, end, visitsPerWeek) {
     await expect303(`${this.story.name}: flare from ${start}`, this.web.postXml(`${this.href}/flares`,
       record('Flare', [['episode', this.episode], ['start', start], ['end', end], ['severity', severity],
-                       ['trigger', trigger], ['response', response]])));
+                       ['trigger', trigger], ['response', response], ['visitsPerWeek', visitsPerWeek]])));
+  }
+
+  // The exercise plugin's records (exercise:Stage, Session, HomeRoutine),
+  // through its XML API under the episode.
+  async exerciseStage(date, from, to, kind, reason) {
+    await expect303(`${this.story.name}: exercise ${kind} to ${to} on ${date}`, this.web.postXml(
+      `${this.href}/exercise/stages`, record('Stage', [['episode', this.episode], ['date', date], ['from', from],
+        ['to', to], ['kind', kind], ['reason', reason]], EX_NS)));
+  }
+
+  // done: [exercise, sets, reps, load?]; morning: better | same | worse.
+  async exerciseSession(date, stage, done, pain, morning, notes) {
+    await expect303(`${this.story.name}: exercise session on ${date}`, this.web.postXml(
+      `${this.href}/exercise/sessions`, record('Session', [['episode', this.episode], ['date', date], ['stage', stage],
+        ...done.map(([exercise, sets, reps, load]) => ['done', '', { exercise, sets, reps, load }]),
+        ['pain', pain], ['nextMorning', morning], ['notes', notes]], EX_NS)));
+  }
+
+  // items: [exercise, sets, reps, load?, perWeek]; tools: ids.
+  async exerciseRoutine(date, since, items, tools, note) {
+    await expect303(`${this.story.name}: home routine on ${date}`, this.web.postXml(
+      `${this.href}/exercise/routine`, record('HomeRoutine', [['episode', this.episode], ['date', date], ['since', since],
+        ...items.map(([exercise, sets, reps, load, perWeek]) => ['item', '', { exercise, sets, reps, load, perWeek }]),
+        ...tools.map((t) => ['tool', t]), ['note', note]], EX_NS)));
+  }
+
+  // A herbal:Prescription through the herbal plugin's XML API (checked as
+  // the prescribing form checks it); returns its page.
+  async prescribe(rx, date) {
+    const id = await expectCreated(`${this.story.name}: herbal prescription on ${date}`, this.web.postXml(
+      `/patients/${this.patient}/herbal/prescriptions`, record('Prescription', [
+        ['subject', this.patient], ['episode', this.episode], ['formula', rx.formula ?? '', { kind: rx.kind }],
+        ['form', rx.form], ['ratio', rx.ratio], ['days', rx.days], ['startDate', date], ['prescriber', rx.prescriber],
+        ['instructions', rx.instructions],
+        ...rx.herbs.map(([name, grams]) => ['herb', [['name', name], ['grams', grams]]])], HERBAL_NS)));
+    return `/patients/${this.patient}/herbal/prescriptions/${id}`;
   }
 }
 
@@ -293,6 +351,36 @@ const STORIES = [
     taper: true,
     flares: [{ start: 66, end: 70, severity: 'mild', trigger: 'A full day of planting out the garden',
                response: 'Extra needling session that week; kneeling practice paused for a week, then resumed on a cushion.' }],
+    herbs: [{ day: 0, kind: 'modified', formula: 'du-huo-ji-sheng-tang', form: 'raw', days: 28,
+              instructions: 'Simmer one bag in 600 ml of water for 40 minutes; drink half warm after breakfast and half after dinner.',
+              herbs: [['Du Huo', 9], ['Sang Ji Sheng', 12], ['Du Zhong', 9], ['Niu Xi', 9], ['Qin Jiao', 9], ['Fu Ling', 12],
+                      ['Fang Feng', 9], ['Chuan Xiong', 6], ['Dang Gui', 9], ['Bai Shao', 9], ['Gan Cao', 3]],
+              adherence: [[7, 13, 14], [14, 14, 14]] }],
+    exercise: {
+      start: 35, reason: 'Gains holding since the monthly program began; starting corrective work for the hips and quadriceps.',
+      stages: [[46, 'corrective', 'qigong'], [60, 'qigong', 'loading']],
+      sessions: [
+        ...[[36, 3, 'same'], [39, 2, 'same'], [42, 2, 'better']].map(([d, p, m]) => [d, 'corrective',
+          [['glute-bridge', 2, 10], ['clamshell', 2, 12], ['dead-bug', 2, 8]], p, m]),
+        ...[[49, 2, 'better'], [53, 2, 'same'], [56, 1, 'better']].map(([d, p, m]) => [d, 'qigong',
+          [['bdj-1-hold-up-the-sky', 1, 8], ['bdj-2-draw-the-bow', 1, 8], ['bdj-3-separate-heaven-and-earth', 1, 8]], p, m]),
+        ...[[63, 6, 3, 'same'], [74, 6, 3, 'same'], [81, 6, 2, 'same'], [88, 8, 3, 'same'], [95, 8, 2, 'better'],
+            [102, 10, 3, 'same'], [109, 10, 2, 'same'], [116, 12, 3, 'same']].map(([d, kg, p, m]) => [d, 'loading',
+          [['goblet-squat', 3, 8, kg], ['step-up', 3, 10], ['calf-raise', 2, 15]], p, m]),
+      ],
+      routine: { day: 120, note: 'Ba Duan Jin every morning; strength on Monday, Wednesday and Friday; the walking group on Saturdays.',
+                 items: [['glute-bridge', 2, 10, undefined, 5], ['clamshell', 2, 12, undefined, 5],
+                         ['bdj-1-hold-up-the-sky', 1, 8, undefined, 7], ['bdj-2-draw-the-bow', 1, 8, undefined, 7],
+                         ['bdj-3-separate-heaven-and-earth', 1, 8, undefined, 7],
+                         ['goblet-squat', 3, 8, 12, 3], ['step-up', 3, 10, undefined, 3]],
+                 tools: ['pacing', 'flare-plan'] },
+    },
+    referrals: [{ partner: 'James Okoro', kind: 'onward', priority: 'routine', share: ['goals', 'exercise'],
+                  reason: 'Graduated from the monthly program; wants a supervised strength class to keep her gains.',
+                  code: 'Small-group strength class twice a week, progressing step-ups and goblet squats from 12 kg.',
+                  summary: 'Right knee OA. PEG 6.7 to 1.7 over 20 weeks; stairs without the rail, walks 1 km, kneels on a cushion. Home routine: Ba Duan Jin daily, strength three days a week.',
+                  send: true }],
+    maintenance: { option: 'membership', email: 'ruth.okafor@example.org', firstName: 'Ruth' },
     moves: [
       { to: 'first-month', day: 14, note: 'Clear response: PEG 6.7 to 4.3, stairs easier.' },
       { to: 'monthly', day: 28, note: 'Benchmark reached at day 28.' },
@@ -309,6 +397,14 @@ const STORIES = [
     // ODI as section sums of 50: 22 -> 44%, 15 -> 30%, 13 -> 26% (41% better: short of 50%).
     measures: [[0, 22, [2, 3, 1]], [13, 15], [27, 13, [5, 5, 3]], [41, 12], [55, 11, [6, 6, 5]]],
     taper: true,
+    herbs: [{ day: 31, kind: 'classical', formula: 'shao-yao-gan-cao-tang', form: 'raw', days: 28,
+              instructions: 'Simmer one bag for 30 minutes; drink warm morning and evening, before food.',
+              herbs: [['Bai Shao', 15], ['Zhi Gan Cao', 9]], adherence: [[38, 12, 14], [45, 14, 14], [52, 11, 14]] }],
+    exercise: {
+      start: 42, reason: 'Below the benchmark but sitting tolerance is improving: corrective work for the trunk to support the return to cycling.',
+      sessions: [[45, 3, 'same'], [49, 3, 'same'], [52, 2, 'same'], [56, 2, 'better']].map(([d, p, m]) => [d, 'corrective',
+        [['dead-bug', 2, 8], ['bird-dog', 2, 8], ['mcgill-curl-up', 2, 6]], p, m]),
+    },
     moves: [
       { to: 'first-month', day: 14, note: 'ODI 44% to 30%: a moderate response.' },
       { to: 'monthly', day: 28,
@@ -334,8 +430,27 @@ const STORIES = [
     // NDI as section sums of 50: 21 -> 42%, 14 -> 28%, 10 -> 20% (52%), ...
     measures: [[0, 21, [3, 4, 2]], [13, 14], [27, 10, [6, 6, 5]], [41, 9], [55, 8, [7, 7, 6]], [73, 13]],
     taper: true,
-    flares: [{ start: 72, severity: 'moderate', trigger: 'Six-hour drive to visit family',
+    flares: [{ start: 72, severity: 'moderate', trigger: 'Six-hour drive to visit family', visitsPerWeek: 2,
                response: 'Extra needling session this week; loading stepped back to chin tucks and the first Ba Duan Jin pieces; back to two visits a week until it settles.' }],
+    herbs: [{ day: 28, kind: 'classical', formula: 'juan-bi-tang-yi-xue-xin-wu', form: 'raw', days: 14,
+              herbs: [['Qiang Huo', 9], ['Du Huo', 9], ['Rou Gui', 3], ['Qin Jiao', 9], ['Dang Gui', 9], ['Chuan Xiong', 6],
+                      ['Zhi Gan Cao', 3], ['Hai Feng Teng', 9], ['Sang Zhi', 12], ['Ru Xiang', 4], ['Mu Xiang', 6]],
+              instructions: 'Simmer one bag in 600 ml of water for 40 minutes; drink half warm after breakfast and half after dinner.',
+              adherence: [[35, 14, 14]] }],
+    exercise: {
+      start: 42, reason: 'Gains holding after the first month; corrective work for the deep neck flexors and upper back.',
+      stages: [[57, 'corrective', 'qigong']],
+      sessions: [
+        ...[[43, 3, 'same'], [47, 2, 'same'], [50, 2, 'better'], [54, 2, 'same']].map(([d, p, m]) => [d, 'corrective',
+          [['chin-tuck', 2, 10], ['wall-angel', 2, 8], ['open-book', 2, 8]], p, m]),
+        ...[[60, 2, 'same'], [64, 2, 'better'], [67, 1, 'same'], [71, 2, 'same']].map(([d, p, m]) => [d, 'qigong',
+          [['bdj-1-hold-up-the-sky', 1, 8], ['bdj-4-looking-back', 1, 8]], p, m]),
+      ],
+    },
+    referrals: [{ partner: 'Mei Lin Tan', kind: 'alongside', priority: 'routine', share: ['goals'],
+                  reason: 'Neck and upper trapezius tension flaring after a long drive; soft-tissue work alongside the program.',
+                  code: 'Two sessions of remedial massage to the neck and shoulders over the next fortnight.',
+                  summary: 'Chronic neck pain, 8 years. NDI 42% to 16% before this flare; moderate flare since a six-hour drive.' }],
     moves: [{ to: 'first-month', day: 14 }, { to: 'monthly', day: 28, note: 'Benchmark met: NDI 42% to 20%.' }],
     planned: [1, 3],
   },
@@ -406,6 +521,28 @@ const STORIES = [
     taper: true,
     moves: [{ to: 'first-month', day: 14 }, { to: 'monthly', day: 29, note: 'NRS 7 to 3 (57%).' }],
     planned: [4],
+    herbs: [{ day: 0, kind: 'classical', formula: 'shen-tong-zhu-yu-tang', form: 'raw', days: 28,
+              herbs: [['Qin Jiao', 6], ['Chuan Xiong', 6], ['Tao Ren', 9], ['Hong Hua', 6], ['Gan Cao', 6], ['Qiang Huo', 6],
+                      ['Mo Yao', 4], ['Dang Gui', 9], ['Wu Ling Zhi', 6], ['Xiang Fu', 6], ['Niu Xi', 9], ['Di Long', 6]],
+              instructions: 'Simmer one bag for 40 minutes; drink half after breakfast and half after dinner. Stop and call us if you notice unusual bruising.',
+              adherence: [[7, 14, 14], [14, 13, 14], [21, 14, 14]] }],
+    exercise: {
+      start: 44, reason: 'Range returning and gains holding: corrective shoulder work before loading.',
+      stages: [[56, 'corrective', 'qigong'], [70, 'qigong', 'loading']],
+      sessions: [
+        ...[[45, 3, 'same'], [49, 2, 'same'], [52, 2, 'better']].map(([d, p, m]) => [d, 'corrective',
+          [['wall-angel', 2, 8], ['prone-y-t', 2, 8], ['open-book', 2, 8]], p, m]),
+        ...[[59, 2, 'same'], [63, 2, 'same'], [66, 1, 'better']].map(([d, p, m]) => [d, 'qigong',
+          [['bdj-1-hold-up-the-sky', 1, 8], ['bdj-2-draw-the-bow', 1, 8]], p, m]),
+        ...[[73, 6, 3, 'same'], [77, 6, 2, 'same'], [80, 7, 3, 'same'], [84, 7, 2, 'better'], [87, 8, 3, 'same'], [91, 8, 2, 'same']]
+          .map(([d, kg, p, m]) => [d, 'loading', [['one-arm-row', 3, 8, kg], ['incline-push-up', 3, 10]], p, m]),
+      ],
+      routine: { day: 94, note: 'Ba Duan Jin pieces 1 and 2 each morning; rows and push-ups on tennis days off.',
+                 items: [['wall-angel', 2, 8, undefined, 5], ['bdj-1-hold-up-the-sky', 1, 8, undefined, 7],
+                         ['bdj-2-draw-the-bow', 1, 8, undefined, 7], ['one-arm-row', 3, 8, 8, 2]],
+                 tools: ['heat', 'pacing'] },
+    },
+    patientLink: { email: 'kenji.watanabe@example.net', diary: 'weekly' },
   },
   {
     id: 'SEED-11', phase: 'exited', name: 'Bronwyn Hughes', gender: 'female', age: 60, born: '08-27',
@@ -418,6 +555,33 @@ const STORIES = [
     moves: [{ to: 'first-month', day: 14, note: 'NRS 7 to 5 (29%): borderline, continued to see the trend.' },
             { to: 'exited', day: 30, reason: 'benchmark-not-reached',
               note: 'NRS 7 to 5 (29%) at the benchmark, no further change since day 14. Referred to a sports physician for imaging and a loading program.' }],
+    referrals: [{ partner: 'Dr Anjali Mehta', kind: 'out', priority: 'routine', share: [],
+                  reason: 'Lateral hip pain unchanged after a month of the program (NRS 7 to 5 at the benchmark); needs imaging and a specialist opinion.',
+                  code: 'Assessment for gluteal tendinopathy (ultrasound or MRI) and a tendon-loading program.',
+                  summary: 'Greater trochanteric pain, 2 years. Exited at the 28-day benchmark, 29% better; night pain lying on the right side persists.',
+                  send: true }],
+  },
+  {
+    id: 'SEED-12', phase: 'graduated', name: 'Margaret Ellis', gender: 'female', age: 58, born: '10-09',
+    complaint: 'Chronic low back pain, 7 years, office manager', primary: 'peg', state: 'graduated 7 months ago; gains slipping at 3 months',
+    start: 350,
+    activities: [{ text: 'Sit through a two-hour meeting', goal: 8 },
+                 { text: 'Carry the laundry basket upstairs', goal: 8 },
+                 { text: 'Walk the coast path (5 km)', goal: 7 }],
+    measures: [[0, [7, 7, 7], [2, 3, 2]], [13, [5, 5, 4]], [27, [3, 4, 3], [5, 5, 4]], [41, [3, 3, 3]],
+               [55, [2, 3, 2], [7, 6, 6]], [69, [2, 2, 2]], [83, [2, 2, 2], [8, 8, 7]], [97, [2, 2, 2]],
+               [111, [2, 2, 2], [8, 8, 7]], [124, [2, 2, 2], [8, 9, 8]]],
+    taper: true,
+    moves: [
+      { to: 'first-month', day: 14, note: 'PEG 7 to 4.7.' },
+      { to: 'monthly', day: 28, note: 'Benchmark reached: PEG 7 to 3.3 (52%).' },
+      { to: 'graduated', day: 125, goalsMet: 'yes', gainsHeld: 'yes', homeRoutine: 'yes',
+        note: 'Goals met and held for six weeks. Home routine: dead bugs and bird dogs daily, a 30-minute walk, the Ba Duan Jin on weekends.' }],
+    maintenance: { option: 'home', checkins: [
+      { months: 1, answers: { pain: 2, enjoyment: 3, activity: 2 }, pgic: '2', homeRoutine: 'yes',
+        comment: 'Doing the exercises most mornings. One stiff week after a long drive.' },
+      { months: 3, answers: { pain: 5, enjoyment: 6, activity: 6 }, pgic: '5', homeRoutine: 'no',
+        comment: 'New job with long hours; stopped the routine in the summer and the back has crept up again.' }] },
   },
 ];
 
@@ -472,8 +636,105 @@ function visitDays(st, until) {
   return days;
 }
 
+// The prescriber named on the seeded herbal prescriptions.
+const PRESCRIBER = 'Dr Elena Marsh, L.Ac.';
+
+// The trusted partners of the referral plugin's directory: a physical
+// therapist, a trainer, a massage therapist and a sports physician.
+const PARTNERS = [
+  { name: 'Sarah Lindgren', organisation: 'Harbour Sports Physiotherapy', discipline: 'physical-therapist',
+    email: 'sarah.lindgren@harbourphysio.example', phone: '020 7946 0321', address: '14 Quay Street, Harbourside',
+    trustedFor: 'Return to running and field sports after the program; graded exposure for fear of movement.',
+    tags: 'running post-rehab-strength' },
+  { name: 'James Okoro', organisation: 'Northside Strength Studio', discipline: 'personal-trainer',
+    email: 'james@northsidestrength.example', phone: '020 7946 0877', address: 'Unit 3, Mill Lane Yard',
+    trustedFor: 'Small-group strength classes for older adults and graduates of the program; progressive loading with patience.',
+    tags: 'post-rehab-strength older-adults' },
+  { name: 'Mei Lin Tan', organisation: 'Eastside Remedial Massage', discipline: 'massage-therapist',
+    email: 'meilin@eastsidemassage.example', phone: '020 7946 0555', address: '2 Chapel Row',
+    trustedFor: 'Remedial massage for neck and shoulder pain; gentle with flares.', tags: 'neck shoulder' },
+  { name: 'Dr Anjali Mehta', organisation: 'Riverside Sports Medicine', discipline: 'physician',
+    email: 'referrals@riversidesportsmed.example', phone: '020 7946 0100', address: 'Riverside Health Centre, Level 2',
+    trustedFor: 'Imaging and a specialist opinion for tendon and joint problems the program does not resolve.',
+    tags: 'imaging tendon' },
+];
+
+// Which plugins the clinic has loaded: each one's staff index page answers.
+async function pluginsOf(web) {
+  const has = async (p) => (await web.getXml(p)).status === 200;
+  return { herbal: await has('/herbs'), exercise: await has('/exercises'), referral: await has('/partners'),
+           maintenance: await has('/maintenance') };
+}
+
+// The partners' ids by name, each added through the directory's form when
+// it is not there yet.
+async function ensurePartners(web, log) {
+  const ids = {};
+  for (const pt of PARTNERS) {
+    const r = await web.getXml(`/partners?q=${encodeURIComponent(pt.name)}`);
+    if (r.status !== 200) throw new Error(`GET /partners: ${refusal(r)}`);
+    const esc = xmlEscape(pt.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const found = new RegExp(`<partner\\b[^>]*\\bid="(\\d+)"[^>]*\\bname="${esc}"|<partner\\b[^>]*\\bname="${esc}"[^>]*\\bid="(\\d+)"`).exec(r.body);
+    if (found) { ids[pt.name] = Number(found[1] ?? found[2]); continue; }
+    log(`seeding partner ${pt.name}`);
+    const loc = await expect303(`partner ${pt.name}`, web.postForm('/partners', { ...pt, active: 'yes' }));
+    ids[pt.name] = Number(/\/partners\/(\d+)/.exec(loc)[1]);
+  }
+  return ids;
+}
+
+// What a story adds once its program story is written: referrals (sent
+// when the clinic has a public address for the partner's link, else left
+// as drafts), the maintenance plan and check-ins taken by phone, the
+// patient's personal link.
+async function runAfter(web, st, chart, plugins, partners, B, log) {
+  const out = {};
+  if (plugins.referral) {
+    for (const rf of st.referrals ?? []) {
+      const fields = { kind: rf.kind, partner: String(partners[rf.partner]), priority: rf.priority, reason: rf.reason,
+        code: rf.code, summary: rf.summary, consent: 'yes', consentMethod: 'verbal', episode: String(chart.episode) };
+      for (const k of rf.share) fields[`share.${k}`] = 'yes';
+      fields[`share.measure.${st.primary}`] = 'yes';
+      const loc = await expect303(`${st.name}: referral to ${rf.partner}`, web.postForm(`/patients/${chart.patient}/referrals`, fields));
+      const page = loc.replace(/[?#].*$/, '');
+      if (rf.send) {
+        const r = await web.postForm(`${page}/send`, {});
+        if (r.status !== 303) log(`${st.name}: the referral to ${rf.partner} stays a draft: ${refusal(r)}`);
+      }
+      out.referral = page;
+    }
+  }
+  if (plugins.maintenance && st.maintenance) {
+    const m = st.maintenance;
+    const grad = st.moves.find((x) => x.to === 'graduated');
+    const base = `/patients/${chart.patient}/maintenance`;
+    if (m.option !== 'home' || m.email) {
+      await expect303(`${st.name}: maintenance plan`, web.postForm(`${base}/episodes/${chart.episode}/plan`, {
+        option: m.option, start: dateOf(B - st.start + grad.day + 1), email: m.email ?? '', firstName: m.firstName ?? '' }));
+    }
+    for (const c of m.checkins ?? []) {
+      // The check-ins graduation scheduled: <episode id=E>...<checkin record= months=>.
+      const x = (await web.getXml(base)).body;
+      const ep = new RegExp(`<episode\\b[^>]*\\bid="${chart.episode}"[\\s\\S]*?</episode>`).exec(x)?.[0] ?? '';
+      const row = [...ep.matchAll(/<checkin\b[^>]*>/g)].map((k) => k[0]).find((k) => k.includes(` months="${c.months}"`));
+      const id = row && /\brecord="(\d+)"/.exec(row)?.[1];
+      if (!id) throw new Error(`${st.name}: no ${c.months}-month check-in on ${base}`);
+      const fields = { pgic: c.pgic, homeRoutine: c.homeRoutine, comment: c.comment };
+      for (const [k, v] of Object.entries(c.answers)) fields[`answer.${k}`] = String(v);
+      const r = await web.postForm(`/maintenance/check-ins/${id}`, fields);
+      if (r.status !== 200 && r.status !== 303) throw new Error(`${st.name}: ${c.months}-month check-in refused: ${refusal(r)}`);
+    }
+    out.maintenance = base;
+  }
+  if (st.patientLink) {
+    const r = await web.postForm(`${chart.href}/patient-link`, st.patientLink);
+    if (r.status !== 200 && r.status !== 303) log(`${st.name}: no personal link: ${refusal(r)}`);
+  }
+  return out;
+}
+
 // Run one program story: every write in date order.
-async function runStory(web, desk, st, B) {
+async function runStory(web, desk, st, B, plugins = {}) {
   const S = B - st.start;           // day 0
   const at = (n) => dateOf(S + n);
   const lastMove = st.moves?.[st.moves.length - 1];
@@ -497,7 +758,8 @@ async function runStory(web, desk, st, B) {
   for (const [d, type, notes] of visitDays(st, until)) events.push([d, 2, () => chart.visit(at(d), type, 'finished', notes)]);
   for (const c of st.cancelled ?? []) events.push([c.day, 2, () => chart.visit(at(c.day), 'needling', 'cancelled', c.notes)]);
   for (const f of st.flares ?? []) {
-    events.push([f.start, 3, () => chart.flare(at(f.start), f.severity, f.trigger, f.response, f.end === undefined ? undefined : at(f.end))]);
+    events.push([f.start, 3, () => chart.flare(at(f.start), f.severity, f.trigger, f.response,
+      f.end === undefined ? undefined : at(f.end), f.visitsPerWeek)]);
     const extra = Math.min(f.start + 1, st.start);
     if (f.end === undefined) events.push([extra, 4, () => chart.visit(at(extra), 'needling', 'finished', 'Extra session for the flare.')]);
   }
@@ -505,11 +767,38 @@ async function runStory(web, desk, st, B) {
     if (m.to === 'introductory') continue;
     events.push([m.day, 5, () => chart.move(m.to, at(m.day), m)]);
   }
+  // The plugins' records, on their days among the program's.
+  const happened = (d) => d < until;
+  if (plugins.herbal) {
+    for (const rx of st.herbs ?? []) {
+      let page;
+      events.push([rx.day, 6, async () => { page = await chart.prescribe({ prescriber: PRESCRIBER, ...rx }, at(rx.day)); }]);
+      for (const [d, taken, prescribed] of rx.adherence ?? []) {
+        if (!happened(d)) continue;
+        events.push([d, 7, () => expect303(`${st.name}: herbal adherence ${at(d)}`, web.postForm(`${page}/adherence`, {
+          weekStart: at(d - 7), dosesTaken: String(taken), dosesPrescribed: String(prescribed) }))]);
+      }
+    }
+  }
+  const ex = plugins.exercise ? st.exercise : undefined;
+  if (ex) {
+    events.push([ex.start, 6, () => chart.exerciseStage(at(ex.start), 'not-started', 'corrective', 'start', ex.reason)]);
+    for (const [d, from, to] of ex.stages ?? []) {
+      if (happened(d)) events.push([d, 6, () => chart.exerciseStage(at(d), from, to, 'advance')]);
+    }
+    for (const [d, stage, done, pain, morning] of ex.sessions) {
+      if (happened(d)) events.push([d, 7, () => chart.exerciseSession(at(d), stage, done, pain, morning)]);
+    }
+    if (ex.routine && happened(ex.routine.day)) {
+      const r = ex.routine;
+      events.push([r.day, 8, () => chart.exerciseRoutine(at(r.day), at(r.day), r.items, r.tools, r.note)]);
+    }
+  }
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   for (const [, , fn] of events) await fn();
   // Scheduled visits after the base day (may be in the future).
   if (!ended) for (const d of st.planned ?? []) await chart.visit(dateOf(B + d), 'needling', 'planned');
-  return { patient: chart.patient, episode: chart.episode, href: chart.href };
+  return { patient: chart.patient, episode: chart.episode, href: chart.href, chart };
 }
 
 // ---------------------------------------------------------------- lookups
@@ -618,6 +907,8 @@ export async function seedDemo({ url, user, password, deskUser, deskPassword, ba
   const desk = deskUser && deskUser !== user ? new Client(url, 'front desk') : web;
   if (desk !== web) await desk.signIn(deskUser, deskPassword ?? password);
 
+  const plugins = await pluginsOf(web);
+  const partners = plugins.referral ? await ensurePartners(web, log) : {};
   const rows = [];
   for (const st of STORIES) {
     const found = await findPatient(web, st.id);
@@ -636,8 +927,9 @@ export async function seedDemo({ url, user, password, deskUser, deskPassword, ba
       continue;
     }
     log(`seeding ${st.id} ${st.name}: ${st.state}`);
-    const r = await runStory(web, desk, st, B);
-    rows.push({ identifier: st.id, name: st.name, state: st.state, page: r.href, added: true });
+    const r = await runStory(web, desk, st, B, plugins);
+    const more = await runAfter(web, st, r.chart, plugins, partners, B, log);
+    rows.push({ identifier: st.id, name: st.name, state: st.state, page: r.href, added: true, ...more });
   }
 
   // The public form: open every form first, wait once past the minimum
@@ -658,7 +950,7 @@ export async function seedDemo({ url, user, password, deskUser, deskPassword, ba
       rows.push({ identifier: '', name: c.name, state: c.state, page: r.href, added: true });
     }
   }
-  return { base: baseDate, today, rows };
+  return { base: baseDate, today, plugins, partners, rows };
 }
 
 function parseArgs(argv) {

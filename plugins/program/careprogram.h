@@ -220,6 +220,8 @@ typedef struct program_flare {
   long long id;
   long start, end;               /* days since 1970; end -1 while open */
   const char *start_date, *end_date, *severity, *trigger, *response;
+  int per_week;                  /* visits a week its response asks while
+                                    open (visitsPerWeek); 0 when not said */
 } program_flare;
 
 int program_flares_load(cairn_req *req, long long episode,
@@ -234,8 +236,11 @@ typedef struct program_taper_week {
 
 /* Recommended weekly visits for each week of the monthly phase from its
 ** start (`from`, days) to `today`, by the rule of the definition:
-** begin at taper_start; at each new week, a severe flare begun in the
-** last flare_free_days steps back one; any flare in that window holds;
+** begin at taper_start; in a week when a flare whose response asks N
+** visits a week (visitsPerWeek) is open, N, and the taper goes on from N
+** once it has ended; else at each new week, a severe flare begun in the
+** last flare_free_days steps back one; any flare in that window, or one
+** still open in the week (up to today), holds;
 ** a step held for fewer than taper_min_weeks weeks holds ("gradually");
 ** else gains held over the last held_days (every measure in the window
 ** within `tolerance` of the improvement at its start, which must be a

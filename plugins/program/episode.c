@@ -247,6 +247,27 @@ static int check_checkpoint(cairn_req *req, proposed_move *m,
   return check_early(req, m, cp, err);
 }
 
+/* No graduation while a flare is open on its date (begun on or before it
+** and not ended by it): the flare is answered first, as its response says,
+** and the gains are judged once it has settled. */
+static int check_no_open_flare(cairn_req *req, const proposed_move *m,
+                               cairn_error *err) {
+  program_flare *fl = cairn_req_alloc(req, sizeof *fl * PROGRAM_FLARES_MAX);
+  size_t nf, i;
+  long day = program_days(m->date);
+  if (program_flares_load(req, m->e->id, fl, PROGRAM_FLARES_MAX, &nf) !=
+      CAIRN_OK)
+    return cairn_fail(err, CAIRN_EDB, NULL, "flares query");
+  for (i = 0; i < nf; i++) {
+    if (fl[i].start > day || (fl[i].end >= 0 && fl[i].end <= day)) continue;
+    return cairn_fail(err, CAIRN_ECONFLICT, "to",
+                      "A flare is open since %s: graduation waits until it "
+                      "has ended. Record its end on the episode page "
+                      "first.", fl[i].start_date);
+  }
+  return 0;
+}
+
 /* Graduation is checked against the data (evidence.c): the functional
 ** goals and the gains held are computed, never taken from the client; the
 ** home routine too when the exercise plugin holds the episode's
@@ -262,6 +283,8 @@ static int check_graduation(cairn_req *req, cairn_doc *body,
   size_t n = program_utf8_chars(m->justification);
   int reached, rc;
   if (m->to != PHASE_GRADUATED) return 0;
+  rc = check_no_open_flare(req, m, err);
+  if (rc != 0) return rc;
   rc = program_graduation_evidence(req, m->e, m->date, &ev);
   if (rc != CAIRN_OK) return cairn_fail(err, rc, NULL, "evidence query");
   if (!ev.routine_computed &&

@@ -242,8 +242,14 @@ static const char *const VISIT_TYPE_CHOICES[] = {
 static const char *const VISIT_STATE_CHOICES[] = {
   "finished", "Delivered", "planned", "Scheduled", "cancelled", "Cancelled",
   "missed", "Missed (did not come)", NULL};
+/* No severity is chosen for the clinician: a first empty choice, so that
+** a flare recorded in a hurry is not filed as mild by default. */
 static const char *const SEVERITY_CHOICES[] = {
-  "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
+  "", "Choose", "mild", "Mild", "moderate", "Moderate", "severe", "Severe", NULL};
+/* The visits a week a flare's response may ask (the schema allows 1-7). */
+static const char *const PER_WEEK_CHOICES[] = {
+  "", "Not said: the taper holds", "1", "1 a week", "2", "2 a week", "3", "3 a week", "4", "4 a week",
+  "5", "5 a week", NULL};
 
 const cairn_field program_visit_fields[] = {
   {.name = "date", .label = "Date", .kind = CAIRN_FIELD_DATE,
@@ -267,6 +273,10 @@ const cairn_field program_flare_fields[] = {
   {.name = "response", .label = "Response (more passive support, a step "
                                 "back in loading, a slower taper)",
    .kind = CAIRN_FIELD_TEXTAREA, .max = NOTE_MAX},
+  {.name = "visitsPerWeek", .label = "Visits a week while it lasts",
+   .kind = CAIRN_FIELD_SELECT, .choices = PER_WEEK_CHOICES,
+   .hint = "The taper recommends this until the flare ends, then tapers "
+           "from it. Leave it empty to let the taper hold."},
   {.name = NULL}};
 
 const cairn_field program_flare_end_fields[] = {
@@ -441,6 +451,9 @@ int program_render_episode(cairn_req *req, const program_patient *p,
     cairn_doc_attr(doc, "severity", fl[i].severity);
     if (fl[i].trigger[0]) cairn_doc_attr(doc, "trigger", fl[i].trigger);
     if (fl[i].response[0]) cairn_doc_attr(doc, "response", fl[i].response);
+    if (fl[i].per_week > 0)
+      cairn_doc_attr(doc, "visits-per-week",
+                     program_fmt_int(req, fl[i].per_week));
     {
       /* Reported by the patient from their own page (docs/patient.md):
       ** for the clinician to confirm. */
@@ -484,7 +497,17 @@ int program_render_episode(cairn_req *req, const program_patient *p,
       if (rc != CAIRN_OK) return rc;
       program_doc_graduation_evidence(req, doc, e, &ev);
     }
-    program_doc_next_form(req, doc, e, posted, 0, NULL);
+    /* No graduation while a flare is open: say why instead of the form
+    ** (the move is refused then too, episode.c). */
+    for (i = 0; e->phase == PHASE_MONTHLY && i < nf; i++)
+      if (fl[i].end < 0) break;
+    if (e->phase == PHASE_MONTHLY && i < nf) {
+      cairn_doc_open(doc, "graduation-waits");
+      cairn_doc_attr(doc, "flare-start", fl[i].start_date);
+      cairn_doc_close(doc);
+    } else {
+      program_doc_next_form(req, doc, e, posted, 0, NULL);
+    }
   }
   patient_doc_diary_summary(req, doc, e->id);
   /* What other plugins add (herbs, exercise, referrals, maintenance). */

@@ -228,13 +228,14 @@ static const char SQL_FLARES[] =
     " FROM p_program_flare WHERE episode = :episode"
     " AND status <> 'entered-in-error' ORDER BY start_date, record";
 
-/* A flare's recorded response, from its body (the projection has no
-** column for free text of that length); "" when none. */
-static const char *flare_response(cairn_req *req, long long id) {
+/* A flare's recorded response and the visits a week it asks, from its
+** body (the projection has no column for free text of that length). */
+static void flare_response(cairn_req *req, program_flare *f) {
   cairn_error err = {0, "", ""};
   const cairn_record *rec;
-  if (cairn_record_get(req, id, &rec, &err) != CAIRN_OK) return "";
-  return cairn_record_value(rec, "r:response");
+  if (cairn_record_get(req, f->id, &rec, &err) != CAIRN_OK) return;
+  f->response = cairn_record_value(rec, "r:response");
+  f->per_week = atoi(cairn_record_value(rec, "r:visitsPerWeek"));
 }
 
 int program_flares_load(cairn_req *req, long long episode,
@@ -256,9 +257,10 @@ int program_flares_load(cairn_req *req, long long episode,
     x->severity = cairn_req_strdup(req, cairn_sql_text(st, 3));
     x->trigger = cairn_req_strdup(req, cairn_sql_text(st, 4));
     x->response = "";
+    x->per_week = 0;
   }
   if (rc < 0) return CAIRN_EDB;
-  for (i = 0; i < *n; i++) f[i].response = flare_response(req, f[i].id);
+  for (i = 0; i < *n; i++) flare_response(req, &f[i]);
   return CAIRN_OK;
 }
 
@@ -307,8 +309,11 @@ int program_marks_load(cairn_req *req, long long patient, program_mark *m,
   /* The statement is done: now read each flare's response (the record
   ** id was kept in `response` meanwhile). */
   for (first = 0; first < *n; first++)
-    if (strcmp(m[first].kind, "flare") == 0)
-      m[first].response =
-          flare_response(req, strtoll(m[first].response, NULL, 10));
+    if (strcmp(m[first].kind, "flare") == 0) {
+      program_flare f = {.id = strtoll(m[first].response, NULL, 10),
+                         .response = ""};
+      flare_response(req, &f);
+      m[first].response = f.response;
+    }
   return CAIRN_OK;
 }

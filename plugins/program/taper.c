@@ -36,6 +36,25 @@ int program_gains_held(const program_series *s, long t, long days,
   return in_window > 0;
 }
 
+/* The flares of the week from t (up to today, the last day known): *asked
+** is the most visits a week the response of one open at some time in the
+** week asks (0 when none says); returns 1 when this is the week of today
+** and one is open today (an earlier week was judged at its start, before
+** a flare begun in it was known). */
+static int open_in_week(const program_flare *f, size_t n, long t, long today,
+                        int *asked) {
+  long last = t + 6 < today ? t + 6 : today;
+  int open = 0;
+  size_t i;
+  *asked = 0;
+  for (i = 0; i < n; i++) {
+    if (f[i].start > last || (f[i].end >= 0 && f[i].end < t)) continue;
+    if (last == today && (f[i].end < 0 || f[i].end >= today)) open = 1;
+    if (f[i].per_week > *asked) *asked = f[i].per_week;
+  }
+  return open;
+}
+
 size_t program_taper(const program_def *d, long from, long today,
                      const program_series *s, const program_flare *f,
                      size_t n_flares, const long *visits, size_t n_visits,
@@ -45,7 +64,14 @@ size_t program_taper(const program_def *d, long from, long today,
   long t;
   for (t = from; t <= today && n < max; t += 7) {
     program_taper_week *w = &out[n];
-    if (n == 0) {
+    int asked, open = open_in_week(f, n_flares, t, today, &asked);
+    if (asked > 0) {
+      /* The flare's response says how often to come while it lasts; the
+      ** taper goes on from there once it has ended. */
+      if (asked != rec) weeks_at = 0;
+      rec = asked;
+      w->why = "an open flare: as its response asks";
+    } else if (n == 0) {
       w->why = "the monthly program starts at the top of the taper";
     } else {
       long lo = t - d->taper_flare_free_days;
@@ -62,8 +88,8 @@ size_t program_taper(const program_def *d, long from, long today,
       if (severe) {
         if (rec < d->taper_start) rec++;
         w->why = "a severe flare in the last days: step back";
-      } else if (recent) {
-        w->why = "a flare in the last days: hold";
+      } else if (recent || open) {
+        w->why = open ? "an open flare: hold" : "a flare in the last days: hold";
       } else if (weeks_at < d->taper_min_weeks && rec > d->taper_floor) {
         w->why = "gradually: each step is held for a while before the next";
       } else if (program_gains_held(s, t, d->taper_held_days,

@@ -170,8 +170,10 @@ int program_post_visit(cairn_req *req) {
 }
 
 static const char *const FLARE_NAMES[] = {"start", "end", "severity",
-                                          "trigger", "response", NULL};
+                                          "trigger", "response",
+                                          "visitsPerWeek", NULL};
 static const char *const SEVERITIES[] = {"mild", "moderate", "severe", NULL};
+static const char *const PER_WEEK[] = {"1", "2", "3", "4", "5", NULL};
 
 int program_post_flare(cairn_req *req) {
   program_patient p;
@@ -185,6 +187,8 @@ int program_post_flare(cairn_req *req) {
   program_form_date(req, f, "start", 1, 0);
   program_form_date(req, f, "end", 0, 0);
   program_form_choice(f, "severity", SEVERITIES, 1, "Choose the severity.");
+  program_form_choice(f, "visitsPerWeek", PER_WEEK, 0,
+                      "Choose 1 to 5 visits a week, or leave it empty.");
   if (program_utf8_chars(cairn_form_value(f, "trigger")) > 200)
     cairn_form_error(f, "trigger", "At most 200 characters.");
   {
@@ -194,7 +198,8 @@ int program_post_flare(cairn_req *req) {
       "end", cairn_form_value(f, "end"),
       "severity", cairn_form_value(f, "severity"),
       "trigger", cairn_form_value(f, "trigger"),
-      "response", cairn_form_value(f, "response"), NULL, NULL};
+      "response", cairn_form_value(f, "response"),
+      "visitsPerWeek", cairn_form_value(f, "visitsPerWeek"), NULL, NULL};
     return create_or_rerender(req, PROGRAM_T_FLARE, "Flare", pairs, &p, e,
                               &pf);
   }
@@ -249,6 +254,8 @@ int program_post_flare_end(cairn_req *req) {
       "severity", cairn_record_value(rec, "r:severity"),
       "trigger", cairn_record_value(rec, "r:trigger"),
       "response", resp[0] ? resp : cairn_record_value(rec, "r:response"),
+      "visitsPerWeek", cairn_record_value(rec, "r:visitsPerWeek"),
+      "reportedBy", cairn_record_value(rec, "r:reportedBy"),
       NULL, NULL};
     rc = cairn_record_revise(req, cairn_record_id(rec),
                              cairn_record_version(rec), NULL,

@@ -5,7 +5,10 @@
 // the open flare, /economics shows the honest exit at day 14 and the
 // continuation with its justification, the graduate has a graduation
 // summary, the episode page shows the open flare, the queue holds the
-// waiting call and the intake under way.  A second run adds nothing.
+// waiting call and the intake under way; and every plugin has data on its
+// staff pages: herbal prescriptions with adherence, exercise progressions
+// and home routines, partners and referrals (sent ones' emails queued in
+// the outbox), maintenance plans and check-ins.  A second run adds nothing.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +16,9 @@ import path from 'node:path';
 import { useCairn, run, STAFF, REPO } from '../lib/harness.mjs';
 import { parseXml } from '../lib/xml.mjs';
 
-const srv = useCairn();
+// A public address and a mail relay (never reached: no jobs run here), so
+// that referrals are sent and their emails wait in the outbox.
+const srv = useCairn({ publicUrl: 'https://clinic.example', mail: { port: 9 } });
 const SEED = path.join(REPO, 'scripts', 'seed-demo.mjs');
 const DAY_MS = 86400000;
 const dayOf = (s) => Math.round(Date.parse(`${s}T00:00:00Z`) / DAY_MS);
@@ -172,6 +177,66 @@ test('the waiting call and the intake under way are in the front desk\'s queue',
   assert.ok(intake, 'Leila Haddad\'s intake open');
   assert.equal(intake.attr('state'), 'open');
   assert.equal(intake.attr('sections'), '1');
+});
+
+test('the herbal plugin: prescriptions on the patients\' herbal pages, with adherence', async () => {
+  for (const [name, formula] of [['Ruth Okafor', 'Du Huo Ji Sheng Tang'], ['Tomasz Nowak', 'Shao Yao Gan Cao Tang'],
+    ['Graham Whitlock', 'Juan Bi Tang'], ['Kenji Watanabe', 'Shen Tong Zhu Yu Tang']]) {
+    const pid = /\/patients\/(\d+)/.exec(row(name).page)[1];
+    const rx = (await xml(`/patients/${pid}/herbal`)).childrenNamed('prescription');
+    assert.equal(rx.length, 1, `${name}: one prescription`);
+    assert.ok(rx[0].attr('formula').startsWith(formula), `${name}: ${rx[0].attr('formula')}`);
+  }
+  const s = srv.stats();
+  assert.ok(s['herbal:Adherence'] >= 8, `adherence records: ${s['herbal:Adherence']}`);
+});
+
+test('the exercise plugin: stages, sessions and home routines; the worklist has a gate open and a flare\'s step back', async () => {
+  const kenji = await xml(`${row('Kenji Watanabe').page}/exercise`);
+  assert.equal(kenji.find('stage').attr('code'), 'loading');
+  assert.ok(kenji.find('routine'), 'Kenji has a home routine');
+  const ruth = await xml(`${row('Ruth Okafor').page}/exercise`);
+  assert.equal(ruth.find('stage').attr('code'), 'loading');
+  assert.ok(ruth.find('routine'), 'Ruth has a home routine');
+  const work = await xml('/exercise');
+  assert.ok(work.childrenNamed('open').some((x) => x.attr('patient') === 'Tomasz Nowak'), 'Tomasz: gate open');
+  assert.ok(work.childrenNamed('stepped-back').some((x) => x.attr('patient') === 'Graham Whitlock'), 'Graham: stepped back');
+  assert.ok(srv.stats()['exercise:Session'] >= 30);
+});
+
+test('the referral plugin: four partners, referrals sent and a draft, their emails in the outbox', async () => {
+  const partners = (await xml('/partners')).childrenNamed('partner').map((p) => p.attr('name'));
+  assert.deepEqual(partners.sort(), ['Dr Anjali Mehta', 'James Okoro', 'Mei Lin Tan', 'Sarah Lindgren']);
+  const refs = (await xml('/referrals')).childrenNamed('referral');
+  const state = (name) => refs.find((r) => r.attr('name') === name)?.attr('state');
+  assert.equal(state('Ruth Okafor'), 'sent');
+  assert.equal(state('Bronwyn Hughes'), 'sent');
+  assert.equal(state('Graham Whitlock'), 'draft');
+  const admin = await srv.as('admin');
+  const out = await admin.getXml('/admin/outbox');
+  assert.equal(out.status, 200);
+  const queued = parseXml(out.body).findAll('message').map((m) => m.attr('to'));
+  for (const to of ['james@northsidestrength.example', 'referrals@riversidesportsmed.example', 'kenji.watanabe@example.net']) {
+    assert.ok(queued.includes(to), `a message to ${to} queued: ${queued.join(', ')}`);
+  }
+});
+
+test('the maintenance plugin: a membership, check-ins by phone, a graduate to talk to and a check-in due', async () => {
+  const list = await xml('/maintenance');
+  const g = (name) => list.childrenNamed('graduate').find((x) => x.attr('name') === name);
+  assert.equal(g('Ruth Okafor').attr('plan'), 'membership');
+  assert.equal(g('Margaret Ellis').attr('verdict'), 'talk');
+  const due = list.childrenNamed('open-checkin').find((x) => x.attr('name') === 'Margaret Ellis');
+  assert.equal(due.attr('months'), '6');
+  const pid = /\/patients\/(\d+)/.exec(row('Margaret Ellis').page)[1];
+  const done = (await xml(`/patients/${pid}/maintenance`)).findAll('checkin').filter((c) => c.attr('state') === 'done');
+  assert.deepEqual(done.map((c) => [c.attr('months'), c.attr('via')]), [['1', 'phone'], ['3', 'phone']]);
+});
+
+test('the open flare asks 2 visits a week: the taper recommends 2 and graduation waits', async () => {
+  const ep = await xml(row('Graham Whitlock').page);
+  assert.equal(ep.childrenNamed('taper')[0].attr('current'), '2');
+  assert.ok(ep.find('graduation-waits'));
 });
 
 test('a second run adds nothing', async () => {

@@ -472,6 +472,42 @@ START_TEST(a_severe_flare_steps_the_taper_back) {
 }
 END_TEST
 
+START_TEST(an_open_flare_sets_the_taper_it_asks) {
+  static program_series s;
+  program_taper_week w[10];
+  program_flare f = {.id = 1, .severity = "moderate", .per_week = 2};
+  long from;
+  size_t n;
+  ck_assert_int_eq(cairn_date_parse("2026-01-05", &from), 0);
+  held_series(&s, from, from + 56);
+  /* Tapered to the floor by week 4; a flare begun on day 51 (week 7, the
+  ** week of today) asks two visits a week: two, though gains held. */
+  f.start = from + 51;
+  f.end = -1;
+  n = program_taper(program_def_current(), from, from + 53, &s, &f, 1, NULL,
+                    0, w, 8);
+  ck_assert_uint_eq(n, 8);
+  ck_assert_int_eq(w[6].recommended, 1);
+  ck_assert_int_eq(w[7].recommended, 2);
+  ck_assert_str_eq(w[7].why, "an open flare: as its response asks");
+  /* Saying nothing, the open flare holds the week of today. */
+  f.per_week = 0;
+  f.severity = "mild";
+  n = program_taper(program_def_current(), from, from + 53, &s, &f, 1, NULL,
+                    0, w, 8);
+  ck_assert_int_eq(w[7].recommended, 1);
+  ck_assert_str_eq(w[7].why, "an open flare: hold");
+  /* Ended on day 52: the taper goes on from two, gradually. */
+  f.per_week = 2;
+  f.end = from + 52;
+  n = program_taper(program_def_current(), from, from + 62, &s, &f, 1, NULL,
+                    0, w, 10);
+  ck_assert_uint_eq(n, 9);
+  ck_assert_int_eq(w[7].recommended, 2);
+  ck_assert_int_eq(w[8].recommended, 2);
+}
+END_TEST
+
 START_TEST(gains_not_yet_held_hold_the_taper) {
   static program_series s;
   program_taper_week w[4];
@@ -586,6 +622,7 @@ static Suite *program_suite(void) {
   tcase_add_test(checkpoint, goals_are_met_when_every_activity_reaches_its_goal);
   tcase_add_test(taper, the_taper_steps_down_3_2_1_as_gains_hold);
   tcase_add_test(taper, a_severe_flare_steps_the_taper_back);
+  tcase_add_test(taper, an_open_flare_sets_the_taper_it_asks);
   tcase_add_test(taper, gains_not_yet_held_hold_the_taper);
   tcase_add_test(scoring, the_check_hook_scores_peg_and_replaces_a_sent_score);
   tcase_add_test(scoring, an_answer_out_of_range_is_refused_by_item);

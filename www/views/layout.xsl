@@ -16,6 +16,12 @@
     path    the request path, to mark the current section
     csrf    the form token, when the core issues one (forms include it)
     staff-name, staff-role   the signed-in staff member ('' when nobody is)
+
+  Every view that imports this file sees $staff-role ('admin', 'clinician',
+  'front-desk'): a link or form is shown only to the roles its route admits
+  (tests/integration/role-links.test.mjs crawls each role's pages for a
+  403), and the navigation names each plugin's staff index page for the
+  roles that may open it.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
@@ -71,6 +77,15 @@
                   <xsl:with-param name="current"
                                   select="$path = '/intake' or starts-with($path, '/intake/')"/>
                 </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/schedule'"/>
+                  <xsl:with-param name="label" select="'Schedule'"/>
+                  <xsl:with-param name="current" select="$path = '/schedule'"/>
+                </xsl:call-template>
+                <!-- The plugins' staff index pages, each for the roles its
+                     route admits: the open referrals and the exercise
+                     worklist are clinical (clinician, admin); the front
+                     desk has the partners' directory and the libraries. -->
                 <xsl:choose>
                   <xsl:when test="$staff-role != 'front-desk'">
                     <xsl:call-template name="nav-item">
@@ -89,28 +104,44 @@
                     </xsl:call-template>
                   </xsl:otherwise>
                 </xsl:choose>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/herbs'"/>
+                  <xsl:with-param name="label" select="'Herbs'"/>
+                  <xsl:with-param name="current"
+                                  select="$path = '/herbs' or starts-with($path, '/herbal/')"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/exercises'"/>
+                  <xsl:with-param name="label" select="'Exercise'"/>
+                  <xsl:with-param name="current" select="$path = '/exercises' or $path = '/exercise'"/>
+                </xsl:call-template>
+                <xsl:call-template name="nav-item">
+                  <xsl:with-param name="href" select="'/maintenance'"/>
+                  <xsl:with-param name="label" select="'Maintenance'"/>
+                  <xsl:with-param name="current"
+                                  select="$path = '/maintenance' or starts-with($path, '/maintenance/')"/>
+                </xsl:call-template>
                 <xsl:if test="$staff-role != 'front-desk'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/outcomes'"/>
                     <xsl:with-param name="label" select="'Outcomes'"/>
-                    <xsl:with-param name="current" select="$path = '/outcomes'"/>
+                    <xsl:with-param name="current"
+                                    select="$path = '/outcomes' or starts-with($path, '/outcomes/')"/>
                   </xsl:call-template>
-                </xsl:if>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/instruments'"/>
-                  <xsl:with-param name="label" select="'Instruments'"/>
-                  <xsl:with-param name="current" select="$path = '/instruments'"/>
-                </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/schedule'"/>
-                  <xsl:with-param name="label" select="'Schedule'"/>
-                  <xsl:with-param name="current" select="$path = '/schedule'"/>
-                </xsl:call-template>
-                <xsl:if test="$staff-role != 'front-desk'">
                   <xsl:call-template name="nav-item">
                     <xsl:with-param name="href" select="'/economics'"/>
                     <xsl:with-param name="label" select="'Economics'"/>
                     <xsl:with-param name="current" select="$path = '/economics'"/>
+                  </xsl:call-template>
+                </xsl:if>
+                <!-- One line at a laptop's width: clinicians and the
+                     administrator reach the instruments from the overview
+                     ("How each instrument is scored"). -->
+                <xsl:if test="$staff-role = 'front-desk'">
+                  <xsl:call-template name="nav-item">
+                    <xsl:with-param name="href" select="'/instruments'"/>
+                    <xsl:with-param name="label" select="'Instruments'"/>
+                    <xsl:with-param name="current" select="$path = '/instruments'"/>
                   </xsl:call-template>
                 </xsl:if>
                 <xsl:if test="$staff-role = 'admin'">
@@ -214,6 +245,19 @@
       <xsl:otherwise>
         <xsl:value-of select="format-number($value, '0.0;−0.0')"/>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A date and time as the product shows them: "2026-12-04 10:30" from
+       "2026-12-04T10:30" (seconds and a zone suffix dropped).  The value is
+       the clinic's local time already (the plugins store it so). -->
+  <xsl:template name="datetime">
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="string-length($value) &gt;= 16 and substring($value, 11, 1) = 'T'">
+        <xsl:value-of select="concat(substring($value, 1, 10), ' ', substring($value, 12, 5))"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$value"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

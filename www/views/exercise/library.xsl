@@ -22,7 +22,9 @@
   <xsl:template match="exercise-library" mode="content">
     <xsl:call-template name="exercise-css"/>
     <h1>Exercise library</h1>
-    <p class="muted no-print"><a href="/exercise">Who needs a decision: gates open, flares' step backs</a></p>
+    <xsl:if test="$staff-role = 'clinician' or $staff-role = 'admin'">
+      <p class="muted no-print"><a href="/exercise">Who needs a decision: gates open, flares' step backs</a></p>
+    </xsl:if>
     <p class="lead">Three stages in one order: corrective exercise, then qi gong, then
       progressive loading. Each stage requires the one before it.</p>
     <nav aria-label="Stages" class="ex-toc">

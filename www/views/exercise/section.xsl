@@ -46,7 +46,9 @@
         <h1>Exercise progression</h1>
       </div>
       <p class="actions no-print">
-        <xsl:if test="stage/@code != 'not-started'">
+        <!-- Recording is a clinician's (the routes say so): the
+             administrator reads the progression. -->
+        <xsl:if test="stage/@code != 'not-started' and $staff-role = 'clinician'">
           <a class="button" href="{links/@session-new}">Record a session</a>
         </xsl:if>
         <xsl:if test="routine"><a class="button" href="{routine/@handout-href}">Handout</a></xsl:if>
@@ -81,13 +83,16 @@
         <p class="muted">Programme phase: <xsl:value-of select="start/@phase"/>;
           gains held: <xsl:value-of select="start/@gains-held"/>.</p>
       </xsl:if>
-      <xsl:apply-templates select="form" mode="form"/>
+      <xsl:if test="$staff-role = 'clinician'"><xsl:apply-templates select="form" mode="form"/></xsl:if>
     </section>
 
     <xsl:if test="loads/exercise">
       <h2>Loads</h2>
+      <!-- A chart for each exercise done; the library's others in one
+           line with their starting dose (a wall of empty charts hid the
+           two that mattered). -->
       <div class="ex-charts">
-        <xsl:for-each select="loads/exercise">
+        <xsl:for-each select="loads/exercise[point]">
           <figure class="chart ex-load" id="load-{@id}">
             <figcaption><strong><xsl:value-of select="@name"/></strong>:
               next <xsl:value-of select="next/dose/@text"/>
@@ -96,6 +101,19 @@
           </figure>
         </xsl:for-each>
       </div>
+      <xsl:if test="loads/exercise[not(point)]">
+        <p class="muted small">
+          <xsl:choose>
+            <xsl:when test="loads/exercise[point]">Not done yet, each at the library's starting dose: </xsl:when>
+            <xsl:otherwise>No loading session yet; each starts at the library's dose: </xsl:otherwise>
+          </xsl:choose>
+          <xsl:for-each select="loads/exercise[not(point)]">
+            <xsl:if test="position() &gt; 1">; </xsl:if>
+            <xsl:value-of select="@name"/><xsl:text> </xsl:text><xsl:value-of select="next/dose/@text"/>
+          </xsl:for-each>
+          <xsl:text>.</xsl:text>
+        </p>
+      </xsl:if>
     </xsl:if>
 
     <h2>Sessions</h2>
@@ -115,6 +133,7 @@
                   <td>
                     <xsl:choose>
                       <xsl:when test="@next-morning != ''"><xsl:value-of select="@next-morning"/></xsl:when>
+                      <xsl:when test="$staff-role != 'clinician'"><span class="muted">not known yet</span></xsl:when>
                       <xsl:otherwise>
                         <form method="post" action="{@morning-href}" class="inline">
                           <xsl:call-template name="csrf-field"/>
@@ -165,7 +184,7 @@
         </table>
       </div>
     </xsl:if>
-    <xsl:if test="mastery/exercise[@mastered = 'yes']">
+    <xsl:if test="mastery/exercise[@mastered = 'yes'] and $staff-role = 'clinician'">
       <form method="post" action="{links/@routine}" class="panel no-print" id="routine-form">
         <xsl:call-template name="csrf-field"/>
         <fieldset>

@@ -34,6 +34,21 @@
       <p class="flag-note" role="status">Filled in from the patient's intake questionnaire, which the checks read until
         this list is saved. Check it with the patient and save it.</p>
     </xsl:if>
+    <!-- The front desk reads the list; saving it is a prescriber's. -->
+    <xsl:if test="$staff-role = 'front-desk'">
+      <dl>
+        <dt>Pregnancy</dt><dd><xsl:value-of select="$f/value[@name = 'pregnancy']"/></dd>
+        <dt>Medicines</dt>
+        <dd>
+          <xsl:for-each select="$f/value[starts-with(@name, 'medicine-')][. != '']">
+            <xsl:if test="position() &gt; 1">; </xsl:if><xsl:value-of select="."/>
+          </xsl:for-each>
+          <xsl:if test="not($f/value[starts-with(@name, 'medicine-')][. != ''])">none recorded</xsl:if>
+        </dd>
+      </dl>
+      <p class="muted">A clinician updates this list.</p>
+    </xsl:if>
+    <xsl:if test="$staff-role != 'front-desk'">
     <xsl:call-template name="form-error-summary"><xsl:with-param name="form" select="$f"/></xsl:call-template>
     <form method="post" action="{$f/@action}">
       <xsl:call-template name="csrf-field"/>
@@ -55,5 +70,6 @@
       </xsl:call-template>
       <div class="actions"><button type="submit"><xsl:value-of select="$f/@submit"/></button></div>
     </form>
+    </xsl:if>
   </xsl:template>
 </xsl:stylesheet>

@@ -19,7 +19,7 @@
     <div class="page-head">
       <div>
         <h1>Herbs<xsl:if test="$p/@name != ''">: <xsl:value-of select="$p/@name"/></xsl:if></h1>
-        <p class="muted"><a href="/patients/{$p/@id}">Patient's page</a> · <a href="/herbs">Herb reference</a></p>
+        <p class="muted"><xsl:if test="$staff-role != 'front-desk'"><a href="/patients/{$p/@id}">Patient's page</a> · </xsl:if><a href="/herbs">Herb reference</a></p>
       </div>
     </div>
     <section class="panel" aria-labelledby="h-meds">
@@ -50,14 +50,19 @@
         </xsl:when>
         <xsl:otherwise><p>No herbal prescription yet.</p></xsl:otherwise>
       </xsl:choose>
-      <form method="get" action="/patients/{$p/@id}/herbal/prescribe">
-        <label for="formula">Prescribe, starting from</label>
-        <select id="formula" name="formula">
-          <option value="">a custom prescription</option>
-          <xsl:for-each select="formula-choice"><option value="{@id}"><xsl:value-of select="@pinyin"/></option></xsl:for-each>
-        </select>
+      <!-- Prescribing is a clinician's or the administrator's. -->
+      <xsl:if test="$staff-role != 'front-desk'">
+      <form method="get" action="/patients/{$p/@id}/herbal/prescribe" class="search">
+        <div class="field">
+          <label for="formula">Prescribe, starting from</label>
+          <select id="formula" name="formula">
+            <option value="">a custom prescription</option>
+            <xsl:for-each select="formula-choice"><option value="{@id}"><xsl:value-of select="@pinyin"/></option></xsl:for-each>
+          </select>
+        </div>
         <button type="submit">Prescribe</button>
       </form>
+      </xsl:if>
     </section>
   </xsl:template>
 </xsl:stylesheet>

@@ -34,7 +34,7 @@
     <p class="actions no-print">
       <a href="{$base}/instructions">Patient instructions (print)</a> ·
       <a href="{$base}/dispensing">Dispensing sheet (print)</a>
-      <xsl:if test="record/@status = 'active'"> · <a href="{$base}/revise">Change</a></xsl:if>
+      <xsl:if test="record/@status = 'active' and $staff-role != 'front-desk'"> · <a href="{$base}/revise">Change</a></xsl:if>
     </p>
     <xsl:if test="today/finding[severity = 'block' or severity = 'refused']">
       <section class="panel flag-note" role="alert">
@@ -79,7 +79,9 @@
         </xsl:when>
         <xsl:otherwise><p>No adverse effect recorded.</p></xsl:otherwise>
       </xsl:choose>
-      <p class="no-print"><a href="{$base}/adherence">Record adherence</a> · <a href="{$base}/adverse">Record an adverse effect</a></p>
+      <xsl:if test="$staff-role != 'front-desk'">
+        <p class="no-print"><a href="{$base}/adherence">Record adherence</a> · <a href="{$base}/adverse">Record an adverse effect</a></p>
+      </xsl:if>
     </section>
     <section class="panel" id="refills">
       <h2>Refills</h2>
@@ -104,7 +106,7 @@
         </xsl:for-each>
       </ul>
     </section>
-    <xsl:if test="record/@status = 'active'">
+    <xsl:if test="record/@status = 'active' and $staff-role != 'front-desk'">
       <form method="post" action="{$base}/stop" class="no-print">
         <xsl:call-template name="csrf-field"/>
         <label for="stop-reason">Stop this prescription: reason</label>

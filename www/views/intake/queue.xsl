@@ -62,7 +62,7 @@
                       </xsl:choose>
                     </td>
                     <td><xsl:value-of select="@state"/></td>
-                    <td><xsl:value-of select="translate(@call, 'T', ' ')"/></td>
+                    <td><xsl:call-template name="datetime"><xsl:with-param name="value" select="@call"/></xsl:call-template></td>
                   </tr>
                 </xsl:for-each>
               </tbody>

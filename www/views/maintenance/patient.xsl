@@ -52,10 +52,10 @@
         <tbody>
           <xsl:for-each select="checkin">
             <tr id="checkin-{@record}">
-              <td><xsl:value-of select="@months"/><xsl:choose><xsl:when test="@months = 1"> month</xsl:when><xsl:otherwise> months</xsl:otherwise></xsl:choose></td>
+              <td><xsl:value-of select="@months"/> month<xsl:if test="@months != 1">s</xsl:if></td>
               <td><xsl:value-of select="@due"/></td>
               <td><xsl:value-of select="@state"/><xsl:if test="@via"> (<xsl:value-of select="@via"/>)</xsl:if></td>
-              <td><xsl:value-of select="@score"/></td>
+              <td><xsl:if test="@score != ''"><xsl:call-template name="one-decimal"><xsl:with-param name="value" select="@score"/></xsl:call-template></xsl:if></td>
               <td><xsl:if test="@improvement"><xsl:value-of select="@improvement"/>%</xsl:if></td>
               <td><xsl:value-of select="@pgic"/></td>
               <td><xsl:value-of select="@home-routine"/></td>
@@ -67,10 +67,10 @@
       <xsl:if test="plan/@state != 'ended'">
         <h3>Choose or change the plan</h3>
         <xsl:apply-templates select="form[starts-with(@id, 'plan-')]" mode="form"/>
-        <xsl:if test="../@referral-form = 'yes'">
+        <xsl:if test="../@referral-form = 'yes' and $staff-role = 'clinician'">
           <p>For a massage therapist or a trainer: <a href="/patients/{$p}/referrals/new?kind=onward&amp;episode={@id}">write the referral</a>.</p>
         </xsl:if>
-        <xsl:if test="../@referral-form != 'yes'">
+        <xsl:if test="../@referral-form != 'yes' or $staff-role != 'clinician'">
           <p>A massage therapist or a trainer is arranged by staff through a referral.</p>
         </xsl:if>
         <xsl:if test="plan/@kind = 'membership' or plan/@kind = 'as-needed'">

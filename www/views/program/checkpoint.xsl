@@ -209,10 +209,15 @@
     <xsl:if test="@early = 'yes'">
       <p class="notice">This checkpoint is not due until <xsl:value-of select="@due"/>: moving on before then needs a written clinical justification for the early move. Exit is possible at any time.</p>
     </xsl:if>
-    <div class="form-grid">
-      <xsl:for-each select="form">
-        <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
-      </xsl:for-each>
-    </div>
+    <xsl:choose>
+      <xsl:when test="$staff-role = 'clinician'">
+        <div class="form-grid">
+          <xsl:for-each select="form">
+            <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
+          </xsl:for-each>
+        </div>
+      </xsl:when>
+      <xsl:otherwise><p class="muted">A clinician records the decision.</p></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

@@ -88,7 +88,8 @@
                 <a href="{@href}"><xsl:value-of select="@name"/></a>
                 <xsl:choose>
                   <xsl:when test="@state = 'scheduled'">
-                    <xsl:text> · call booked for </xsl:text><xsl:value-of select="@call"/>
+                    <xsl:text> · call booked for </xsl:text>
+                    <xsl:call-template name="datetime"><xsl:with-param name="value" select="@call"/></xsl:call-template>
                   </xsl:when>
                   <xsl:otherwise>
                     <xsl:text> · asked </xsl:text><xsl:value-of select="substring(@received, 1, 10)"/>

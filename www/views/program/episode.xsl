@@ -16,9 +16,10 @@
                     needling=? delivered=? scheduled=?/>*3
                     (charged: what was invoiced; fee: the definition's)
       <visit id= date= type= state= notes=?/>*
-      <flare id= start= end=? severity= trigger=? response=?><form/>?</flare>*
+      <flare id= start= end=? severity= trigger=? response=? visits-per-week=?><form/>?</flare>*
       <taper current=?><week start= recommended= actual= why=/>*</taper>?
       <evidence .../>?  (monthly program: the graduation checklist from the data)
+      <graduation-waits flare-start=/>?  (monthly, a flare open: no graduation form)
       <form id="move|exit|visit|flare" .../>*
     </episode-page>
 -->
@@ -62,8 +63,10 @@
       </div>
       <p class="actions no-print">
         <a class="button" href="{patient/@href}">Chart</a>
-        <xsl:text> </xsl:text>
-        <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        <xsl:if test="$staff-role = 'clinician'">
+          <xsl:text> </xsl:text>
+          <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        </xsl:if>
         <xsl:if test="@checkpoint">
           <xsl:text> </xsl:text>
           <a class="button" href="{@checkpoint}">Checkpoint decision</a>
@@ -99,7 +102,16 @@
     </xsl:if>
 
     <xsl:apply-templates select="evidence"/>
-    <xsl:for-each select="form[@id = 'move']">
+    <xsl:for-each select="graduation-waits">
+      <p class="flag-note" id="graduation-waits" role="status">
+        <xsl:text>Graduation waits: a flare is open since </xsl:text>
+        <xsl:value-of select="@flare-start"/>
+        <xsl:text>. Answer it as its response says, record its end under Flares below, then judge the gains.</xsl:text>
+      </p>
+    </xsl:for-each>
+    <!-- Forms only for the roles their routes admit: a move, a flare and
+         an exit are a clinician's; visits also the front desk's. -->
+    <xsl:for-each select="form[@id = 'move'][$staff-role = 'clinician']">
       <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
     </xsl:for-each>
 
@@ -154,7 +166,7 @@
       <p>
         <xsl:text>Recommended now: </xsl:text>
         <strong><xsl:value-of select="taper/@current"/> a week</strong>
-        <span class="muted"> (from the data: gains held over the last <xsl:value-of select="definition/taper/@held-days"/> days and no flare in the last <xsl:value-of select="definition/taper/@flare-free-days"/> days steps down, gradually, each step held at least <xsl:value-of select="definition/taper/@min-weeks-at-step"/> weeks; a flare holds, a severe one steps back)</span>
+        <span class="muted"> (from the data: gains held over the last <xsl:value-of select="definition/taper/@held-days"/> days and no flare in the last <xsl:value-of select="definition/taper/@flare-free-days"/> days steps down, gradually, each step held at least <xsl:value-of select="definition/taper/@min-weeks-at-step"/> weeks; a flare holds, a severe one steps back; an open flare whose response asks a number of visits a week sets it)</span>
       </p>
       <div class="table-wrap">
         <table class="small">
@@ -222,13 +234,21 @@
                       <xsl:when test="@end"><xsl:value-of select="@end"/></xsl:when>
                       <xsl:otherwise>
                         <span class="badge">open</span>
-                        <xsl:apply-templates select="form" mode="form"/>
+                        <xsl:if test="$staff-role = 'clinician'">
+                          <xsl:apply-templates select="form" mode="form"/>
+                        </xsl:if>
                       </xsl:otherwise>
                     </xsl:choose>
                   </td>
                   <td><xsl:value-of select="@severity"/><xsl:if test="@reported-by = 'patient'"> <span class="badge">reported by the patient: to confirm</span></xsl:if></td>
                   <td><xsl:value-of select="@trigger"/></td>
-                  <td><xsl:value-of select="@response"/></td>
+                  <td>
+                    <xsl:value-of select="@response"/>
+                    <xsl:if test="@visits-per-week">
+                      <xsl:if test="@response"><br/></xsl:if>
+                      <strong><xsl:value-of select="@visits-per-week"/> visits a week while it lasts</strong>
+                    </xsl:if>
+                  </td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -240,15 +260,54 @@
     </xsl:choose>
 
     <h2>Visits</h2>
+    <!-- The newest visits and every one booked ahead in full; a long
+         history folds away under "Earlier visits" (a program's forty
+         visits pushed the forms off the screen). -->
+    <xsl:variable name="shown" select="12"/>
+    <xsl:variable name="past" select="visit[@state != 'planned']"/>
+    <xsl:variable name="fold" select="count($past) - $shown"/>
     <xsl:choose>
       <xsl:when test="visit">
+        <xsl:if test="$fold &gt; 0">
+          <details class="earlier-visits">
+            <summary>Earlier visits (<xsl:value-of select="$fold"/>)</summary>
+            <div class="table-wrap">
+              <table class="small">
+                <thead>
+              <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
+            </thead>
+                <tbody>
+                  <xsl:apply-templates select="$past[position() &lt;= $fold]" mode="visit-row"/>
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </xsl:if>
         <div class="table-wrap">
           <table class="small">
             <thead>
               <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
             </thead>
             <tbody>
-              <xsl:for-each select="visit">
+              <xsl:apply-templates select="visit[@state = 'planned' or count(preceding-sibling::visit[@state != 'planned']) &gt;= $fold]" mode="visit-row"/>
+            </tbody>
+          </table>
+        </div>
+      </xsl:when>
+      <xsl:otherwise><p class="muted">No visits recorded.</p></xsl:otherwise>
+    </xsl:choose>
+
+    <div class="form-grid no-print">
+      <xsl:for-each select="form[(@id = 'visit' and $staff-role = 'front-desk') or
+                                 ((@id = 'visit' or @id = 'flare' or @id = 'exit') and $staff-role = 'clinician')]">
+        <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <!-- One visit as a table row: date, type, status, notes, and for a
+       booked one the forms to move or cancel it. -->
+  <xsl:template match="visit" mode="visit-row">
                 <tr>
                   <th scope="row"><xsl:value-of select="@date"/></th>
                   <td>
@@ -268,7 +327,7 @@
                   </td>
                   <td><xsl:value-of select="@notes"/></td>
                   <td class="no-print">
-                    <xsl:if test="@state = 'planned'">
+                    <xsl:if test="@state = 'planned' and ($staff-role = 'clinician' or $staff-role = 'front-desk')">
                       <details class="correct">
                         <summary>Move or cancel</summary>
                         <form method="post" action="{/episode-page/episode/@href}/visits/{@id}/reschedule">
@@ -287,18 +346,5 @@
                     </xsl:if>
                   </td>
                 </tr>
-              </xsl:for-each>
-            </tbody>
-          </table>
-        </div>
-      </xsl:when>
-      <xsl:otherwise><p class="muted">No visits recorded.</p></xsl:otherwise>
-    </xsl:choose>
-
-    <div class="form-grid no-print">
-      <xsl:for-each select="form[@id = 'visit' or @id = 'flare' or @id = 'exit']">
-        <section class="panel"><xsl:apply-templates select="." mode="form"/></section>
-      </xsl:for-each>
-    </div>
   </xsl:template>
 </xsl:stylesheet>

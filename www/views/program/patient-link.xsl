@@ -45,16 +45,23 @@
             <xsl:text>, sent to </xsl:text><xsl:value-of select="@email"/>
             <xsl:text>; the diary asks </xsl:text><xsl:value-of select="@diary"/><xsl:text>.</xsl:text>
           </p>
-          <form method="post" action="{@revoke}">
-            <xsl:call-template name="csrf-field"/>
-            <button type="submit" class="secondary">Revoke the link</button>
-          </form>
+          <xsl:if test="$staff-role = 'clinician'">
+            <form method="post" action="{@revoke}">
+              <xsl:call-template name="csrf-field"/>
+              <button type="submit" class="secondary">Revoke the link</button>
+            </form>
+          </xsl:if>
         </xsl:for-each>
       </xsl:when>
       <xsl:otherwise><p>The patient has no active link.</p></xsl:otherwise>
     </xsl:choose>
     <h2>Issue a link</h2>
-    <xsl:apply-templates select="form" mode="form"/>
+    <xsl:choose>
+      <xsl:when test="$staff-role = 'clinician'">
+        <xsl:apply-templates select="form" mode="form"/>
+      </xsl:when>
+      <xsl:otherwise><p class="muted">A clinician issues the patient's link.</p></xsl:otherwise>
+    </xsl:choose>
 
     <h2>The patient's diary</h2>
     <p class="muted small">Reported by the patient (performer: the patient); kept apart from the clinic's measurements and from /outcomes.</p>
@@ -71,7 +78,7 @@
                   <td><xsl:value-of select="@score"/></td>
                   <td><xsl:value-of select="@status"/></td>
                   <td>
-                    <xsl:if test="@status != 'entered-in-error'">
+                    <xsl:if test="@status != 'entered-in-error' and $staff-role = 'clinician'">
                       <form method="post" action="{@error}">
                         <xsl:call-template name="csrf-field"/>
                         <button type="submit" class="link">Mark entered in error</button>

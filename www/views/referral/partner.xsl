@@ -52,7 +52,12 @@
           <ul>
             <xsl:for-each select="referral">
               <li>
-                <a href="/patients/{@patient}/referrals/{@id}"><xsl:value-of select="@name"/></a>
+                <xsl:choose>
+                  <xsl:when test="$staff-role = 'clinician' or $staff-role = 'admin'">
+                    <a href="/patients/{@patient}/referrals/{@id}"><xsl:value-of select="@name"/></a>
+                  </xsl:when>
+                  <xsl:otherwise><xsl:value-of select="@name"/></xsl:otherwise>
+                </xsl:choose>
                 <xsl:text>: </xsl:text>
                 <xsl:call-template name="status-label"><xsl:with-param name="status" select="@state"/></xsl:call-template>
                 <xsl:if test="@sent != ''">, sent <xsl:value-of select="@sent"/></xsl:if>
