@@ -109,17 +109,18 @@ static const char *formula_name(const cairn_record *rx) {
 }
 
 /* "Du Huo Ji Sheng Tang (modified), granules 5:1, 14 days from
-** 2026-12-03, version 2; stopped 2026-12-10: reason" */
+** 2026-12-03, 3 doses a day, version 2; stopped 2026-12-10: reason" */
 static const char *rx_text(cairn_req *req, const cairn_record *rx) {
   const char *kind = cairn_record_value(rx, "r:formula/@kind");
   const char *form = cairn_record_value(rx, "r:form");
   const char *ratio = cairn_record_value(rx, "r:ratio");
   const char *t = cairn_req_printf(
-      req, "%s%s, %s%s%s, %s days from %s, version %d", formula_name(rx),
+      req, "%s%s, %s%s%s, %s days from %s, %d dose%s a day, version %d", formula_name(rx),
       strcmp(kind, "modified") == 0 ? " (modified)" : "",
       strcmp(form, "raw") == 0 ? "raw herbs for decoction" : form,
       ratio[0] ? " " : "", ratio[0] ? cairn_req_printf(req, "%s:1", ratio) : "",
       cairn_record_value(rx, "r:days"), cairn_record_value(rx, "r:startDate"),
+      herbal_doses_per_day(rx), herbal_doses_per_day(rx) == 1 ? "" : "s",
       cairn_record_version(rx));
   const char *stopped = cairn_record_value(rx, "r:stopped/r:date");
   if (stopped[0])
