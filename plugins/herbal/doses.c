@@ -25,6 +25,12 @@ int herbal_doses_per_day(const cairn_record *rx) {
   return (int)n;
 }
 
+const char *herbal_times_a_day(cairn_req *req, int n) {
+  if (n == 1) return "once a day";
+  if (n == 2) return "twice a day";
+  return cairn_req_printf(req, "%d times a day", n);
+}
+
 int herbal_week_doses(const cairn_record *rx, long week) {
   long start = 0;
   if (cairn_date_parse(cairn_record_value(rx, "r:startDate"), &start)) return 0;

@@ -94,6 +94,9 @@ int herbal_supply(cairn_req *req, const cairn_record *rx, herbal_supply_info *ou
 /* Doses a day of prescription rx (doses.c): its dosesPerDay, or
 ** HERBAL_DOSES_PER_DAY_DEFAULT when it has none. */
 int herbal_doses_per_day(const cairn_record *rx);
+/* n doses a day in the words the printed instructions use ("once a day",
+** "twice a day", "3 times a day"); request arena. */
+const char *herbal_times_a_day(cairn_req *req, int n);
 /* Doses prescription rx prescribes in the week starting on day `week`
 ** (cairn_date_parse day number): the days of that week within the
 ** prescription's span (fewer in its first and last weeks), times its

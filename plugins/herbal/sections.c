@@ -365,8 +365,8 @@ int herbal_section_dashboard(cairn_req *req, long long patient, long long episod
 }
 
 /* See herbal.h: the patient's own summary (/p/{e}/summary), for the
-** holder of this episode's link only: the formulas taken, when, and the
-** doses the patient recorded; no grams, findings or codes. */
+** holder of this episode's link only: the formulas taken, when, and how
+** many times a day; no grams, findings or codes. */
 int herbal_section_patient_summary(cairn_req *req, long long patient, long long episode,
                                    cairn_doc *doc, cairn_error *err) {
   const char *scope = cairn_req_capability(req);
@@ -389,9 +389,10 @@ int herbal_section_patient_summary(cairn_req *req, long long patient, long long 
     active += !stopped;
     const char *stop = cairn_record_value(rx, "r:stopped/r:date");
     put_line(&o, "Your herbs", "ok",
-             cairn_req_printf(req, "%s, from %s for %s days%s%s", formula_name(rx),
+             cairn_req_printf(req, "%s, from %s for %s days, %s%s%s", formula_name(rx),
                               cairn_record_value(rx, "r:startDate"),
                               cairn_record_value(rx, "r:days"),
+                              herbal_times_a_day(req, herbal_doses_per_day(rx)),
                               stop[0] ? "; stopped on " : "", stop));
     n++;
   }

@@ -243,6 +243,11 @@ test('adherence at 3 a day: the patient\'s week is 21 doses; the episode and che
   s = /id="section-herbal-checkpoint">[\s\S]*?<\/section>/.exec(cp.body);
   assert.ok(s, 'the herbal section is on the checkpoint page');
   assert.match(text(s[0]), /Doses taken 15 of 21 prescribed \(71%\)/);
+  // the patient's own summary says how many times a day, in plain words
+  const sum = await c.get(`/p/${p.eid}/summary`);
+  const hs = /id="section-herbal-patient-summary">[\s\S]*?<\/section>/.exec(sum.body);
+  assert.ok(hs, 'the herbal part of the summary');
+  assert.match(text(hs[0]), new RegExp(`Shao Yao Gan Cao Tang, from ${iso(startMs)} for 30 days, 3 times a day`));
 
   // The staff form: this week's doses filled in from the prescription.
   r = await web.get(`${rx}/adherence`);
@@ -264,6 +269,10 @@ test('adherence at 3 a day: the patient\'s week is 21 doses; the episode and che
   r = await web.postForm(`${old}/adherence`, { weekStart: iso(lastMonday), dosesTaken: '9', dosesPrescribed: '' });
   assert.equal(r.status, 303, r.body.slice(0, 800));
   assert.match(newest('herbal:Adherence'), /<dosesTaken>9<\/dosesTaken>\s*<dosesPrescribed>18<\/dosesPrescribed>/, '6 days at 3 a day');
+  // stopping it keeps its doses a day
+  r = await web.postForm(`${old}/stop`, { reason: 'Course finished' });
+  assert.equal(r.status, 303);
+  assert.match(bodyOf(Number(/(\d+)$/.exec(old)[1])), /<dosesPerDay>3<\/dosesPerDay>[\s\S]*<stopped>/);
   // A number the clinician writes is kept.
   r = await web.postForm(`${rx}/adherence`, { weekStart: iso(monday(todayMs)), dosesTaken: '14', dosesPrescribed: '18' });
   assert.equal(r.status, 303, r.body.slice(0, 800));
