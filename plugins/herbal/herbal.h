@@ -23,10 +23,15 @@ CAIRN_PLUGIN_EXTERN
 #define HERBAL_T_ADVERSE "herbal:AdverseEffect"
 #define HERBAL_T_REFILL "herbal:Refill"
 
-/* Doses a day, as the printed instructions say (half in the morning, half
-** in the evening, for decoctions and granules): what a week prescribes
-** when the patient records their own doses. */
-#define HERBAL_DOSES_PER_DAY 2
+/* Doses a day (herbal:Prescription's dosesPerDay): how many times a day
+** the patient takes the day's herbs.  1 to 4, as the usual ways of taking
+** a decoction or granules are (once; morning and evening; with midday; and
+** at bedtime); a prescription stored before the field existed is read as
+** 2, what its printed instructions said (half in the morning, half in the
+** evening). */
+#define HERBAL_DOSES_PER_DAY_MIN 1
+#define HERBAL_DOSES_PER_DAY_MAX 4
+#define HERBAL_DOSES_PER_DAY_DEFAULT 2
 /* Days before the supply runs out from which a refill shows as due. */
 #define HERBAL_REFILL_NOTICE_DAYS 3
 
@@ -85,6 +90,18 @@ typedef struct herbal_supply_info {
   int stopped;               /* the prescription is stopped */
 } herbal_supply_info;
 int herbal_supply(cairn_req *req, const cairn_record *rx, herbal_supply_info *out);
+
+/* Doses a day of prescription rx (doses.c): its dosesPerDay, or
+** HERBAL_DOSES_PER_DAY_DEFAULT when it has none. */
+int herbal_doses_per_day(const cairn_record *rx);
+/* n doses a day in the words the printed instructions use ("once a day",
+** "twice a day", "3 times a day"); request arena. */
+const char *herbal_times_a_day(cairn_req *req, int n);
+/* Doses prescription rx prescribes in the week starting on day `week`
+** (cairn_date_parse day number): the days of that week within the
+** prescription's span (fewer in its first and last weeks), times its
+** doses a day; 0 for a week outside it. */
+int herbal_week_doses(const cairn_record *rx, long week);
 
 /* Record checks (cairn_record_type.check). */
 int herbal_check_prescription(cairn_req *req, cairn_doc *body,

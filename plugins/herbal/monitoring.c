@@ -3,7 +3,10 @@
 ** and adverse effects (what, how severe, what was done) of a prescription:
 ** GET/POST .../prescriptions/ID/adherence and .../adverse.  A serious
 ** adverse effect must stop or change the herbs (the record's check hook
-** refuses "continue") and shows on the herbal alerts.
+** refuses "continue") and shows on the herbal alerts.  The doses a week
+** prescribes come from the prescription (doses a day times the days of
+** that week within it, doses.c) unless the clinician writes another
+** number.
 */
 #include "herbal.h"
 
@@ -21,8 +24,8 @@ static const cairn_field adherence_fields[] = {
   {.name = "dosesTaken", .label = "Doses taken that week", .kind = CAIRN_FIELD_INTEGER,
    .flags = CAIRN_FIELD_REQUIRED, .min = 0, .max = 50},
   {.name = "dosesPrescribed", .label = "Doses prescribed that week",
-   .kind = CAIRN_FIELD_INTEGER, .flags = CAIRN_FIELD_REQUIRED, .min = 0, .max = 50,
-   .hint = "14 for twice a day"},
+   .kind = CAIRN_FIELD_INTEGER, .min = 0, .max = 50,
+   .hint = "Left empty: the prescription's doses a day times its days in that week"},
   {.name = NULL}
 };
 
@@ -46,11 +49,13 @@ static const cairn_field adverse_fields[] = {
   {.name = NULL}
 };
 
-/* The form page for one of the two record kinds. */
+/* The form page for one of the two record kinds, of prescription rx. */
 static int render(cairn_req *req, cairn_form *form, const char *what,
-                  long long patient, long long id, int status) {
+                  long long patient, const cairn_record *rx, int status) {
+  long long id = cairn_record_id(rx);
   cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-monitoring");
   cairn_doc_attr(doc, "kind", what);
+  cairn_doc_attr(doc, "doses-per-day", cairn_req_printf(req, "%d", herbal_doses_per_day(rx)));
   cairn_doc_attr(doc, "patient", cairn_req_printf(req, "%lld", patient));
   cairn_doc_attr(doc, "prescription", cairn_req_printf(req, "%lld", id));
   cairn_form_doc(doc, form, cairn_req_printf(req, "/patients/%lld/herbal/prescriptions/%lld/%s",
@@ -69,11 +74,12 @@ static int page(cairn_req *req, const char *what, const cairn_field *fields) {
   long today = cairn_date_today(req);
   if (strcmp(what, "adherence") == 0) {
     cairn_form_set(form, "weekStart", cairn_date_format(req, cairn_date_week_start(today)));
-    cairn_form_set(form, "dosesPrescribed", "14");
+    cairn_form_set(form, "dosesPrescribed", cairn_req_printf(
+        req, "%d", herbal_week_doses(rec, cairn_date_week_start(today))));
   } else {
     cairn_form_set(form, "date", cairn_date_format(req, today));
   }
-  return render(req, form, what, patient, id, 200);
+  return render(req, form, what, patient, rec, 200);
 }
 
 static int post(cairn_req *req, const char *what, const cairn_field *fields) {
@@ -83,14 +89,18 @@ static int post(cairn_req *req, const char *what, const cairn_field *fields) {
   int rc = cairn_record_get_for_patient(req, patient, id, &rec, &err);
   if (rc) return rc;
   cairn_form *form = cairn_form_new(req, what, fields);
-  if (cairn_form_bind(form)) return render(req, form, what, patient, id, 422);
+  if (cairn_form_bind(form)) return render(req, form, what, patient, rec, 422);
   int adherence = strcmp(what, "adherence") == 0;
   cairn_doc *b = cairn_doc_new(req, HERBAL_NS, adherence ? "Adherence" : "AdverseEffect");
   cairn_doc_text(b, "prescription", cairn_req_printf(req, "%lld", id));
   if (adherence) {
     cairn_doc_text(b, "weekStart", cairn_form_value(form, "weekStart"));
     cairn_doc_text(b, "dosesTaken", cairn_form_value(form, "dosesTaken"));
-    cairn_doc_text(b, "dosesPrescribed", cairn_form_value(form, "dosesPrescribed"));
+    const char *prescribed = cairn_form_value(form, "dosesPrescribed");
+    long week = 0;
+    if (!prescribed[0] && cairn_date_parse(cairn_form_value(form, "weekStart"), &week) == 0)
+      prescribed = cairn_req_printf(req, "%d", herbal_week_doses(rec, week));
+    cairn_doc_text(b, "dosesPrescribed", prescribed);
     cairn_doc_text(b, "recordedBy", "visit");
   } else {
     static const char *const parts[] = {"date", "what", "severity", "action"};
@@ -103,7 +113,7 @@ static int post(cairn_req *req, const char *what, const cairn_field *fields) {
   if (rc) {
     if (rc != CAIRN_EINVAL) return rc;
     cairn_form_host_error(form, &err);
-    return render(req, form, what, patient, id, 422);
+    return render(req, form, what, patient, rec, 422);
   }
   return cairn_respond_redirect(
       req, cairn_req_printf(req, "/patients/%lld/herbal/prescriptions/%lld", patient, id));

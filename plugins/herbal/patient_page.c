@@ -104,16 +104,6 @@ static int load(cairn_req *req, pt_ctx *c, int *done) {
   return 0;
 }
 
-/* Doses prescribed in the week starting `week`: the days of that week
-** within the prescription's span, HERBAL_DOSES_PER_DAY each. */
-static int week_prescribed(const cairn_record *rx, long week) {
-  long start = 0;
-  if (cairn_date_parse(cairn_record_value(rx, "r:startDate"), &start)) return 0;
-  long end = start + strtol(cairn_record_value(rx, "r:days"), NULL, 10);
-  long from = week > start ? week : start, to = week + 7 < end ? week + 7 : end;
-  return to > from ? (int)(to - from) * HERBAL_DOSES_PER_DAY : 0;
-}
-
 /* The page: the herbs (names as the reference gives them, no codes), how
 ** to take them, this week's doses, the two forms. */
 static int render(cairn_req *req, const pt_ctx *c, cairn_form *doses, cairn_form *effect,
@@ -141,6 +131,7 @@ static int render(cairn_req *req, const pt_ctx *c, cairn_form *doses, cairn_form
     if (today >= start && today < start + days)
       cairn_doc_attr(doc, "day", cairn_req_printf(req, "%ld", today - start + 1));
     cairn_doc_attr(doc, "days", cairn_req_printf(req, "%ld", days));
+    cairn_doc_attr(doc, "doses-per-day", cairn_req_printf(req, "%d", herbal_doses_per_day(rx)));
     cairn_doc_text(doc, "instructions", cairn_record_value(rx, "r:instructions"));
     cairn_doc *body = cairn_record_body(req, rx);
     for (cairn_node *h = cairn_node_child(body, NULL, "herb"); h; h = cairn_node_next(h, "herb")) {
@@ -153,7 +144,7 @@ static int render(cairn_req *req, const pt_ctx *c, cairn_form *doses, cairn_form
     }
     long week = cairn_date_week_start(today);
     cairn_doc_attr(doc, "week", cairn_date_format(req, week));
-    cairn_doc_attr(doc, "week-prescribed", cairn_req_printf(req, "%d", week_prescribed(rx, week)));
+    cairn_doc_attr(doc, "week-prescribed", cairn_req_printf(req, "%d", herbal_week_doses(rx, week)));
     cairn_stmt *st = cairn_sql_prepare(req, WEEK_SQL, NULL);
     if (st) {
       cairn_sql_bind_int(st, ":rx", cairn_record_id(rx));
@@ -200,7 +191,7 @@ int herbal_patient_doses(cairn_req *req) {
   cairn_doc_text(b, "prescription", cairn_req_printf(req, "%lld", cairn_record_id(c.rx)));
   cairn_doc_text(b, "weekStart", cairn_date_format(req, week));
   cairn_doc_text(b, "dosesTaken", cairn_form_value(doses, "dosesTaken"));
-  cairn_doc_text(b, "dosesPrescribed", cairn_req_printf(req, "%d", week_prescribed(c.rx, week)));
+  cairn_doc_text(b, "dosesPrescribed", cairn_req_printf(req, "%d", herbal_week_doses(c.rx, week)));
   cairn_doc_text(b, "recordedBy", "patient");
   cairn_error err = {0};
   if ((rc = store(req, &c, HERBAL_T_ADHERENCE, b, &err))) {

@@ -23,6 +23,13 @@ static const char *const FORMS[] = {
   "raw", "Raw herbs for decoction", "granules", "Granules", "pills", "Pills", NULL
 };
 
+/* How many times a day, as the form offers it; the words are those the
+** printed instructions use. */
+static const char *const DOSES_PER_DAY[] = {
+  "1", "Once a day", "2", "Twice a day", "3", "3 times a day", "4", "4 times a day",
+  NULL
+};
+
 static const cairn_field fields[] = {
   {.name = "formula", .label = "Formula", .kind = CAIRN_FIELD_HIDDEN},
   {.name = "version", .label = "Version", .kind = CAIRN_FIELD_HIDDEN},
@@ -34,6 +41,9 @@ static const cairn_field fields[] = {
    .hint = "5 for 5:1 granules; doses are converted to raw herb for the checks"},
   {.name = "days", .label = "Days", .kind = CAIRN_FIELD_INTEGER,
    .flags = CAIRN_FIELD_REQUIRED, .min = 1, .max = 365},
+  {.name = "dosesPerDay", .label = "Doses a day", .kind = CAIRN_FIELD_SELECT,
+   .flags = CAIRN_FIELD_REQUIRED, .choices = DOSES_PER_DAY,
+   .hint = "How many times a day the patient takes the day's herbs"},
   {.name = "startDate", .label = "Start date", .kind = CAIRN_FIELD_DATE,
    .flags = CAIRN_FIELD_REQUIRED | CAIRN_FIELD_FUTURE},
   {.name = "instructions", .label = "Instructions for the patient",
@@ -79,6 +89,7 @@ static void form_from_record(cairn_req *req, cairn_form *form,
   cairn_form_set(form, "form", cairn_record_value(rec, "r:form"));
   cairn_form_set(form, "ratio", cairn_record_value(rec, "r:ratio"));
   cairn_form_set(form, "days", cairn_record_value(rec, "r:days"));
+  cairn_form_set(form, "dosesPerDay", cairn_req_printf(req, "%d", herbal_doses_per_day(rec)));
   cairn_form_set(form, "startDate", cairn_record_value(rec, "r:startDate"));
   cairn_form_set(form, "instructions", cairn_record_value(rec, "r:instructions"));
   int n = atoi(cairn_record_value(rec, "count(r:herb)"));
@@ -143,14 +154,24 @@ static const char *formula_kind(const herbal_formula *f, const herbal_line *line
   return "classical";
 }
 
-/* What changed between the stored version and the new lines, in words:
-** "Du Huo 9 g -> 12 g; added Dan Shen 10 g; removed Xi Xin". */
-static const char *changes(cairn_req *req, const cairn_record *old,
+/* What changed between the stored version and the new one, in words:
+** "doses a day 2 -> 3; days 14 -> 21; Du Huo 9 g -> 12 g; added Dan Shen
+** 10 g; removed Xi Xin" (form the bound form, lines its herbs). */
+static const char *changes(cairn_req *req, const cairn_record *old, cairn_form *form,
                            const herbal_line *lines, int n) {
   char *out = cairn_req_alloc(req, RX_CHANGES_MAX + 1);
   size_t used = 0;
   int m = atoi(cairn_record_value(old, "count(r:herb)"));
 #define SAY(...) do { if (used < RX_CHANGES_MAX) used += (size_t)snprintf(out + used, RX_CHANGES_MAX + 1 - used, __VA_ARGS__); } while (0)
+  int old_doses = herbal_doses_per_day(old);
+  int new_doses = atoi(cairn_form_value(form, "dosesPerDay"));
+  if (new_doses != old_doses) SAY("doses a day %d -> %d", old_doses, new_doses);
+  const char *old_form = cairn_record_value(old, "r:form");
+  const char *new_form = cairn_form_value(form, "form");
+  if (strcmp(old_form, new_form) != 0) SAY("%sform %s -> %s", used ? "; " : "", old_form, new_form);
+  long old_days = strtol(cairn_record_value(old, "r:days"), NULL, 10);
+  long new_days = strtol(cairn_form_value(form, "days"), NULL, 10);
+  if (new_days != old_days) SAY("%sdays %ld -> %ld", used ? "; " : "", old_days, new_days);
   for (int i = 0; i < n; i++) {
     int h = herbal_lookup(herbal_data, lines[i].name, NULL, NULL);
     int found = 0;
@@ -173,7 +194,7 @@ static const char *changes(cairn_req *req, const cairn_record *old,
     if (!found) SAY("%sremoved %s", used ? "; " : "", oname);
   }
 #undef SAY
-  return used ? out : "herbs unchanged";
+  return used ? out : "herbs, doses and days unchanged";
 }
 
 /* Build the Prescription body from the bound form and rows. */
@@ -192,6 +213,7 @@ static cairn_doc *body_of(cairn_req *req, cairn_form *form, long long patient,
   if (strcmp(form_word, "granules") == 0 && cairn_form_value(form, "ratio")[0])
     cairn_doc_text(b, "ratio", cairn_form_value(form, "ratio"));
   cairn_doc_text(b, "days", cairn_form_value(form, "days"));
+  cairn_doc_text(b, "dosesPerDay", cairn_form_value(form, "dosesPerDay"));
   cairn_doc_text(b, "startDate", cairn_form_value(form, "startDate"));
   cairn_doc_text(b, "prescriber", cairn_req_actor(req));
   if (cairn_form_value(form, "instructions")[0])
@@ -213,7 +235,7 @@ static cairn_doc *body_of(cairn_req *req, cairn_form *form, long long patient,
     cairn_doc_text(b, "date", cairn_req_today(req));
     cairn_doc_text(b, "by", cairn_req_actor(req));
     cairn_doc_text(b, "reason", cairn_form_value(form, "reason"));
-    cairn_doc_text(b, "what", changes(req, old, lines, n));
+    cairn_doc_text(b, "what", changes(req, old, form, lines, n));
     cairn_doc_close(b);
   }
   for (int i = 0; i < n; i++) {
@@ -280,6 +302,8 @@ int herbal_page_prescribe(cairn_req *req) {
   cairn_form *form = cairn_form_new(req, "rx", fields);
   cairn_form_set(form, "form", "raw");
   cairn_form_set(form, "days", "14");
+  cairn_form_set(form, "dosesPerDay",
+                 cairn_req_printf(req, "%d", HERBAL_DOSES_PER_DAY_DEFAULT));
   cairn_form_set(form, "startDate", cairn_req_today(req));
   const char *fid = cairn_req_query(req, "formula");
   int fi = fid ? herbal_db_formula(herbal_data, fid) : -1;

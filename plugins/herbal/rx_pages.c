@@ -6,8 +6,13 @@
 */
 #include "herbal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Grams a dose are shown to the hundredth of a gram: 10 g a day three
+** times a day is 3.33 g a dose, finer than a dispensary's scale weighs. */
+#define GRAMS_PER_DOSE_SCALE 100.0
 
 /* Medicine lines the medicines form shows. */
 #define MEDS_ROWS 15
@@ -101,6 +106,8 @@ static int prescription_view(cairn_req *req, const char *view) {
   int rc = cairn_record_get_for_patient(req, patient, id, &rec, &err);
   if (rc) return rc;
   cairn_doc *doc = cairn_doc_new(req, NULL, "herbal-prescription");
+  int per_day = herbal_doses_per_day(rec);
+  cairn_doc_attr(doc, "doses-per-day", cairn_req_printf(req, "%d", per_day));
   herbal_context ctx;
   if ((rc = patient_doc(req, doc, patient, &ctx))) return rc;
   cairn_doc_record(doc, rec);
@@ -134,6 +141,8 @@ static int prescription_view(cairn_req *req, const char *view) {
       cairn_doc_attr(doc, "pinyin", cairn_doc_value(body, h, "r:name"));
     }
     cairn_doc_attr(doc, "grams", cairn_req_printf(req, "%g", g));
+    cairn_doc_attr(doc, "per-dose", cairn_req_printf(
+        req, "%g", round(g / per_day * GRAMS_PER_DOSE_SCALE) / GRAMS_PER_DOSE_SCALE));
     if (strcmp(form, "granules") == 0 && ratio > 0)
       cairn_doc_attr(doc, "raw", cairn_req_printf(req, "%g", g * ratio));
     cairn_doc_attr(doc, "total", cairn_req_printf(req, "%g", g * days));

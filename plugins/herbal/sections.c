@@ -109,17 +109,18 @@ static const char *formula_name(const cairn_record *rx) {
 }
 
 /* "Du Huo Ji Sheng Tang (modified), granules 5:1, 14 days from
-** 2026-12-03, version 2; stopped 2026-12-10: reason" */
+** 2026-12-03, 3 doses a day, version 2; stopped 2026-12-10: reason" */
 static const char *rx_text(cairn_req *req, const cairn_record *rx) {
   const char *kind = cairn_record_value(rx, "r:formula/@kind");
   const char *form = cairn_record_value(rx, "r:form");
   const char *ratio = cairn_record_value(rx, "r:ratio");
   const char *t = cairn_req_printf(
-      req, "%s%s, %s%s%s, %s days from %s, version %d", formula_name(rx),
+      req, "%s%s, %s%s%s, %s days from %s, %d dose%s a day, version %d", formula_name(rx),
       strcmp(kind, "modified") == 0 ? " (modified)" : "",
       strcmp(form, "raw") == 0 ? "raw herbs for decoction" : form,
       ratio[0] ? " " : "", ratio[0] ? cairn_req_printf(req, "%s:1", ratio) : "",
       cairn_record_value(rx, "r:days"), cairn_record_value(rx, "r:startDate"),
+      herbal_doses_per_day(rx), herbal_doses_per_day(rx) == 1 ? "" : "s",
       cairn_record_version(rx));
   const char *stopped = cairn_record_value(rx, "r:stopped/r:date");
   if (stopped[0])
@@ -364,8 +365,8 @@ int herbal_section_dashboard(cairn_req *req, long long patient, long long episod
 }
 
 /* See herbal.h: the patient's own summary (/p/{e}/summary), for the
-** holder of this episode's link only: the formulas taken, when, and the
-** doses the patient recorded; no grams, findings or codes. */
+** holder of this episode's link only: the formulas taken, when, and how
+** many times a day; no grams, findings or codes. */
 int herbal_section_patient_summary(cairn_req *req, long long patient, long long episode,
                                    cairn_doc *doc, cairn_error *err) {
   const char *scope = cairn_req_capability(req);
@@ -388,9 +389,10 @@ int herbal_section_patient_summary(cairn_req *req, long long patient, long long 
     active += !stopped;
     const char *stop = cairn_record_value(rx, "r:stopped/r:date");
     put_line(&o, "Your herbs", "ok",
-             cairn_req_printf(req, "%s, from %s for %s days%s%s", formula_name(rx),
+             cairn_req_printf(req, "%s, from %s for %s days, %s%s%s", formula_name(rx),
                               cairn_record_value(rx, "r:startDate"),
                               cairn_record_value(rx, "r:days"),
+                              herbal_times_a_day(req, herbal_doses_per_day(rx)),
                               stop[0] ? "; stopped on " : "", stop));
     n++;
   }

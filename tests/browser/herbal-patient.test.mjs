@@ -107,7 +107,8 @@ test('the patient on a phone: the herbs card, today\'s herbs, doses this week, a
   const body = await page.textContent('main');
   assert.match(body, /Du Huo Ji Sheng Tang/);
   assert.match(body, /Day 5 of 14/);
-  assert.match(body, /Dissolve the day's granules/);
+  assert.match(body, /Take it twice a day, in the morning and in the evening, between meals\./);
+  assert.match(body, /Each time, dissolve half of the day's granules/);
   assert.match(body, /Take it warm, away from meals\./);
   assert.doesNotMatch(body, /du-huo-ji-sheng-tang|urn:cairn|chp2020|1\.8/);
   await checkPage(page);

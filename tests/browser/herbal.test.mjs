@@ -79,7 +79,9 @@ test('Du Huo Ji Sheng Tang for a patient on warfarin: warnings beside the herbs,
   try {
     assert.equal(res.status(), 200);
     assert.equal(await page.inputValue('#rx-herb-5-name'), 'Xi Xin');
-    await page.fill('#rx-instructions', 'Take one cup warm in the morning and one in the evening, away from meals.');
+    assert.equal(await page.inputValue('#rx-dosesPerDay'), '2', 'twice a day unless changed');
+    await page.selectOption('#rx-dosesPerDay', '3');
+    await page.fill('#rx-instructions', 'Take one cup warm in the morning, one at midday and one in the evening, away from meals.');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("Prescribe")')]);
     const rows = page.locator('table.herbs tbody tr');
     const xiXin = await rows.nth(4).innerText();
@@ -102,6 +104,7 @@ test('Du Huo Ji Sheng Tang for a patient on warfarin: warnings beside the herbs,
     assert.match(handout, /Your herbal medicine/);
     assert.match(handout, /Cairn test clinic|Cairn/);
     assert.match(handout, /Take one cup warm in the morning/);
+    assert.match(handout, /Take it 3 times a day, in the morning, at midday and in the evening: each time, drink a third of the day's liquid/);
     assert.doesNotMatch(handout, /du-huo|chp2020|herbal:/, 'no internal codes');
     assert.equal(await page.locator('header.site nav').isVisible(), false, 'the navigation is not printed');
     await shoot(page, 'herbal-instructions-print.png');
@@ -110,7 +113,10 @@ test('Du Huo Ji Sheng Tang for a patient on warfarin: warnings beside the herbs,
     await page.goBack();
     await Promise.all([page.waitForNavigation(), page.click('text=Dispensing sheet (print)')]);
     await page.emulateMedia({ media: 'print' });
-    assert.match(await page.locator('main').innerText(), /Total for the whole prescription: 1302 g/);
+    const sheet = await page.locator('main').innerText();
+    assert.match(sheet, /Total for the whole prescription: 1302 g/);
+    assert.match(sheet, /3 times a day/);
+    assert.match(sheet, /Du Huo[^\n]*\t9\t3\t14\t126/, 'Du Huo 9 g a day is 3 g a dose');
     await shoot(page, 'herbal-dispensing-print.png');
 
     // The episode page carries the herbal section (kit sections, slot

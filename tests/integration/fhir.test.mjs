@@ -124,6 +124,8 @@ test('a journey through the loaded plugins (the demo seed, an intake, a prescrip
   assert.match(xml, /<code value="91148-7"\/>[\s\S]*<component>/, 'PEG with its items');
   assert.equal(c.Flag, 2, 'one Flag per positive red-flag answer');
   assert.match(xml, /<ingredient><itemCodeableConcept><text value="Du Huo"\/><\/itemCodeableConcept>/);
+  assert.match(xml, /<\/boundsPeriod>\s*<frequency value="2"\/>\s*<period value="1"\/>\s*<periodUnit value="d"\/>/,
+    'a prescription without doses a day is taken twice a day');
   // referrals are ServiceRequests: the one out names the red flags it
   // answers, the cancelled one is revoked; every reference resolves
   assert.equal(c.ServiceRequest, seededReferrals + 2, JSON.stringify(c));

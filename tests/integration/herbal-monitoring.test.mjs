@@ -184,7 +184,8 @@ test('the patient\'s page: a card on the home, today\'s herbs without codes, dos
   assert.equal(p.status, 200, p.body.slice(0, 800));
   assert.match(p.body, /Du Huo Ji Sheng Tang/);
   assert.match(p.body, /Du Huo \(独活\)/);
-  assert.match(p.body, /Drink half in the morning and half in the evening/);
+  assert.match(text(p.body), /Take it twice a day, in the morning and in the evening\s*: each time, drink half of the day's liquid/,
+    'a prescription without doses a day is taken twice a day, as before');
   assert.match(p.body, /Take it warm\./);
   assert.doesNotMatch(p.body, /du-huo-ji-sheng-tang|urn:cairn|finding|justification|warfarin|source/i);
   const n = count('herbal:Adherence');

@@ -88,7 +88,7 @@ test('the form from Du Huo Ji Sheng Tang shows findings beside each herb and sto
   let r = await clinician.get(`/patients/${pid}/herbal/prescribe?formula=du-huo-ji-sheng-tang`);
   assert.equal(r.status, 200);
   assert.match(r.body, /name="herb-5-name"[^>]*value="Xi Xin"/);
-  const fields = { formula: 'du-huo-ji-sheng-tang', form: 'raw', days: '14', startDate: '2026-12-03',
+  const fields = { formula: 'du-huo-ji-sheng-tang', form: 'raw', days: '14', dosesPerDay: '2', startDate: '2026-12-03',
     instructions: 'Take warm, twice a day.' };
   const herbs = [['Du Huo', 9], ['Sang Ji Sheng', 6], ['Du Zhong', 6], ['Niu Xi', 6], ['Xi Xin', 6], ['Qin Jiao', 6],
     ['Fu Ling', 6], ['Rou Gui', 6], ['Fang Feng', 6], ['Chuan Xiong', 6], ['Ren Shen', 6], ['Gan Cao', 6],
@@ -115,7 +115,7 @@ test('a change is a new version with a reason, and the history says what changed
   assert.equal(r.status, 200);
   const version = r.body.match(/name="version" value="(\d+)"/)[1];
   assert.match(r.body, /name="herb-15-name"[^>]*value="Sheng Di Huang"/, 'the form holds the stored herbs');
-  const fields = { version, form: 'raw', days: '14', startDate: '2026-12-03', acknowledged: 'yes',
+  const fields = { version, form: 'raw', days: '14', dosesPerDay: '2', startDate: '2026-12-03', acknowledged: 'yes',
     instructions: 'Take warm, twice a day.',
     formula: 'du-huo-ji-sheng-tang', 'herb-1-name': 'Du Huo', 'herb-1-grams': '12', 'herb-2-name': 'Sang Ji Sheng', 'herb-2-grams': '12' };
   r = await clinician.postForm(`${loc}/revise`, fields);
@@ -138,7 +138,7 @@ test('printed instructions are plain, with the clinic name and no internal codes
   assert.doesNotMatch(article, /du-huo|chp2020|herbal:|\bversion\b/i, 'no internal codes');
   r = await clinician.get(`${loc}/dispensing`);
   assert.equal(r.status, 200);
-  assert.match(r.body, /<td>12<\/td><td>14<\/td><td>168<\/td>/, '12 g a day for 14 days is 168 g');
+  assert.match(r.body, /<td>12<\/td><td>6<\/td><td>14<\/td><td>168<\/td>/, '12 g a day, 6 g a dose twice a day, for 14 days is 168 g');
   assert.match(r.body, /Total for the whole prescription: <strong>336 g/);
 });
 

@@ -99,6 +99,17 @@
                     <end value="{h:stopped/h:date}"/>
                   </xsl:if>
                 </boundsPeriod>
+                <!-- doses a day; 2 for a prescription stored before it had one -->
+                <frequency>
+                  <xsl:attribute name="value">
+                    <xsl:choose>
+                      <xsl:when test="h:dosesPerDay"><xsl:value-of select="h:dosesPerDay"/></xsl:when>
+                      <xsl:otherwise>2</xsl:otherwise>
+                    </xsl:choose>
+                  </xsl:attribute>
+                </frequency>
+                <period value="1"/>
+                <periodUnit value="d"/>
               </repeat>
             </timing>
           </dosageInstruction>

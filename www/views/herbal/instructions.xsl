@@ -3,11 +3,13 @@
   herbal/instructions.xsl - printable instructions for the patient (GET
   .../prescriptions/ID/instructions): how to prepare and take the herbs,
   in plain words, with the clinic's name and no internal codes.
-  View document: as herbal/prescription.xsl.
+  View document: as herbal/prescription.xsl; how to take it (take-lib.xsl)
+  follows the root's doses-per-day.
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:h="urn:cairn:herbal" exclude-result-prefixes="h">
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="take-lib.xsl"/>
 
   <xsl:template match="herbal-prescription" mode="title">Your herbal medicine</xsl:template>
 
@@ -20,26 +22,10 @@
       <p>Start on <strong><xsl:value-of select="$rx/h:startDate"/></strong> and take it for
         <strong><xsl:value-of select="$rx/h:days"/> days</strong>.</p>
       <h2>How to prepare and take it</h2>
-      <xsl:choose>
-        <xsl:when test="$rx/h:form = 'raw'">
-          <ol>
-            <li>Each day's bag of herbs is one day's medicine.</li>
-            <li>Soak the herbs in a pot with about 3 cups of cold water for 30 minutes.</li>
-            <li>Bring to the boil, then simmer with the lid on for about 30 minutes.</li>
-            <li>Pour off the liquid through a strainer. Add 2 cups of water to the same herbs and simmer again for 20 minutes; pour off and mix the two.</li>
-            <li>Drink half in the morning and half in the evening, warm, between meals.</li>
-          </ol>
-        </xsl:when>
-        <xsl:when test="$rx/h:form = 'granules'">
-          <ol>
-            <li>Dissolve the day's granules in a cup of hot water and stir well.</li>
-            <li>Drink half in the morning and half in the evening, between meals.</li>
-          </ol>
-        </xsl:when>
-        <xsl:otherwise>
-          <ol><li>Take the pills as written on the label, with water, between meals.</li></ol>
-        </xsl:otherwise>
-      </xsl:choose>
+      <xsl:call-template name="how-to-take">
+        <xsl:with-param name="form" select="$rx/h:form"/>
+        <xsl:with-param name="n" select="@doses-per-day"/>
+      </xsl:call-template>
       <xsl:if test="$rx/h:instructions != ''">
         <h2>From your practitioner</h2>
         <p class="pre"><xsl:value-of select="$rx/h:instructions"/></p>

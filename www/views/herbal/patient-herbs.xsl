@@ -6,7 +6,7 @@
 
     <patient-herbs base="/p/12" today= sent="doses|effect|serious"?>
       <herbs formula= form="raw|granules|pills" start= until= day=? days=
-             week= week-prescribed= week-taken=?>
+             doses-per-day= week= week-prescribed= week-taken=?>
         <instructions>text</instructions>
         <herb name= chinese=?/>*
       </herbs>?
@@ -17,6 +17,7 @@
   <xsl:import href="../layout.xsl"/>
   <xsl:include href="../form-lib.xsl"/>
   <xsl:include href="../program/patient-lib.xsl"/>
+  <xsl:include href="take-lib.xsl"/>
 
   <xsl:template match="patient-herbs" mode="title">Your herbs today</xsl:template>
 
@@ -33,7 +34,7 @@
           <section>
             <h2>Doses taken this week</h2>
             <p>Week starting <xsl:value-of select="herbs/@week"/>: you were asked to take
-              <strong><xsl:value-of select="herbs/@week-prescribed"/></strong> doses<xsl:if test="herbs/@week-taken">; you told us <strong><xsl:value-of select="herbs/@week-taken"/></strong></xsl:if>.</p>
+              <strong><xsl:value-of select="herbs/@week-prescribed"/></strong> doses (<xsl:call-template name="times-a-day"><xsl:with-param name="n" select="herbs/@doses-per-day"/></xsl:call-template> on the days of your herbs)<xsl:if test="herbs/@week-taken">; you told us <strong><xsl:value-of select="herbs/@week-taken"/></strong></xsl:if>.</p>
             <xsl:apply-templates select="form[@id = 'doses']" mode="form"/>
           </section>
           <section>
@@ -61,25 +62,10 @@
         </xsl:choose>
         Take it until <xsl:value-of select="@until"/>.</p>
       <h3>How to take it</h3>
-      <xsl:choose>
-        <xsl:when test="@form = 'raw'">
-          <ol>
-            <li>Each day's bag of herbs is one day's medicine.</li>
-            <li>Soak the herbs in about 3 cups of cold water for 30 minutes, bring to the boil, and simmer with the lid on for 30 minutes.</li>
-            <li>Pour off the liquid; simmer the same herbs again in 2 cups of water for 20 minutes; pour off and mix the two.</li>
-            <li>Drink half in the morning and half in the evening, warm, between meals.</li>
-          </ol>
-        </xsl:when>
-        <xsl:when test="@form = 'granules'">
-          <ol>
-            <li>Dissolve the day's granules in a cup of hot water and stir well.</li>
-            <li>Drink half in the morning and half in the evening, between meals.</li>
-          </ol>
-        </xsl:when>
-        <xsl:otherwise>
-          <ol><li>Take the pills as written on the label, with water, between meals.</li></ol>
-        </xsl:otherwise>
-      </xsl:choose>
+      <xsl:call-template name="how-to-take">
+        <xsl:with-param name="form" select="@form"/>
+        <xsl:with-param name="n" select="@doses-per-day"/>
+      </xsl:call-template>
       <xsl:if test="instructions != ''">
         <h3>From your practitioner</h3>
         <p class="pre"><xsl:value-of select="instructions"/></p>

@@ -136,6 +136,15 @@
         <xsl:with-param name="kind" select="'integer'"/>
         <xsl:with-param name="required" select="true()"/>
       </xsl:call-template>
+      <xsl:call-template name="form-select">
+        <xsl:with-param name="form" select="$f"/>
+        <xsl:with-param name="name" select="'dosesPerDay'"/>
+        <xsl:with-param name="label" select="'Doses a day'"/>
+        <xsl:with-param name="hint" select="'How many times a day the patient takes the day&#8217;s herbs: the printed instructions and the weekly doses follow it'"/>
+        <xsl:with-param name="list" select="'1|Once a day;2|Twice a day;3|3 times a day;4|4 times a day'"/>
+        <xsl:with-param name="blank" select="''"/>
+        <xsl:with-param name="required" select="true()"/>
+      </xsl:call-template>
       <xsl:call-template name="form-text">
         <xsl:with-param name="form" select="$f"/>
         <xsl:with-param name="name" select="'startDate'"/>

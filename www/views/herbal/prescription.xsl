@@ -6,17 +6,18 @@
   pregnancy status, the history of changes, and stop.
 
   View document (plugins/herbal/rx_pages.c):
-    <herbal-prescription>
+    <herbal-prescription doses-per-day=>   the prescription's, 2 when it has none
       <patient id= name= pregnancy=><medicine/>*</patient>
       <record id= version= status= author= time=><h:Prescription>...</h:Prescription></record>
       <formula pinyin= chinese=/>?   the formula started from
-      <line n= pinyin= chinese=? latin=? grams= raw=? total=/>*
+      <line n= pinyin= chinese=? latin=? grams= per-dose= raw=? total=/>*
       <today verdict=><finding>rule severity line herb source message</finding>*</today>?
     </herbal-prescription>
 -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:h="urn:cairn:herbal" exclude-result-prefixes="h">
   <xsl:import href="../layout.xsl"/>
+  <xsl:include href="take-lib.xsl"/>
 
   <xsl:template match="herbal-prescription" mode="title">Prescription</xsl:template>
 
@@ -47,6 +48,7 @@
       <p>Formula: <xsl:value-of select="formula/@pinyin"/><xsl:if test="not(formula)">custom</xsl:if>
         (<xsl:value-of select="$rx/h:formula/@kind"/>) · form: <xsl:value-of select="$rx/h:form"/>
         <xsl:if test="$rx/h:ratio"> <xsl:value-of select="$rx/h:ratio"/>:1</xsl:if>
+        · <xsl:call-template name="times-a-day"><xsl:with-param name="n" select="@doses-per-day"/></xsl:call-template>
         · <xsl:value-of select="$rx/h:days"/> days from <xsl:value-of select="$rx/h:startDate"/>
         · prescriber <xsl:value-of select="$rx/h:prescriber"/></p>
       <table>
