@@ -94,7 +94,9 @@
         <xsl:when test="$rx/h:stopped"><p>Stopped: no refill.</p></xsl:when>
         <xsl:otherwise>
           <p>The supply runs out on <strong><xsl:value-of select="supply/@runs-out"/></strong>: the next refill is due then.</p>
-          <p class="no-print"><a href="{$base}/refill">Record a refill</a></p>
+          <xsl:if test="$staff-role != 'front-desk'">
+            <p class="no-print"><a href="{$base}/refill">Record a refill</a></p>
+          </xsl:if>
         </xsl:otherwise>
       </xsl:choose>
     </section>

@@ -75,7 +75,7 @@
             <xsl:when test="checkpoint[@state = 'overdue']">
               <ul id="checkpoints-overdue">
                 <xsl:for-each select="checkpoint[@state = 'overdue']">
-                  <li><xsl:call-template name="who"/> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/>, at the latest <xsl:value-of select="@overdue"/></li>
+                  <li><xsl:call-template name="who"/> · <xsl:value-of select="@phase"/> · due <xsl:value-of select="@due"/>, overdue since <xsl:value-of select="@overdue"/></li>
                 </xsl:for-each>
               </ul>
             </xsl:when>
