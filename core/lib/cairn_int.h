@@ -396,6 +396,9 @@ struct cairn_record {
 /* Read-only statements over projections, for plugins and the CLI. */
 cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
                               cairn_error *err);
+/* The same, also writing kept tables, in a write transaction only. */
+cairn_stmt *cairn_sql_prepare_kept(cairn_req *req, const char *sql,
+                                   cairn_error *err);
 int cairn_sql_bind_text(cairn_stmt *st, const char *name, const char *v);
 int cairn_sql_bind_int(cairn_stmt *st, const char *name, long long v);
 int cairn_sql_bind_real(cairn_stmt *st, const char *name, double v);

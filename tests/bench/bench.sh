@@ -30,7 +30,9 @@
 # Environment: BENCH_BUILDDIR, BENCH_SRCDIR (set by make bench),
 # BENCH_SECONDS (5), BENCH_THREADS (2), BENCH_CONNECTIONS (16),
 # BENCH_WORKERS (2), BENCH_LARGE (1), BENCH_REBUILD_LARGE (0),
-# BENCH_KEEP=1 keeps the run directory.
+# BENCH_KEEP=1 keeps the run directory, BENCH_PERF=1 records each page's
+# run with `perf record -g` on the workers and writes the hottest
+# functions to <build>/tests/bench/perf-NAME.txt (flat, then by caller).
 set -uo pipefail
 
 BLD=${BENCH_BUILDDIR:?BENCH_BUILDDIR: the build tree}
@@ -236,7 +238,24 @@ wrkrun() {
     # disk and fills the worker's caches.
     for _ in 1 2 3 4; do curl -s -o /dev/null -b "$COOKIE" "$url"; done
   fi
+  local perfpid=
+  if [ "${BENCH_PERF:-0}" = 1 ] && [ "$name" != floor ] && command -v perf >/dev/null; then
+    perf record -q -g -F 999 -o "$RUN/perf-$name.data" \
+      -p "$(pgrep -P "$MASTER" | paste -sd, -)" >/dev/null 2>&1 &
+    perfpid=$!
+  fi
   out=$(wrk "${args[@]}" "$url" 2>&1)
+  if [ -n "$perfpid" ]; then
+    kill -INT "$perfpid" 2>/dev/null; wait "$perfpid" 2>/dev/null
+    mkdir -p "$BLD/tests/bench"
+    { perf report -i "$RUN/perf-$name.data" --no-children --sort dso \
+        --stdio -g none 2>/dev/null | grep '%'
+      perf report -i "$RUN/perf-$name.data" --no-children --sort dso,symbol \
+        --percent-limit 0.7 --stdio -g none 2>/dev/null
+      perf report -i "$RUN/perf-$name.data" --children --sort symbol \
+        --percent-limit 4 --stdio -g none 2>/dev/null
+    } >"$BLD/tests/bench/perf-$name.txt"
+  fi
   echo "$out" >"$RUN/wrk-$name.txt"
   RPS[$name]=$(sed -nE 's/^Requests\/sec:\s+([0-9.]+).*/\1/p' <<<"$out")
   P50[$name]=$(to_ms "$(sed -nE 's/^\s+50%\s+(\S+).*/\1/p' <<<"$out")")

@@ -818,6 +818,17 @@ END_TEST
 /* The error page: status, message and field in the core's shape; a
 ** failure's code picks the status, and what is not the caller's fault is
 ** handed back for the core to log. */
+/* sql_prepare_kept is in the table and refuses a request with no store
+** (the store tests show what it allows inside a transaction). */
+START_TEST(sql_prepare_kept_needs_a_store_and_a_transaction) {
+  cairn_error err = {0, "", ""};
+  ck_assert_ptr_nonnull(api->sql_prepare_kept);
+  ck_assert_ptr_null(api->sql_prepare_kept(&req, "DELETE FROM p_x_kept_y",
+                                           &err));
+  ck_assert_int_eq(err.code, CAIRN_EINTERNAL);
+}
+END_TEST
+
 START_TEST(error_page_answers_by_the_failure_code) {
   cairn_error e = {0};
   ck_assert_int_eq(api->respond_error(&req, 404, NULL, "No such thing."),
@@ -880,6 +891,7 @@ static Suite *suite(void) {
   tcase_add_checked_fixture(t, req_setup, req_teardown);
   tcase_add_test(t, sections_fill_asks_each_plugin_of_the_slot);
   tcase_add_test(t, sections_are_checked_at_load);
+  tcase_add_test(t, sql_prepare_kept_needs_a_store_and_a_transaction);
   tcase_add_test(t, error_page_answers_by_the_failure_code);
   suite_add_tcase(s, t);
   t = tcase_create("write path");

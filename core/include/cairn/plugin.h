@@ -306,6 +306,11 @@ typedef struct cairn_plugin {
   /* --- added with API level 6 ---------------------------------------- */
   const cairn_section *sections; /* terminated by slot == NULL; may be
                               ** NULL: the plugin adds to no other page */
+  /* Refill the plugin's kept tables from its projections: `cairn
+  ** reindex` calls it after rebuilding every projection, in the same
+  ** transaction, with a CLI request (sql_prepare_kept works).  Non-zero
+  ** rolls the whole reindex back.  May be NULL: no kept tables. */
+  int (*reindex)(cairn_req *req, cairn_error *err);
 } cairn_plugin;
 
 /* The descriptor's first fields, for its designated initializer:
@@ -671,6 +676,17 @@ struct cairn_api {
   ** A failing fill is logged and marked, never fails the page. */
   int (*sections_fill)(cairn_req *req, const char *slot, long long patient,
                        long long episode, cairn_doc *doc);
+  /* As sql_prepare, for a statement that may also INSERT, UPDATE and
+  ** DELETE rows of kept tables: tables named p_<plugin>_kept_<name> that
+  ** the plugin creates in a migration, holding figures derived from its
+  ** records (aggregates a page reads instead of scanning every record).
+  ** Kept tables change only with the records they come from: this is
+  ** refused (NULL, CAIRN_EINTERNAL) outside a write transaction, so it
+  ** is for event subscribers, the transaction entry and the plugin's
+  ** reindex (cairn_plugin.reindex), which refills them from the
+  ** projections. */
+  cairn_stmt *(*sql_prepare_kept)(cairn_req *req, const char *sql,
+                                  cairn_error *err);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -814,6 +830,7 @@ typedef struct cairn_field {
 #define cairn_respond_error   cairn_host_api->respond_error
 #define cairn_respond_failure cairn_host_api->respond_failure
 #define cairn_sections_fill   cairn_host_api->sections_fill
+#define cairn_sql_prepare_kept cairn_host_api->sql_prepare_kept
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus

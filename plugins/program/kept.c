@@ -1,0 +1,514 @@
+/*
+** kept.c -- the figures /outcomes and the checkpoint evidence read, kept
+** with the records they come from instead of a scan of every observation
+** per page (docs/performance.md).
+**
+** Each patient's share of the cohort report and of the evidence is a set
+** of part rows (p_program_kept_outcome_part, p_program_kept_evidence_part);
+** the clinic's figures are their sums (p_program_kept_outcome,
+** p_program_kept_evidence).  When an Observation, EpisodeOfCare or
+** PhaseChange of a patient is written, the subscriber below, in the same
+** transaction: subtracts the patient's old parts from the sums, computes
+** the patient's parts again with the very fold the full report uses
+** (outcomes.c, evidence.c, restricted to the one patient), stores them and
+** adds them.  Means and standard deviations are combined and taken apart
+** with the parallel form of Welford's method (Chan, Golub and LeVeque
+** 1979): n, mean and the sum of squared deviations, never a sum of
+** squares.  `cairn reindex` refills everything patient by patient.
+**
+** p_program_kept_state says whether the sums are complete: "filled" is 1
+** once a reindex ran, or when the tables were made on a clinic with no
+** observations or episodes yet; until then the pages scan as before.
+*/
+#include "program.h"
+
+#include <string.h>
+
+/* The kept tables; appended to the plugin's migrations (program.c). */
+const char program_kept_migration[] =
+    "CREATE TABLE IF NOT EXISTS p_program_kept_outcome_part("
+    " patient INTEGER NOT NULL, cohort TEXT NOT NULL,"
+    " instrument TEXT NOT NULL, kind INTEGER NOT NULL,"
+    " timepoint TEXT NOT NULL, n INTEGER NOT NULL, mean REAL NOT NULL,"
+    " m2 REAL NOT NULL, day_sum REAL NOT NULL, imp_n INTEGER NOT NULL,"
+    " imp_sum REAL NOT NULL, reached INTEGER NOT NULL,"
+    " undefined INTEGER NOT NULL, no_baseline INTEGER NOT NULL,"
+    " observations INTEGER NOT NULL,"
+    " PRIMARY KEY(patient, cohort, instrument, kind, timepoint))"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS p_program_kept_outcome("
+    " cohort TEXT NOT NULL, instrument TEXT NOT NULL, kind INTEGER NOT NULL,"
+    " timepoint TEXT NOT NULL, n INTEGER NOT NULL, mean REAL NOT NULL,"
+    " m2 REAL NOT NULL, day_sum REAL NOT NULL, imp_n INTEGER NOT NULL,"
+    " imp_sum REAL NOT NULL, reached INTEGER NOT NULL,"
+    " undefined INTEGER NOT NULL, no_baseline INTEGER NOT NULL,"
+    " observations INTEGER NOT NULL,"
+    " PRIMARY KEY(cohort, instrument, kind, timepoint)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS p_program_kept_evidence_part("
+    " patient INTEGER NOT NULL, checkpoint INTEGER NOT NULL,"
+    " band INTEGER NOT NULL, patients INTEGER NOT NULL,"
+    " followed INTEGER NOT NULL, reached INTEGER NOT NULL,"
+    " held INTEGER NOT NULL, program INTEGER NOT NULL,"
+    " graduated INTEGER NOT NULL,"
+    " PRIMARY KEY(patient, checkpoint, band)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS p_program_kept_evidence("
+    " checkpoint INTEGER NOT NULL, band INTEGER NOT NULL,"
+    " patients INTEGER NOT NULL, followed INTEGER NOT NULL,"
+    " reached INTEGER NOT NULL, held INTEGER NOT NULL,"
+    " program INTEGER NOT NULL, graduated INTEGER NOT NULL,"
+    " PRIMARY KEY(checkpoint, band)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS p_program_kept_state("
+    " name TEXT PRIMARY KEY, value INTEGER);"
+    "INSERT OR IGNORE INTO p_program_kept_state(name, value)"
+    " SELECT 'filled', NOT EXISTS (SELECT 1 FROM p_program_observation)"
+    "  AND NOT EXISTS (SELECT 1 FROM p_program_episode);";
+
+/* ------------------------------------------------------------- Welford */
+
+void program_kept_merge(program_kept_stats *t, const program_kept_stats *b,
+                        int sign) {
+  double delta;
+  long n;
+  if (b->n == 0) {
+    /* only additive fields */
+  } else if (sign > 0) {
+    n = t->n + b->n;
+    delta = b->mean - t->mean;
+    t->mean += delta * (double)b->n / (double)n;
+    t->m2 += b->m2 + delta * delta * (double)t->n * (double)b->n / (double)n;
+    t->n = n;
+  } else {
+    n = t->n - b->n;
+    if (n <= 0) {
+      t->n = 0;
+      t->mean = t->m2 = 0;
+    } else {
+      double mean = ((double)t->n * t->mean - (double)b->n * b->mean) /
+                    (double)n;
+      delta = b->mean - mean;
+      t->m2 -= b->m2 + delta * delta * (double)n * (double)b->n /
+                           (double)t->n;
+      if (t->m2 < 0) t->m2 = 0;   /* rounding at a constant series */
+      t->mean = mean;
+      t->n = n;
+    }
+  }
+  t->day_sum += sign * b->day_sum;
+  t->imp_n += sign * b->imp_n;
+  t->imp_sum += sign * b->imp_sum;
+  t->reached += sign * b->reached;
+  t->undefined += sign * b->undefined;
+  t->no_baseline += sign * b->no_baseline;
+  t->observations += sign * b->observations;
+}
+
+/* -------------------------------------------------- the outcome sums */
+
+static const char SQL_OUT_PARTS[] =
+    "SELECT cohort, instrument, kind, timepoint, n, mean, m2, day_sum,"
+    " imp_n, imp_sum, reached, undefined, no_baseline, observations"
+    " FROM p_program_kept_outcome_part WHERE patient = :patient";
+
+static const char SQL_OUT_PARTS_DELETE[] =
+    "DELETE FROM p_program_kept_outcome_part WHERE patient = :patient";
+
+static const char SQL_OUT_PART_INSERT[] =
+    "INSERT INTO p_program_kept_outcome_part(patient, cohort, instrument,"
+    " kind, timepoint, n, mean, m2, day_sum, imp_n, imp_sum, reached,"
+    " undefined, no_baseline, observations) VALUES(:patient, :cohort,"
+    " :instrument, :kind, :timepoint, :n, :mean, :m2, :day_sum, :imp_n,"
+    " :imp_sum, :reached, :undefined, :no_baseline, :observations)";
+
+static const char SQL_OUT_TOTAL[] =
+    "SELECT n, mean, m2, day_sum, imp_n, imp_sum, reached, undefined,"
+    " no_baseline, observations FROM p_program_kept_outcome"
+    " WHERE cohort = :cohort AND instrument = :instrument AND kind = :kind"
+    " AND timepoint = :timepoint";
+
+static const char SQL_OUT_TOTAL_PUT[] =
+    "INSERT OR REPLACE INTO p_program_kept_outcome(cohort, instrument, kind,"
+    " timepoint, n, mean, m2, day_sum, imp_n, imp_sum, reached, undefined,"
+    " no_baseline, observations) VALUES(:cohort, :instrument, :kind,"
+    " :timepoint, :n, :mean, :m2, :day_sum, :imp_n, :imp_sum, :reached,"
+    " :undefined, :no_baseline, :observations)";
+
+static const char SQL_OUT_TOTAL_DELETE[] =
+    "DELETE FROM p_program_kept_outcome WHERE cohort = :cohort"
+    " AND instrument = :instrument AND kind = :kind"
+    " AND timepoint = :timepoint";
+
+/* Read columns first.. of st as stats (the order of SQL_OUT_TOTAL). */
+void program_kept_stats_read(cairn_stmt *st, int first,
+                             program_kept_stats *s) {
+  s->n = (long)cairn_sql_int(st, first);
+  s->mean = cairn_sql_real(st, first + 1);
+  s->m2 = cairn_sql_real(st, first + 2);
+  s->day_sum = cairn_sql_real(st, first + 3);
+  s->imp_n = (long)cairn_sql_int(st, first + 4);
+  s->imp_sum = cairn_sql_real(st, first + 5);
+  s->reached = (long)cairn_sql_int(st, first + 6);
+  s->undefined = (long)cairn_sql_int(st, first + 7);
+  s->no_baseline = (long)cairn_sql_int(st, first + 8);
+  s->observations = (long)cairn_sql_int(st, first + 9);
+}
+
+static void bind_stats(cairn_stmt *st, const program_kept_stats *s) {
+  cairn_sql_bind_int(st, "n", s->n);
+  cairn_sql_bind_real(st, "mean", s->mean);
+  cairn_sql_bind_real(st, "m2", s->m2);
+  cairn_sql_bind_real(st, "day_sum", s->day_sum);
+  cairn_sql_bind_int(st, "imp_n", s->imp_n);
+  cairn_sql_bind_real(st, "imp_sum", s->imp_sum);
+  cairn_sql_bind_int(st, "reached", s->reached);
+  cairn_sql_bind_int(st, "undefined", s->undefined);
+  cairn_sql_bind_int(st, "no_baseline", s->no_baseline);
+  cairn_sql_bind_int(st, "observations", s->observations);
+}
+
+static void bind_key(cairn_stmt *st, const char *cohort,
+                     const char *instrument, int kind,
+                     const char *timepoint) {
+  cairn_sql_bind_text(st, "cohort", cohort);
+  cairn_sql_bind_text(st, "instrument", instrument);
+  cairn_sql_bind_int(st, "kind", kind);
+  cairn_sql_bind_text(st, "timepoint", timepoint);
+}
+
+/* Run a kept statement to its end: CAIRN_OK or CAIRN_EDB. */
+static int run(cairn_stmt *st, cairn_error *err) {
+  int rc;
+  while ((rc = cairn_sql_step(st)) == 1) {}
+  return rc < 0 ? cairn_fail(err, CAIRN_EDB, NULL, "kept figures") : CAIRN_OK;
+}
+
+/* Add (sign 1) or take away (-1) one part from its sum. */
+static int total_apply(cairn_req *req, const char *cohort,
+                       const char *instrument, int kind,
+                       const char *timepoint, const program_kept_stats *part,
+                       int sign, cairn_error *err) {
+  program_kept_stats t;
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_OUT_TOTAL, err);
+  int rc;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  memset(&t, 0, sizeof t);
+  bind_key(st, cohort, instrument, kind, timepoint);
+  if ((rc = cairn_sql_step(st)) < 0)
+    return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  if (rc == 1) program_kept_stats_read(st, 0, &t);
+  cairn_sql_step(st);       /* done: no statement is left mid-run */
+  program_kept_merge(&t, part, sign);
+  if (t.n <= 0 && t.observations <= 0) {
+    st = cairn_sql_prepare_kept(req, SQL_OUT_TOTAL_DELETE, err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    bind_key(st, cohort, instrument, kind, timepoint);
+    return run(st, err);
+  }
+  st = cairn_sql_prepare_kept(req, SQL_OUT_TOTAL_PUT, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  bind_key(st, cohort, instrument, kind, timepoint);
+  bind_stats(st, &t);
+  return run(st, err);
+}
+
+/* One part row of the patient being kept. */
+typedef struct out_part {
+  const char *cohort, *instrument, *timepoint;
+  int kind;
+  program_kept_stats s;
+} out_part;
+
+/* Take the patient's stored parts away from the sums and delete them. */
+static int outcome_parts_remove(cairn_req *req, long long patient,
+                                cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_OUT_PARTS, err);
+  out_part *parts = NULL;
+  size_t n = 0, cap = 0, i;
+  int rc;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "patient", patient);
+  /* Read them all first: the sums are written while no read is open. */
+  while ((rc = cairn_sql_step(st)) == 1) {
+    if (n == cap) {
+      out_part *p;
+      cap = cap ? 2 * cap : 16;
+      p = cairn_req_alloc(req, cap * sizeof *p);
+      if (n) memcpy(p, parts, n * sizeof *p);
+      parts = p;
+    }
+    parts[n].cohort = cairn_req_strdup(req, cairn_sql_text(st, 0));
+    parts[n].instrument = cairn_req_strdup(req, cairn_sql_text(st, 1));
+    parts[n].kind = (int)cairn_sql_int(st, 2);
+    parts[n].timepoint = cairn_req_strdup(req, cairn_sql_text(st, 3));
+    program_kept_stats_read(st, 4, &parts[n].s);
+    n++;
+  }
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  for (i = 0; i < n; i++) {
+    rc = total_apply(req, parts[i].cohort, parts[i].instrument, parts[i].kind,
+                     parts[i].timepoint, &parts[i].s, -1, err);
+    if (rc != CAIRN_OK) return rc;
+  }
+  st = cairn_sql_prepare_kept(req, SQL_OUT_PARTS_DELETE, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "patient", patient);
+  return run(st, err);
+}
+
+int program_kept_outcome_add(cairn_req *req, long long patient,
+                             const char *cohort, const char *instrument,
+                             int kind, const char *timepoint,
+                             const program_kept_stats *s, cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare_kept(req, SQL_OUT_PART_INSERT, err);
+  int rc;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "patient", patient);
+  bind_key(st, cohort, instrument, kind, timepoint);
+  bind_stats(st, s);
+  if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  return total_apply(req, cohort, instrument, kind, timepoint, s, 1, err);
+}
+
+/* ------------------------------------------------- the evidence sums */
+
+static const char SQL_EV_PARTS[] =
+    "SELECT checkpoint, band, patients, followed, reached, held, program,"
+    " graduated FROM p_program_kept_evidence_part WHERE patient = :patient";
+
+static const char SQL_EV_PARTS_DELETE[] =
+    "DELETE FROM p_program_kept_evidence_part WHERE patient = :patient";
+
+static const char SQL_EV_PART_INSERT[] =
+    "INSERT INTO p_program_kept_evidence_part(patient, checkpoint, band,"
+    " patients, followed, reached, held, program, graduated)"
+    " VALUES(:patient, :checkpoint, :band, :patients, :followed, :reached,"
+    " :held, :program, :graduated)";
+
+/* Counts are whole numbers: the sums are added to in SQL. */
+static const char SQL_EV_TOTAL_ADD[] =
+    "INSERT INTO p_program_kept_evidence(checkpoint, band, patients,"
+    " followed, reached, held, program, graduated)"
+    " VALUES(:checkpoint, :band, :patients, :followed, :reached, :held,"
+    " :program, :graduated)"
+    " ON CONFLICT(checkpoint, band) DO UPDATE SET"
+    " patients = patients + excluded.patients,"
+    " followed = followed + excluded.followed,"
+    " reached = reached + excluded.reached, held = held + excluded.held,"
+    " program = program + excluded.program,"
+    " graduated = graduated + excluded.graduated";
+
+static const char SQL_EV_TOTAL_SUBTRACT[] =
+    "UPDATE p_program_kept_evidence SET patients = patients - :patients,"
+    " followed = followed - :followed, reached = reached - :reached,"
+    " held = held - :held, program = program - :program,"
+    " graduated = graduated - :graduated"
+    " WHERE checkpoint = :checkpoint AND band = :band";
+
+static const char SQL_EV_TOTAL_GC[] =
+    "DELETE FROM p_program_kept_evidence WHERE patients = 0";
+
+static const char SQL_EV_TOTALS[] =
+    "SELECT checkpoint, band, patients, followed, reached, held, program,"
+    " graduated FROM p_program_kept_evidence";
+
+/* One (checkpoint, band) of a patient: checkpoint -1 counts episodes (in
+** patients), band -1 the undefined improvements at a checkpoint. */
+typedef struct ev_part {
+  int checkpoint, band;
+  program_evidence_band_counts c;
+} ev_part;
+
+static void ev_bind(cairn_stmt *st, const ev_part *p) {
+  cairn_sql_bind_int(st, "checkpoint", p->checkpoint);
+  cairn_sql_bind_int(st, "band", p->band);
+  cairn_sql_bind_int(st, "patients", p->c.patients);
+  cairn_sql_bind_int(st, "followed", p->c.followed);
+  cairn_sql_bind_int(st, "reached", p->c.reached);
+  cairn_sql_bind_int(st, "held", p->c.held);
+  cairn_sql_bind_int(st, "program", p->c.program);
+  cairn_sql_bind_int(st, "graduated", p->c.graduated);
+}
+
+static void ev_read(cairn_stmt *st, ev_part *p) {
+  p->checkpoint = (int)cairn_sql_int(st, 0);
+  p->band = (int)cairn_sql_int(st, 1);
+  p->c.patients = (long)cairn_sql_int(st, 2);
+  p->c.followed = (long)cairn_sql_int(st, 3);
+  p->c.reached = (long)cairn_sql_int(st, 4);
+  p->c.held = (long)cairn_sql_int(st, 5);
+  p->c.program = (long)cairn_sql_int(st, 6);
+  p->c.graduated = (long)cairn_sql_int(st, 7);
+}
+
+/* The patient's evidence as part rows (only those with a count). */
+static size_t ev_parts(const program_evidence *ev, ev_part *out) {
+  size_t n = 0;
+  int k, b;
+  if (ev->episodes > 0) {
+    memset(&out[n], 0, sizeof out[n]);
+    out[n].checkpoint = out[n].band = -1;
+    out[n++].c.patients = ev->episodes;
+  }
+  for (k = 0; k < 2; k++) {
+    if (ev->undefined[k] > 0) {
+      memset(&out[n], 0, sizeof out[n]);
+      out[n].checkpoint = k;
+      out[n].band = -1;
+      out[n++].c.patients = ev->undefined[k];
+    }
+    for (b = 0; b < EVIDENCE_BANDS; b++) {
+      if (ev->band[k][b].patients == 0) continue;
+      out[n].checkpoint = k;
+      out[n].band = b;
+      out[n++].c = ev->band[k][b];
+    }
+  }
+  return n;
+}
+
+/* Rows of ev_parts: the episodes, and per checkpoint the undefined and
+** each band. */
+#define EV_PARTS_MAX (1 + 2 * (1 + EVIDENCE_BANDS))
+
+static int evidence_keep(cairn_req *req, long long patient,
+                         cairn_error *err) {
+  ev_part old[EV_PARTS_MAX], now[EV_PARTS_MAX];
+  program_evidence ev;
+  size_t n_old = 0, n_now, i;
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_EV_PARTS, err);
+  int rc;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "patient", patient);
+  while ((rc = cairn_sql_step(st)) == 1 && n_old < EV_PARTS_MAX)
+    ev_read(st, &old[n_old++]);
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept evidence");
+  if (rc == 1) cairn_sql_step(st);
+  for (i = 0; i < n_old; i++) {
+    st = cairn_sql_prepare_kept(req, SQL_EV_TOTAL_SUBTRACT, err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    ev_bind(st, &old[i]);
+    if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  }
+  if (n_old > 0) {
+    st = cairn_sql_prepare_kept(req, SQL_EV_PARTS_DELETE, err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    cairn_sql_bind_int(st, "patient", patient);
+    if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  }
+  rc = program_evidence_scan(req, patient, &ev, err);
+  if (rc != CAIRN_OK) return rc;
+  n_now = ev_parts(&ev, now);
+  for (i = 0; i < n_now; i++) {
+    st = cairn_sql_prepare_kept(req, SQL_EV_PART_INSERT, err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    cairn_sql_bind_int(st, "patient", patient);
+    ev_bind(st, &now[i]);
+    if ((rc = run(st, err)) != CAIRN_OK) return rc;
+    st = cairn_sql_prepare_kept(req, SQL_EV_TOTAL_ADD, err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    ev_bind(st, &now[i]);
+    if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  }
+  if (n_old > 0) {
+    st = cairn_sql_prepare_kept(req, SQL_EV_TOTAL_GC, err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  }
+  return CAIRN_OK;
+}
+
+int program_kept_evidence_read(cairn_req *req, program_evidence *ev,
+                               cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_EV_TOTALS, err);
+  ev_part p;
+  int rc;
+  memset(ev, 0, sizeof *ev);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  while ((rc = cairn_sql_step(st)) == 1) {
+    ev_read(st, &p);
+    if (p.checkpoint == -1) {
+      ev->episodes += p.c.patients;
+    } else if (p.checkpoint < 0 || p.checkpoint > 1) {
+      continue;
+    } else if (p.band == -1) {
+      ev->undefined[p.checkpoint] += p.c.patients;
+    } else if (p.band >= 0 && p.band < EVIDENCE_BANDS) {
+      ev->band[p.checkpoint][p.band] = p.c;
+    }
+  }
+  return rc < 0 ? cairn_fail(err, CAIRN_EDB, NULL, "kept evidence")
+                : CAIRN_OK;
+}
+
+/* ------------------------------------------------------------ keeping */
+
+static const char SQL_FILLED[] =
+    "SELECT value FROM p_program_kept_state WHERE name = 'filled'";
+
+int program_kept_ready(cairn_req *req) {
+  cairn_error err = {0, "", ""};
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_FILLED, &err);
+  int ready;
+  if (st == NULL) return 0;
+  ready = cairn_sql_step(st) == 1 && cairn_sql_int(st, 0) == 1;
+  cairn_sql_step(st);
+  return ready;
+}
+
+int program_kept_patient(cairn_req *req, long long patient,
+                         cairn_error *err) {
+  int rc;
+  if (patient <= 0) return CAIRN_OK;
+  if ((rc = outcome_parts_remove(req, patient, err)) != CAIRN_OK) return rc;
+  if ((rc = program_outcomes_keep(req, patient, err)) != CAIRN_OK) return rc;
+  return evidence_keep(req, patient, err);
+}
+
+int program_on_kept(cairn_req *req, const cairn_record *rec,
+                    cairn_error *err) {
+  return program_kept_patient(req, cairn_record_patient(rec), err);
+}
+
+static const char SQL_KEPT_CLEAR_OUT_PARTS[] =
+    "DELETE FROM p_program_kept_outcome_part";
+static const char SQL_KEPT_CLEAR_OUT[] = "DELETE FROM p_program_kept_outcome";
+static const char SQL_KEPT_CLEAR_EV_PARTS[] =
+    "DELETE FROM p_program_kept_evidence_part";
+static const char SQL_KEPT_CLEAR_EV[] = "DELETE FROM p_program_kept_evidence";
+static const char SQL_KEPT_FILLED[] =
+    "INSERT OR REPLACE INTO p_program_kept_state(name, value)"
+    " VALUES('filled', 1)";
+static const char SQL_KEPT_PATIENTS[] =
+    "SELECT record FROM p_program_patient ORDER BY record";
+
+int program_kept_reindex(cairn_req *req, cairn_error *err) {
+  const char *const clear[] = {SQL_KEPT_CLEAR_OUT_PARTS, SQL_KEPT_CLEAR_OUT,
+                               SQL_KEPT_CLEAR_EV_PARTS, SQL_KEPT_CLEAR_EV,
+                               NULL};
+  cairn_stmt *st;
+  long long *ids = NULL;
+  size_t n = 0, cap = 0, i;
+  int rc;
+  for (i = 0; clear[i]; i++) {
+    st = cairn_sql_prepare_kept(req, clear[i], err);
+    if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+    if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  }
+  st = cairn_sql_prepare(req, SQL_KEPT_PATIENTS, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  while ((rc = cairn_sql_step(st)) == 1) {
+    if (n == cap) {
+      long long *p;
+      cap = cap ? 2 * cap : 1024;
+      p = cairn_req_alloc(req, cap * sizeof *p);
+      if (n) memcpy(p, ids, n * sizeof *p);
+      ids = p;
+    }
+    ids[n++] = cairn_sql_int(st, 0);
+  }
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  for (i = 0; i < n; i++)
+    if ((rc = program_kept_patient(req, ids[i], err)) != CAIRN_OK) return rc;
+  st = cairn_sql_prepare_kept(req, SQL_KEPT_FILLED, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  return run(st, err);
+}
