@@ -504,6 +504,16 @@ typedef struct program_kept_stats {
   long observations;             /* kind 2: the group's observations */
 } program_kept_stats;
 
+/* A patient's baseline in one (cohort, instrument), kept with its group
+** part so that a later observation can be added without a new scan. */
+typedef struct program_kept_base {
+  int have;                      /* an observation marked baseline */
+  double score;                  /* its score */
+  long day;                      /* its day */
+  double first_score;            /* the group's first observation */
+  long first_day;
+} program_kept_base;
+
 /* Kinds of kept outcome rows: a timepoint, the "latest" row, and the
 ** group itself (its patients and observations). */
 #define PROGRAM_KEPT_TIMEPOINT 0
@@ -524,19 +534,26 @@ void program_kept_stats_read(cairn_stmt *st, int first,
 int program_kept_outcome_add(cairn_req *req, long long patient,
                              const char *cohort, const char *instrument,
                              int kind, const char *timepoint,
-                             const program_kept_stats *s, cairn_error *err);
-/* Compute the patient's parts of the cohort report and store them
-** (outcomes.c; the old ones are already taken away). */
+                             const program_kept_stats *s,
+                             const program_kept_base *base,
+                             cairn_error *err);
+/* SELECT of one observation's row of the report (outcomes.c): patient,
+** cohort, instrument, timepoint, score, effective; bound :record. */
+extern const char program_outcome_row_sql[];
+/* Compute the patient's parts of the cohort report (of one instrument
+** when it is not NULL) and store them (outcomes.c; the old ones are
+** already taken away). */
 int program_outcomes_keep(cairn_req *req, long long patient,
-                          cairn_error *err);
+                          const char *instrument, cairn_error *err);
 /* 1 when the kept sums are complete and the pages may read them. */
 int program_kept_ready(cairn_req *req);
 /* The clinic's evidence from the kept sums. */
 int program_kept_evidence_read(cairn_req *req, program_evidence *ev,
                                cairn_error *err);
-/* Keep the patient's figures again (in a write transaction). */
+/* Keep the patient's figures again (in a write transaction); only its
+** outcome parts of `instrument` when that is not NULL. */
 int program_kept_patient(cairn_req *req, long long patient,
-                         cairn_error *err);
+                         const char *instrument, cairn_error *err);
 /* The subscriber on Observation, EpisodeOfCare and PhaseChange. */
 int program_on_kept(cairn_req *req, const cairn_record *rec,
                     cairn_error *err);

@@ -34,6 +34,9 @@ const char program_kept_migration[] =
     " imp_sum REAL NOT NULL, reached INTEGER NOT NULL,"
     " undefined INTEGER NOT NULL, no_baseline INTEGER NOT NULL,"
     " observations INTEGER NOT NULL,"
+    /* the group row (kind 2): the patient's baseline in the group */
+    " base_have INTEGER, base_score REAL, base_day INTEGER,"
+    " first_score REAL, first_day INTEGER,"
     " PRIMARY KEY(patient, cohort, instrument, kind, timepoint))"
     " WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS p_program_kept_outcome("
@@ -104,20 +107,42 @@ void program_kept_merge(program_kept_stats *t, const program_kept_stats *b,
 
 /* -------------------------------------------------- the outcome sums */
 
+/* A patient's parts; of one instrument, or of all when :instrument is
+** NULL. */
 static const char SQL_OUT_PARTS[] =
     "SELECT cohort, instrument, kind, timepoint, n, mean, m2, day_sum,"
     " imp_n, imp_sum, reached, undefined, no_baseline, observations"
-    " FROM p_program_kept_outcome_part WHERE patient = :patient";
+    " FROM p_program_kept_outcome_part WHERE patient = :patient"
+    " AND (:instrument IS NULL OR instrument = :instrument)";
 
 static const char SQL_OUT_PARTS_DELETE[] =
-    "DELETE FROM p_program_kept_outcome_part WHERE patient = :patient";
+    "DELETE FROM p_program_kept_outcome_part WHERE patient = :patient"
+    " AND (:instrument IS NULL OR instrument = :instrument)";
 
 static const char SQL_OUT_PART_INSERT[] =
-    "INSERT INTO p_program_kept_outcome_part(patient, cohort, instrument,"
-    " kind, timepoint, n, mean, m2, day_sum, imp_n, imp_sum, reached,"
-    " undefined, no_baseline, observations) VALUES(:patient, :cohort,"
+    "INSERT OR REPLACE INTO p_program_kept_outcome_part(patient, cohort,"
+    " instrument, kind, timepoint, n, mean, m2, day_sum, imp_n, imp_sum,"
+    " reached, undefined, no_baseline, observations, base_have, base_score,"
+    " base_day, first_score, first_day) VALUES(:patient, :cohort,"
     " :instrument, :kind, :timepoint, :n, :mean, :m2, :day_sum, :imp_n,"
-    " :imp_sum, :reached, :undefined, :no_baseline, :observations)";
+    " :imp_sum, :reached, :undefined, :no_baseline, :observations,"
+    " :base_have, :base_score, :base_day, :first_score, :first_day)";
+
+/* One part of the patient, with the group's baseline columns. */
+static const char SQL_OUT_PART[] =
+    "SELECT n, mean, m2, day_sum, imp_n, imp_sum, reached, undefined,"
+    " no_baseline, observations, base_have, base_score, base_day,"
+    " first_score, first_day FROM p_program_kept_outcome_part"
+    " WHERE patient = :patient AND cohort = :cohort"
+    " AND instrument = :instrument AND kind = :kind"
+    " AND timepoint = :timepoint";
+
+/* The newest other scored observation of the patient and instrument. */
+static const char SQL_OUT_NEWEST_OTHER[] =
+    "SELECT max(effective) FROM p_program_observation"
+    " WHERE patient = :patient AND instrument = :instrument"
+    " AND record <> :record AND status <> 'entered-in-error'"
+    " AND score IS NOT NULL";
 
 static const char SQL_OUT_TOTAL[] =
     "SELECT n, mean, m2, day_sum, imp_n, imp_sum, reached, undefined,"
@@ -217,15 +242,17 @@ typedef struct out_part {
   program_kept_stats s;
 } out_part;
 
-/* Take the patient's stored parts away from the sums and delete them. */
+/* Take the patient's stored parts (of `instrument`, NULL: all) away
+** from the sums and delete them. */
 static int outcome_parts_remove(cairn_req *req, long long patient,
-                                cairn_error *err) {
+                                const char *instrument, cairn_error *err) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL_OUT_PARTS, err);
   out_part *parts = NULL;
   size_t n = 0, cap = 0, i;
   int rc;
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, "patient", patient);
+  cairn_sql_bind_text(st, "instrument", instrument);
   /* Read them all first: the sums are written while no read is open. */
   while ((rc = cairn_sql_step(st)) == 1) {
     if (n == cap) {
@@ -251,21 +278,196 @@ static int outcome_parts_remove(cairn_req *req, long long patient,
   st = cairn_sql_prepare_kept(req, SQL_OUT_PARTS_DELETE, err);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, "patient", patient);
+  cairn_sql_bind_text(st, "instrument", instrument);
+  return run(st, err);
+}
+
+/* Store a part row as it is now (replacing one of the same key). */
+static int part_put(cairn_req *req, long long patient, const char *cohort,
+                    const char *instrument, int kind, const char *timepoint,
+                    const program_kept_stats *s,
+                    const program_kept_base *base, cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare_kept(req, SQL_OUT_PART_INSERT, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "patient", patient);
+  bind_key(st, cohort, instrument, kind, timepoint);
+  bind_stats(st, s);
+  if (base != NULL) {
+    cairn_sql_bind_int(st, "base_have", base->have);
+    cairn_sql_bind_real(st, "base_score", base->score);
+    cairn_sql_bind_int(st, "base_day", base->day);
+    cairn_sql_bind_real(st, "first_score", base->first_score);
+    cairn_sql_bind_int(st, "first_day", base->first_day);
+  } else {
+    const char *const none[] = {"base_have", "base_score", "base_day",
+                                "first_score", "first_day", NULL};
+    size_t i;
+    for (i = 0; none[i]; i++) cairn_sql_bind_text(st, none[i], NULL);
+  }
   return run(st, err);
 }
 
 int program_kept_outcome_add(cairn_req *req, long long patient,
                              const char *cohort, const char *instrument,
                              int kind, const char *timepoint,
-                             const program_kept_stats *s, cairn_error *err) {
-  cairn_stmt *st = cairn_sql_prepare_kept(req, SQL_OUT_PART_INSERT, err);
+                             const program_kept_stats *s,
+                             const program_kept_base *base,
+                             cairn_error *err) {
+  int rc = part_put(req, patient, cohort, instrument, kind, timepoint, s,
+                    base, err);
+  if (rc != CAIRN_OK) return rc;
+  return total_apply(req, cohort, instrument, kind, timepoint, s, 1, err);
+}
+
+/* The part (patient, cohort, instrument, kind, timepoint): 1 and *s (and
+** *base when not NULL) when there is one, 0 when not, or a negative
+** CAIRN_E*. */
+static int part_get(cairn_req *req, long long patient, const char *cohort,
+                    const char *instrument, int kind, const char *timepoint,
+                    program_kept_stats *s, program_kept_base *base,
+                    cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare(req, SQL_OUT_PART, err);
   int rc;
+  memset(s, 0, sizeof *s);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   cairn_sql_bind_int(st, "patient", patient);
   bind_key(st, cohort, instrument, kind, timepoint);
-  bind_stats(st, s);
-  if ((rc = run(st, err)) != CAIRN_OK) return rc;
-  return total_apply(req, cohort, instrument, kind, timepoint, s, 1, err);
+  if ((rc = cairn_sql_step(st)) < 0)
+    return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  if (rc == 0) return 0;
+  program_kept_stats_read(st, 0, s);
+  if (base != NULL) {
+    base->have = (int)cairn_sql_int(st, 10);
+    base->score = cairn_sql_real(st, 11);
+    base->day = (long)cairn_sql_int(st, 12);
+    base->first_score = cairn_sql_real(st, 13);
+    base->first_day = (long)cairn_sql_int(st, 14);
+  }
+  cairn_sql_step(st);
+  return 1;
+}
+
+/* Change one part by delta (sign 1 adds, -1 takes away), and its sum. */
+static int part_change(cairn_req *req, long long patient, const char *cohort,
+                       const char *instrument, int kind,
+                       const char *timepoint, const program_kept_stats *d,
+                       int sign, cairn_error *err) {
+  program_kept_stats s;
+  program_kept_base base;
+  int rc = part_get(req, patient, cohort, instrument, kind, timepoint, &s,
+                    &base, err);
+  if (rc < 0) return rc;
+  program_kept_merge(&s, d, sign);
+  rc = part_put(req, patient, cohort, instrument, kind, timepoint, &s,
+                kind == PROGRAM_KEPT_GROUP ? &base : NULL, err);
+  if (rc != CAIRN_OK) return rc;
+  return total_apply(req, cohort, instrument, kind, timepoint, d, sign, err);
+}
+
+/* One score against a baseline, as the report counts it: n, mean, day;
+** the improvement when the instrument is known. */
+static void one_score(program_kept_stats *k, const instr_def *def,
+                      double base, double score, long days) {
+  double imp;
+  memset(k, 0, sizeof *k);
+  k->n = 1;
+  k->mean = score;
+  k->day_sum = (double)days;
+  if (def == NULL) return;
+  if (instr_improvement(base, score, def->best, &imp) ==
+      INSTR_IMPROVEMENT_UNDEFINED) {
+    k->undefined = 1;
+    return;
+  }
+  k->imp_n = 1;
+  k->imp_sum = imp;
+  k->reached = instr_reached(base, score, def->best, INSTR_BENCHMARK);
+}
+
+/*
+** A new observation added to the patient's parts without a scan, when it
+** comes after every other of its instrument, is not a baseline and its
+** group already has the patient: it adds one score to its timepoint's
+** part and becomes the group's latest follow-up (the fold of outcomes.c
+** gives the same).  *done 1 when handled; 0: keep the patient in full.
+*/
+static int outcome_append(cairn_req *req, const cairn_record *rec,
+                          int *done, cairn_error *err) {
+  long long patient = cairn_record_patient(rec), record = cairn_record_id(rec);
+  cairn_stmt *st = cairn_sql_prepare(req, program_outcome_row_sql, err);
+  const char *cohort, *instrument, *timepoint, *effective;
+  program_kept_stats g, k, old;
+  program_kept_base base;
+  const instr_def *def;
+  double score, b_score;
+  long days, b_day;
+  int rc;
+
+  *done = 0;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "record", record);
+  if ((rc = cairn_sql_step(st)) < 0)
+    return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  if (rc == 0) {                 /* not in the report: nothing changes */
+    *done = 1;
+    return CAIRN_OK;
+  }
+  cohort = cairn_req_strdup(req, cairn_sql_text(st, 1));
+  instrument = cairn_req_strdup(req, cairn_sql_text(st, 2));
+  timepoint = cairn_req_strdup(req, cairn_sql_text(st, 3));
+  score = cairn_sql_real(st, 4);
+  effective = cairn_req_strdup(req, cairn_sql_text(st, 5));
+  cairn_sql_step(st);
+  if (cairn_date_parse(effective, &days) != 0) {  /* the scan skips it */
+    *done = 1;
+    return CAIRN_OK;
+  }
+  if (strcmp(timepoint, PROGRAM_BASELINE) == 0) return CAIRN_OK;
+  st = cairn_sql_prepare(req, SQL_OUT_NEWEST_OTHER, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  cairn_sql_bind_int(st, "patient", patient);
+  cairn_sql_bind_text(st, "instrument", instrument);
+  cairn_sql_bind_int(st, "record", record);
+  rc = cairn_sql_step(st);
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  rc = rc == 1 && !cairn_sql_is_null(st, 0) &&
+       strcmp(cairn_sql_text(st, 0), effective) >= 0;
+  cairn_sql_step(st);
+  if (rc) return CAIRN_OK;       /* not the newest: a full fold */
+  rc = part_get(req, patient, cohort, instrument, PROGRAM_KEPT_GROUP, "",
+                &g, &base, err);
+  if (rc <= 0) return rc;        /* the patient is new to the group */
+
+  def = instr_find(program_instruments, instrument);
+  b_score = base.have ? base.score : base.first_score;
+  b_day = base.have ? base.day : base.first_day;
+  /* the group: one more observation */
+  memset(&k, 0, sizeof k);
+  k.observations = 1;
+  rc = part_change(req, patient, cohort, instrument, PROGRAM_KEPT_GROUP, "",
+                   &k, 1, err);
+  /* its timepoint: one more score, against the labelled baseline only */
+  if (rc == CAIRN_OK && timepoint[0] != '\0') {
+    one_score(&k, base.have ? def : NULL, b_score, score, days - b_day);
+    if (!base.have) k.no_baseline = 1;
+    rc = part_change(req, patient, cohort, instrument,
+                     PROGRAM_KEPT_TIMEPOINT, timepoint, &k, 1, err);
+  }
+  /* the latest follow-up is this one now (it is after the baseline) */
+  if (rc == CAIRN_OK && days > b_day) {
+    rc = part_get(req, patient, cohort, instrument, PROGRAM_KEPT_LATEST, "",
+                  &old, NULL, err);
+    if (rc == 1)
+      rc = total_apply(req, cohort, instrument, PROGRAM_KEPT_LATEST, "", &old,
+                       -1, err);
+    if (rc >= 0) {
+      one_score(&k, def, b_score, score, days - b_day);
+      rc = program_kept_outcome_add(req, patient, cohort, instrument,
+                                    PROGRAM_KEPT_LATEST, "", &k, NULL, err);
+    }
+  }
+  if (rc == CAIRN_OK) *done = 1;
+  return rc;
 }
 
 /* ------------------------------------------------- the evidence sums */
@@ -455,17 +657,33 @@ int program_kept_ready(cairn_req *req) {
 }
 
 int program_kept_patient(cairn_req *req, long long patient,
-                         cairn_error *err) {
+                         const char *instrument, cairn_error *err) {
   int rc;
   if (patient <= 0) return CAIRN_OK;
-  if ((rc = outcome_parts_remove(req, patient, err)) != CAIRN_OK) return rc;
-  if ((rc = program_outcomes_keep(req, patient, err)) != CAIRN_OK) return rc;
-  return evidence_keep(req, patient, err);
+  rc = outcome_parts_remove(req, patient, instrument, err);
+  if (rc == CAIRN_OK) rc = program_outcomes_keep(req, patient, instrument, err);
+  if (rc == CAIRN_OK) rc = evidence_keep(req, patient, err);
+  return rc;
 }
 
+/* A new observation changes only its own instrument's rows of the
+** report (its baseline, timepoints and latest are per instrument); any
+** other write may move observations between cohorts or instruments, and
+** the patient is kept again whole. */
 int program_on_kept(cairn_req *req, const cairn_record *rec,
                     cairn_error *err) {
-  return program_kept_patient(req, cairn_record_patient(rec), err);
+  const char *instrument = NULL;
+  int done = 0, rc;
+  if (cairn_record_version(rec) == 1 &&
+      strcmp(cairn_record_type_name(rec), PROGRAM_T_OBSERVATION) == 0) {
+    rc = outcome_append(req, rec, &done, err);
+    if (rc != CAIRN_OK) return rc;
+    if (done) return evidence_keep(req, cairn_record_patient(rec), err);
+    instrument = cairn_record_value(rec, "r:instrument");
+    if (instrument[0] == '\0') instrument = NULL;
+  }
+  return program_kept_patient(req, cairn_record_patient(rec), instrument,
+                              err);
 }
 
 static const char SQL_KEPT_CLEAR_OUT_PARTS[] =
@@ -507,7 +725,8 @@ int program_kept_reindex(cairn_req *req, cairn_error *err) {
   }
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
   for (i = 0; i < n; i++)
-    if ((rc = program_kept_patient(req, ids[i], err)) != CAIRN_OK) return rc;
+    if ((rc = program_kept_patient(req, ids[i], NULL, err)) != CAIRN_OK)
+      return rc;
   st = cairn_sql_prepare_kept(req, SQL_KEPT_FILLED, err);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   return run(st, err);

@@ -70,9 +70,17 @@
 #define OUTCOME_ROWS_ORDER " ORDER BY o.patient, o.instrument, o.effective"
 
 static const char SQL_OUTCOME_ROWS[] = OUTCOME_ROWS_SELECT OUTCOME_ROWS_ORDER;
-/* The same for one patient (the kept figures). */
+/* The same for one patient (the kept figures), and for one patient's
+** observations of one instrument (a new observation changes no other). */
 static const char SQL_OUTCOME_ROWS_PATIENT[] =
     OUTCOME_ROWS_SELECT " AND o.patient = :patient" OUTCOME_ROWS_ORDER;
+/* One observation's row, as the scan would read it (none when the scan
+** leaves it out). */
+const char program_outcome_row_sql[] =
+    OUTCOME_ROWS_SELECT " AND o.record = :record";
+static const char SQL_OUTCOME_ROWS_INSTRUMENT[] =
+    OUTCOME_ROWS_SELECT " AND o.patient = :patient"
+    " AND o.instrument = :instrument" OUTCOME_ROWS_ORDER;
 
 typedef struct tp_stats tp_stats;
 
@@ -82,6 +90,8 @@ typedef struct out_group {
   const instr_def *def;              /* NULL: no longer in the file */
   long patients;                     /* with any row in the group */
   long observations;                 /* its rows */
+  program_kept_base base;            /* the last patient folded: its
+                                     ** baseline here (kept parts) */
   tp_stats **tps;                    /* its timepoints */
   size_t n_tps, cap_tps;
   tp_stats *latest;                  /* latest after baseline; NULL until
@@ -332,7 +342,15 @@ static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
     b = base_of(*bases, nb, rows[i].group);
     if (rows[i].days > (b->have ? b->day : b->first_day)) b->latest = (long)i;
   }
-  for (i = 0; i < nb; i++) latest_add(acc, &(*bases)[i], rows);
+  for (i = 0; i < nb; i++) {
+    out_base *k = &(*bases)[i];
+    latest_add(acc, k, rows);
+    k->group->base.have = k->have;
+    k->group->base.score = k->score;
+    k->group->base.day = k->day;
+    k->group->base.first_score = k->first_score;
+    k->group->base.first_day = k->first_day;
+  }
   for (i = 0; i < n; i++) {
     const out_row *r = &rows[i];
     tp_stats *tp = r->tp;
@@ -471,10 +489,12 @@ static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
 ** timepoint or none), against the labelled baseline else their first
 ** observation; absent when no patient has one.
 */
-/* Scan the observations (of one patient; 0: of every patient) into acc.
-** *counted gets how many rows were read.  CAIRN_OK; CAIRN_ELIMIT when
-** OUTCOME_BUCKETS_MAX would be passed; CAIRN_EDB. */
-static int outcome_scan(outcome_acc *acc, long long only, long long *counted,
+/* Scan the observations (of one patient; 0: of every patient; of one
+** instrument when it is not NULL) into acc.  *counted gets how many rows
+** were read.  CAIRN_OK; CAIRN_ELIMIT when OUTCOME_BUCKETS_MAX would be
+** passed; CAIRN_EDB. */
+static int outcome_scan(outcome_acc *acc, long long only,
+                        const char *instrument, long long *counted,
                         cairn_error *err) {
   cairn_req *req = acc->req;
   cairn_stmt *st;
@@ -487,10 +507,12 @@ static int outcome_scan(outcome_acc *acc, long long only, long long *counted,
   acc->cap = 64;
   acc->slots = acc_alloc(acc, sizeof *acc->slots * acc->cap);
   *counted = 0;
-  st = cairn_sql_prepare(req, only ? SQL_OUTCOME_ROWS_PATIENT
-                                   : SQL_OUTCOME_ROWS, err);
+  st = cairn_sql_prepare(req, !only ? SQL_OUTCOME_ROWS
+                              : instrument ? SQL_OUTCOME_ROWS_INSTRUMENT
+                                           : SQL_OUTCOME_ROWS_PATIENT, err);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
   if (only) cairn_sql_bind_int(st, "patient", only);
+  if (only && instrument) cairn_sql_bind_text(st, "instrument", instrument);
   while ((rc = cairn_sql_step(st)) == 1) {
     long long p = cairn_sql_int(st, 0);
     long days;
@@ -557,7 +579,7 @@ static void stats_to(const program_kept_stats *k, tp_stats *tp) {
 }
 
 int program_outcomes_keep(cairn_req *req, long long patient,
-                          cairn_error *err) {
+                          const char *instrument, cairn_error *err) {
   outcome_acc acc;
   long long counted;
   size_t i, j;
@@ -565,7 +587,7 @@ int program_outcomes_keep(cairn_req *req, long long patient,
   memset(&acc, 0, sizeof acc);
   acc.req = req;
   acc.own = 1;
-  rc = outcome_scan(&acc, patient, &counted, err);
+  rc = outcome_scan(&acc, patient, instrument, &counted, err);
   /* A patient past the report's limit is refused with the write that
   ** would pass it. */
   for (i = 0; rc == CAIRN_OK && i < acc.n_groups; i++) {
@@ -575,17 +597,17 @@ int program_outcomes_keep(cairn_req *req, long long patient,
     k.n = g->patients;
     k.observations = g->observations;
     rc = program_kept_outcome_add(req, patient, g->cohort, g->instrument,
-                                  PROGRAM_KEPT_GROUP, "", &k, err);
+                                  PROGRAM_KEPT_GROUP, "", &k, &g->base, err);
     for (j = 0; rc == CAIRN_OK && j < g->n_tps; j++) {
       stats_of(g->tps[j], &k);
       rc = program_kept_outcome_add(req, patient, g->cohort, g->instrument,
                                     PROGRAM_KEPT_TIMEPOINT,
-                                    g->tps[j]->timepoint, &k, err);
+                                    g->tps[j]->timepoint, &k, NULL, err);
     }
     if (rc == CAIRN_OK && g->latest != NULL) {
       stats_of(g->latest, &k);
       rc = program_kept_outcome_add(req, patient, g->cohort, g->instrument,
-                                    PROGRAM_KEPT_LATEST, "", &k, err);
+                                    PROGRAM_KEPT_LATEST, "", &k, NULL, err);
     }
   }
   acc_free(&acc);
@@ -654,7 +676,7 @@ int program_page_outcomes(cairn_req *req) {
   acc.req = req;
   /* The kept sums once they are complete; a full scan until then. */
   rc = program_kept_ready(req) ? outcome_read_kept(&acc, &counted, &err)
-                               : outcome_scan(&acc, 0, &counted, &err);
+                               : outcome_scan(&acc, 0, NULL, &counted, &err);
   if (rc == CAIRN_ELIMIT) return cairn_respond_error(req, 500, NULL, err.message);
   if (rc != CAIRN_OK) return rc;
 

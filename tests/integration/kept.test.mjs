@@ -108,6 +108,24 @@ test('after random inserts, corrections, episodes run to their end and a CSV imp
     const m = /observations\/(\d+)/.exec(r.headers.location ?? '');
     posted.push({ p: ep.p, o: m ? Number(m[1]) : null });
   }
+  // Appends: each newer than everything the patient has of the
+  // instrument (the kept sums take these without a new scan), at a named
+  // timepoint or none, some to a patient new to the instrument.
+  const recent = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  for (let i = 0; i < 40; i++) {
+    const ep = episodes[i % 12];
+    const tp = pick(['', 'month-24', 'month-12', '']);
+    const r = await xmlPost(`/patients/${ep.p}/observations`, X('Observation',
+      `${i % 2 ? `<episode>${ep.e}</episode>` : ''}<instrument>headache</instrument>` +
+      `<effective>${recent(60 - i)}</effective>` +
+      `${tp ? `<timepoint>${tp}</timepoint>` : ''}<answer item="score">${(rand() * 50).toFixed(2)}</answer>`));
+    const m = /observations\/(\d+)/.exec(r.headers.location ?? '');
+    posted.push({ p: ep.p, o: m ? Number(m[1]) : null });
+    if (i % 10 === 0) {
+      await xmlPost(`/patients/${ep.p}/observations`, X('Observation',
+        `<episode>${ep.e}</episode><instrument>nrs</instrument><effective>${recent(60 - i)}</effective><answer item="pain">${i % 11}</answer>`));
+    }
+  }
   // Corrections: trial observations and new ones entered in error.
   const trialObs = sql(`SELECT record AS o, patient AS p FROM p_program_observation
                         WHERE status <> 'entered-in-error' ORDER BY record LIMIT 400`);
