@@ -385,8 +385,8 @@ static void one_score(program_kept_stats *k, const instr_def *def,
 }
 
 /*
-** A new observation added to the patient's parts without a scan, when it
-** comes after every other of its instrument, is not a baseline and its
+** A new observation added to the patient's parts without a scan, when no
+** other of its instrument is dated later, it is not a baseline and its
 ** group already has the patient: it adds one score to its timepoint's
 ** part and becomes the group's latest follow-up (the fold of outcomes.c
 ** gives the same).  *done 1 when handled; 0: keep the patient in full.
@@ -430,8 +430,10 @@ static int outcome_append(cairn_req *req, const cairn_record *rec,
   cairn_sql_bind_int(st, "record", record);
   rc = cairn_sql_step(st);
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  /* Of the same day is fine: the report takes a day's observations in
+  ** the order they were recorded, and this one is the newest record. */
   rc = rc == 1 && !cairn_sql_is_null(st, 0) &&
-       strcmp(cairn_sql_text(st, 0), effective) >= 0;
+       strcmp(cairn_sql_text(st, 0), effective) > 0;
   cairn_sql_step(st);
   if (rc) return CAIRN_OK;       /* not the newest: a full fold */
   rc = part_get(req, patient, cohort, instrument, PROGRAM_KEPT_GROUP, "",

@@ -22,11 +22,17 @@
 **
 ** One pass, in C, over one ordered query: rows come patient by patient in
 ** the order of the index p_program_observation(patient, instrument,
-** effective), so SQLite does not sort; one patient's rows are buffered,
+** effective), so SQLite sorts only the observations of one day by record
+** (the order they were recorded); one patient's rows are buffered,
 ** then folded into per-(cohort, instrument, timepoint) accumulators found
 ** through a hash table.  Memory is bounded by the number of accumulators
 ** and by one patient's observations, not by the cohort; at 10,000 patients
 ** and 1,000,000 observations the cost is the scan.
+**
+** The page itself reads the same figures from the kept sums (kept.c),
+** which keep each patient's share of this fold with the records; the scan
+** runs for one patient when their records change, and for every patient
+** only until `cairn reindex` has filled the sums.
 */
 #include "program.h"
 
@@ -67,7 +73,11 @@
     "   AND o.score IS NOT NULL" \
     "   AND e.cohort IS NOT NULL" \
     
-#define OUTCOME_ROWS_ORDER " ORDER BY o.patient, o.instrument, o.effective"
+/* Observations of the same day in the order they were recorded, so that
+** the latest follow-up of a day is the one recorded last (and a new one
+** can be added to the kept sums without a scan: kept.c). */
+#define OUTCOME_ROWS_ORDER \
+  " ORDER BY o.patient, o.instrument, o.effective, o.record"
 
 static const char SQL_OUTCOME_ROWS[] = OUTCOME_ROWS_SELECT OUTCOME_ROWS_ORDER;
 /* The same for one patient (the kept figures), and for one patient's
