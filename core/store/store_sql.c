@@ -209,6 +209,23 @@ cairn_stmt *cairn_sql_prepare_kept(cairn_req *req, const char *sql,
   return plugin_prepare(req, sql, 1, err);
 }
 
+/* See cairn_int.h.  PRAGMA data_version alone does not move for this
+** connection's own commits; its total of changes does. */
+int cairn_store_data_stamp(cairn_store *st, unsigned long long *out) {
+  cairn_stmt *e;
+  int rc;
+  *out = 0;
+  if (st == NULL) return CAIRN_EDB;
+  e = internal_entry(st, "PRAGMA data_version", NULL);
+  if (e == NULL) return CAIRN_EDB;
+  rc = sqlite3_step(e->s);
+  if (rc == SQLITE_ROW)
+    *out = (unsigned long long)sqlite3_column_int64(e->s, 0) << 40 ^
+           (unsigned long long)sqlite3_total_changes64(st->db);
+  sqlite3_reset(e->s);
+  return rc == SQLITE_ROW ? 0 : CAIRN_EDB;
+}
+
 /* cairn_sql_prepare's work; kept: the statement may write kept tables. */
 static cairn_stmt *plugin_prepare(cairn_req *req, const char *sql, int kept,
                                   cairn_error *err) {

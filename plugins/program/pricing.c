@@ -7,9 +7,15 @@
 */
 #include "program.h"
 
-int program_page_pricing(cairn_req *req) {
+/* The page's document: the current definition, clinic data read at
+** start-up. */
+static cairn_doc *pricing_doc(cairn_req *req) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "pricing");
-  const program_def *d = program_def_current();
-  program_doc_definition(req, doc, d);
-  return cairn_respond_view(req, doc, "program/pricing", 200);
+  program_doc_definition(req, doc, program_def_current());
+  return doc;
+}
+
+/* The same for every visitor: rendered once per worker and data version. */
+int program_page_pricing(cairn_req *req) {
+  return cairn_respond_shared(req, pricing_doc, "program/pricing");
 }

@@ -687,6 +687,16 @@ struct cairn_api {
   ** projections. */
   cairn_stmt *(*sql_prepare_kept)(cairn_req *req, const char *sql,
                                   cairn_error *err);
+  /* Answer with a page that is the same for every visitor without a
+  ** staff session (a public price list; no form, no visitor's data): the
+  ** core keeps the rendered page per worker and answers with it again,
+  ** without calling build, while the database's data version, the path
+  ** and query and the clinic's date are the same.  build returns the view
+  ** document (NULL: CAIRN_EINTERNAL).  A signed-in or capability visitor
+  ** and an XML client get build's document rendered as respond_view does.
+  ** The page is rendered without the form token.  Returns 200. */
+  int (*respond_shared)(cairn_req *req, cairn_doc *(*build)(cairn_req *req),
+                        const char *view);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -831,6 +841,7 @@ typedef struct cairn_field {
 #define cairn_respond_failure cairn_host_api->respond_failure
 #define cairn_sections_fill   cairn_host_api->sections_fill
 #define cairn_sql_prepare_kept cairn_host_api->sql_prepare_kept
+#define cairn_respond_shared  cairn_host_api->respond_shared
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
