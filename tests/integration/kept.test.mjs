@@ -84,10 +84,17 @@ async function xmlPost(p, xml, status = 303) {
 }
 const day = (base, n) => new Date(Date.parse(base) + n * 86400000).toISOString().slice(0, 10);
 
-test('the sums are kept from the start: a new clinic\'s kept tables are filled', () => {
+test('a CSV import notes its patients; cairn reindex fills the sums once', async () => {
   assert.deepEqual(sql("SELECT value FROM p_program_kept_state WHERE name = 'filled'"), [{ value: 1 }]);
-  assert.ok(sql('SELECT count(*) AS n FROM p_program_kept_outcome')[0].n > 0, 'the CSV import kept its figures');
+  assert.ok(sql('SELECT count(*) AS n FROM p_program_kept_dirty')[0].n >= 400, 'the import noted its patients');
+  assert.equal(sql('SELECT count(*) AS n FROM p_program_kept_outcome')[0].n, 0, 'and kept nothing one by one');
+  const scanned = await outcomesXml();
+  const r = srv.cli(['reindex']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sql('SELECT count(*) AS n FROM p_program_kept_dirty')[0].n, 0);
+  assert.ok(sql('SELECT count(*) AS n FROM p_program_kept_outcome')[0].n > 0, 'the sums are filled');
   assert.ok(sql('SELECT count(*) AS n FROM p_program_kept_evidence')[0].n > 0, 'and the evidence');
+  assertSame(await outcomesXml(), scanned, 'reindexed after the import');
 });
 
 test('after random inserts, corrections, episodes run to their end and a CSV import, kept equals recomputed', async () => {
@@ -173,8 +180,17 @@ test('after random inserts, corrections, episodes run to their end and a CSV imp
   }
   const csv = path.join(srv.dir, 'more.csv');
   writeFileSync(csv, more.join('\n') + '\n');
+  // The web's writes were kept one by one: the kept page equals the scan
+  // before the import too.
+  const keptBefore = await outcomesXml();
+  setFilled(0);
+  assertSame(keptBefore, await outcomesXml(), 'kept vs recomputed before the import');
+  setFilled(1);
   const imp = srv.importCsv(csv);
   assert.equal(imp.code, 0, imp.stderr);
+  assert.ok(sql('SELECT count(*) AS n FROM p_program_kept_dirty')[0].n >= 30, 'the import noted its patients');
+  const reidx = srv.cli(['reindex']);
+  assert.equal(reidx.code, 0, reidx.stderr);
 
   const kept = await outcomesXml();
   setFilled(0);
