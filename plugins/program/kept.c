@@ -74,12 +74,13 @@ const char program_kept_migration[] =
 
 /* ------------------------------------------------------------- Welford */
 
+/* See careprogram.h. */
 void program_kept_merge(program_kept_stats *t, const program_kept_stats *b,
                         int sign) {
   double delta;
   long n;
   if (b->n == 0) {
-    /* only additive fields */
+    /* nothing to combine: only the counts and sums below */
   } else if (sign > 0) {
     n = t->n + b->n;
     delta = b->mean - t->mean;
@@ -168,7 +169,7 @@ static const char SQL_OUT_TOTAL_DELETE[] =
     " AND instrument = :instrument AND kind = :kind"
     " AND timepoint = :timepoint";
 
-/* Read columns first.. of st as stats (the order of SQL_OUT_TOTAL). */
+/* See careprogram.h (the column order of SQL_OUT_TOTAL). */
 void program_kept_stats_read(cairn_stmt *st, int first,
                              program_kept_stats *s) {
   s->n = (long)cairn_sql_int(st, first);
@@ -183,6 +184,7 @@ void program_kept_stats_read(cairn_stmt *st, int first,
   s->observations = (long)cairn_sql_int(st, first + 9);
 }
 
+/* Bind a part's figures to :n, :mean, ... of st. */
 static void bind_stats(cairn_stmt *st, const program_kept_stats *s) {
   cairn_sql_bind_int(st, "n", s->n);
   cairn_sql_bind_real(st, "mean", s->mean);
@@ -196,6 +198,7 @@ static void bind_stats(cairn_stmt *st, const program_kept_stats *s) {
   cairn_sql_bind_int(st, "observations", s->observations);
 }
 
+/* Bind a row's key: :cohort, :instrument, :kind, :timepoint. */
 static void bind_key(cairn_stmt *st, const char *cohort,
                      const char *instrument, int kind,
                      const char *timepoint) {
@@ -313,6 +316,7 @@ static int part_put(cairn_req *req, long long patient, const char *cohort,
   return run(st, err);
 }
 
+/* See careprogram.h. */
 int program_kept_outcome_add(cairn_req *req, long long patient,
                              const char *cohort, const char *instrument,
                              int kind, const char *timepoint,
@@ -527,6 +531,7 @@ typedef struct ev_part {
   program_evidence_band_counts c;
 } ev_part;
 
+/* Bind an evidence part to :checkpoint, :band and its counts. */
 static void ev_bind(cairn_stmt *st, const ev_part *p) {
   cairn_sql_bind_int(st, "checkpoint", p->checkpoint);
   cairn_sql_bind_int(st, "band", p->band);
@@ -538,6 +543,7 @@ static void ev_bind(cairn_stmt *st, const ev_part *p) {
   cairn_sql_bind_int(st, "graduated", p->c.graduated);
 }
 
+/* Read an evidence part (the column order of SQL_EV_PARTS). */
 static void ev_read(cairn_stmt *st, ev_part *p) {
   p->checkpoint = (int)cairn_sql_int(st, 0);
   p->band = (int)cairn_sql_int(st, 1);
@@ -579,6 +585,8 @@ static size_t ev_parts(const program_evidence *ev, ev_part *out) {
 ** each band. */
 #define EV_PARTS_MAX (1 + 2 * (1 + EVIDENCE_BANDS))
 
+/* Take the patient's evidence parts out of the sums, count the
+** patient's finished episodes again and add the new parts. */
 static int evidence_keep(cairn_req *req, long long patient,
                          cairn_error *err) {
   ev_part old[EV_PARTS_MAX], now[EV_PARTS_MAX];
@@ -626,6 +634,7 @@ static int evidence_keep(cairn_req *req, long long patient,
   return CAIRN_OK;
 }
 
+/* See careprogram.h. */
 int program_kept_evidence_read(cairn_req *req, program_evidence *ev,
                                cairn_error *err) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL_EV_TOTALS, err);
@@ -660,6 +669,7 @@ static const char SQL_DIRTY[] =
     "INSERT OR IGNORE INTO p_program_kept_dirty(patient) VALUES(:patient)";
 static const char SQL_KEPT_CLEAR_DIRTY[] = "DELETE FROM p_program_kept_dirty";
 
+/* See careprogram.h. */
 int program_kept_ready(cairn_req *req) {
   cairn_error err = {0, "", ""};
   cairn_stmt *st = cairn_sql_prepare(req, SQL_FILLED, &err);
@@ -670,6 +680,7 @@ int program_kept_ready(cairn_req *req) {
   return ready;
 }
 
+/* See careprogram.h. */
 int program_kept_patient(cairn_req *req, long long patient,
                          const char *instrument, cairn_error *err) {
   int rc;
@@ -721,6 +732,8 @@ static const char SQL_KEPT_FILLED[] =
 static const char SQL_KEPT_PATIENTS[] =
     "SELECT record FROM p_program_patient ORDER BY record";
 
+/* See careprogram.h: clear every kept table, keep each patient again,
+** and mark the sums filled. */
 int program_kept_reindex(cairn_req *req, cairn_error *err) {
   const char *const clear[] = {SQL_KEPT_CLEAR_OUT_PARTS, SQL_KEPT_CLEAR_OUT,
                                SQL_KEPT_CLEAR_EV_PARTS, SQL_KEPT_CLEAR_EV,

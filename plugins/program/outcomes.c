@@ -477,28 +477,6 @@ static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
   }
 }
 
-/*
-** GET /outcomes  ->  view program/outcomes
-**   <outcomes benchmark="0.5" observations="1027">
-**     <group cohort="acupuncture" instrument="headache" patients="205"
-**            known="yes" abbreviation= name= direction= best="0">
-**       <source>Vickers AJ ...</source>
-**       <timepoint name="baseline" baseline="yes" n="205"
-**                  mean="25.1234" sd="14.0123" mean-day="0.0"/>
-**       <timepoint name="month-3" n="170" mean= sd= mean-day="91.2"
-**                  improvement-n="170" improvement-mean="0.3412"
-**                  reached-share="0.4000" reached="68" undefined="0"
-**                  no-baseline="0"/>*
-**       <latest name="latest" n= mean= sd= mean-day= improvement-n= ...
-**               no-baseline="0"/>?
-**     </group>*
-**   </outcomes>
-** sd is absent when n < 2; improvement-mean and reached-share when
-** improvement-n is 0.  improvement-n + undefined + no-baseline = n.
-** latest: each patient's latest observation after their baseline (any
-** timepoint or none), against the labelled baseline else their first
-** observation; absent when no patient has one.
-*/
 /* Scan the observations (of one patient; 0: of every patient; of one
 ** instrument when it is not NULL) into acc.  *counted gets how many rows
 ** were read.  CAIRN_OK; CAIRN_ELIMIT when OUTCOME_BUCKETS_MAX would be
@@ -563,6 +541,7 @@ static int outcome_scan(outcome_acc *acc, long long only,
   return CAIRN_OK;
 }
 
+/* A row's figures as a kept part, and back. */
 static void stats_of(const tp_stats *tp, program_kept_stats *k) {
   memset(k, 0, sizeof *k);
   k->n = tp->n;
@@ -588,6 +567,8 @@ static void stats_to(const program_kept_stats *k, tp_stats *tp) {
   tp->no_baseline = k->no_baseline;
 }
 
+/* See careprogram.h: the patient's groups, timepoints and latest rows as
+** part rows, each added to its sum. */
 int program_outcomes_keep(cairn_req *req, long long patient,
                           const char *instrument, cairn_error *err) {
   outcome_acc acc;
@@ -674,6 +655,28 @@ static int outcome_read_kept(outcome_acc *acc, long long *counted,
                 : CAIRN_OK;
 }
 
+/*
+** GET /outcomes  ->  view program/outcomes
+**   <outcomes benchmark="0.5" observations="1027">
+**     <group cohort="acupuncture" instrument="headache" patients="205"
+**            known="yes" abbreviation= name= direction= best="0">
+**       <source>Vickers AJ ...</source>
+**       <timepoint name="baseline" baseline="yes" n="205"
+**                  mean="25.1234" sd="14.0123" mean-day="0.0"/>
+**       <timepoint name="month-3" n="170" mean= sd= mean-day="91.2"
+**                  improvement-n="170" improvement-mean="0.3412"
+**                  reached-share="0.4000" reached="68" undefined="0"
+**                  no-baseline="0"/>*
+**       <latest name="latest" n= mean= sd= mean-day= improvement-n= ...
+**               no-baseline="0"/>?
+**     </group>*
+**   </outcomes>
+** sd is absent when n < 2; improvement-mean and reached-share when
+** improvement-n is 0.  improvement-n + undefined + no-baseline = n.
+** latest: each patient's latest observation after their baseline (any
+** timepoint or none), against the labelled baseline else their first
+** observation; absent when no patient has one.
+*/
 int program_page_outcomes(cairn_req *req) {
   cairn_error err = {0, "", ""};
   outcome_acc acc;
