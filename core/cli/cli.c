@@ -70,6 +70,8 @@ typedef struct cli {
   cairn_store *st;           /* NULL unless the command needs it */
   cairn_arena *arena;        /* the request's */
   cairn_req *req;            /* one request for the whole command */
+  int kept;                  /* reindex: plugins whose kept tables it
+                             ** refilled */
 } cli;
 
 typedef struct command {
@@ -271,12 +273,33 @@ static int cmd_stats(cli *c, const cli_args *a) {
   return 0;
 }
 
+/* Rebuild every projection, then let each plugin refill its kept tables
+** from them (cairn_plugin.reindex), all in the transaction around it. */
+static int reindex_all(cairn_req *req, void *arg, cairn_error *err) {
+  cli *c = arg;
+  size_t i;
+  int rc = cairn_store_reindex(c->st, err);
+  for (i = 0; rc == 0 && i < c->reg->n_plugins; i++) {
+    const cairn_loaded *pl = &c->reg->plugins[i];
+    if (!pl->initialized || pl->desc->reindex == NULL) continue;
+    if ((rc = pl->desc->reindex(req, err)) != 0 && err->code == 0)
+      err->code = rc;
+    if (rc == 0) c->kept++;
+  }
+  return rc;
+}
+
 static int cmd_reindex(cli *c, const cli_args *a) {
   cairn_error err = {0};
   (void)a;
-  if (cairn_store_reindex(c->st, &err)) return fail("reindex", &err);
-  printf("projections of %zu record type%s rebuilt\n", c->reg->n_types,
+  c->kept = 0;
+  if (cairn_transaction_impl(c->req, reindex_all, c, &err))
+    return fail("reindex", &err);
+  printf("projections of %zu record type%s rebuilt", c->reg->n_types,
          c->reg->n_types == 1 ? "" : "s");
+  if (c->kept) printf("; kept figures of %d plugin%s refilled", c->kept,
+                      c->kept == 1 ? "" : "s");
+  printf("\n");
   return 0;
 }
 
@@ -475,7 +498,7 @@ static const command commands[] = {
      .needs = NEED_REGISTRY | NEED_STORE,
      .accepts = ARG_FILE | ARG_MAP | ARG_DRY_RUN, .run = cmd_import_csv},
     {.name = "reindex", .args = "",
-     .summary = "rebuild the projection tables from the records",
+     .summary = "rebuild the projection tables and the plugins' kept figures from the records",
      .needs = NEED_REGISTRY | NEED_STORE, .run = cmd_reindex},
     {.name = "stats", .args = "",
      .summary = "record versions stored, by type",

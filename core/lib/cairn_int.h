@@ -296,6 +296,9 @@ struct cairn_req {
   const char *raw_body;      /* or a body sent as it is (the FHIR export) */
   size_t raw_len;
   const char *raw_ctype;     /* its Content-Type; set with raw_body */
+  const char *shared_key;    /* respond_shared: keep the rendered page
+                             ** under this key (core/server/shared.c) */
+  unsigned long long shared_stamp; /* at this data version */
   /* access (core/server/access.c, core/server/serve.c) */
   struct cairn_staff *staff; /* the signed-in staff member, or NULL */
   struct cairn_capability *cap; /* the capability link in use, or NULL */
@@ -399,6 +402,24 @@ struct cairn_record {
 /* Read-only statements over projections, for plugins and the CLI. */
 cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
                               cairn_error *err);
+/* The database's data version as seen by this connection: PRAGMA
+** data_version (other connections' commits) and this connection's own
+** changes, in one number that moves whenever the data may have.  0 or
+** CAIRN_EDB. */
+int cairn_store_data_stamp(struct cairn_store *st, unsigned long long *out);
+/* Pages the same for every visitor without a staff session
+** (core/server/shared.c; plugin.h, respond_shared). */
+int cairn_shared_get(const char *key, unsigned long long stamp,
+                     const char *today, const char **body, size_t *len);
+void cairn_shared_put(const char *key, unsigned long long stamp,
+                      const char *today, const char *body, size_t len);
+void cairn_shared_clear(void);
+int cairn_respond_shared_impl(cairn_req *req,
+                              cairn_doc *(*build)(cairn_req *req),
+                              const char *view);
+/* The same, also writing kept tables, in a write transaction only. */
+cairn_stmt *cairn_sql_prepare_kept(cairn_req *req, const char *sql,
+                                   cairn_error *err);
 int cairn_sql_bind_text(cairn_stmt *st, const char *name, const char *v);
 int cairn_sql_bind_int(cairn_stmt *st, const char *name, long long v);
 int cairn_sql_bind_real(cairn_stmt *st, const char *name, double v);

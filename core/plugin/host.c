@@ -461,6 +461,8 @@ const cairn_api cairn_host_table = {
   .respond_failure = h_respond_failure,
   .sections_fill = cairn_sections_fill_impl,
   .capability_renew_on_use = h_capability_renew_on_use,
+  .sql_prepare_kept = cairn_sql_prepare_kept,
+  .respond_shared = cairn_respond_shared_impl,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

@@ -166,15 +166,20 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
     "clinic", sc->cfg->clinic_name,
     "path", req->path ? req->path : "/",
     "today", req->today,
-    "csrf", req->csrf ? req->csrf : "",
+    /* a shared page holds no visitor's token */
+    "csrf", req->csrf && !req->shared_key ? req->csrf : "",
     "staff-name", req->staff ? req->staff->display_name : "",
     "staff-role", req->staff ? req->staff->role : "",
     NULL
   };
   cairn_error err = {0};
   if (cairn_views_render(sc->views, req->view, req->view_doc, params, &r->body,
-                         &r->len, &err) == 0)
+                         &r->len, &err) == 0) {
+    if (req->shared_key && req->status == 200 && r->body)
+      cairn_shared_put(req->shared_key, req->shared_stamp, req->today,
+                       (const char *)r->body, (size_t)r->len);
     return;
+  }
   cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);
   set_error(req, 500, "Something went wrong on our side. It has been logged.", NULL);
   if (cairn_views_render(sc->views, "error", req->view_doc, params, &r->body,

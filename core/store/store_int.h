@@ -55,8 +55,16 @@ struct cairn_store {
   size_t n_types;
   cairn_stmt *buckets[STMT_BUCKETS];  /* the statement cache */
   size_t n_cached;
-  int restrict_sql;          /* 1 while preparing a plugin statement */
+  int restrict_sql;          /* 1 while preparing a plugin statement,
+                             ** STORE_SQL_KEPT for one that may write
+                             ** kept tables (cairn_sql_prepare_kept) */
 };
+
+/* restrict_sql for a statement that may also write kept tables. */
+#define STORE_SQL_KEPT 2
+/* The statement cache's `internal` for such a statement: never handed
+** out for the same text prepared read-only. */
+#define STORE_STMT_KEPT 2
 
 /* store_open.c: log the connection's last error and fill *err without
 ** internals (CAIRN_EDB; "busy" for a lock timeout). */

@@ -62,11 +62,26 @@ const store_type *store_find_type(const cairn_store *st, const char *name) {
   return NULL;
 }
 
+/* 1 when `table` is a kept table: "p_<plugin>_kept_<name>", made by a
+** plugin's migration, and not a record type's projection table. */
+static int kept_table(const cairn_store *st, const char *table) {
+  const char *us;
+  size_t i;
+  if (table == NULL || strncmp(table, "p_", 2) != 0) return 0;
+  us = strstr(table + 2, "_kept_");
+  if (us == NULL || us == table + 2 || us[6] == '\0') return 0;
+  for (i = 0; i < st->n_types; i++)
+    if (strcmp(st->types[i].table, table) == 0) return 0;
+  return 1;
+}
+
 /*
 ** The authorizer.  The store's own SQL is trusted; while a plugin (or CLI)
 ** statement is prepared it may only SELECT, call functions and read
 ** projection tables, record and record_version -- not other core tables,
-** not PRAGMA, ATTACH, transactions or any write.
+** not PRAGMA, ATTACH, transactions or any write.  A statement prepared
+** with cairn_sql_prepare_kept may also INSERT, UPDATE and DELETE rows of
+** kept tables (kept_table), and nothing else.
 */
 static int authorize(void *data, int action, const char *a1, const char *a2,
                      const char *db, const char *trigger) {
@@ -82,6 +97,12 @@ static int authorize(void *data, int action, const char *a1, const char *a2,
       if (a1 != NULL && (strncmp(a1, "p_", 2) == 0 ||
                          strcmp(a1, "record") == 0 ||
                          strcmp(a1, "record_version") == 0))
+        return SQLITE_OK;
+      return SQLITE_DENY;
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+      if (st->restrict_sql == STORE_SQL_KEPT && kept_table(st, a1))
         return SQLITE_OK;
       return SQLITE_DENY;
     default:

@@ -170,6 +170,9 @@ static int only_comments(const char *s) {
   return 1;
 }
 
+static cairn_stmt *plugin_prepare(cairn_req *req, const char *sql, int kept,
+                                  cairn_error *err);
+
 /*
 ** Prepare a read-only statement over projection tables (p_*), record and
 ** record_version, for the current request.  The same SQL text gets the
@@ -185,6 +188,47 @@ static int only_comments(const char *s) {
 */
 cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
                               cairn_error *err) {
+  return plugin_prepare(req, sql, 0, err);
+}
+
+/*
+** As cairn_sql_prepare, for a statement that may also write the rows of
+** kept tables (p_<plugin>_kept_*, made by a plugin's migration): figures
+** derived from records and kept with them.  Refused (NULL,
+** CAIRN_EINTERNAL) outside a write transaction -- an event subscriber,
+** the transaction entry or a plugin's reindex -- so that kept figures
+** change only together with the records they come from.
+*/
+cairn_stmt *cairn_sql_prepare_kept(cairn_req *req, const char *sql,
+                                   cairn_error *err) {
+  if (req == NULL || req->store == NULL ||
+      sqlite3_get_autocommit(req->store->db))
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "kept tables are written only in a write transaction"),
+           NULL;
+  return plugin_prepare(req, sql, 1, err);
+}
+
+/* See cairn_int.h.  PRAGMA data_version alone does not move for this
+** connection's own commits; its total of changes does. */
+int cairn_store_data_stamp(cairn_store *st, unsigned long long *out) {
+  cairn_stmt *e;
+  int rc;
+  *out = 0;
+  if (st == NULL) return CAIRN_EDB;
+  e = internal_entry(st, "PRAGMA data_version", NULL);
+  if (e == NULL) return CAIRN_EDB;
+  rc = sqlite3_step(e->s);
+  if (rc == SQLITE_ROW)
+    *out = (unsigned long long)sqlite3_column_int64(e->s, 0) << 40 ^
+           (unsigned long long)sqlite3_total_changes64(st->db);
+  sqlite3_reset(e->s);
+  return rc == SQLITE_ROW ? 0 : CAIRN_EDB;
+}
+
+/* cairn_sql_prepare's work; kept: the statement may write kept tables. */
+static cairn_stmt *plugin_prepare(cairn_req *req, const char *sql, int kept,
+                                  cairn_error *err) {
   cairn_store *st;
   cairn_stmt *e;
   sqlite3_stmt *s = NULL;
@@ -197,7 +241,7 @@ cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no store or no SQL"),
            NULL;
   h = sql_hash(sql);
-  e = cache_find(st, sql, h, 0);
+  e = cache_find(st, sql, h, kept ? STORE_STMT_KEPT : 0);
   if (e != NULL && !sqlite3_stmt_busy(e->s)) {  /* idle: start it afresh */
     sqlite3_reset(e->s);
     sqlite3_clear_bindings(e->s);
@@ -209,7 +253,7 @@ cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
   }
   cache = e == NULL && st->n_cached < STMT_CACHE_MAX;
   n_prepares++;
-  st->restrict_sql = 1;
+  st->restrict_sql = kept ? STORE_SQL_KEPT : 1;
   rc = sqlite3_prepare_v3(st->db, sql, -1,
                           cache ? SQLITE_PREPARE_PERSISTENT : 0, &s, &tail);
   st->restrict_sql = 0;
@@ -223,7 +267,8 @@ cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "bad SQL: %s",
                       sqlite3_errmsg(st->db)), NULL;
   }
-  if (s == NULL || !only_comments(tail) || !sqlite3_stmt_readonly(s)) {
+  if (s == NULL || !only_comments(tail) ||
+      (!kept && !sqlite3_stmt_readonly(s))) {
     cairn_logf(CAIRN_LOG_ERROR, "store: refused SQL (%s): %.200s",
                s == NULL ? "empty" : !only_comments(tail)
                                          ? "more than one statement"
@@ -232,7 +277,7 @@ cairn_stmt *cairn_sql_prepare(cairn_req *req, const char *sql,
     return cairn_fail(err, CAIRN_EINTERNAL, NULL,
                       "only one read-only SELECT is allowed"), NULL;
   }
-  e = stmt_entry(st, s, sql, h, 0, cache);
+  e = stmt_entry(st, s, sql, h, kept ? STORE_STMT_KEPT : 0, cache);
 hand:
   e->handed = 1;
   e->req = req;

@@ -504,14 +504,89 @@ typedef struct program_evidence {
   program_evidence_band_counts band[2][EVIDENCE_BANDS]; /* [checkpoint] */
 } program_evidence;
 
-/* Count the finished episodes.  CAIRN_OK or CAIRN_EDB with *err. */
+/* The clinic's counts: from the kept sums once they are filled
+** (kept.c), else by counting every finished episode.  CAIRN_OK or
+** CAIRN_EDB with *err. */
 int program_evidence_compute(cairn_req *req, program_evidence *ev,
                              cairn_error *err);
+/* Count the finished episodes of one patient (0: of every patient). */
+int program_evidence_scan(cairn_req *req, long long patient,
+                          program_evidence *ev, cairn_error *err);
 /* Add <evidence ...><checkpoint ...><band ...><outcome/>*</band>*
 ** </checkpoint></evidence> for checkpoint k (0, 1) to doc, the band of
 ** `improvement` marked current (NULL: none); or for both checkpoints. */
 int program_doc_evidence(cairn_req *req, cairn_doc *doc, int k,
                          const double *improvement);
 int program_doc_evidence_all(cairn_req *req, cairn_doc *doc);
+
+/* -------------------------------------------------------- kept figures */
+
+/* One row of the cohort report as kept (kept.c): n, mean and sum of
+** squared deviations (Welford), and the report's counts. */
+typedef struct program_kept_stats {
+  long n;                        /* scores (kind 2: patients, 1 each) */
+  double mean, m2;               /* Welford's mean and squared deviations */
+  double day_sum;                /* days since baseline, summed */
+  long imp_n;                    /* improvements defined */
+  double imp_sum;
+  long reached, undefined, no_baseline;
+  long observations;             /* kind 2: the group's observations */
+} program_kept_stats;
+
+/* A patient's baseline in one (cohort, instrument), kept with its group
+** part so that a later observation can be added without a new scan. */
+typedef struct program_kept_base {
+  int have;                      /* an observation marked baseline */
+  double score;                  /* its score */
+  long day;                      /* its day */
+  double first_score;            /* the group's first observation */
+  long first_day;
+} program_kept_base;
+
+/* Kinds of kept outcome rows: a timepoint, the "latest" row, and the
+** group itself (its patients and observations). */
+#define PROGRAM_KEPT_TIMEPOINT 0
+#define PROGRAM_KEPT_LATEST 1
+#define PROGRAM_KEPT_GROUP 2
+
+/* The SQL that makes the kept tables (a migration of the plugin). */
+extern const char program_kept_migration[];
+/* Combine part b into t (sign 1) or take it back out (-1): Chan, Golub
+** and LeVeque's pairwise form of Welford's method; counts and sums add. */
+void program_kept_merge(program_kept_stats *t, const program_kept_stats *b,
+                        int sign);
+/* Columns first.. of st, in the order n, mean, m2, day_sum, imp_n,
+** imp_sum, reached, undefined, no_baseline, observations. */
+void program_kept_stats_read(cairn_stmt *st, int first,
+                             program_kept_stats *s);
+/* Store one part row of the patient and add it to its sum. */
+int program_kept_outcome_add(cairn_req *req, long long patient,
+                             const char *cohort, const char *instrument,
+                             int kind, const char *timepoint,
+                             const program_kept_stats *s,
+                             const program_kept_base *base,
+                             cairn_error *err);
+/* SELECT of one observation's row of the report (outcomes.c): patient,
+** cohort, instrument, timepoint, score, effective; bound :record. */
+extern const char program_outcome_row_sql[];
+/* Compute the patient's parts of the cohort report (of one instrument
+** when it is not NULL) and store them (outcomes.c; the old ones are
+** already taken away). */
+int program_outcomes_keep(cairn_req *req, long long patient,
+                          const char *instrument, cairn_error *err);
+/* 1 when the kept sums are complete and the pages may read them. */
+int program_kept_ready(cairn_req *req);
+/* The clinic's evidence from the kept sums. */
+int program_kept_evidence_read(cairn_req *req, program_evidence *ev,
+                               cairn_error *err);
+/* Keep the patient's figures again (in a write transaction); only its
+** outcome parts of `instrument` when that is not NULL. */
+int program_kept_patient(cairn_req *req, long long patient,
+                         const char *instrument, cairn_error *err);
+/* The subscriber on Observation, EpisodeOfCare and PhaseChange. */
+int program_on_kept(cairn_req *req, const cairn_record *rec,
+                    cairn_error *err);
+/* cairn reindex: refill every kept table, patient by patient. */
+int program_kept_reindex(cairn_req *req, cairn_error *err);
 
 #endif /* PROGRAM_CAREPROGRAM_H */

@@ -118,26 +118,35 @@ static int map_checkpoint(const char *timepoint) {
 ** the chart's series (PROGRAM_SERIES_MAX): more is a broken record. */
 #define EVIDENCE_ROWS_MAX PROGRAM_SERIES_MAX
 
-static const char SQL_ROWS[] =
-    "SELECT e.record, e.phase, e.primary_instrument, o.timepoint, o.score,"
-    " o.effective"
-    " FROM p_program_episode e"
-    " JOIN p_program_observation o ON o.episode = e.record"
-    "  AND o.instrument = e.primary_instrument"
-    " WHERE e.status_text = 'finished' AND e.status <> 'entered-in-error'"
-    "  AND o.status <> 'entered-in-error' AND o.score IS NOT NULL"
-    " ORDER BY e.record, o.effective";
+#define EV_ROWS_SELECT \
+  "SELECT e.record, e.phase, e.primary_instrument, o.timepoint, o.score," \
+  " o.effective" \
+  " FROM p_program_episode e" \
+  " JOIN p_program_observation o ON o.episode = e.record" \
+  "  AND o.instrument = e.primary_instrument" \
+  " WHERE e.status_text = 'finished' AND e.status <> 'entered-in-error'" \
+  "  AND o.status <> 'entered-in-error' AND o.score IS NOT NULL"
+#define EV_ROWS_ORDER " ORDER BY e.record, o.effective"
+
+static const char SQL_ROWS[] = EV_ROWS_SELECT EV_ROWS_ORDER;
+/* The same for one patient's episodes (the kept figures). */
+static const char SQL_ROWS_PATIENT[] =
+    EV_ROWS_SELECT " AND e.patient = :patient" EV_ROWS_ORDER;
 
 /* The checkpoint decisions of finished episodes, in the same episode
 ** order: the move out of the introductory or first-month phase. */
-static const char SQL_DECISIONS[] =
-    "SELECT c.episode, c.from_phase, c.change_date"
-    " FROM p_program_phase_change c"
-    " JOIN p_program_episode e ON e.record = c.episode"
-    " WHERE e.status_text = 'finished' AND e.status <> 'entered-in-error'"
-    "  AND c.status <> 'entered-in-error'"
-    "  AND c.from_phase IN ('introductory', 'first-month')"
-    " ORDER BY c.episode, c.change_date";
+#define EV_DECISIONS_SELECT \
+  "SELECT c.episode, c.from_phase, c.change_date" \
+  " FROM p_program_phase_change c" \
+  " JOIN p_program_episode e ON e.record = c.episode" \
+  " WHERE e.status_text = 'finished' AND e.status <> 'entered-in-error'" \
+  "  AND c.status <> 'entered-in-error'" \
+  "  AND c.from_phase IN ('introductory', 'first-month')"
+#define EV_DECISIONS_ORDER " ORDER BY c.episode, c.change_date"
+
+static const char SQL_DECISIONS[] = EV_DECISIONS_SELECT EV_DECISIONS_ORDER;
+static const char SQL_DECISIONS_PATIENT[] =
+    EV_DECISIONS_SELECT " AND e.patient = :patient" EV_DECISIONS_ORDER;
 
 typedef struct ev_row {
   long day;                          /* days since 1970 */
@@ -232,17 +241,32 @@ static void decisions_for(cairn_stmt *st, int *more, long long id,
 
 int program_evidence_compute(cairn_req *req, program_evidence *ev,
                              cairn_error *err) {
-  cairn_stmt *rows = cairn_sql_prepare(req, SQL_ROWS, err);
+  if (program_kept_ready(req)) return program_kept_evidence_read(req, ev, err);
+  return program_evidence_scan(req, 0, ev, err);
+}
+
+int program_evidence_scan(cairn_req *req, long long patient,
+                          program_evidence *ev, cairn_error *err) {
+  cairn_stmt *rows =
+      cairn_sql_prepare(req, patient ? SQL_ROWS_PATIENT : SQL_ROWS, err);
   cairn_stmt *dec;
-  ev_episode *ep = cairn_req_alloc(req, sizeof *ep);
-  const char *instrument = "";
+  /* One scan at a time per process: a static buffer keeps an import's
+  ** thousands of kept updates from growing the request's arena. */
+  static ev_episode episode;
+  ev_episode *ep = &episode;
+  char instrument[EVIDENCE_TIMEPOINT_SIZE] = "";
   const instr_def *def = NULL;
   int rc, more;
 
   memset(ev, 0, sizeof *ev);
   if (rows == NULL) return err->code ? err->code : CAIRN_EDB;
-  dec = cairn_sql_prepare(req, SQL_DECISIONS, err);
+  dec = cairn_sql_prepare(req, patient ? SQL_DECISIONS_PATIENT
+                                       : SQL_DECISIONS, err);
   if (dec == NULL) return err->code ? err->code : CAIRN_EDB;
+  if (patient) {
+    cairn_sql_bind_int(rows, "patient", patient);
+    cairn_sql_bind_int(dec, "patient", patient);
+  }
   more = cairn_sql_step(dec);
   ep->id = 0;
   ep->n = 0;
@@ -262,8 +286,8 @@ int program_evidence_compute(cairn_req *req, program_evidence *ev,
       ep->graduated = ep->in_program &&
                       strcmp(cairn_sql_text(rows, 1), "graduated") == 0;
       if (strcmp(cairn_sql_text(rows, 2), instrument) != 0) {
-        instrument = cairn_req_strdup(req, cairn_sql_text(rows, 2));
-        def = instr_find(program_instruments, instrument);
+        snprintf(instrument, sizeof instrument, "%s", cairn_sql_text(rows, 2));
+        def = instr_find(program_instruments, cairn_sql_text(rows, 2));
       }
       ep->def = def;
       decisions_for(dec, &more, id, ep->decision);

@@ -22,11 +22,17 @@
 **
 ** One pass, in C, over one ordered query: rows come patient by patient in
 ** the order of the index p_program_observation(patient, instrument,
-** effective), so SQLite does not sort; one patient's rows are buffered,
+** effective), so SQLite sorts only the observations of one day by record
+** (the order they were recorded); one patient's rows are buffered,
 ** then folded into per-(cohort, instrument, timepoint) accumulators found
 ** through a hash table.  Memory is bounded by the number of accumulators
 ** and by one patient's observations, not by the cohort; at 10,000 patients
 ** and 1,000,000 observations the cost is the scan.
+**
+** The page itself reads the same figures from the kept sums (kept.c),
+** which keep each patient's share of this fold with the records; the scan
+** runs for one patient when their records change, and for every patient
+** only until `cairn reindex` has filled the sums.
 */
 #include "program.h"
 
@@ -46,35 +52,56 @@
 ** (the latest one started on or before it), else of the patient's first
 ** episode.  Observations without a score are left out; those without a
 ** timepoint count only in the group's "latest" row. */
-static const char SQL_OUTCOME_ROWS[] =
-    "SELECT o.patient, e.cohort, o.instrument, o.timepoint, o.score,"
-    " o.effective"
-    " FROM p_program_observation o"
-    " JOIN p_program_episode e"
-    "   ON e.record = COALESCE(o.episode,"
-    "      (SELECT e2.record FROM p_program_episode e2"
-    "        WHERE e2.patient = o.patient"
-    "          AND e2.status <> 'entered-in-error'"
-    "          AND e2.period_start <= o.effective"
-    "        ORDER BY e2.period_start DESC, e2.record DESC LIMIT 1),"
-    "      (SELECT e3.record FROM p_program_episode e3"
-    "        WHERE e3.patient = o.patient"
-    "          AND e3.status <> 'entered-in-error'"
-    "        ORDER BY e3.period_start, e3.record LIMIT 1))"
-    "  AND e.patient = o.patient"
-    " WHERE o.status <> 'entered-in-error'"
-    "   AND e.status <> 'entered-in-error'"
-    "   AND o.score IS NOT NULL"
-    "   AND e.cohort IS NOT NULL"
-    " ORDER BY o.patient, o.instrument, o.effective";
+#define OUTCOME_ROWS_SELECT \
+    "SELECT o.patient, e.cohort, o.instrument, o.timepoint, o.score," \
+    " o.effective" \
+    " FROM p_program_observation o" \
+    " JOIN p_program_episode e" \
+    "   ON e.record = COALESCE(o.episode," \
+    "      (SELECT e2.record FROM p_program_episode e2" \
+    "        WHERE e2.patient = o.patient" \
+    "          AND e2.status <> 'entered-in-error'" \
+    "          AND e2.period_start <= o.effective" \
+    "        ORDER BY e2.period_start DESC, e2.record DESC LIMIT 1)," \
+    "      (SELECT e3.record FROM p_program_episode e3" \
+    "        WHERE e3.patient = o.patient" \
+    "          AND e3.status <> 'entered-in-error'" \
+    "        ORDER BY e3.period_start, e3.record LIMIT 1))" \
+    "  AND e.patient = o.patient" \
+    " WHERE o.status <> 'entered-in-error'" \
+    "   AND e.status <> 'entered-in-error'" \
+    "   AND o.score IS NOT NULL" \
+    "   AND e.cohort IS NOT NULL" \
+    
+/* Observations of the same day in the order they were recorded, so that
+** the latest follow-up of a day is the one recorded last (and a new one
+** can be added to the kept sums without a scan: kept.c). */
+#define OUTCOME_ROWS_ORDER \
+  " ORDER BY o.patient, o.instrument, o.effective, o.record"
+
+static const char SQL_OUTCOME_ROWS[] = OUTCOME_ROWS_SELECT OUTCOME_ROWS_ORDER;
+/* The same for one patient (the kept figures), and for one patient's
+** observations of one instrument (a new observation changes no other). */
+static const char SQL_OUTCOME_ROWS_PATIENT[] =
+    OUTCOME_ROWS_SELECT " AND o.patient = :patient" OUTCOME_ROWS_ORDER;
+/* One observation's row, as the scan would read it (none when the scan
+** leaves it out). */
+const char program_outcome_row_sql[] =
+    OUTCOME_ROWS_SELECT " AND o.record = :record";
+static const char SQL_OUTCOME_ROWS_INSTRUMENT[] =
+    OUTCOME_ROWS_SELECT " AND o.patient = :patient"
+    " AND o.instrument = :instrument" OUTCOME_ROWS_ORDER;
 
 typedef struct tp_stats tp_stats;
 
 /* One (cohort, instrument): a table of the report. */
 typedef struct out_group {
-  const char *cohort, *instrument;   /* arena copies */
+  const char *cohort, *instrument;   /* copies (acc_alloc) */
   const instr_def *def;              /* NULL: no longer in the file */
   long patients;                     /* with any row in the group */
+  long observations;                 /* its rows */
+  program_kept_base base;            /* the last patient folded: its
+                                     ** baseline here (kept parts) */
   tp_stats **tps;                    /* its timepoints */
   size_t n_tps, cap_tps;
   tp_stats *latest;                  /* latest after baseline; NULL until
@@ -103,6 +130,11 @@ struct tp_stats {
 ** the list of groups. */
 typedef struct outcome_acc {
   cairn_req *req;
+  void *scratch;                     /* malloc'd blocks when not NULL-less:
+                                     ** see acc_alloc */
+  int own;                           /* 1: allocate with malloc, freed by
+                                     ** acc_free (many kept updates in one
+                                     ** request must not grow its arena) */
   tp_stats **slots;
   size_t cap, n;                     /* cap a power of two, n <= cap/2 */
   out_group **groups;
@@ -128,14 +160,39 @@ typedef struct out_base {
                                      ** after the baseline, or -1 */
 } out_base;
 
-/* Grow an arena array of `size`-byte elements to hold at least need. */
-static void *grow(cairn_req *req, void *old, size_t size, size_t n,
+/* n zeroed bytes: from the request's arena, or (acc->own) a malloc'd
+** block on the acc's list, which acc_free frees. */
+static void *acc_alloc(outcome_acc *acc, size_t n) {
+  void **b;
+  if (!acc->own) return cairn_req_alloc(acc->req, n);
+  b = calloc(1, sizeof(void *) * 2 + n);
+  if (b == NULL) abort();
+  b[0] = acc->scratch;
+  acc->scratch = b;
+  return b + 2;
+}
+
+static char *acc_strdup(outcome_acc *acc, const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(acc_alloc(acc, n), s, n);
+}
+
+static void acc_free(outcome_acc *acc) {
+  while (acc->scratch != NULL) {
+    void **b = acc->scratch;
+    acc->scratch = b[0];
+    free(b);
+  }
+}
+
+/* Grow an array of `size`-byte elements to hold at least need. */
+static void *grow(outcome_acc *acc, void *old, size_t size, size_t n,
                   size_t *cap, size_t need) {
   size_t c = *cap ? *cap : 16;
   void *p;
   if (need <= *cap) return old;
   while (c < need) c *= 2;
-  p = cairn_req_alloc(req, size * c);
+  p = acc_alloc(acc, size * c);
   if (n) memcpy(p, old, size * n);
   *cap = c;
   return p;
@@ -164,11 +221,11 @@ static out_group *group_get(outcome_acc *acc, const char *cohort,
         strcmp(g->instrument, instrument) == 0)
       return g;
   }
-  g = cairn_req_alloc(acc->req, sizeof *g);
-  g->cohort = cairn_req_strdup(acc->req, cohort);
-  g->instrument = cairn_req_strdup(acc->req, instrument);
+  g = acc_alloc(acc, sizeof *g);
+  g->cohort = acc_strdup(acc, cohort);
+  g->instrument = acc_strdup(acc, instrument);
   g->def = instr_find(program_instruments, instrument);
-  acc->groups = grow(acc->req, acc->groups, sizeof *acc->groups,
+  acc->groups = grow(acc, acc->groups, sizeof *acc->groups,
                      acc->n_groups, &acc->cap_groups, acc->n_groups + 1);
   acc->groups[acc->n_groups++] = g;
   return g;
@@ -197,7 +254,7 @@ static tp_stats *tp_get(outcome_acc *acc, const char *cohort,
   if (acc->n == OUTCOME_BUCKETS_MAX) return NULL;
   if (2 * (acc->n + 1) > acc->cap) {
     size_t cap = acc->cap * 2, j;
-    tp_stats **slots = cairn_req_alloc(acc->req, sizeof *slots * cap);
+    tp_stats **slots = acc_alloc(acc, sizeof *slots * cap);
     for (j = 0; j < acc->cap; j++) {
       if (acc->slots[j]) slots_insert(slots, cap, acc->slots[j]);
     }
@@ -205,14 +262,14 @@ static tp_stats *tp_get(outcome_acc *acc, const char *cohort,
     acc->cap = cap;
   }
   g = group_get(acc, cohort, instrument);
-  tp = cairn_req_alloc(acc->req, sizeof *tp);
+  tp = acc_alloc(acc, sizeof *tp);
   tp->group = g;
-  tp->timepoint = cairn_req_strdup(acc->req, timepoint);
+  tp->timepoint = acc_strdup(acc, timepoint);
   tp->hash = h;
   tp->is_baseline = strcmp(timepoint, PROGRAM_BASELINE) == 0;
   slots_insert(acc->slots, acc->cap, tp);
   acc->n++;
-  g->tps = grow(acc->req, g->tps, sizeof *g->tps, g->n_tps, &g->cap_tps,
+  g->tps = grow(acc, g->tps, sizeof *g->tps, g->n_tps, &g->cap_tps,
                 g->n_tps + 1);
   g->tps[g->n_tps++] = tp;
   return tp;
@@ -239,8 +296,7 @@ static void latest_add(outcome_acc *acc, const out_base *b,
   if (b->latest < 0) return;
   r = &rows[b->latest];
   if (g->latest == NULL) {
-    g->latest = cairn_req_alloc(acc->req, sizeof *g->latest);
-    memset(g->latest, 0, sizeof *g->latest);
+    g->latest = acc_alloc(acc, sizeof *g->latest);
     g->latest->group = g;
     g->latest->timepoint = PROGRAM_LATEST;
   }
@@ -274,7 +330,7 @@ static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
     const out_row *r = &rows[i];
     b = base_of(*bases, nb, r->group);
     if (b == NULL) {
-      *bases = grow(acc->req, *bases, sizeof **bases, nb, cap_bases, nb + 1);
+      *bases = grow(acc, *bases, sizeof **bases, nb, cap_bases, nb + 1);
       b = &(*bases)[nb++];
       memset(b, 0, sizeof *b);
       b->group = r->group;
@@ -296,7 +352,15 @@ static void patient_flush(outcome_acc *acc, const out_row *rows, size_t n,
     b = base_of(*bases, nb, rows[i].group);
     if (rows[i].days > (b->have ? b->day : b->first_day)) b->latest = (long)i;
   }
-  for (i = 0; i < nb; i++) latest_add(acc, &(*bases)[i], rows);
+  for (i = 0; i < nb; i++) {
+    out_base *k = &(*bases)[i];
+    latest_add(acc, k, rows);
+    k->group->base.have = k->have;
+    k->group->base.score = k->score;
+    k->group->base.day = k->day;
+    k->group->base.first_score = k->first_score;
+    k->group->base.first_day = k->first_day;
+  }
   for (i = 0; i < n; i++) {
     const out_row *r = &rows[i];
     tp_stats *tp = r->tp;
@@ -413,6 +477,184 @@ static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
   }
 }
 
+/* Scan the observations (of one patient; 0: of every patient; of one
+** instrument when it is not NULL) into acc.  *counted gets how many rows
+** were read.  CAIRN_OK; CAIRN_ELIMIT when OUTCOME_BUCKETS_MAX would be
+** passed; CAIRN_EDB. */
+static int outcome_scan(outcome_acc *acc, long long only,
+                        const char *instrument, long long *counted,
+                        cairn_error *err) {
+  cairn_req *req = acc->req;
+  cairn_stmt *st;
+  out_row *rows = NULL;
+  out_base *bases = NULL;
+  size_t n_rows = 0, cap_rows = 0, cap_bases = 0;
+  long long patient = 0;
+  int rc;
+
+  acc->cap = 64;
+  acc->slots = acc_alloc(acc, sizeof *acc->slots * acc->cap);
+  *counted = 0;
+  st = cairn_sql_prepare(req, !only ? SQL_OUTCOME_ROWS
+                              : instrument ? SQL_OUTCOME_ROWS_INSTRUMENT
+                                           : SQL_OUTCOME_ROWS_PATIENT, err);
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  if (only) cairn_sql_bind_int(st, "patient", only);
+  if (only && instrument) cairn_sql_bind_text(st, "instrument", instrument);
+  while ((rc = cairn_sql_step(st)) == 1) {
+    long long p = cairn_sql_int(st, 0);
+    long days;
+    tp_stats *tp;
+    out_group *g;
+    if (p != patient && n_rows > 0) {
+      patient_flush(acc, rows, n_rows, &bases, &cap_bases);
+      n_rows = 0;
+    }
+    patient = p;
+    if (cairn_date_parse(cairn_sql_text(st, 5), &days) != 0) continue;
+    if (cairn_sql_is_null(st, 3) || cairn_sql_text(st, 3)[0] == '\0') {
+      tp = NULL;
+      g = group_get(acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2));
+    } else {
+      tp = tp_get(acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2),
+                  cairn_sql_text(st, 3));
+      g = tp ? tp->group : NULL;
+    }
+    if (g == NULL) {
+      while (cairn_sql_step(st) == 1) {}
+      return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                        "The report would have more than %d rows (cohort, "
+                        "instrument, timepoint): use a fixed set of "
+                        "timepoint codes.", OUTCOME_BUCKETS_MAX);
+    }
+    rows = grow(acc, rows, sizeof *rows, n_rows, &cap_rows, n_rows + 1);
+    rows[n_rows].group = g;
+    rows[n_rows].tp = tp;
+    rows[n_rows].score = cairn_sql_real(st, 4);
+    rows[n_rows].days = days;
+    n_rows++;
+    g->observations++;
+    (*counted)++;
+  }
+  if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "outcomes query");
+  if (n_rows > 0) patient_flush(acc, rows, n_rows, &bases, &cap_bases);
+  return CAIRN_OK;
+}
+
+/* A row's figures as a kept part, and back. */
+static void stats_of(const tp_stats *tp, program_kept_stats *k) {
+  memset(k, 0, sizeof *k);
+  k->n = tp->n;
+  k->mean = tp->mean;
+  k->m2 = tp->m2;
+  k->day_sum = tp->day_sum;
+  k->imp_n = tp->imp_n;
+  k->imp_sum = tp->imp_sum;
+  k->reached = tp->reached;
+  k->undefined = tp->undefined;
+  k->no_baseline = tp->no_baseline;
+}
+
+static void stats_to(const program_kept_stats *k, tp_stats *tp) {
+  tp->n = k->n;
+  tp->mean = k->mean;
+  tp->m2 = k->m2;
+  tp->day_sum = k->day_sum;
+  tp->imp_n = k->imp_n;
+  tp->imp_sum = k->imp_sum;
+  tp->reached = k->reached;
+  tp->undefined = k->undefined;
+  tp->no_baseline = k->no_baseline;
+}
+
+/* See careprogram.h: the patient's groups, timepoints and latest rows as
+** part rows, each added to its sum. */
+int program_outcomes_keep(cairn_req *req, long long patient,
+                          const char *instrument, cairn_error *err) {
+  outcome_acc acc;
+  long long counted;
+  size_t i, j;
+  int rc;
+  memset(&acc, 0, sizeof acc);
+  acc.req = req;
+  acc.own = 1;
+  rc = outcome_scan(&acc, patient, instrument, &counted, err);
+  /* A patient past the report's limit is refused with the write that
+  ** would pass it. */
+  for (i = 0; rc == CAIRN_OK && i < acc.n_groups; i++) {
+    out_group *g = acc.groups[i];
+    program_kept_stats k;
+    memset(&k, 0, sizeof k);
+    k.n = g->patients;
+    k.observations = g->observations;
+    rc = program_kept_outcome_add(req, patient, g->cohort, g->instrument,
+                                  PROGRAM_KEPT_GROUP, "", &k, &g->base, err);
+    for (j = 0; rc == CAIRN_OK && j < g->n_tps; j++) {
+      stats_of(g->tps[j], &k);
+      rc = program_kept_outcome_add(req, patient, g->cohort, g->instrument,
+                                    PROGRAM_KEPT_TIMEPOINT,
+                                    g->tps[j]->timepoint, &k, NULL, err);
+    }
+    if (rc == CAIRN_OK && g->latest != NULL) {
+      stats_of(g->latest, &k);
+      rc = program_kept_outcome_add(req, patient, g->cohort, g->instrument,
+                                    PROGRAM_KEPT_LATEST, "", &k, NULL, err);
+    }
+  }
+  acc_free(&acc);
+  return rc;
+}
+
+static const char SQL_KEPT_OUTCOMES[] =
+    "SELECT cohort, instrument, kind, timepoint, n, mean, m2, day_sum,"
+    " imp_n, imp_sum, reached, undefined, no_baseline, observations"
+    " FROM p_program_kept_outcome";
+
+/* Fill acc from the kept sums (kept.c) instead of a scan. */
+static int outcome_read_kept(outcome_acc *acc, long long *counted,
+                             cairn_error *err) {
+  cairn_stmt *st = cairn_sql_prepare(acc->req, SQL_KEPT_OUTCOMES, err);
+  int rc;
+  acc->cap = 64;
+  acc->slots = acc_alloc(acc, sizeof *acc->slots * acc->cap);
+  *counted = 0;
+  if (st == NULL) return err->code ? err->code : CAIRN_EDB;
+  while ((rc = cairn_sql_step(st)) == 1) {
+    program_kept_stats k;
+    int kind = (int)cairn_sql_int(st, 2);
+    out_group *g;
+    tp_stats *tp;
+    program_kept_stats_read(st, 4, &k);
+    if (kind == PROGRAM_KEPT_TIMEPOINT) {
+      tp = tp_get(acc, cairn_sql_text(st, 0), cairn_sql_text(st, 1),
+                  cairn_sql_text(st, 3));
+      if (tp == NULL) break;
+      stats_to(&k, tp);
+      continue;
+    }
+    g = group_get(acc, cairn_sql_text(st, 0), cairn_sql_text(st, 1));
+    if (kind == PROGRAM_KEPT_GROUP) {
+      g->patients = k.n;
+      g->observations = k.observations;
+      *counted += k.observations;
+    } else if (kind == PROGRAM_KEPT_LATEST) {
+      g->latest = acc_alloc(acc, sizeof *g->latest);
+      g->latest->group = g;
+      g->latest->timepoint = PROGRAM_LATEST;
+      stats_to(&k, g->latest);
+    }
+  }
+  if (rc == 1) {
+    while (cairn_sql_step(st) == 1) {}
+    return cairn_fail(err, CAIRN_ELIMIT, NULL,
+                      "The report would have more than %d rows (cohort, "
+                      "instrument, timepoint): use a fixed set of "
+                      "timepoint codes.", OUTCOME_BUCKETS_MAX);
+  }
+  return rc < 0 ? cairn_fail(err, CAIRN_EDB, NULL, "kept outcomes")
+                : CAIRN_OK;
+}
+
 /*
 ** GET /outcomes  ->  view program/outcomes
 **   <outcomes benchmark="0.5" observations="1027">
@@ -438,58 +680,18 @@ static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
 int program_page_outcomes(cairn_req *req) {
   cairn_error err = {0, "", ""};
   outcome_acc acc;
-  cairn_stmt *st;
   cairn_doc *doc;
-  out_row *rows = NULL;
-  out_base *bases = NULL;
-  size_t n_rows = 0, cap_rows = 0, cap_bases = 0, i;
-  long long patient = 0, counted = 0;
+  long long counted = 0;
+  size_t i;
   int rc;
 
   memset(&acc, 0, sizeof acc);
   acc.req = req;
-  acc.cap = 64;
-  acc.slots = cairn_req_alloc(req, sizeof *acc.slots * acc.cap);
-
-  st = cairn_sql_prepare(req, SQL_OUTCOME_ROWS, &err);
-  if (st == NULL) return err.code ? err.code : CAIRN_EDB;
-  while ((rc = cairn_sql_step(st)) == 1) {
-    long long p = cairn_sql_int(st, 0);
-    long days;
-    tp_stats *tp;
-    out_group *g;
-    if (p != patient && n_rows > 0) {
-      patient_flush(&acc, rows, n_rows, &bases, &cap_bases);
-      n_rows = 0;
-    }
-    patient = p;
-    if (cairn_date_parse(cairn_sql_text(st, 5), &days) != 0) continue;
-    if (cairn_sql_is_null(st, 3) || cairn_sql_text(st, 3)[0] == '\0') {
-      tp = NULL;
-      g = group_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2));
-    } else {
-      tp = tp_get(&acc, cairn_sql_text(st, 1), cairn_sql_text(st, 2),
-                  cairn_sql_text(st, 3));
-      g = tp ? tp->group : NULL;
-    }
-    if (g == NULL) {
-      return cairn_respond_error(
-          req, 500, NULL,
-          cairn_req_printf(req, "The report would have more than %d rows "
-                                "(cohort, instrument, timepoint): use a "
-                                "fixed set of timepoint codes.",
-                           OUTCOME_BUCKETS_MAX));
-    }
-    rows = grow(req, rows, sizeof *rows, n_rows, &cap_rows, n_rows + 1);
-    rows[n_rows].group = g;
-    rows[n_rows].tp = tp;
-    rows[n_rows].score = cairn_sql_real(st, 4);
-    rows[n_rows].days = days;
-    n_rows++;
-    counted++;
-  }
-  if (rc < 0) return CAIRN_EDB;
-  if (n_rows > 0) patient_flush(&acc, rows, n_rows, &bases, &cap_bases);
+  /* The kept sums once they are complete; a full scan until then. */
+  rc = program_kept_ready(req) ? outcome_read_kept(&acc, &counted, &err)
+                               : outcome_scan(&acc, 0, NULL, &counted, &err);
+  if (rc == CAIRN_ELIMIT) return cairn_respond_error(req, 500, NULL, err.message);
+  if (rc != CAIRN_OK) return rc;
 
   doc = cairn_doc_new(req, NULL, "outcomes");
   cairn_doc_attr(doc, "benchmark", cairn_req_printf(req, "%g",

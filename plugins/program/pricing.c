@@ -7,11 +7,17 @@
 */
 #include "program.h"
 
-int program_page_pricing(cairn_req *req) {
+/* The page's document: the current definition, clinic data read at
+** start-up. */
+static cairn_doc *pricing_doc(cairn_req *req) {
   cairn_doc *doc = cairn_doc_new(req, NULL, "pricing");
-  const program_def *d = program_def_current();
-  program_doc_definition(req, doc, d);
+  program_doc_definition(req, doc, program_def_current());
   /* What other plugins add below the program (the maintenance plans). */
   cairn_sections_fill(req, "pricing", 0, 0, doc);
-  return cairn_respond_view(req, doc, "program/pricing", 200);
+  return doc;
+}
+
+/* The same for every visitor: rendered once per worker and data version. */
+int program_page_pricing(cairn_req *req) {
+  return cairn_respond_shared(req, pricing_doc, "program/pricing");
 }

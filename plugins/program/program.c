@@ -385,6 +385,10 @@ static const cairn_route routes[] = {
 ** Graduation record, in the move's own transaction. */
 static const cairn_subscription subscriptions[] = {
   {.record_type = PROGRAM_T_PHASE_CHANGE, .fn = program_on_phase_change},
+  /* The figures /outcomes and the checkpoint evidence read (kept.c). */
+  {.record_type = PROGRAM_T_OBSERVATION, .fn = program_on_kept},
+  {.record_type = PROGRAM_T_EPISODE, .fn = program_on_kept},
+  {.record_type = PROGRAM_T_PHASE_CHANGE, .fn = program_on_kept},
   {.record_type = NULL}};
 
 /* -------------------------------------------------------- migrations */
@@ -419,6 +423,8 @@ static const char *const migrations[] = {
   " WHERE status <> 'entered-in-error';",
   "CREATE INDEX IF NOT EXISTS p_program_patient_link_by_episode"
   " ON p_program_patient_link(episode, state);",
+  /* The kept figures of /outcomes and the evidence (kept.c). */
+  program_kept_migration,
   NULL
 };
 
@@ -563,6 +569,7 @@ static const cairn_plugin descriptor = {
   .jobs = jobs,
   .fhir = fhir_maps,
   .references = references,
+  .reindex = program_kept_reindex,
 };
 
 #pragma GCC visibility push(default)

@@ -821,6 +821,78 @@ END_TEST
 /* The error page: status, message and field in the core's shape; a
 ** failure's code picks the status, and what is not the caller's fault is
 ** handed back for the core to log. */
+/* sql_prepare_kept is in the table and refuses a request with no store
+** (the store tests show what it allows inside a transaction). */
+START_TEST(sql_prepare_kept_needs_a_store_and_a_transaction) {
+  cairn_error err = {0, "", ""};
+  ck_assert_ptr_nonnull(api->sql_prepare_kept);
+  ck_assert_ptr_null(api->sql_prepare_kept(&req, "DELETE FROM p_x_kept_y",
+                                           &err));
+  ck_assert_int_eq(err.code, CAIRN_EINTERNAL);
+}
+END_TEST
+
+/* A shared page is served again only at the same data version and date,
+** the least recently used one gives way, and a page too large is not
+** kept. */
+START_TEST(shared_pages_are_kept_per_data_version) {
+  const char *body = NULL;
+  size_t len = 0;
+  char key[32];
+  int i;
+  cairn_shared_clear();
+  cairn_shared_put("pricing\n/pricing\n", 7, "2026-12-03", "<p>fees</p>", 11);
+  ck_assert_int_eq(cairn_shared_get("pricing\n/pricing\n", 7, "2026-12-03",
+                                    &body, &len), 1);
+  ck_assert_int_eq(len, 11);
+  ck_assert_int_eq(memcmp(body, "<p>fees</p>", 11), 0);
+  ck_assert_int_eq(cairn_shared_get("pricing\n/pricing\n", 8, "2026-12-03",
+                                    &body, &len), 0);
+  ck_assert_int_eq(cairn_shared_get("pricing\n/pricing\n", 7, "2026-12-04",
+                                    &body, &len), 0);
+  ck_assert_int_eq(cairn_shared_get("pricing\n/pricing\nq=1", 7,
+                                    "2026-12-03", &body, &len), 0);
+  /* sixteen more pages: the first, not served since, gives way */
+  for (i = 0; i < 16; i++) {
+    snprintf(key, sizeof key, "page %d", i);
+    cairn_shared_put(key, 1, "2026-12-03", "x", 1);
+  }
+  ck_assert_int_eq(cairn_shared_get("pricing\n/pricing\n", 7, "2026-12-03",
+                                    &body, &len), 0);
+  ck_assert_int_eq(cairn_shared_get("page 15", 1, "2026-12-03", &body, &len),
+                   1);
+  {
+    size_t big = 600 * 1024;
+    char *b = calloc(1, big);
+    cairn_shared_put("big", 1, "2026-12-03", b, big);
+    free(b);
+    ck_assert_int_eq(cairn_shared_get("big", 1, "2026-12-03", &body, &len), 0);
+  }
+  cairn_shared_clear();
+}
+END_TEST
+
+/* Without a store (or for a signed-in visitor) respond_shared renders as
+** respond_view does, calling build every time. */
+static int builds;
+static cairn_doc *build_page(cairn_req *r) {
+  builds++;
+  return api->doc_new(r, NULL, "pricing");
+}
+START_TEST(respond_shared_without_a_store_builds_every_time) {
+  builds = 0;
+  req.method = "GET";
+  ck_assert_int_eq(api->respond_shared(&req, build_page, "program/pricing"),
+                   200);
+  ck_assert_int_eq(api->respond_shared(&req, build_page, "program/pricing"),
+                   200);
+  ck_assert_int_eq(builds, 2);
+  ck_assert_str_eq(req.view, "program/pricing");
+  ck_assert_ptr_nonnull(req.view_doc);
+  ck_assert_ptr_null(req.shared_key);
+}
+END_TEST
+
 START_TEST(error_page_answers_by_the_failure_code) {
   cairn_error e = {0};
   ck_assert_int_eq(api->respond_error(&req, 404, NULL, "No such thing."),
@@ -986,6 +1058,9 @@ static Suite *suite(void) {
   tcase_add_checked_fixture(t, req_setup, req_teardown);
   tcase_add_test(t, sections_fill_asks_each_plugin_of_the_slot);
   tcase_add_test(t, sections_are_checked_at_load);
+  tcase_add_test(t, sql_prepare_kept_needs_a_store_and_a_transaction);
+  tcase_add_test(t, shared_pages_are_kept_per_data_version);
+  tcase_add_test(t, respond_shared_without_a_store_builds_every_time);
   tcase_add_test(t, error_page_answers_by_the_failure_code);
   suite_add_tcase(s, t);
   t = tcase_create("write path");

@@ -591,6 +591,51 @@ START_TEST(a_body_the_form_scored_is_not_scored_again) {
 }
 END_TEST
 
+/* The kept sums (kept.c): parts combined with Welford's pairwise form,
+** and taken out again, give the mean and the squared deviations of the
+** series computed directly. */
+START_TEST(kept_sums_merge_and_unmerge_as_a_direct_computation) {
+  static const double x[] = {12.5, 3.25, 40, 40, 7.333333, 0, 19.75, 28,
+                             28.5, 1.125, 66, 12.5};
+  program_kept_stats parts[3], t, u;
+  double mean = 0, m2 = 0, d;
+  size_t i, n = sizeof x / sizeof x[0];
+  memset(parts, 0, sizeof parts);
+  for (i = 0; i < n; i++) {  /* three parts, one Welford each */
+    program_kept_stats *p = &parts[i % 3];
+    p->n++;
+    d = x[i] - p->mean;
+    p->mean += d / (double)p->n;
+    p->m2 += d * (x[i] - p->mean);
+    p->reached += x[i] > 20;
+  }
+  for (i = 0; i < n; i++) mean += x[i] / (double)n;
+  for (i = 0; i < n; i++) m2 += (x[i] - mean) * (x[i] - mean);
+  memset(&t, 0, sizeof t);
+  for (i = 0; i < 3; i++) program_kept_merge(&t, &parts[i], 1);
+  ck_assert_int_eq(t.n, (long)n);
+  ck_assert_double_eq_tol(t.mean, mean, 1e-9);
+  ck_assert_double_eq_tol(t.m2, m2, 1e-7);
+  ck_assert_int_eq(t.reached, 5);
+  /* taking part 1 out leaves parts 0 and 2 */
+  program_kept_merge(&t, &parts[1], -1);
+  memset(&u, 0, sizeof u);
+  program_kept_merge(&u, &parts[0], 1);
+  program_kept_merge(&u, &parts[2], 1);
+  ck_assert_int_eq(t.n, u.n);
+  ck_assert_double_eq_tol(t.mean, u.mean, 1e-9);
+  ck_assert_double_eq_tol(t.m2, u.m2, 1e-7);
+  ck_assert_int_eq(t.reached, u.reached);
+  /* and everything out leaves nothing */
+  program_kept_merge(&t, &parts[0], -1);
+  program_kept_merge(&t, &parts[2], -1);
+  ck_assert_int_eq(t.n, 0);
+  ck_assert_double_eq(t.mean, 0);
+  ck_assert_double_eq(t.m2, 0);
+  ck_assert_int_eq(t.reached, 0);
+}
+END_TEST
+
 static Suite *program_suite(void) {
   Suite *s = suite_create("program");
   TCase *phases = tcase_create("phases");
@@ -626,6 +671,7 @@ static Suite *program_suite(void) {
   tcase_add_test(taper, gains_not_yet_held_hold_the_taper);
   tcase_add_test(scoring, the_check_hook_scores_peg_and_replaces_a_sent_score);
   tcase_add_test(scoring, an_answer_out_of_range_is_refused_by_item);
+  tcase_add_test(scoring, kept_sums_merge_and_unmerge_as_a_direct_computation);
   tcase_add_test(scoring,
                  a_bare_score_of_a_single_value_instrument_becomes_its_answer);
   tcase_add_test(scoring, a_body_the_form_scored_is_not_scored_again);

@@ -849,6 +849,67 @@ START_TEST(sql_prepare_refuses_anything_but_one_select) {
 }
 END_TEST
 
+/* Kept tables (p_<plugin>_kept_*): a statement from
+** cairn_sql_prepare_kept may write their rows, only inside a write
+** transaction, and nothing else; cairn_sql_prepare still may not. */
+START_TEST(sql_prepare_kept_writes_kept_tables_only_in_a_transaction) {
+  const char *refused[] = {
+      "INSERT INTO p_test_note(record) VALUES(1)",
+      "DELETE FROM p_test_note",
+      "UPDATE p_test_note SET subject = 'x'",
+      "DELETE FROM record",
+      "INSERT INTO p_test_kept_sum(k, v) SELECT plugin, n FROM cairn_migration",
+      "CREATE TABLE p_test_kept_other(x)",
+      "DROP TABLE p_test_kept_sum",
+      "PRAGMA foreign_keys = OFF",
+      "INSERT INTO p_test_kept_sum(k, v) VALUES('a', 1);"
+      " DELETE FROM p_test_note",
+      NULL};
+  cairn_error err = {0};
+  cairn_stmt *s;
+  int i;
+  ck_assert_int_eq(sqlite3_exec(cairn_store_db(st),
+                                "CREATE TABLE p_test_kept_sum(k TEXT"
+                                " PRIMARY KEY, v INTEGER)", NULL, NULL, NULL),
+                   SQLITE_OK);
+  new_note(new_person("Ann"), "x", "");
+  /* outside a transaction: refused */
+  s = cairn_sql_prepare_kept(&req, "INSERT INTO p_test_kept_sum(k, v)"
+                                   " VALUES('a', 1)", &err);
+  ck_assert_ptr_null(s);
+  ck_assert_int_eq(err.code, CAIRN_EINTERNAL);
+  /* the read-only kind never writes them */
+  memset(&err, 0, sizeof err);
+  ck_assert_ptr_null(cairn_sql_prepare(&req, "INSERT INTO p_test_kept_sum"
+                                             "(k, v) VALUES('a', 1)", &err));
+  ck_assert_int_eq(cairn_store_begin(st, &err), 0);
+  for (i = 0; refused[i]; i++) {
+    memset(&err, 0, sizeof err);
+    s = cairn_sql_prepare_kept(&req, refused[i], &err);
+    ck_assert_msg(s == NULL, "accepted: %s", refused[i]);
+    ck_assert_int_eq(err.code, CAIRN_EINTERNAL);
+  }
+  s = cairn_sql_prepare_kept(&req, "INSERT INTO p_test_kept_sum(k, v)"
+                                   " VALUES(:k, 1) ON CONFLICT(k) DO UPDATE"
+                                   " SET v = v + 1", &err);
+  ck_assert_msg(s != NULL, "%s", err.message);
+  cairn_sql_bind_text(s, "k", "a");
+  ck_assert_int_eq(cairn_sql_step(s), 0);
+  cairn_sql_bind_text(s, "k", "a");
+  ck_assert_int_eq(cairn_sql_step(s), 0);
+  s = cairn_sql_prepare_kept(&req, "DELETE FROM p_test_kept_sum WHERE v = 0",
+                             &err);
+  ck_assert_msg(s != NULL, "%s", err.message);
+  ck_assert_int_eq(cairn_sql_step(s), 0);
+  ck_assert_int_eq(one_int("SELECT v FROM p_test_kept_sum WHERE k = 'a'"), 2);
+  /* it rolls back with the transaction, like the records */
+  cairn_store_rollback(st);
+  ck_assert_int_eq(one_int("SELECT count(*) FROM p_test_kept_sum"), 0);
+  ck_assert_int_eq(one_int("SELECT count(*) FROM p_test_note"), 1);
+  ck_assert(sqlite3_get_autocommit(cairn_store_db(st)));
+}
+END_TEST
+
 START_TEST(unknown_bind_name_is_refused) {
   long long p = new_person("Ann"), n = new_note(p, "knee", "<score>4</score>");
   cairn_error err = {0};
@@ -1039,6 +1100,7 @@ static Suite *store_suite(void) {
   tcase_add_test(e, subscriber_failure_rolls_everything_back);
   tcase_add_test(e, runaway_events_stop_at_the_depth_limit);
   tcase_add_test(q, sql_prepare_refuses_anything_but_one_select);
+  tcase_add_test(q, sql_prepare_kept_writes_kept_tables_only_in_a_transaction);
   tcase_add_test(q, unknown_bind_name_is_refused);
   tcase_add_test(q, statements_are_cached_and_reset_when_the_request_ends);
   tcase_add_test(q, core_statements_prepare_once_then_never_again);

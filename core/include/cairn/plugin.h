@@ -53,9 +53,12 @@ extern "C" {
 **          message_queue, and the descriptor's `jobs`.
 ** Level 5: FHIR mappings and record references (descriptor fields fhir,
 **          references).
-** Level 6: the core's error page (respond_error, respond_failure) and
+** Level 6: the core's error page (respond_error, respond_failure);
 **          sections one plugin adds to another's page (descriptor field
-**          sections, host entry sections_fill). */
+**          sections, host entry sections_fill); links renewed by use
+**          (capability_renew_on_use); kept aggregates (sql_prepare_kept,
+**          descriptor field reindex); public pages rendered once per data
+**          version (respond_shared). */
 #define CAIRN_API_LEVEL 6u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
@@ -308,6 +311,11 @@ typedef struct cairn_plugin {
   /* --- added with API level 6 ---------------------------------------- */
   const cairn_section *sections; /* terminated by slot == NULL; may be
                               ** NULL: the plugin adds to no other page */
+  /* Refill the plugin's kept tables from its projections: `cairn
+  ** reindex` calls it after rebuilding every projection, in the same
+  ** transaction, with a CLI request (sql_prepare_kept works).  Non-zero
+  ** rolls the whole reindex back.  May be NULL: no kept tables. */
+  int (*reindex)(cairn_req *req, cairn_error *err);
 } cairn_plugin;
 
 /* The descriptor's first fields, for its designated initializer:
@@ -682,6 +690,27 @@ struct cairn_api {
   ** CAIRN_ENOTFOUND when there is no such live link. */
   int (*capability_renew_on_use)(cairn_req *req, long long id,
                                  cairn_error *err);
+  /* As sql_prepare, for a statement that may also INSERT, UPDATE and
+  ** DELETE rows of kept tables: tables named p_<plugin>_kept_<name> that
+  ** the plugin creates in a migration, holding figures derived from its
+  ** records (aggregates a page reads instead of scanning every record).
+  ** Kept tables change only with the records they come from: this is
+  ** refused (NULL, CAIRN_EINTERNAL) outside a write transaction, so it
+  ** is for event subscribers, the transaction entry and the plugin's
+  ** reindex (cairn_plugin.reindex), which refills them from the
+  ** projections. */
+  cairn_stmt *(*sql_prepare_kept)(cairn_req *req, const char *sql,
+                                  cairn_error *err);
+  /* Answer with a page that is the same for every visitor without a
+  ** staff session (a public price list; no form, no visitor's data): the
+  ** core keeps the rendered page per worker and answers with it again,
+  ** without calling build, while the database's data version, the path
+  ** and query and the clinic's date are the same.  build returns the view
+  ** document (NULL: CAIRN_EINTERNAL).  A signed-in or capability visitor
+  ** and an XML client get build's document rendered as respond_view does.
+  ** The page is rendered without the form token.  Returns 200. */
+  int (*respond_shared)(cairn_req *req, cairn_doc *(*build)(cairn_req *req),
+                        const char *view);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -826,6 +855,8 @@ typedef struct cairn_field {
 #define cairn_respond_failure cairn_host_api->respond_failure
 #define cairn_sections_fill   cairn_host_api->sections_fill
 #define cairn_capability_renew_on_use cairn_host_api->capability_renew_on_use
+#define cairn_sql_prepare_kept cairn_host_api->sql_prepare_kept
+#define cairn_respond_shared  cairn_host_api->respond_shared
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
