@@ -218,10 +218,8 @@ function mailXml(m) {
 function programSettings({ herbal, exercise }) {
   const cards = [herbal ? 'herbs=Your herbs today' : null,
     exercise ? 'routine=Your home routine' : null].filter(Boolean);
-  return (exercise ? '      <setting name="exercise">yes</setting>
-' : '')
-    + (cards.length ? `      <setting name="patient-cards">${xmlEscape(cards.join(','))}</setting>
-` : '');
+  return (exercise ? '      <setting name="exercise">yes</setting>\n' : '')
+    + (cards.length ? `      <setting name="patient-cards">${xmlEscape(cards.join(','))}</setting>\n` : '');
 }
 
 // The config file cairnd and cairn read (schemas/config.xsd).  Besides the
