@@ -24,7 +24,7 @@
         <xsl:when test="graduate[@verdict = 'talk']">
           <ul>
             <xsl:for-each select="graduate[@verdict = 'talk']">
-              <li class="talk"><a href="/patients/{@patient}/maintenance"><xsl:value-of select="@name"/></a> (episode <xsl:value-of select="@episode"/>): <xsl:value-of select="verdict-text"/></li>
+              <li class="talk"><xsl:call-template name="who"/> (episode <xsl:value-of select="@episode"/>): <xsl:value-of select="verdict-text"/></li>
             </xsl:for-each>
           </ul>
         </xsl:when>
@@ -34,7 +34,7 @@
         <h3>Cannot be judged</h3>
         <ul>
           <xsl:for-each select="graduate[@verdict = 'undefined']">
-            <li class="undefined"><a href="/patients/{@patient}/maintenance"><xsl:value-of select="@name"/></a> (episode <xsl:value-of select="@episode"/>): <xsl:value-of select="verdict-text"/></li>
+            <li class="undefined"><xsl:call-template name="who"/> (episode <xsl:value-of select="@episode"/>): <xsl:value-of select="verdict-text"/></li>
           </xsl:for-each>
         </ul>
       </xsl:if>
@@ -48,7 +48,7 @@
             <tbody>
               <xsl:for-each select="open-checkin">
                 <tr>
-                  <td><a href="/patients/{@patient}/maintenance"><xsl:value-of select="@name"/></a></td>
+                  <td><xsl:call-template name="who"/></td>
                   <td><xsl:value-of select="@months"/> months</td>
                   <td><xsl:value-of select="@due"/></td>
                   <td><xsl:value-of select="@state"/></td>
@@ -67,12 +67,22 @@
         <thead><tr><th scope="col">Patient</th><th scope="col">Plan</th><th scope="col">Gains</th></tr></thead>
         <tbody>
           <xsl:for-each select="graduate">
-            <tr><td><a href="/patients/{@patient}/maintenance"><xsl:value-of select="@name"/></a></td>
+            <tr><td><xsl:call-template name="who"/></td>
               <td><xsl:value-of select="@plan"/> (<xsl:value-of select="@plan-state"/>)</td>
               <td><xsl:value-of select="@verdict"/></td></tr>
           </xsl:for-each>
         </tbody>
       </table>
     </section>
+  </xsl:template>
+  <!-- The patient's name, a link to their plan page for the roles that may
+       open it (clinician, admin); front desk sees the name alone. -->
+  <xsl:template name="who">
+    <xsl:choose>
+      <xsl:when test="$staff-role = 'clinician' or $staff-role = 'admin'">
+        <a href="/patients/{@patient}/maintenance"><xsl:value-of select="@name"/></a>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="@name"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

@@ -67,10 +67,10 @@
       <xsl:if test="plan/@state != 'ended'">
         <h3>Choose or change the plan</h3>
         <xsl:apply-templates select="form[starts-with(@id, 'plan-')]" mode="form"/>
-        <xsl:if test="../@referral-form = 'yes'">
+        <xsl:if test="../@referral-form = 'yes' and $staff-role = 'clinician'">
           <p>For a massage therapist or a trainer: <a href="/patients/{$p}/referrals/new?kind=onward&amp;episode={@id}">write the referral</a>.</p>
         </xsl:if>
-        <xsl:if test="../@referral-form != 'yes'">
+        <xsl:if test="not(../@referral-form = 'yes' and $staff-role = 'clinician')">
           <p>A massage therapist or a trainer is arranged by staff through a referral.</p>
         </xsl:if>
         <xsl:if test="plan/@kind = 'membership' or plan/@kind = 'as-needed'">

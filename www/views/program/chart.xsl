@@ -79,7 +79,9 @@
           <a class="button" href="{patient/@href}/enrol">Enrol in the care program</a>
           <xsl:text> </xsl:text>
         </xsl:if>
-        <a class="button" href="{@new-observation}">Record an observation</a>
+        <xsl:if test="$staff-role = 'clinician'">
+          <a class="button" href="{@new-observation}">Record an observation</a>
+        </xsl:if>
       </p>
     </div>
 
@@ -137,7 +139,7 @@
       <xsl:otherwise>
         <h2>Outcome measures</h2>
         <p class="muted">No scored observations yet.
-          <a href="{@new-observation}">Record the baseline</a>.</p>
+          <xsl:if test="$staff-role = 'clinician'"><a href="{@new-observation}">Record the baseline</a>.</xsl:if></p>
       </xsl:otherwise>
     </xsl:choose>
 

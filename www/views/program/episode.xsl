@@ -63,7 +63,9 @@
       <p class="actions no-print">
         <a class="button" href="{patient/@href}">Chart</a>
         <xsl:text> </xsl:text>
-        <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        <xsl:if test="$staff-role = 'clinician'">
+          <a class="button" href="{patient/@href}/observations/new">Record a measure</a>
+        </xsl:if>
         <xsl:if test="@checkpoint">
           <xsl:text> </xsl:text>
           <a class="button" href="{@checkpoint}">Checkpoint decision</a>

@@ -110,7 +110,7 @@
           </xsl:choose>
         </section>
       </div>
-      <p><a href="/patients/new">New patient</a> · <a href="/schedule">This week's schedule</a> · <xsl:if test="$staff-role != 'front-desk'"><a href="/economics">Economics</a> · </xsl:if><a href="/pricing">Public pricing page</a></p>
+      <p><xsl:if test="$staff-role != 'admin'"><a href="/patients/new">New patient</a> · </xsl:if><a href="/schedule">This week's schedule</a> · <xsl:if test="$staff-role != 'front-desk'"><a href="/economics">Economics</a> · </xsl:if><a href="/pricing">Public pricing page</a></p>
     </xsl:for-each>
 
     <h2>Cohorts</h2>

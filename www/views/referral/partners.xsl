@@ -18,7 +18,7 @@
       <div>
         <h1>Trusted partners</h1>
         <p class="muted">Who we refer patients to, and what we trust them for.
-          <a href="/referrals">Open referrals</a></p>
+          <xsl:if test="@role = 'clinician' or @role = 'admin'"><a href="/referrals">Open referrals</a></xsl:if></p>
       </div>
       <xsl:if test="@role = 'clinician' or @role = 'admin'">
         <p class="actions"><a class="button" href="/partners/new">Add a partner</a></p>
