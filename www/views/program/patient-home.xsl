@@ -39,7 +39,7 @@
       <p><a class="button secondary pt-big" href="{@base}/flare">I'm having a flare</a></p>
 
       <xsl:for-each select="measure">
-        <h2>How you are doing</h2>
+        <xsl:if test="position() = 1"><h2>How you are doing</h2></xsl:if>
         <xsl:apply-templates select="." mode="patient-chart"/>
       </xsl:for-each>
 
