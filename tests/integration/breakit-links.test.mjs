@@ -6,11 +6,13 @@
 // desk), /maintenance (graduates' names linking to their clinical plan
 // page), the maintenance plan page ("write the referral" for the
 // administrator) and the program's "New patient" / "Record a measure" /
-// "Record an observation" for the administrator.
+// "Record an observation" for the administrator, and a due check-in's
+// "Record one taken by phone" on /maintenance for front desk.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { useCairn, REPO, run, STAFF } from '../lib/harness.mjs';
 
 const srv = useCairn({ intakeSettings: { 'min-seconds': '1' } });
@@ -34,6 +36,12 @@ before(async () => {
     env: { CAIRN_SEED_PASSWORD: STAFF.clinician.password, CAIRN_SEED_DESK_PASSWORD: STAFF['front-desk'].password },
     timeoutMs: 120000 });
   assert.equal(r.code, 0, r.stderr + r.stdout);
+  // One of the graduate's check-ins fell due yesterday and is unanswered:
+  // /maintenance lists it with its phone form.
+  const u = spawnSync('sqlite3', [srv.database, "UPDATE p_maintenance_checkin SET due = date('now', '-1 day')"
+    + ' WHERE record = (SELECT min(record) FROM p_maintenance_checkin)'], { encoding: 'utf8' });
+  assert.equal(u.status, 0, u.stderr);
+  assert.match((await web.get('/maintenance')).body, /href="\/maintenance\/check-ins\/\d+"/);
 }, { timeout: 180000 });
 
 for (const role of ['front-desk', 'admin']) {

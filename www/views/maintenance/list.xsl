@@ -44,7 +44,7 @@
       <xsl:choose>
         <xsl:when test="open-checkin">
           <table>
-            <thead><tr><th scope="col">Patient</th><th scope="col">Check-in</th><th scope="col">Due</th><th scope="col">State</th><th scope="col">By phone</th></tr></thead>
+            <thead><tr><th scope="col">Patient</th><th scope="col">Check-in</th><th scope="col">Due</th><th scope="col">State</th><xsl:if test="$staff-role = 'clinician' or $staff-role = 'admin'"><th scope="col">By phone</th></xsl:if></tr></thead>
             <tbody>
               <xsl:for-each select="open-checkin">
                 <tr>
@@ -52,7 +52,7 @@
                   <td><xsl:value-of select="@months"/> months</td>
                   <td><xsl:value-of select="@due"/></td>
                   <td><xsl:value-of select="@state"/></td>
-                  <td><a href="/maintenance/check-ins/{@record}">Record one taken by phone</a></td>
+                  <xsl:if test="$staff-role = 'clinician' or $staff-role = 'admin'"><td><a href="/maintenance/check-ins/{@record}">Record one taken by phone</a></td></xsl:if>
                 </tr>
               </xsl:for-each>
             </tbody>
