@@ -175,12 +175,16 @@ static const struct {
   {.code = "loading", .label = "Progressive loading"},
   {.code = NULL, .label = NULL}};
 
-/* An exercise id ("glute-bridge") as words ("Glute bridge"). */
-static const char *exercise_words(cairn_req *req, const char *id) {
+/* Another plugin's id as words for a partner: "glute-bridge" as
+** "Glute bridge", or with `every_word` "du-huo-ji-sheng-tang" as "Du Huo
+** Ji Sheng Tang" (a formula's pinyin). */
+static const char *id_words(cairn_req *req, const char *id, int every_word) {
   char *w = cairn_req_strdup(req, id);
-  for (char *c = w; *c; c++)
+  for (char *c = w; *c; c++) {
     if (*c == '-' || *c == '_') *c = ' ';
-  if (w[0] >= 'a' && w[0] <= 'z') w[0] = (char)(w[0] - 'a' + 'A');
+    if ((c == w || (every_word && c[-1] == ' ')) && *c >= 'a' && *c <= 'z')
+      *c = (char)(*c - 'a' + 'A');
+  }
   return w;
 }
 
@@ -223,7 +227,7 @@ static void collect_exercise(cairn_req *req, where_items *w, long long patient,
     const char *week = cairn_record_value(r, cairn_req_printf(req, "%sperWeek", at));
     if (!id[0]) continue;
     w->routine[w->n_routine++] = cairn_req_printf(
-        req, "%s: %s set%s%s%s%s%s%s%s", exercise_words(req, id), sets[0] ? sets : "1",
+        req, "%s: %s set%s%s%s%s%s%s%s", id_words(req, id, 0), sets[0] ? sets : "1",
         strcmp(sets, "1") == 0 ? "" : "s",
         reps[0] && strcmp(reps, "0") != 0 ? " of " : "",
         reps[0] && strcmp(reps, "0") != 0 ? reps : "",
@@ -235,8 +239,9 @@ static void collect_exercise(cairn_req *req, where_items *w, long long patient,
 /* One line for a prescription: "Formula (granules): Du Huo 9 g/day, ...;
 ** 14 days from 2026-11-02". */
 static const char *herb_line(cairn_req *req, const cairn_record *rx) {
+  const char *formula = cairn_record_value(rx, "normalize-space(r:formula)");
   const char *line = cairn_req_printf(
-      req, "%s (%s):", cairn_record_value(rx, "normalize-space(r:formula)"),
+      req, "%s (%s):", formula[0] ? id_words(req, formula, 1) : "Custom formula",
       cairn_record_value(rx, "normalize-space(r:form)"));
   int n = atoi(cairn_record_value(rx, "count(r:herb)")), i;
   for (i = 1; i <= n && i <= HERBS_PER_RX; i++)

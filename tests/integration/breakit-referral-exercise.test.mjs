@@ -4,7 +4,8 @@
 // routine items are attributes), so the compose page never offered
 // "Exercise stage and home routine" and the partner never saw the routine.
 // Now the offer is there, and the handoff page shows the stage and each
-// routine item in words, with no internal code.
+// routine item in words, with no internal code; a shared herbal
+// prescription names its formula in words, not by its id.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,16 @@ before(async () => {
     + '<item exercise="dead-bug" sets="2" reps="8" load="0" perWeek="5"/><item exercise="glute-bridge" sets="2" reps="10" load="0" perWeek="7"/>'
     + '<tool>breathing</tool>'));
   assert.equal(r.status, 303, r.body.slice(0, 1200));
+  r = await web.postXml(`/patients/${who.pid}/herbal/prescriptions`, `<Prescription xmlns="urn:cairn:herbal">
+  <subject>${who.pid}</subject><episode>${who.eid}</episode>
+  <formula kind="modified">du-huo-ji-sheng-tang</formula><form>granules</form><ratio>5</ratio>
+  <days>14</days><startDate>${ago(4)}</startDate><prescriber>test-clinician</prescriber>
+  <instructions>Take it warm, away from meals.</instructions>
+  <herb><name>Du Huo</name><grams>1.8</grams></herb><herb><name>Sang Ji Sheng</name><grams>2.4</grams></herb>
+  <herb><name>Du Zhong</name><grams>2</grams></herb><herb><name>Niu Xi</name><grams>2</grams></herb>
+  <acknowledged/>
+</Prescription>`);
+  assert.equal(r.status, 201, r.body.slice(0, 600));
   partner = await addPartner(web, { name: 'Tess Trainer', email: 'tess@example.org', discipline: 'personal-trainer' });
 });
 
@@ -58,7 +69,7 @@ test('the compose page offers the exercise stage and the home routine, in words'
 });
 
 test('the partner reads the stage and each routine item, and no exercise code', async () => {
-  const id = await writeReferral(web, who, partner, ['exercise']);
+  const id = await writeReferral(web, who, partner, ['exercise', 'herbs']);
   const { link } = await send(srv, sinkDir, PUBLIC, web, who, id, 'tess@example.org');
   const { page } = await openLink(srv.base, link);
   assert.equal(page.status, 200);
@@ -66,5 +77,6 @@ test('the partner reads the stage and each routine item, and no exercise code', 
   assert.match(t, /Stage: Corrective exercise/);
   assert.match(t, /Dead bug: 2 sets of 8, 5 times a week/);
   assert.match(t, /Glute bridge: 2 sets of 10, 7 times a week/);
-  assert.doesNotMatch(t, /dead-bug|glute-bridge|\bcorrective\b/);
+  assert.match(t, /Du Huo Ji Sheng Tang \(granules\): Du Huo 1\.8 g\/day/);
+  assert.doesNotMatch(t, /dead-bug|glute-bridge|\bcorrective\b|du-huo-ji-sheng-tang/);
 });
