@@ -6,6 +6,7 @@
 // line, and the diary's NRS beside it once the patient keeps the diary.
 // The summary's list of the other plugins' pages (herbs, the routine) is
 // headed "Between visits", not "Your home routine" above "Your herbs".
+// A graduate's home no longer says visits will be arranged.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { useCairn, Client, csrfFromHtml } from '../lib/harness.mjs';
 import { spawnSink } from '../lib/smtp-sink.mjs';
+import { graduatedPatient } from '../lib/referral.mjs';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-breakit-patient-'));
 const sink = await spawnSink(path.join(work, 'sink'));
@@ -86,4 +88,20 @@ test('after a diary check the NRS the diary asks is charted beside the ODI', asy
   assert.match(t, /Your NRS scores/);
   assert.ok(t.indexOf('Your ODI scores') < t.indexOf('Your NRS scores'), 'the primary measure first');
   assert.equal((t.match(/How you are doing/g) ?? []).length, 1, 'one heading for both charts');
+});
+
+test('a graduate\'s home says the program is finished, not that visits will be arranged', async () => {
+  const web = await srv.as('clinician');
+  const g = await graduatedPatient(web, 'GRAD-1', 'Gail Done');
+  let r = await web.postForm(`${g.E}/patient-link`, { email: 'gail@example.org', diary: 'weekly' });
+  assert.equal(r.status, 303, text(r.body).slice(0, 1500));
+  const page = await web.get(r.headers.location);
+  const link = /value="https:\/\/clinic\.example\/riverside(\/c\/[A-Za-z0-9_-]{43})"/.exec(page.body)[1];
+  const c = new Client(srv.base);
+  r = await c.get(link);
+  const t = text((await c.get(r.headers.location)).body);
+  assert.match(t, /Graduated/);
+  assert.match(t, /You have finished the program; if you want a visit, contact your clinic/);
+  assert.doesNotMatch(t, /Your clinic will arrange them with you/);
+  assert.match(t, /Your summary says what comes next/);
 });
