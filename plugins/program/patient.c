@@ -261,6 +261,25 @@ static cairn_doc *patient_doc(cairn_req *req, const char *root,
   return doc;
 }
 
+/* The measures the patient sees: the episode's primary measure as the
+** clinic takes it (an ODI or NDI is on paper at visits, never in the
+** diary), then the diary's instrument when it is another one and the
+** patient has kept the diary (`last`: the last diary date, "" for none).
+** Without the first, a patient measured on the ODI read "No scores yet"
+** after months of measures. */
+static void doc_measures(cairn_req *req, cairn_doc *doc,
+                         const program_episode *e, const instr_def *d,
+                         const char *last) {
+  const instr_def *primary =
+      e->primary != NULL ? instr_find(program_instruments, e->primary) : NULL;
+  if (primary != NULL && primary != d) {
+    doc_measure(req, doc, e, primary);
+    if (d != NULL && last[0]) doc_measure(req, doc, e, d);
+    return;
+  }
+  if (d != NULL) doc_measure(req, doc, e, d);
+}
+
 /* GET /p/{e}: where the patient is, their measure, visits, the week. */
 int program_patient_home(cairn_req *req) {
   program_episode *e = cairn_req_alloc(req, sizeof *e);
@@ -285,7 +304,7 @@ int program_patient_home(cairn_req *req) {
   if (strcmp(last, cairn_req_today(req)) == 0)
     cairn_doc_attr(doc, "diary-done", "yes");
   doc_where(req, doc, e);
-  if (d != NULL) doc_measure(req, doc, e, d);
+  doc_measures(req, doc, e, d, last);
   doc_visits(req, doc, e->id);
   doc_cards(req, doc, e->id);
   return cairn_respond_view(req, doc, "program/patient-home", 200);
@@ -342,7 +361,7 @@ int program_patient_summary(cairn_req *req) {
   if (e->phase == PHASE_GRADUATED)
     cairn_doc_attr(doc, "graduated-on", e->phase_start);
   doc_where(req, doc, e);
-  if (d != NULL) doc_measure(req, doc, e, d);
+  doc_measures(req, doc, e, d, last_diary(req, e->id));
   doc_goals(req, doc, e);
   doc_cards(req, doc, e->id);
   /* The patient's part of what other plugins hold (the home routine,

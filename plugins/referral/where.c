@@ -164,15 +164,40 @@ static int collect_goals(cairn_req *req, where_items *w) {
 
 /* ---------------------------------------------------- other plugins */
 
+/* The exercise plugin's stage codes (exercise:Stage <to>) as a partner
+** reads them; a code not listed is left out rather than shown. */
+static const struct {
+  const char *code;            /* the exercise plugin's stage code */
+  const char *label;           /* what the partner reads */
+} STAGE_LABELS[] = {
+  {.code = "corrective", .label = "Corrective exercise"},
+  {.code = "qigong", .label = "Qi gong movement"},
+  {.code = "loading", .label = "Progressive loading"},
+  {.code = NULL, .label = NULL}};
+
+/* Another plugin's id as words for a partner: "glute-bridge" as
+** "Glute bridge", or with `every_word` "du-huo-ji-sheng-tang" as "Du Huo
+** Ji Sheng Tang" (a formula's pinyin). */
+static const char *id_words(cairn_req *req, const char *id, int every_word) {
+  char *w = cairn_req_strdup(req, id);
+  for (char *c = w; *c; c++) {
+    if (*c == '-' || *c == '_') *c = ' ';
+    if ((c == w || (every_word && c[-1] == ' ')) && *c >= 'a' && *c <= 'z')
+      *c = (char)(*c - 'a' + 'A');
+  }
+  return w;
+}
+
 /* The exercise plugin's stage and home routine, when the patient has its
-** records (read from p_exercise_stage(episode, stage) and
-** p_exercise_routine(episode) with <item> lines in its body).  Tables of
-** another shape offer nothing. */
+** records: the stage the episode last moved to (p_exercise_stage's
+** to_stage, as a label) and the routine's items (exercise:HomeRoutine
+** <item exercise= sets= reps= hold= perWeek=/>) as lines of words. */
 static void collect_exercise(cairn_req *req, where_items *w, long long patient,
                              long long episode) {
   static const char SQL_STAGE[] =
-      "SELECT stage FROM p_exercise_stage WHERE episode = :episode"
-      " AND status <> 'entered-in-error' ORDER BY record DESC LIMIT 1";
+      "SELECT to_stage FROM p_exercise_stage WHERE episode = :episode"
+      " AND status <> 'entered-in-error'"
+      " ORDER BY change_date DESC, record DESC LIMIT 1";
   static const char SQL_ROUTINE[] =
       "SELECT record FROM p_exercise_routine WHERE episode = :episode"
       " AND status <> 'entered-in-error' ORDER BY record DESC LIMIT 1";
@@ -183,8 +208,10 @@ static void collect_exercise(cairn_req *req, where_items *w, long long patient,
   if (episode == 0 || !referral_patient_has(req, "exercise", patient)) return;
   if ((st = cairn_sql_prepare(req, SQL_STAGE, &err)) != NULL &&
       cairn_sql_bind_int(st, ":episode", episode) == 0 &&
-      cairn_sql_step(st) == 1 && cairn_sql_text(st, 0)[0] != '\0')
-    w->stage = cairn_req_strdup(req, cairn_sql_text(st, 0));
+      cairn_sql_step(st) == 1)
+    for (i = 0; STAGE_LABELS[i].code != NULL; i++)
+      if (strcmp(cairn_sql_text(st, 0), STAGE_LABELS[i].code) == 0)
+        w->stage = STAGE_LABELS[i].label;
   if ((st = cairn_sql_prepare(req, SQL_ROUTINE, &err)) == NULL ||
       cairn_sql_bind_int(st, ":episode", episode) != 0 ||
       cairn_sql_step(st) != 1 ||
@@ -192,17 +219,29 @@ static void collect_exercise(cairn_req *req, where_items *w, long long patient,
     return;
   n = atoi(cairn_record_value(r, "count(r:item)"));
   for (i = 1; i <= n && w->n_routine < ROUTINE_MAX; i++) {
-    const char *line = cairn_record_value(
-        r, cairn_req_printf(req, "normalize-space(r:item[%d])", i));
-    if (line[0]) w->routine[w->n_routine++] = line;
+    const char *at = cairn_req_printf(req, "r:item[%d]/@", i);
+    const char *id = cairn_record_value(r, cairn_req_printf(req, "%sexercise", at));
+    const char *sets = cairn_record_value(r, cairn_req_printf(req, "%ssets", at));
+    const char *reps = cairn_record_value(r, cairn_req_printf(req, "%sreps", at));
+    const char *hold = cairn_record_value(r, cairn_req_printf(req, "%shold", at));
+    const char *week = cairn_record_value(r, cairn_req_printf(req, "%sperWeek", at));
+    if (!id[0]) continue;
+    w->routine[w->n_routine++] = cairn_req_printf(
+        req, "%s: %s set%s%s%s%s%s%s%s", id_words(req, id, 0), sets[0] ? sets : "1",
+        strcmp(sets, "1") == 0 ? "" : "s",
+        reps[0] && strcmp(reps, "0") != 0 ? " of " : "",
+        reps[0] && strcmp(reps, "0") != 0 ? reps : "",
+        hold[0] && strcmp(hold, "0") != 0 ? cairn_req_printf(req, ", holding %s s", hold) : "",
+        week[0] ? ", " : "", week[0] ? week : "", week[0] ? " times a week" : "");
   }
 }
 
 /* One line for a prescription: "Formula (granules): Du Huo 9 g/day, ...;
 ** 14 days from 2026-11-02". */
 static const char *herb_line(cairn_req *req, const cairn_record *rx) {
+  const char *formula = cairn_record_value(rx, "normalize-space(r:formula)");
   const char *line = cairn_req_printf(
-      req, "%s (%s):", cairn_record_value(rx, "normalize-space(r:formula)"),
+      req, "%s (%s):", formula[0] ? id_words(req, formula, 1) : "Custom formula",
       cairn_record_value(rx, "normalize-space(r:form)"));
   int n = atoi(cairn_record_value(rx, "count(r:herb)")), i;
   for (i = 1; i <= n && i <= HERBS_PER_RX; i++)

@@ -39,7 +39,7 @@
       <p><a class="button secondary pt-big" href="{@base}/flare">I'm having a flare</a></p>
 
       <xsl:for-each select="measure">
-        <h2>How you are doing</h2>
+        <xsl:if test="position() = 1"><h2>How you are doing</h2></xsl:if>
         <xsl:apply-templates select="." mode="patient-chart"/>
       </xsl:for-each>
 
@@ -48,6 +48,10 @@
         <xsl:when test="visit">
           <ul class="pt-list"><xsl:for-each select="visit"><li><xsl:value-of select="@date"/></li></xsl:for-each></ul>
         </xsl:when>
+        <!-- After the program nothing is "arranged" unless the patient
+             asks: a graduate read that visits were coming. -->
+        <xsl:when test="where/@phase = 'graduated'"><p>None booked. You have finished the program; if you want a visit, contact your clinic.</p></xsl:when>
+        <xsl:when test="where/@phase = 'exited'"><p>None booked. Your care program has ended; contact your clinic if you want to talk it over.</p></xsl:when>
         <xsl:otherwise><p>No visits are booked yet. Your clinic will arrange them with you.</p></xsl:otherwise>
       </xsl:choose>
 
@@ -61,6 +65,7 @@
             <xsl:text> visits a week, and your diary check.</xsl:text>
           </p>
         </xsl:when>
+        <xsl:when test="where/@phase = 'graduated'"><p>Keep up your home routine and your diary check. Your summary says what comes next.</p></xsl:when>
         <xsl:otherwise><p>Keep up your diary check; your clinic will tell you what comes next.</p></xsl:otherwise>
       </xsl:choose>
 

@@ -39,7 +39,7 @@
       </xsl:choose>
 
       <xsl:for-each select="measure">
-        <h2>What you achieved</h2>
+        <xsl:if test="position() = 1"><h2>What you achieved</h2></xsl:if>
         <xsl:if test="@baseline and point">
           <p>
             <xsl:text>You started at </xsl:text><xsl:value-of select="@baseline"/>
@@ -77,12 +77,14 @@
         </ul>
       </xsl:if>
 
-      <h2>Your home routine</h2>
+      <!-- The cards are the other plugins' pages (herbs, the routine):
+           headed by what they share, not by one of them. -->
       <xsl:choose>
         <xsl:when test="cards/card">
+          <h2>Between visits</h2>
           <ul class="pt-list"><xsl:for-each select="cards/card"><li><a href="{@href}"><xsl:value-of select="@title"/></a></li></xsl:for-each></ul>
         </xsl:when>
-        <xsl:otherwise><p>Keep up the routine your clinician showed you.</p></xsl:otherwise>
+        <xsl:otherwise><h2>Your home routine</h2><p>Keep up the routine your clinician showed you.</p></xsl:otherwise>
       </xsl:choose>
 
       <xsl:apply-templates select="sections" mode="sections"/>
