@@ -429,6 +429,11 @@ static const char *const migrations[] = {
   program_kept_migration,
   /* The dashboard's kept counts (kept_counts.c). */
   program_kept_counts_migration,
+  /* The dashboard's episodes by phase and at a checkpoint: only episodes
+  ** of a program have a phase (measured on the large clinic: 1.1 and
+  ** 1.2 ms scans of 10,401 episodes -> 0.01 and 0.02 ms). */
+  "CREATE INDEX IF NOT EXISTS p_program_episode_by_phase"
+  " ON p_program_episode(phase, status) WHERE phase IS NOT NULL;",
   NULL
 };
 
