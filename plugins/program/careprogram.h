@@ -583,10 +583,23 @@ int program_kept_evidence_read(cairn_req *req, program_evidence *ev,
 ** outcome parts of `instrument` when that is not NULL. */
 int program_kept_patient(cairn_req *req, long long patient,
                          const char *instrument, cairn_error *err);
-/* The subscriber on Observation, EpisodeOfCare and PhaseChange. */
+/* The subscriber on Observation, EpisodeOfCare, PhaseChange and Patient. */
 int program_on_kept(cairn_req *req, const cairn_record *rec,
                     cairn_error *err);
 /* cairn reindex: refill every kept table, patient by patient. */
 int program_kept_reindex(cairn_req *req, cairn_error *err);
+
+/* The SQL that makes the dashboard's kept count tables (kept_counts.c). */
+extern const char program_kept_counts_migration[];
+/* Count the patient's records again and put the new parts in the sums
+** in place of the old (in a write transaction). */
+int program_kept_counts_patient(cairn_req *req, long long patient,
+                                cairn_error *err);
+/* 1 when the kept counts are complete and the dashboard may read them. */
+int program_kept_counts_ready(cairn_req *req);
+/* Empty the kept count tables (cairn reindex, before refilling). */
+int program_kept_counts_clear(cairn_req *req, cairn_error *err);
+/* Mark the kept counts complete (cairn reindex, after refilling). */
+int program_kept_counts_filled(cairn_req *req, cairn_error *err);
 
 #endif /* PROGRAM_CAREPROGRAM_H */

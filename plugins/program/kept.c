@@ -691,6 +691,14 @@ int program_kept_patient(cairn_req *req, long long patient,
   return rc;
 }
 
+/* The patient's outcome and evidence parts, and the dashboard's counts
+** (cairn reindex). */
+static int kept_patient_all(cairn_req *req, long long patient,
+                            cairn_error *err) {
+  int rc = program_kept_patient(req, patient, NULL, err);
+  return rc == CAIRN_OK ? program_kept_counts_patient(req, patient, err) : rc;
+}
+
 /* A new observation changes only its own instrument's rows of the
 ** report (its baseline, timepoints and latest are per instrument); any
 ** other write may move observations between cohorts or instruments, and
@@ -708,6 +716,12 @@ int program_on_kept(cairn_req *req, const cairn_record *rec,
     cairn_sql_bind_int(st, "patient", cairn_record_patient(rec));
     return run(st, err);
   }
+  /* Every write of a patient's records may move the dashboard's counts;
+  ** a patient record moves nothing else kept. */
+  rc = program_kept_counts_patient(req, cairn_record_patient(rec), err);
+  if (rc != CAIRN_OK) return rc;
+  if (strcmp(cairn_record_type_name(rec), PROGRAM_T_PATIENT) == 0)
+    return CAIRN_OK;
   if (cairn_record_version(rec) == 1 &&
       strcmp(cairn_record_type_name(rec), PROGRAM_T_OBSERVATION) == 0) {
     rc = outcome_append(req, rec, &done, err);
@@ -732,8 +746,8 @@ static const char SQL_KEPT_FILLED[] =
 static const char SQL_KEPT_PATIENTS[] =
     "SELECT record FROM p_program_patient ORDER BY record";
 
-/* See careprogram.h: clear every kept table, keep each patient again,
-** and mark the sums filled. */
+/* See careprogram.h: clear every kept table, keep each patient again
+** (its figures and its counts), and mark the sums and counts filled. */
 int program_kept_reindex(cairn_req *req, cairn_error *err) {
   const char *const clear[] = {SQL_KEPT_CLEAR_OUT_PARTS, SQL_KEPT_CLEAR_OUT,
                                SQL_KEPT_CLEAR_EV_PARTS, SQL_KEPT_CLEAR_EV,
@@ -760,10 +774,11 @@ int program_kept_reindex(cairn_req *req, cairn_error *err) {
     ids[n++] = cairn_sql_int(st, 0);
   }
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "kept figures");
+  if ((rc = program_kept_counts_clear(req, err)) != CAIRN_OK) return rc;
   for (i = 0; i < n; i++)
-    if ((rc = program_kept_patient(req, ids[i], NULL, err)) != CAIRN_OK)
-      return rc;
+    if ((rc = kept_patient_all(req, ids[i], err)) != CAIRN_OK) return rc;
   st = cairn_sql_prepare_kept(req, SQL_KEPT_FILLED, err);
   if (st == NULL) return err->code ? err->code : CAIRN_EDB;
-  return run(st, err);
+  if ((rc = run(st, err)) != CAIRN_OK) return rc;
+  return program_kept_counts_filled(req, err);
 }

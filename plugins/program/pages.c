@@ -89,6 +89,17 @@ static const char SQL_COHORTS[] =
     " WHERE status <> 'entered-in-error' AND cohort IS NOT NULL"
     " GROUP BY cohort ORDER BY cohort";
 
+/* The same counts from the sums kept with the records (kept_counts.c). */
+static const char SQL_COUNTS_KEPT[] =
+    "SELECT patients, episodes, observations FROM p_program_kept_count"
+    " WHERE cohort = ''"
+    " UNION ALL SELECT 0, 0, 0 WHERE NOT EXISTS"
+    " (SELECT 1 FROM p_program_kept_count WHERE cohort = '')";
+
+static const char SQL_COHORTS_KEPT[] =
+    "SELECT cohort, patients, episodes FROM p_program_kept_count"
+    " WHERE cohort <> '' ORDER BY cohort";
+
 /*
 ** GET /  ->  view program/home
 **   <home today="2024-05-01">
@@ -101,13 +112,15 @@ int program_page_home(cairn_req *req) {
   cairn_doc *doc;
   cairn_stmt *st;
   size_t i;
-  int rc;
+  int rc, kept;
 
   /* Front desk's day is visits, calls and intakes, not cohorts. */
   if (program_is_front_desk(req)) return program_page_desk_home(req);
   doc = cairn_doc_new(req, NULL, "home");
   cairn_doc_attr(doc, "today", cairn_req_today(req));
-  PREPARE(st, SQL_COUNTS);
+  /* Kept counts once complete; until then every row is counted. */
+  kept = program_kept_counts_ready(req);
+  PREPARE(st, kept ? SQL_COUNTS_KEPT : SQL_COUNTS);
   if (cairn_sql_step(st) != 1) return CAIRN_EDB;
   cairn_doc_open(doc, "counts");
   cairn_doc_attr(doc, "patients", program_fmt_int(req, cairn_sql_int(st, 0)));
@@ -116,7 +129,7 @@ int program_page_home(cairn_req *req) {
                  program_fmt_int(req, cairn_sql_int(st, 2)));
   cairn_doc_close(doc);
 
-  PREPARE(st, SQL_COHORTS);
+  PREPARE(st, kept ? SQL_COHORTS_KEPT : SQL_COHORTS);
   while ((rc = cairn_sql_step(st)) == 1) {
     cairn_doc_open(doc, "cohort");
     cairn_doc_attr(doc, "name", cairn_sql_text(st, 0));

@@ -389,6 +389,8 @@ static const cairn_subscription subscriptions[] = {
   {.record_type = PROGRAM_T_OBSERVATION, .fn = program_on_kept},
   {.record_type = PROGRAM_T_EPISODE, .fn = program_on_kept},
   {.record_type = PROGRAM_T_PHASE_CHANGE, .fn = program_on_kept},
+  /* The dashboard's count of patients (kept_counts.c). */
+  {.record_type = PROGRAM_T_PATIENT, .fn = program_on_kept},
   {.record_type = NULL}};
 
 /* -------------------------------------------------------- migrations */
@@ -425,6 +427,13 @@ static const char *const migrations[] = {
   " ON p_program_patient_link(episode, state);",
   /* The kept figures of /outcomes and the evidence (kept.c). */
   program_kept_migration,
+  /* The dashboard's kept counts (kept_counts.c). */
+  program_kept_counts_migration,
+  /* The dashboard's episodes by phase and at a checkpoint: only episodes
+  ** of a program have a phase (measured on the large clinic: 1.1 and
+  ** 1.2 ms scans of 10,401 episodes -> 0.01 and 0.02 ms). */
+  "CREATE INDEX IF NOT EXISTS p_program_episode_by_phase"
+  " ON p_program_episode(phase, status) WHERE phase IS NOT NULL;",
   NULL
 };
 
