@@ -422,7 +422,7 @@ static void emit_row(cairn_req *req, cairn_doc *doc, const char *element,
 static void emit_group(cairn_req *req, cairn_doc *doc, out_group *g) {
   const instr_def *d = g->def;
   size_t i;
-  qsort(g->tps, g->n_tps, sizeof *g->tps, tp_cmp);
+  if (g->n_tps > 1) qsort(g->tps, g->n_tps, sizeof *g->tps, tp_cmp);
   cairn_doc_open(doc, "group");
   cairn_doc_attr(doc, "cohort", g->cohort);
   cairn_doc_attr(doc, "instrument", g->instrument);
@@ -698,7 +698,8 @@ int program_page_outcomes(cairn_req *req) {
                                                     INSTR_BENCHMARK));
   cairn_doc_attr(doc, "observations", program_fmt_int(req, counted));
   patient_doc_diary_count(req, doc);
-  qsort(acc.groups, acc.n_groups, sizeof *acc.groups, group_cmp);
+  if (acc.n_groups > 1)
+    qsort(acc.groups, acc.n_groups, sizeof *acc.groups, group_cmp);
   for (i = 0; i < acc.n_groups; i++) emit_group(req, doc, acc.groups[i]);
   /* From checkpoint to outcome, for the whole clinic. */
   if ((rc = program_doc_evidence_all(req, doc)) != CAIRN_OK) return rc;
