@@ -299,6 +299,9 @@ struct cairn_req {
   const char *shared_key;    /* respond_shared: keep the rendered page
                              ** under this key (core/server/shared.c) */
   unsigned long long shared_stamp; /* at this data version */
+  const char *shared_values[5]; /* this visitor's form token and fresh
+                             ** values, filled into the kept page's holes
+                             ** ([0] the token; NULL after the last) */
   /* access (core/server/access.c, core/server/serve.c) */
   struct cairn_staff *staff; /* the signed-in staff member, or NULL */
   struct cairn_capability *cap; /* the capability link in use, or NULL */
@@ -414,9 +417,27 @@ int cairn_shared_get(const char *key, unsigned long long stamp,
 void cairn_shared_put(const char *key, unsigned long long stamp,
                       const char *today, const char *body, size_t len);
 void cairn_shared_clear(void);
+/* The placeholder rendered where hole `which` goes (0: the form token,
+** 1..: the fresh values in order): letters and digits only. */
+const char *cairn_shared_mark(unsigned which);
+/* The kept page `key` with req->shared_values in its holes, in req's
+** arena; NULL when there is none at this stamp and date. */
+const char *cairn_shared_serve(cairn_req *req, const char *key,
+                               unsigned long long stamp, size_t *len);
+/* Keep `body` (rendered with the marks) and return it with req's values
+** in the holes (req's arena); NULL when a mark was cut or changed by the
+** view, and then nothing is kept. */
+const char *cairn_shared_keep(cairn_req *req, const char *body, size_t len,
+                              size_t *out_len);
 int cairn_respond_shared_impl(cairn_req *req,
                               cairn_doc *(*build)(cairn_req *req),
                               const char *view);
+int cairn_respond_shared_fresh_impl(cairn_req *req,
+                                    cairn_doc *(*build)(cairn_req *req),
+                                    const char *view,
+                                    const char *const *fresh_names,
+                                    const char *(*fresh)(cairn_req *req,
+                                                         const char *name));
 /* The same, also writing kept tables, in a write transaction only. */
 cairn_stmt *cairn_sql_prepare_kept(cairn_req *req, const char *sql,
                                    cairn_error *err);

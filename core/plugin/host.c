@@ -463,6 +463,7 @@ const cairn_api cairn_host_table = {
   .capability_renew_on_use = h_capability_renew_on_use,
   .sql_prepare_kept = cairn_sql_prepare_kept,
   .respond_shared = cairn_respond_shared_impl,
+  .respond_shared_fresh = cairn_respond_shared_fresh_impl,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

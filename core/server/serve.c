@@ -166,8 +166,8 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
     "clinic", sc->cfg->clinic_name,
     "path", req->path ? req->path : "/",
     "today", req->today,
-    /* a shared page holds no visitor's token */
-    "csrf", req->csrf && !req->shared_key ? req->csrf : "",
+    /* a shared page holds a mark where each visitor's token goes */
+    "csrf", req->shared_key ? cairn_shared_mark(0) : req->csrf ? req->csrf : "",
     "staff-name", req->staff ? req->staff->display_name : "",
     "staff-role", req->staff ? req->staff->role : "",
     NULL
@@ -175,9 +175,26 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
   cairn_error err = {0};
   if (cairn_views_render(sc->views, req->view, req->view_doc, params, &r->body,
                          &r->len, &err) == 0) {
-    if (req->shared_key && req->status == 200 && r->body)
-      cairn_shared_put(req->shared_key, req->shared_stamp, req->today,
-                       (const char *)r->body, (size_t)r->len);
+    if (req->shared_key && req->status == 200 && r->body) {
+      size_t len;
+      const char *filled = cairn_shared_keep(req, (const char *)r->body,
+                                             (size_t)r->len, &len);
+      response_free(r);
+      if (filled == NULL) {
+        cairn_logf(CAIRN_LOG_ERROR, "%s %s: view %s changed a visitor's value "
+                   "in a shared page", req->method, req->path, req->view);
+        set_error(req, 500, "Something went wrong on our side. It has been "
+                  "logged.", NULL);
+        params[7] = "";
+        r->ctype = "text/html; charset=utf-8";
+        cairn_views_render(sc->views, "error", req->view_doc, params,
+                           &r->body, &r->len, &err);
+        return;
+      }
+      r->text = filled;
+      r->len = (int)len;
+      r->ctype = "text/html; charset=utf-8";
+    }
     return;
   }
   cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);

@@ -260,7 +260,8 @@ static int intake_init(const cairn_api *api, const cairn_plugin_config *cfg,
                        cairn_error *err) {
   const char *content, *instruments;
   char defpath[4096];
-  if (api == NULL || api->api_level < INTAKE_API_LEVEL) {
+  if (api == NULL || api->api_level < INTAKE_API_LEVEL ||
+      !CAIRN_API_HAS(api, respond_shared_fresh)) {
     /* The host's fail() may be the very entry it lacks. */
     if (err) {
       err->code = CAIRN_EINTERNAL;

@@ -177,9 +177,27 @@ static int render(cairn_req *req, cairn_form *f, int status) {
   return cairn_respond_view(req, doc, "intake/request-form", status);
 }
 
-/* GET /request-a-call: the empty form. */
+/* The empty form's document; its stamp is each visitor's (fresh_stamp). */
+static cairn_doc *empty_form(cairn_req *req) {
+  cairn_doc *doc = cairn_doc_new(req, NULL, "request-form");
+  cairn_doc_attr(doc, "action", "/request-a-call");
+  cairn_form_doc(doc, cairn_form_new(req, INTAKE_FORM_ID, FIELDS),
+                 "/request-a-call", "Send my request");
+  return doc;
+}
+
+/* A new stamp for each visitor of the kept empty form. */
+static const char *fresh_stamp(cairn_req *req, const char *name) {
+  (void)name;
+  return stamp_new(req);
+}
+
+/* GET /request-a-call: the empty form, the same page for every visitor
+** but for the form token and the stamp, so the core keeps it rendered. */
 int intake_page_request(cairn_req *req) {
-  return render(req, cairn_form_new(req, INTAKE_FORM_ID, FIELDS), 200);
+  static const char *const fresh[] = {"stamp", NULL};
+  return cairn_respond_shared_fresh(req, empty_form, "intake/request-form",
+                                    fresh, fresh_stamp);
 }
 
 /* GET /request-a-call/thanks: what happens next, nothing of what was

@@ -9,7 +9,8 @@
 #
 #   floor     a bare libfcgi responder (tests/bench/floor.c) with as many
 #             workers, behind the same nginx configuration: the reference
-#   public    GET /pricing (the public page; /sign-in when there is none)
+#   public    GET /pricing (the public page; /sign-in when there is none),
+#             as an anonymous visitor asks for it: no staff session
 #   chart     GET /patients/ID: trial patient 100 with 30 observations
 #   outcomes  GET /outcomes over the 400-patient trial cohort
 #   post      POST /patients/ID/observations: a PEG form, validated,
@@ -266,11 +267,15 @@ wrkrun() {
   # errors and leave them out of the latencies.
   local args=(-t "$THREADS" -c "$CONNS" -d "${SECS}s" --latency --timeout "${WRK_TIMEOUT}s")
   [ -n "$lua" ] && args+=(-s "$lua")
+  # Public pages are asked for as their visitors ask: without a staff
+  # session (a signed-in visitor gets the staff frame, rendered for them).
+  local cookie=$COOKIE
+  case $name in public|call|lpublic) cookie= ;; esac
   if [ "$name" != floor ] && [ -z "$lua" ]; then
-    args+=(-H "Cookie: $COOKIE")
+    [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
     # Warm up: the first request after start-up reads the database from
     # disk and fills the worker's caches.
-    for _ in 1 2 3 4; do curl -s -o /dev/null -b "$COOKIE" "$url"; done
+    for _ in 1 2 3 4; do curl -s -o /dev/null ${cookie:+-b "$cookie"} "$url"; done
   fi
   local perfpid=
   if [ "${BENCH_PERF:-0}" = 1 ] && [ "$name" != floor ] && command -v perf >/dev/null; then
@@ -305,9 +310,10 @@ wrkrun() {
 SEQ_REQUESTS=7
 declare -A SEQ
 seqtime() {
-  local name=$1 url=$2 t=()
+  local name=$1 url=$2 t=() cookie=$COOKIE
+  case $name in public|call|lpublic) cookie= ;; esac
   for _ in $(seq "$SEQ_REQUESTS"); do
-    t+=("$(curl -s -o /dev/null -w '%{time_total}' -b "$COOKIE" "$url")")
+    t+=("$(curl -s -o /dev/null -w '%{time_total}' ${cookie:+-b "$cookie"} "$url")")
   done
   SEQ[$name]=$(printf '%s\n' "${t[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR + 1) / 2)] * 1000 }')
 }

@@ -1,11 +1,13 @@
-// Pages the same for every visitor without a staff session (/pricing),
-// rendered once per worker and data version (core/server/shared.c):
-// served again byte for byte to visitors, with no visitor's form token in
-// them; a signed-in visitor and an XML client still get their own page.
+// Pages the same for every visitor without a staff session (/pricing,
+// /request-a-call), rendered once per worker and data version
+// (core/server/shared.c): served again to visitors with each visitor's own
+// form token and stamp put in; a signed-in visitor and an XML client still
+// get their own page.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { useCairn, STAFF } from '../lib/harness.mjs';
+import { dbValue } from '../lib/intake.mjs';
 
 const srv = useCairn();
 let web;
@@ -38,4 +40,50 @@ test('a signed-in visitor gets a page of their own, an XML client the XML', asyn
   assert.equal(x.status, 200);
   assert.match(x.headers['content-type'], /application\/xml/);
   assert.match(x.body, /<pricing/);
+});
+
+// The public request form is kept the same way, with each visitor's own
+// form token and single-use stamp put in where the kept page has marks.
+const hidden = (body, name) => (body.match(new RegExp(`name="${name}" value="([^"]*)"`)) || [])[1];
+const blank = (body) => body.replace(/(name="(?:csrf|stamp)" value=")[^"]*"/g, '$1"');
+
+test('/request-a-call is kept, with each visitor\'s own form token and stamp', async () => {
+  const a = srv.client(), b = srv.client();
+  const ra1 = await a.get('/request-a-call');
+  const rb = await b.get('/request-a-call');
+  const ra2 = await a.get('/request-a-call');
+  for (const r of [ra1, rb, ra2]) {
+    assert.equal(r.status, 200);
+    assert.doesNotMatch(r.body, /cairnmark/, 'no placeholder reaches a visitor');
+  }
+  // the page is one page: only the two values differ
+  assert.equal(blank(ra1.body), blank(rb.body));
+  assert.equal(blank(ra2.body), blank(rb.body));
+  // each visitor's token is the one in their own cookie
+  const tokA = hidden(ra1.body, 'csrf'), tokB = hidden(rb.body, 'csrf');
+  assert.match(tokA, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(tokA, tokB);
+  assert.equal(hidden(ra2.body, 'csrf'), tokA, 'a returning visitor keeps their token');
+  assert.ok([...a.jar.values()].includes(tokA), 'the token is the visitor cookie');
+  // every page a new stamp, valid in form
+  const stamps = [ra1, rb, ra2].map((r) => hidden(r.body, 'stamp'));
+  for (const s of stamps) assert.match(s, /^\d+\.[0-9a-f]{16}\.[0-9a-f]{32}$/);
+  assert.equal(new Set(stamps).size, 3);
+});
+
+test('two visitors of the kept form can each send their request', async () => {
+  const count = () => Number(dbValue(srv, 'SELECT count(*) FROM p_intake_request'));
+  const before = count();
+  for (const [name, v] of [['Ada Kept', srv.client()], ['Bo Kept', srv.client()]]) {
+    const f = await v.get('/request-a-call');
+    await new Promise((r) => setTimeout(r, 3100)); // the form's minimum time (3 s)
+    const r = await v.postForm('/request-a-call', {
+      csrf: hidden(f.body, 'csrf'), stamp: hidden(f.body, 'stamp'), website: '',
+      name, contact: `${name.split(' ')[0].toLowerCase()}@example.org`,
+      times: '', problem: 'Low back pain for a year.', consent: 'yes',
+    });
+    assert.equal(r.status, 303, r.body.slice(0, 300));
+    assert.equal(r.headers.location, '/request-a-call/thanks');
+  }
+  assert.equal(count(), before + 2);
 });

@@ -872,6 +872,53 @@ START_TEST(shared_pages_are_kept_per_data_version) {
 }
 END_TEST
 
+/* A kept page with holes: every visitor gets the page with their own
+** form token and fresh values where the marks stood, the kept copy keeps
+** the marks, and a page whose mark a view cut is not kept. */
+START_TEST(shared_pages_fill_each_visitors_values) {
+  char body[512];
+  const char *out;
+  size_t len = 0;
+  cairn_shared_clear();
+  snprintf(body, sizeof body, "<input value=\"%s\"><input value=\"%s\">%s",
+           cairn_shared_mark(0), cairn_shared_mark(1), cairn_shared_mark(0));
+  req.shared_key = "form\n/form\n";
+  req.shared_stamp = 3;
+  req.shared_values[0] = "TOKEN-a";
+  req.shared_values[1] = "1.stamp.a";
+  req.shared_values[2] = NULL;
+  out = cairn_shared_keep(&req, body, strlen(body), &len);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_str_eq(out, "<input value=\"TOKEN-a\"><input value=\"1.stamp.a\">"
+                        "TOKEN-a");
+  ck_assert_int_eq(len, strlen(out));
+  req.shared_values[0] = "other_token";
+  req.shared_values[1] = "2.stamp.b";
+  out = cairn_shared_serve(&req, "form\n/form\n", 3, &len);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_str_eq(out, "<input value=\"other_token\"><input value=\"2.stamp.b\">"
+                        "other_token");
+  ck_assert_ptr_null(strstr(out, "cairnmark"));
+  /* another data version: not served */
+  ck_assert_ptr_null(cairn_shared_serve(&req, "form\n/form\n", 4, &len));
+  /* a hole without a value is not filled */
+  req.shared_values[1] = NULL;
+  ck_assert_ptr_null(cairn_shared_serve(&req, "form\n/form\n", 3, &len));
+  /* a mark cut short by the view: nothing kept, nothing to send */
+  snprintf(body, sizeof body, "<p>%.20s</p>", cairn_shared_mark(1));
+  req.shared_key = "cut\n/cut\n";
+  req.shared_values[1] = "x";
+  ck_assert_ptr_null(cairn_shared_keep(&req, body, strlen(body), &len));
+  ck_assert_ptr_null(cairn_shared_serve(&req, "cut\n/cut\n", 3, &len));
+  /* the marks are letters and digits, and differ by hole */
+  ck_assert_str_ne(cairn_shared_mark(0), cairn_shared_mark(1));
+  ck_assert_int_eq(strspn(cairn_shared_mark(2),
+                          "abcdefghijklmnopqrstuvwxyz0123456789"),
+                   strlen(cairn_shared_mark(2)));
+  cairn_shared_clear();
+}
+END_TEST
+
 /* Without a store (or for a signed-in visitor) respond_shared renders as
 ** respond_view does, calling build every time. */
 static int builds;
@@ -1060,6 +1107,7 @@ static Suite *suite(void) {
   tcase_add_test(t, sections_are_checked_at_load);
   tcase_add_test(t, sql_prepare_kept_needs_a_store_and_a_transaction);
   tcase_add_test(t, shared_pages_are_kept_per_data_version);
+  tcase_add_test(t, shared_pages_fill_each_visitors_values);
   tcase_add_test(t, respond_shared_without_a_store_builds_every_time);
   tcase_add_test(t, error_page_answers_by_the_failure_code);
   suite_add_tcase(s, t);

@@ -58,7 +58,7 @@ extern "C" {
 **          sections, host entry sections_fill); links renewed by use
 **          (capability_renew_on_use); kept aggregates (sql_prepare_kept,
 **          descriptor field reindex); public pages rendered once per data
-**          version (respond_shared). */
+**          version (respond_shared, respond_shared_fresh). */
 #define CAIRN_API_LEVEL 6u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
@@ -708,9 +708,23 @@ struct cairn_api {
   ** and query and the clinic's date are the same.  build returns the view
   ** document (NULL: CAIRN_EINTERNAL).  A signed-in or capability visitor
   ** and an XML client get build's document rendered as respond_view does.
-  ** The page is rendered without the form token.  Returns 200. */
+  ** The form token is each visitor's own (the kept page has a placeholder
+  ** where it goes).  Returns 200. */
   int (*respond_shared)(cairn_req *req, cairn_doc *(*build)(cairn_req *req),
                         const char *view);
+  /* As respond_shared, for a page whose form also carries values that
+  ** differ per visitor (a single-use stamp): fresh_names (NULL-terminated,
+  ** at most 4) name attributes of the view document's root element, and
+  ** fresh(req, name) makes this visitor's value of each, called on every
+  ** request; build need not set them.  A value must be letters, digits
+  ** and ._~- only, at most 256 bytes (else the page is rendered for this
+  ** visitor alone), and the view must copy it whole into the page. */
+  int (*respond_shared_fresh)(cairn_req *req,
+                              cairn_doc *(*build)(cairn_req *req),
+                              const char *view,
+                              const char *const *fresh_names,
+                              const char *(*fresh)(cairn_req *req,
+                                                   const char *name));
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -857,6 +871,7 @@ typedef struct cairn_field {
 #define cairn_capability_renew_on_use cairn_host_api->capability_renew_on_use
 #define cairn_sql_prepare_kept cairn_host_api->sql_prepare_kept
 #define cairn_respond_shared  cairn_host_api->respond_shared
+#define cairn_respond_shared_fresh cairn_host_api->respond_shared_fresh
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
