@@ -475,6 +475,14 @@ row outcomes "GET /outcomes (trial cohort, 401 patients)" 0.3
 echo "  one request at a time (median of $SEQ_REQUESTS): public ${SEQ[public]} ms, chart ${SEQ[chart]} ms, episode ${SEQ[episode]:-?} ms, dashboard ${SEQ[dashboard]} ms, outcomes ${SEQ[outcomes]} ms"
 row post "observation POST (validated, committed, 303)" 0.2
 echo "  (the POST run stored $POSTED observations)"
+# Each POST's commit waits for the disk (synchronous=FULL): what one
+# synchronous write costs on the filesystem the database lives on bounds
+# the commits a second, whatever the CPU does.
+sync_ms=$(dd if=/dev/zero of="$RUN/sync-probe" bs=4k count=200 oflag=dsync 2>&1 |
+          awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") print $(i-1) * 1000 / 200 }')
+rm -f "$RUN/sync-probe"
+[ -n "$sync_ms" ] && printf '  (this disk: one synchronous 4 KiB write takes %.2f ms (dd oflag=dsync), so commits one after another top out near %.0f a second)\n' \
+  "$sync_ms" "$(awk -v m="$sync_ms" 'BEGIN { print (m > 0) ? 1000 / m : 0 }')"
 echo
 printf 'Worker peak RSS serving pages (VmHWM after sign-in, largest worker): %.1f MiB   target < 32 MiB: %s\n' \
   "$(awk -v k="$HWM_SMALL" 'BEGIN{print k/1024}')" "$(meets "$HWM_SMALL" 32768 "<")"
