@@ -554,10 +554,15 @@ cairn_req *cairn_req_new(cairn_arena *a, const cairn_config *cfg,
 /* ----------------------------------------------------------------- views */
 
 typedef struct cairn_views cairn_views;
-/* Compile every .xsl under dir (recursively, once). */
+/* Find and parse every .xsl under dir (recursively): well-formed, an
+** XSLT stylesheet, a valid <?cairn-audience?>; nothing is compiled.  Each
+** process compiles a view when it first renders it and keeps it. */
 int cairn_views_load(const char *dir, cairn_views **out, cairn_error *err);
 void cairn_views_free(cairn_views *v);
-/* 1 when a view of that name was compiled. */
+/* Compile every view not yet compiled in this process; the first that
+** does not compile fails, naming its file (cairnd -t, a reload's check). */
+int cairn_views_compile_all(const cairn_views *v, cairn_error *err);
+/* 1 when a view of that name was found by cairn_views_load. */
 int cairn_views_has(const cairn_views *v, const char *name);
 /* 1 when a caller of audience bits `who` (a role's bit, or
 ** CAIRN_AUD_CAPABILITY, or CAIRN_AUD_PUBLIC) may be shown view `name`:

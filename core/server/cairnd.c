@@ -4,7 +4,8 @@
 **   cairnd [-c cairn.xml] [-S schemas-dir] [-t]
 **
 ** The master validates the config, loads and checks every plugin, compiles
-** every schema, view and route, applies migrations, opens the listening
+** every schema and route, parses every view (each worker compiles a view
+** when it first renders it), applies migrations, opens the listening
 ** socket (a Unix socket, a loopback TCP port, the socket handed over on
 ** fd 0 by spawn-fcgi or mod_fcgid, or the one systemd passes to a
 ** socket-activated service), then forks N workers.  A worker opens
@@ -14,7 +15,8 @@
 ** in hand and exits.  On SIGHUP it reloads (reload.c checks the new state
 ** first): new workers start with the new state while the old ones finish
 ** the request in hand and exit; a reload that fails changes nothing and
-** the log says why.  -t checks everything and exits without serving.
+** the log says why.  -t checks everything, compiling every view, and exits
+** without serving.
 */
 #define _GNU_SOURCE 1   /* ppoll() */
 #include <errno.h>
@@ -102,7 +104,8 @@ static void usage(void) {
           "usage: cairnd [-c cairn.xml] [-S schemas-dir] [-t]\n"
           "  -c FILE  configuration (default $CAIRN_CONFIG or ./cairn.xml)\n"
           "  -S DIR   where config.xsd lives (default %s)\n"
-          "  -t       check the configuration, plugins, schemas and views, then exit\n",
+          "  -t       check the configuration, plugins, schemas and views (compiling\n"
+          "           every view: start-up only parses them), then exit\n",
           CAIRN_SCHEMAS_DIR);
 }
 
@@ -486,6 +489,13 @@ int main(int argc, char **argv) {
   }
   const cairn_config *cfg = sc.cfg;
   if (check_only) {
+    /* Start-up only parses the views; -t compiles every one (the full
+    ** check, as nginx -t), naming the first that does not compile. */
+    if (cairn_views_compile_all(sc.views, &err)) {
+      startup_error(err.message);
+      cairn_serve_unload(&sc);
+      return 1;
+    }
     printf("cairnd: %s is fine: %zu plugins, %zu record types, %zu routes\n",
            config, sc.reg->n_plugins, sc.reg->n_types, sc.reg->n_routes);
     cairn_serve_unload(&sc);

@@ -91,6 +91,9 @@ static void check_child(int out, const char *config, const char *schemas,
   }
   cairn_serve_unload(&old);
   int rc = cairn_serve_load(config, schemas, &fresh, &err);
+  /* The load only parses the views: compile them all here, in the child,
+  ** so a view that does not compile refuses the reload as before. */
+  if (rc == 0) rc = cairn_views_compile_all(fresh.views, &err);
   if (rc == 0 && listen[0] &&
       (!same(listen, fresh.cfg->listen) ||
        !same(group, fresh.cfg->listen_group ? fresh.cfg->listen_group : "")))
