@@ -167,14 +167,22 @@
                                            translate($name, '.', '-'))"/>
     <xsl:variable name="value" select="string($form/value[@name = $name])"/>
     <div class="field{substring(' invalid', 1 div boolean($form/error[@field = $name]))}">
-      <xsl:call-template name="form-label">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-        <xsl:with-param name="id" select="$id"/>
-        <xsl:with-param name="label" select="$label"/>
-        <xsl:with-param name="hint" select="$hint"/>
-        <xsl:with-param name="required" select="$required"/>
-      </xsl:call-template>
+      <!-- form-label, written out (the one-line field is the common
+           one: a template call with its parameters cost more than the
+           label) -->
+      <label for="{$id}">
+        <xsl:value-of select="$label"/>
+        <xsl:if test="$required"><span class="muted"> (required)</span></xsl:if>
+      </label>
+      <xsl:if test="$hint != ''">
+        <span class="hint" id="{concat('h-', $id)}"><xsl:value-of select="$hint"/></span>
+      </xsl:if>
+      <xsl:for-each select="$form/error[@field = $name][1]">
+        <p class="field-error" id="{concat('e-', $id)}">
+          <span class="visually-hidden">Error: </span>
+          <xsl:value-of select="."/>
+        </p>
+      </xsl:for-each>
       <xsl:choose>
         <xsl:when test="$rows &gt; 0 or $kind = 'textarea'">
           <textarea id="{$id}" name="{$name}">
