@@ -456,11 +456,16 @@ int program_render_episode(cairn_req *req, const program_patient *p,
                      program_fmt_int(req, fl[i].per_week));
     {
       /* Reported by the patient from their own page (docs/patient.md):
-      ** for the clinician to confirm. */
+      ** for the clinician to confirm.  Its body's <reportedBy>, read
+      ** without an XPath context of its own. */
       const cairn_record *fr;
-      if (cairn_record_get(req, fl[i].id, &fr, NULL) == CAIRN_OK &&
-          strcmp(cairn_record_value(fr, "r:reportedBy"), "patient") == 0)
-        cairn_doc_attr(doc, "reported-by", "patient");
+      if (cairn_record_get(req, fl[i].id, &fr, NULL) == CAIRN_OK) {
+        cairn_doc *body = cairn_record_body(req, fr);
+        if (strcmp(cairn_node_text(body, cairn_node_child(body, NULL,
+                                                          "reportedBy")),
+                   "patient") == 0)
+          cairn_doc_attr(doc, "reported-by", "patient");
+      }
     }
     if (fl[i].end_date[0] == '\0') {
       const char *fid = cairn_req_printf(req, "flare-end-%lld", fl[i].id);

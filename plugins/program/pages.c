@@ -25,6 +25,8 @@
 /* Observations drawn on one chart: ten years of daily scores on one
 ** instrument.  More are counted and reported as left out. */
 #define CHART_OBSERVATIONS_MAX 5000
+/* Room for this many points first; doubled as the rows come. */
+#define CHART_POINTS_FIRST 64
 /* About this many intervals on each chart axis. */
 #define AXIS_INTERVALS 5
 /* When the scores span less than this share of the instrument's range the
@@ -700,7 +702,7 @@ int program_page_chart(cairn_req *req) {
   cairn_stmt *st;
   chart_point *pts;
   program_mark *marks;
-  size_t n = 0, i, from, nm;
+  size_t n = 0, cap, i, from, nm;
   int rc;
 
   rc = program_patient_load(req, &p, &err);
@@ -740,7 +742,11 @@ int program_page_chart(cairn_req *req) {
   }
   if (rc < 0) return CAIRN_EDB;
 
-  pts = cairn_req_alloc(req, sizeof *pts * CHART_OBSERVATIONS_MAX);
+  /* The points grow with the rows: the arena zeroes what it hands out,
+  ** and room for CHART_OBSERVATIONS_MAX up front was 320 KiB cleared per
+  ** chart. */
+  cap = CHART_POINTS_FIRST;
+  pts = cairn_req_alloc(req, sizeof *pts * cap);
   PREPARE(st, SQL_CHART_OBSERVATIONS);
   BIND_OK(cairn_sql_bind_int(st, ":patient", p.id));
   BIND_OK(cairn_sql_bind_int(st, ":limit", CHART_OBSERVATIONS_MAX + 1));
@@ -749,6 +755,12 @@ int program_page_chart(cairn_req *req) {
     if (n == CHART_OBSERVATIONS_MAX) {
       cairn_doc_attr(doc, "truncated", "yes");
       break;
+    }
+    if (n == cap) {
+      chart_point *more = cairn_req_alloc(req, sizeof *pts * cap * 2);
+      memcpy(more, pts, sizeof *pts * n);
+      pts = more;
+      cap *= 2;
     }
     c = &pts[n];
     c->id = cairn_sql_int(st, 0);

@@ -21,6 +21,17 @@ static const char SQL_MOVES[] =
     " FROM p_program_phase_change WHERE episode = :episode"
     " AND status <> 'entered-in-error' ORDER BY change_date, record";
 
+/*
+** The index 0..PROGRAM_ACTIVITIES_MAX-1 of a PSFS item "a1".."a5", or -1
+** for anything else (NULL included).
+*/
+static int activity_index(const char *item) {
+  if (item == NULL || item[0] != 'a' || item[1] < '1' ||
+      item[1] >= '1' + PROGRAM_ACTIVITIES_MAX || item[2] != '\0')
+    return -1;
+  return item[1] - '1';
+}
+
 int program_episode_load(cairn_req *req, long long patient, long long id,
                          program_episode *e, cairn_error *err) {
   cairn_stmt *st = cairn_sql_prepare(req, SQL_EPISODE, err);
@@ -72,17 +83,24 @@ int program_episode_load(cairn_req *req, long long patient, long long id,
   }
   if (rc < 0) return cairn_fail(err, CAIRN_EDB, NULL, "moves query");
 
-  /* The PSFS activities live in the body only. */
+  /* The PSFS activities live in the body only: its <activity item="aN"
+  ** goal=?> children, read by walking them (an XPath per item and goal,
+  ** each with a context of its own, was a third of the episode page). */
+  for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++)
+    e->activity[i] = e->goal[i] = "";
   if (cairn_record_get(req, id, &rec, err) == CAIRN_OK) {
-    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++) {
-      e->activity[i] = cairn_record_value(
-          rec, cairn_req_printf(req, "r:activity[@item='a%d']", i + 1));
-      e->goal[i] = cairn_record_value(
-          rec, cairn_req_printf(req, "r:activity[@item='a%d']/@goal", i + 1));
+    cairn_doc *body = cairn_record_body(req, rec);
+    cairn_node *n;
+    /* The schema makes the items unique (activityItemUnique). */
+    for (n = cairn_node_child(body, NULL, "activity"); n != NULL;
+         n = cairn_node_next(n, "activity")) {
+      const char *item = cairn_node_attr(body, n, "item"), *goal;
+      int k = activity_index(item);
+      if (k < 0) continue;
+      e->activity[k] = cairn_node_text(body, n);
+      goal = cairn_node_attr(body, n, "goal");
+      e->goal[k] = goal ? goal : "";
     }
-  } else {
-    for (i = 0; i < PROGRAM_ACTIVITIES_MAX; i++)
-      e->activity[i] = e->goal[i] = "";
   }
   return CAIRN_OK;
 }

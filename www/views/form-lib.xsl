@@ -106,11 +106,13 @@
     <xsl:if test="$hint != ''">
       <span class="hint" id="{concat('h-', $id)}"><xsl:value-of select="$hint"/></span>
     </xsl:if>
-    <xsl:call-template name="form-error-for">
-      <xsl:with-param name="form" select="$form"/>
-      <xsl:with-param name="name" select="$name"/>
-      <xsl:with-param name="id" select="$id"/>
-    </xsl:call-template>
+    <!-- form-error-for, written out (once per field of every form) -->
+    <xsl:for-each select="$form/error[@field = $name][1]">
+      <p class="field-error" id="{concat('e-', $id)}">
+        <span class="visually-hidden">Error: </span>
+        <xsl:value-of select="."/>
+      </p>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- The summary of every message at the top of a refused form. -->
@@ -160,26 +162,27 @@
     <xsl:param name="autocomplete" select="''"/>
     <xsl:param name="class" select="''"/>
     <xsl:param name="required" select="false()"/>
-    <xsl:variable name="id">
-      <xsl:call-template name="form-fid">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
-    </xsl:variable>
+    <xsl:variable name="id" select="concat(substring(concat($form/@id, '-'), 1 div boolean($form/self::form and $form/@id != '')),
+                                           substring('f-', 1 div not($form/self::form and $form/@id != '')),
+                                           translate($name, '.', '-'))"/>
     <xsl:variable name="value" select="string($form/value[@name = $name])"/>
-    <div>
-      <xsl:call-template name="form-field-class">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
-      <xsl:call-template name="form-label">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-        <xsl:with-param name="id" select="$id"/>
-        <xsl:with-param name="label" select="$label"/>
-        <xsl:with-param name="hint" select="$hint"/>
-        <xsl:with-param name="required" select="$required"/>
-      </xsl:call-template>
+    <div class="field{substring(' invalid', 1 div boolean($form/error[@field = $name]))}">
+      <!-- form-label, written out (the one-line field is the common
+           one: a template call with its parameters cost more than the
+           label) -->
+      <label for="{$id}">
+        <xsl:value-of select="$label"/>
+        <xsl:if test="$required"><span class="muted"> (required)</span></xsl:if>
+      </label>
+      <xsl:if test="$hint != ''">
+        <span class="hint" id="{concat('h-', $id)}"><xsl:value-of select="$hint"/></span>
+      </xsl:if>
+      <xsl:for-each select="$form/error[@field = $name][1]">
+        <p class="field-error" id="{concat('e-', $id)}">
+          <span class="visually-hidden">Error: </span>
+          <xsl:value-of select="."/>
+        </p>
+      </xsl:for-each>
       <xsl:choose>
         <xsl:when test="$rows &gt; 0 or $kind = 'textarea'">
           <textarea id="{$id}" name="{$name}">
@@ -200,15 +203,13 @@
           </textarea>
         </xsl:when>
         <xsl:otherwise>
-          <input id="{$id}" name="{$name}" value="{$value}">
-            <xsl:attribute name="type">
-              <xsl:choose>
-                <xsl:when test="$type != ''"><xsl:value-of select="$type"/></xsl:when>
-                <xsl:when test="$kind = 'date'">date</xsl:when>
-                <xsl:when test="$kind = 'email'">email</xsl:when>
-                <xsl:otherwise>text</xsl:otherwise>
-              </xsl:choose>
-            </xsl:attribute>
+          <!-- type: $type when given, else "date" or "email" for those
+               kinds, else "text" (substring(s, 1 div false()) is '') -->
+          <input id="{$id}" name="{$name}" value="{$value}"
+                 type="{$type}{substring(concat(substring('date', 1 div ($kind = 'date')),
+                                                substring('email', 1 div ($kind = 'email')),
+                                                substring('text', 1 div not($kind = 'date' or $kind = 'email'))),
+                                         1 div ($type = ''))}">
             <xsl:if test="$kind = 'integer' or $kind = 'number'">
               <xsl:attribute name="inputmode">
                 <xsl:choose>
@@ -271,17 +272,10 @@
     <xsl:param name="hint" select="''"/>
     <xsl:param name="blank" select="'Choose'"/>
     <xsl:param name="required" select="false()"/>
-    <xsl:variable name="id">
-      <xsl:call-template name="form-fid">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <div>
-      <xsl:call-template name="form-field-class">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
+    <xsl:variable name="id" select="concat(substring(concat($form/@id, '-'), 1 div boolean($form/self::form and $form/@id != '')),
+                                           substring('f-', 1 div not($form/self::form and $form/@id != '')),
+                                           translate($name, '.', '-'))"/>
+    <div class="field{substring(' invalid', 1 div boolean($form/error[@field = $name]))}">
       <xsl:call-template name="form-label">
         <xsl:with-param name="form" select="$form"/>
         <xsl:with-param name="name" select="$name"/>
@@ -317,19 +311,12 @@
     <xsl:param name="hint" select="''"/>
     <xsl:param name="inline" select="false()"/>
     <xsl:param name="required" select="false()"/>
-    <xsl:variable name="id">
-      <xsl:call-template name="form-fid">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
-    </xsl:variable>
+    <xsl:variable name="id" select="concat(substring(concat($form/@id, '-'), 1 div boolean($form/self::form and $form/@id != '')),
+                                           substring('f-', 1 div not($form/self::form and $form/@id != '')),
+                                           translate($name, '.', '-'))"/>
     <xsl:variable name="current" select="string($form/value[@name = $name])"/>
-    <fieldset id="{$id}">
-      <xsl:call-template name="form-field-class">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-        <xsl:with-param name="extra" select="concat('choices', substring(' inline', 1, 7 * number($inline)))"/>
-      </xsl:call-template>
+    <fieldset id="{$id}"
+              class="field choices{substring(' inline', 1, 7 * number($inline))}{substring(' invalid', 1 div boolean($form/error[@field = $name]))}">
       <xsl:call-template name="form-aria">
         <xsl:with-param name="form" select="$form"/>
         <xsl:with-param name="name" select="$name"/>
@@ -411,17 +398,10 @@
     <xsl:param name="name"/>
     <xsl:param name="label"/>
     <xsl:param name="hint" select="''"/>
-    <xsl:variable name="id">
-      <xsl:call-template name="form-fid">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <div>
-      <xsl:call-template name="form-field-class">
-        <xsl:with-param name="form" select="$form"/>
-        <xsl:with-param name="name" select="$name"/>
-      </xsl:call-template>
+    <xsl:variable name="id" select="concat(substring(concat($form/@id, '-'), 1 div boolean($form/self::form and $form/@id != '')),
+                                           substring('f-', 1 div not($form/self::form and $form/@id != '')),
+                                           translate($name, '.', '-'))"/>
+    <div class="field{substring(' invalid', 1 div boolean($form/error[@field = $name]))}">
       <xsl:call-template name="form-error-for">
         <xsl:with-param name="form" select="$form"/>
         <xsl:with-param name="name" select="$name"/>

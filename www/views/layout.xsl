@@ -60,111 +60,88 @@
             <xsl:if test="$staff-role != ''">
             <nav class="main" aria-label="Main">
               <ul>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/'"/>
-                  <xsl:with-param name="label" select="'Overview'"/>
-                  <xsl:with-param name="current" select="$path = '/'"/>
-                </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/patients'"/>
-                  <xsl:with-param name="label" select="'Patients'"/>
-                  <xsl:with-param name="current"
-                                  select="$path = '/patients' or starts-with($path, '/patients/')"/>
-                </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/intake'"/>
-                  <xsl:with-param name="label" select="'Intake'"/>
-                  <xsl:with-param name="current"
-                                  select="$path = '/intake' or starts-with($path, '/intake/')"/>
-                </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/schedule'"/>
-                  <xsl:with-param name="label" select="'Schedule'"/>
-                  <xsl:with-param name="current" select="$path = '/schedule'"/>
-                </xsl:call-template>
+                <li><a href="/">
+                  <xsl:if test="$path = '/'">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Overview</a></li>
+                <li><a href="/patients">
+                  <xsl:if test="$path = '/patients' or starts-with($path, '/patients/')">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Patients</a></li>
+                <li><a href="/intake">
+                  <xsl:if test="$path = '/intake' or starts-with($path, '/intake/')">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Intake</a></li>
+                <li><a href="/schedule">
+                  <xsl:if test="$path = '/schedule'">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Schedule</a></li>
                 <!-- The plugins' staff index pages, each for the roles its
                      route admits: the open referrals and the exercise
                      worklist are clinical (clinician, admin); the front
                      desk has the partners' directory and the libraries. -->
                 <xsl:choose>
                   <xsl:when test="$staff-role != 'front-desk'">
-                    <xsl:call-template name="nav-item">
-                      <xsl:with-param name="href" select="'/referrals'"/>
-                      <xsl:with-param name="label" select="'Referrals'"/>
-                      <xsl:with-param name="current"
-                                      select="$path = '/referrals' or $path = '/partners' or starts-with($path, '/partners/')"/>
-                    </xsl:call-template>
+                    <li><a href="/referrals">
+                      <xsl:if test="$path = '/referrals' or $path = '/partners' or starts-with($path, '/partners/')">
+                        <xsl:attribute name="aria-current">page</xsl:attribute>
+                      </xsl:if>Referrals</a></li>
                   </xsl:when>
                   <xsl:otherwise>
-                    <xsl:call-template name="nav-item">
-                      <xsl:with-param name="href" select="'/partners'"/>
-                      <xsl:with-param name="label" select="'Partners'"/>
-                      <xsl:with-param name="current"
-                                      select="$path = '/partners' or starts-with($path, '/partners/')"/>
-                    </xsl:call-template>
+                    <li><a href="/partners">
+                      <xsl:if test="$path = '/partners' or starts-with($path, '/partners/')">
+                        <xsl:attribute name="aria-current">page</xsl:attribute>
+                      </xsl:if>Partners</a></li>
                   </xsl:otherwise>
                 </xsl:choose>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/herbs'"/>
-                  <xsl:with-param name="label" select="'Herbs'"/>
-                  <xsl:with-param name="current"
-                                  select="$path = '/herbs' or starts-with($path, '/herbal/')"/>
-                </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/exercises'"/>
-                  <xsl:with-param name="label" select="'Exercise'"/>
-                  <xsl:with-param name="current" select="$path = '/exercises' or $path = '/exercise'"/>
-                </xsl:call-template>
-                <xsl:call-template name="nav-item">
-                  <xsl:with-param name="href" select="'/maintenance'"/>
-                  <xsl:with-param name="label" select="'Maintenance'"/>
-                  <xsl:with-param name="current"
-                                  select="$path = '/maintenance' or starts-with($path, '/maintenance/')"/>
-                </xsl:call-template>
+                <li><a href="/herbs">
+                  <xsl:if test="$path = '/herbs' or starts-with($path, '/herbal/')">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Herbs</a></li>
+                <li><a href="/exercises">
+                  <xsl:if test="$path = '/exercises' or $path = '/exercise'">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Exercise</a></li>
+                <li><a href="/maintenance">
+                  <xsl:if test="$path = '/maintenance' or starts-with($path, '/maintenance/')">
+                    <xsl:attribute name="aria-current">page</xsl:attribute>
+                  </xsl:if>Maintenance</a></li>
                 <xsl:if test="$staff-role != 'front-desk'">
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/outcomes'"/>
-                    <xsl:with-param name="label" select="'Outcomes'"/>
-                    <xsl:with-param name="current"
-                                    select="$path = '/outcomes' or starts-with($path, '/outcomes/')"/>
-                  </xsl:call-template>
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/economics'"/>
-                    <xsl:with-param name="label" select="'Economics'"/>
-                    <xsl:with-param name="current" select="$path = '/economics'"/>
-                  </xsl:call-template>
+                  <li><a href="/outcomes">
+                    <xsl:if test="$path = '/outcomes' or starts-with($path, '/outcomes/')">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Outcomes</a></li>
+                  <li><a href="/economics">
+                    <xsl:if test="$path = '/economics'">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Economics</a></li>
                 </xsl:if>
                 <!-- One line at a laptop's width: clinicians and the
                      administrator reach the instruments from the overview
                      ("How each instrument is scored"). -->
                 <xsl:if test="$staff-role = 'front-desk'">
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/instruments'"/>
-                    <xsl:with-param name="label" select="'Instruments'"/>
-                    <xsl:with-param name="current" select="$path = '/instruments'"/>
-                  </xsl:call-template>
+                  <li><a href="/instruments">
+                    <xsl:if test="$path = '/instruments'">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Instruments</a></li>
                 </xsl:if>
                 <xsl:if test="$staff-role = 'admin'">
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/admin/users'"/>
-                    <xsl:with-param name="label" select="'Staff'"/>
-                    <xsl:with-param name="current" select="$path = '/admin/users'"/>
-                  </xsl:call-template>
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/admin/audit'"/>
-                    <xsl:with-param name="label" select="'Audit'"/>
-                    <xsl:with-param name="current" select="$path = '/admin/audit'"/>
-                  </xsl:call-template>
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/admin/outbox'"/>
-                    <xsl:with-param name="label" select="'Outbox'"/>
-                    <xsl:with-param name="current" select="$path = '/admin/outbox'"/>
-                  </xsl:call-template>
-                  <xsl:call-template name="nav-item">
-                    <xsl:with-param name="href" select="'/admin/jobs'"/>
-                    <xsl:with-param name="label" select="'Jobs'"/>
-                    <xsl:with-param name="current" select="$path = '/admin/jobs'"/>
-                  </xsl:call-template>
+                  <li><a href="/admin/users">
+                    <xsl:if test="$path = '/admin/users'">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Staff</a></li>
+                  <li><a href="/admin/audit">
+                    <xsl:if test="$path = '/admin/audit'">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Audit</a></li>
+                  <li><a href="/admin/outbox">
+                    <xsl:if test="$path = '/admin/outbox'">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Outbox</a></li>
+                  <li><a href="/admin/jobs">
+                    <xsl:if test="$path = '/admin/jobs'">
+                      <xsl:attribute name="aria-current">page</xsl:attribute>
+                    </xsl:if>Jobs</a></li>
                 </xsl:if>
               </ul>
             </nav>
@@ -196,20 +173,6 @@
     </html>
   </xsl:template>
 
-  <xsl:template name="nav-item">
-    <xsl:param name="href"/>
-    <xsl:param name="label"/>
-    <xsl:param name="current" select="false()"/>
-    <li>
-      <a href="{$href}">
-        <xsl:if test="$current">
-          <xsl:attribute name="aria-current">page</xsl:attribute>
-        </xsl:if>
-        <xsl:value-of select="$label"/>
-      </a>
-    </li>
-  </xsl:template>
-
   <!-- Defaults, so that this file also renders alone. -->
   <xsl:template match="*" mode="title">Cairn</xsl:template>
   <xsl:template match="*" mode="content">
@@ -226,26 +189,25 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- An improvement fraction (0.3412) as a percentage ("34%"). -->
+  <!-- Numbers for people: format-number with this format prints "—"
+       for what is not a number (an absent or empty attribute, text), so
+       the value needs no test first; a view may call format-number with
+       it directly where a template call per value costs too much (a table
+       row per observation).  -->
+  <xsl:decimal-format name="cairn" NaN="—"/>
+
+  <!-- An improvement fraction (0.3412) as a percentage ("34%"); "—" for
+       what is not a number.  Written out: format-number(v, '0%;−0%', 'cairn'). -->
   <xsl:template name="percent">
     <xsl:param name="fraction"/>
-    <xsl:choose>
-      <xsl:when test="string($fraction) = '' or string(number($fraction)) = 'NaN'">—</xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="format-number($fraction, '0%;−0%')"/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:value-of select="format-number($fraction, '0%;−0%', 'cairn')"/>
   </xsl:template>
 
-  <!-- A number with one decimal, for means and SDs. -->
+  <!-- A number with one decimal, for means and SDs; "—" for what is not a
+       number.  Written out: format-number(v, '0.0;−0.0', 'cairn'). -->
   <xsl:template name="one-decimal">
     <xsl:param name="value"/>
-    <xsl:choose>
-      <xsl:when test="string($value) = '' or string(number($value)) = 'NaN'">—</xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="format-number($value, '0.0;−0.0')"/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:value-of select="format-number($value, '0.0;−0.0', 'cairn')"/>
   </xsl:template>
 
   <!-- A date and time as the product shows them: "2026-12-04 10:30" from

@@ -211,29 +211,23 @@
     </section>
   </xsl:template>
 
-  <!-- The plot: y of a score, x of a day. -->
-  <xsl:template name="y">
-    <xsl:param name="v"/>
-    <xsl:param name="t" select="ancestor-or-self::trajectory"/>
-    <xsl:value-of select="format-number($T + (number($t/@y-max) - $v) div (number($t/@y-max) - number($t/@y-min)) * $PH, '0.#')"/>
-  </xsl:template>
-  <xsl:template name="x">
-    <xsl:param name="day"/>
-    <xsl:param name="t" select="ancestor-or-self::trajectory"/>
-    <xsl:value-of select="format-number($L + $day div number($t/@x-max) * $PW, '0.#')"/>
-  </xsl:template>
-
+  <!-- The plot.  The y of a score v is
+         format-number($T + ($ymax - v) div $yspan * $PH, '0.#')
+       and the x of a day d
+         format-number($L + d div $xmax * $PW, '0.#')
+       written out where they are used (a named template per point cost
+       more than the rest of the page), with the scale read once per
+       trajectory. -->
   <xsl:template match="trajectory" mode="svg">
     <xsl:variable name="id" select="concat('chart-', @instrument)"/>
-    <xsl:variable name="t" select="."/>
-    <xsl:variable name="yb">
-      <xsl:call-template name="y"><xsl:with-param name="v" select="number(@baseline)"/></xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="yt">
-      <xsl:if test="@improvement = 'defined'">
-        <xsl:call-template name="y"><xsl:with-param name="v" select="number(@target)"/></xsl:call-template>
-      </xsl:if>
-    </xsl:variable>
+    <xsl:variable name="ymax" select="number(@y-max)"/>
+    <xsl:variable name="yspan" select="$ymax - number(@y-min)"/>
+    <xsl:variable name="xmax" select="number(@x-max)"/>
+    <xsl:variable name="yb"
+                  select="format-number($T + ($ymax - number(@baseline)) div $yspan * $PH, '0.#')"/>
+    <!-- The 50% line's y; used only when improvement is defined. -->
+    <xsl:variable name="yt"
+                  select="format-number($T + ($ymax - number(@target)) div $yspan * $PH, '0.#')"/>
     <xsl:variable name="clinic" select="point[not(@performer)]"/>
     <xsl:variable name="last" select="($clinic | point[not($clinic)])[last()]"/>
     <figure class="chart">
@@ -288,12 +282,8 @@
 
         <!-- value grid and labels -->
         <xsl:for-each select="y-tick">
-          <xsl:variable name="y">
-            <xsl:call-template name="y">
-              <xsl:with-param name="v" select="number(@value)"/>
-              <xsl:with-param name="t" select="$t"/>
-            </xsl:call-template>
-          </xsl:variable>
+          <xsl:variable name="y"
+                        select="format-number($T + ($ymax - number(@value)) div $yspan * $PH, '0.#')"/>
           <line class="grid" x1="{$L}" x2="{$L + $PW}" y1="{$y}" y2="{$y}"/>
           <text class="tick-label" x="{$L - 8}" y="{$y + 4}" text-anchor="end">
             <xsl:value-of select="@value"/>
@@ -302,12 +292,8 @@
 
         <!-- time ticks and labels -->
         <xsl:for-each select="x-tick">
-          <xsl:variable name="x">
-            <xsl:call-template name="x">
-              <xsl:with-param name="day" select="number(@day)"/>
-              <xsl:with-param name="t" select="$t"/>
-            </xsl:call-template>
-          </xsl:variable>
+          <xsl:variable name="x"
+                        select="format-number($L + number(@day) div $xmax * $PW, '0.#')"/>
           <line class="axis" x1="{$x}" x2="{$x}" y1="{$T + $PH}" y2="{$T + $PH + 5}"/>
           <text class="tick-label" x="{$x}" y="{$T + $PH + 19}" text-anchor="middle">
             <xsl:value-of select="@day"/>
@@ -368,18 +354,10 @@
         <!-- flares (shaded spans) and phase changes (dashed lines), on
              the same time axis; they never move the baseline -->
         <xsl:for-each select="mark">
-          <xsl:variable name="mx1">
-            <xsl:call-template name="x">
-              <xsl:with-param name="day" select="number(@day)"/>
-              <xsl:with-param name="t" select="$t"/>
-            </xsl:call-template>
-          </xsl:variable>
-          <xsl:variable name="mx2">
-            <xsl:call-template name="x">
-              <xsl:with-param name="day" select="number(@end-day)"/>
-              <xsl:with-param name="t" select="$t"/>
-            </xsl:call-template>
-          </xsl:variable>
+          <xsl:variable name="mx1"
+                        select="format-number($L + number(@day) div $xmax * $PW, '0.#')"/>
+          <xsl:variable name="mx2"
+                        select="format-number($L + number(@end-day) div $xmax * $PW, '0.#')"/>
           <xsl:choose>
             <xsl:when test="@kind = 'flare'">
               <rect class="flare" x="{$mx1}" y="{$T}" height="{$PH}"
@@ -401,40 +379,21 @@
         <polyline class="trajectory">
           <xsl:attribute name="points">
             <xsl:for-each select="$clinic">
-              <xsl:call-template name="x">
-                <xsl:with-param name="day" select="number(@day)"/>
-                <xsl:with-param name="t" select="$t"/>
-              </xsl:call-template>
-              <xsl:text>,</xsl:text>
-              <xsl:call-template name="y">
-                <xsl:with-param name="v" select="number(@score)"/>
-                <xsl:with-param name="t" select="$t"/>
-              </xsl:call-template>
-              <xsl:if test="position() != last()">
+              <xsl:if test="position() != 1">
                 <xsl:text> </xsl:text>
               </xsl:if>
+              <xsl:value-of select="concat(format-number($L + number(@day) div $xmax * $PW, '0.#'), ',',
+                                           format-number($T + ($ymax - number(@score)) div $yspan * $PH, '0.#'))"/>
             </xsl:for-each>
           </xsl:attribute>
         </polyline>
         <xsl:for-each select="point">
-          <circle r="5">
-            <xsl:attribute name="class">
-              <xsl:text>point</xsl:text>
-              <xsl:if test="@baseline = 'yes'"> base</xsl:if>
-              <xsl:if test="@performer = 'patient'"> patient</xsl:if>
-            </xsl:attribute>
-            <xsl:attribute name="cx">
-              <xsl:call-template name="x">
-                <xsl:with-param name="day" select="number(@day)"/>
-                <xsl:with-param name="t" select="$t"/>
-              </xsl:call-template>
-            </xsl:attribute>
-            <xsl:attribute name="cy">
-              <xsl:call-template name="y">
-                <xsl:with-param name="v" select="number(@score)"/>
-                <xsl:with-param name="t" select="$t"/>
-              </xsl:call-template>
-            </xsl:attribute>
+          <!-- class: "point", then " base" and " patient" when they
+               apply (substring(s, 1, 0) is ''; a true test times n is n) -->
+          <circle r="5"
+                  class="point{substring(' base', 1, 5 * (@baseline = 'yes'))}{substring(' patient', 1, 8 * (@performer = 'patient'))}"
+                  cx="{format-number($L + number(@day) div $xmax * $PW, '0.#')}"
+                  cy="{format-number($T + ($ymax - number(@score)) div $yspan * $PH, '0.#')}">
             <title>
               <xsl:value-of select="@effective"/>
               <xsl:if test="@timepoint">
@@ -521,9 +480,8 @@
                 <xsl:choose>
                   <xsl:when test="@baseline = 'yes'"><span class="muted">baseline</span></xsl:when>
                   <xsl:when test="@improvement">
-                    <xsl:call-template name="percent">
-                      <xsl:with-param name="fraction" select="@improvement"/>
-                    </xsl:call-template>
+                    <!-- the percent template (layout.xsl), written out -->
+                    <xsl:value-of select="format-number(@improvement, '0%;−0%', 'cairn')"/>
                   </xsl:when>
                   <xsl:when test="../@improvement = 'undefined'"><span class="muted">undefined</span></xsl:when>
                   <xsl:otherwise>—</xsl:otherwise>

@@ -289,7 +289,9 @@
               <tr><th scope="col">Date</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Notes</th><th scope="col" class="no-print"><span class="visually-hidden">Change</span></th></tr>
             </thead>
             <tbody>
-              <xsl:apply-templates select="visit[@state = 'planned' or count(preceding-sibling::visit[@state != 'planned']) &gt;= $fold]" mode="visit-row"/>
+              <!-- every booked visit, and the past ones after the folded
+                   first $fold (a union is in document order) -->
+              <xsl:apply-templates select="visit[@state = 'planned'] | $past[position() &gt; $fold]" mode="visit-row"/>
             </tbody>
           </table>
         </div>

@@ -150,34 +150,22 @@
                   </xsl:if>
                 </th>
                 <td class="num"><xsl:value-of select="@n"/></td>
-                <td class="num">
-                  <xsl:call-template name="one-decimal">
-                    <xsl:with-param name="value" select="@mean"/>
-                  </xsl:call-template>
-                </td>
-                <td class="num">
-                  <xsl:call-template name="one-decimal">
-                    <xsl:with-param name="value" select="@sd"/>
-                  </xsl:call-template>
-                </td>
+                <!-- one-decimal and percent (layout.xsl), written out: a
+                     template call per figure cost more than the figure -->
+                <td class="num"><xsl:value-of select="format-number(@mean, '0.0;−0.0', 'cairn')"/></td>
+                <td class="num"><xsl:value-of select="format-number(@sd, '0.0;−0.0', 'cairn')"/></td>
                 <xsl:choose>
                   <xsl:when test="@baseline = 'yes'">
                     <td class="num muted" colspan="4">baseline</td>
                   </xsl:when>
                   <xsl:otherwise>
-                    <td class="num">
-                      <xsl:call-template name="percent">
-                        <xsl:with-param name="fraction" select="@improvement-mean"/>
-                      </xsl:call-template>
-                    </td>
+                    <td class="num"><xsl:value-of select="format-number(@improvement-mean, '0%;−0%', 'cairn')"/></td>
                     <td class="num">
                       <xsl:value-of select="@reached"/>
                       <xsl:if test="@reached-share">
                         <span class="muted">
                           <xsl:text> (</xsl:text>
-                          <xsl:call-template name="percent">
-                            <xsl:with-param name="fraction" select="@reached-share"/>
-                          </xsl:call-template>
+                          <xsl:value-of select="format-number(@reached-share, '0%;−0%', 'cairn')"/>
                           <xsl:text>)</xsl:text>
                         </span>
                       </xsl:if>
