@@ -361,6 +361,21 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
 void cairn_store_close(cairn_store *st);
 sqlite3 *cairn_store_db(cairn_store *st);
 
+/* The page cache of a connection that writes in bulk from the command line
+** (`cairn import`, `cairn import-csv`, `cairn reindex`), in KiB: enough
+** that one bundle's transaction keeps its changed pages in memory until
+** its commit.  SQLite's default is 2,000 KiB. */
+#define CAIRN_BULK_CACHE_KIB (256 * 1024)
+
+/* Set the store's connection up for a bulk write from the command line:
+** the bulk page cache, and temp_store=MEMORY, which keeps the savepoint
+** journal of each record written inside the import's transaction in
+** memory instead of a temporary file (that journal only ever serves to
+** roll one record back within the transaction; it is never what makes a
+** commit durable).  synchronous, the WAL and every check stay as they
+** are, so the commit is as durable as any other. */
+int cairn_store_bulk(cairn_store *st, cairn_error *err);
+
 /* Transactions for multi-record work (import): BEGIN IMMEDIATE / COMMIT /
 ** ROLLBACK.  Record writes inside one use savepoints. */
 int cairn_store_begin(cairn_store *st, cairn_error *err);
