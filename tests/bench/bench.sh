@@ -421,7 +421,15 @@ if [ "$LARGE" = 1 ]; then
   # so that the start-up below is an ordinary one.
   cli "$LG" init >"$LG/init.log" 2>&1 || { cat "$LG/init.log"; exit 1; }
   LARGE_BUILT=$(cat "$LG/.complete")
+  # The clinic's records, by the projection of each type (a plugin that
+  # was not built has no table: its count is left out).
   LARGE_COUNTS=$(sqlite3 "$LG/clinic.db" "SELECT (SELECT count(*) FROM p_program_patient) || ' patients, ' || (SELECT count(*) FROM p_program_observation) || ' observations'")
+  for pair in "p_herbal_prescription herbal prescriptions" "p_herbal_adherence adherence weeks" "p_herbal_refill refills" \
+              "p_exercise_stage exercise stages" "p_exercise_session exercise sessions" "p_exercise_routine home routines" \
+              "p_referral_partner partners" "p_referral_referral referrals" "p_maintenance_plan maintenance plans" \
+              "p_maintenance_checkin check-ins"; do
+    n=$(sqlite3 "$LG/clinic.db" "SELECT count(*) FROM ${pair%% *}" 2>/dev/null) && LARGE_COUNTS+=", $n ${pair#* }"
+  done
   LGPORT=$(free_port)
   start_nginx "$LG" "$LG/cairnd.sock" "$LGPORT"
   LG_NGINX=${PIDS[-1]}
