@@ -410,8 +410,9 @@ static int cmd_import_csv(cli *c, const cli_args *a) {
   /* The bar only on a terminal: logs and pipes get the summary alone. */
   int progress = isatty(STDERR_FILENO);
   int rc = cairn_store_bulk(c->st, &err);
-  if (!rc) rc = cairn_csv_import(c->req, map, a->file, buf, len, progress,
-                            a->dry_run, stderr, &sum, &err);
+  if (!rc)
+    rc = cairn_csv_import(c->req, map, a->file, buf, len, progress,
+                          a->dry_run, stderr, &sum, &err);
   free(buf);
   cairn_csvmap_free(map);
   if (rc) return fail("import-csv", &err);

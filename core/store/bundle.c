@@ -338,7 +338,8 @@ static int import_record(cairn_req *req, id_map *m, xmlNodePtr rec,
   ** it are reset then.  On the command's one request they stayed open
   ** until the end of the file, a new one whenever the cached one was
   ** still open, and every insert had to save the position of all their
-  ** cursors (an exercise session took 0.2 ms more per earlier one).  The
+  ** cursors: a bundle with the exercise plugin's records (whose check
+  ** loads the episode) took time in the square of its length.  The
   ** version keeps its author (the store records the actor) and time. */
   cairn_arena *a = cairn_arena_new();
   cairn_req *w = cairn_req_new(a, req->cfg, req->reg, req->store);

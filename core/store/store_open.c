@@ -182,7 +182,8 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
 /* See cairn_int.h.  A negative cache_size is in KiB. */
 int cairn_store_bulk(cairn_store *st, cairn_error *err) {
   char sql[96];
-  snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY",
+  snprintf(sql, sizeof sql,
+           "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY",
            CAIRN_BULK_CACHE_KIB);
   return store_script(st, sql, err);
 }
