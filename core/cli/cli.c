@@ -293,7 +293,8 @@ static int cmd_reindex(cli *c, const cli_args *a) {
   cairn_error err = {0};
   (void)a;
   c->kept = 0;
-  if (cairn_transaction_impl(c->req, reindex_all, c, &err))
+  if (cairn_store_bulk(c->st, &err) ||
+      cairn_transaction_impl(c->req, reindex_all, c, &err))
     return fail("reindex", &err);
   printf("projections of %zu record type%s rebuilt", c->reg->n_types,
          c->reg->n_types == 1 ? "" : "s");
@@ -348,7 +349,8 @@ static int cmd_export(cli *c, const cli_args *a) {
 static int cmd_import(cli *c, const cli_args *a) {
   cairn_error err = {0};
   size_t versions = 0, records = 0;
-  if (cairn_bundle_import(c->req, a->file, &versions, &records, &err))
+  if (cairn_store_bulk(c->st, &err) ||
+      cairn_bundle_import(c->req, a->file, &versions, &records, &err))
     return fail("import", &err);
   printf("imported %zu record version%s (%zu record%s) from %s\n", versions,
          versions == 1 ? "" : "s", records, records == 1 ? "" : "s",
@@ -407,8 +409,10 @@ static int cmd_import_csv(cli *c, const cli_args *a) {
   memset(&sum, 0, sizeof sum);
   /* The bar only on a terminal: logs and pipes get the summary alone. */
   int progress = isatty(STDERR_FILENO);
-  int rc = cairn_csv_import(c->req, map, a->file, buf, len, progress,
-                            a->dry_run, stderr, &sum, &err);
+  int rc = cairn_store_bulk(c->st, &err);
+  if (!rc)
+    rc = cairn_csv_import(c->req, map, a->file, buf, len, progress,
+                          a->dry_run, stderr, &sum, &err);
   free(buf);
   cairn_csvmap_free(map);
   if (rc) return fail("import-csv", &err);

@@ -108,6 +108,14 @@ int cairn_xml_write_line(FILE *out, xmlBufferPtr buf, xmlNodePtr node);
 extern unsigned long cairn_xml_validations;
 /* Compile an XSD file. */
 xmlSchemaPtr cairn_xml_schema_load(const char *path, cairn_error *err);
+/* The process's one XPath context, set to evaluate in `doc` at `node`
+** (NULL: the root element) with the prefix "r" bound to `ns` (NULL: not
+** bound) and no error handler.  Reused because xmlXPathNewContext
+** registers every XPath function in a new hash table each time (with its
+** free, 7% of a bundle import).  Valid until the next call; never freed
+** by the caller.  Workers are single-threaded processes. */
+xmlXPathContextPtr cairn_xpath_context(xmlDocPtr doc, xmlNodePtr node,
+                                       const char *ns);
 
 /* ---------------------------------------------------------------- config */
 
@@ -363,6 +371,21 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
                      cairn_store **out, cairn_error *err);
 void cairn_store_close(cairn_store *st);
 sqlite3 *cairn_store_db(cairn_store *st);
+
+/* The page cache of a connection that writes in bulk from the command line
+** (`cairn import`, `cairn import-csv`, `cairn reindex`), in KiB: enough
+** that one bundle's transaction keeps its changed pages in memory until
+** its commit.  SQLite's default is 2,000 KiB. */
+#define CAIRN_BULK_CACHE_KIB (256 * 1024)
+
+/* Set the store's connection up for a bulk write from the command line:
+** the bulk page cache, and temp_store=MEMORY, which keeps the savepoint
+** journal of each record written inside the import's transaction in
+** memory instead of a temporary file (that journal only ever serves to
+** roll one record back within the transaction; it is never what makes a
+** commit durable).  synchronous, the WAL and every check stay as they
+** are, so the commit is as durable as any other. */
+int cairn_store_bulk(cairn_store *st, cairn_error *err);
 
 /* Transactions for multi-record work (import): BEGIN IMMEDIATE / COMMIT /
 ** ROLLBACK.  Record writes inside one use savepoints. */

@@ -27,14 +27,10 @@ static xmlXPathObjectPtr eval(cairn_doc *d, cairn_node *ctx,
                               const char *xpath) {
   xmlNodePtr at = node_or_root(d, ctx);
   if (at == NULL || xpath == NULL) return NULL;
-  xmlXPathContextPtr xc = xmlXPathNewContext(d->xml);
-  if (xc == NULL) abort();
   xmlNodePtr root = xmlDocGetRootElement(d->xml);
-  if (root && root->ns && root->ns->href)
-    xmlXPathRegisterNs(xc, (const xmlChar *)"r", root->ns->href);
-  xc->node = at;
+  xmlXPathContextPtr xc = cairn_xpath_context(
+      d->xml, at, root && root->ns ? (const char *)root->ns->href : NULL);
   xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)xpath, xc);
-  xmlXPathFreeContext(xc);
   if (o == NULL)
     cairn_logf(CAIRN_LOG_ERROR, "doc: XPath \"%s\" does not evaluate", xpath);
   return o;

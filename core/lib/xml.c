@@ -36,6 +36,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlsave.h>
+#include <libxml/xpathInternals.h>
 
 #include "cairn_int.h"
 
@@ -521,4 +522,20 @@ int cairn_xml_write_line(FILE *out, xmlBufferPtr buf, xmlNodePtr node) {
   fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out);
   fputc('\n', out);
   return 0;
+}
+
+/* See cairn_int.h. */
+xmlXPathContextPtr cairn_xpath_context(xmlDocPtr doc, xmlNodePtr node,
+                                       const char *ns) {
+  static xmlXPathContextPtr x;
+  if (x == NULL && (x = xmlXPathNewContext(NULL)) == NULL) abort();
+  x->doc = doc;
+  x->node = node ? node : doc ? xmlDocGetRootElement(doc) : NULL;
+  x->contextSize = -1;
+  x->proximityPosition = -1;
+  x->error = NULL;
+  x->userData = NULL;
+  /* NULL removes the binding a previous caller made. */
+  xmlXPathRegisterNs(x, BAD_CAST "r", (const xmlChar *)ns);
+  return x;
 }

@@ -163,11 +163,8 @@ static const char *h_record_status(const cairn_record *c) { return c->status; }
 /* string(xpath) over the body with "r" bound to the type's namespace,
 ** copied into the arena of the request that read the record. */
 static const char *h_record_value(const cairn_record *c, const char *xpath) {
-  xmlXPathContextPtr ctx = xmlXPathNewContext(c->body);
-  if (!ctx) abort();
-  if (c->rt) xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
-                                (const xmlChar *)c->rt->decl->ns);
-  ctx->node = xmlDocGetRootElement(c->body);
+  xmlXPathContextPtr ctx = cairn_xpath_context(
+      c->body, NULL, c->rt ? c->rt->decl->ns : NULL);
   xmlChar *expr = xmlStrdup((const xmlChar *)"string(");
   expr = xmlStrcat(expr, (const xmlChar *)xpath);
   expr = xmlStrcat(expr, (const xmlChar *)")");
@@ -177,7 +174,6 @@ static const char *h_record_value(const cairn_record *c, const char *xpath) {
   if (o && o->type == XPATH_STRING && o->stringval)
     out = cairn_arena_strdup(c->arena, (const char *)o->stringval);
   xmlXPathFreeObject(o);
-  xmlXPathFreeContext(ctx);
   return out;
 }
 

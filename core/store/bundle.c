@@ -333,13 +333,21 @@ static int import_record(cairn_req *req, id_map *m, xmlNodePtr rec,
     return rc;
   }
 
-  /* The version keeps its author: the store records req->actor. */
-  const char *actor = req->actor;
-  req->actor = author;
-  req->record_time = rtime;
+  /* Each version is written by a request of its own, whose arena ends
+  ** with it: the statements the check hooks and subscribers prepare on
+  ** it are reset then.  On the command's one request they stayed open
+  ** until the end of the file, a new one whenever the cached one was
+  ** still open, and every insert had to save the position of all their
+  ** cursors: a bundle with the exercise plugin's records (whose check
+  ** loads the episode) took time in the square of its length.  The
+  ** version keeps its author (the store records the actor) and time. */
+  cairn_arena *a = cairn_arena_new();
+  cairn_req *w = cairn_req_new(a, req->cfg, req->reg, req->store);
+  w->actor = author;
+  w->record_time = rtime;
   if (version == 1) {
     long long new_id = 0;
-    rc = cairn_store_create(req, type, new_patient, body, &new_id, err);
+    rc = cairn_store_create(w, type, new_patient, body, &new_id, err);
     if (!rc) {
       e = id_put(m, id);
       e->new_id = new_id;
@@ -348,11 +356,10 @@ static int import_record(cairn_req *req, id_map *m, xmlNodePtr rec,
       (*records)++;
     }
   } else {
-    rc = cairn_store_revise(req, e->new_id, version - 1, status, body, err);
+    rc = cairn_store_revise(w, e->new_id, version - 1, status, body, err);
     if (!rc) e->version = version;
   }
-  req->actor = actor;
-  req->record_time = NULL;
+  cairn_arena_free(a);
   return rc;
 }
 

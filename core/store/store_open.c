@@ -179,6 +179,15 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
   return 0;
 }
 
+/* See cairn_int.h.  A negative cache_size is in KiB. */
+int cairn_store_bulk(cairn_store *st, cairn_error *err) {
+  char sql[96];
+  snprintf(sql, sizeof sql,
+           "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY",
+           CAIRN_BULK_CACHE_KIB);
+  return store_script(st, sql, err);
+}
+
 /*
 ** Close the store.  Requests that used it should have ended (their arenas
 ** reset) first; a statement still held by one is finalized when its arena

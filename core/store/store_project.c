@@ -42,14 +42,8 @@ int store_project(cairn_store *st, const store_type *t, long long id,
 
   s = cairn_db_prepare(st, t->upsert, err);
   if (s == NULL) return err ? err->code : CAIRN_EDB;
-  x = xmlXPathNewContext(body);
-  if (x == NULL) {
-    cairn_db_done(s);
-    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no XPath context");
-  }
-  x->node = xmlDocGetRootElement(body);
+  x = cairn_xpath_context(body, NULL, d->ns);
   x->error = xpath_error;
-  xmlXPathRegisterNs(x, BAD_CAST "r", BAD_CAST d->ns);
   cairn_sql_bind_int(s, ":record", id);
   if (patient > 0) cairn_sql_bind_int(s, ":patient", patient);
   cairn_sql_bind_int(s, ":version", version);
@@ -85,7 +79,7 @@ int store_project(cairn_store *st, const store_type *t, long long id,
     }
     xmlXPathFreeObject(v);
   }
-  xmlXPathFreeContext(x);
+  x->error = NULL;
   if (rc == 0) return store_run(st, s, t->table, err);
   cairn_db_done(s);
   return rc;

@@ -231,6 +231,15 @@ static int exercise_init(const cairn_api *api, const cairn_plugin_config *cfg,
 
 static void exercise_fini(void) { ex_library_free(&library_owned); }
 
+/* The body elements that hold record ids (level 5): `cairn import`
+** rewrites them when a bundle's records get new ids. */
+static const cairn_reference references[] = {
+  {.record_type = EX_T_STAGE, .element = "episode"},
+  {.record_type = EX_T_STAGE, .element = "flare"},
+  {.record_type = EX_T_SESSION, .element = "episode"},
+  {.record_type = EX_T_ROUTINE, .element = "episode"},
+  {.record_type = NULL}};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "exercise",
@@ -245,6 +254,7 @@ static const cairn_plugin descriptor = {
   .init = exercise_init,
   .fini = exercise_fini,
   .sections = exercise_sections,
+  .references = references,
 };
 
 const cairn_plugin *cairn_plugin_entry(void) { return &descriptor; }

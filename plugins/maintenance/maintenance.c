@@ -183,6 +183,21 @@ static int maintenance_init(const cairn_api *api,
 
 static void maintenance_fini(void) { mt_data_free(); }
 
+/* The body elements that hold record ids (level 5): `cairn import`
+** rewrites them when a bundle's records get new ids.  A check-in's linkId
+** is a capability's id, not a record's. */
+static const cairn_reference references[] = {
+  {.record_type = MT_T_PLAN, .element = "episode"},
+  {.record_type = MT_T_INVOICE, .element = "plan"},
+  {.record_type = MT_T_INVOICE, .element = "visit"},
+  {.record_type = MT_T_VISIT, .element = "plan"},
+  {.record_type = MT_T_VISIT, .element = "episode"},
+  {.record_type = MT_T_CHECKIN, .element = "episode"},
+  {.record_type = MT_T_CHECKIN, .element = "observation"},
+  {.record_type = MT_T_RETURN, .element = "previous"},
+  {.record_type = MT_T_RETURN, .element = "episode"},
+  {.record_type = NULL}};
+
 static const cairn_plugin descriptor = {
   CAIRN_PLUGIN_MAGIC,
   .name = "maintenance",
@@ -198,6 +213,7 @@ static const cairn_plugin descriptor = {
   .fini = maintenance_fini,
   .jobs = jobs,
   .sections = mt_sections,
+  .references = references,
 };
 
 const cairn_plugin *cairn_plugin_entry(void) { return &descriptor; }

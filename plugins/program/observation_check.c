@@ -146,8 +146,21 @@ static int score_as_answer(cairn_req *req, cairn_doc *body,
   return 0;
 }
 
+/* 1 when `body` holds one <score>, reading exactly `text`, where set_score
+** would put it (last, or just before <errorReason>). */
+static int score_in_place(cairn_doc *body, const char *text) {
+  cairn_node *s = cairn_node_child(body, NULL, "score");
+  return s != NULL && cairn_node_next(s, "score") == NULL &&
+         strcmp(cairn_node_text(body, s), text) == 0 &&
+         cairn_node_next(s, NULL) ==
+             cairn_node_child(body, NULL, "errorReason");
+}
+
 /* Score the answers of `body` and put the score last, replacing any the
-** client sent.  0, or CAIRN_EINVAL naming the item at fault. */
+** client sent.  A body that already holds this very score in its place (a
+** re-imported export, a correction that keeps the answers) is left
+** unchanged, so the store need not validate it a second time.  0, or
+** CAIRN_EINVAL naming the item at fault. */
 static int set_score(cairn_req *req, cairn_doc *body, const instr_def *d,
                      const instr_answers *answers, cairn_error *err) {
   instr_fault fault;
@@ -161,9 +174,10 @@ static int set_score(cairn_req *req, cairn_doc *body, const instr_def *d,
                       "%s: %s", item_name(req, body, d, fault.item),
                       fault.message);
   }
-  cairn_doc_remove(body, NULL, "r:score");
   /* Stored exact; rounded to the instrument's decimals for display only. */
   instr_format_exact(score, buf, sizeof buf);
+  if (score_in_place(body, buf)) return 0;
+  cairn_doc_remove(body, NULL, "r:score");
   cairn_doc_at(body, NULL);
   /* Last, or before the reason of an observation entered in error. */
   cairn_doc_insert_before(body, cairn_node_child(body, NULL, "errorReason"),

@@ -427,7 +427,15 @@ if [ "$LARGE" = 1 ]; then
   # so that the start-up below is an ordinary one.
   cli "$LG" init >"$LG/init.log" 2>&1 || { cat "$LG/init.log"; exit 1; }
   LARGE_BUILT=$(cat "$LG/.complete")
+  # The clinic's records, by the projection of each type (a plugin that
+  # was not built has no table: its count is left out).
   LARGE_COUNTS=$(sqlite3 "$LG/clinic.db" "SELECT (SELECT count(*) FROM p_program_patient) || ' patients, ' || (SELECT count(*) FROM p_program_observation) || ' observations'")
+  for pair in "p_herbal_prescription herbal prescriptions" "p_herbal_adherence adherence weeks" "p_herbal_refill refills" \
+              "p_exercise_stage exercise stages" "p_exercise_session exercise sessions" "p_exercise_routine home routines" \
+              "p_referral_partner partners" "p_referral_referral referrals" "p_maintenance_plan maintenance plans" \
+              "p_maintenance_checkin check-ins"; do
+    n=$(sqlite3 "$LG/clinic.db" "SELECT count(*) FROM ${pair%% *}" 2>/dev/null) && LARGE_COUNTS+=", $n ${pair#* }"
+  done
   LGPORT=$(free_port)
   start_nginx "$LG" "$LG/cairnd.sock" "$LGPORT"
   LG_NGINX=${PIDS[-1]}
@@ -506,15 +514,21 @@ if [ "$LARGE" = 1 ]; then
       dashboard) label="dashboard GET /" ;;
       public) label="public page GET $PUBLIC" ;;
     esac
+    # The target is the p50 ratio; when wrk completed no request in its
+    # run (a page slower than the run's seconds), the one-at-a-time ratio.
+    judged=$(ratio "${P50[$2]:-0}" "${P50[$1]:-0}") by=
+    if awk -v r="${RPS[$2]:-0}" 'BEGIN{exit !(r == 0)}'; then
+      judged=$(ratio "${SEQ[$2]:-0}" "${SEQ[$1]:-0}") by=" (wrk completed none: one request at a time)"
+    fi
     printf '%-44s %9s %8s %8s %12sx  %6s ms (%sx)  %s\n' "$label" \
       "${RPS[$2]:-?}" "${P50[$2]:-?}" "${P99[$2]:-?}" "$(ratio "${P50[$2]:-0}" "${P50[$1]:-0}")" \
       "${SEQ[$2]:-?}" "$(ratio "${SEQ[$2]:-0}" "${SEQ[$1]:-0}")" \
-      "target <= 1.5x: $(awk -v a="$(ratio "${P50[$2]:-0}" "${P50[$1]:-0}")" 'BEGIN{print (a <= 1.5) ? "met" : "NOT met"}')"
+      "target <= 1.5x: $(awk -v a="$judged" 'BEGIN{print (a > 0 && a <= 1.5) ? "met" : "NOT met"}')$by"
     [ -n "${ERR[$2]:-}" ] && printf '%-44s %s\n' "" "non-2xx/3xx: ${ERR[$2]}"
   done
   import_s=$(sed -nE 's/.*imported with cairn import[a-z ]* in ([0-9.]+) s.*/\1/p' <<<"$LARGE_BUILT")
   [ -n "$import_s" ] && printf 'Large clinic imported in %s s   target < 60 s: %s\n' "$import_s" "$(meets "$import_s" 60 "<")"
-  echo "  (the generator writes patients, episodes and observations only: no prescriptions, exercise sessions, referrals or check-ins)"
+  echo "  (cairn import of the ten generated bundles, every record validated and checked, then one cairn reindex)"
   printf 'Worker peak RSS on the large clinic: %.1f MiB; server (/usr/bin/time -v): %s MiB; start-up %d ms\n' \
     "$(awk -v k="$HWM_LARGE" 'BEGIN{print k/1024}')" "$(awk -v k="${RSS_LARGE:-0}" 'BEGIN{printf "%.1f", k/1024}')" "$STARTUP_LARGE"
 fi

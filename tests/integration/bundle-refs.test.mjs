@@ -86,3 +86,49 @@ test('a referral\'s <episode> and <performer> are rewritten to the new ids of it
     assert.equal(rows[i].partner, `Partner ${tag}`, JSON.stringify(rows[i]));
   }
 });
+
+// The exercise plugin's and the maintenance plugin's <episode> (and a
+// check-in's <observation>, the score it took) are references too: before
+// they were declared, a second import kept the first import's ids, and the
+// exercise check refused the Stage ("There is no episode ... for this
+// patient").
+const X = 'urn:cairn:exercise';
+const M = 'urn:cairn:maintenance';
+function planBundle(tag) {
+  const t = 'author="test" time="2026-11-02T09:00:00Z"';
+  const rec = (id, type, body, patient = 1) =>
+    `  <record id="${id}" type="${type}" patient="${patient}" version="1" status="active" ${t}>${body}</record>\n`;
+  return '<?xml version="1.0" encoding="UTF-8"?>\n<bundle xmlns="urn:cairn:bundle" version="1">\n' +
+    rec(1, 'program:Patient', `<Patient xmlns="${P}"><identifier>XM-${tag}</identifier><name>Exercised ${tag}</name></Patient>`) +
+    rec(2, 'program:EpisodeOfCare', `<EpisodeOfCare xmlns="${P}"><status>active</status><cohort>program</cohort><periodStart>2026-09-01</periodStart><phase>monthly</phase></EpisodeOfCare>`) +
+    rec(3, 'exercise:Stage', `<Stage xmlns="${X}"><episode>2</episode><date>2026-09-10</date><from>not-started</from><to>corrective</to><kind>start</kind><reason>Starting corrective work for the hips and knees.</reason></Stage>`) +
+    ['12', '15', '18'].map((d) => rec(4, 'exercise:Session', `<Session xmlns="${X}"><episode>2</episode><date>2026-09-${d}</date><stage>corrective</stage><done exercise="glute-bridge" sets="2" reps="10"/><pain>2</pain><nextMorning>same</nextMorning></Session>`).replace('id="4"', `id="${4 + (d - 12) / 3 * 10}"`)).join('') +
+    rec(5, 'exercise:HomeRoutine', `<HomeRoutine xmlns="${X}"><episode>2</episode><date>2026-09-19</date><since>2026-09-19</since><item exercise="glute-bridge" sets="2" reps="10" perWeek="5"/></HomeRoutine>`) +
+    rec(6, 'maintenance:Plan', `<Plan xmlns="${M}"><episode>2</episode><option>home</option><kind>home</kind><start>2026-10-01</start><graduated>2026-10-01</graduated><termsVersion>1</termsVersion><state>active</state></Plan>`) +
+    rec(7, 'program:Observation', `<Observation xmlns="${P}"><episode>2</episode><instrument>nrs</instrument><effective>2026-11-01</effective><answer item="pain">3</answer></Observation>`) +
+    rec(8, 'maintenance:CheckIn', `<CheckIn xmlns="${M}"><episode>2</episode><months>1</months><due>2026-11-01</due><state>done</state><answered>2026-11-01</answered><via>phone</via><observation>7</observation><score>3</score></CheckIn>`) +
+    '</bundle>\n';
+}
+
+test('exercise and maintenance records\' <episode>, and a check-in\'s <observation>, are rewritten to the new ids', () => {
+  for (const tag of ['A', 'B']) {
+    const file = path.join(srv.dir, `plan-${tag}.xml`);
+    writeFileSync(file, planBundle(tag));
+    const r = srv.cli(['import', file]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  for (const table of ['p_exercise_stage', 'p_exercise_session', 'p_exercise_routine', 'p_maintenance_plan', 'p_maintenance_checkin']) {
+    const rows = sqlJson(srv.database,
+      `SELECT x.patient AS xpatient, e.patient AS epatient, p.name AS name FROM ${table} x ` +
+      'LEFT JOIN p_program_episode e ON e.record = x.episode JOIN p_program_patient p ON p.record = x.patient ' +
+      "WHERE p.name LIKE 'Exercised %' ORDER BY x.record");
+    assert.equal(rows.length, table === 'p_exercise_session' ? 6 : 2, `${table}: ${JSON.stringify(rows)}`);
+    for (const row of rows) assert.equal(row.xpatient, row.epatient, `${table}: ${JSON.stringify(row)}`);
+  }
+  const checkins = sqlJson(srv.database,
+    'SELECT r.patient AS cpatient, o.patient AS opatient FROM record_version v JOIN record r ON r.id = v.record ' +
+    "JOIN p_program_observation o ON o.record = CAST(substr(v.body, instr(v.body, '<observation>') + 13) AS INTEGER) " +
+    "WHERE r.type = 'maintenance:CheckIn'");
+  assert.equal(checkins.length, 2, JSON.stringify(checkins));
+  for (const c of checkins) assert.equal(c.cpatient, c.opatient, JSON.stringify(c));
+});
