@@ -130,11 +130,20 @@ int herbal_lookup(const herbal_db *db, const char *typed, int *suggest,
   int best[HERBAL_SUGGESTIONS], best_d[HERBAL_SUGGESTIONS], n_best = 0;
   if (n_suggest) *n_suggest = 0;
   if (herbal_fold(typed, want, sizeof want) == 0) return -1;
+  /* A name as stored (the usual case: a prescription's own lines, checked
+  ** again on every dashboard) is found without a single distance. */
+  for (int h = 0; h < db->n_herbs; h++) {
+    int n = herb_names(&db->herbs[h], names);
+    for (int k = 0; k < n; k++) {
+      herbal_fold(names[k], have, sizeof have);
+      if (strcmp(want, have) == 0) return h;
+    }
+  }
+  if (!suggest || !n_suggest) return -1;
   for (int h = 0; h < db->n_herbs; h++) {
     int n = herb_names(&db->herbs[h], names), nearest = -1;
     for (int k = 0; k < n; k++) {
       herbal_fold(names[k], have, sizeof have);
-      if (strcmp(want, have) == 0) return h;
       int d = herbal_distance(want, have);
       if (nearest < 0 || d < nearest) nearest = d;
     }
@@ -149,9 +158,7 @@ int herbal_lookup(const herbal_db *db, const char *typed, int *suggest,
     best_d[at] = nearest;
     if (n_best < HERBAL_SUGGESTIONS) n_best++;
   }
-  if (suggest && n_suggest) {
-    for (int i = 0; i < n_best; i++) suggest[i] = best[i];
-    *n_suggest = n_best;
-  }
+  for (int i = 0; i < n_best; i++) suggest[i] = best[i];
+  *n_suggest = n_best;
   return -1;
 }
