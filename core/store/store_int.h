@@ -58,6 +58,8 @@ struct cairn_store {
   int restrict_sql;          /* 1 while preparing a plugin statement,
                              ** STORE_SQL_KEPT for one that may write
                              ** kept tables (cairn_sql_prepare_kept) */
+  long long busy_since_us;   /* monotonic time the current wait for a
+                             ** lock began (store_open.c's busy handler) */
 };
 
 /* restrict_sql for a statement that may also write kept tables. */
