@@ -296,9 +296,13 @@ static int bind_index(cairn_stmt *e, const char *name) {
   if (name[0] == ':') {
     if (strlen(name) <= BIND_NAME_MAX)
       idx = sqlite3_bind_parameter_index(e->s, name);
-  } else if (strlen(name) < BIND_NAME_MAX) {
-    snprintf(buf, sizeof buf, ":%s", name);
-    idx = sqlite3_bind_parameter_index(e->s, buf);
+  } else {
+    size_t n = strlen(name);
+    if (n < BIND_NAME_MAX) {   /* ":" + name, without snprintf's cost */
+      buf[0] = ':';
+      memcpy(buf + 1, name, n + 1);
+      idx = sqlite3_bind_parameter_index(e->s, buf);
+    }
   }
   if (idx == 0) {
     cairn_logf(CAIRN_LOG_ERROR, "store: no parameter %.64s in: %.200s",
