@@ -1068,6 +1068,25 @@ START_TEST(audit_append_after_a_half_stepped_read_and_another_write) {
 }
 END_TEST
 
+/* The statement cache looks a text up by its address first: the same
+** buffer holding another text must still get its own statement. */
+START_TEST(sql_in_a_reused_buffer_gets_its_own_statement) {
+  char sql[64];
+  cairn_error err = {0};
+  for (int i = 1; i <= 3; i++) {
+    snprintf(sql, sizeof sql, "SELECT %d FROM p_test_note LIMIT 1", i);
+    cairn_stmt *a = cairn_sql_prepare(&req, sql, &err);
+    ck_assert_ptr_nonnull(a);
+    snprintf(sql, sizeof sql, "SELECT %d", 10 * i);
+    cairn_stmt *b = cairn_sql_prepare(&req, sql, &err);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_ne(a, b);
+    ck_assert_int_eq(cairn_sql_step(b), 1);
+    ck_assert_int_eq(cairn_sql_int(b, 0), 10 * i);
+  }
+}
+END_TEST
+
 /* The store's busy handler waits for another process's write lock (held
 ** here for LOCK_HOLD_MS, well inside CAIRN_BUSY_TIMEOUT_MS) instead of
 ** failing with SQLITE_BUSY. */
@@ -1114,6 +1133,7 @@ static Suite *store_suite(void) {
   }
   tcase_add_test(o, open_sets_wal_full_sync_foreign_keys_and_busy_timeout);
   tcase_add_test(o, begin_waits_for_another_process_write_lock);
+  tcase_add_test(o, sql_in_a_reused_buffer_gets_its_own_statement);
   tcase_add_test(o, migrations_run_once_each);
   tcase_add_test(o, projection_table_is_rebuilt_when_its_columns_change);
   tcase_add_test(w, create_stores_version_1_with_projections);
