@@ -182,16 +182,19 @@ static void worker_heap_setup(void) {
 }
 
 /* Freed blocks of each small size glibc keeps in its per-thread cache
-** (tcache) for the next malloc of that size; glibc's default is 7. */
-#define MALLOC_TCACHE_COUNT "2000"
+** (tcache) for the next malloc of that size; glibc's default is 7.  500
+** gives the dashboard all of the gain that 2,000 gives and the chart
+** about half, for 1.7 MiB more of a worker's own memory instead of 7 MiB
+** (docs/performance.md, "Per-request costs"). */
+#define MALLOC_TCACHE_COUNT "500"
 
 /*
 ** A request frees thousands of small blocks at once (the view document,
 ** the transform's result tree, SQLite's page objects) and mallocs as many
 ** again on the next.  With seven per size in the tcache the rest go to the
 ** fastbins and are consolidated, split and merged again: a tenth of the
-** dashboard's instructions (callgrind: 2,122,526 -> 1,861,119 a request
-** with MALLOC_TCACHE_COUNT, chart 16,644,631 -> 15,330,255).  glibc reads
+** dashboard's instructions (callgrind: 2,107,639 -> 1,847,089 a request
+** with MALLOC_TCACHE_COUNT, chart 16,631,276 -> 16,081,961).  glibc reads
 ** the count only when a process starts (GLIBC_TUNABLES), so cairnd,
 ** started without GLIBC_TUNABLES, sets it and executes itself again, once
 ** (same process, same descriptors: a socket from systemd or spawn-fcgi is
