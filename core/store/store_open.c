@@ -12,14 +12,12 @@
 **   (an import) uses a savepoint instead, so one failed record undoes only
 **
 ** READING
-**   Every worker's connection maps the database file (PRAGMA mmap_size,
-**   STORE_MMAP_BYTES).  Each audited request commits, and another
+**   No PRAGMA mmap_size.  Each audited request commits, and another
 **   connection's commit makes SQLite drop its page cache at the next read
-**   transaction: with the mapping, the pages read again come from the
-**   kernel's page cache without a pread copy per page.  Pages written since
-**   the last checkpoint are still read from the WAL.  The mapped pages
-**   are file pages (RssFile), shared by every worker and reclaimable, not
-**   the worker's own memory.
+**   transaction, so pages are read again with pread.  A mapping does not
+**   save that work in WAL mode: SQLite unmaps the whole file when it sees
+**   a new snapshot and maps it again, and the page faults cost more than
+**   the copies (docs/performance.md, "Per-request costs").
 **
 ** Every connection belongs to one process: open it after fork().
 */
@@ -35,10 +33,6 @@
 #include "store_db.h"
 #include "store_int.h"
 
-/* How much of the database file a connection maps (PRAGMA mmap_size):
-** 256 MiB of address space, enough for a clinic of a million
-** observations; a larger file is read past it with pread as before. */
-#define STORE_MMAP_BYTES "268435456"
 /* A connection waiting for another's write lock tries again after
 ** BUSY_FIRST_US, doubling up to BUSY_STEP_MAX_US, until
 ** CAIRN_BUSY_TIMEOUT_MS have passed.  An audit append holds the lock for
@@ -215,8 +209,8 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
     rc = cairn_fail(err, CAIRN_EDB, NULL,
                     "database %s: cannot use WAL mode (got %s)", path, mode);
   if (rc == 0)
-    rc = store_script(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-                      " PRAGMA mmap_size = " STORE_MMAP_BYTES, err);
+    rc = store_script(st, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+                      err);
   if (rc == 0) rc = store_pragma_text(st, "PRAGMA foreign_keys", fk, sizeof fk, err);
   if (rc == 0 && strcmp(fk, "1") != 0)
     rc = cairn_fail(err, CAIRN_EDB, NULL,
