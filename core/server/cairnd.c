@@ -21,7 +21,6 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -178,44 +177,6 @@ static void worker_heap_setup(void) {
   mallopt(M_MMAP_THRESHOLD, WORKER_HEAP_MMAP);
   mallopt(M_TRIM_THRESHOLD, WORKER_HEAP_KEEP);
   mallopt(M_TOP_PAD, WORKER_HEAP_PAD);
-#endif
-}
-
-/* Freed blocks of each small size glibc keeps in its per-thread cache
-** (tcache) for the next malloc of that size; glibc's default is 7.  500
-** gives the dashboard all of the gain that 2,000 gives and the chart
-** about half, for 1.7 MiB more of a worker's own memory instead of 7 MiB
-** (docs/performance.md, "Per-request costs"). */
-#define MALLOC_TCACHE_COUNT "500"
-
-/*
-** A request frees thousands of small blocks at once (the view document,
-** the transform's result tree, SQLite's page objects) and mallocs as many
-** again on the next.  With seven per size in the tcache the rest go to the
-** fastbins and are consolidated, split and merged again: a tenth of the
-** dashboard's instructions (callgrind: 2,107,639 -> 1,847,089 a request
-** with MALLOC_TCACHE_COUNT, chart 16,631,276 -> 16,081,961).  glibc reads
-** the count only when a process starts (GLIBC_TUNABLES), so cairnd,
-** started without GLIBC_TUNABLES, sets it and executes itself again, once
-** (same process, same descriptors: a socket from systemd or spawn-fcgi is
-** kept).  A GLIBC_TUNABLES of the administrator's is left as it is; when
-** the exec fails cairnd carries on with glibc's defaults.
-*/
-static void malloc_tunables(char **argv) {
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-  char self[PATH_MAX];
-  if (getenv("GLIBC_TUNABLES") != NULL) return;
-  /* The file's own name, so that the process keeps its name ("cairnd"). */
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0 || (size_t)n >= sizeof self - 1) return;
-  self[n] = 0;
-  if (setenv("GLIBC_TUNABLES",
-             "glibc.malloc.tcache_count=" MALLOC_TCACHE_COUNT, 1) != 0)
-    return;
-  execv(self, argv);
-  unsetenv("GLIBC_TUNABLES");
-#else
-  (void)argv;
 #endif
 }
 
@@ -521,7 +482,6 @@ static int master(cairn_serve_ctx *sc, int listen_fd) {
 }
 
 int main(int argc, char **argv) {
-  malloc_tunables(argv);
   const char *config = getenv("CAIRN_CONFIG");
   const char *schemas = getenv("CAIRN_SCHEMAS");
   int check_only = 0, opt;
