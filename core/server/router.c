@@ -7,6 +7,7 @@
 */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cairn_int.h"
 
@@ -19,6 +20,41 @@
 /* Capture pairs the per-process match data starts with: every route in the
 ** tree has fewer than 8 groups, so it is allocated once. */
 #define ROUTE_PAIRS_MIN 8
+/* Longest literal start of a pattern kept for the quick test. */
+#define ROUTE_LITERAL_MAX 63
+
+/* A compiled route: what cairn_route_compile hands out as `code`. */
+typedef struct route_code {
+  pcre2_code *re;            /* the pattern, anchored at both ends */
+  uint32_t groups;           /* its capture groups */
+  size_t lit_len;            /* bytes of lit[] every matching path begins with */
+  char lit[ROUTE_LITERAL_MAX + 1];  /* the pattern's literal start */
+} route_code;
+
+/* 1 for a byte that stands for itself in a pattern and in a path. */
+static int literal_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-';
+}
+
+/*
+** The literal text every path matching `pattern` begins with: its leading
+** plain characters, less the last one when a quantifier follows it
+** ("/patients?" requires only "/patient"), and none at all when the
+** pattern has an alternation anywhere (a top-level "|" would let a path
+** match without that start).  Routes are anchored at the start, so a path
+** that does not begin with it cannot match, and pcre2 need not be asked.
+*/
+static void literal_start(route_code *rc, const char *pattern) {
+  size_t n = 0;
+  rc->lit_len = 0;
+  if (strchr(pattern, '|')) return;
+  while (n < ROUTE_LITERAL_MAX && literal_byte(pattern[n])) n++;
+  if (n > 0 && pattern[n] != 0 && strchr("?*+{", pattern[n])) n--;
+  memcpy(rc->lit, pattern, n);
+  rc->lit[n] = 0;
+  rc->lit_len = n;
+}
 
 /*
 ** Compile `pattern` into *code (a pcre2_code *).  The subject is always
@@ -38,11 +74,25 @@ int cairn_route_compile(const char *pattern, void **code, cairn_error *err) {
   }
   /* JIT is an optimisation: a platform without it still matches. */
   (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-  *code = re;
+  route_code *rc = calloc(1, sizeof *rc);
+  if (!rc) {
+    pcre2_code_free(re);
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no memory for a route");
+  }
+  rc->re = re;
+  pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &rc->groups);
+  literal_start(rc, pattern);
+  *code = rc;
   return 0;
 }
 
-void cairn_route_free(void *code) { pcre2_code_free(code); }
+/* Free what cairn_route_compile made; NULL is a no-op. */
+void cairn_route_free(void *code) {
+  route_code *rc = code;
+  if (!rc) return;
+  pcre2_code_free(rc->re);
+  free(rc);
+}
 
 /* One match context per process with the limits set; pcre2 contexts are
 ** read-only during matching. */
@@ -63,11 +113,10 @@ static pcre2_match_context *match_ctx(void) {
 ** every route tried and every request, and grown only when a route has
 ** more groups than any before it.  pcre2_match overwrites it each time.
 */
-static pcre2_match_data *match_data(const pcre2_code *re) {
+static pcre2_match_data *match_data(const route_code *rc) {
   static pcre2_match_data *md;
   static uint32_t pairs;
-  uint32_t groups = 0;
-  pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+  uint32_t groups = rc->groups;
   if (md == NULL || groups + 1 > pairs) {
     pcre2_match_data_free(md);
     pairs = groups + 1 > ROUTE_PAIRS_MIN ? groups + 1 : ROUTE_PAIRS_MIN;
@@ -111,8 +160,11 @@ int cairn_router_match(const cairn_registry *reg, cairn_req *req,
   const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
   for (size_t i = 0; i < reg->n_routes; i++) {
     const cairn_route_rt *r = &reg->routes[i];
-    pcre2_match_data *md = match_data(r->code);
-    int rc = pcre2_match(r->code, (PCRE2_SPTR)path, len, 0, 0, md,
+    const route_code *code = r->code;
+    if (code->lit_len > len || memcmp(path, code->lit, code->lit_len) != 0)
+      continue;                /* cannot match: see literal_start */
+    pcre2_match_data *md = match_data(code);
+    int rc = pcre2_match(code->re, (PCRE2_SPTR)path, len, 0, 0, md,
                          match_ctx());
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
       cairn_logf(CAIRN_LOG_WARN, "route %s hit a match limit on a %zu-byte path",
@@ -122,7 +174,7 @@ int cairn_router_match(const cairn_registry *reg, cairn_req *req,
       path_matched = 1;
       continue;
     }
-    take_params(req, r->code, md, path);
+    take_params(req, code->re, md, path);
     return (int)i;
   }
   return path_matched ? -2 : -1;

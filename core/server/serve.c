@@ -68,9 +68,46 @@ static int status_for(int code) {
   }
 }
 
-static const char *param(FCGX_Request *fr, const char *name) {
-  const char *v = FCGX_GetParam(name, fr->envp);
-  return v ? v : "";
+/* The CGI parameters decode() reads, in the order of cgi_names. */
+enum {
+  CGI_METHOD, CGI_ACCEPT, CGI_CONTENT_TYPE, CGI_CONTENT_LENGTH, CGI_REMOTE,
+  CGI_ORIGIN, CGI_FETCH_SITE, CGI_CSRF, CGI_HOST, CGI_HTTPS, CGI_URI,
+  CGI_DOCUMENT_URI, CGI_QUERY, CGI_COOKIE, CGI_COUNT
+};
+static const char *const cgi_names[CGI_COUNT] = {
+  [CGI_METHOD] = "REQUEST_METHOD",     [CGI_ACCEPT] = "HTTP_ACCEPT",
+  [CGI_CONTENT_TYPE] = "CONTENT_TYPE", [CGI_CONTENT_LENGTH] = "CONTENT_LENGTH",
+  [CGI_REMOTE] = "REMOTE_ADDR",        [CGI_ORIGIN] = "HTTP_ORIGIN",
+  [CGI_FETCH_SITE] = "HTTP_SEC_FETCH_SITE", [CGI_CSRF] = "HTTP_X_CSRF_TOKEN",
+  [CGI_HOST] = "HTTP_HOST",            [CGI_HTTPS] = "HTTPS",
+  [CGI_URI] = "REQUEST_URI",           [CGI_DOCUMENT_URI] = "DOCUMENT_URI",
+  [CGI_QUERY] = "QUERY_STRING",        [CGI_COOKIE] = "HTTP_COOKIE",
+};
+
+/*
+** Fill v[] with the value of each of cgi_names from the request's
+** environment, "" for one it does not carry, in one pass (instead of a
+** FCGX_GetParam search of every entry per name).  As FCGX_GetParam, the
+** first entry of a name counts.
+*/
+static void cgi_params(FCGX_Request *fr, const char *v[CGI_COUNT]) {
+  size_t len[CGI_COUNT];
+  for (int i = 0; i < CGI_COUNT; i++) {
+    v[i] = NULL;
+    len[i] = strlen(cgi_names[i]);
+  }
+  for (char **e = fr->envp; e && *e; e++) {
+    const char *eq = strchr(*e, '=');
+    if (!eq) continue;
+    size_t n = (size_t)(eq - *e);
+    for (int i = 0; i < CGI_COUNT; i++)
+      if (len[i] == n && !v[i] && memcmp(*e, cgi_names[i], n) == 0) {
+        v[i] = eq + 1;
+        break;
+      }
+  }
+  for (int i = 0; i < CGI_COUNT; i++)
+    if (!v[i]) v[i] = "";
 }
 
 /* Lower-cased media type without parameters: "application/xml". */
@@ -232,8 +269,8 @@ static void send_response(cairn_req *req, FCGX_Request *fr, const response *r) {
 ** Read the body: CONTENT_LENGTH must be a plain decimal number no larger
 ** than CAIRN_BODY_MAX, and exactly that many bytes must arrive.
 */
-static int read_body(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
-  const char *cl = param(fr, "CONTENT_LENGTH");
+static int read_body(cairn_req *req, FCGX_Request *fr, const char *cl,
+                     cairn_error *err) {
   if (!*cl) { req->body = ""; req->body_len = 0; return 0; }
   size_t n = 0;
   for (const char *p = cl; *p; p++) {
@@ -284,21 +321,23 @@ static int path_escapes_check(const char *raw, cairn_error *err) {
 
 /* Decode everything the request carries; fills *err on the first problem. */
 static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
-  req->method = cairn_arena_strdup(req->arena, param(fr, "REQUEST_METHOD"));
+  const char *cgi[CGI_COUNT];
+  cgi_params(fr, cgi);
+  req->method = cairn_arena_strdup(req->arena, cgi[CGI_METHOD]);
   if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD") &&
       strcmp(req->method, "POST"))
     return cairn_fail(err, DECODE_E405, NULL, "Cairn answers GET, HEAD and POST only.");
-  req->accept = param(fr, "HTTP_ACCEPT");
+  req->accept = cgi[CGI_ACCEPT];
   req->want_xml = wants_xml(req->accept);
-  req->content_type = media_type(req->arena, param(fr, "CONTENT_TYPE"));
-  req->remote_addr = param(fr, "REMOTE_ADDR");
-  req->origin = param(fr, "HTTP_ORIGIN");
-  req->fetch_site = param(fr, "HTTP_SEC_FETCH_SITE");
-  req->csrf_header = param(fr, "HTTP_X_CSRF_TOKEN");
-  req->host = param(fr, "HTTP_HOST");
-  req->https = strcmp(param(fr, "HTTPS"), "on") == 0;
-  const char *uri = param(fr, "REQUEST_URI");
-  if (!*uri) uri = param(fr, "DOCUMENT_URI");
+  req->content_type = media_type(req->arena, cgi[CGI_CONTENT_TYPE]);
+  req->remote_addr = cgi[CGI_REMOTE];
+  req->origin = cgi[CGI_ORIGIN];
+  req->fetch_site = cgi[CGI_FETCH_SITE];
+  req->csrf_header = cgi[CGI_CSRF];
+  req->host = cgi[CGI_HOST];
+  req->https = strcmp(cgi[CGI_HTTPS], "on") == 0;
+  const char *uri = cgi[CGI_URI];
+  if (!*uri) uri = cgi[CGI_DOCUMENT_URI];
   size_t plen = strcspn(uri, "?");
   char *raw = cairn_arena_strndup(req->arena, uri, plen);
   char *path;
@@ -308,15 +347,15 @@ static int decode(cairn_req *req, FCGX_Request *fr, cairn_error *err) {
   if (rc) return rc;
   req->path = path;
   size_t budget = CAIRN_PARAMS_MAX;
-  const char *qs = param(fr, "QUERY_STRING");
+  const char *qs = cgi[CGI_QUERY];
   req->query_string = qs;
   rc = cairn_parse_urlencoded(req->arena, qs, strlen(qs), &req->query,
                               &req->n_query, &budget, err);
   if (rc) return rc;
-  rc = cairn_parse_cookies(req->arena, param(fr, "HTTP_COOKIE"), &req->cookies,
+  rc = cairn_parse_cookies(req->arena, cgi[CGI_COOKIE], &req->cookies,
                            &req->n_cookies, err);
   if (rc) return rc;
-  rc = read_body(req, fr, err);
+  rc = read_body(req, fr, cgi[CGI_CONTENT_LENGTH], err);
   if (rc) return rc;
   if (strcmp(req->method, "POST") == 0) {
     if (strcmp(req->content_type, "application/x-www-form-urlencoded") == 0)

@@ -22,6 +22,10 @@
 ** that builds SQL at run time from growing memory for ever (past it,
 ** statements are finalized when their request ends). */
 #define STMT_CACHE_MAX 256
+/* Slots of the table of recent lookups by the SQL text's address (the text
+** is a constant in the code, so the same statement comes back at the same
+** address): a power of two, above the number of statements in use. */
+#define STMT_SEEN_SLOTS 512
 /* Longest parameter name accepted by cairn_sql_bind_*, ':' included. */
 #define BIND_NAME_MAX 64
 /* Longest status word: "entered-in-error" and friends fit easily. */
@@ -55,9 +59,14 @@ struct cairn_store {
   size_t n_types;
   cairn_stmt *buckets[STMT_BUCKETS];  /* the statement cache */
   size_t n_cached;
+  const char *seen_key[STMT_SEEN_SLOTS];  /* address of the SQL text last
+                             ** looked up in each slot */
+  cairn_stmt *seen[STMT_SEEN_SLOTS];  /* the cached entry found for it */
   int restrict_sql;          /* 1 while preparing a plugin statement,
                              ** STORE_SQL_KEPT for one that may write
                              ** kept tables (cairn_sql_prepare_kept) */
+  long long busy_since_us;   /* monotonic time the current wait for a
+                             ** lock began (store_open.c's busy handler) */
 };
 
 /* restrict_sql for a statement that may also write kept tables. */

@@ -11,6 +11,14 @@
 **   CAIRN_BUSY_TIMEOUT_MS.  A record write inside a caller's transaction
 **   (an import) uses a savepoint instead, so one failed record undoes only
 **
+** READING
+**   No PRAGMA mmap_size.  Each audited request commits, and another
+**   connection's commit makes SQLite drop its page cache at the next read
+**   transaction, so pages are read again with pread.  A mapping does not
+**   save that work in WAL mode: SQLite unmaps the whole file when it sees
+**   a new snapshot and maps it again, and the page faults cost more than
+**   the copies (docs/performance.md, "Per-request costs").
+**
 ** Every connection belongs to one process: open it after fork().
 */
 #include <assert.h>
@@ -25,6 +33,15 @@
 #include "store_db.h"
 #include "store_int.h"
 
+/* A connection waiting for another's write lock tries again after
+** BUSY_FIRST_US, doubling up to BUSY_STEP_MAX_US, until
+** CAIRN_BUSY_TIMEOUT_MS have passed.  An audit append holds the lock for
+** a fraction of a millisecond; SQLite's own busy_timeout sleeps 1, 2, 5,
+** 10 ms... so a worker slept a whole millisecond or more behind an entry
+** long since written. */
+#define BUSY_FIRST_US 50
+#define BUSY_STEP_MAX_US 2000
+
 /* Log the connection's last error and fill *err without internals. */
 int store_db_fail(cairn_store *st, cairn_error *err, const char *what) {
   int rc = sqlite3_extended_errcode(st->db);
@@ -35,6 +52,36 @@ int store_db_fail(cairn_store *st, cairn_error *err, const char *what) {
                       "the database is busy; try again in a moment");
   return cairn_fail(err, CAIRN_EDB, NULL,
                     "the database failed; the server log has the details");
+}
+
+/* Microseconds on the monotonic clock. */
+static long long mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+** SQLite's busy handler for the store's connection: sleep and try again
+** (return 1) until CAIRN_BUSY_TIMEOUT_MS have passed since this wait
+** began, then give up (return 0: the statement fails with SQLITE_BUSY),
+** as sqlite3_busy_timeout did, only with shorter first sleeps.  `tries`
+** counts SQLite's calls for this wait, from 0.
+*/
+static int store_busy(void *arg, int tries) {
+  cairn_store *st = arg;
+  long long now = mono_us();
+  if (tries == 0) st->busy_since_us = now;
+  long long waited = now - st->busy_since_us;
+  long long left = (long long)CAIRN_BUSY_TIMEOUT_MS * 1000 - waited;
+  if (left <= 0) return 0;
+  long long step = BUSY_FIRST_US << (tries < 10 ? tries : 10);
+  if (step > BUSY_STEP_MAX_US) step = BUSY_STEP_MAX_US;
+  if (step > left) step = left;
+  struct timespec d = { .tv_sec = step / 1000000,
+                        .tv_nsec = (long)(step % 1000000) * 1000 };
+  nanosleep(&d, NULL);
+  return 1;
 }
 
 /* Run one statement that binds nothing (transaction control) through the
@@ -151,7 +198,7 @@ int cairn_store_open(const char *path, const cairn_registry *reg,
     return rc;
   }
   sqlite3_extended_result_codes(st->db, 1);
-  sqlite3_busy_timeout(st->db, CAIRN_BUSY_TIMEOUT_MS);
+  sqlite3_busy_handler(st->db, store_busy, st);
   sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);

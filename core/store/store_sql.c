@@ -43,6 +43,35 @@ static cairn_stmt *cache_find(cairn_store *st, const char *sql, unsigned h,
   return NULL;
 }
 
+/* The slot of the SQL text's address in the table of recent lookups. */
+static size_t seen_slot(const char *sql) {
+  return (size_t)(((uintptr_t)sql >> 3) % STMT_SEEN_SLOTS);
+}
+
+/* cache_find without hashing the text, for a caller that passes the same
+** text at the same address again (SQL is a constant in the code): the
+** entry found for that address last time, when it holds the very same
+** text (compared: a caller may build SQL in a buffer it reuses).  NULL
+** when there is none; cache_find then decides. */
+static cairn_stmt *cache_find_seen(cairn_store *st, const char *sql,
+                                   int internal) {
+  size_t i = seen_slot(sql);
+  cairn_stmt *e = st->seen[i];
+  if (e != NULL && st->seen_key[i] == sql && e->internal == internal &&
+      strcmp(e->sql, sql) == 0)
+    return e;
+  return NULL;
+}
+
+/* Remember that sql, at this address, is cached entry e.  Entries in the
+** cache live as long as the store, so the table never holds a freed one. */
+static void cache_note_seen(cairn_store *st, const char *sql, cairn_stmt *e) {
+  if (e == NULL || !e->cached) return;
+  size_t i = seen_slot(sql);
+  st->seen_key[i] = sql;
+  st->seen[i] = e;
+}
+
 /* A new entry for a prepared statement, in the cache when `cache`. */
 static cairn_stmt *stmt_entry(cairn_store *st, sqlite3_stmt *s,
                               const char *sql, unsigned h, int internal,
@@ -71,9 +100,13 @@ static cairn_stmt *stmt_entry(cairn_store *st, sqlite3_stmt *s,
 */
 static cairn_stmt *internal_entry(cairn_store *st, const char *sql,
                                   cairn_error *err) {
-  unsigned h = sql_hash(sql);
-  cairn_stmt *e = cache_find(st, sql, h, 1);
+  unsigned h = 0;
+  cairn_stmt *e = cache_find_seen(st, sql, 1);
   sqlite3_stmt *s;
+  if (e == NULL) {
+    h = sql_hash(sql);
+    if ((e = cache_find(st, sql, h, 1)) != NULL) cache_note_seen(st, sql, e);
+  }
   if (e != NULL) {
     if (sqlite3_stmt_busy(e->s)) {
       cairn_logf(CAIRN_LOG_ERROR, "store: statement in use: %.80s", sql);
@@ -89,7 +122,9 @@ static cairn_stmt *internal_entry(cairn_store *st, const char *sql,
     store_db_fail(st, err, "prepare");
     return NULL;
   }
-  return stmt_entry(st, s, sql, h, 1, 1);
+  e = stmt_entry(st, s, sql, h, 1, 1);
+  cache_note_seen(st, sql, e);
+  return e;
 }
 
 /* See store_int.h.  Counted as one prepare: SQLite prepares each of
@@ -240,8 +275,13 @@ static cairn_stmt *plugin_prepare(cairn_req *req, const char *sql, int kept,
       sql == NULL)
     return cairn_fail(err, CAIRN_EINTERNAL, NULL, "no store or no SQL"),
            NULL;
-  h = sql_hash(sql);
-  e = cache_find(st, sql, h, kept ? STORE_STMT_KEPT : 0);
+  h = 0;
+  e = cache_find_seen(st, sql, kept ? STORE_STMT_KEPT : 0);
+  if (e == NULL) {
+    h = sql_hash(sql);
+    e = cache_find(st, sql, h, kept ? STORE_STMT_KEPT : 0);
+    cache_note_seen(st, sql, e);
+  }
   if (e != NULL && !sqlite3_stmt_busy(e->s)) {  /* idle: start it afresh */
     sqlite3_reset(e->s);
     sqlite3_clear_bindings(e->s);
@@ -251,6 +291,7 @@ static cairn_stmt *plugin_prepare(cairn_req *req, const char *sql, int kept,
     }
     goto hand;
   }
+  if (e != NULL) h = e->hash;  /* busy: a second, uncached copy */
   cache = e == NULL && st->n_cached < STMT_CACHE_MAX;
   n_prepares++;
   st->restrict_sql = kept ? STORE_SQL_KEPT : 1;
@@ -278,6 +319,7 @@ static cairn_stmt *plugin_prepare(cairn_req *req, const char *sql, int kept,
                       "only one read-only SELECT is allowed"), NULL;
   }
   e = stmt_entry(st, s, sql, h, kept ? STORE_STMT_KEPT : 0, cache);
+  cache_note_seen(st, sql, e);
 hand:
   e->handed = 1;
   e->req = req;
@@ -296,9 +338,13 @@ static int bind_index(cairn_stmt *e, const char *name) {
   if (name[0] == ':') {
     if (strlen(name) <= BIND_NAME_MAX)
       idx = sqlite3_bind_parameter_index(e->s, name);
-  } else if (strlen(name) < BIND_NAME_MAX) {
-    snprintf(buf, sizeof buf, ":%s", name);
-    idx = sqlite3_bind_parameter_index(e->s, buf);
+  } else {
+    size_t n = strlen(name);
+    if (n < BIND_NAME_MAX) {   /* ":" + name, without snprintf's cost */
+      buf[0] = ':';
+      memcpy(buf + 1, name, n + 1);
+      idx = sqlite3_bind_parameter_index(e->s, buf);
+    }
   }
   if (idx == 0) {
     cairn_logf(CAIRN_LOG_ERROR, "store: no parameter %.64s in: %.200s",

@@ -66,6 +66,38 @@ START_TEST(method_mismatch_is_405_and_head_is_get) {
 }
 END_TEST
 
+/* The quick test on a pattern's literal start (router.c, literal_start)
+** never turns away a path the pattern matches: a quantified last letter,
+** an alternation, a pattern that starts with a group. */
+START_TEST(literal_start_never_hides_a_match) {
+  static const cairn_route more[] = {
+    { "GET", "/items?", CAIRN_AUD_PUBLIC, h, "optional s" },
+    { "GET", "/ab*c", CAIRN_AUD_PUBLIC, h, "starred b" },
+    { "GET", "/one|/two", CAIRN_AUD_PUBLIC, h, "alternation" },
+    { "GET", "(?i)/Upper", CAIRN_AUD_PUBLIC, h, "caseless" },
+    { "GET", "/x{2}", CAIRN_AUD_PUBLIC, h, "counted" },
+  };
+  cairn_route_rt rt[5];
+  cairn_registry r = { .routes = rt, .n_routes = 5 };
+  cairn_error e = {0};
+  for (int i = 0; i < 5; i++) {
+    rt[i].decl = &more[i];
+    ck_assert_int_eq(cairn_route_compile(more[i].pattern, &rt[i].code, &e), 0);
+  }
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/item"), 0);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/items"), 0);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/ac"), 1);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/abbc"), 1);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/one"), 2);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/two"), 2);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/uPPER"), 3);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/xx"), 4);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/x"), -1);
+  ck_assert_int_eq(cairn_router_match(&r, R, "GET", "/it"), -1);
+  for (int i = 0; i < 5; i++) cairn_route_free(rt[i].code);
+}
+END_TEST
+
 START_TEST(bad_pattern_is_refused_with_offset) {
   void *code = NULL;
   cairn_error e = {0};
@@ -130,6 +162,7 @@ static Suite *suite(void) {
   tcase_add_test(t, exact_and_param_routes);
   tcase_add_test(t, anchored_at_both_ends);
   tcase_add_test(t, method_mismatch_is_405_and_head_is_get);
+  tcase_add_test(t, literal_start_never_hides_a_match);
   tcase_add_test(t, bad_pattern_is_refused_with_offset);
   tcase_add_test(t, match_limit_stops_backtracking);
   tcase_add_test(t, match_without_the_required_b_fails_fast_without_a_limit);

@@ -374,7 +374,6 @@ START_TEST(open_sets_wal_full_sync_foreign_keys_and_busy_timeout) {
   ck_assert_str_eq(one_text("PRAGMA journal_mode"), "wal");
   ck_assert_int_eq(one_int("PRAGMA synchronous"), 2);  /* FULL */
   ck_assert_int_eq(one_int("PRAGMA foreign_keys"), 1);
-  ck_assert_int_eq(one_int("PRAGMA busy_timeout"), CAIRN_BUSY_TIMEOUT_MS);
   ck_assert_int_eq(one_int("SELECT count(*) FROM sqlite_master WHERE name IN"
                            " ('p_test_note', 'p_test_person', 'p_test_tally',"
                            "  'p_test_note_patient')"), 4);
@@ -1068,6 +1067,58 @@ START_TEST(audit_append_after_a_half_stepped_read_and_another_write) {
 }
 END_TEST
 
+/* The statement cache looks a text up by its address first: the same
+** buffer holding another text must still get its own statement. */
+START_TEST(sql_in_a_reused_buffer_gets_its_own_statement) {
+  char sql[64];
+  cairn_error err = {0};
+  for (int i = 1; i <= 3; i++) {
+    snprintf(sql, sizeof sql, "SELECT %d FROM p_test_note LIMIT 1", i);
+    cairn_stmt *a = cairn_sql_prepare(&req, sql, &err);
+    ck_assert_ptr_nonnull(a);
+    snprintf(sql, sizeof sql, "SELECT %d", 10 * i);
+    cairn_stmt *b = cairn_sql_prepare(&req, sql, &err);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_ne(a, b);
+    ck_assert_int_eq(cairn_sql_step(b), 1);
+    ck_assert_int_eq(cairn_sql_int(b, 0), 10 * i);
+  }
+}
+END_TEST
+
+/* The store's busy handler waits for another process's write lock (held
+** here for LOCK_HOLD_MS, well inside CAIRN_BUSY_TIMEOUT_MS) instead of
+** failing with SQLITE_BUSY. */
+#define LOCK_HOLD_MS 300
+START_TEST(begin_waits_for_another_process_write_lock) {
+  int ready[2];
+  ck_assert_int_eq(pipe(ready), 0);
+  pid_t child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) {
+    sqlite3 *other = NULL;
+    char c = 1;
+    if (sqlite3_open(path, &other) != SQLITE_OK ||
+        sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+      _exit(1);
+    if (write(ready[1], &c, 1) != 1) _exit(1);
+    usleep(LOCK_HOLD_MS * 1000);
+    sqlite3_exec(other, "COMMIT", NULL, NULL, NULL);
+    _exit(0);
+  }
+  char c;
+  ck_assert_int_eq(read(ready[0], &c, 1), 1);   /* the lock is held now */
+  cairn_error err = {0};
+  ck_assert_msg(cairn_store_begin(st, &err) == 0, "begin: %s", err.message);
+  cairn_store_rollback(st);
+  int status = 0;
+  ck_assert_int_eq(waitpid(child, &status, 0), child);
+  ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(ready[0]);
+  close(ready[1]);
+}
+END_TEST
+
 static Suite *store_suite(void) {
   Suite *s = suite_create("store");
   TCase *o = tcase_create("open"), *w = tcase_create("write"),
@@ -1080,6 +1131,8 @@ static Suite *store_suite(void) {
     suite_add_tcase(s, all[i]);
   }
   tcase_add_test(o, open_sets_wal_full_sync_foreign_keys_and_busy_timeout);
+  tcase_add_test(o, begin_waits_for_another_process_write_lock);
+  tcase_add_test(o, sql_in_a_reused_buffer_gets_its_own_statement);
   tcase_add_test(o, migrations_run_once_each);
   tcase_add_test(o, projection_table_is_rebuilt_when_its_columns_change);
   tcase_add_test(w, create_stores_version_1_with_projections);
