@@ -472,6 +472,7 @@ const char *cairn_sql_text(cairn_stmt *st, int col);
 long long cairn_sql_int(cairn_stmt *st, int col);
 double cairn_sql_real(cairn_stmt *st, int col);
 int cairn_sql_is_null(cairn_stmt *st, int col);
+void cairn_sql_done(cairn_stmt *st);
 
 /* ------------------------------------------------------------- documents */
 

@@ -460,6 +460,7 @@ const cairn_api cairn_host_table = {
   .sql_prepare_kept = cairn_sql_prepare_kept,
   .respond_shared = cairn_respond_shared_impl,
   .respond_shared_fresh = cairn_respond_shared_fresh_impl,
+  .sql_done = cairn_sql_done,
 };
 
 /* Fill req->today from the local clock in the process's time zone (TZ is

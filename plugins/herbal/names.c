@@ -3,6 +3,7 @@
 */
 #include "names.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Decode one UTF-8 character at *s (input already valid UTF-8: the core
@@ -123,6 +124,57 @@ static int herb_names(const herbal_herb *h, const char **names) {
   return n;
 }
 
+/* Names a herb answers to, at most. */
+#define HERB_NAMES_MAX (4 + HERBAL_ALIASES_MAX)
+
+/* Every herb's names folded, made on the first lookup of this process and
+** kept (the data does not change while it runs): a dashboard looks up
+** every line of every active prescription, and folding ~1,000 names per
+** line was most of it (large clinic, 3,000 prescriptions). */
+static struct {
+  const herbal_db *db;      /* the data they were folded from */
+  char **name;              /* [herb * HERB_NAMES_MAX + k], NULL after the
+                            ** herb's last */
+  size_t n;                 /* slots in name */
+} folded;
+
+void herbal_names_forget(void) {
+  if (folded.name) {
+    for (size_t i = 0; i < folded.n; i++) free(folded.name[i]);
+    free(folded.name);
+  }
+  folded.name = NULL;
+  folded.n = 0;
+  folded.db = NULL;
+}
+
+/* The folded names of db's herbs, or NULL when memory ran out. */
+static char **folded_names(const herbal_db *db) {
+  const char *names[HERB_NAMES_MAX + 1];
+  char buf[HERBAL_FOLD_MAX];
+  if (folded.db == db && folded.name) return folded.name;
+  herbal_names_forget();
+  size_t slots = (size_t)db->n_herbs * HERB_NAMES_MAX;
+  char **t = calloc(slots + 1, sizeof *t);
+  if (!t) return NULL;
+  for (int h = 0; h < db->n_herbs; h++) {
+    int n = herb_names(&db->herbs[h], names);
+    for (int k = 0; k < n && k < HERB_NAMES_MAX; k++) {
+      herbal_fold(names[k], buf, sizeof buf);
+      if (!(t[h * HERB_NAMES_MAX + k] = strdup(buf))) {
+        folded.name = t;
+        folded.n = slots;
+        herbal_names_forget();
+        return NULL;
+      }
+    }
+  }
+  folded.db = db;
+  folded.name = t;
+  folded.n = slots;
+  return t;
+}
+
 int herbal_lookup(const herbal_db *db, const char *typed, int *suggest,
                   int *n_suggest) {
   char want[HERBAL_FOLD_MAX], have[HERBAL_FOLD_MAX];
@@ -132,11 +184,16 @@ int herbal_lookup(const herbal_db *db, const char *typed, int *suggest,
   if (herbal_fold(typed, want, sizeof want) == 0) return -1;
   /* A name as stored (the usual case: a prescription's own lines, checked
   ** again on every dashboard) is found without a single distance. */
+  char **f = folded_names(db);
   for (int h = 0; h < db->n_herbs; h++) {
     int n = herb_names(&db->herbs[h], names);
     for (int k = 0; k < n; k++) {
-      herbal_fold(names[k], have, sizeof have);
-      if (strcmp(want, have) == 0) return h;
+      const char *have_k = f ? f[h * HERB_NAMES_MAX + k] : NULL;
+      if (!have_k) {
+        herbal_fold(names[k], have, sizeof have);
+        have_k = have;
+      }
+      if (strcmp(want, have_k) == 0) return h;
     }
   }
   if (!suggest || !n_suggest) return -1;

@@ -44,4 +44,8 @@ int herbal_distance(const char *a, const char *b);
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif
+/* Free the folded names herbal_lookup keeps (the plugin's fini: the data
+** they come from is freed with it). */
+void herbal_names_forget(void);
+
 #endif /* HERBAL_NAMES_H */

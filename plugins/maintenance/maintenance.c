@@ -163,6 +163,10 @@ static int maintenance_init(const cairn_api *api,
                             const cairn_plugin_config *cfg,
                             cairn_error *err) {
   CAIRN_PLUGIN_INIT2(api);
+  if (!CAIRN_API_HAS(api, sql_done))
+    return cairn_fail(err, CAIRN_EINTERNAL, NULL,
+                      "maintenance: the host is older than the plugin needs "
+                      "(level 6 with sql_done)");
   static const char *const required[] = {"plans", "instruments", "definition",
                                          NULL};
   for (int i = 0; required[i]; i++) {

@@ -121,6 +121,7 @@ int mt_timepoint_figures(cairn_req *req, int months, mt_timepoint *out,
     if (!b) return err->code;
     cairn_sql_bind_int(b, ":e", eps[j]);
     back += cairn_sql_step(b) == 1 && cairn_sql_int(b, 0) > 0;
+    cairn_sql_done(b);
   }
   if (out->n > 0) {
     out->mean = sum / out->n;

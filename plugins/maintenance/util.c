@@ -163,11 +163,13 @@ int mt_episode_baseline(cairn_req *req, long long episode,
         req, i == 0 ? BASELINE_AT_SQL : BASELINE_FIRST_SQL, &err);
     if (!st) return err.code;
     cairn_sql_bind_int(st, ":e", episode);
-    if (cairn_sql_step(st) == 1) {
+    int found = cairn_sql_step(st) == 1;
+    if (found) {
       *instrument = cairn_req_strdup(req, cairn_sql_text(st, 0));
       *baseline = cairn_sql_real(st, 1);
-      return CAIRN_OK;
     }
+    cairn_sql_done(st);
+    if (found) return CAIRN_OK;
   }
   return CAIRN_ENOTFOUND;
 }
@@ -195,6 +197,7 @@ mt_loss mt_episode_verdict(cairn_req *req, long long episode,
   cairn_sql_bind_int(st, ":e", episode);
   if (cairn_sql_step(st) == 1 && !cairn_sql_is_null(st, 0))
     at_grad = cairn_sql_real(st, 0);
+  cairn_sql_done(st);
   st = cairn_sql_prepare(req, ANSWERED_SQL, &err);
   if (!st) return MT_LOSS_UNDEFINED;
   cairn_sql_bind_int(st, ":e", episode);
@@ -203,6 +206,7 @@ mt_loss mt_episode_verdict(cairn_req *req, long long episode,
     if (mt_improvement(baseline, cairn_sql_real(st, 0), in->best, &imp[n]) == 0)
       n++;
   }
+  cairn_sql_done(st);
   return mt_loss_of_gains(&t->loss, undefined, at_grad, imp, n);
 }
 

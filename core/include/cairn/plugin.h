@@ -58,7 +58,8 @@ extern "C" {
 **          sections, host entry sections_fill); links renewed by use
 **          (capability_renew_on_use); kept aggregates (sql_prepare_kept,
 **          descriptor field reindex); public pages rendered once per data
-**          version (respond_shared, respond_shared_fresh). */
+**          version (respond_shared, respond_shared_fresh); statements
+**          reset once read (sql_done). */
 #define CAIRN_API_LEVEL 6u
 
 /* 1 when the host table `api` has entry `member` (a plugin that can do
@@ -725,6 +726,13 @@ struct cairn_api {
                               const char *const *fresh_names,
                               const char *(*fresh)(cairn_req *req,
                                                    const char *name));
+  /* The caller has read what it needs of st (the first row of a LIMIT 1):
+  ** reset it now, so that the next sql_prepare of the same SQL in this
+  ** request gets it back rather than a fresh copy.  A statement left in
+  ** the middle of its rows keeps a cursor open, and open cursors slow
+  ** every other statement: call it in a loop that reads one row per
+  ** patient or episode.  Text read with sql_text stays valid. */
+  void (*sql_done)(cairn_stmt *st);
 };
 
 /* A form field (level 3).  Declare a static array ending with name ==
@@ -872,6 +880,7 @@ typedef struct cairn_field {
 #define cairn_sql_prepare_kept cairn_host_api->sql_prepare_kept
 #define cairn_respond_shared  cairn_host_api->respond_shared
 #define cairn_respond_shared_fresh cairn_host_api->respond_shared_fresh
+#define cairn_sql_done        cairn_host_api->sql_done
 #endif /* CAIRN_CORE_BUILD */
 
 #ifdef __cplusplus
