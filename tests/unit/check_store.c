@@ -1037,6 +1037,38 @@ START_TEST(statements_are_cached_and_reset_when_the_request_ends) {
 }
 END_TEST
 
+/* A statement read for its first row and marked done is handed back by
+** the next prepare of its SQL (left open, each prepare is a fresh copy with
+** its own cursor); what was read from it stays valid. */
+START_TEST(sql_done_hands_the_statement_back) {
+  static const char sql[] = "SELECT record FROM p_test_person ORDER BY record"
+                            " LIMIT 1";
+  long long a = new_person("Ann");
+  new_person("Bob");
+  cairn_error err = {0};
+  cairn_stmt *s1 = cairn_sql_prepare(&req, sql, &err), *s2;
+  ck_assert_int_eq(cairn_sql_step(s1), 1);
+  const char *text = cairn_sql_text(s1, 0);
+  /* left in the middle of its rows: the next prepare is another copy */
+  s2 = cairn_sql_prepare(&req, sql, &err);
+  ck_assert_ptr_ne(s2, s1);
+  ck_assert_int_eq(cairn_sql_step(s2), 1);
+  cairn_sql_done(s2);
+  cairn_sql_done(s1);
+  ck_assert_str_eq(text, cairn_arena_printf(arena, "%lld", a));
+  /* done: the same statement, from its first row */
+  for (int i = 0; i < 20; i++) {
+    cairn_stmt *again = cairn_sql_prepare(&req, sql, &err);
+    ck_assert_ptr_eq(again, s1);
+    ck_assert_int_eq(cairn_sql_step(again), 1);
+    ck_assert_int_eq(cairn_sql_int(again, 0), a);
+    cairn_sql_done(again);
+  }
+  cairn_sql_done(NULL);  /* harmless */
+  cairn_arena_reset(arena);
+}
+END_TEST
+
 /* Found by tests/integration/concurrency.test.mjs: under 8 workers the
 ** audit entries of chart reads were lost with "database is locked".  The
 ** handler's read statement was still stepped when the request's audit
@@ -1156,6 +1188,7 @@ static Suite *store_suite(void) {
   tcase_add_test(q, sql_prepare_kept_writes_kept_tables_only_in_a_transaction);
   tcase_add_test(q, unknown_bind_name_is_refused);
   tcase_add_test(q, statements_are_cached_and_reset_when_the_request_ends);
+  tcase_add_test(q, sql_done_hands_the_statement_back);
   tcase_add_test(q, core_statements_prepare_once_then_never_again);
   tcase_add_test(q, core_statement_with_an_unknown_name_refuses_to_run);
   tcase_add_test(q, audit_append_after_a_half_stepped_read_and_another_write);
