@@ -204,7 +204,8 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
     "path", req->path ? req->path : "/",
     "today", req->today,
     /* a shared page holds a mark where each visitor's token goes */
-    "csrf", req->shared_key ? cairn_shared_mark(0) : req->csrf ? req->csrf : "",
+    "csrf", req->shared_key && req->status == 200 ? cairn_shared_mark(0)
+            : req->csrf ? req->csrf : "",
     "staff-name", req->staff ? req->staff->display_name : "",
     "staff-role", req->staff ? req->staff->role : "",
     NULL
@@ -236,6 +237,7 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
   }
   cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);
   set_error(req, 500, "Something went wrong on our side. It has been logged.", NULL);
+  params[7] = req->csrf ? req->csrf : "";  /* the error page is not kept */
   if (cairn_views_render(sc->views, "error", req->view_doc, params, &r->body,
                          &r->len, &err) == 0)
     return;
