@@ -452,6 +452,9 @@ const char *cairn_shared_serve(cairn_req *req, const char *key,
 ** view, and then nothing is kept. */
 const char *cairn_shared_keep(cairn_req *req, const char *body, size_t len,
                               size_t *out_len);
+/* Put req's own fresh values back where the marks stand on the view
+** document's root, for a page rendered for this visitor alone. */
+void cairn_shared_unmark(cairn_req *req);
 int cairn_respond_shared_impl(cairn_req *req,
                               cairn_doc *(*build)(cairn_req *req),
                               const char *view);

@@ -219,14 +219,28 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
                                              (size_t)r->len, &len);
       response_free(r);
       if (filled == NULL) {
-        cairn_logf(CAIRN_LOG_ERROR, "%s %s: view %s changed a visitor's value "
-                   "in a shared page", req->method, req->path, req->view);
+        /* A mark cut or changed by the view, or the page's own text
+        ** looking like one: this visitor gets a page of their own. */
+        cairn_logf(CAIRN_LOG_WARN, "%s %s: view %s: the page cannot be "
+                   "kept (a visitor's value is not whole in it); rendered "
+                   "for each visitor", req->method, req->path, req->view);
+        cairn_shared_unmark(req);
+        req->shared_key = NULL;
+        r->ctype = "text/html; charset=utf-8";
+        params[7] = req->csrf ? req->csrf : "";
+        if (cairn_views_render(sc->views, req->view, req->view_doc, params,
+                               &r->body, &r->len, &err) == 0)
+          return;
+        cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path,
+                   err.message);
         set_error(req, 500, "Something went wrong on our side. It has been "
                   "logged.", NULL);
-        params[7] = "";
-        r->ctype = "text/html; charset=utf-8";
-        cairn_views_render(sc->views, "error", req->view_doc, params,
-                           &r->body, &r->len, &err);
+        if (cairn_views_render(sc->views, "error", req->view_doc, params,
+                               &r->body, &r->len, &err) == 0)
+          return;
+        r->text = "Internal Server Error\n";
+        r->len = (int)strlen(r->text);
+        r->ctype = "text/plain; charset=utf-8";
         return;
       }
       r->text = filled;

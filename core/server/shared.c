@@ -213,6 +213,18 @@ const char *cairn_shared_keep(cairn_req *req, const char *body, size_t len,
   return fill(req, body, len, holes, n, out_len);
 }
 
+void cairn_shared_unmark(cairn_req *req) {
+  xmlNodePtr root = req->view_doc ? xmlDocGetRootElement(req->view_doc) : NULL;
+  for (xmlAttrPtr a = root ? root->properties : NULL; a; a = a->next) {
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    for (unsigned k = 1; v && k < SHARED_VALUES_MAX; k++)
+      if (strcmp((const char *)v, cairn_shared_mark(k)) == 0)
+        xmlSetProp(root, a->name, BAD_CAST(req->shared_values[k]
+                                               ? req->shared_values[k] : ""));
+    xmlFree(v);
+  }
+}
+
 /* 1 when v may be put in a page as it is: letters, digits and ._~- only
 ** (a form token, a stamp), at most SHARED_VALUE_MAX bytes. */
 static int plain_value(const char *v) {
