@@ -169,6 +169,36 @@ static void response_free(response *r) {
 }
 
 /*
+** *r, a shared page rendered with the marks (params: render_response's):
+** kept for later visitors and handed back with this visitor's values in;
+** or, when it cannot be kept, rendered again for this visitor alone.  0,
+** or the failed render's code with *err.
+*/
+static int keep_shared(cairn_serve_ctx *sc, cairn_req *req, response *r,
+                       const char **params, cairn_error *err) {
+  size_t len;
+  const char *filled = cairn_shared_keep(req, (const char *)r->body,
+                                         (size_t)r->len, &len);
+  response_free(r);
+  r->ctype = "text/html; charset=utf-8";
+  if (filled != NULL) {
+    r->text = filled;
+    r->len = (int)len;
+    return 0;
+  }
+  /* A mark cut or changed by the view, or the page's own text looking
+  ** like one: this visitor gets a page of their own. */
+  cairn_logf(CAIRN_LOG_WARN, "%s %s: view %s: the page cannot be kept (a "
+             "visitor's value is not whole in it); rendered for each visitor",
+             req->method, req->path, req->view);
+  cairn_shared_unmark(req);
+  req->shared_key = NULL;
+  params[7] = req->csrf ? req->csrf : "";
+  return cairn_views_render(sc->views, req->view, req->view_doc, params,
+                            &r->body, &r->len, err);
+}
+
+/*
 ** Render req's view into *r: the view document itself for XML clients,
 ** else HTML through the view's XSLT, handed over in libxslt's own buffer
 ** (no copy).  A view that fails becomes the error page (500, logged), and
@@ -211,44 +241,11 @@ static void render_response(cairn_serve_ctx *sc, cairn_req *req, response *r) {
     NULL
   };
   cairn_error err = {0};
-  if (cairn_views_render(sc->views, req->view, req->view_doc, params, &r->body,
-                         &r->len, &err) == 0) {
-    if (req->shared_key && req->status == 200 && r->body) {
-      size_t len;
-      const char *filled = cairn_shared_keep(req, (const char *)r->body,
-                                             (size_t)r->len, &len);
-      response_free(r);
-      if (filled == NULL) {
-        /* A mark cut or changed by the view, or the page's own text
-        ** looking like one: this visitor gets a page of their own. */
-        cairn_logf(CAIRN_LOG_WARN, "%s %s: view %s: the page cannot be "
-                   "kept (a visitor's value is not whole in it); rendered "
-                   "for each visitor", req->method, req->path, req->view);
-        cairn_shared_unmark(req);
-        req->shared_key = NULL;
-        r->ctype = "text/html; charset=utf-8";
-        params[7] = req->csrf ? req->csrf : "";
-        if (cairn_views_render(sc->views, req->view, req->view_doc, params,
-                               &r->body, &r->len, &err) == 0)
-          return;
-        cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path,
-                   err.message);
-        set_error(req, 500, "Something went wrong on our side. It has been "
-                  "logged.", NULL);
-        if (cairn_views_render(sc->views, "error", req->view_doc, params,
-                               &r->body, &r->len, &err) == 0)
-          return;
-        r->text = "Internal Server Error\n";
-        r->len = (int)strlen(r->text);
-        r->ctype = "text/plain; charset=utf-8";
-        return;
-      }
-      r->text = filled;
-      r->len = (int)len;
-      r->ctype = "text/html; charset=utf-8";
-    }
-    return;
-  }
+  int rc = cairn_views_render(sc->views, req->view, req->view_doc, params,
+                              &r->body, &r->len, &err);
+  if (rc == 0 && req->shared_key && req->status == 200 && r->body)
+    rc = keep_shared(sc, req, r, params, &err);
+  if (rc == 0) return;
   cairn_logf(CAIRN_LOG_ERROR, "%s %s: %s", req->method, req->path, err.message);
   set_error(req, 500, "Something went wrong on our side. It has been logged.", NULL);
   params[7] = req->csrf ? req->csrf : "";  /* the error page is not kept */

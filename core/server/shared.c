@@ -130,19 +130,28 @@ static const char *fill(cairn_req *req, const char *body, size_t len,
   return out;
 }
 
-int cairn_shared_get(const char *key, unsigned long long stamp,
-                     const char *today, const char **body, size_t *len) {
+/* The kept page `key` at this stamp and date, marked as just used; NULL
+** when there is none, or only an older one. */
+static shared_page *find(const char *key, unsigned long long stamp,
+                         const char *today) {
   size_t i;
   for (i = 0; i < SHARED_PAGES_MAX; i++) {
     shared_page *p = &pages[i];
     if (p->key == NULL || strcmp(p->key, key) != 0) continue;
-    if (p->stamp != stamp || strcmp(p->today, today) != 0) return 0;
+    if (p->stamp != stamp || strcmp(p->today, today) != 0) return NULL;
     p->used = ++ticks;
-    *body = p->body;
-    *len = p->len;
-    return 1;
+    return p;
   }
-  return 0;
+  return NULL;
+}
+
+int cairn_shared_get(const char *key, unsigned long long stamp,
+                     const char *today, const char **body, size_t *len) {
+  shared_page *p = find(key, stamp, today);
+  if (p == NULL) return 0;
+  *body = p->body;
+  *len = p->len;
+  return 1;
 }
 
 void cairn_shared_put(const char *key, unsigned long long stamp,
@@ -193,15 +202,8 @@ void cairn_shared_clear(void) {
 
 const char *cairn_shared_serve(cairn_req *req, const char *key,
                                unsigned long long stamp, size_t *len) {
-  size_t i;
-  for (i = 0; i < SHARED_PAGES_MAX; i++) {
-    shared_page *p = &pages[i];
-    if (p->key == NULL || strcmp(p->key, key) != 0) continue;
-    if (p->stamp != stamp || strcmp(p->today, req->today) != 0) return NULL;
-    p->used = ++ticks;
-    return fill(req, p->body, p->len, p->holes, p->n_holes, len);
-  }
-  return NULL;
+  shared_page *p = find(key, stamp, req->today);
+  return p ? fill(req, p->body, p->len, p->holes, p->n_holes, len) : NULL;
 }
 
 const char *cairn_shared_keep(cairn_req *req, const char *body, size_t len,
