@@ -175,10 +175,19 @@ static char **folded_names(const herbal_db *db) {
   return t;
 }
 
+/* Name k of herb h folded: from f, the kept table, else folded into buf
+** (names: herb_names of the herb). */
+static const char *folded_name(char **f, int h, int k, const char **names,
+                               char *buf) {
+  if (f && f[h * HERB_NAMES_MAX + k]) return f[h * HERB_NAMES_MAX + k];
+  herbal_fold(names[k], buf, HERBAL_FOLD_MAX);
+  return buf;
+}
+
 int herbal_lookup(const herbal_db *db, const char *typed, int *suggest,
                   int *n_suggest) {
   char want[HERBAL_FOLD_MAX], have[HERBAL_FOLD_MAX];
-  const char *names[4 + HERBAL_ALIASES_MAX + 1];
+  const char *names[HERB_NAMES_MAX + 1];
   int best[HERBAL_SUGGESTIONS], best_d[HERBAL_SUGGESTIONS], n_best = 0;
   if (n_suggest) *n_suggest = 0;
   if (herbal_fold(typed, want, sizeof want) == 0) return -1;
@@ -187,21 +196,14 @@ int herbal_lookup(const herbal_db *db, const char *typed, int *suggest,
   char **f = folded_names(db);
   for (int h = 0; h < db->n_herbs; h++) {
     int n = herb_names(&db->herbs[h], names);
-    for (int k = 0; k < n; k++) {
-      const char *have_k = f ? f[h * HERB_NAMES_MAX + k] : NULL;
-      if (!have_k) {
-        herbal_fold(names[k], have, sizeof have);
-        have_k = have;
-      }
-      if (strcmp(want, have_k) == 0) return h;
-    }
+    for (int k = 0; k < n; k++)
+      if (strcmp(want, folded_name(f, h, k, names, have)) == 0) return h;
   }
   if (!suggest || !n_suggest) return -1;
   for (int h = 0; h < db->n_herbs; h++) {
     int n = herb_names(&db->herbs[h], names), nearest = -1;
     for (int k = 0; k < n; k++) {
-      herbal_fold(names[k], have, sizeof have);
-      int d = herbal_distance(want, have);
+      int d = herbal_distance(want, folded_name(f, h, k, names, have));
       if (nearest < 0 || d < nearest) nearest = d;
     }
     /* Keep the HERBAL_SUGGESTIONS nearest, nearest first, ties in data
