@@ -6,7 +6,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useCairn, STAFF } from '../lib/harness.mjs';
+import { useCairn, STAFF, COOKIE_PRE } from '../lib/harness.mjs';
 import { dbValue } from '../lib/intake.mjs';
 
 const srv = useCairn();
@@ -86,4 +86,20 @@ test('two visitors of the kept form can each send their request', async () => {
     assert.equal(r.headers.location, '/request-a-call/thanks');
   }
   assert.equal(count(), before + 2);
+});
+
+test('a visitor token that is not plain gets a page of its own, escaped, and reaches nobody else', async () => {
+  const odd = '<>&\'()*+/:=?@[]^`{|}!#$%<>&\'()*+/:=?@[]^`{|';
+  assert.equal(odd.length, 43);
+  const v = srv.client();
+  v.setCookie(COOKIE_PRE, odd);
+  const r = await v.get('/request-a-call');
+  assert.equal(r.status, 200);
+  assert.doesNotMatch(r.body, /cairnmark/);
+  assert.ok(!r.body.includes(odd), 'never written unescaped');
+  assert.ok(r.body.includes('&lt;&gt;&amp;'), 'the visitor\'s own value, escaped');
+  const other = await srv.client().get('/request-a-call');
+  assert.equal(other.status, 200);
+  assert.ok(!other.body.includes('&lt;&gt;&amp;'));
+  assert.match(hidden(other.body, 'csrf'), /^[A-Za-z0-9_-]{43}$/);
 });
